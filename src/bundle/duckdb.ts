@@ -1,0 +1,87 @@
+// One place that creates DuckDB instances, so that every one of them is pinned the same way:
+// built-in extensions only (nothing is ever downloaded), UTC, bounded memory and threads.
+
+import { type DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
+
+export interface DuckDBOptions {
+  /** e.g. `1GB`. DuckDB spills sorts and joins to `tempDirectory` beyond it. */
+  memoryLimit?: string;
+  threads?: number;
+  tempDirectory?: string;
+}
+
+export interface SandboxOptions {
+  /** Files the connection may read. */
+  allowedPaths: string[];
+  /** Directories the connection may read and write (spill space). */
+  allowedDirectories: string[];
+}
+
+export type Row = Record<string, unknown>;
+
+/** A DuckDB connection with the few helpers the rest of kstory needs. */
+export class Database {
+  private constructor(
+    private readonly instance: DuckDBInstance,
+    readonly connection: DuckDBConnection,
+  ) {}
+
+  static async open(options: DuckDBOptions = {}): Promise<Database> {
+    const config: Record<string, string> = {
+      // Never reach the network for an extension: json, parquet and icu are built in.
+      autoinstall_known_extensions: 'false',
+      autoload_known_extensions: 'true',
+      memory_limit: options.memoryLimit ?? '1GB',
+      // Insertion order is not needed anywhere (every query orders explicitly), and keeping it
+      // costs memory on large COPY statements.
+      preserve_insertion_order: 'false',
+    };
+    if (options.threads) config.threads = String(options.threads);
+    if (options.tempDirectory) config.temp_directory = options.tempDirectory;
+    const instance = await DuckDBInstance.create(':memory:', config);
+    const connection = await instance.connect();
+    // Set after connecting: the ICU extension that owns the setting is loaded by then.
+    await connection.run("SET TimeZone = 'UTC'");
+    return new Database(instance, connection);
+  }
+
+  /**
+   * Lock the connection down to the given files: after this no other file can be read or
+   * written, and the settings cannot be changed back (order matters: allowed paths first).
+   */
+  async sandbox(options: SandboxOptions): Promise<void> {
+    await this.run(`SET allowed_paths = ${sqlList(options.allowedPaths)}`);
+    await this.run(`SET allowed_directories = ${sqlList(options.allowedDirectories)}`);
+    await this.run('SET enable_external_access = false');
+    await this.run('SET lock_configuration = true');
+  }
+
+  async run(sql: string, params?: DuckDBValue[]): Promise<void> {
+    await this.connection.run(sql, params);
+  }
+
+  /** Rows as plain JSON-friendly objects (timestamps as text, BIGINT as number when safe). */
+  async all<T = Row>(sql: string, params?: DuckDBValue[]): Promise<T[]> {
+    const reader = await this.connection.runAndReadAll(sql, params);
+    return reader.getRowObjectsJson() as T[];
+  }
+
+  close(): void {
+    this.connection.closeSync();
+    this.instance.closeSync();
+  }
+}
+
+/** A SQL string literal. Used only where DuckDB accepts no bound parameter (COPY options, SET). */
+export function sqlString(value: string): string {
+  return `'${value.replaceAll("'", "''")}'`;
+}
+
+export function sqlList(values: readonly string[]): string {
+  return `[${values.map(sqlString).join(', ')}]`;
+}
+
+/** A quoted identifier. */
+export function sqlIdent(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}

@@ -1,0 +1,340 @@
+// Opening bundles for reading: one or more bundle files, spool or segment directories, or globs,
+// checked one by one (clear errors for what is not a bundle) and exposed as typed DuckDB views in a
+// sandboxed connection that can read nothing else.
+
+import {
+  closeSync,
+  copyFileSync,
+  existsSync,
+  linkSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { globSync, isDynamicPattern } from 'tinyglobby';
+import { KstoryError, messageOf } from '../errors.ts';
+import { COLUMNS, FORMAT_VERSION, REQUIRED_COLUMNS, readJsonColumnsLiteral } from './columns.ts';
+import { Database, type Row, sqlString } from './duckdb.ts';
+import {
+  type BundleMetadata,
+  checkFormatVersion,
+  type FormatVersion,
+  isNewerMinor,
+  KV_FORMAT_VERSION,
+  KV_METADATA,
+  mergeMetadata,
+  parseMetadataJson,
+} from './metadata.ts';
+import { isSpoolDir, listSegments, readSpoolState, SPOOL_FILE } from './spool.ts';
+
+export interface BundleFile {
+  path: string;
+  /** `parquet` for bundles and compacted segments, `ndjson` for a spool's open segments. */
+  format: 'parquet' | 'ndjson';
+  bytes: number;
+  version: FormatVersion;
+  metadata: BundleMetadata;
+  /** Columns the file lacks (an older minor version): read as NULL. */
+  missingColumns: string[];
+}
+
+export interface OpenOptions {
+  memoryLimit?: string;
+  threads?: number;
+}
+
+/** The views every bundle exposes; see docs/bundle-format.md. */
+export const VIEWS = [
+  'bundle',
+  'objects',
+  'events',
+  'audit',
+  'logs',
+  'metrics',
+  'markers',
+  'pods',
+  'containers',
+  'conditions',
+] as const;
+
+export class Bundle {
+  constructor(
+    readonly db: Database,
+    readonly files: readonly BundleFile[],
+    readonly metadata: BundleMetadata,
+    readonly warnings: readonly string[],
+    private readonly scratchDir: string,
+  ) {}
+
+  query<T = Row>(sql: string, params?: Parameters<Database['all']>[1]): Promise<T[]> {
+    return this.db.all<T>(sql, params);
+  }
+
+  close(): void {
+    this.db.close();
+    rmSync(this.scratchDir, { recursive: true, force: true });
+  }
+}
+
+interface Source {
+  path: string;
+  format: 'parquet' | 'ndjson';
+  /** Metadata for spool segments comes from the spool's state file, not from the segment. */
+  spoolMetadata?: BundleMetadata;
+}
+
+export async function openBundle(inputs: readonly string[], options: OpenOptions = {}): Promise<Bundle> {
+  if (inputs.length === 0)
+    throw new KstoryError('no bundle given', {
+      hint: 'Pass a bundle file, e.g. kstory bundle info incident.parquet',
+    });
+  const scratchDir = mkdtempSync(path.join(os.tmpdir(), 'kstory-read-'));
+  let sources: Source[];
+  try {
+    sources = inputs.flatMap((input) => resolveInput(input, scratchDir));
+    for (const source of sources) if (source.format === 'parquet') checkParquetMagic(source.path);
+  } catch (error) {
+    rmSync(scratchDir, { recursive: true, force: true });
+    throw error;
+  }
+  const db = await Database.open({
+    memoryLimit: options.memoryLimit ?? '1GB',
+    threads: options.threads,
+    tempDirectory: scratchDir,
+  });
+  try {
+    await db.sandbox({ allowedPaths: sources.map((s) => s.path), allowedDirectories: [scratchDir] });
+    const warnings: string[] = [];
+    const files: BundleFile[] = [];
+    for (const source of sources) files.push(await inspectFile(db, source, warnings));
+    await createViews(db, files);
+    return new Bundle(db, files, mergeMetadata(files.map((f) => f.metadata)), warnings, scratchDir);
+  } catch (error) {
+    db.close();
+    rmSync(scratchDir, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+function resolveInput(input: string, scratchDir: string): Source[] {
+  if (isDynamicPattern(input)) {
+    const matches = globSync(input, { absolute: true, onlyFiles: false }).sort();
+    if (matches.length === 0) {
+      throw new KstoryError(`${input}: no file matches this pattern`, {
+        hint: 'Check the pattern; quote it so that the shell does not expand it first.',
+      });
+    }
+    return matches.flatMap((match) => resolveInput(match, scratchDir));
+  }
+  const absolute = path.resolve(input);
+  if (!existsSync(absolute)) {
+    throw new KstoryError(`${input}: no such file or directory`, {
+      hint: 'Give the path of a bundle (.parquet) written by kstory record, import or simulate, or of its .spool directory.',
+    });
+  }
+  if (!statSync(absolute).isDirectory()) return [{ path: absolute, format: 'parquet' }];
+  if (isSpoolDir(absolute)) return snapshotSpool(absolute, scratchDir);
+  const parquetFiles = globSync('*.parquet', { cwd: absolute, absolute: true }).sort();
+  if (parquetFiles.length === 0) {
+    throw new KstoryError(`${input}: directory holds no bundle (.parquet) files and is not a spool`, {
+      hint: 'Give a bundle file, a directory of bundle files, or a .spool directory left by a writer.',
+    });
+  }
+  return parquetFiles.map((p) => ({ path: p, format: 'parquet' as const }));
+}
+
+/**
+ * A spool may belong to a writer that is still running: it appends to its open segment and replaces
+ * JSON-lines segments with Parquet ones. Reading from hard links (or copies) taken now gives a
+ * consistent view that the writer cannot pull away; a segment compacted while we look is retried.
+ */
+function snapshotSpool(spoolDir: string, scratchDir: string): Source[] {
+  const metadata = existsSync(path.join(spoolDir, SPOOL_FILE))
+    ? readSpoolState(spoolDir).metadata
+    : undefined;
+  const target = mkdtempSync(path.join(scratchDir, 'spool-'));
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return listSegments(spoolDir).flatMap((segment): Source[] => {
+        const file = segment.parquet ?? segment.ndjson;
+        if (!file || statSync(file).size === 0) return [];
+        const copy = path.join(target, path.basename(file));
+        rmSync(copy, { force: true });
+        try {
+          linkSync(file, copy);
+        } catch {
+          copyFileSync(file, copy);
+        }
+        return [{ path: copy, format: segment.parquet ? 'parquet' : 'ndjson', spoolMetadata: metadata }];
+      });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || attempt >= 5) throw error;
+      rmSync(target, { recursive: true, force: true });
+      mkdirSync(target);
+    }
+  }
+}
+
+/** Parquet files start and end with the magic bytes PAR1; checking them first gives the user a
+ * precise message for the two commonest accidents (wrong file, truncated copy). */
+function checkParquetMagic(file: string): void {
+  const size = statSync(file).size;
+  const fd = openSync(file, 'r');
+  try {
+    const head = Buffer.alloc(4);
+    const tail = Buffer.alloc(4);
+    readSync(fd, head, 0, 4, 0);
+    if (size >= 8) readSync(fd, tail, 0, 4, size - 4);
+    if (head.toString('latin1') !== 'PAR1') {
+      throw new KstoryError(
+        `${file}: not a Parquet file (${size === 0 ? 'it is empty' : 'no PAR1 header'})`,
+        {
+          hint: 'kstory reads bundles written by kstory record, import or simulate. To convert other artifacts, use kstory import.',
+        },
+      );
+    }
+    if (size < 12 || tail.toString('latin1') !== 'PAR1') {
+      const spool = existsSync(`${file}.spool`)
+        ? ` A spool is beside it: kstory bundle repair ${file}.spool`
+        : '';
+      throw new KstoryError(`${file}: truncated Parquet file (the footer is missing; ${size} bytes)`, {
+        hint: `The file was cut short, e.g. by an interrupted copy or download; copy it again.${spool}`,
+      });
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+async function inspectFile(db: Database, source: Source, warnings: string[]): Promise<BundleFile> {
+  const bytes = statSync(source.path).size;
+  if (source.format === 'ndjson') {
+    return {
+      path: source.path,
+      format: 'ndjson',
+      bytes,
+      version: checkFormatVersion(source.spoolMetadata?.format_version ?? FORMAT_VERSION, source.path),
+      metadata: source.spoolMetadata ?? defaultMetadata(),
+      missingColumns: [],
+    };
+  }
+  let keyValues: Row[];
+  let described: Row[];
+  try {
+    keyValues = await db.all(
+      `SELECT decode(key) AS key, decode(value) AS value FROM parquet_kv_metadata(${sqlString(source.path)})`,
+    );
+    described = await db.all(`DESCRIBE SELECT * FROM read_parquet(${sqlString(source.path)})`);
+  } catch (error) {
+    throw new KstoryError(`${source.path}: not a readable Parquet file (${firstLine(messageOf(error))})`, {
+      hint: 'The file is damaged; copy it again from where it was written.',
+    });
+  }
+  const present = new Set(described.map((d) => String(d.column_name)));
+  const kv = new Map(keyValues.map((r) => [String(r.key), String(r.value)]));
+  const missingRequired = REQUIRED_COLUMNS.filter((c) => !present.has(c));
+  const versionText = kv.get(KV_FORMAT_VERSION) ?? source.spoolMetadata?.format_version;
+  if (missingRequired.length > 0 || versionText === undefined) {
+    const has = [...present].slice(0, 6).join(', ') + (present.size > 6 ? ', ...' : '');
+    const why =
+      missingRequired.length > 0
+        ? `missing column${missingRequired.length > 1 ? 's' : ''} ${missingRequired.join(', ')}`
+        : `no ${KV_FORMAT_VERSION} in its metadata`;
+    throw new KstoryError(`${source.path}: a Parquet file, but not a kstory bundle (${why}; it has ${has})`, {
+      hint: 'kstory reads bundles written by kstory record, import or simulate; see docs/bundle-format.md.',
+    });
+  }
+  const version = checkFormatVersion(versionText, source.path);
+  if (isNewerMinor(version)) {
+    warnings.push(
+      `${source.path}: bundle format ${versionText} is newer than ${FORMAT_VERSION}; columns this kstory does not know are ignored`,
+    );
+  }
+  const metadataText = kv.get(KV_METADATA);
+  const metadata = metadataText
+    ? parseMetadataJson(metadataText, source.path)
+    : (source.spoolMetadata ?? defaultMetadata());
+  const wrongTypes = COLUMNS.filter((c) => ['source', 'ts'].includes(c.name)).filter((c) => {
+    const type = String(described.find((d) => d.column_name === c.name)?.column_type ?? '');
+    return c.name === 'ts' ? !type.startsWith('TIMESTAMP') : type !== 'VARCHAR';
+  });
+  if (wrongTypes.length > 0) {
+    throw new KstoryError(
+      `${source.path}: column ${wrongTypes.map((c) => c.name).join(', ')} has the wrong type for a kstory bundle`,
+      {
+        hint: 'See docs/bundle-format.md for the column types.',
+      },
+    );
+  }
+  return {
+    path: source.path,
+    format: 'parquet',
+    bytes,
+    version,
+    metadata,
+    missingColumns: COLUMNS.map((c) => c.name).filter((c) => !present.has(c)),
+  };
+}
+
+function defaultMetadata(): BundleMetadata {
+  return parseMetadataJson(
+    JSON.stringify({
+      format_version: FORMAT_VERSION,
+      tool_version: 'unknown',
+      created_at: new Date(0).toISOString(),
+      producer: 'unknown',
+    }),
+    '(defaults)',
+  );
+}
+
+function firstLine(text: string): string {
+  return text.split('\n')[0] ?? text;
+}
+
+function fileSelect(file: BundleFile): string {
+  const missing = new Set(file.missingColumns);
+  const columns = COLUMNS.map((c) =>
+    missing.has(c.name) ? `CAST(NULL AS ${c.type}) AS "${c.name}"` : `"${c.name}"`,
+  ).join(', ');
+  if (file.format === 'ndjson') {
+    // An open segment may end in a partial line while its writer is running: skip what does not parse.
+    const select = COLUMNS.map((c) =>
+      c.name === 'body' ? 'CAST(body AS VARCHAR) AS body' : `"${c.name}"`,
+    ).join(', ');
+    return `SELECT ${select} FROM read_json(${sqlString(file.path)}, format = 'newline_delimited', columns = ${readJsonColumnsLiteral()}, ignore_errors = true) WHERE source IS NOT NULL`;
+  }
+  return `SELECT ${columns} FROM read_parquet(${sqlString(file.path)})`;
+}
+
+async function createViews(db: Database, files: readonly BundleFile[]): Promise<void> {
+  const uniform = files.every((f) => f.format === 'parquet' && f.missingColumns.length === 0);
+  const columnList = COLUMNS.map((c) => `"${c.name}"`).join(', ');
+  const all = uniform
+    ? `SELECT ${columnList} FROM read_parquet([${files.map((f) => sqlString(f.path)).join(', ')}])`
+    : files.map(fileSelect).join('\nUNION ALL\n');
+  await db.run(`CREATE VIEW bundle AS ${all}`);
+  await db.run(`CREATE VIEW objects AS SELECT * FROM bundle WHERE source = 'object'`);
+  await db.run(`CREATE VIEW events AS SELECT * FROM bundle WHERE source = 'event'`);
+  await db.run(`CREATE VIEW audit AS SELECT * FROM bundle WHERE source = 'audit'`);
+  await db.run(`CREATE VIEW logs AS SELECT * FROM bundle WHERE source = 'log'`);
+  await db.run(`CREATE VIEW metrics AS SELECT * FROM bundle WHERE source = 'metric'`);
+  await db.run(`CREATE VIEW markers AS SELECT * FROM bundle WHERE source = 'marker'`);
+  await db.run(`CREATE VIEW pods AS SELECT * FROM objects WHERE kind = 'Pod'`);
+  // One row per container per pod version: the table most detection starts from.
+  await db.run(
+    `CREATE VIEW containers AS
+     SELECT ts, namespace, name AS pod, uid AS pod_uid, node, owner_kind, owner_name, owner_uid, phase, watch_event, c.*
+     FROM (SELECT *, unnest(containers) AS c FROM pods)`,
+  );
+  await db.run(
+    `CREATE VIEW conditions AS
+     SELECT ts, api_version, kind, namespace, name, uid, watch_event, c.*
+     FROM (SELECT *, unnest(conditions) AS c FROM objects)`,
+  );
+}

@@ -1,0 +1,407 @@
+// The bundle writer. Rows are appended to a JSON-lines spool that is flushed at least every second;
+// full segments are compacted into Parquet in the background (in DuckDB's threads); finish() sorts
+// everything into the single bundle file through a temp file and a rename. A writer killed at any
+// point leaves a spool that `kstory bundle repair` finishes (see repair.ts).
+
+import {
+  closeSync,
+  existsSync,
+  fdatasyncSync,
+  mkdirSync,
+  openSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeSync,
+} from 'node:fs';
+import path from 'node:path';
+import { KstoryError, messageOf } from '../errors.ts';
+import { TOOL_VERSION } from '../version.ts';
+import { COLUMNS, FORMAT_VERSION, readJsonColumnsLiteral, SORT_ORDER, SOURCES } from './columns.ts';
+import { Database, sqlList, sqlString } from './duckdb.ts';
+import {
+  type BundleMetadata,
+  BundleMetadataSchema,
+  type Gap,
+  type MetadataPatch,
+  metadataToKeyValues,
+} from './metadata.ts';
+import type { BundleRow } from './row.ts';
+import {
+  encodeRow,
+  listSegments,
+  lockSpool,
+  readSpoolState,
+  type SpoolState,
+  segmentName,
+  truncatePartialLine,
+  unlockSpool,
+  writeSpoolState,
+} from './spool.ts';
+
+export interface WriterOptions {
+  /** The bundle file to write. */
+  output: string;
+  /** Spool directory; defaults to `<output>.spool` beside the output. */
+  spoolDir?: string;
+  /** Metadata the producer knows (producer name, cluster, filters, redaction...). */
+  metadata: MetadataPatch & { producer: string };
+  /** Continue into an existing spool instead of refusing it. */
+  resume?: boolean;
+  /** Flush buffered rows to the spool at least this often. At most 1000. */
+  flushIntervalMs?: number;
+  /** Start a new segment (and compact the old one) past this many bytes. */
+  segmentMaxBytes?: number;
+  /** DuckDB memory limit for compaction and the final sort. */
+  memoryLimit?: string;
+  /** Rows per Parquet row group in the final file: bounds the memory a reader needs per group. */
+  rowGroupSize?: number;
+  /** zstd level of the final file. */
+  compressionLevel?: number;
+}
+
+export interface FinishResult {
+  path: string;
+  rows: number;
+  bytes: number;
+  rowsBySource: Record<string, number>;
+  metadata: BundleMetadata;
+}
+
+const MAX_BUFFERED_BYTES = 4 << 20;
+const TIME_CHECK_EVERY = 256;
+/** Objects are capped near 1.5 MB by etcd, but RequestResponse audit entries of large lists are bigger.
+ * DuckDB allocates a buffer of this size per thread, so it cannot be unbounded. */
+const MAX_OBJECT_SIZE = 64 << 20;
+const TIMESTAMP_RE = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,9})?(Z|[+-]\d\d:\d\d)$/;
+const VALID_SOURCES = new Set<string>(SOURCES);
+
+export class BundleWriter {
+  private state: SpoolState;
+  private fd: number | null = null;
+  private segmentNumber: number;
+  private segmentBytes = 0;
+  private buffer: string[] = [];
+  private bufferedBytes = 0;
+  private lastFlush = Date.now();
+  private appendsSinceTimeCheck = 0;
+  private timer: NodeJS.Timeout | null = null;
+  private compaction: Promise<void> = Promise.resolve();
+  private compactionError: unknown = null;
+  private finished = false;
+  private appended = 0;
+
+  private constructor(
+    private readonly options: Required<Omit<WriterOptions, 'spoolDir' | 'resume'>> & { spoolDir: string },
+    private readonly db: Database,
+    state: SpoolState,
+    nextSegment: number,
+  ) {
+    this.state = state;
+    this.segmentNumber = nextSegment;
+  }
+
+  static async create(options: WriterOptions): Promise<BundleWriter> {
+    const output = path.resolve(options.output);
+    const spoolDir = path.resolve(options.spoolDir ?? `${output}.spool`);
+    const resolved = {
+      output,
+      spoolDir,
+      metadata: options.metadata,
+      flushIntervalMs: Math.min(options.flushIntervalMs ?? 1000, 1000),
+      segmentMaxBytes: options.segmentMaxBytes ?? 128 << 20,
+      memoryLimit: options.memoryLimit ?? '512MB',
+      rowGroupSize: options.rowGroupSize ?? 16_384,
+      compressionLevel: options.compressionLevel ?? 9,
+    };
+    if (!existsSync(path.dirname(output))) {
+      throw new KstoryError(
+        `cannot write ${options.output}: directory ${path.dirname(output)} does not exist`,
+        {
+          hint: 'Create the directory first or choose another output path.',
+        },
+      );
+    }
+    let state: SpoolState;
+    let nextSegment = 1;
+    if (existsSync(spoolDir)) {
+      if (!options.resume) {
+        throw new KstoryError(`a spool already exists at ${spoolDir}`, {
+          hint: 'It holds rows of an earlier run: continue it with --resume, or turn it into a bundle with `kstory bundle repair`.',
+        });
+      }
+      lockSpool(spoolDir);
+      state = readSpoolState(spoolDir);
+      state.metadata = { ...state.metadata, ...stripUndefined(options.metadata) };
+      const segments = listSegments(spoolDir);
+      for (const segment of segments) {
+        if (segment.ndjson) truncatePartialLine(segment.ndjson);
+      }
+      nextSegment = (segments.at(-1)?.number ?? 0) + 1;
+    } else {
+      mkdirSync(spoolDir, { recursive: true });
+      lockSpool(spoolDir);
+      state = {
+        spool_version: 1,
+        output,
+        metadata: BundleMetadataSchema.parse({
+          format_version: FORMAT_VERSION,
+          tool_version: TOOL_VERSION,
+          created_at: new Date().toISOString(),
+          ...stripUndefined(options.metadata),
+        }),
+      };
+    }
+    writeSpoolState(spoolDir, state);
+    const tempDirectory = path.join(spoolDir, 'tmp');
+    const db = await Database.open({ memoryLimit: resolved.memoryLimit, tempDirectory });
+    const writer = new BundleWriter(resolved, db, state, nextSegment);
+    // Segments left as JSON lines by an earlier run are compacted right away.
+    for (const segment of listSegments(spoolDir)) {
+      if (segment.ndjson && !segment.parquet) writer.enqueueCompaction(segment.number, segment.ndjson);
+      else if (segment.ndjson && segment.parquet) rmSync(segment.ndjson, { force: true });
+    }
+    writer.openSegment();
+    writer.timer = setInterval(() => writer.flush({ sync: true }), resolved.flushIntervalMs);
+    writer.timer.unref();
+    return writer;
+  }
+
+  get spoolDir(): string {
+    return this.options.spoolDir;
+  }
+
+  get rowsAppended(): number {
+    return this.appended;
+  }
+
+  /** Buffer one row. Rows reach the spool within `flushIntervalMs`, even in a tight loop. */
+  append(row: BundleRow): void {
+    if (this.finished) throw new Error('BundleWriter.append after finish()');
+    if (!VALID_SOURCES.has(row.source)) throw new Error(`bundle row has unknown source "${row.source}"`);
+    if (typeof row.ts !== 'string' || !TIMESTAMP_RE.test(row.ts)) {
+      throw new Error(`bundle row has an invalid ts "${String(row.ts)}" (want RFC 3339 UTC)`);
+    }
+    const line = encodeRow(row);
+    this.buffer.push(line);
+    this.bufferedBytes += line.length + 1;
+    this.appended++;
+    if (this.bufferedBytes >= MAX_BUFFERED_BYTES) {
+      this.flush({ sync: false });
+    } else if (++this.appendsSinceTimeCheck >= TIME_CHECK_EVERY) {
+      this.appendsSinceTimeCheck = 0;
+      if (Date.now() - this.lastFlush >= this.options.flushIntervalMs) this.flush({ sync: true });
+    }
+  }
+
+  /** Record a period where the recording may be incomplete: in the metadata and as a marker row. */
+  addGap(gap: Gap): void {
+    this.state.metadata.gaps.push(gap);
+    writeSpoolState(this.options.spoolDir, this.state);
+    this.append({
+      source: 'marker',
+      ts: gap.start,
+      marker: 'gap',
+      marker_end: gap.end,
+      marker_detail: `${gap.scope}: ${gap.reason}`,
+    });
+  }
+
+  /** Update metadata the producer learns along the way (cluster version, filters...). */
+  updateMetadata(patch: MetadataPatch): void {
+    this.state.metadata = { ...this.state.metadata, ...stripUndefined(patch) };
+    writeSpoolState(this.options.spoolDir, this.state);
+  }
+
+  /**
+   * Write buffered rows to the open segment. `sync` also asks the OS to put them on disk: done for
+   * the timed flush only, so that bulk writes are not slowed by one fsync per buffer.
+   */
+  flush(options: { sync: boolean } = { sync: true }): void {
+    this.lastFlush = Date.now();
+    if (this.buffer.length === 0 || this.fd === null) return;
+    const text = `${this.buffer.join('\n')}\n`;
+    this.buffer = [];
+    this.bufferedBytes = 0;
+    const bytes = writeSync(this.fd, text);
+    this.segmentBytes += bytes;
+    if (options.sync) fdatasyncSync(this.fd);
+    if (this.segmentBytes >= this.options.segmentMaxBytes) this.rotateSegment();
+  }
+
+  /** Close the open segment and compact it into Parquet in the background. */
+  private rotateSegment(): void {
+    if (this.fd === null) return;
+    closeSync(this.fd);
+    this.fd = null;
+    const ndjson = path.join(this.options.spoolDir, segmentName(this.segmentNumber, 'ndjson'));
+    this.enqueueCompaction(this.segmentNumber, ndjson);
+    this.segmentNumber++;
+    this.openSegment();
+  }
+
+  private openSegment(): void {
+    const file = path.join(this.options.spoolDir, segmentName(this.segmentNumber, 'ndjson'));
+    this.fd = openSync(file, 'a');
+    this.segmentBytes = statSync(file).size;
+  }
+
+  private enqueueCompaction(number: number, ndjson: string): void {
+    this.compaction = this.compaction.then(async () => {
+      try {
+        await compactSegment(this.db, this.options.spoolDir, number, ndjson);
+      } catch (error) {
+        // The JSON lines stay in the spool, so nothing is lost; finish() reports the failure.
+        this.compactionError ??= error;
+      }
+    });
+  }
+
+  /** Write the bundle file and remove the spool. */
+  async finish(): Promise<FinishResult> {
+    if (this.finished) throw new Error('BundleWriter.finish called twice');
+    this.finished = true;
+    if (this.timer) clearInterval(this.timer);
+    this.flush({ sync: true });
+    this.rotateSegment();
+    if (this.fd !== null) {
+      closeSync(this.fd);
+      this.fd = null;
+      rmSync(path.join(this.options.spoolDir, segmentName(this.segmentNumber, 'ndjson')), { force: true });
+    }
+    await this.compaction;
+    if (this.compactionError) {
+      this.db.close();
+      throw new KstoryError(`could not compact the spool into Parquet: ${messageOf(this.compactionError)}`, {
+        hint: `The rows are kept in ${this.options.spoolDir}; after fixing the cause run: kstory bundle repair ${this.options.spoolDir}`,
+      });
+    }
+    try {
+      const result = await writeFinalBundle(this.db, this.options, this.state.metadata);
+      unlockSpool(this.options.spoolDir);
+      rmSync(this.options.spoolDir, { recursive: true, force: true });
+      return result;
+    } finally {
+      this.db.close();
+    }
+  }
+
+  /** Stop without writing a bundle; the spool is left for `--resume` or `bundle repair`. */
+  async close(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.flush({ sync: true });
+    if (this.fd !== null) closeSync(this.fd);
+    this.fd = null;
+    this.finished = true;
+    await this.compaction;
+    unlockSpool(this.options.spoolDir);
+    this.db.close();
+  }
+}
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** The columns in format order, `body` turned from JSON back to plain text. */
+function selectList(): string {
+  return COLUMNS.map((c) => (c.name === 'body' ? 'CAST(body AS VARCHAR) AS body' : `"${c.name}"`)).join(', ');
+}
+
+async function compactSegment(db: Database, spoolDir: string, number: number, ndjson: string): Promise<void> {
+  const parquet = path.join(spoolDir, segmentName(number, 'parquet'));
+  const temp = `${parquet}.tmp`;
+  if (statSync(ndjson).size > 0) {
+    await db.run(
+      `COPY (SELECT ${selectList()} FROM read_json(${sqlString(ndjson)}, format = 'newline_delimited', ` +
+        `columns = ${readJsonColumnsLiteral()}, maximum_object_size = ${MAX_OBJECT_SIZE})) ` +
+        `TO ${sqlString(temp)} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 16384)`,
+    );
+    renameSync(temp, parquet);
+  }
+  rmSync(ndjson, { force: true });
+}
+
+/** An empty, fully typed row set: the bundle of a producer that wrote nothing is still a bundle. */
+function emptySelect(): string {
+  return `SELECT ${COLUMNS.map((c) => `CAST(NULL AS ${c.type}) AS "${c.name}"`).join(', ')} WHERE false`;
+}
+
+async function writeFinalBundle(
+  db: Database,
+  options: { output: string; spoolDir: string; rowGroupSize: number; compressionLevel: number },
+  metadata: BundleMetadata,
+): Promise<FinishResult> {
+  const parts = listSegments(options.spoolDir)
+    .map((s) => s.parquet)
+    .filter((p): p is string => p !== null);
+  const from = parts.length > 0 ? `read_parquet(${sqlList(parts)})` : `(${emptySelect()})`;
+
+  const stats = await db.all<{ source: string; n: number; first: string | null; last: string | null }>(
+    `SELECT source, count(*)::INTEGER AS n, strftime(min(ts), '%Y-%m-%dT%H:%M:%S.%fZ') AS first,
+            strftime(max(ts), '%Y-%m-%dT%H:%M:%S.%fZ') AS last
+     FROM ${from} GROUP BY source ORDER BY source`,
+  );
+  const rowsBySource = Object.fromEntries(stats.map((s) => [s.source, s.n]));
+  const firsts = stats
+    .map((s) => s.first)
+    .filter((v): v is string => v !== null)
+    .sort();
+  const lasts = stats
+    .map((s) => s.last)
+    .filter((v): v is string => v !== null)
+    .sort();
+  const final: BundleMetadata = {
+    ...metadata,
+    window: {
+      start: metadata.window.start ?? firsts[0] ?? null,
+      end: metadata.window.end ?? lasts.at(-1) ?? null,
+    },
+    sources: [...new Set([...metadata.sources, ...stats.map((s) => s.source)])].sort(),
+  };
+
+  const keyValues = Object.entries(metadataToKeyValues(final))
+    .map(([key, value]) => `${sqlString(key)}: ${sqlString(value)}`)
+    .join(', ');
+  const temp = path.join(
+    path.dirname(options.output),
+    `.${path.basename(options.output)}.${process.pid}.tmp`,
+  );
+  try {
+    await db.run(
+      `COPY (SELECT * FROM ${from} ORDER BY ${SORT_ORDER.map((c) => `"${c}" NULLS FIRST`).join(', ')}) ` +
+        `TO ${sqlString(temp)} (FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL ${options.compressionLevel}, ` +
+        `ROW_GROUP_SIZE ${options.rowGroupSize}, KV_METADATA {${keyValues}})`,
+    );
+    const fd = openSync(temp, 'r');
+    fdatasyncSync(fd);
+    closeSync(fd);
+    renameSync(temp, options.output);
+  } catch (error) {
+    rmSync(temp, { force: true });
+    throw error;
+  }
+  return {
+    path: options.output,
+    rows: stats.reduce((sum, s) => sum + s.n, 0),
+    bytes: statSync(options.output).size,
+    rowsBySource,
+    metadata: final,
+  };
+}
+
+/** Finish the spool of a writer that did not finish (killed, crashed, or stopped with close()). */
+export async function finishSpool(
+  spoolDir: string,
+  options: { output?: string; memoryLimit?: string } = {},
+): Promise<FinishResult> {
+  const state = readSpoolState(spoolDir);
+  const writer = await BundleWriter.create({
+    output: options.output ?? state.output,
+    spoolDir,
+    resume: true,
+    metadata: { producer: state.metadata.producer, repaired: true },
+    memoryLimit: options.memoryLimit,
+  });
+  return writer.finish();
+}

@@ -1,0 +1,77 @@
+// The kstory command line: wiring only. Each command declares its flags here (cheap) and loads its
+// implementation when it runs, so `kstory --help` starts fast. This is the one error boundary and
+// the only place that decides the exit code: 0 ok, 1 findings at or above --fail-on, 2 error.
+
+import { Command, CommanderError } from 'commander';
+import { isKstoryError } from '../errors.ts';
+import { chalkFor } from '../report/style.ts';
+import { TOOL_VERSION } from '../version.ts';
+import { COMMANDS } from './commands/index.ts';
+
+export const EXIT_OK = 0;
+export const EXIT_FINDINGS = 1;
+export const EXIT_ERROR = 2;
+
+export function buildProgram(): Command {
+  const program = new Command('kstory')
+    .description(
+      'Postmortems of Kubernetes incidents, offline: record or import what happened into one bundle, then explain it.',
+    )
+    .version(TOOL_VERSION, '-V, --version', 'print the kstory version')
+    .helpOption('-h, --help', 'show help for a command')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .addHelpText(
+      'after',
+      `
+Examples:
+  kstory bundle info incident.parquet     what a bundle holds
+  kstory bundle repair incident.parquet.spool
+
+Exit codes: 0 ok · 1 findings at or above --fail-on · 2 error
+Docs: docs/bundle-format.md (the bundle format)`,
+    );
+  for (const define of COMMANDS) define(program);
+  for (const command of program.commands) {
+    command.exitOverride();
+    for (const sub of command.commands) sub.exitOverride();
+  }
+  return program;
+}
+
+/** Runs the CLI and returns the exit code; never throws. */
+export async function run(argv: readonly string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync([...argv]);
+    return typeof process.exitCode === 'number' ? process.exitCode : EXIT_OK;
+  } catch (error) {
+    return reportError(error);
+  }
+}
+
+export function reportError(error: unknown): number {
+  const chalk = chalkFor(process.stderr);
+  if (error instanceof CommanderError) {
+    // Commander has already printed its message (or the help / version text).
+    const benign = [
+      'commander.helpDisplayed',
+      'commander.version',
+      'commander.help',
+      'commander.executeSubCommandAsync',
+    ];
+    return benign.includes(error.code) ? EXIT_OK : EXIT_ERROR;
+  }
+  if (isKstoryError(error)) {
+    process.stderr.write(`${chalk.red('kstory: error:')} ${error.message}\n`);
+    if (error.hint) process.stderr.write(`  ${chalk.dim('hint:')} ${error.hint}\n`);
+    return EXIT_ERROR;
+  }
+  const stack = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  process.stderr.write(
+    `${chalk.red('kstory: internal error:')} ${stack}\n\n` +
+      `This is a bug in kstory ${TOOL_VERSION}. Please report it on the kstory issue tracker with the command you ran,\n` +
+      `the output above and \`kstory --version\` (leave out anything confidential from your cluster).\n`,
+  );
+  return EXIT_ERROR;
+}

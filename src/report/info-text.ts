@@ -1,0 +1,79 @@
+// Renders `kstory bundle info` for a terminal. Computes nothing: the numbers come from describeBundle.
+
+import type { ChalkInstance } from 'chalk';
+import type { BundleInfo } from '../bundle/info.ts';
+import { formatBytes, formatCount, formatDuration, formatTime } from './format.ts';
+
+export function renderInfoText(info: BundleInfo, chalk: ChalkInstance): string {
+  const m = info.metadata;
+  const lines: string[] = [];
+  const field = (label: string, value: string) => lines.push(`${chalk.bold(label.padEnd(11))} ${value}`);
+
+  for (const file of info.files) {
+    field('File', `${file.path} (${formatBytes(file.bytes)}, ${file.format} format ${file.format_version})`);
+    if (file.missing_columns.length > 0) {
+      lines.push(
+        `${' '.repeat(12)}${chalk.dim(`older format: ${file.missing_columns.length} newer columns read as empty`)}`,
+      );
+    }
+  }
+  field('Producer', `${m.producer}, kstory ${m.tool_version}, written ${formatTime(m.created_at)}`);
+  const cluster = [
+    m.cluster.name ?? 'unnamed cluster',
+    m.cluster.server_version ? `Kubernetes ${m.cluster.server_version}` : null,
+  ]
+    .filter(Boolean)
+    .join(', ');
+  field('Cluster', cluster);
+  const span =
+    m.window.start && m.window.end
+      ? ` (${formatDuration(Date.parse(m.window.end) - Date.parse(m.window.start))})`
+      : '';
+  field('Window', `${formatTime(m.window.start)} → ${formatTime(m.window.end)}${span}`);
+  if (m.snapshot) field('Snapshot', chalk.yellow('yes: no watch history, the timeline is partial'));
+  if (m.repaired)
+    field('Repaired', chalk.yellow('yes: rebuilt from the spool of a writer that did not finish'));
+  field('Redaction', m.redaction.length > 0 ? m.redaction.join(', ') : 'none recorded');
+  if (Object.keys(m.filters).length > 0) field('Filters', JSON.stringify(m.filters));
+  for (const input of m.inputs)
+    field(
+      'Input',
+      `${input.path} (${input.format}, ${formatCount(input.records)} records, ${formatCount(input.skipped)} skipped)`,
+    );
+
+  lines.push('');
+  field('Rows', `${formatCount(info.rows)}, ${formatTime(info.first)} → ${formatTime(info.last)}`);
+  const width = Math.max(6, ...info.by_source.map((s) => s.source.length));
+  for (const s of info.by_source) {
+    lines.push(
+      `  ${s.source.padEnd(width)} ${formatCount(s.rows).padStart(12)}   ${formatTime(s.first)} → ${formatTime(s.last)}`,
+    );
+  }
+
+  const kinds = info.by_kind.filter(
+    (k) => k.kind !== null && (k.source === 'object' || k.source === 'event'),
+  );
+  if (kinds.length > 0) {
+    lines.push('');
+    lines.push(chalk.bold('By kind'));
+    for (const source of ['object', 'event']) {
+      const rows = kinds.filter((k) => k.source === source);
+      if (rows.length === 0) continue;
+      const shown = rows.slice(0, 12).map((k) => `${k.kind} ${formatCount(k.rows)}`);
+      if (rows.length > 12) shown.push(`and ${rows.length - 12} more kinds`);
+      lines.push(`  ${source.padEnd(width)} ${shown.join(' · ')}`);
+    }
+  }
+
+  lines.push('');
+  if (info.gaps.length === 0) {
+    field('Gaps', 'none recorded');
+  } else {
+    field('Gaps', chalk.yellow(`${info.gaps.length} period(s) where the recording may be incomplete`));
+    for (const gap of info.gaps) {
+      lines.push(`  ${formatTime(gap.start)} → ${formatTime(gap.end)}  ${gap.scope}: ${gap.reason}`);
+    }
+  }
+  for (const warning of info.warnings) lines.push(chalk.yellow(`warning: ${warning}`));
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,84 @@
+// A writer killed with SIGKILL loses at most its last second: `kstory bundle repair` turns its spool
+// into a bundle holding every row flushed before the kill, without holes.
+
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { openBundle } from '../../src/bundle/reader.ts';
+import { repairSpool } from '../../src/bundle/repair.ts';
+import { useTempDir } from '../support/temp.ts';
+
+const tempDir = useTempDir();
+const root = path.resolve(import.meta.dirname, '../..');
+
+interface Progress {
+  appended: number;
+  at: number;
+}
+
+/** Run the child until it has been writing for `runMs`, then SIGKILL it. */
+async function runAndKill(
+  output: string,
+  runMs: number,
+): Promise<{ progress: Progress[]; killedAt: number }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/writer-child.ts', output], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const progress: Progress[] = [];
+  let pending = '';
+  child.stdout.setEncoding('utf8');
+  child.stdout.on('data', (chunk: string) => {
+    pending += chunk;
+    const lines = pending.split('\n');
+    pending = lines.pop() ?? '';
+    for (const line of lines) {
+      const [appended, at] = line.split(' ').map(Number);
+      progress.push({ appended: appended ?? 0, at: at ?? 0 });
+    }
+  });
+  const exited = new Promise<NodeJS.Signals | null>((resolve) =>
+    child.on('exit', (_code, signal) => resolve(signal)),
+  );
+  // Bounded wait for the child to start writing, then let it run.
+  const deadline = Date.now() + 30_000;
+  while (progress.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  expect(progress.length).toBeGreaterThan(0);
+  await new Promise((r) => setTimeout(r, runMs));
+  const killedAt = Date.now();
+  child.kill('SIGKILL');
+  expect(await exited).toBe('SIGKILL');
+  return { progress, killedAt };
+}
+
+describe('a writer killed with SIGKILL', () => {
+  it('leaves a spool that repair turns into a bundle with everything older than one second', async () => {
+    const output = path.join(tempDir(), 'killed.parquet');
+    const { progress, killedAt } = await runAndKill(output, 2500);
+    expect(existsSync(output)).toBe(false);
+    expect(existsSync(`${output}.spool`)).toBe(true);
+
+    const result = await repairSpool(`${output}.spool`);
+    expect(result.path).toBe(output);
+    expect(result.metadata.repaired).toBe(true);
+
+    // Rows appended more than a second (plus scheduling slack) before the kill must all be there.
+    const safe = progress.filter((p) => p.at <= killedAt - 1250).at(-1)?.appended ?? 0;
+    expect(safe).toBeGreaterThan(0);
+    const bundle = await openBundle([output]);
+    try {
+      const [stats] = await bundle.query<{ n: number; first: string; last: string }>(
+        `SELECT count(*)::INTEGER AS n, min(name) AS first, max(name) AS last FROM logs`,
+      );
+      expect(stats!.n).toBeGreaterThanOrEqual(safe);
+      // No holes: the rows recovered are exactly the first n appended.
+      expect(stats!.first).toBe('pod-0000000');
+      expect(stats!.last).toBe(`pod-${String(stats!.n - 1).padStart(7, '0')}`);
+      expect(stats!.n).toBeLessThanOrEqual(progress.at(-1)!.appended);
+    } finally {
+      bundle.close();
+    }
+    expect(existsSync(`${output}.spool`)).toBe(false);
+  });
+});

@@ -1,0 +1,173 @@
+// The CLI end to end, through bin/kstory.js: help, version, bundle info and repair, and the error
+// boundary (one line plus a hint and exit 2 for known errors; "internal error" with a stack otherwise).
+
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { BundleWriter } from '../../src/bundle/writer.ts';
+import { reportError } from '../../src/cli/main.ts';
+import { KstoryError } from '../../src/errors.ts';
+import { kstory, ROOT } from '../support/cli.ts';
+import { aLogRow, aPodRow } from '../support/rows.ts';
+import { useTempDir } from '../support/temp.ts';
+
+const tempDir = useTempDir();
+let bundlePath: string;
+const ANSI = /\u001b\[/;
+
+beforeAll(async () => {
+  bundlePath = path.join(tempDir(), 'incident.parquet');
+  const writer = await BundleWriter.create({
+    output: bundlePath,
+    metadata: {
+      producer: 'test',
+      cluster: { name: 'prod-eu', server_version: 'v1.30.2' },
+      redaction: ['secret-data'],
+    },
+  });
+  writer.append(aPodRow());
+  writer.append(aLogRow());
+  writer.addGap({
+    start: '2026-03-01T10:41:00Z',
+    end: '2026-03-01T10:41:30Z',
+    reason: 'watch dropped',
+    scope: 'watch:pods',
+  });
+  await writer.finish();
+});
+
+describe('kstory', () => {
+  it('prints help with the commands and exit codes', () => {
+    const result = kstory(['--help']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('Usage: kstory');
+    expect(result.stdout).toMatch(/bundle\s+inspect bundles/);
+    expect(result.stdout).toContain('Exit codes: 0 ok');
+  });
+
+  it('prints its version from package.json', () => {
+    const { version } = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
+      version: string;
+    };
+    expect(kstory(['--version'])).toMatchObject({ code: 0, stdout: `${version}\n` });
+  });
+
+  it('shows examples in each command’s help', () => {
+    const result = kstory(['bundle', 'info', '--help']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('Examples:');
+  });
+
+  it('exits 2 on an unknown command or a missing argument', () => {
+    expect(kstory(['frobnicate']).code).toBe(2);
+    const missing = kstory(['bundle', 'info']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain("missing required argument 'bundle'");
+  });
+});
+
+describe('kstory bundle info', () => {
+  it('describes a bundle as text, without colour when not on a terminal', () => {
+    const result = kstory(['bundle', 'info', bundlePath]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('prod-eu, Kubernetes v1.30.2');
+    expect(result.stdout).toMatch(/Rows\s+3, 2026-03-01 10:41:00Z → 2026-03-01 10:42:13Z/);
+    expect(result.stdout).toMatch(/object\s+1/);
+    expect(result.stdout).toContain('watch:pods: watch dropped');
+    expect(result.stdout).not.toMatch(ANSI);
+  });
+
+  it('uses colour only when asked, and never with NO_COLOR', () => {
+    expect(kstory(['bundle', 'info', bundlePath], { env: { FORCE_COLOR: '1' } }).stdout).toMatch(ANSI);
+    expect(
+      kstory(['bundle', 'info', bundlePath], { env: { FORCE_COLOR: '1', NO_COLOR: '1' } }).stdout,
+    ).not.toMatch(ANSI);
+  });
+
+  it('prints JSON with --json', () => {
+    const result = kstory(['bundle', 'info', bundlePath, '--json']);
+    expect(result.code).toBe(0);
+    const info = JSON.parse(result.stdout);
+    expect(info.rows).toBe(3);
+    expect(info.by_source.map((s: { source: string }) => s.source).sort()).toEqual([
+      'log',
+      'marker',
+      'object',
+    ]);
+    expect(info.metadata.format_version).toBe('1.0');
+    expect(info.gaps).toHaveLength(1);
+  });
+
+  it.each([
+    ['a missing file', () => path.join(tempDir(), 'nope.parquet'), /no such file or directory/],
+    ['a text file', () => writeTemp('notes.parquet', 'hello'), /not a Parquet file/],
+    [
+      'a truncated bundle',
+      () => writeTemp('cut.parquet', readFileSync(bundlePath).subarray(0, 300)),
+      /truncated Parquet file/,
+    ],
+  ])('reports %s in one line plus a hint, exit 2, no stack trace', (_name, makePath, message) => {
+    const result = kstory(['bundle', 'info', makePath()]);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    const lines = result.stderr.trimEnd().split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/^kstory: error: /);
+    expect(lines[0]).toMatch(message);
+    expect(lines[1]).toMatch(/^ {2}hint: /);
+  });
+});
+
+function writeTemp(name: string, content: string | Buffer): string {
+  const file = path.join(tempDir(), name);
+  writeFileSync(file, content);
+  return file;
+}
+
+describe('kstory bundle repair', () => {
+  it('turns the spool of a writer that stopped into a bundle', async () => {
+    const output = path.join(tempDir(), 'stopped.parquet');
+    const writer = await BundleWriter.create({ output, metadata: { producer: 'record' } });
+    for (let i = 0; i < 25; i++) writer.append(aLogRow({ name: `pod-${i}` }));
+    await writer.close();
+    const result = kstory(['bundle', 'repair', output]);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^repaired 25 rows into .*stopped\.parquet/);
+    const info = JSON.parse(kstory(['bundle', 'info', output, '--json']).stdout);
+    expect(info.metadata.repaired).toBe(true);
+    expect(kstory(['bundle', 'info', output]).stdout).toContain('Repaired');
+  });
+
+  it('says what to give when there is no spool', () => {
+    const result = kstory(['bundle', 'repair', bundlePath]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/no spool found here/);
+  });
+});
+
+describe('the error boundary', () => {
+  it('prints an unexpected error as an internal error with its stack and how to report it', () => {
+    const write = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      expect(reportError(new TypeError('boom'))).toBe(2);
+      const text = write.mock.calls.map((c) => String(c[0])).join('');
+      expect(text).toMatch(/kstory: internal error: TypeError: boom/);
+      expect(text).toMatch(/\n\s+at /);
+      expect(text).toMatch(/Please report it/);
+    } finally {
+      write.mockRestore();
+    }
+  });
+
+  it('prints a known error without a stack', () => {
+    const write = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      expect(reportError(new KstoryError('bad thing', { hint: 'do this' }))).toBe(2);
+      const text = write.mock.calls.map((c) => String(c[0])).join('');
+      expect(text).toBe('kstory: error: bad thing\n  hint: do this\n');
+    } finally {
+      write.mockRestore();
+    }
+  });
+});
