@@ -1,7 +1,7 @@
 // Renders the column tables of docs/bundle-format.md from columns.ts, so that the document cannot
 // drift from what the writer writes (a test compares them; `npm run docs` rewrites them).
 
-import { ATTRS_KEYS, type ColumnGroup, COLUMNS } from './columns.ts';
+import { ATTRS_KEYS, COLUMNS, type ColumnGroup } from './columns.ts';
 
 const GROUP_TITLES: Record<ColumnGroup, string> = {
   common: 'Columns common to all sources',
@@ -40,6 +40,7 @@ export function renderColumnTables(): string {
 export function updateFormatDoc(document: string): string {
   const start = document.indexOf(DOC_START);
   const end = document.indexOf(DOC_END);
-  if (start < 0 || end < start) throw new Error('docs/bundle-format.md lacks the columns:start/columns:end markers');
+  if (start < 0 || end < start)
+    throw new Error('docs/bundle-format.md lacks the columns:start/columns:end markers');
   return `${document.slice(0, start + DOC_START.length)}\n${renderColumnTables()}\n${document.slice(end)}`;
 }

@@ -55,6 +55,9 @@ export const BundleMetadataSchema = z.object({
   inputs: z.array(InputSchema).default([]),
   /** Whether the bundle was rebuilt from the spool of a writer that did not finish. */
   repaired: z.boolean().default(false),
+  /** `sorted`: the whole file is in the documented row order; `sorted-per-segment`: a large bundle
+   * made of runs (one per spool segment), each in that order. */
+  row_order: z.enum(['sorted', 'sorted-per-segment']).default('sorted'),
   /** Free-form producer details (simulator seed and scenario, recorder settings). */
   extra: z.record(z.string(), z.unknown()).default({}),
 });

@@ -14,6 +14,7 @@ import {
   statSync,
   writeSync,
 } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { KstoryError, messageOf } from '../errors.ts';
 import { TOOL_VERSION } from '../version.ts';
@@ -50,8 +51,12 @@ export interface WriterOptions {
   resume?: boolean;
   /** Flush buffered rows to the spool at least this often. At most 1000. */
   flushIntervalMs?: number;
-  /** Start a new segment (and compact the old one) past this many bytes. */
+  /** Start a new segment (and compact the old one) past this many bytes. Each segment is sorted on
+   * its own during compaction, so this bounds the memory of that sort. */
   segmentMaxBytes?: number;
+  /** Sort the whole bundle at finish when its rows take at most this many bytes uncompressed;
+   * larger bundles keep the order of their sorted segments (see docs/bundle-format.md). */
+  globalSortMaxBytes?: number;
   /** DuckDB memory limit for compaction and the final sort. */
   memoryLimit?: string;
   /** Rows per Parquet row group in the final file: bounds the memory a reader needs per group. */
@@ -109,7 +114,8 @@ export class BundleWriter {
       spoolDir,
       metadata: options.metadata,
       flushIntervalMs: Math.min(options.flushIntervalMs ?? 1000, 1000),
-      segmentMaxBytes: options.segmentMaxBytes ?? 128 << 20,
+      segmentMaxBytes: options.segmentMaxBytes ?? 64 << 20,
+      globalSortMaxBytes: options.globalSortMaxBytes ?? 160 << 20,
       memoryLimit: options.memoryLimit ?? '512MB',
       rowGroupSize: options.rowGroupSize ?? 16_384,
       compressionLevel: options.compressionLevel ?? 9,
@@ -154,7 +160,9 @@ export class BundleWriter {
     }
     writeSpoolState(spoolDir, state);
     const tempDirectory = path.join(spoolDir, 'tmp');
-    const db = await Database.open({ memoryLimit: resolved.memoryLimit, tempDirectory });
+    // One DuckDB thread: the producer's JavaScript keeps the other core busy, and a single thread
+    // keeps compaction's memory (one row group and one JSON buffer at a time) predictable.
+    const db = await Database.open({ memoryLimit: resolved.memoryLimit, tempDirectory, threads: 1 });
     const writer = new BundleWriter(resolved, db, state, nextSegment);
     // Segments left as JSON lines by an earlier run are compacted right away.
     for (const segment of listSegments(spoolDir)) {
@@ -314,12 +322,18 @@ async function compactSegment(db: Database, spoolDir: string, number: number, nd
   if (statSync(ndjson).size > 0) {
     await db.run(
       `COPY (SELECT ${selectList()} FROM read_json(${sqlString(ndjson)}, format = 'newline_delimited', ` +
-        `columns = ${readJsonColumnsLiteral()}, maximum_object_size = ${MAX_OBJECT_SIZE})) ` +
-        `TO ${sqlString(temp)} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 16384)`,
+        `columns = ${readJsonColumnsLiteral()}, maximum_object_size = ${MAX_OBJECT_SIZE}) ORDER BY ${orderBy()}) ` +
+        // Segments are temporary and read once more at finish: the cheapest zstd level will do.
+        `TO ${sqlString(temp)} (FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1, ROW_GROUP_SIZE 16384, ` +
+        `ROW_GROUP_SIZE_BYTES '32MB')`,
     );
     renameSync(temp, parquet);
   }
   rmSync(ndjson, { force: true });
+}
+
+function orderBy(): string {
+  return SORT_ORDER.map((c) => `"${c}" NULLS FIRST`).join(', ');
 }
 
 /** An empty, fully typed row set: the bundle of a producer that wrote nothing is still a bundle. */
@@ -329,7 +343,13 @@ function emptySelect(): string {
 
 async function writeFinalBundle(
   db: Database,
-  options: { output: string; spoolDir: string; rowGroupSize: number; compressionLevel: number },
+  options: {
+    output: string;
+    spoolDir: string;
+    rowGroupSize: number;
+    compressionLevel: number;
+    globalSortMaxBytes: number;
+  },
   metadata: BundleMetadata,
 ): Promise<FinishResult> {
   const parts = listSegments(options.spoolDir)
@@ -351,8 +371,29 @@ async function writeFinalBundle(
     .map((s) => s.last)
     .filter((v): v is string => v !== null)
     .sort();
+
+  // A global sort needs memory in proportion to the data (DuckDB's sort moves the bodies too), so
+  // a large bundle is written as the concatenation of its segments, each sorted at compaction: a
+  // streaming copy whose memory does not grow with the bundle.
+  const [size] =
+    parts.length > 0
+      ? await db.all<{ bytes: number }>(
+          `SELECT coalesce(sum(total_uncompressed_size), 0)::DOUBLE AS bytes FROM parquet_metadata(${sqlList(parts)})`,
+        )
+      : [{ bytes: 0 }];
+  const uncompressed = size?.bytes ?? 0;
+  const globalSort = uncompressed <= options.globalSortMaxBytes;
+  // Row groups of at most ~64 MB uncompressed: what a reader (and this copy) holds at a time.
+  const totalRows = stats.reduce((sum, s) => sum + s.n, 0);
+  const averageRowBytes = totalRows > 0 ? uncompressed / totalRows : 1;
+  const rowGroupSize = Math.max(
+    1024,
+    Math.min(options.rowGroupSize, Math.floor((64 << 20) / averageRowBytes)),
+  );
+
   const final: BundleMetadata = {
     ...metadata,
+    row_order: globalSort ? 'sorted' : 'sorted-per-segment',
     window: {
       start: metadata.window.start ?? firsts[0] ?? null,
       end: metadata.window.end ?? lasts.at(-1) ?? null,
@@ -368,10 +409,13 @@ async function writeFinalBundle(
     `.${path.basename(options.output)}.${process.pid}.tmp`,
   );
   try {
+    await db.run(`SET preserve_insertion_order = ${globalSort ? 'false' : 'true'}`);
+    // Nothing is appended any more: the final copy may use every core.
+    await db.run(`SET threads = ${availableParallelism()}`);
     await db.run(
-      `COPY (SELECT * FROM ${from} ORDER BY ${SORT_ORDER.map((c) => `"${c}" NULLS FIRST`).join(', ')}) ` +
+      `COPY (SELECT * FROM ${from}${globalSort ? ` ORDER BY ${orderBy()}` : ''}) ` +
         `TO ${sqlString(temp)} (FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL ${options.compressionLevel}, ` +
-        `ROW_GROUP_SIZE ${options.rowGroupSize}, KV_METADATA {${keyValues}})`,
+        `ROW_GROUP_SIZE ${rowGroupSize}, KV_METADATA {${keyValues}})`,
     );
     const fd = openSync(temp, 'r');
     fdatasyncSync(fd);
@@ -383,7 +427,7 @@ async function writeFinalBundle(
   }
   return {
     path: options.output,
-    rows: stats.reduce((sum, s) => sum + s.n, 0),
+    rows: totalRows,
     bytes: statSync(options.output).size,
     rowsBySource,
     metadata: final,

@@ -105,6 +105,28 @@ describe('BundleWriter', () => {
     expect(SORT_ORDER.at(-1)).toBe('ts');
   });
 
+  it('writes a large bundle as its sorted segments in order, in bounded memory', async () => {
+    const output = path.join(tempDir(), 'runs.parquet');
+    // Tiny segments and no global sort: the path a bundle larger than memory takes.
+    const writer = await BundleWriter.create({ output, metadata: { producer: 'test' }, segmentMaxBytes: 1, globalSortMaxBytes: 0 });
+    const expected: string[] = [];
+    for (let segment = 0; segment < 3; segment++) {
+      const names = ['c', 'a', 'b'].map((n) => `${n}-${segment}`);
+      for (const name of names) writer.append(aPodRow({ name, uid: name, ts: `2026-03-01T10:00:0${segment}Z` }));
+      writer.flush();
+      expected.push(...[...names].sort());
+    }
+    const result = await writer.finish();
+    expect(result.metadata.row_order).toBe('sorted-per-segment');
+    const bundle = await openBundle([output]);
+    try {
+      const rows = await bundle.query<{ name: string }>(`SELECT name FROM bundle`);
+      expect(rows.map((r) => r.name)).toEqual(expected);
+    } finally {
+      bundle.close();
+    }
+  });
+
   it('flushes appended rows to the spool within a second, without being asked', async () => {
     const output = path.join(tempDir(), 'timed.parquet');
     const writer = await BundleWriter.create({ output, metadata: { producer: 'test' } });
