@@ -41,6 +41,7 @@ Docs: docs/bundle-format.md (the bundle format)`,
 
 /** Runs the CLI and returns the exit code; never throws. */
 export async function run(argv: readonly string[]): Promise<number> {
+  exitQuietlyOnClosedPipe();
   const program = buildProgram();
   try {
     await program.parseAsync([...argv]);
@@ -48,6 +49,14 @@ export async function run(argv: readonly string[]): Promise<number> {
   } catch (error) {
     return reportError(error);
   }
+}
+
+/** `kstory ... | head` closes stdout early: that is the reader being done, not an error. */
+function exitQuietlyOnClosedPipe(): void {
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(EXIT_OK);
+    throw error;
+  });
 }
 
 export function reportError(error: unknown): number {

@@ -1,6 +1,7 @@
 // The CLI end to end, through bin/kstory.js: help, version, bundle info and repair, and the error
 // boundary (one line plus a hint and exit 2 for known errors; "internal error" with a stack otherwise).
 
+import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
@@ -56,6 +57,20 @@ describe('kstory', () => {
     const result = kstory(['bundle', 'info', '--help']);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('Examples:');
+  });
+
+  it('stops quietly when its reader closes the pipe early (kstory ... | head)', () => {
+    const result = spawnSync(
+      'bash',
+      ['-o', 'pipefail', '-c', `'${process.execPath}' bin/kstory.js --help | head -1`],
+      {
+        cwd: ROOT,
+        encoding: 'utf8',
+      },
+    );
+    expect(result.stdout).toBe('Usage: kstory [options] [command]\n');
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
   });
 
   it('exits 2 on an unknown command or a missing argument', () => {
