@@ -1,8 +1,14 @@
-// `npm run docs`: regenerate the column tables in docs/bundle-format.md from src/bundle/columns.ts.
+// `npm run docs`: regenerate what is derived from the code: the column tables of
+// docs/bundle-format.md and the JSON Schema of pattern files (patterns/pattern.schema.json).
 
 import { readFileSync, writeFileSync } from 'node:fs';
 import { updateFormatDoc } from '../src/bundle/format-doc.ts';
+import { patternJsonSchema } from '../src/patterns/schema.ts';
 
-const file = new URL('../docs/bundle-format.md', import.meta.url);
-writeFileSync(file, updateFormatDoc(readFileSync(file, 'utf8')));
-process.stdout.write('docs/bundle-format.md updated\n');
+const formatDoc = new URL('../docs/bundle-format.md', import.meta.url);
+writeFileSync(formatDoc, updateFormatDoc(readFileSync(formatDoc, 'utf8')));
+writeFileSync(
+  new URL('../patterns/pattern.schema.json', import.meta.url),
+  `${JSON.stringify(patternJsonSchema(), null, 2)}\n`,
+);
+process.stdout.write('docs/bundle-format.md and patterns/pattern.schema.json updated\n');

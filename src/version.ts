@@ -1,16 +1,24 @@
-// The tool's own version, read once from package.json so that it never drifts from the release.
-// The file sits one level up from src/ when run from source and two levels up from dist/src/.
+// Where kstory is installed and which version it is: read once from its own package.json, found by
+// walking up from this file (src/ when run from source, dist/src/ when built).
 
 import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 
-function readPackageVersion(): string {
-  for (const relative of ['../package.json', '../../package.json']) {
-    const url = new URL(relative, import.meta.url);
-    if (!existsSync(url)) continue;
-    const json = JSON.parse(readFileSync(url, 'utf8')) as { name?: string; version?: string };
-    if (json.name === 'kstory' && json.version) return json.version;
+function findPackageRoot(): { root: string; version: string } {
+  let dir = import.meta.dirname;
+  for (let depth = 0; depth < 5; depth++) {
+    const file = path.join(dir, 'package.json');
+    if (existsSync(file)) {
+      const json = JSON.parse(readFileSync(file, 'utf8')) as { name?: string; version?: string };
+      if (json.name === 'kstory' && json.version) return { root: dir, version: json.version };
+    }
+    dir = path.dirname(dir);
   }
-  return '0.0.0-unknown';
+  throw new Error(`kstory's package.json was not found above ${import.meta.dirname}`);
 }
 
-export const TOOL_VERSION: string = readPackageVersion();
+const found = findPackageRoot();
+
+/** The directory holding package.json, patterns/ and docs/. */
+export const PACKAGE_ROOT: string = found.root;
+export const TOOL_VERSION: string = found.version;

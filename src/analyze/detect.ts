@@ -1,0 +1,326 @@
+// Detection: runs each pattern's signals over the bundle, groups the hits by subject, keeps the
+// subjects whose condition holds, and turns each into a finding with its variant, confidence (and
+// how it was reached), narrative, remediation and evidence rows.
+
+import type { Bundle } from '../bundle/reader.ts';
+import { compileEvidence, compileSignal } from '../patterns/compile.ts';
+import { evaluateCondition, positiveSignalsOf, signalsOf } from '../patterns/condition.ts';
+import type { LoadedPattern } from '../patterns/load.ts';
+import type { Severity, Variant } from '../patterns/schema.ts';
+
+export interface Subject {
+  namespace: string | null;
+  kind: string;
+  name: string;
+  container: string | null;
+}
+
+export interface SignalHit {
+  first: string;
+  last: string;
+  occurrences: number;
+  value: number | null;
+}
+
+export interface Evidence {
+  ts: string;
+  source: string;
+  signal: string;
+  excerpt: string;
+}
+
+export interface Finding {
+  pattern: string;
+  title: string;
+  severity: Severity;
+  status: 'experimental' | 'stable';
+  subject: Subject;
+  first: string;
+  last: string;
+  variant: string | null;
+  signals: Record<string, SignalHit>;
+  confidence: number;
+  /** How the confidence was reached, one line per step. */
+  confidenceReasons: string[];
+  summary: string;
+  detail: string | null;
+  remediation: string[];
+  references: string[];
+  evidence: Evidence[];
+}
+
+export interface DetectOptions {
+  start: string;
+  end: string;
+  /** The bundle has no watch history (a snapshot): timelines are partial. */
+  snapshot: boolean;
+  evidencePerSignal?: number;
+}
+
+interface HitRow {
+  s_namespace: string | null;
+  s_kind: string | null;
+  s_name: string | null;
+  s_container: string | null;
+  first: string;
+  last: string;
+  occurrences: number;
+  value: number | null;
+}
+
+export function subjectKey(subject: Subject): string {
+  return `${subject.namespace ?? ''}/${subject.kind}/${subject.name}/${subject.container ?? ''}`;
+}
+
+export function subjectLabel(subject: Subject): string {
+  const base = `${subject.namespace ? `${subject.namespace}/` : ''}${subject.kind} ${subject.name}`;
+  return subject.container ? `${base}, container ${subject.container}` : base;
+}
+
+function mergeHit(a: SignalHit | undefined, b: SignalHit): SignalHit {
+  if (!a) return b;
+  return {
+    first: a.first < b.first ? a.first : b.first,
+    last: a.last > b.last ? a.last : b.last,
+    occurrences: a.occurrences + b.occurrences,
+    value: a.value === null ? b.value : b.value === null ? a.value : Math.max(a.value, b.value),
+  };
+}
+
+/** Hits of every signal, grouped by the pattern's subject level. */
+async function collectHits(
+  bundle: Bundle,
+  pattern: LoadedPattern,
+  range: { start: string; end: string },
+): Promise<Map<string, { subject: Subject; hits: Map<string, SignalHit> }>> {
+  const subjects = new Map<string, { subject: Subject; hits: Map<string, SignalHit> }>();
+  const podLevel: { signal: string; subject: Subject; hit: SignalHit }[] = [];
+  const kinds = new Set(pattern.kinds);
+
+  for (const [name, signal] of Object.entries(pattern.detect.signals)) {
+    const compiled = compileSignal(signal, range);
+    const rows = await bundle.query<HitRow>(compiled.sql, compiled.params);
+    for (const row of rows) {
+      if (row.s_kind === null || row.s_name === null) continue;
+      if (kinds.size > 0 && !kinds.has(row.s_kind)) continue;
+      const subject: Subject = {
+        namespace: row.s_namespace,
+        kind: row.s_kind,
+        name: row.s_name,
+        container: pattern.subject === 'container' ? row.s_container : null,
+      };
+      const hit: SignalHit = {
+        first: row.first,
+        last: row.last,
+        occurrences: Number(row.occurrences),
+        value: row.value === null ? null : Number(row.value),
+      };
+      if (pattern.subject === 'container' && subject.container === null) {
+        podLevel.push({ signal: name, subject, hit });
+        continue;
+      }
+      const key = subjectKey(subject);
+      const entry = subjects.get(key) ?? { subject, hits: new Map() };
+      entry.hits.set(name, mergeHit(entry.hits.get(name), hit));
+      subjects.set(key, entry);
+    }
+  }
+  // A pod-level hit (an event without a container, the pod's phase) concerns every container of
+  // the pod that other signals found; a pod with no container-level hit stays a pod subject.
+  for (const { signal, subject, hit } of podLevel) {
+    const containers = [...subjects.values()].filter(
+      (e) =>
+        e.subject.namespace === subject.namespace &&
+        e.subject.kind === subject.kind &&
+        e.subject.name === subject.name &&
+        e.subject.container !== null,
+    );
+    const targets =
+      containers.length > 0
+        ? containers
+        : [subjects.get(subjectKey(subject)) ?? { subject, hits: new Map<string, SignalHit>() }];
+    for (const target of targets) {
+      target.hits.set(signal, mergeHit(target.hits.get(signal), hit));
+      subjects.set(subjectKey(target.subject), target);
+    }
+  }
+  return subjects;
+}
+
+export async function detectPattern(
+  bundle: Bundle,
+  pattern: LoadedPattern,
+  options: DetectOptions,
+): Promise<Finding[]> {
+  const range = { start: options.start, end: options.end };
+  const subjects = await collectHits(bundle, pattern, range);
+  const findings: Finding[] = [];
+  for (const { subject, hits } of subjects.values()) {
+    const present = new Set(hits.keys());
+    if (!evaluateCondition(pattern.condition, present)) continue;
+    const variantIndex = pattern.variantConditions.findIndex((c) => evaluateCondition(c, present));
+    const variant: Variant | null = variantIndex >= 0 ? pattern.variants[variantIndex]! : null;
+    const relevant = positiveSignalsOf(pattern.condition).filter((s) => present.has(s));
+    const times = relevant.map((s) => hits.get(s)!);
+    const first = times.map((h) => h.first).sort()[0] ?? options.start;
+    const last =
+      times
+        .map((h) => h.last)
+        .sort()
+        .at(-1) ?? options.end;
+    const { confidence, reasons } = scoreConfidence(pattern, variant, present, options.snapshot);
+    const values = placeholderValues(subject, first, last, variant, hits);
+    findings.push({
+      pattern: pattern.id,
+      title: variant?.title ?? pattern.title,
+      severity: pattern.severity,
+      status: pattern.status,
+      subject,
+      first,
+      last,
+      variant: variant?.id ?? null,
+      signals: Object.fromEntries(hits),
+      confidence,
+      confidenceReasons: reasons,
+      summary: fillTemplate(variant?.summary ?? pattern.narrative.summary, values),
+      detail: pattern.narrative.detail ? fillTemplate(pattern.narrative.detail, values) : null,
+      remediation: [...(variant?.remediation ?? []), ...pattern.remediation].map((step) =>
+        fillTemplate(step, values),
+      ),
+      references: pattern.references,
+      evidence: [],
+    });
+  }
+  if (findings.length > 0)
+    await attachEvidence(bundle, pattern, findings, range, options.evidencePerSignal ?? 3);
+  return findings;
+}
+
+function scoreConfidence(
+  pattern: LoadedPattern,
+  variant: Variant | null,
+  present: ReadonlySet<string>,
+  snapshot: boolean,
+): { confidence: number; reasons: string[] } {
+  let score = pattern.confidence.base;
+  const reasons = [`${pattern.confidence.base.toFixed(2)} base for ${pattern.id}`];
+  for (const [signal, boost] of Object.entries(pattern.confidence.boost)) {
+    if (present.has(signal)) {
+      score += boost;
+      reasons.push(`+${boost.toFixed(2)} ${pattern.detect.signals[signal]?.description ?? signal}`);
+    }
+  }
+  for (const [signal, reduce] of Object.entries(pattern.confidence.reduce)) {
+    if (present.has(signal)) {
+      score -= reduce;
+      reasons.push(`-${reduce.toFixed(2)} ${pattern.detect.signals[signal]?.description ?? signal}`);
+    }
+  }
+  if (variant && variant.confidence !== 0) {
+    score += variant.confidence;
+    reasons.push(
+      `${variant.confidence > 0 ? '+' : ''}${variant.confidence.toFixed(2)} variant ${variant.id}`,
+    );
+  }
+  if (snapshot) {
+    score -= 0.1;
+    reasons.push('-0.10 snapshot bundle: no watch history, the timeline is partial');
+  }
+  const clamped = Math.min(0.99, Math.max(0.05, score));
+  if (clamped !== score) reasons.push(`clamped to ${clamped.toFixed(2)}`);
+  return { confidence: Math.round(clamped * 100) / 100, reasons };
+}
+
+function placeholderValues(
+  subject: Subject,
+  first: string,
+  last: string,
+  variant: Variant | null,
+  hits: Map<string, SignalHit>,
+): Record<string, string> {
+  const values: Record<string, string> = {
+    namespace: subject.namespace ?? '',
+    kind: subject.kind,
+    name: subject.name,
+    container: subject.container ?? '',
+    subject: subjectLabel(subject),
+    first: shortTime(first),
+    last: shortTime(last),
+    duration: humanDuration(Date.parse(last) - Date.parse(first)),
+    variant: variant?.id ?? '',
+  };
+  for (const [signal, hit] of hits) {
+    values[`count.${signal}`] = String(hit.occurrences);
+    values[`value.${signal}`] = hit.value === null ? '' : formatNumber(hit.value);
+    values[`first.${signal}`] = shortTime(hit.first);
+    values[`last.${signal}`] = shortTime(hit.last);
+  }
+  return values;
+}
+
+export function fillTemplate(template: string, values: Record<string, string>): string {
+  return template
+    .replace(/\{\{\s*([a-z_]+(?:\.[a-z_][a-z0-9_]*)?)\s*\}\}/g, (_m, key: string) => values[key] ?? '?')
+    .trim();
+}
+
+function shortTime(iso: string): string {
+  return `${iso.slice(0, 19).replace('T', ' ')}Z`;
+}
+
+function humanDuration(ms: number): string {
+  if (!Number.isFinite(ms) || ms <= 0) return 'a moment';
+  const minutes = Math.round(ms / 60_000);
+  if (minutes < 1) return `${Math.round(ms / 1000)}s`;
+  if (minutes < 120) return `${minutes}m`;
+  return `${Math.floor(minutes / 60)}h ${minutes % 60}m`;
+}
+
+function formatNumber(value: number): string {
+  if (Number.isInteger(value)) return String(value);
+  return value.toFixed(Math.abs(value) < 10 ? 2 : 1);
+}
+
+interface EvidenceRow {
+  s_namespace: string | null;
+  s_kind: string | null;
+  s_name: string | null;
+  s_container: string | null;
+  ts: string;
+  source: string;
+  excerpt: string | null;
+}
+
+async function attachEvidence(
+  bundle: Bundle,
+  pattern: LoadedPattern,
+  findings: Finding[],
+  range: { start: string; end: string },
+  perSignal: number,
+): Promise<void> {
+  const signals = pattern.evidence ?? [
+    ...new Set([...positiveSignalsOf(pattern.condition), ...pattern.variantConditions.flatMap(signalsOf)]),
+  ];
+  // The same row often satisfies several signals (a container both backing off and OOM-killed):
+  // it is shown once.
+  const seen = new Map<Finding, Set<string>>(findings.map((f) => [f, new Set<string>()]));
+  for (const name of signals) {
+    const compiled = compileEvidence(pattern.detect.signals[name]!, range, perSignal);
+    const rows = await bundle.query<EvidenceRow>(compiled.sql, compiled.params);
+    for (const finding of findings) {
+      if (!(name in finding.signals)) continue;
+      const s = finding.subject;
+      for (const row of rows) {
+        const sameObject = row.s_namespace === s.namespace && row.s_kind === s.kind && row.s_name === s.name;
+        const sameContainer =
+          s.container === null || row.s_container === null || row.s_container === s.container;
+        const key = `${row.ts}|${row.source}|${row.excerpt}`;
+        if (sameObject && sameContainer && row.excerpt && !seen.get(finding)!.has(key)) {
+          seen.get(finding)!.add(key);
+          finding.evidence.push({ ts: row.ts, source: row.source, signal: name, excerpt: row.excerpt });
+        }
+      }
+    }
+  }
+  for (const finding of findings) finding.evidence.sort((a, b) => a.ts.localeCompare(b.ts));
+}

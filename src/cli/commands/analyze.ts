@@ -1,0 +1,112 @@
+// `kstory analyze`: find what went wrong in one or more bundles and print it, most important first.
+
+import { type Command, InvalidArgumentError, Option } from 'commander';
+import { SEVERITIES } from '../../patterns/schema.ts';
+
+const list = (value: string, previous: string[] = []) => [
+  ...previous,
+  ...value
+    .split(',')
+    .map((v) => v.trim())
+    .filter(Boolean),
+];
+
+function confidence(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0 || n > 1)
+    throw new InvalidArgumentError('expected a number between 0 and 1');
+  return n;
+}
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a positive whole number');
+  return n;
+}
+
+interface AnalyzeFlags {
+  json?: boolean;
+  since?: string;
+  until?: string;
+  namespace?: string[];
+  kind?: string[];
+  only?: string[];
+  skip?: string[];
+  patterns?: string[];
+  minConfidence?: number;
+  top?: number;
+  failOn?: (typeof SEVERITIES)[number];
+  explain?: boolean;
+}
+
+export function defineAnalyzeCommand(program: Command): void {
+  program
+    .command('analyze')
+    .description('find what went wrong in a bundle: findings with evidence, confidence and remediation')
+    .argument('<bundle...>', 'bundle files, spool directories or globs (read together)')
+    .option('--json', 'print the report as JSON (schema kstory.report/v1)')
+    .option('--since <time>', 'start of the window: RFC 3339 time or duration back from the end (2h)')
+    .option('--until <time>', 'end of the window: RFC 3339 time or duration back from the end of the bundle')
+    .option(
+      '-n, --namespace <globs>',
+      'only subjects in these namespaces (comma-separated globs, e.g. prod-*)',
+      list,
+    )
+    .option('--kind <kinds>', 'only subjects of these kinds (comma-separated)', list)
+    .option('--only <ids>', 'run only these pattern ids (comma-separated)', list)
+    .option('--skip <ids>', 'do not run these pattern ids (comma-separated)', list)
+    .option(
+      '--patterns <dir>',
+      'add your own patterns from this directory (repeatable)',
+      (v: string, p: string[] = []) => [...p, v],
+    )
+    .option('--min-confidence <n>', 'hide findings below this confidence (0..1)', confidence)
+    .option('--top <n>', 'show only the N most important findings', positiveInt)
+    .addOption(
+      new Option(
+        '--fail-on <severity>',
+        'exit 1 when a finding at or above this severity is reported',
+      ).choices(SEVERITIES),
+    )
+    .option('--explain', 'show how each confidence was reached')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  kstory analyze incident.parquet
+  kstory analyze incident.parquet --since 2h -n 'shop-*' --explain
+  kstory analyze incident.parquet --json | jq '.findings[0]'
+  kstory analyze nightly.parquet --fail-on high      # exit 1 for CI when something high is found`,
+    )
+    .action(async (paths: string[], flags: AnalyzeFlags) => {
+      const { openBundle } = await import('../../bundle/reader.ts');
+      const { analyzeBundle, severityAtLeast } = await import('../../analyze/run.ts');
+      const bundle = await openBundle(paths);
+      try {
+        const report = await analyzeBundle(bundle, {
+          since: flags.since,
+          until: flags.until,
+          namespaces: flags.namespace,
+          kinds: flags.kind,
+          only: flags.only,
+          skip: flags.skip,
+          patternDirs: flags.patterns,
+          minConfidence: flags.minConfidence,
+          top: flags.top,
+        });
+        if (flags.json) {
+          process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+        } else {
+          const { renderAnalysisText } = await import('../../report/analysis-text.ts');
+          const { chalkFor } = await import('../../report/style.ts');
+          process.stdout.write(
+            renderAnalysisText(report, chalkFor(process.stdout), { explain: flags.explain }),
+          );
+        }
+        const failOn = flags.failOn;
+        if (failOn && report.findings.some((f) => severityAtLeast(f.severity, failOn))) process.exitCode = 1;
+      } finally {
+        bundle.close();
+      }
+    });
+}

@@ -1,0 +1,369 @@
+// Compiles a pattern signal into SQL over the bundle's views. Field names are checked against the
+// view's columns and every value is a bound parameter, so a pattern file can never inject SQL.
+
+import type { DuckDBValue } from '@duckdb/node-api';
+import { COLUMN_NAMES } from '../bundle/columns.ts';
+import { durationMs, OPERATORS, type Operator, type Signal, type SignalView, type Where } from './schema.ts';
+
+const CONTAINER_FIELDS = [
+  'name',
+  'image',
+  'init',
+  'ready',
+  'restart_count',
+  'state',
+  'reason',
+  'message',
+  'exit_code',
+  'started_at',
+  'finished_at',
+  'last_reason',
+  'last_exit_code',
+  'last_started_at',
+  'last_finished_at',
+  'cpu_request_m',
+  'cpu_limit_m',
+  'memory_request_bytes',
+  'memory_limit_bytes',
+];
+
+interface ViewSpec {
+  columns: readonly string[];
+  /** Derived fields a pattern can filter on as if they were columns. */
+  virtual?: Readonly<Record<string, string>>;
+  /** Subject of a row: namespace, kind, name and container as SQL expressions. */
+  subject: { kind: string; name: string; container: string };
+  /** A one-line, human-readable excerpt of a row for evidence. */
+  excerpt: string;
+  source: string;
+}
+
+const quote = (text: string) => `'${text.replaceAll("'", "''")}'`;
+
+export const VIEW_SPECS: Readonly<Record<SignalView, ViewSpec>> = {
+  containers: {
+    columns: [
+      'ts',
+      'namespace',
+      'pod',
+      'pod_uid',
+      'node',
+      'owner_kind',
+      'owner_name',
+      'owner_uid',
+      'phase',
+      'watch_event',
+      ...CONTAINER_FIELDS,
+    ],
+    subject: { kind: quote('Pod'), name: 'pod', container: 'name' },
+    excerpt: `concat_ws(' ', 'container ' || name, state, reason,
+      CASE WHEN restart_count > 0 THEN 'restarts=' || restart_count END,
+      CASE WHEN last_reason IS NOT NULL THEN '(last: ' || last_reason || coalesce(', exit ' || last_exit_code, '') || ')' END,
+      CASE WHEN message IS NOT NULL THEN '- ' || message END)`,
+    source: 'object',
+  },
+  pods: {
+    columns: COLUMN_NAMES,
+    subject: { kind: quote('Pod'), name: 'name', container: 'NULL' },
+    excerpt: `concat_ws(' ', 'Pod ' || name, 'phase ' || phase, status_reason, CASE WHEN status_message IS NOT NULL THEN '- ' || status_message END)`,
+    source: 'object',
+  },
+  objects: {
+    columns: COLUMN_NAMES,
+    virtual: {
+      replicas_missing: 'coalesce(replicas_desired, 0) - coalesce(replicas_ready, 0)',
+      replicas_unavailable: 'coalesce(replicas_desired, 0) - coalesce(replicas_available, 0)',
+    },
+    subject: { kind: 'kind', name: 'name', container: 'NULL' },
+    excerpt: `concat_ws(' ', kind || ' ' || name, watch_event, 'phase ' || phase, status_reason,
+      CASE WHEN replicas_desired IS NOT NULL THEN 'replicas ' || coalesce(replicas_ready, 0) || '/' || replicas_desired || ' ready' END)`,
+    source: 'object',
+  },
+  conditions: {
+    columns: [
+      'ts',
+      'api_version',
+      'kind',
+      'namespace',
+      'name',
+      'uid',
+      'watch_event',
+      'type',
+      'status',
+      'reason',
+      'message',
+      'last_transition',
+    ],
+    subject: { kind: 'kind', name: 'name', container: 'NULL' },
+    excerpt: `concat_ws(' ', kind || ' ' || name || ':', type || '=' || status, reason, CASE WHEN message IS NOT NULL THEN '- ' || message END)`,
+    source: 'object',
+  },
+  events: {
+    columns: COLUMN_NAMES,
+    subject: { kind: 'kind', name: 'name', container: 'container' },
+    excerpt: `concat_ws(' ', event_type, event_reason, CASE WHEN event_count > 1 THEN '(x' || event_count || ')' END, 'on ' || kind || ' ' || name || ':', event_message)`,
+    source: 'event',
+  },
+  audit: {
+    columns: COLUMN_NAMES,
+    subject: { kind: 'kind', name: 'name', container: 'NULL' },
+    excerpt: `concat_ws(' ', coalesce(audit_impersonated_user, audit_user), audit_verb, audit_uri, '→ ' || audit_code)`,
+    source: 'audit',
+  },
+  logs: {
+    columns: COLUMN_NAMES,
+    subject: { kind: quote('Pod'), name: 'name', container: 'container' },
+    excerpt: `concat_ws(' ', container || CASE WHEN log_previous THEN ' (previous)' ELSE '' END || ':', log_line)`,
+    source: 'log',
+  },
+  metrics: {
+    columns: COLUMN_NAMES,
+    subject: { kind: 'coalesce(kind, ' + quote('Pod') + ')', name: 'name', container: 'container' },
+    excerpt: `metric_name || ' = ' || CAST(round(metric_value, 3) AS VARCHAR)`,
+    source: 'metric',
+  },
+};
+
+export class SignalCompileError extends Error {
+  constructor(
+    message: string,
+    readonly field: string,
+  ) {
+    super(message);
+  }
+}
+
+interface CompiledWhere {
+  sql: string;
+  params: DuckDBValue[];
+}
+
+function splitKey(key: string): { field: string; op: Operator } {
+  const [field, op = 'eq', ...rest] = key.split('|');
+  if (rest.length > 0 || !field) throw new SignalCompileError(`"${key}" has more than one "|"`, key);
+  if (!(OPERATORS as readonly string[]).includes(op)) {
+    throw new SignalCompileError(`unknown operator "${op}" (use one of ${OPERATORS.join(', ')})`, key);
+  }
+  return { field, op: op as Operator };
+}
+
+/** `labels.app` reads a key of a MAP column; anything else must be a column of the view. */
+function fieldSql(view: SignalView, field: string, key: string): string {
+  const dot = field.indexOf('.');
+  if (dot > 0) {
+    const column = field.slice(0, dot);
+    if (
+      !['labels', 'selector', 'attrs', 'metric_labels'].includes(column) ||
+      !VIEW_SPECS[view].columns.includes(column)
+    ) {
+      throw new SignalCompileError(
+        `"${field}": only the map columns labels, selector, attrs and metric_labels take a key`,
+        key,
+      );
+    }
+    return `"${column}"[${quote(field.slice(dot + 1))}]`;
+  }
+  const virtual = VIEW_SPECS[view].virtual?.[field];
+  if (virtual) return `(${virtual})`;
+  if (!VIEW_SPECS[view].columns.includes(field)) {
+    throw new SignalCompileError(`the ${view} view has no column "${field}"`, key);
+  }
+  return `"${field}"`;
+}
+
+export function compileWhere(view: SignalView, where: Where): CompiledWhere {
+  const parts: string[] = [];
+  const params: DuckDBValue[] = [];
+  for (const [key, value] of Object.entries(where)) {
+    const { field, op } = splitKey(key);
+    const column = fieldSql(view, field, key);
+    const scalar = (v: unknown) => {
+      if (Array.isArray(v)) throw new SignalCompileError(`operator ${op} takes one value, not a list`, key);
+      return v as DuckDBValue;
+    };
+    const list = (v: unknown) => {
+      if (!Array.isArray(v) || v.length === 0)
+        throw new SignalCompileError(`operator ${op} takes a non-empty list`, key);
+      return v as DuckDBValue[];
+    };
+    switch (op) {
+      case 'eq':
+        if (value === null) parts.push(`${column} IS NULL`);
+        else if (Array.isArray(value))
+          throw new SignalCompileError('a list needs the "in" operator (field|in)', key);
+        else {
+          parts.push(`${column} = ?`);
+          params.push(value);
+        }
+        break;
+      case 'ne':
+        if (value === null) parts.push(`${column} IS NOT NULL`);
+        else {
+          parts.push(`${column} IS DISTINCT FROM ?`);
+          params.push(scalar(value));
+        }
+        break;
+      case 'in':
+      case 'not_in': {
+        const values = list(value);
+        parts.push(
+          `${op === 'in' ? '' : 'coalesce(NOT '}${column} IN (${values.map(() => '?').join(', ')})${op === 'in' ? '' : ', true)'}`,
+        );
+        params.push(...values);
+        break;
+      }
+      case 'gt':
+      case 'gte':
+      case 'lt':
+      case 'lte': {
+        const symbol = { gt: '>', gte: '>=', lt: '<', lte: '<=' }[op];
+        parts.push(`${column} ${symbol} ?`);
+        params.push(scalar(value));
+        break;
+      }
+      case 'contains':
+        parts.push(`contains(${column}, ?)`);
+        params.push(String(scalar(value)));
+        break;
+      case 'not_contains':
+        parts.push(`NOT coalesce(contains(${column}, ?), false)`);
+        params.push(String(scalar(value)));
+        break;
+      case 'not_re':
+        parts.push(`NOT coalesce(regexp_matches(${column}, ?), false)`);
+        params.push(String(scalar(value)));
+        break;
+      case 'startswith':
+        parts.push(`starts_with(${column}, ?)`);
+        params.push(String(scalar(value)));
+        break;
+      case 're':
+        parts.push(`regexp_matches(${column}, ?)`);
+        params.push(String(scalar(value)));
+        break;
+      case 'exists':
+        parts.push(value === false ? `${column} IS NULL` : `${column} IS NOT NULL`);
+        break;
+    }
+  }
+  return { sql: parts.length > 0 ? parts.map((p) => `(${p})`).join(' AND ') : 'true', params };
+}
+
+/** A signal's `window` narrows the analysed range to its last part. */
+function signalRange(signal: Signal, range: { start: string; end: string }): { start: string; end: string } {
+  if (!signal.window) return range;
+  const start = Date.parse(range.end) - durationMs(signal.window);
+  return {
+    start: start > Date.parse(range.start) ? new Date(start).toISOString() : range.start,
+    end: range.end,
+  };
+}
+
+export interface CompiledSignal {
+  sql: string;
+  params: DuckDBValue[];
+}
+
+/**
+ * SQL returning one row per subject that shows the signal in [start, end]:
+ * s_namespace, s_kind, s_name, s_container, first, last, occurrences, value.
+ */
+export function compileSignal(signal: Signal, analysed: { start: string; end: string }): CompiledSignal {
+  const range = signalRange(signal, analysed);
+  const view = VIEW_SPECS[signal.from];
+  const where = compileWhere(signal.from, signal.where);
+  const alternatives = (signal.any ?? []).map((w) => compileWhere(signal.from, w));
+  const any = alternatives.length > 0 ? ` AND (${alternatives.map((a) => `(${a.sql})`).join(' OR ')})` : '';
+  const aggregate = signal.aggregate;
+  const valueField = aggregate?.field ? fieldSql(signal.from, aggregate.field, 'aggregate.field') : 'NULL';
+  // Events repeat: one row per version of the Event object, whose count grows. Occurrences are the
+  // last count of each Event, summed; other views count rows.
+  const occurrence = signal.from === 'events' ? 'coalesce(event_count, 1)' : '1';
+  const identity =
+    signal.from === 'events'
+      ? `coalesce(event_uid, event_reason || '|' || coalesce(event_message, ''))`
+      : 'NULL';
+  // Over the per-identity rows below.
+  const valueAggregate = aggregate
+    ? {
+        max: 'max(max_v)',
+        min: 'min(min_v)',
+        sum: 'sum(sum_v)',
+        delta: 'max(max_v) - min(min_v)',
+        count: 'sum(occurrences)',
+      }[aggregate.fn]
+    : 'NULL';
+  const thresholds: string[] = ['occurrences >= ?'];
+  const thresholdParams: DuckDBValue[] = [signal.min_count];
+  if (signal.lasting) {
+    thresholds.push(`epoch_ms(last) - epoch_ms(first) >= ?`);
+    thresholdParams.push(durationMs(signal.lasting));
+  }
+  for (const [key, symbol] of [
+    ['gte', '>='],
+    ['gt', '>'],
+    ['lte', '<='],
+    ['lt', '<'],
+  ] as const) {
+    const bound = aggregate?.[key];
+    if (bound !== undefined) {
+      thresholds.push(`value ${symbol} ?`);
+      thresholdParams.push(bound);
+    }
+  }
+  const sql = `
+    WITH hits AS (
+      SELECT namespace AS s_namespace, ${view.subject.kind} AS s_kind, ${view.subject.name} AS s_name,
+             ${view.subject.container} AS s_container, ts, ${occurrence} AS n, ${identity} AS identity, ${valueField} AS v
+      FROM ${signal.from}
+      WHERE ts >= ?::TIMESTAMPTZ AND ts <= ?::TIMESTAMPTZ AND ${where.sql}${any}
+    ),
+    per_identity AS (
+      SELECT s_namespace, s_kind, s_name, s_container, identity, min(ts) AS first, max(ts) AS last,
+             ${signal.from === 'events' ? 'max(n)' : 'sum(n)'} AS occurrences, max(v) AS max_v, min(v) AS min_v, sum(v) AS sum_v
+      FROM hits GROUP BY ALL
+    ),
+    per_subject AS (
+      SELECT s_namespace, s_kind, s_name, s_container, min(first) AS first, max(last) AS last,
+             sum(occurrences)::DOUBLE AS occurrences,
+             (${valueAggregate})::DOUBLE AS value
+      FROM per_identity GROUP BY ALL
+    )
+    SELECT s_namespace, s_kind, s_name, s_container,
+           strftime(first, '%Y-%m-%dT%H:%M:%S.%fZ') AS first, strftime(last, '%Y-%m-%dT%H:%M:%S.%fZ') AS last,
+           occurrences, value
+    FROM per_subject WHERE ${thresholds.join(' AND ')}`;
+  return {
+    sql,
+    params: [
+      range.start,
+      range.end,
+      ...where.params,
+      ...alternatives.flatMap((a) => a.params),
+      ...thresholdParams,
+    ],
+  };
+}
+
+/** Evidence rows of a signal for the given subjects: at most `limit` per subject, newest first. */
+export function compileEvidence(
+  signal: Signal,
+  analysed: { start: string; end: string },
+  limit: number,
+): CompiledSignal {
+  const range = signalRange(signal, analysed);
+  const view = VIEW_SPECS[signal.from];
+  const where = compileWhere(signal.from, signal.where);
+  const alternatives = (signal.any ?? []).map((w) => compileWhere(signal.from, w));
+  const any = alternatives.length > 0 ? ` AND (${alternatives.map((a) => `(${a.sql})`).join(' OR ')})` : '';
+  const sql = `
+    SELECT * FROM (
+      SELECT namespace AS s_namespace, ${view.subject.kind} AS s_kind, ${view.subject.name} AS s_name,
+             ${view.subject.container} AS s_container,
+             strftime(ts, '%Y-%m-%dT%H:%M:%S.%fZ') AS ts, ${quote(view.source)} AS source, ${view.excerpt} AS excerpt,
+             row_number() OVER (PARTITION BY namespace, ${view.subject.kind}, ${view.subject.name}, ${view.subject.container} ORDER BY ts DESC) AS rank
+      FROM ${signal.from}
+      WHERE ts >= ?::TIMESTAMPTZ AND ts <= ?::TIMESTAMPTZ AND ${where.sql}${any}
+    ) WHERE rank <= ${Math.max(1, Math.floor(limit))}`;
+  return { sql, params: [range.start, range.end, ...where.params, ...alternatives.flatMap((a) => a.params)] };
+}

@@ -1,0 +1,171 @@
+// Loads pattern files: YAML → zod-validated Pattern, plus the checks a schema cannot express (id
+// equals the file name, conditions name declared signals, fields exist in their views, templates
+// use known placeholders). Every error names the file and the field, and says what is expected.
+
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { parseDocument } from 'yaml';
+import { KstoryError } from '../errors.ts';
+import { PACKAGE_ROOT } from '../version.ts';
+import { compileWhere, SignalCompileError } from './compile.ts';
+import { type Condition, ConditionError, parseCondition, signalsOf } from './condition.ts';
+import { type Pattern, PatternSchema } from './schema.ts';
+
+export interface LoadedPattern extends Pattern {
+  file: string;
+  condition: Condition;
+  variantConditions: Condition[];
+}
+
+/** The catalogue shipped with kstory. */
+export const BUILTIN_PATTERNS_DIR = path.join(PACKAGE_ROOT, 'patterns');
+
+const SUBJECT_PLACEHOLDERS = [
+  'namespace',
+  'kind',
+  'name',
+  'container',
+  'subject',
+  'first',
+  'last',
+  'duration',
+  'variant',
+];
+const SIGNAL_PLACEHOLDERS = ['count', 'value', 'first', 'last'];
+const PLACEHOLDER = /\{\{\s*([a-z_]+(?:\.[a-z_][a-z0-9_]*)?)\s*\}\}/g;
+
+export interface LoadOptions {
+  /** Refuse patterns without a positive and a negative test (the built-in catalogue's rule). */
+  requireTests?: boolean;
+}
+
+export function loadPatternDir(dir: string, options: LoadOptions = {}): LoadedPattern[] {
+  let entries: string[];
+  try {
+    if (!statSync(dir).isDirectory()) throw new Error('not a directory');
+    entries = readdirSync(dir);
+  } catch {
+    throw new KstoryError(`${dir}: not a directory of patterns`, {
+      hint: 'Give a directory holding one <id>.yaml file per pattern.',
+    });
+  }
+  return entries
+    .filter((e) => e.endsWith('.yaml') || e.endsWith('.yml'))
+    .sort()
+    .map((e) => loadPatternFile(path.join(dir, e), options));
+}
+
+export function loadPatternFile(file: string, options: LoadOptions = {}): LoadedPattern {
+  const fail = (field: string, message: string, line?: number): never => {
+    throw new KstoryError(`${file}${line ? `:${line}` : ''}: ${field ? `field ${field}: ` : ''}${message}`, {
+      hint: 'See patterns/README.md and patterns/pattern.schema.json for what a pattern holds.',
+    });
+  };
+  const text = readFileSync(file, 'utf8');
+  const document = parseDocument(text);
+  if (document.errors.length > 0) {
+    const error = document.errors[0]!;
+    fail('', `not valid YAML: ${error.message.split('\n')[0]}`, error.linePos?.[0]?.line);
+  }
+  const parsed = PatternSchema.safeParse(document.toJS());
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const fieldPath = issue.path.map(String).join('.');
+    const node = document.getIn(issue.path as (string | number)[], true) as
+      | { range?: [number, number] }
+      | undefined;
+    const line = node?.range ? lineOf(text, node.range[0]) : undefined;
+    fail(fieldPath || '(root)', issue.message, line);
+  }
+  const pattern = parsed.data!;
+
+  const expectedId = path.basename(file).replace(/\.ya?ml$/, '');
+  if (pattern.id !== expectedId) fail('id', `"${pattern.id}" must equal the file name "${expectedId}"`);
+
+  const declared = new Set(Object.keys(pattern.detect.signals));
+  const parse = (field: string, source: string): Condition => {
+    try {
+      const condition = parseCondition(source);
+      for (const name of signalsOf(condition)) {
+        if (!declared.has(name))
+          fail(field, `"${name}" is not a signal of detect.signals (${[...declared].join(', ')})`);
+      }
+      return condition;
+    } catch (error) {
+      if (error instanceof ConditionError) fail(field, `${error.message} in "${source}"`);
+      throw error;
+    }
+  };
+  const condition = parse('detect.condition', pattern.detect.condition);
+  const variantConditions = pattern.variants.map((v, i) => parse(`variants.${i}.when`, v.when));
+
+  for (const [name, signal] of Object.entries(pattern.detect.signals)) {
+    try {
+      compileWhere(signal.from, signal.where);
+      for (const alternative of signal.any ?? []) compileWhere(signal.from, alternative);
+      if (signal.aggregate?.field) compileWhere(signal.from, { [`${signal.aggregate.field}|exists`]: true });
+    } catch (error) {
+      if (error instanceof SignalCompileError)
+        fail(`detect.signals.${name}.where.${error.field}`, error.message);
+      throw error;
+    }
+  }
+  const checkSignalNames = (field: string, names: readonly string[]) => {
+    for (const name of names)
+      if (!declared.has(name)) fail(field, `"${name}" is not a signal of detect.signals`);
+  };
+  checkSignalNames('evidence', pattern.evidence ?? []);
+  checkSignalNames('confidence.boost', Object.keys(pattern.confidence.boost));
+  checkSignalNames('confidence.reduce', Object.keys(pattern.confidence.reduce));
+
+  const templates: [string, string | undefined][] = [
+    ['narrative.summary', pattern.narrative.summary],
+    ['narrative.detail', pattern.narrative.detail],
+    ...pattern.variants.map((v, i): [string, string | undefined] => [`variants.${i}.summary`, v.summary]),
+    ...pattern.remediation.map((r, i): [string, string] => [`remediation.${i}`, r]),
+    ...pattern.variants.flatMap((v, i) =>
+      v.remediation.map((r, j): [string, string] => [`variants.${i}.remediation.${j}`, r]),
+    ),
+  ];
+  for (const [field, template] of templates) {
+    for (const match of (template ?? '').matchAll(PLACEHOLDER)) {
+      const [head, signal] = match[1]!.split('.');
+      const known =
+        signal === undefined
+          ? SUBJECT_PLACEHOLDERS.includes(head!)
+          : SIGNAL_PLACEHOLDERS.includes(head!) && declared.has(signal);
+      if (!known) {
+        fail(
+          field,
+          `placeholder {{${match[1]}}} is not filled by anything (use ${SUBJECT_PLACEHOLDERS.join(', ')} or count|value|first|last.<signal>)`,
+        );
+      }
+    }
+  }
+
+  if (options.requireTests) {
+    if (!pattern.tests.some((t) => t.expect.match))
+      fail('tests', 'needs at least one positive test (expect: {match: true})');
+    if (!pattern.tests.some((t) => !t.expect.match))
+      fail('tests', 'needs at least one negative test (expect: {match: false})');
+  }
+  return { ...pattern, file, condition, variantConditions };
+}
+
+function lineOf(text: string, offset: number): number {
+  let line = 1;
+  for (let i = 0; i < offset && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
+  return line;
+}
+
+/** Built-in patterns, then the user's directories; a user pattern with a built-in id replaces it. */
+export function loadPatterns(
+  options: { userDirs?: readonly string[]; builtinDir?: string } = {},
+): LoadedPattern[] {
+  const byId = new Map<string, LoadedPattern>();
+  for (const pattern of loadPatternDir(options.builtinDir ?? BUILTIN_PATTERNS_DIR))
+    byId.set(pattern.id, pattern);
+  for (const dir of options.userDirs ?? [])
+    for (const pattern of loadPatternDir(dir)) byId.set(pattern.id, pattern);
+  return [...byId.values()];
+}

@@ -1,0 +1,162 @@
+// The schema of a failure pattern (patterns/*.yaml): detection as data, in the spirit of Sigma and
+// Falco rules. Named signals select rows from the bundle's typed views; a small boolean condition
+// combines them per subject; variants refine the finding; confidence, narrative and remediation
+// say what it means. Also exported as JSON Schema for editors (patterns/pattern.schema.json).
+
+import { z } from 'zod';
+
+export const SEVERITIES = ['info', 'low', 'medium', 'high', 'critical'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+/** Views a signal can read, with the subject each of their rows is about. */
+export const SIGNAL_VIEWS = [
+  'containers',
+  'pods',
+  'objects',
+  'conditions',
+  'events',
+  'audit',
+  'logs',
+  'metrics',
+] as const;
+export type SignalView = (typeof SIGNAL_VIEWS)[number];
+
+/** What one finding is about. `container` findings are keyed by namespace, pod and container;
+ * `object` findings by namespace, kind and name (a Pod, a Deployment, a Node, a custom resource). */
+export const SUBJECT_LEVELS = ['container', 'object'] as const;
+
+export const OPERATORS = [
+  'eq',
+  'ne',
+  'in',
+  'not_in',
+  'gt',
+  'gte',
+  'lt',
+  'lte',
+  'contains',
+  'not_contains',
+  'startswith',
+  're',
+  'not_re',
+  'exists',
+] as const;
+export type Operator = (typeof OPERATORS)[number];
+
+const DURATION = /^(\d+)(s|m|h|d)$/;
+export const DurationSchema = z.string().regex(DURATION, 'a duration such as 30s, 5m, 2h or 1d');
+
+export function durationMs(text: string): number {
+  const match = DURATION.exec(text);
+  if (!match) throw new Error(`not a duration: ${text}`);
+  const unit = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[match[2] as 's' | 'm' | 'h' | 'd'];
+  return Number(match[1]) * unit;
+}
+
+const ScalarSchema = z.union([z.string(), z.number(), z.boolean()]);
+/** `{ field: value }` or `{ "field|op": value }`: every entry must hold (AND). */
+export const WhereSchema = z.record(z.string(), z.union([ScalarSchema, z.array(ScalarSchema), z.null()]));
+export type Where = z.infer<typeof WhereSchema>;
+
+export const AggregateSchema = z
+  .object({
+    fn: z.enum(['max', 'min', 'sum', 'delta', 'count']),
+    field: z.string().optional(),
+    gte: z.number().optional(),
+    gt: z.number().optional(),
+    lte: z.number().optional(),
+    lt: z.number().optional(),
+  })
+  .strict()
+  .refine((a) => a.fn === 'count' || a.field !== undefined, {
+    message: 'field is required unless fn is count',
+  });
+
+export const SignalSchema = z
+  .object({
+    description: z.string().optional(),
+    from: z.enum(SIGNAL_VIEWS),
+    /** Conditions on the view's typed columns; all must hold. */
+    where: WhereSchema.default({}),
+    /** Alternatives: at least one of these must hold as well. */
+    any: z.array(WhereSchema).optional(),
+    /** Only rows this long before the end of the analysed window. */
+    window: DurationSchema.optional(),
+    /** Occurrences needed (events count their repetitions, other views count rows). */
+    min_count: z.number().int().positive().default(1),
+    /** A threshold on an aggregate of the matching rows. */
+    aggregate: AggregateSchema.optional(),
+    /** The matching rows must span at least this long (first to last), e.g. a rollout stuck for 10m. */
+    lasting: DurationSchema.optional(),
+  })
+  .strict();
+export type Signal = z.infer<typeof SignalSchema>;
+
+export const VariantSchema = z
+  .object({
+    id: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'lower-case words joined by dashes'),
+    /** Condition over the pattern's signals, like detect.condition. */
+    when: z.string(),
+    title: z.string().optional(),
+    summary: z.string().optional(),
+    confidence: z.number().min(-1).max(1).default(0),
+    remediation: z.array(z.string()).default([]),
+  })
+  .strict();
+export type Variant = z.infer<typeof VariantSchema>;
+
+export const PatternTestSchema = z
+  .object({
+    /** A bundle path relative to the project (or to the pattern directory for user patterns). */
+    bundle: z.string(),
+    expect: z
+      .object({
+        match: z.boolean(),
+        /** `namespace/kind/name` or `namespace/pod/container`; with match: true, a finding for it. */
+        subject: z.string().optional(),
+        variant: z.string().optional(),
+      })
+      .strict(),
+  })
+  .strict();
+
+export const PatternSchema = z
+  .object({
+    id: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'lower-case words joined by dashes'),
+    title: z.string().min(1),
+    status: z.enum(['experimental', 'stable']),
+    severity: z.enum(SEVERITIES),
+    description: z.string().min(1),
+    references: z.array(z.url()).default([]),
+    false_positives: z.array(z.string()).default([]),
+    subject: z.enum(SUBJECT_LEVELS),
+    /** For `object` subjects: the kinds a finding may be about (empty = any). */
+    kinds: z.array(z.string()).default([]),
+    detect: z
+      .object({
+        signals: z.record(z.string().regex(/^[a-z][a-z0-9_]*$/, 'snake_case'), SignalSchema),
+        condition: z.string(),
+      })
+      .strict(),
+    /** Signals whose rows are shown as evidence, in order; default: those in the condition. */
+    evidence: z.array(z.string()).optional(),
+    confidence: z
+      .object({
+        base: z.number().min(0).max(1),
+        boost: z.record(z.string(), z.number().min(0).max(1)).default({}),
+        reduce: z.record(z.string(), z.number().min(0).max(1)).default({}),
+      })
+      .strict(),
+    variants: z.array(VariantSchema).default([]),
+    narrative: z.object({ summary: z.string(), detail: z.string().optional() }).strict(),
+    remediation: z.array(z.string()).min(1),
+    tests: z.array(PatternTestSchema).default([]),
+  })
+  .strict();
+export type Pattern = z.infer<typeof PatternSchema>;
+export type PatternInput = z.input<typeof PatternSchema>;
+
+/** JSON Schema for editors (yaml-language-server: $schema=...). */
+export function patternJsonSchema(): unknown {
+  return z.toJSONSchema(PatternSchema, { io: 'input', unrepresentable: 'any' });
+}
