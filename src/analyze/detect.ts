@@ -20,6 +20,8 @@ export interface SignalHit {
   last: string;
   occurrences: number;
   value: number | null;
+  /** The newest matching row, as an excerpt. */
+  text: string | null;
 }
 
 export interface Evidence {
@@ -66,6 +68,7 @@ interface HitRow {
   last: string;
   occurrences: number;
   value: number | null;
+  text: string | null;
 }
 
 export function subjectKey(subject: Subject): string {
@@ -84,6 +87,7 @@ function mergeHit(a: SignalHit | undefined, b: SignalHit): SignalHit {
     last: a.last > b.last ? a.last : b.last,
     occurrences: a.occurrences + b.occurrences,
     value: a.value === null ? b.value : b.value === null ? a.value : Math.max(a.value, b.value),
+    text: a.last > b.last ? (a.text ?? b.text) : (b.text ?? a.text),
   };
 }
 
@@ -114,6 +118,7 @@ async function collectHits(
         last: row.last,
         occurrences: Number(row.occurrences),
         value: row.value === null ? null : Number(row.value),
+        text: row.text,
       };
       if (pattern.subject === 'container' && subject.container === null) {
         podLevel.push({ signal: name, subject, hit });
@@ -254,6 +259,7 @@ function placeholderValues(
     values[`value.${signal}`] = hit.value === null ? '' : formatNumber(hit.value);
     values[`first.${signal}`] = shortTime(hit.first);
     values[`last.${signal}`] = shortTime(hit.last);
+    values[`text.${signal}`] = hit.text ?? '';
   }
   return values;
 }

@@ -1,14 +1,25 @@
 // `kstory analyze` as a function: bundle + options in, a Report out. Resolves the analysed window,
 // loads and selects patterns, detects, filters and ranks. Prints nothing and never exits.
 
+import path from 'node:path';
 import picomatch from 'picomatch';
 import type { Gap } from '../bundle/metadata.ts';
 import type { Bundle } from '../bundle/reader.ts';
 import { KstoryError } from '../errors.ts';
-import { type LoadedPattern, loadPatterns } from '../patterns/load.ts';
+import { BUILTIN_PATTERNS_DIR, type LoadedPattern, loadPatterns } from '../patterns/load.ts';
 import { durationMs, SEVERITIES, type Severity } from '../patterns/schema.ts';
 import { TOOL_VERSION } from '../version.ts';
+import {
+  type Alternative,
+  buildIncidents,
+  type ChainStep,
+  type Impact,
+  type Incident,
+  linkFindings,
+  loadChainLinks,
+} from './chain.ts';
 import { detectPattern, type Finding } from './detect.ts';
+import { Relations } from './relations.ts';
 
 export const REPORT_SCHEMA = 'kstory.report/v1';
 
@@ -22,6 +33,8 @@ export interface AnalyzeOptions {
   patternDirs?: string[];
   minConfidence?: number;
   top?: number;
+  /** `namespace/kind/name`: only incidents that concern this object, its owners or what it owns. */
+  subject?: string;
 }
 
 export interface Report {
@@ -36,14 +49,32 @@ export interface Report {
   };
   window: { start: string; end: string };
   patterns: { loaded: number; run: string[] };
-  findings: RankedFinding[];
-  /** Findings left out by --min-confidence or --top. */
+  /** Incidents, most important first: a root cause and what it explains. */
+  incidents: ReportIncident[];
+  /** Every finding, referenced by index from incidents. */
+  findings: ReportFinding[];
+  /** Incidents left out by the filters, --min-confidence or --top. */
   omitted: number;
 }
 
-export interface RankedFinding extends Finding {
+export interface ReportFinding extends Finding {
+  id: number;
+  /** Rank of the incident it belongs to; null for context (changes that explain nothing). */
+  incident: number | null;
+}
+
+export interface ReportIncident {
   rank: number;
   score: number;
+  title: string;
+  severity: Severity;
+  confidence: number;
+  confidence_reasons: string[];
+  root: number;
+  chain: ChainStep[];
+  impact: Impact;
+  alternatives: Alternative[];
+  remediation: string[];
 }
 
 const SEVERITY_WEIGHT: Record<Severity, number> = { info: 1, low: 2, medium: 3, high: 4, critical: 5 };
@@ -53,11 +84,19 @@ export function severityAtLeast(severity: Severity, threshold: Severity): boolea
 }
 
 export async function analyzeBundle(bundle: Bundle, options: AnalyzeOptions = {}): Promise<Report> {
-  const patterns = selectPatterns(loadPatterns({ userDirs: options.patternDirs }), options);
+  const loaded = loadPatterns({ userDirs: options.patternDirs });
+  const patterns = selectPatterns(loaded, options);
+  const links = loadChainLinks(
+    [
+      path.join(BUILTIN_PATTERNS_DIR, 'chains'),
+      ...(options.patternDirs ?? []).map((d) => path.join(d, 'chains')),
+    ],
+    new Set(loaded.map((p) => p.id)),
+  );
   const window = await resolveWindow(bundle, options);
-  const all: Finding[] = [];
+  const findings: Finding[] = [];
   for (const pattern of patterns) {
-    all.push(
+    findings.push(
       ...(await detectPattern(bundle, pattern, {
         start: window.start,
         end: window.end,
@@ -65,17 +104,54 @@ export async function analyzeBundle(bundle: Bundle, options: AnalyzeOptions = {}
       })),
     );
   }
-  const inScope = all.filter(
-    (f) =>
-      (!options.namespaces?.length ||
-        (f.subject.namespace !== null &&
-          options.namespaces.some((g) => picomatch.isMatch(f.subject.namespace!, g)))) &&
-      (!options.kinds?.length || options.kinds.some((k) => k.toLowerCase() === f.subject.kind.toLowerCase())),
+  findings.sort((a, b) => a.first.localeCompare(b.first) || a.pattern.localeCompare(b.pattern));
+  const relations = await Relations.load(bundle);
+  const incidents = buildIncidents(findings, linkFindings(findings, links, relations), relations);
+
+  const subject = options.subject ? parseSubject(options.subject) : null;
+  const inScope = incidents.filter((incident) =>
+    incident.chain.some(({ finding }) => {
+      const s = findings[finding]!.subject;
+      return (
+        (!options.namespaces?.length ||
+          (s.namespace !== null && options.namespaces.some((g) => picomatch.isMatch(s.namespace!, g)))) &&
+        (!options.kinds?.length || options.kinds.some((k) => k.toLowerCase() === s.kind.toLowerCase())) &&
+        (!subject ||
+          relations.ancestry(s).includes(subject) ||
+          relations
+            .ancestry({ ...parseKey(subject), container: null })
+            .includes(`${s.namespace ?? ''}/${s.kind}/${s.name}`))
+      );
+    }),
   );
-  const ranked = rankFindings(inScope);
+  const ranked = inScope
+    .map((incident) => ({ incident, score: scoreIncident(incident) }))
+    .sort(
+      (a, b) =>
+        b.score - a.score || findings[a.incident.root]!.first.localeCompare(findings[b.incident.root]!.first),
+    );
   const kept = ranked
-    .filter((f) => f.confidence >= (options.minConfidence ?? 0))
+    .filter(({ incident }) => incident.confidence >= (options.minConfidence ?? 0))
     .slice(0, options.top ?? Number.POSITIVE_INFINITY);
+
+  const incidentOf = new Map<number, number>();
+  const reportIncidents: ReportIncident[] = kept.map(({ incident, score }, i) => {
+    for (const step of incident.chain) incidentOf.set(step.finding, i + 1);
+    const members = incident.chain.map((step) => findings[step.finding]!);
+    return {
+      rank: i + 1,
+      score,
+      title: [...new Set(members.map((m) => m.title))].join(' → '),
+      severity: incident.severity,
+      confidence: incident.confidence,
+      confidence_reasons: incident.confidence_reasons,
+      root: incident.root,
+      chain: incident.chain,
+      impact: incident.impact,
+      alternatives: incident.alternatives,
+      remediation: [...new Set(members.flatMap((m) => m.remediation))],
+    };
+  });
   return {
     schema: REPORT_SCHEMA,
     tool_version: TOOL_VERSION,
@@ -88,9 +164,41 @@ export async function analyzeBundle(bundle: Bundle, options: AnalyzeOptions = {}
     },
     window,
     patterns: { loaded: patterns.length, run: patterns.map((p) => p.id) },
-    findings: kept,
-    omitted: ranked.length - kept.length,
+    incidents: reportIncidents,
+    findings: findings.map((f, id) => ({ ...f, id, incident: incidentOf.get(id) ?? null })),
+    omitted: incidents.length - reportIncidents.length,
   };
+}
+
+/** Severity × confidence × impact: a broad, confident incident first. */
+function scoreIncident(incident: Incident): number {
+  const affected =
+    incident.impact.pods.length +
+    incident.impact.workloads.length +
+    incident.impact.services.length +
+    incident.impact.nodes.length;
+  return (
+    Math.round(
+      SEVERITY_WEIGHT[incident.severity] * incident.confidence * (1 + Math.log2(1 + affected)) * 100,
+    ) / 100
+  );
+}
+
+function parseSubject(text: string): string {
+  const parts = text.split('/');
+  if (parts.length !== 3 || parts.some((p, i) => p === '' && i !== 0)) {
+    throw new KstoryError(`--subject "${text}" is not namespace/kind/name`, {
+      hint: 'e.g. --subject shop/Deployment/checkout, or /Node/worker-1 for a cluster-scoped object.',
+    });
+  }
+  const [namespace, kind, name] = parts as [string, string, string];
+  const canonical = kind.charAt(0).toUpperCase() + kind.slice(1);
+  return `${namespace}/${canonical}/${name}`;
+}
+
+function parseKey(key: string): { namespace: string | null; kind: string; name: string } {
+  const [namespace, kind, ...name] = key.split('/');
+  return { namespace: namespace || null, kind: kind!, name: name.join('/') };
 }
 
 function selectPatterns(patterns: LoadedPattern[], options: AnalyzeOptions): LoadedPattern[] {
@@ -105,18 +213,6 @@ function selectPatterns(patterns: LoadedPattern[], options: AnalyzeOptions): Loa
   return patterns.filter(
     (p) => (!options.only?.length || options.only.includes(p.id)) && !options.skip?.includes(p.id),
   );
-}
-
-/** Severity × confidence, then the longer-lasting and earlier finding first. */
-export function rankFindings(findings: Finding[]): RankedFinding[] {
-  return findings
-    .map((f) => ({
-      ...f,
-      score: Math.round(SEVERITY_WEIGHT[f.severity] * f.confidence * 100) / 100,
-      rank: 0,
-    }))
-    .sort((a, b) => b.score - a.score || a.first.localeCompare(b.first) || a.pattern.localeCompare(b.pattern))
-    .map((f, i) => ({ ...f, rank: i + 1 }));
 }
 
 async function resolveWindow(

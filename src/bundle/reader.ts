@@ -332,9 +332,73 @@ async function createViews(db: Database, files: readonly BundleFile[]): Promise<
      SELECT ts, namespace, name AS pod, uid AS pod_uid, node, owner_kind, owner_name, owner_uid, phase, watch_event, c.*
      FROM (SELECT *, unnest(containers) AS c FROM pods)`,
   );
+  // What changed between successive versions of an object, and who changed it when the audit log
+  // shows a write just before: the usual root causes (a new image, new config, a scale, a quota).
+  await db.run(`CREATE VIEW changes AS ${CHANGES_SQL}`);
   await db.run(
     `CREATE VIEW conditions AS
      SELECT ts, api_version, kind, namespace, name, uid, watch_event, c.*
      FROM (SELECT *, unnest(conditions) AS c FROM objects)`,
   );
 }
+
+const CHANGES_SQL = `
+WITH versions AS (
+  SELECT ts, api_version, kind, namespace, name, uid, watch_event,
+         CASE WHEN kind IN ('Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'CronJob', 'Job')
+              THEN array_to_string(list_transform(containers, c -> c.name || '=' || coalesce(c.image, '?')), ', ') END AS images,
+         CASE WHEN kind IN ('ConfigMap', 'Secret')
+              THEN md5(coalesce(CAST(json_extract(body, '$.data') AS VARCHAR), '') || coalesce(CAST(json_extract(body, '$.binaryData') AS VARCHAR), '')) END AS data_hash,
+         CASE WHEN kind IN ('ConfigMap', 'Secret') THEN coalesce(json_extract(body, '$.data'), '{}') END AS data_json,
+         CASE WHEN kind IN ('Deployment', 'StatefulSet', 'ReplicaSet') THEN replicas_desired END AS replicas,
+         CASE WHEN kind = 'ResourceQuota'
+              THEN array_to_string(list_sort(list_transform(list_filter(map_entries(attrs), e -> starts_with(e.key, 'hard.')), e -> substr(e.key, 6) || '=' || e.value)), ', ') END AS quota
+  FROM objects
+),
+compared AS (
+  SELECT *,
+         lag(images) OVER w AS prev_images, lag(data_hash) OVER w AS prev_data_hash, lag(data_json) OVER w AS prev_data_json,
+         lag(replicas) OVER w AS prev_replicas, lag(quota) OVER w AS prev_quota, lag(ts) OVER w AS prev_ts
+  FROM versions
+  WINDOW w AS (PARTITION BY kind, namespace, name, uid ORDER BY ts)
+),
+changed AS (
+  SELECT ts, api_version, kind, namespace, name, uid, 'image' AS change, prev_images AS old, images AS new
+  FROM compared WHERE prev_images IS NOT NULL AND images IS DISTINCT FROM prev_images
+  UNION ALL
+  -- The keys whose values changed, with the values for ConfigMaps (Secret values are redacted anyway).
+  SELECT ts, api_version, kind, namespace, name, uid, 'data',
+         array_to_string(list_transform(changed_keys, k -> k || CASE WHEN kind = 'ConfigMap'
+           THEN '=' || left(coalesce(json_extract_string(prev_data_json, '$."' || k || '"'), '(none)'), 60) ELSE '' END), ', '),
+         array_to_string(list_transform(changed_keys, k -> k || CASE WHEN kind = 'ConfigMap'
+           THEN '=' || left(coalesce(json_extract_string(data_json, '$."' || k || '"'), '(none)'), 60) ELSE '' END), ', ')
+  FROM (
+    SELECT *, list_sort(list_filter(list_distinct(list_concat(json_keys(data_json), json_keys(prev_data_json))),
+                k -> json_extract(data_json, '$."' || k || '"') IS DISTINCT FROM json_extract(prev_data_json, '$."' || k || '"'))) AS changed_keys
+    FROM compared WHERE prev_data_hash IS NOT NULL AND data_hash IS DISTINCT FROM prev_data_hash
+  )
+  UNION ALL
+  SELECT ts, api_version, kind, namespace, name, uid, 'replicas', CAST(prev_replicas AS VARCHAR), CAST(replicas AS VARCHAR)
+  FROM compared WHERE prev_replicas IS NOT NULL AND replicas IS DISTINCT FROM prev_replicas
+  UNION ALL
+  SELECT ts, api_version, kind, namespace, name, uid, 'quota', prev_quota, quota
+  FROM compared WHERE prev_quota IS NOT NULL AND quota IS DISTINCT FROM prev_quota
+  UNION ALL
+  SELECT ts, api_version, kind, namespace, name, uid, 'deleted', NULL, NULL
+  FROM compared WHERE watch_event = 'DELETED'
+),
+writes AS (
+  SELECT ts, kind, coalesce(namespace, '') AS namespace, name, coalesce(audit_impersonated_user, audit_user) AS actor, audit_verb AS verb
+  FROM audit
+  WHERE audit_verb IN ('create', 'update', 'patch', 'delete') AND coalesce(audit_code, 200) < 400
+    AND coalesce(audit_subresource, '') IN ('', 'scale') AND name IS NOT NULL
+)
+-- The write must be recent: an old create is not the author of today's change.
+SELECT c.ts, c.api_version, c.kind, c.namespace, c.name, c.uid, c.change, c.old, c.new,
+       CASE WHEN w.ts >= c.ts - INTERVAL 2 MINUTE THEN w.actor END AS actor,
+       CASE WHEN w.ts >= c.ts - INTERVAL 2 MINUTE THEN w.verb END AS actor_verb,
+       CASE WHEN w.ts >= c.ts - INTERVAL 2 MINUTE THEN w.ts END AS actor_ts
+FROM changed c
+ASOF LEFT JOIN writes w
+  ON w.kind = c.kind AND w.namespace = coalesce(c.namespace, '') AND w.name = c.name AND w.ts <= c.ts + INTERVAL 5 SECOND
+`;

@@ -116,6 +116,27 @@ export const VIEW_SPECS: Readonly<Record<SignalView, ViewSpec>> = {
     excerpt: `concat_ws(' ', container || CASE WHEN log_previous THEN ' (previous)' ELSE '' END || ':', log_line)`,
     source: 'log',
   },
+  changes: {
+    columns: [
+      'ts',
+      'api_version',
+      'kind',
+      'namespace',
+      'name',
+      'uid',
+      'change',
+      'old',
+      'new',
+      'actor',
+      'actor_verb',
+      'actor_ts',
+    ],
+    subject: { kind: 'kind', name: 'name', container: 'NULL' },
+    excerpt: `concat_ws(' ', coalesce(actor, 'someone'), CASE actor_verb WHEN 'patch' THEN 'patched' WHEN 'update' THEN 'updated'
+      WHEN 'create' THEN 'created' WHEN 'delete' THEN 'deleted' ELSE 'changed' END, kind || ' ' || coalesce(namespace || '/', '') || name || ':',
+      CASE WHEN change = 'deleted' THEN 'deleted' ELSE change || ' ' || coalesce(old, '(none)') || ' → ' || coalesce(new, '(none)') END)`,
+    source: 'object',
+  },
   metrics: {
     columns: COLUMN_NAMES,
     subject: { kind: 'coalesce(kind, ' + quote('Pod') + ')', name: 'name', container: 'container' },
@@ -266,7 +287,8 @@ export interface CompiledSignal {
 
 /**
  * SQL returning one row per subject that shows the signal in [start, end]:
- * s_namespace, s_kind, s_name, s_container, first, last, occurrences, value.
+ * s_namespace, s_kind, s_name, s_container, first, last, occurrences, value, and text (the newest
+ * matching row's excerpt: an event's message, a change with its author).
  */
 export function compileSignal(signal: Signal, analysed: { start: string; end: string }): CompiledSignal {
   const range = signalRange(signal, analysed);
@@ -293,6 +315,29 @@ export function compileSignal(signal: Signal, analysed: { start: string; end: st
         count: 'sum(occurrences)',
       }[aggregate.fn]
     : 'NULL';
+  // "max ≥ N" holds exactly when some row is ≥ N: filtering rows instead of the aggregate makes the
+  // signal's first time the moment the threshold was crossed, not the first row seen.
+  const rowFilters: string[] = [];
+  const rowParams: DuckDBValue[] = [];
+  const rowLevel =
+    aggregate !== undefined &&
+    ((aggregate.fn === 'max' && aggregate.lte === undefined && aggregate.lt === undefined) ||
+      (aggregate.fn === 'min' && aggregate.gte === undefined && aggregate.gt === undefined));
+  if (rowLevel) {
+    for (const [bound, symbol] of [
+      ['gte', '>='],
+      ['gt', '>'],
+      ['lte', '<='],
+      ['lt', '<'],
+    ] as const) {
+      const value = aggregate[bound];
+      if (value !== undefined) {
+        rowFilters.push(`${valueField} ${symbol} ?`);
+        rowParams.push(value);
+      }
+    }
+  }
+  const rowFilter = rowFilters.map((f) => ` AND ${f}`).join('');
   const thresholds: string[] = ['occurrences >= ?'];
   const thresholdParams: DuckDBValue[] = [signal.min_count];
   if (signal.lasting) {
@@ -306,7 +351,7 @@ export function compileSignal(signal: Signal, analysed: { start: string; end: st
     ['lt', '<'],
   ] as const) {
     const bound = aggregate?.[key];
-    if (bound !== undefined) {
+    if (bound !== undefined && !rowLevel) {
       thresholds.push(`value ${symbol} ?`);
       thresholdParams.push(bound);
     }
@@ -314,24 +359,26 @@ export function compileSignal(signal: Signal, analysed: { start: string; end: st
   const sql = `
     WITH hits AS (
       SELECT namespace AS s_namespace, ${view.subject.kind} AS s_kind, ${view.subject.name} AS s_name,
-             ${view.subject.container} AS s_container, ts, ${occurrence} AS n, ${identity} AS identity, ${valueField} AS v
+             ${view.subject.container} AS s_container, ts, ${occurrence} AS n, ${identity} AS identity, ${valueField} AS v,
+             ${view.excerpt} AS excerpt
       FROM ${signal.from}
-      WHERE ts >= ?::TIMESTAMPTZ AND ts <= ?::TIMESTAMPTZ AND ${where.sql}${any}
+      WHERE ts >= ?::TIMESTAMPTZ AND ts <= ?::TIMESTAMPTZ AND ${where.sql}${any}${rowFilter}
     ),
     per_identity AS (
       SELECT s_namespace, s_kind, s_name, s_container, identity, min(ts) AS first, max(ts) AS last,
-             ${signal.from === 'events' ? 'max(n)' : 'sum(n)'} AS occurrences, max(v) AS max_v, min(v) AS min_v, sum(v) AS sum_v
+             ${signal.from === 'events' ? 'max(n)' : 'sum(n)'} AS occurrences, max(v) AS max_v, min(v) AS min_v, sum(v) AS sum_v,
+             arg_max(excerpt, ts) AS excerpt
       FROM hits GROUP BY ALL
     ),
     per_subject AS (
       SELECT s_namespace, s_kind, s_name, s_container, min(first) AS first, max(last) AS last,
              sum(occurrences)::DOUBLE AS occurrences,
-             (${valueAggregate})::DOUBLE AS value
+             (${valueAggregate})::DOUBLE AS value, arg_max(excerpt, last) AS text
       FROM per_identity GROUP BY ALL
     )
     SELECT s_namespace, s_kind, s_name, s_container,
            strftime(first, '%Y-%m-%dT%H:%M:%S.%fZ') AS first, strftime(last, '%Y-%m-%dT%H:%M:%S.%fZ') AS last,
-           occurrences, value
+           occurrences, value, text
     FROM per_subject WHERE ${thresholds.join(' AND ')}`;
   return {
     sql,
@@ -340,6 +387,7 @@ export function compileSignal(signal: Signal, analysed: { start: string; end: st
       range.end,
       ...where.params,
       ...alternatives.flatMap((a) => a.params),
+      ...rowParams,
       ...thresholdParams,
     ],
   };

@@ -31,7 +31,7 @@ const SUBJECT_PLACEHOLDERS = [
   'duration',
   'variant',
 ];
-const SIGNAL_PLACEHOLDERS = ['count', 'value', 'first', 'last'];
+const SIGNAL_PLACEHOLDERS = ['count', 'value', 'first', 'last', 'text'];
 const PLACEHOLDER = /\{\{\s*([a-z_]+(?:\.[a-z_][a-z0-9_]*)?)\s*\}\}/g;
 
 export interface LoadOptions {
@@ -137,7 +137,7 @@ export function loadPatternFile(file: string, options: LoadOptions = {}): Loaded
       if (!known) {
         fail(
           field,
-          `placeholder {{${match[1]}}} is not filled by anything (use ${SUBJECT_PLACEHOLDERS.join(', ')} or count|value|first|last.<signal>)`,
+          `placeholder {{${match[1]}}} is not filled by anything (use ${SUBJECT_PLACEHOLDERS.join(', ')} or count|value|first|last|text.<signal>)`,
         );
       }
     }

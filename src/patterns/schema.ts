@@ -18,6 +18,7 @@ export const SIGNAL_VIEWS = [
   'audit',
   'logs',
   'metrics',
+  'changes',
 ] as const;
 export type SignalView = (typeof SIGNAL_VIEWS)[number];
 
@@ -160,3 +161,28 @@ export type PatternInput = z.input<typeof PatternSchema>;
 export function patternJsonSchema(): unknown {
   return z.toJSONSchema(PatternSchema, { io: 'input', unrepresentable: 'any' });
 }
+
+/** How a cause's subject must relate to its effect's subject for a causal link. */
+export const JOINS = ['same', 'owner', 'node', 'refs', 'selects', 'namespace'] as const;
+export type Join = (typeof JOINS)[number];
+
+/** A domain link between two patterns (patterns/chains/*.yaml): "a cause of this kind, on a related
+ * subject, shortly before, explains an effect of that kind". */
+export const ChainLinkSchema = z
+  .object({
+    id: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'lower-case words joined by dashes'),
+    description: z.string().min(1),
+    cause: z.string(),
+    effect: z.string(),
+    /** `same` object; `owner`: one owns the other (Pod → ReplicaSet → Deployment); `node`: a pod on
+     * the node; `refs`: the pod (or its workload's pods) uses the ConfigMap/Secret/PVC; `selects`: the
+     * Service selects the pod; `namespace`: the same namespace. */
+    join: z.enum(JOINS),
+    /** How long after the cause (its last sign) the effect may start. */
+    max_lag: DurationSchema,
+    /** How strongly the cause explains the effect, in (0, 1]. */
+    strength: z.number().gt(0).max(1),
+  })
+  .strict();
+export type ChainLink = z.infer<typeof ChainLinkSchema>;
+export const ChainFileSchema = z.object({ links: z.array(ChainLinkSchema).min(1) }).strict();

@@ -2,21 +2,25 @@
 
 import type { ChalkInstance } from 'chalk';
 import { subjectLabel } from '../analyze/detect.ts';
-import type { RankedFinding, Report } from '../analyze/run.ts';
+import type { Report, ReportIncident } from '../analyze/run.ts';
 import type { Severity } from '../patterns/schema.ts';
 import { formatDuration, formatTime } from './format.ts';
 
 const WIDTH = 80;
+const EVIDENCE_PER_STEP = 3;
 
 export interface TextOptions {
   explain?: boolean;
 }
 
-export function wrap(text: string, indent: number, width = WIDTH): string[] {
+/** Word-wrap `text` to the width. The first line starts with `prefix`; the others are indented
+ * under the text, past the prefix. */
+export function wrap(text: string, indent: number, width = WIDTH, prefix = ''): string[] {
+  const room = Math.max(20, width - indent - prefix.length);
   const lines: string[] = [];
   let line = '';
   for (const word of text.split(/\s+/).filter(Boolean)) {
-    if (line && indent + line.length + 1 + word.length > width) {
+    if (line && line.length + 1 + word.length > room) {
       lines.push(line);
       line = word;
     } else {
@@ -24,54 +28,94 @@ export function wrap(text: string, indent: number, width = WIDTH): string[] {
     }
   }
   if (line) lines.push(line);
-  return lines.map((l) => ' '.repeat(indent) + l);
+  return lines.map((l, i) => `${' '.repeat(indent)}${i === 0 ? prefix : ' '.repeat(prefix.length)}${l}`);
+}
+
+function clip(text: string, width: number): string {
+  return text.length > width ? `${text.slice(0, width - 1)}…` : text;
 }
 
 function severityLabel(severity: Severity, chalk: ChalkInstance): string {
   const label = severity.toUpperCase().padEnd(8);
-  switch (severity) {
-    case 'critical':
-    case 'high':
-      return chalk.red.bold(label);
-    case 'medium':
-      return chalk.yellow(label);
-    default:
-      return chalk.dim(label);
-  }
+  if (severity === 'critical' || severity === 'high') return chalk.red.bold(label);
+  if (severity === 'medium') return chalk.yellow(label);
+  return chalk.dim(label);
 }
 
-function renderFinding(finding: RankedFinding, chalk: ChalkInstance, options: TextOptions): string[] {
+function clock(iso: string): string {
+  return formatTime(iso).slice(11);
+}
+
+function renderIncident(
+  report: Report,
+  incident: ReportIncident,
+  chalk: ChalkInstance,
+  options: TextOptions,
+): string[] {
   const lines: string[] = [];
-  const confidence = `confidence ${finding.confidence.toFixed(2)}`;
-  const head = `${String(finding.rank).padStart(2)}. `;
+  const confidence = `confidence ${incident.confidence.toFixed(2)}`;
+  const head = `${String(incident.rank).padStart(2)}. `;
   const titleWidth = WIDTH - head.length - 9 - confidence.length - 1;
-  const title =
-    finding.title.length > titleWidth ? `${finding.title.slice(0, titleWidth - 1)}…` : finding.title;
   lines.push(
-    `${head}${severityLabel(finding.severity, chalk)} ${chalk.bold(title.padEnd(titleWidth))} ${chalk.cyan(confidence)}`,
+    `${head}${severityLabel(incident.severity, chalk)} ${chalk.bold(clip(incident.title, titleWidth).padEnd(titleWidth))} ${chalk.cyan(confidence)}`,
   );
-  const span =
-    finding.first === finding.last
-      ? formatTime(finding.first)
-      : `${formatTime(finding.first)} → ${formatTime(finding.last)}`;
-  lines.push(...wrap(`${subjectLabel(finding.subject)} · ${span}`, 4).map((l) => chalk.dim(l)));
-  lines.push(...wrap(finding.summary, 4));
-  if (finding.evidence.length > 0) {
-    lines.push(`    ${chalk.bold('Evidence')}`);
-    for (const item of finding.evidence.slice(-8)) {
-      const prefix = `${formatTime(item.ts).slice(11)} ${item.source.padEnd(6)} `;
-      const text = `${prefix}${item.excerpt}`;
-      lines.push(`      ${text.length > WIDTH - 6 ? `${text.slice(0, WIDTH - 7)}…` : text}`);
+
+  const impact = incident.impact;
+  const parts = [
+    impact.pods.length > 0 ? `${impact.pods.length} pod${impact.pods.length > 1 ? 's' : ''}` : null,
+    ...impact.workloads,
+    ...impact.services.map((s) => `Service ${s}`),
+    ...impact.nodes.map((n) => `Node ${n}`),
+  ].filter((p): p is string => p !== null);
+  const span = `${formatTime(impact.start)} → ${clock(impact.end)} (${formatDuration(impact.duration_seconds * 1000)})`;
+  lines.push(...wrap(`Impact: ${parts.join(', ') || 'none recorded'}; ${span}`, 4).map((l) => chalk.dim(l)));
+
+  lines.push(`    ${chalk.bold('What happened')}`);
+  for (const step of incident.chain) {
+    const finding = report.findings[step.finding]!;
+    const prefix = `${clock(finding.first)} ${step.via ? '→ ' : ''}`;
+    lines.push(...wrap(finding.summary, 6, WIDTH, prefix));
+    if (step.via)
+      lines.push(
+        ...wrap(
+          `(${step.via.description}; link ${step.via.link}, ${step.via.strength.toFixed(2)})`,
+          6 + prefix.length,
+        ).map((l) => chalk.dim(l)),
+      );
+  }
+
+  lines.push(`    ${chalk.bold('Evidence')}`);
+  for (const step of incident.chain) {
+    const finding = report.findings[step.finding]!;
+    for (const item of finding.evidence.slice(-EVIDENCE_PER_STEP)) {
+      lines.push(`      ${clip(`${clock(item.ts)} ${item.source.padEnd(6)} ${item.excerpt}`, WIDTH - 6)}`);
     }
   }
+
   lines.push(`    ${chalk.bold('Remediation')}`);
-  for (const step of finding.remediation) {
-    const [firstLine, ...rest] = wrap(step, 8);
-    lines.push(`      - ${firstLine!.trimStart()}`, ...rest);
+  for (const step of incident.remediation.slice(0, 5)) lines.push(...wrap(step, 6, WIDTH, '- '));
+
+  if (incident.alternatives.length > 0) {
+    lines.push(`    ${chalk.bold('Alternative explanations')}`);
+    for (const alternative of incident.alternatives.slice(0, 3)) {
+      const cause = report.findings[alternative.finding]!;
+      lines.push(
+        ...wrap(
+          `${alternative.confidence.toFixed(2)} ${cause.title} (${subjectLabel(cause.subject)}, link ${alternative.link})`,
+          6,
+          WIDTH,
+          '- ',
+        ),
+      );
+    }
   }
   if (options.explain) {
-    lines.push(`    ${chalk.bold('Confidence')}`);
-    for (const reason of finding.confidenceReasons) lines.push(...wrap(reason, 6));
+    lines.push(`    ${chalk.bold('How confident')}`);
+    for (const step of incident.chain) {
+      const finding = report.findings[step.finding]!;
+      lines.push(...wrap(`${finding.pattern}: ${finding.confidenceReasons.join('; ')}`, 6, WIDTH, '- '));
+    }
+    for (const reason of incident.confidence_reasons) lines.push(...wrap(reason, 6, WIDTH, '- '));
   }
   return lines;
 }
@@ -83,10 +127,12 @@ export function renderAnalysisText(report: Report, chalk: ChalkInstance, options
   lines.push(chalk.bold(`kstory analysis of ${files}`));
   const cluster = report.bundle.cluster.name ? `cluster ${report.bundle.cluster.name}, ` : '';
   const span = formatDuration(Date.parse(report.window.end) - Date.parse(report.window.start));
+  const summary = `${report.findings.length} finding${report.findings.length === 1 ? '' : 's'} in ${report.incidents.length} incident${report.incidents.length === 1 ? '' : 's'}`;
   lines.push(
-    chalk.dim(
-      `${cluster}${formatTime(report.window.start)} → ${formatTime(report.window.end)} (${span}), ${report.patterns.loaded} patterns`,
-    ),
+    ...wrap(
+      `${cluster}${formatTime(report.window.start)} → ${formatTime(report.window.end)} (${span}), ${report.patterns.loaded} patterns, ${summary}`,
+      0,
+    ).map((l) => chalk.dim(l)),
   );
   if (report.bundle.snapshot) {
     lines.push(
@@ -98,18 +144,30 @@ export function renderAnalysisText(report: Report, chalk: ChalkInstance, options
   }
   if (report.bundle.gaps.length > 0) {
     lines.push(
-      chalk.yellow(
+      ...wrap(
         `The recording has ${report.bundle.gaps.length} gap(s) where it may be incomplete (kstory bundle info lists them).`,
-      ),
+        0,
+      ).map((l) => chalk.yellow(l)),
     );
   }
   lines.push('');
-  if (report.findings.length === 0) {
-    lines.push(chalk.green('No findings: none of the patterns matched in this window.'));
+  if (report.incidents.length === 0) {
+    lines.push(chalk.green('No incidents: none of the patterns found a failure in this window.'));
   } else {
-    for (const finding of report.findings) lines.push(...renderFinding(finding, chalk, options), '');
+    for (const incident of report.incidents)
+      lines.push(...renderIncident(report, incident, chalk, options), '');
+  }
+  const context = report.findings.filter((f) => f.incident === null && f.severity === 'info');
+  if (context.length > 0) {
+    lines.push(chalk.bold('Changes in the window that explain no failure'));
+    for (const change of context.slice(0, 10))
+      lines.push(`  ${clip(`${clock(change.first)} ${change.summary}`, WIDTH - 2)}`);
+    if (context.length > 10) lines.push(chalk.dim(`  and ${context.length - 10} more (see --json)`));
+    lines.push('');
   }
   if (report.omitted > 0)
-    lines.push(chalk.dim(`${report.omitted} more finding(s) left out by --min-confidence or --top.`));
+    lines.push(
+      chalk.dim(`${report.omitted} more incident(s) left out by the filters, --min-confidence or --top.`),
+    );
   return `${lines.join('\n').trimEnd()}\n`;
 }

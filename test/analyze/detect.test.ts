@@ -161,7 +161,7 @@ describe('detectPattern', () => {
 });
 
 describe('analyzeBundle', () => {
-  it('ranks by severity and confidence, filters by namespace, and checks pattern ids', async () => {
+  it('ranks incidents by severity, confidence and impact, filters by namespace, and checks pattern ids', async () => {
     const bundle = await openRows(tempDir(), 'ranked.parquet', [
       aPodRow(),
       aPodRow({
@@ -174,16 +174,25 @@ describe('analyzeBundle', () => {
     try {
       const report = await analyzeBundle(bundle);
       expect(report.schema).toBe('kstory.report/v1');
-      expect(report.findings.map((f) => f.rank)).toEqual(report.findings.map((_, i) => i + 1));
-      const scores = report.findings.map((f) => f.score);
+      expect(report.incidents.map((i) => i.rank)).toEqual(report.incidents.map((_, i) => i + 1));
+      const scores = report.incidents.map((i) => i.score);
       expect(scores).toEqual([...scores].sort((a, b) => b - a));
       expect(report.findings.map((f) => f.pattern)).toContain('invalid-image-name');
+      // OOM kills explain the crash loop of the same container: one incident, OOM first.
+      const shop = report.incidents.find((i) => report.findings[i.root]!.subject.namespace === 'shop')!;
+      expect(shop.chain.map((s) => report.findings[s.finding]!.pattern)).toEqual([
+        'oom-killed',
+        'crash-loop-backoff',
+      ]);
+      expect(shop.chain[1]!.via?.link).toBe('oom-crash-loop');
       const shopOnly = await analyzeBundle(bundle, { namespaces: ['sh*'] });
-      expect(shopOnly.findings.every((f) => f.subject.namespace === 'shop')).toBe(true);
-      expect(shopOnly.findings.length).toBeGreaterThan(0);
+      expect(shopOnly.incidents.every((i) => report.findings[i.root]!.subject.namespace === 'shop')).toBe(
+        true,
+      );
+      expect(shopOnly.incidents.length).toBeGreaterThan(0);
       const top = await analyzeBundle(bundle, { top: 1 });
-      expect(top.findings).toHaveLength(1);
-      expect(top.omitted).toBe(report.findings.length - 1);
+      expect(top.incidents).toHaveLength(1);
+      expect(top.omitted).toBe(report.incidents.length - 1);
       await expect(analyzeBundle(bundle, { only: ['no-such-pattern'] })).rejects.toThrow(
         /unknown pattern id "no-such-pattern"/,
       );

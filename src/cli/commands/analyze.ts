@@ -30,6 +30,7 @@ interface AnalyzeFlags {
   until?: string;
   namespace?: string[];
   kind?: string[];
+  subject?: string;
   only?: string[];
   skip?: string[];
   patterns?: string[];
@@ -53,6 +54,7 @@ export function defineAnalyzeCommand(program: Command): void {
       list,
     )
     .option('--kind <kinds>', 'only subjects of these kinds (comma-separated)', list)
+    .option('--subject <ns/kind/name>', 'only incidents about this object, its owners and what it owns')
     .option('--only <ids>', 'run only these pattern ids (comma-separated)', list)
     .option('--skip <ids>', 'do not run these pattern ids (comma-separated)', list)
     .option(
@@ -60,12 +62,12 @@ export function defineAnalyzeCommand(program: Command): void {
       'add your own patterns from this directory (repeatable)',
       (v: string, p: string[] = []) => [...p, v],
     )
-    .option('--min-confidence <n>', 'hide findings below this confidence (0..1)', confidence)
-    .option('--top <n>', 'show only the N most important findings', positiveInt)
+    .option('--min-confidence <n>', 'hide incidents below this confidence (0..1)', confidence)
+    .option('--top <n>', 'show only the N most important incidents', positiveInt)
     .addOption(
       new Option(
         '--fail-on <severity>',
-        'exit 1 when a finding at or above this severity is reported',
+        'exit 1 when an incident at or above this severity is found',
       ).choices(SEVERITIES),
     )
     .option('--explain', 'show how each confidence was reached')
@@ -75,7 +77,8 @@ export function defineAnalyzeCommand(program: Command): void {
 Examples:
   kstory analyze incident.parquet
   kstory analyze incident.parquet --since 2h -n 'shop-*' --explain
-  kstory analyze incident.parquet --json | jq '.findings[0]'
+  kstory analyze incident.parquet --subject shop/Deployment/checkout
+  kstory analyze incident.parquet --json | jq '.incidents[0]'
   kstory analyze nightly.parquet --fail-on high      # exit 1 for CI when something high is found`,
     )
     .action(async (paths: string[], flags: AnalyzeFlags) => {
@@ -88,6 +91,7 @@ Examples:
           until: flags.until,
           namespaces: flags.namespace,
           kinds: flags.kind,
+          subject: flags.subject,
           only: flags.only,
           skip: flags.skip,
           patternDirs: flags.patterns,
@@ -104,7 +108,7 @@ Examples:
           );
         }
         const failOn = flags.failOn;
-        if (failOn && report.findings.some((f) => severityAtLeast(f.severity, failOn))) process.exitCode = 1;
+        if (failOn && report.incidents.some((i) => severityAtLeast(i.severity, failOn))) process.exitCode = 1;
       } finally {
         bundle.close();
       }

@@ -1,6 +1,7 @@
 // Every top-level command, in the order `kstory --help` lists them. One line per command.
 
 import type { Command } from 'commander';
+import { defineAnalyzeCommand } from './analyze.ts';
 import { defineBundleCommand } from './bundle.ts';
 
-export const COMMANDS: readonly ((program: Command) => void)[] = [defineBundleCommand];
+export const COMMANDS: readonly ((program: Command) => void)[] = [defineAnalyzeCommand, defineBundleCommand];

@@ -1,0 +1,340 @@
+// Causal chains: links findings into incidents. A domain link (patterns/chains/*.yaml) says that a
+// finding of one pattern explains one of another when their subjects are related (structurally:
+// ownership, node, references, selection) and the effect starts soon after the cause. Each finding
+// keeps its strongest explanation; the findings nothing explains are root causes, and each root
+// with what it explains is an incident.
+
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse } from 'yaml';
+import { KstoryError } from '../errors.ts';
+import { ChainFileSchema, type ChainLink, durationMs, type Severity } from '../patterns/schema.ts';
+import { type Finding, subjectLabel } from './detect.ts';
+import type { Relations } from './relations.ts';
+
+export interface LoadedLink extends ChainLink {
+  file: string;
+}
+
+/** Tolerance for clocks and for observations of the same moment arriving in either order. */
+const ORDER_TOLERANCE_MS = 5_000;
+/** Findings on the same pod, close in time, with no domain link between them: a weak structural link. */
+const SAME_POD_LINK: ChainLink = {
+  id: 'same-pod',
+  description: 'on the same pod, shortly before',
+  cause: '*',
+  effect: '*',
+  join: 'same',
+  max_lag: '15m',
+  strength: 0.5,
+};
+
+export function loadChainLinks(dirs: readonly string[], patternIds: ReadonlySet<string>): LoadedLink[] {
+  const links: LoadedLink[] = [];
+  for (const dir of dirs) {
+    let files: string[];
+    try {
+      files = readdirSync(dir).filter((f) => f.endsWith('.yaml') || f.endsWith('.yml'));
+    } catch {
+      continue;
+    }
+    for (const name of files.sort()) {
+      const file = path.join(dir, name);
+      let json: unknown;
+      try {
+        json = parse(readFileSync(file, 'utf8'));
+      } catch (error) {
+        throw new KstoryError(`${file}: not valid YAML: ${(error as Error).message.split('\n')[0]}`);
+      }
+      const parsed = ChainFileSchema.safeParse(json);
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0]!;
+        throw new KstoryError(`${file}: field ${issue.path.join('.') || '(root)'}: ${issue.message}`, {
+          hint: 'A chain file holds `links:`, each with id, description, cause, effect, join, max_lag and strength.',
+        });
+      }
+      parsed.data.links.forEach((link, i) => {
+        for (const field of ['cause', 'effect'] as const) {
+          if (!patternIds.has(link[field])) {
+            throw new KstoryError(
+              `${file}: field links.${i}.${field}: "${link[field]}" is not a pattern id`,
+              {
+                hint: 'Link patterns by the id of their file in patterns/.',
+              },
+            );
+          }
+        }
+        links.push({ ...link, file });
+      });
+    }
+  }
+  return links;
+}
+
+export interface Edge {
+  cause: number;
+  effect: number;
+  link: ChainLink;
+  /** strength × the cause's confidence: how well this cause explains the effect. */
+  weight: number;
+}
+
+export interface ChainStep {
+  finding: number;
+  /** The link from the step that explains this one; absent for the root. */
+  via: { from: number; link: string; description: string; strength: number } | null;
+}
+
+export interface Alternative {
+  finding: number;
+  explains: number;
+  link: string;
+  confidence: number;
+}
+
+export interface Impact {
+  pods: string[];
+  workloads: string[];
+  services: string[];
+  nodes: string[];
+  start: string;
+  end: string;
+  duration_seconds: number;
+}
+
+export interface Incident {
+  root: number;
+  severity: Severity;
+  confidence: number;
+  confidence_reasons: string[];
+  chain: ChainStep[];
+  impact: Impact;
+  alternatives: Alternative[];
+}
+
+const SEVERITY_ORDER: Severity[] = ['info', 'low', 'medium', 'high', 'critical'];
+
+function ordered(cause: Finding, effect: Finding, maxLagMs: number): boolean {
+  const effectStart = Date.parse(effect.first);
+  return (
+    effectStart >= Date.parse(cause.first) - ORDER_TOLERANCE_MS &&
+    effectStart <= Date.parse(cause.last) + maxLagMs
+  );
+}
+
+function samePod(a: Finding, b: Finding): boolean {
+  return (
+    a.subject.kind === 'Pod' &&
+    b.subject.kind === 'Pod' &&
+    a.subject.namespace === b.subject.namespace &&
+    a.subject.name === b.subject.name
+  );
+}
+
+export function linkFindings(
+  findings: readonly Finding[],
+  links: readonly ChainLink[],
+  relations: Relations,
+): Edge[] {
+  const byPattern = new Map<string, number[]>();
+  findings.forEach((f, i) => {
+    byPattern.set(f.pattern, [...(byPattern.get(f.pattern) ?? []), i]);
+  });
+  const edges: Edge[] = [];
+  const linked = new Set<string>();
+  for (const link of links) {
+    const lag = durationMs(link.max_lag);
+    for (const c of byPattern.get(link.cause) ?? []) {
+      for (const e of byPattern.get(link.effect) ?? []) {
+        if (c === e) continue;
+        const cause = findings[c]!;
+        const effect = findings[e]!;
+        if (!ordered(cause, effect, lag) || !relations.related(link.join, cause.subject, effect.subject))
+          continue;
+        edges.push({ cause: c, effect: e, link, weight: link.strength * cause.confidence });
+        linked.add(`${c}>${e}`).add(`${e}>${c}`);
+      }
+    }
+  }
+  // Failures on the same pod that no domain link connects: the earlier weakly explains the later.
+  const lag = durationMs(SAME_POD_LINK.max_lag);
+  findings.forEach((cause, c) => {
+    findings.forEach((effect, e) => {
+      if (c === e || linked.has(`${c}>${e}`) || cause.severity === 'info' || effect.severity === 'info')
+        return;
+      if (!samePod(cause, effect) || !ordered(cause, effect, lag)) return;
+      const earlier =
+        cause.first < effect.first || (cause.first === effect.first && cause.pattern < effect.pattern);
+      if (earlier)
+        edges.push({
+          cause: c,
+          effect: e,
+          link: SAME_POD_LINK,
+          weight: SAME_POD_LINK.strength * cause.confidence,
+        });
+    });
+  });
+  return edges;
+}
+
+/** Group linked findings into incidents, each explained by its root cause. */
+export function buildIncidents(
+  findings: readonly Finding[],
+  edges: readonly Edge[],
+  relations: Relations,
+): Incident[] {
+  // Each finding keeps its strongest explanation; the others become alternatives.
+  const incoming = new Map<number, Edge[]>();
+  for (const edge of edges) incoming.set(edge.effect, [...(incoming.get(edge.effect) ?? []), edge]);
+  const parent = new Map<number, Edge>();
+  for (const [effect, candidates] of incoming) {
+    const best = [...candidates].sort((a, b) => b.weight - a.weight || a.cause - b.cause)[0]!;
+    // Refuse a parent that would close a cycle.
+    let ancestor: number | undefined = best.cause;
+    let cycle = false;
+    for (let depth = 0; ancestor !== undefined && depth < findings.length; depth++) {
+      if (ancestor === effect) {
+        cycle = true;
+        break;
+      }
+      ancestor = parent.get(ancestor)?.cause;
+    }
+    if (!cycle) parent.set(effect, best);
+  }
+  const children = new Map<number, number[]>();
+  for (const [effect, edge] of parent)
+    children.set(edge.cause, [...(children.get(edge.cause) ?? []), effect]);
+
+  const incidents: Incident[] = [];
+  findings.forEach((root, r) => {
+    if (parent.has(r)) return;
+    const members: number[] = [];
+    const stack = [r];
+    while (stack.length > 0) {
+      const next = stack.pop()!;
+      if (members.includes(next)) continue;
+      members.push(next);
+      stack.push(...(children.get(next) ?? []));
+    }
+    // A change that explains nothing is context, not an incident.
+    if (members.length === 1 && root.severity === 'info') return;
+    const chain: ChainStep[] = members
+      .sort(
+        (a, b) => findings[a]!.first.localeCompare(findings[b]!.first) || (a === r ? -1 : b === r ? 1 : 0),
+      )
+      .map((m) => {
+        const edge = parent.get(m);
+        return {
+          finding: m,
+          via:
+            m === r || !edge
+              ? null
+              : {
+                  from: edge.cause,
+                  link: edge.link.id,
+                  description: edge.link.description,
+                  strength: edge.link.strength,
+                },
+        };
+      });
+    // The root first, even when an effect was seen a moment earlier.
+    chain.sort((a, b) => (a.finding === r ? -1 : b.finding === r ? 1 : 0));
+    const alternatives: Alternative[] = members.flatMap((m) =>
+      (incoming.get(m) ?? [])
+        .filter((edge) => parent.get(m) !== edge && !members.includes(edge.cause))
+        .map((edge) => ({
+          finding: edge.cause,
+          explains: m,
+          link: edge.link.id,
+          confidence: round(edge.weight * findings[m]!.confidence),
+        })),
+    );
+    const { confidence, reasons } = scoreChain(findings, r, chain);
+    incidents.push({
+      root: r,
+      severity: members
+        .map((m) => findings[m]!.severity)
+        .sort((a, b) => SEVERITY_ORDER.indexOf(b) - SEVERITY_ORDER.indexOf(a))[0]!,
+      confidence,
+      confidence_reasons: reasons,
+      chain,
+      impact: impactOf(
+        members.map((m) => findings[m]!),
+        relations,
+      ),
+      alternatives: alternatives.sort((a, b) => b.confidence - a.confidence),
+    });
+  });
+  return incidents;
+}
+
+function round(value: number): number {
+  return Math.round(value * 100) / 100;
+}
+
+/** The root's confidence, times the geometric mean of each link's strength × its effect's confidence. */
+function scoreChain(
+  findings: readonly Finding[],
+  root: number,
+  chain: ChainStep[],
+): { confidence: number; reasons: string[] } {
+  const rootFinding = findings[root]!;
+  const reasons = [
+    `${rootFinding.confidence.toFixed(2)} root cause ${rootFinding.pattern} (${subjectLabel(rootFinding.subject)})`,
+  ];
+  const factors: number[] = [];
+  for (const step of chain) {
+    if (!step.via) continue;
+    const effect = findings[step.finding]!;
+    const factor = step.via.strength * effect.confidence;
+    factors.push(factor);
+    reasons.push(
+      `× link ${step.via.link} (${step.via.strength.toFixed(2)}) to ${effect.pattern} (${effect.confidence.toFixed(2)}) = ${factor.toFixed(2)}`,
+    );
+  }
+  let confidence = rootFinding.confidence;
+  if (factors.length > 0) {
+    const mean = factors.reduce((product, f) => product * f, 1) ** (1 / factors.length);
+    confidence *= mean;
+    reasons.push(
+      `chain confidence ${rootFinding.confidence.toFixed(2)} × geometric mean ${mean.toFixed(2)} = ${round(confidence).toFixed(2)}`,
+    );
+  }
+  return { confidence: round(confidence), reasons };
+}
+
+function impactOf(members: Finding[], relations: Relations): Impact {
+  const pods = new Set<string>();
+  const workloads = new Set<string>();
+  const services = new Set<string>();
+  const nodes = new Set<string>();
+  for (const finding of members) {
+    const s = finding.subject;
+    const label = `${s.namespace ? `${s.namespace}/` : ''}${s.name}`;
+    if (s.kind === 'Pod') pods.add(label);
+    else if (s.kind === 'Node') nodes.add(s.name);
+    else if (s.kind === 'Service') services.add(label);
+    else if (['Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob'].includes(s.kind))
+      workloads.add(`${s.kind} ${label}`);
+    for (const ancestor of relations.ancestry(s).slice(1)) {
+      const [namespace, kind, ...name] = ancestor.split('/');
+      if (['Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob'].includes(kind!))
+        workloads.add(`${kind} ${namespace ? `${namespace}/` : ''}${name.join('/')}`);
+    }
+    if (s.kind === 'Pod') for (const service of relations.servicesOf(s)) services.add(service);
+  }
+  const start = members.map((f) => f.first).sort()[0]!;
+  const end = members
+    .map((f) => f.last)
+    .sort()
+    .at(-1)!;
+  return {
+    pods: [...pods].sort(),
+    workloads: [...workloads].sort(),
+    services: [...services].sort(),
+    nodes: [...nodes].sort(),
+    start,
+    end,
+    duration_seconds: Math.max(0, Math.round((Date.parse(end) - Date.parse(start)) / 1000)),
+  };
+}

@@ -1,0 +1,152 @@
+// Structural relations between the subjects of findings, computed once per analysis from the
+// bundle: ownership (Pod → ReplicaSet → Deployment), which node a pod ran on, which ConfigMaps,
+// Secrets and PVCs a pod uses, and which Services select it.
+
+import type { Bundle } from '../bundle/reader.ts';
+import type { Join } from '../patterns/schema.ts';
+import type { Subject } from './detect.ts';
+
+const key = (namespace: string | null, kind: string, name: string) => `${namespace ?? ''}/${kind}/${name}`;
+
+export class Relations {
+  /** object key → its controller's key */
+  private readonly owner = new Map<string, string>();
+  /** pod key → node name */
+  private readonly podNode = new Map<string, string>();
+  /** pod key → keys of the ConfigMaps, Secrets and PVCs it uses */
+  private readonly podRefs = new Map<string, Set<string>>();
+  /** service key → pod keys it selects */
+  private readonly selected = new Map<string, Set<string>>();
+  /** controller key → pod keys below it (built once, after loading) */
+  private readonly podsByAncestor = new Map<string, string[]>();
+
+  static async load(bundle: Bundle): Promise<Relations> {
+    const relations = new Relations();
+    const owners = await bundle.query<{
+      namespace: string | null;
+      kind: string;
+      name: string;
+      owner_kind: string;
+      owner_name: string;
+    }>(
+      `SELECT DISTINCT namespace, kind, name, owner_kind, owner_name FROM objects WHERE owner_kind IS NOT NULL AND name IS NOT NULL`,
+    );
+    for (const o of owners)
+      relations.owner.set(key(o.namespace, o.kind, o.name), key(o.namespace, o.owner_kind, o.owner_name));
+
+    const nodes = await bundle.query<{ namespace: string; name: string; node: string }>(
+      `SELECT DISTINCT namespace, name, node FROM pods WHERE node IS NOT NULL`,
+    );
+    for (const p of nodes) relations.podNode.set(key(p.namespace, 'Pod', p.name), p.node);
+
+    const refs = await bundle.query<{ namespace: string; name: string; ref_kind: string; ref_name: string }>(
+      `SELECT DISTINCT namespace, name, r.kind AS ref_kind, r.name AS ref_name
+       FROM (SELECT namespace, name, unnest(refs) AS r FROM pods WHERE refs IS NOT NULL)`,
+    );
+    for (const r of refs) {
+      const pod = key(r.namespace, 'Pod', r.name);
+      const set = relations.podRefs.get(pod) ?? new Set<string>();
+      set.add(key(r.namespace, r.ref_kind, r.ref_name));
+      relations.podRefs.set(pod, set);
+    }
+
+    // A Service selects the pods whose labels contain all of its selector's pairs (at any time).
+    const selections = await bundle.query<{ namespace: string; service: string; pod: string }>(
+      `WITH services AS (
+         SELECT DISTINCT namespace, name, selector FROM objects
+         WHERE kind = 'Service' AND selector IS NOT NULL AND cardinality(selector) > 0
+       ),
+       pod_labels AS (SELECT DISTINCT namespace, name, labels FROM pods WHERE labels IS NOT NULL)
+       SELECT DISTINCT s.namespace, s.name AS service, p.name AS pod
+       FROM services s JOIN pod_labels p ON p.namespace = s.namespace
+       WHERE list_bool_and(list_transform(map_keys(s.selector), k -> p.labels[k] = s.selector[k]))`,
+    );
+    for (const s of selections) {
+      const service = key(s.namespace, 'Service', s.service);
+      const set = relations.selected.get(service) ?? new Set<string>();
+      set.add(key(s.namespace, 'Pod', s.pod));
+      relations.selected.set(service, set);
+    }
+    relations.indexPods();
+    return relations;
+  }
+
+  private indexPods(): void {
+    const pods = new Set([
+      ...this.podNode.keys(),
+      ...this.podRefs.keys(),
+      ...[...this.owner.keys()].filter((k) => k.split('/')[1] === 'Pod'),
+    ]);
+    for (const pod of pods) {
+      for (const ancestor of this.ancestry(parseKey(pod)).slice(1)) {
+        const list = this.podsByAncestor.get(ancestor) ?? [];
+        list.push(pod);
+        this.podsByAncestor.set(ancestor, list);
+      }
+    }
+  }
+
+  /** The subject and its controllers, nearest first (Pod, ReplicaSet, Deployment). */
+  ancestry(subject: Subject): string[] {
+    const chain = [key(subject.namespace, subject.kind, subject.name)];
+    for (let i = 0; i < 5; i++) {
+      const parent = this.owner.get(chain.at(-1)!);
+      if (!parent || chain.includes(parent)) break;
+      chain.push(parent);
+    }
+    return chain;
+  }
+
+  /** Pods of the subject: itself if a pod, else the pods it (transitively) owns. */
+  private podsOf(subject: Subject): string[] {
+    const target = key(subject.namespace, subject.kind, subject.name);
+    if (subject.kind === 'Pod') return [target];
+    return this.podsByAncestor.get(target) ?? [];
+  }
+
+  /** Services selecting the pod, as `namespace/name`. */
+  servicesOf(pod: Subject): string[] {
+    const podKey = key(pod.namespace, 'Pod', pod.name);
+    return [...this.selected.entries()]
+      .filter(([, pods]) => pods.has(podKey))
+      .map(([service]) => {
+        const [namespace, , ...name] = service.split('/');
+        return `${namespace}/${name.join('/')}`;
+      });
+  }
+
+  /** Whether `cause` and `effect` are related the way a chain link requires. */
+  related(join: Join, cause: Subject, effect: Subject): boolean {
+    const causeKey = key(cause.namespace, cause.kind, cause.name);
+    const effectKey = key(effect.namespace, effect.kind, effect.name);
+    switch (join) {
+      case 'same':
+        return causeKey === effectKey;
+      case 'namespace':
+        return cause.namespace !== null && cause.namespace === effect.namespace;
+      case 'owner':
+        return this.ancestry(effect).includes(causeKey) || this.ancestry(cause).includes(effectKey);
+      case 'node': {
+        const [node, other] = cause.kind === 'Node' ? [cause, effect] : [effect, cause];
+        if (node.kind !== 'Node') return false;
+        return this.podsOf(other).some((pod) => this.podNode.get(pod) === node.name);
+      }
+      case 'refs': {
+        const [used, user] = ['ConfigMap', 'Secret', 'PersistentVolumeClaim'].includes(cause.kind)
+          ? [causeKey, effect]
+          : [effectKey, cause];
+        return this.podsOf(user).some((pod) => this.podRefs.get(pod)?.has(used));
+      }
+      case 'selects': {
+        const [service, other] = cause.kind === 'Service' ? [causeKey, effect] : [effectKey, cause];
+        const pods = this.selected.get(service);
+        return pods !== undefined && this.podsOf(other).some((pod) => pods.has(pod));
+      }
+    }
+  }
+}
+
+function parseKey(text: string): Subject {
+  const [namespace, kind, ...name] = text.split('/');
+  return { namespace: namespace || null, kind: kind!, name: name.join('/'), container: null };
+}
