@@ -108,11 +108,17 @@ describe('BundleWriter', () => {
   it('writes a large bundle as its sorted segments in order, in bounded memory', async () => {
     const output = path.join(tempDir(), 'runs.parquet');
     // Tiny segments and no global sort: the path a bundle larger than memory takes.
-    const writer = await BundleWriter.create({ output, metadata: { producer: 'test' }, segmentMaxBytes: 1, globalSortMaxBytes: 0 });
+    const writer = await BundleWriter.create({
+      output,
+      metadata: { producer: 'test' },
+      segmentMaxBytes: 1,
+      globalSortMaxBytes: 0,
+    });
     const expected: string[] = [];
     for (let segment = 0; segment < 3; segment++) {
       const names = ['c', 'a', 'b'].map((n) => `${n}-${segment}`);
-      for (const name of names) writer.append(aPodRow({ name, uid: name, ts: `2026-03-01T10:00:0${segment}Z` }));
+      for (const name of names)
+        writer.append(aPodRow({ name, uid: name, ts: `2026-03-01T10:00:0${segment}Z` }));
       writer.flush();
       expected.push(...[...names].sort());
     }
