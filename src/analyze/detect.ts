@@ -7,6 +7,7 @@ import { compileEvidence, compileSignal } from '../patterns/compile.ts';
 import { evaluateCondition, positiveSignalsOf, signalsOf } from '../patterns/condition.ts';
 import type { LoadedPattern } from '../patterns/load.ts';
 import type { Severity, Variant } from '../patterns/schema.ts';
+import { formatBytes } from '../report/format.ts';
 
 export interface Subject {
   namespace: string | null;
@@ -264,9 +265,24 @@ function placeholderValues(
   return values;
 }
 
+/** Formats a placeholder's value may be given with: `{{value.limit|bytes}}`. */
+const FORMATTERS: Record<string, (value: number) => string> = {
+  bytes: (v) => formatBytes(v),
+  percent: (v) => `${Math.round(v * 100)}%`,
+  days: (v) => `${Math.abs(Math.round(v))} day${Math.abs(Math.round(v)) === 1 ? '' : 's'}`,
+};
+
 export function fillTemplate(template: string, values: Record<string, string>): string {
   return template
-    .replace(/\{\{\s*([a-z_]+(?:\.[a-z_][a-z0-9_]*)?)\s*\}\}/g, (_m, key: string) => values[key] ?? '?')
+    .replace(
+      /\{\{\s*([a-z_]+(?:\.[a-z_][a-z0-9_]*)?)(?:\|([a-z]+))?\s*\}\}/g,
+      (_m, key: string, format?: string) => {
+        const value = values[key];
+        if (value === undefined || value === '') return '?';
+        const formatter = format ? FORMATTERS[format] : undefined;
+        return formatter && Number.isFinite(Number(value)) ? formatter(Number(value)) : value;
+      },
+    )
     .trim();
 }
 

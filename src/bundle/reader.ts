@@ -332,6 +332,9 @@ async function createViews(db: Database, files: readonly BundleFile[]): Promise<
      SELECT ts, namespace, name AS pod, uid AS pod_uid, node, owner_kind, owner_name, owner_uid, phase, watch_event, c.*
      FROM (SELECT *, unnest(containers) AS c FROM pods)`,
   );
+  await db.run(`CREATE VIEW memory_usage AS ${MEMORY_USAGE_SQL}`);
+  await db.run(`CREATE VIEW cpu_throttling AS ${CPU_THROTTLING_SQL}`);
+  await db.run(`CREATE VIEW services AS ${SERVICES_SQL}`);
   // What changed between successive versions of an object, and who changed it when the audit log
   // shows a write just before: the usual root causes (a new image, new config, a scale, a quota).
   await db.run(`CREATE VIEW changes AS ${CHANGES_SQL}`);
@@ -358,12 +361,15 @@ WITH versions AS (
 compared AS (
   SELECT *,
          lag(images) OVER w AS prev_images, lag(data_hash) OVER w AS prev_data_hash, lag(data_json) OVER w AS prev_data_json,
-         lag(replicas) OVER w AS prev_replicas, lag(quota) OVER w AS prev_quota, lag(ts) OVER w AS prev_ts
+         lag(replicas) OVER w AS prev_replicas, lag(quota) OVER w AS prev_quota, lag(ts) OVER w AS prev_ts,
+         list(images) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND 2 PRECEDING) AS older_images
   FROM versions
   WINDOW w AS (PARTITION BY kind, namespace, name, uid ORDER BY ts)
 ),
 changed AS (
-  SELECT ts, api_version, kind, namespace, name, uid, 'image' AS change, prev_images AS old, images AS new
+  -- Going back to images the workload ran before is a rollback, not a release.
+  SELECT ts, api_version, kind, namespace, name, uid,
+         CASE WHEN list_contains(older_images, images) THEN 'rollback' ELSE 'image' END AS change, prev_images AS old, images AS new
   FROM compared WHERE prev_images IS NOT NULL AND images IS DISTINCT FROM prev_images
   UNION ALL
   -- The keys whose values changed, with the values for ConfigMaps (Secret values are redacted anyway).
@@ -401,4 +407,78 @@ SELECT c.ts, c.api_version, c.kind, c.namespace, c.name, c.uid, c.change, c.old,
 FROM changed c
 ASOF LEFT JOIN writes w
   ON w.kind = c.kind AND w.namespace = coalesce(c.namespace, '') AND w.name = c.name AND w.ts <= c.ts + INTERVAL 5 SECOND
+`;
+
+/** Memory working set against the container's limit (from the pod spec or kube-state-metrics). */
+const MEMORY_USAGE_SQL = `
+WITH working_set AS (
+  SELECT ts, namespace, name AS pod, container, node, metric_value AS working_set_bytes
+  FROM metrics
+  WHERE metric_name = 'container_memory_working_set_bytes' AND coalesce(container, '') NOT IN ('', 'POD')
+),
+limits AS (
+  SELECT namespace, pod, name AS container, max(memory_limit_bytes)::DOUBLE AS limit_bytes
+  FROM containers WHERE memory_limit_bytes > 0 GROUP BY ALL
+  UNION ALL
+  SELECT namespace, name, container, max(metric_value)
+  FROM metrics
+  WHERE metric_name = 'kube_pod_container_resource_limits' AND metric_labels['resource'] = 'memory' AND metric_value > 0
+  GROUP BY ALL
+)
+SELECT w.ts, w.namespace, w.pod, w.container, w.node, w.working_set_bytes, l.limit_bytes,
+       w.working_set_bytes / l.limit_bytes AS ratio
+FROM working_set w
+JOIN (SELECT namespace, pod, container, max(limit_bytes) AS limit_bytes FROM limits GROUP BY ALL) l
+  ON l.namespace = w.namespace AND l.pod = w.pod AND l.container = w.container
+`;
+
+/** Share of CFS periods in which the container was throttled, between successive samples. */
+const CPU_THROTTLING_SQL = `
+WITH paired AS (
+  SELECT ts, namespace, name AS pod, container, any_value(node) AS node,
+         max(metric_value) FILTER (WHERE metric_name = 'container_cpu_cfs_throttled_periods_total') AS throttled,
+         max(metric_value) FILTER (WHERE metric_name = 'container_cpu_cfs_periods_total') AS periods
+  FROM metrics
+  WHERE metric_name IN ('container_cpu_cfs_throttled_periods_total', 'container_cpu_cfs_periods_total')
+    AND coalesce(container, '') NOT IN ('', 'POD')
+  GROUP BY ts, namespace, name, container
+),
+deltas AS (
+  SELECT *, throttled - lag(throttled) OVER w AS d_throttled, periods - lag(periods) OVER w AS d_periods
+  FROM paired WINDOW w AS (PARTITION BY namespace, pod, container ORDER BY ts)
+)
+SELECT ts, namespace, pod, container, node, d_throttled / d_periods AS throttled_ratio, d_periods AS periods
+FROM deltas WHERE d_periods > 0 AND d_throttled >= 0
+`;
+
+/** Each version of a Service or of its Endpoints, with how many pods its selector matches (at any
+ * time in the bundle) and its ready and not-ready endpoints at that moment. */
+const SERVICES_SQL = `
+WITH service_versions AS (
+  SELECT ts, namespace, name, uid, selector, attrs['type'] AS type FROM objects WHERE kind = 'Service'
+),
+pod_labels AS (SELECT DISTINCT namespace, name, labels FROM pods WHERE labels IS NOT NULL),
+selectors AS (SELECT DISTINCT namespace, name, selector FROM service_versions WHERE cardinality(selector) > 0),
+matches AS (
+  SELECT s.namespace, s.name, count(DISTINCT p.name) AS matching_pods
+  FROM selectors s
+  LEFT JOIN pod_labels p
+    ON p.namespace = s.namespace AND list_bool_and(list_transform(map_keys(s.selector), k -> p.labels[k] = s.selector[k]))
+  GROUP BY ALL
+),
+endpoints AS (
+  SELECT ts, namespace, name, TRY_CAST(attrs['ready_addresses'] AS INTEGER) AS ready,
+         TRY_CAST(attrs['not_ready_addresses'] AS INTEGER) AS not_ready
+  FROM objects WHERE kind = 'Endpoints'
+),
+timeline AS (
+  SELECT ts, namespace, name FROM service_versions
+  UNION SELECT ts, namespace, name FROM endpoints
+)
+SELECT t.ts, t.namespace, t.name, sv.uid, sv.selector, sv.type, coalesce(m.matching_pods, 0) AS matching_pods,
+       e.ready AS ready_endpoints, e.not_ready AS not_ready_endpoints
+FROM timeline t
+ASOF JOIN service_versions sv ON sv.namespace = t.namespace AND sv.name = t.name AND sv.ts <= t.ts
+ASOF LEFT JOIN endpoints e ON e.namespace = t.namespace AND e.name = t.name AND e.ts <= t.ts
+LEFT JOIN matches m ON m.namespace = t.namespace AND m.name = t.name
 `;

@@ -73,6 +73,10 @@ export const VIEW_SPECS: Readonly<Record<SignalView, ViewSpec>> = {
     virtual: {
       replicas_missing: 'coalesce(replicas_desired, 0) - coalesce(replicas_ready, 0)',
       replicas_unavailable: 'coalesce(replicas_desired, 0) - coalesce(replicas_available, 0)',
+      // Days from the observation to the TLS certificate's expiry (negative once expired).
+      tls_days_left: "date_diff('second', ts, TRY_CAST(attrs['tls_not_after'] AS TIMESTAMPTZ)) / 86400.0",
+      // A StatefulSet whose pods are not all on the update revision yet.
+      update_pending: "attrs['current_revision'] IS DISTINCT FROM attrs['update_revision']",
     },
     subject: { kind: 'kind', name: 'name', container: 'NULL' },
     excerpt: `concat_ws(' ', kind || ' ' || name, watch_event, 'phase ' || phase, status_reason,
@@ -106,6 +110,7 @@ export const VIEW_SPECS: Readonly<Record<SignalView, ViewSpec>> = {
   },
   audit: {
     columns: COLUMN_NAMES,
+    virtual: { actor: 'coalesce(audit_impersonated_user, audit_user)' },
     subject: { kind: 'kind', name: 'name', container: 'NULL' },
     excerpt: `concat_ws(' ', coalesce(audit_impersonated_user, audit_user), audit_verb, audit_uri, '→ ' || audit_code)`,
     source: 'audit',
@@ -135,6 +140,34 @@ export const VIEW_SPECS: Readonly<Record<SignalView, ViewSpec>> = {
     excerpt: `concat_ws(' ', coalesce(actor, 'someone'), CASE actor_verb WHEN 'patch' THEN 'patched' WHEN 'update' THEN 'updated'
       WHEN 'create' THEN 'created' WHEN 'delete' THEN 'deleted' ELSE 'changed' END, kind || ' ' || coalesce(namespace || '/', '') || name || ':',
       CASE WHEN change = 'deleted' THEN 'deleted' ELSE change || ' ' || coalesce(old, '(none)') || ' → ' || coalesce(new, '(none)') END)`,
+    source: 'object',
+  },
+  memory_usage: {
+    columns: ['ts', 'namespace', 'pod', 'container', 'node', 'working_set_bytes', 'limit_bytes', 'ratio'],
+    subject: { kind: quote('Pod'), name: 'pod', container: 'container' },
+    excerpt: `'working set ' || CAST(round(working_set_bytes / 1048576.0) AS BIGINT) || ' MiB of ' || CAST(round(limit_bytes / 1048576.0) AS BIGINT) || ' MiB limit (' || CAST(round(ratio * 100) AS BIGINT) || '%)'`,
+    source: 'metric',
+  },
+  cpu_throttling: {
+    columns: ['ts', 'namespace', 'pod', 'container', 'node', 'throttled_ratio', 'periods'],
+    subject: { kind: quote('Pod'), name: 'pod', container: 'container' },
+    excerpt: `'CPU throttled in ' || CAST(round(throttled_ratio * 100) AS BIGINT) || '% of ' || periods || ' CFS periods'`,
+    source: 'metric',
+  },
+  services: {
+    columns: [
+      'ts',
+      'namespace',
+      'name',
+      'uid',
+      'selector',
+      'type',
+      'matching_pods',
+      'ready_endpoints',
+      'not_ready_endpoints',
+    ],
+    subject: { kind: quote('Service'), name: 'name', container: 'NULL' },
+    excerpt: `concat_ws(' ', 'Service ' || name || ':', matching_pods || ' matching pods,', coalesce(ready_endpoints, 0) || ' ready and ' || coalesce(not_ready_endpoints, 0) || ' not ready endpoints')`,
     source: 'object',
   },
   metrics: {
@@ -238,7 +271,10 @@ export function compileWhere(view: SignalView, where: Where): CompiledWhere {
       case 'lt':
       case 'lte': {
         const symbol = { gt: '>', gte: '>=', lt: '<', lte: '<=' }[op];
-        parts.push(`${column} ${symbol} ?`);
+        // Map values (attrs, labels) are text: compare them as numbers when the bound is one.
+        const operand =
+          field.includes('.') && typeof value === 'number' ? `TRY_CAST(${column} AS DOUBLE)` : column;
+        parts.push(`${operand} ${symbol} ?`);
         params.push(scalar(value));
         break;
       }
@@ -270,6 +306,29 @@ export function compileWhere(view: SignalView, where: Where): CompiledWhere {
   return { sql: parts.length > 0 ? parts.map((p) => `(${p})`).join(' AND ') : 'true', params };
 }
 
+/** SQL expressions for the subject of a signal's rows: the view's own, or the signal's override. */
+export function subjectSql(signal: Signal): {
+  namespace: string;
+  kind: string;
+  name: string;
+  container: string;
+} {
+  const view = VIEW_SPECS[signal.from];
+  const override = signal.subject;
+  if (!override) return { namespace: 'namespace', ...view.subject };
+  return {
+    namespace:
+      override.namespace === null
+        ? 'CAST(NULL AS VARCHAR)'
+        : override.namespace === undefined
+          ? 'namespace'
+          : fieldSql(signal.from, override.namespace, 'subject.namespace'),
+    kind: quote(override.kind),
+    name: fieldSql(signal.from, override.name, 'subject.name'),
+    container: 'CAST(NULL AS VARCHAR)',
+  };
+}
+
 /** A signal's `window` narrows the analysed range to its last part. */
 function signalRange(signal: Signal, range: { start: string; end: string }): { start: string; end: string } {
   if (!signal.window) return range;
@@ -286,6 +345,36 @@ export interface CompiledSignal {
 }
 
 /**
+ * "max ≥ N" holds exactly when some row is ≥ N (and "min ≤ N" when some row is ≤ N): filtering rows
+ * instead of the aggregate makes the signal start when the threshold was crossed, and keeps the
+ * evidence to the rows that crossed it.
+ */
+function rowThreshold(signal: Signal): { rowLevel: boolean; sql: string; params: DuckDBValue[] } {
+  const aggregate = signal.aggregate;
+  const rowLevel =
+    aggregate?.field !== undefined &&
+    ((aggregate.fn === 'max' && aggregate.lte === undefined && aggregate.lt === undefined) ||
+      (aggregate.fn === 'min' && aggregate.gte === undefined && aggregate.gt === undefined));
+  if (!rowLevel || !aggregate?.field) return { rowLevel: false, sql: '', params: [] };
+  const field = fieldSql(signal.from, aggregate.field, 'aggregate.field');
+  const parts: string[] = [];
+  const params: DuckDBValue[] = [];
+  for (const [bound, symbol] of [
+    ['gte', '>='],
+    ['gt', '>'],
+    ['lte', '<='],
+    ['lt', '<'],
+  ] as const) {
+    const value = aggregate[bound];
+    if (value !== undefined) {
+      parts.push(` AND ${field} ${symbol} ?`);
+      params.push(value);
+    }
+  }
+  return { rowLevel: true, sql: parts.join(''), params };
+}
+
+/**
  * SQL returning one row per subject that shows the signal in [start, end]:
  * s_namespace, s_kind, s_name, s_container, first, last, occurrences, value, and text (the newest
  * matching row's excerpt: an event's message, a change with its author).
@@ -293,6 +382,7 @@ export interface CompiledSignal {
 export function compileSignal(signal: Signal, analysed: { start: string; end: string }): CompiledSignal {
   const range = signalRange(signal, analysed);
   const view = VIEW_SPECS[signal.from];
+  const subject = subjectSql(signal);
   const where = compileWhere(signal.from, signal.where);
   const alternatives = (signal.any ?? []).map((w) => compileWhere(signal.from, w));
   const any = alternatives.length > 0 ? ` AND (${alternatives.map((a) => `(${a.sql})`).join(' OR ')})` : '';
@@ -315,29 +405,7 @@ export function compileSignal(signal: Signal, analysed: { start: string; end: st
         count: 'sum(occurrences)',
       }[aggregate.fn]
     : 'NULL';
-  // "max ≥ N" holds exactly when some row is ≥ N: filtering rows instead of the aggregate makes the
-  // signal's first time the moment the threshold was crossed, not the first row seen.
-  const rowFilters: string[] = [];
-  const rowParams: DuckDBValue[] = [];
-  const rowLevel =
-    aggregate !== undefined &&
-    ((aggregate.fn === 'max' && aggregate.lte === undefined && aggregate.lt === undefined) ||
-      (aggregate.fn === 'min' && aggregate.gte === undefined && aggregate.gt === undefined));
-  if (rowLevel) {
-    for (const [bound, symbol] of [
-      ['gte', '>='],
-      ['gt', '>'],
-      ['lte', '<='],
-      ['lt', '<'],
-    ] as const) {
-      const value = aggregate[bound];
-      if (value !== undefined) {
-        rowFilters.push(`${valueField} ${symbol} ?`);
-        rowParams.push(value);
-      }
-    }
-  }
-  const rowFilter = rowFilters.map((f) => ` AND ${f}`).join('');
+  const { rowLevel, sql: rowFilter, params: rowParams } = rowThreshold(signal);
   const thresholds: string[] = ['occurrences >= ?'];
   const thresholdParams: DuckDBValue[] = [signal.min_count];
   if (signal.lasting) {
@@ -358,8 +426,8 @@ export function compileSignal(signal: Signal, analysed: { start: string; end: st
   }
   const sql = `
     WITH hits AS (
-      SELECT namespace AS s_namespace, ${view.subject.kind} AS s_kind, ${view.subject.name} AS s_name,
-             ${view.subject.container} AS s_container, ts, ${occurrence} AS n, ${identity} AS identity, ${valueField} AS v,
+      SELECT ${subject.namespace} AS s_namespace, ${subject.kind} AS s_kind, ${subject.name} AS s_name,
+             ${subject.container} AS s_container, ts, ${occurrence} AS n, ${identity} AS identity, ${valueField} AS v,
              ${view.excerpt} AS excerpt
       FROM ${signal.from}
       WHERE ts >= ?::TIMESTAMPTZ AND ts <= ?::TIMESTAMPTZ AND ${where.sql}${any}${rowFilter}
@@ -401,17 +469,28 @@ export function compileEvidence(
 ): CompiledSignal {
   const range = signalRange(signal, analysed);
   const view = VIEW_SPECS[signal.from];
+  const subject = subjectSql(signal);
   const where = compileWhere(signal.from, signal.where);
   const alternatives = (signal.any ?? []).map((w) => compileWhere(signal.from, w));
   const any = alternatives.length > 0 ? ` AND (${alternatives.map((a) => `(${a.sql})`).join(' OR ')})` : '';
+  const threshold = rowThreshold(signal);
   const sql = `
     SELECT * FROM (
-      SELECT namespace AS s_namespace, ${view.subject.kind} AS s_kind, ${view.subject.name} AS s_name,
-             ${view.subject.container} AS s_container,
+      SELECT ${subject.namespace} AS s_namespace, ${subject.kind} AS s_kind, ${subject.name} AS s_name,
+             ${subject.container} AS s_container,
              strftime(ts, '%Y-%m-%dT%H:%M:%S.%fZ') AS ts, ${quote(view.source)} AS source, ${view.excerpt} AS excerpt,
-             row_number() OVER (PARTITION BY namespace, ${view.subject.kind}, ${view.subject.name}, ${view.subject.container} ORDER BY ts DESC) AS rank
+             row_number() OVER (PARTITION BY ${subject.namespace}, ${subject.kind}, ${subject.name}, ${subject.container} ORDER BY ts DESC) AS rank
       FROM ${signal.from}
-      WHERE ts >= ?::TIMESTAMPTZ AND ts <= ?::TIMESTAMPTZ AND ${where.sql}${any}
+      WHERE ts >= ?::TIMESTAMPTZ AND ts <= ?::TIMESTAMPTZ AND ${where.sql}${any}${threshold.sql}
     ) WHERE rank <= ${Math.max(1, Math.floor(limit))}`;
-  return { sql, params: [range.start, range.end, ...where.params, ...alternatives.flatMap((a) => a.params)] };
+  return {
+    sql,
+    params: [
+      range.start,
+      range.end,
+      ...where.params,
+      ...alternatives.flatMap((a) => a.params),
+      ...threshold.params,
+    ],
+  };
 }

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { parseDocument } from 'yaml';
 import { KstoryError } from '../errors.ts';
 import { PACKAGE_ROOT } from '../version.ts';
-import { compileWhere, SignalCompileError } from './compile.ts';
+import { compileWhere, SignalCompileError, subjectSql } from './compile.ts';
 import { type Condition, ConditionError, parseCondition, signalsOf } from './condition.ts';
 import { type Pattern, PatternSchema } from './schema.ts';
 
@@ -32,7 +32,8 @@ const SUBJECT_PLACEHOLDERS = [
   'variant',
 ];
 const SIGNAL_PLACEHOLDERS = ['count', 'value', 'first', 'last', 'text'];
-const PLACEHOLDER = /\{\{\s*([a-z_]+(?:\.[a-z_][a-z0-9_]*)?)\s*\}\}/g;
+const PLACEHOLDER = /\{\{\s*([a-z_]+(?:\.[a-z_][a-z0-9_]*)?)(?:\|([a-z]+))?\s*\}\}/g;
+const FORMATS = ['bytes', 'percent', 'days'];
 
 export interface LoadOptions {
   /** Refuse patterns without a positive and a negative test (the built-in catalogue's rule). */
@@ -104,6 +105,7 @@ export function loadPatternFile(file: string, options: LoadOptions = {}): Loaded
       compileWhere(signal.from, signal.where);
       for (const alternative of signal.any ?? []) compileWhere(signal.from, alternative);
       if (signal.aggregate?.field) compileWhere(signal.from, { [`${signal.aggregate.field}|exists`]: true });
+      if (signal.subject) subjectSql(signal);
     } catch (error) {
       if (error instanceof SignalCompileError)
         fail(`detect.signals.${name}.where.${error.field}`, error.message);
@@ -129,6 +131,12 @@ export function loadPatternFile(file: string, options: LoadOptions = {}): Loaded
   ];
   for (const [field, template] of templates) {
     for (const match of (template ?? '').matchAll(PLACEHOLDER)) {
+      if (match[2] && !FORMATS.includes(match[2])) {
+        fail(
+          field,
+          `placeholder {{${match[1]}|${match[2]}}}: unknown format "${match[2]}" (use ${FORMATS.join(', ')})`,
+        );
+      }
       const [head, signal] = match[1]!.split('.');
       const known =
         signal === undefined

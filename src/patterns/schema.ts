@@ -19,6 +19,9 @@ export const SIGNAL_VIEWS = [
   'logs',
   'metrics',
   'changes',
+  'memory_usage',
+  'cpu_throttling',
+  'services',
 ] as const;
 export type SignalView = (typeof SIGNAL_VIEWS)[number];
 
@@ -89,6 +92,18 @@ export const SignalSchema = z
     aggregate: AggregateSchema.optional(),
     /** The matching rows must span at least this long (first to last), e.g. a rollout stuck for 10m. */
     lasting: DurationSchema.optional(),
+    /** What a row is about, when not the view's own subject: e.g. the Service an Endpoints object
+     * belongs to, or the user of an audit entry (`{kind: User, name: actor, namespace: null}`). */
+    subject: z
+      .object({
+        kind: z.string(),
+        /** A field of the view (or `labels.<key>`) holding the subject's name. */
+        name: z.string(),
+        /** A field holding the namespace; null for cluster-wide subjects; default: the row's namespace. */
+        namespace: z.string().nullable().optional(),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 export type Signal = z.infer<typeof SignalSchema>;

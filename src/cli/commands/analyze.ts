@@ -26,6 +26,7 @@ function positiveInt(value: string): number {
 
 interface AnalyzeFlags {
   json?: boolean;
+  markdown?: boolean;
   since?: string;
   until?: string;
   namespace?: string[];
@@ -45,7 +46,8 @@ export function defineAnalyzeCommand(program: Command): void {
     .command('analyze')
     .description('find what went wrong in a bundle: findings with evidence, confidence and remediation')
     .argument('<bundle...>', 'bundle files, spool directories or globs (read together)')
-    .option('--json', 'print the report as JSON (schema kstory.report/v1)')
+    .option('--json', 'print the report as JSON (schema kstory.report/v1, see docs/report-format.md)')
+    .option('--markdown', 'print a postmortem draft in Markdown')
     .option('--since <time>', 'start of the window: RFC 3339 time or duration back from the end (2h)')
     .option('--until <time>', 'end of the window: RFC 3339 time or duration back from the end of the bundle')
     .option(
@@ -79,9 +81,16 @@ Examples:
   kstory analyze incident.parquet --since 2h -n 'shop-*' --explain
   kstory analyze incident.parquet --subject shop/Deployment/checkout
   kstory analyze incident.parquet --json | jq '.incidents[0]'
+  kstory analyze incident.parquet --markdown > postmortem.md
   kstory analyze nightly.parquet --fail-on high      # exit 1 for CI when something high is found`,
     )
     .action(async (paths: string[], flags: AnalyzeFlags) => {
+      if (flags.json && flags.markdown) {
+        const { KstoryError } = await import('../../errors.ts');
+        throw new KstoryError('--json and --markdown cannot be used together', {
+          hint: 'Pick one output format.',
+        });
+      }
       const { openBundle } = await import('../../bundle/reader.ts');
       const { analyzeBundle, severityAtLeast } = await import('../../analyze/run.ts');
       const bundle = await openBundle(paths);
@@ -100,6 +109,9 @@ Examples:
         });
         if (flags.json) {
           process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+        } else if (flags.markdown) {
+          const { renderAnalysisMarkdown } = await import('../../report/analysis-markdown.ts');
+          process.stdout.write(renderAnalysisMarkdown(report));
         } else {
           const { renderAnalysisText } = await import('../../report/analysis-text.ts');
           const { chalkFor } = await import('../../report/style.ts');

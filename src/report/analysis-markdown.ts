@@ -1,0 +1,169 @@
+// Renders an analysis Report as a postmortem draft in Markdown: summary, timeline, root cause,
+// impact, evidence, remediation and alternative explanations, for the most important incident,
+// then the others in brief. Computes nothing.
+
+import { subjectLabel } from '../analyze/detect.ts';
+import type { Report, ReportIncident } from '../analyze/run.ts';
+import { formatDuration, formatTime } from './format.ts';
+
+/** Markdown-safe table cell and inline text. */
+function cell(text: string): string {
+  return text.replaceAll('|', '\\|').replaceAll('\n', ' ');
+}
+
+function code(text: string): string {
+  return `\`${text.replaceAll('`', "'")}\``;
+}
+
+function impactLines(incident: ReportIncident): string[] {
+  const impact = incident.impact;
+  const lines = [
+    `- **Duration:** ${formatTime(impact.start)} → ${formatTime(impact.end)} (${formatDuration(impact.duration_seconds * 1000)})`,
+  ];
+  if (impact.workloads.length > 0) lines.push(`- **Workloads:** ${impact.workloads.join(', ')}`);
+  if (impact.services.length > 0) lines.push(`- **Services:** ${impact.services.join(', ')}`);
+  if (impact.pods.length > 0)
+    lines.push(
+      `- **Pods (${impact.pods.length}):** ${impact.pods.slice(0, 10).join(', ')}${impact.pods.length > 10 ? ', …' : ''}`,
+    );
+  if (impact.nodes.length > 0) lines.push(`- **Nodes:** ${impact.nodes.join(', ')}`);
+  return lines;
+}
+
+function renderMain(report: Report, incident: ReportIncident): string[] {
+  const root = report.findings[incident.root]!;
+  const effects = incident.chain
+    .filter((s) => s.finding !== incident.root)
+    .map((s) => report.findings[s.finding]!);
+  const out: string[] = [];
+  out.push(`# Postmortem draft: ${incident.title}`, '');
+  out.push(
+    `> Drafted by kstory ${report.tool_version} from ${report.bundle.files.map((f) => code(f)).join(', ')}. ` +
+      'Every statement below comes from the recorded evidence; check it, and add what the recording cannot know ' +
+      '(detection, response, customer impact) before sharing.',
+    '',
+  );
+  out.push('## Summary', '');
+  out.push(
+    `${root.summary}${effects.length > 0 ? ` It led to: ${effects.map((e) => e.title.charAt(0).toLowerCase() + e.title.slice(1)).join('; ')}.` : ''} ` +
+      `Severity **${incident.severity}**, confidence **${incident.confidence.toFixed(2)}**.`,
+    '',
+  );
+  if (report.bundle.snapshot) {
+    out.push(
+      '> The bundle is a snapshot without watch history: the timeline is partial and rests on restart counts, last states and event counts.',
+      '',
+    );
+  }
+
+  out.push('## Timeline (UTC)', '', '| time | what happened | seen in |', '|---|---|---|');
+  const rows = incident.chain.flatMap((step) => {
+    const finding = report.findings[step.finding]!;
+    return [
+      {
+        ts: finding.first,
+        text: `**${finding.title}** (${subjectLabel(finding.subject)})`,
+        source: finding.pattern,
+      },
+      ...finding.evidence.map((e) => ({ ts: e.ts, text: e.excerpt, source: e.source })),
+    ];
+  });
+  const seen = new Set<string>();
+  for (const row of rows.sort((a, b) => a.ts.localeCompare(b.ts))) {
+    const key = `${row.ts}|${row.text}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(`| ${formatTime(row.ts)} | ${cell(row.text)} | ${cell(row.source)} |`);
+  }
+  out.push('');
+
+  out.push('## Root cause', '', root.summary, '');
+  if (root.detail) out.push(root.detail, '');
+  out.push('How confident, and why:', '');
+  for (const reason of [...root.confidenceReasons, ...incident.confidence_reasons]) out.push(`- ${reason}`);
+  out.push('');
+  if (effects.length > 0) {
+    out.push('What it caused:', '');
+    for (const step of incident.chain.filter((s) => s.via)) {
+      const finding = report.findings[step.finding]!;
+      out.push(
+        `1. ${finding.summary} *(${step.via!.description}; link ${code(step.via!.link)}, strength ${step.via!.strength.toFixed(2)})*`,
+      );
+    }
+    out.push('');
+  }
+
+  out.push('## Impact', '', ...impactLines(incident), '');
+
+  out.push('## Evidence', '');
+  for (const step of incident.chain) {
+    const finding = report.findings[step.finding]!;
+    out.push(`**${finding.title}** — ${subjectLabel(finding.subject)}`, '');
+    for (const item of finding.evidence)
+      out.push(`- ${formatTime(item.ts)} ${item.source}: ${code(item.excerpt)}`);
+    if (finding.evidence.length === 0) out.push('- (no rows to show)');
+    out.push('');
+  }
+
+  out.push('## Remediation', '');
+  for (const step of incident.remediation) out.push(`- [ ] ${step}`);
+  out.push('');
+
+  out.push('## Alternative explanations', '');
+  if (incident.alternatives.length === 0) {
+    out.push(
+      'No other recorded finding explains these effects. The cause may still lie outside what the bundle recorded.',
+    );
+  } else {
+    for (const alternative of incident.alternatives) {
+      const cause = report.findings[alternative.finding]!;
+      const explains = report.findings[alternative.explains]!;
+      out.push(
+        `- ${cause.summary} Could explain: ${explains.title.toLowerCase()} (confidence ${alternative.confidence.toFixed(2)}, link ${code(alternative.link)}).`,
+      );
+    }
+  }
+  out.push('');
+  return out;
+}
+
+export function renderAnalysisMarkdown(report: Report): string {
+  const out: string[] = [];
+  const [main, ...others] = report.incidents;
+  if (main) {
+    out.push(...renderMain(report, main));
+  } else {
+    out.push(
+      '# Postmortem draft',
+      '',
+      'kstory found no incident in this bundle: none of the patterns matched in the analysed window.',
+      '',
+    );
+  }
+  if (others.length > 0) {
+    out.push('## Other incidents in the same window', '');
+    for (const incident of others) {
+      const root = report.findings[incident.root]!;
+      out.push(
+        `- **${incident.title}** (${incident.severity}, confidence ${incident.confidence.toFixed(2)}): ${root.summary}`,
+      );
+    }
+    out.push('');
+  }
+  out.push('## About this analysis', '');
+  out.push(`- Window: ${formatTime(report.window.start)} → ${formatTime(report.window.end)}`);
+  out.push(
+    `- Bundle: ${report.bundle.files.map((f) => code(f)).join(', ')} (producer ${report.bundle.producer})`,
+  );
+  if (report.bundle.cluster.name)
+    out.push(
+      `- Cluster: ${report.bundle.cluster.name}${report.bundle.cluster.server_version ? ` (${report.bundle.cluster.server_version})` : ''}`,
+    );
+  out.push(`- Patterns run: ${report.patterns.loaded}`);
+  if (report.bundle.gaps.length > 0) {
+    out.push(
+      `- Gaps in the recording: ${report.bundle.gaps.map((g) => `${formatTime(g.start)} → ${formatTime(g.end)} (${g.scope}: ${g.reason})`).join('; ')}`,
+    );
+  }
+  return `${out.join('\n').trimEnd()}\n`;
+}

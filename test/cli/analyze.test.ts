@@ -1,0 +1,100 @@
+// `kstory analyze` end to end through bin/kstory.js: the three output formats, --fail-on for CI,
+// and clear errors for bad options.
+
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { writeBundle } from '../support/bundles.ts';
+import { kstory } from '../support/cli.ts';
+import { aLogRow, aPodRow } from '../support/rows.ts';
+import { useTempDir } from '../support/temp.ts';
+
+const tempDir = useTempDir();
+let crashing: string;
+let healthy: string;
+
+beforeAll(async () => {
+  const dir = tempDir();
+  crashing = await writeBundle(dir, 'crashing.parquet', [
+    aPodRow({
+      ts: '2026-03-01T10:30:00Z',
+      containers: [{ name: 'app', restart_count: 0, state: 'running' }],
+    }),
+    aPodRow(),
+    aLogRow(),
+  ]);
+  healthy = await writeBundle(dir, 'healthy.parquet', [
+    aPodRow({
+      containers: [{ name: 'app', restart_count: 0, state: 'running', ready: true }],
+      conditions: [{ type: 'Ready', status: 'True' }],
+    }),
+  ]);
+});
+
+describe('kstory analyze', () => {
+  it('prints incidents as text, root cause first, within 80 columns', () => {
+    const result = kstory(['analyze', crashing]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/ 1\. HIGH +Container killed for exceeding its memory limit/);
+    expect(result.stdout.replace(/\s+/g, ' ')).toContain('exceeding its memory limit (256 MB)');
+    expect(result.stdout).toContain('What happened');
+    expect(result.stdout).toContain('Remediation');
+    for (const line of result.stdout.split('\n')) expect(line.length).toBeLessThanOrEqual(80);
+  });
+
+  it('says so when nothing is found', () => {
+    const result = kstory(['analyze', healthy]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('No incidents');
+  });
+
+  it('prints the versioned JSON report with --json', () => {
+    const report = JSON.parse(kstory(['analyze', crashing, '--json']).stdout);
+    expect(report.schema).toBe('kstory.report/v1');
+    expect(
+      report.incidents[0].chain.map((s: { finding: number }) => report.findings[s.finding].pattern),
+    ).toEqual(['oom-killed', 'crash-loop-backoff']);
+    expect(report.findings.every((f: { evidence: unknown[] }) => Array.isArray(f.evidence))).toBe(true);
+  });
+
+  it('writes a postmortem draft with --markdown', () => {
+    const markdown = kstory(['analyze', crashing, '--markdown']).stdout;
+    for (const heading of [
+      '# Postmortem draft',
+      '## Summary',
+      '## Timeline (UTC)',
+      '## Root cause',
+      '## Impact',
+      '## Evidence',
+      '## Remediation',
+      '## Alternative explanations',
+    ]) {
+      expect(markdown).toContain(heading);
+    }
+  });
+
+  it('explains confidences with --explain', () => {
+    expect(kstory(['analyze', crashing, '--explain']).stdout).toMatch(
+      /How confident[\s\S]*0\.85 base for oom-killed/,
+    );
+  });
+
+  it('exits 1 with --fail-on when an incident reaches the severity, 0 otherwise', () => {
+    expect(kstory(['analyze', crashing, '--fail-on', 'high']).code).toBe(1);
+    expect(kstory(['analyze', crashing, '--fail-on', 'critical']).code).toBe(0);
+    expect(kstory(['analyze', healthy, '--fail-on', 'info']).code).toBe(0);
+  });
+
+  it('rejects bad options with exit 2 and a clear message', () => {
+    const badSeverity = kstory(['analyze', crashing, '--fail-on', 'urgent']);
+    expect(badSeverity.code).toBe(2);
+    expect(badSeverity.stderr).toMatch(/Allowed choices are info, low, medium, high, critical/);
+    const badSince = kstory(['analyze', crashing, '--since', 'last tuesday']);
+    expect(badSince.code).toBe(2);
+    expect(badSince.stderr).toMatch(/--since "last tuesday" is neither a time nor a duration/);
+    const badPatterns = kstory(['analyze', crashing, '--patterns', path.join(tempDir(), 'none')]);
+    expect(badPatterns.code).toBe(2);
+    expect(badPatterns.stderr).toMatch(/not a directory of patterns/);
+    const both = kstory(['analyze', crashing, '--json', '--markdown']);
+    expect(both.code).toBe(2);
+  });
+});
