@@ -5,7 +5,7 @@
 import type { Bundle } from '../bundle/reader.ts';
 import { compileEvidence, compileSignal } from '../patterns/compile.ts';
 import { evaluateCondition, positiveSignalsOf, signalsOf } from '../patterns/condition.ts';
-import type { LoadedPattern } from '../patterns/load.ts';
+import { GONE_SIGNAL, type LoadedPattern } from '../patterns/load.ts';
 import type { Severity, Variant } from '../patterns/schema.ts';
 import { formatBytes } from '../report/format.ts';
 
@@ -50,6 +50,8 @@ export interface Finding {
   remediation: string[];
   references: string[];
   evidence: Evidence[];
+  /** When the problem cleared by itself (the pattern's `resolved` condition held), else null. */
+  resolved: string | null;
 }
 
 export interface DetectOptions {
@@ -58,6 +60,27 @@ export interface DetectOptions {
   /** The bundle has no watch history (a snapshot): timelines are partial. */
   snapshot: boolean;
   evidencePerSignal?: number;
+  /** Which subjects still exist at the end; without it, nothing counts as gone. */
+  existence?: Existence;
+}
+
+/** What exists at the end of the bundle, to tell a problem that went away with its subject. */
+export interface Existence {
+  /** `namespace/kind/name` of every object whose last record is not a deletion. */
+  present: ReadonlySet<string>;
+  /** Kinds the bundle records objects of: absence means something only for these. */
+  kinds: ReadonlySet<string>;
+}
+
+export async function loadExistence(bundle: Bundle): Promise<Existence> {
+  const rows = await bundle.query<{ namespace: string | null; kind: string; name: string; deleted: boolean }>(
+    `SELECT namespace, kind, name, arg_max(watch_event, ts) = 'DELETED' AS deleted
+     FROM objects WHERE kind IS NOT NULL AND name IS NOT NULL GROUP BY ALL`,
+  );
+  return {
+    present: new Set(rows.filter((r) => !r.deleted).map((r) => `${r.namespace ?? ''}/${r.kind}/${r.name}`)),
+    kinds: new Set(rows.map((r) => r.kind)),
+  };
 }
 
 interface HitRow {
@@ -175,6 +198,7 @@ export async function detectPattern(
         .sort()
         .at(-1) ?? options.end;
     const { confidence, reasons } = scoreConfidence(pattern, variant, present, options.snapshot);
+    const resolved = resolvedAt(pattern, subject, hits, last, options.existence);
     const values = placeholderValues(subject, first, last, variant, hits);
     findings.push({
       pattern: pattern.id,
@@ -195,11 +219,32 @@ export async function detectPattern(
       ),
       references: pattern.references,
       evidence: [],
+      resolved,
     });
   }
   if (findings.length > 0)
     await attachEvidence(bundle, pattern, findings, range, options.evidencePerSignal ?? 3);
   return findings;
+}
+
+function resolvedAt(
+  pattern: LoadedPattern,
+  subject: Subject,
+  hits: Map<string, SignalHit>,
+  last: string,
+  existence: Existence | undefined,
+): string | null {
+  if (!pattern.resolvedCondition) return null;
+  const present = new Set(hits.keys());
+  const gone =
+    existence?.kinds.has(subject.kind) === true &&
+    !existence.present.has(`${subject.namespace ?? ''}/${subject.kind}/${subject.name}`);
+  if (gone) present.add(GONE_SIGNAL);
+  if (!evaluateCondition(pattern.resolvedCondition, present)) return null;
+  const times = positiveSignalsOf(pattern.resolvedCondition)
+    .map((s) => hits.get(s)?.last)
+    .filter((t): t is string => t !== undefined);
+  return [...times, last].sort().at(-1)!;
 }
 
 function scoreConfidence(

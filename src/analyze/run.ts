@@ -18,7 +18,7 @@ import {
   linkFindings,
   loadChainLinks,
 } from './chain.ts';
-import { detectPattern, type Finding } from './detect.ts';
+import { detectPattern, type Finding, loadExistence } from './detect.ts';
 import { Relations } from './relations.ts';
 
 export const REPORT_SCHEMA = 'kstory.report/v1';
@@ -35,6 +35,8 @@ export interface AnalyzeOptions {
   top?: number;
   /** `namespace/kind/name`: only incidents that concern this object, its owners or what it owns. */
   subject?: string;
+  /** Report transient incidents too. */
+  all?: boolean;
 }
 
 export interface Report {
@@ -53,6 +55,8 @@ export interface Report {
   incidents: ReportIncident[];
   /** Every finding, referenced by index from incidents. */
   findings: ReportFinding[];
+  /** Incidents that cleared by themselves within minutes, with no recorded cause (shown with --all). */
+  transient: number;
   /** Incidents left out by the filters, --min-confidence or --top. */
   omitted: number;
 }
@@ -94,6 +98,7 @@ export async function analyzeBundle(bundle: Bundle, options: AnalyzeOptions = {}
     new Set(loaded.map((p) => p.id)),
   );
   const window = await resolveWindow(bundle, options);
+  const existence = await loadExistence(bundle);
   const findings: Finding[] = [];
   for (const pattern of patterns) {
     findings.push(
@@ -101,6 +106,7 @@ export async function analyzeBundle(bundle: Bundle, options: AnalyzeOptions = {}
         start: window.start,
         end: window.end,
         snapshot: bundle.metadata.snapshot,
+        existence,
       })),
     );
   }
@@ -125,6 +131,7 @@ export async function analyzeBundle(bundle: Bundle, options: AnalyzeOptions = {}
     }),
   );
   const ranked = inScope
+    .filter((incident) => options.all || !isTransient(incident, findings))
     .map((incident) => ({ incident, score: scoreIncident(incident) }))
     .sort(
       (a, b) =>
@@ -166,8 +173,23 @@ export async function analyzeBundle(bundle: Bundle, options: AnalyzeOptions = {}
     patterns: { loaded: patterns.length, run: patterns.map((p) => p.id) },
     incidents: reportIncidents,
     findings: findings.map((f, id) => ({ ...f, id, incident: incidentOf.get(id) ?? null })),
-    omitted: incidents.length - reportIncidents.length,
+    transient: options.all ? 0 : inScope.filter((incident) => isTransient(incident, findings)).length,
+    omitted: ranked.length - reportIncidents.length,
   };
+}
+
+/** Problems shorter than this that cleared by themselves, with no change explaining them, are the
+ * churn of a living cluster (a pod starting before its dependencies, an install settling). */
+const TRANSIENT_MS = 15 * 60_000;
+
+/** A short incident that cleared by itself with no recorded cause: reported as a count, not an incident. */
+function isTransient(incident: Incident, findings: readonly Finding[]): boolean {
+  const members = incident.chain.map((step) => findings[step.finding]!);
+  if (members.some((m) => m.resolved === null || m.severity === 'info' || m.severity === 'critical'))
+    return false;
+  const start = Math.min(...members.map((m) => Date.parse(m.first)));
+  const end = Math.max(...members.map((m) => Date.parse(m.resolved!)));
+  return end - start <= TRANSIENT_MS;
 }
 
 /** Severity × confidence × impact: a broad, confident incident first. */

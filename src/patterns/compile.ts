@@ -77,6 +77,9 @@ export const VIEW_SPECS: Readonly<Record<SignalView, ViewSpec>> = {
       tls_days_left: "date_diff('second', ts, TRY_CAST(attrs['tls_not_after'] AS TIMESTAMPTZ)) / 86400.0",
       // A StatefulSet whose pods are not all on the update revision yet.
       update_pending: "attrs['current_revision'] IS DISTINCT FROM attrs['update_revision']",
+      // Share of the certificate's lifetime gone, taking the Secret's creation as its issue time.
+      tls_lifetime_used:
+        "date_diff('second', created_at, ts) / nullif(date_diff('second', created_at, TRY_CAST(attrs['tls_not_after'] AS TIMESTAMPTZ)), 0)",
     },
     subject: { kind: 'kind', name: 'name', container: 'NULL' },
     excerpt: `concat_ws(' ', kind || ' ' || name, watch_event, 'phase ' || phase, status_reason,
@@ -329,6 +332,20 @@ export function subjectSql(signal: Signal): {
   };
 }
 
+/**
+ * The rows a signal reads. With `latest`, only each subject's newest row (in the view, before the
+ * signal's own conditions), so that a condition on it describes the subject's final state.
+ */
+function fromClause(
+  signal: Signal,
+  subject: { namespace: string; kind: string; name: string; container: string },
+): string {
+  if (!signal.latest) return signal.from;
+  // Conditions: the newest row of each condition type, not just any condition of the newest version.
+  const partition = `${subject.namespace}, ${subject.kind}, ${subject.name}, ${subject.container}${signal.from === 'conditions' ? ', type' : ''}`;
+  return `(SELECT * FROM ${signal.from} QUALIFY row_number() OVER (PARTITION BY ${partition} ORDER BY ts DESC) = 1)`;
+}
+
 /** A signal's `window` narrows the analysed range to its last part. */
 function signalRange(signal: Signal, range: { start: string; end: string }): { start: string; end: string } {
   if (!signal.window) return range;
@@ -391,6 +408,9 @@ export function compileSignal(signal: Signal, analysed: { start: string; end: st
   // Events repeat: one row per version of the Event object, whose count grows. Occurrences are the
   // last count of each Event, summed; other views count rows.
   const occurrence = signal.from === 'events' ? 'coalesce(event_count, 1)' : '1';
+  // An Event row stands for all its occurrences: the first of them is when the signal began. This is
+  // what keeps a timeline in snapshot bundles, which hold only the latest version of each Event.
+  const firstSeen = signal.from === 'events' ? 'least(ts, coalesce(event_first, ts))' : 'ts';
   const identity =
     signal.from === 'events'
       ? `coalesce(event_uid, event_reason || '|' || coalesce(event_message, ''))`
@@ -427,13 +447,14 @@ export function compileSignal(signal: Signal, analysed: { start: string; end: st
   const sql = `
     WITH hits AS (
       SELECT ${subject.namespace} AS s_namespace, ${subject.kind} AS s_kind, ${subject.name} AS s_name,
-             ${subject.container} AS s_container, ts, ${occurrence} AS n, ${identity} AS identity, ${valueField} AS v,
+             ${subject.container} AS s_container, ts, ${firstSeen} AS first_seen, ${occurrence} AS n, ${identity} AS identity,
+             ${valueField} AS v,
              ${view.excerpt} AS excerpt
-      FROM ${signal.from}
+      FROM ${fromClause(signal, subject)}
       WHERE ts >= ?::TIMESTAMPTZ AND ts <= ?::TIMESTAMPTZ AND ${where.sql}${any}${rowFilter}
     ),
     per_identity AS (
-      SELECT s_namespace, s_kind, s_name, s_container, identity, min(ts) AS first, max(ts) AS last,
+      SELECT s_namespace, s_kind, s_name, s_container, identity, min(first_seen) AS first, max(ts) AS last,
              ${signal.from === 'events' ? 'max(n)' : 'sum(n)'} AS occurrences, max(v) AS max_v, min(v) AS min_v, sum(v) AS sum_v,
              arg_max(excerpt, ts) AS excerpt
       FROM hits GROUP BY ALL
@@ -480,7 +501,7 @@ export function compileEvidence(
              ${subject.container} AS s_container,
              strftime(ts, '%Y-%m-%dT%H:%M:%S.%fZ') AS ts, ${quote(view.source)} AS source, ${view.excerpt} AS excerpt,
              row_number() OVER (PARTITION BY ${subject.namespace}, ${subject.kind}, ${subject.name}, ${subject.container} ORDER BY ts DESC) AS rank
-      FROM ${signal.from}
+      FROM ${fromClause(signal, subject)}
       WHERE ts >= ?::TIMESTAMPTZ AND ts <= ?::TIMESTAMPTZ AND ${where.sql}${any}${threshold.sql}
     ) WHERE rank <= ${Math.max(1, Math.floor(limit))}`;
   return {

@@ -15,7 +15,11 @@ export interface LoadedPattern extends Pattern {
   file: string;
   condition: Condition;
   variantConditions: Condition[];
+  resolvedCondition: Condition | null;
 }
+
+/** A signal every `resolved` condition may use: the subject no longer exists at the end. */
+export const GONE_SIGNAL = 'gone';
 
 /** The catalogue shipped with kstory. */
 export const BUILTIN_PATTERNS_DIR = path.join(PACKAGE_ROOT, 'patterns');
@@ -84,12 +88,13 @@ export function loadPatternFile(file: string, options: LoadOptions = {}): Loaded
   if (pattern.id !== expectedId) fail('id', `"${pattern.id}" must equal the file name "${expectedId}"`);
 
   const declared = new Set(Object.keys(pattern.detect.signals));
-  const parse = (field: string, source: string): Condition => {
+  const parse = (field: string, source: string, extra: readonly string[] = []): Condition => {
     try {
       const condition = parseCondition(source);
       for (const name of signalsOf(condition)) {
-        if (!declared.has(name))
-          fail(field, `"${name}" is not a signal of detect.signals (${[...declared].join(', ')})`);
+        if (!declared.has(name) && !extra.includes(name)) {
+          fail(field, `"${name}" is not a signal of detect.signals (${[...declared, ...extra].join(', ')})`);
+        }
       }
       return condition;
     } catch (error) {
@@ -99,6 +104,7 @@ export function loadPatternFile(file: string, options: LoadOptions = {}): Loaded
   };
   const condition = parse('detect.condition', pattern.detect.condition);
   const variantConditions = pattern.variants.map((v, i) => parse(`variants.${i}.when`, v.when));
+  const resolvedCondition = pattern.resolved ? parse('resolved', pattern.resolved, [GONE_SIGNAL]) : null;
 
   for (const [name, signal] of Object.entries(pattern.detect.signals)) {
     try {
@@ -157,7 +163,7 @@ export function loadPatternFile(file: string, options: LoadOptions = {}): Loaded
     if (!pattern.tests.some((t) => !t.expect.match))
       fail('tests', 'needs at least one negative test (expect: {match: false})');
   }
-  return { ...pattern, file, condition, variantConditions };
+  return { ...pattern, file, condition, variantConditions, resolvedCondition };
 }
 
 function lineOf(text: string, offset: number): number {

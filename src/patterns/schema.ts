@@ -92,6 +92,8 @@ export const SignalSchema = z
     aggregate: AggregateSchema.optional(),
     /** The matching rows must span at least this long (first to last), e.g. a rollout stuck for 10m. */
     lasting: DurationSchema.optional(),
+    /** Only each subject's newest row in the window counts: its state at the end ("is it running now?"). */
+    latest: z.boolean().default(false),
     /** What a row is about, when not the view's own subject: e.g. the Service an Endpoints object
      * belongs to, or the user of an audit entry (`{kind: User, name: actor, namespace: null}`). */
     subject: z
@@ -166,6 +168,10 @@ export const PatternSchema = z
     variants: z.array(VariantSchema).default([]),
     narrative: z.object({ summary: z.string(), detail: z.string().optional() }).strict(),
     remediation: z.array(z.string()).min(1),
+    /** A condition saying the problem cleared by itself: its signals, and `gone` (the subject no
+     * longer exists at the end of the bundle). A short problem that resolved without any change
+     * explaining it is reported as transient, not as an incident. */
+    resolved: z.string().optional(),
     tests: z.array(PatternTestSchema).default([]),
   })
   .strict();

@@ -165,6 +165,13 @@ export function renderAnalysisText(report: Report, chalk: ChalkInstance, options
     if (context.length > 10) lines.push(chalk.dim(`  and ${context.length - 10} more (see --json)`));
     lines.push('');
   }
+  if (report.transient > 0) {
+    lines.push(
+      chalk.dim(
+        `${report.transient} transient incident(s) that cleared by themselves within minutes are not shown (--all shows them).`,
+      ),
+    );
+  }
   if (report.omitted > 0)
     lines.push(
       chalk.dim(`${report.omitted} more incident(s) left out by the filters, --min-confidence or --top.`),

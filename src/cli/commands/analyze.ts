@@ -39,6 +39,7 @@ interface AnalyzeFlags {
   top?: number;
   failOn?: (typeof SEVERITIES)[number];
   explain?: boolean;
+  all?: boolean;
 }
 
 export function defineAnalyzeCommand(program: Command): void {
@@ -73,6 +74,7 @@ export function defineAnalyzeCommand(program: Command): void {
       ).choices(SEVERITIES),
     )
     .option('--explain', 'show how each confidence was reached')
+    .option('--all', 'also report transient incidents: short problems that cleared by themselves')
     .addHelpText(
       'after',
       `
@@ -101,6 +103,7 @@ Examples:
           namespaces: flags.namespace,
           kinds: flags.kind,
           subject: flags.subject,
+          all: flags.all,
           only: flags.only,
           skip: flags.skip,
           patternDirs: flags.patterns,
