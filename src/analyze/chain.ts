@@ -177,6 +177,40 @@ export function linkFindings(
   return edges;
 }
 
+/** The same failure on several pods of one workload is one incident, not one per pod. */
+const SIBLING_LINK: ChainLink = {
+  id: 'same-workload',
+  description: 'the same failure on another pod of the workload',
+  cause: '*',
+  effect: '*',
+  join: 'owner',
+  max_lag: '30m',
+  strength: 1,
+};
+
+/** Attach each unexplained pod-level finding to the earliest unexplained finding of the same pattern
+ * on a sibling pod (same top-level controller) that overlaps it in time. */
+function adoptSiblings(findings: readonly Finding[], parent: Map<number, Edge>, relations: Relations): void {
+  const groups = new Map<string, number[]>();
+  findings.forEach((finding, i) => {
+    if (parent.has(i) || finding.subject.kind !== 'Pod') return;
+    const ancestry = relations.ancestry(finding.subject);
+    if (ancestry.length < 2) return;
+    const key = `${finding.pattern}|${ancestry.at(-1)}`;
+    groups.set(key, [...(groups.get(key) ?? []), i]);
+  });
+  const lag = durationMs(SIBLING_LINK.max_lag);
+  for (const members of groups.values()) {
+    members.sort((a, b) => findings[a]!.first.localeCompare(findings[b]!.first));
+    const [first, ...rest] = members;
+    if (first === undefined) continue;
+    for (const sibling of rest) {
+      if (Date.parse(findings[sibling]!.first) > Date.parse(findings[first]!.last) + lag) continue;
+      parent.set(sibling, { cause: first, effect: sibling, link: SIBLING_LINK, weight: 1 });
+    }
+  }
+}
+
 /** Group linked findings into incidents, each explained by its root cause. */
 export function buildIncidents(
   findings: readonly Finding[],
@@ -201,6 +235,7 @@ export function buildIncidents(
     }
     if (!cycle) parent.set(effect, best);
   }
+  adoptSiblings(findings, parent, relations);
   const children = new Map<number, number[]>();
   for (const [effect, edge] of parent)
     children.set(edge.cause, [...(children.get(edge.cause) ?? []), effect]);

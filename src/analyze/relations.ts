@@ -120,6 +120,8 @@ export class Relations {
     const causeKey = key(cause.namespace, cause.kind, cause.name);
     const effectKey = key(effect.namespace, effect.kind, effect.name);
     switch (join) {
+      case 'any':
+        return true;
       case 'same':
         return causeKey === effectKey;
       case 'namespace':

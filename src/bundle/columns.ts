@@ -400,6 +400,8 @@ export const ATTRS_KEYS: Readonly<Record<string, readonly string[]>> = {
   PersistentVolumeClaim: ['storage_class', 'volume_name', 'requested_storage', 'access_modes'],
   PersistentVolume: ['storage_class', 'claim_namespace', 'claim_name', 'reclaim_policy', 'capacity'],
   Service: ['type', 'cluster_ip'],
+  Endpoints: ['ready_addresses', 'not_ready_addresses'],
+  EndpointSlice: ['service_name', 'ready_endpoints', 'not_ready_endpoints'],
   ResourceQuota: ['hard.<resource>', 'used.<resource>'],
   Secret: ['type', 'tls_not_after', 'data_keys'],
   Namespace: [],

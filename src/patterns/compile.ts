@@ -482,7 +482,8 @@ export function compileSignal(signal: Signal, analysed: { start: string; end: st
   };
 }
 
-/** Evidence rows of a signal for the given subjects: at most `limit` per subject, newest first. */
+/** Evidence rows of a signal, at most `limit` per subject: how it began (the first row) and where it
+ * ended up (the newest ones). */
 export function compileEvidence(
   signal: Signal,
   analysed: { start: string; end: string },
@@ -500,10 +501,11 @@ export function compileEvidence(
       SELECT ${subject.namespace} AS s_namespace, ${subject.kind} AS s_kind, ${subject.name} AS s_name,
              ${subject.container} AS s_container,
              strftime(ts, '%Y-%m-%dT%H:%M:%S.%fZ') AS ts, ${quote(view.source)} AS source, ${view.excerpt} AS excerpt,
-             row_number() OVER (PARTITION BY ${subject.namespace}, ${subject.kind}, ${subject.name}, ${subject.container} ORDER BY ts DESC) AS rank
+             row_number() OVER (PARTITION BY ${subject.namespace}, ${subject.kind}, ${subject.name}, ${subject.container} ORDER BY ts DESC) AS rank,
+             row_number() OVER (PARTITION BY ${subject.namespace}, ${subject.kind}, ${subject.name}, ${subject.container} ORDER BY ts) AS onset
       FROM ${fromClause(signal, subject)}
       WHERE ts >= ?::TIMESTAMPTZ AND ts <= ?::TIMESTAMPTZ AND ${where.sql}${any}${threshold.sql}
-    ) WHERE rank <= ${Math.max(1, Math.floor(limit))}`;
+    ) WHERE onset = 1 OR rank < ${Math.max(1, Math.floor(limit))}`;
   return {
     sql,
     params: [

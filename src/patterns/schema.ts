@@ -184,7 +184,7 @@ export function patternJsonSchema(): unknown {
 }
 
 /** How a cause's subject must relate to its effect's subject for a causal link. */
-export const JOINS = ['same', 'owner', 'node', 'refs', 'selects', 'namespace'] as const;
+export const JOINS = ['same', 'owner', 'node', 'refs', 'selects', 'namespace', 'any'] as const;
 export type Join = (typeof JOINS)[number];
 
 /** A domain link between two patterns (patterns/chains/*.yaml): "a cause of this kind, on a related
@@ -197,7 +197,8 @@ export const ChainLinkSchema = z
     effect: z.string(),
     /** `same` object; `owner`: one owns the other (Pod → ReplicaSet → Deployment); `node`: a pod on
      * the node; `refs`: the pod (or its workload's pods) uses the ConfigMap/Secret/PVC; `selects`: the
-     * Service selects the pod; `namespace`: the same namespace. */
+     * Service selects the pod; `namespace`: the same namespace; `any`: no relation needed (for
+     * cluster-wide effects such as API server errors). */
     join: z.enum(JOINS),
     /** How long after the cause (its last sign) the effect may start. */
     max_lag: DurationSchema,
