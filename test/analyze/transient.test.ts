@@ -2,16 +2,33 @@
 // a living cluster: counted, not reported as incidents, unless asked for (--all).
 
 import { describe, expect, it } from 'vitest';
-import type { ContainerRow } from '../../src/bundle/row.ts';
 import { analyzeBundle } from '../../src/analyze/run.ts';
-import { aPodRow } from '../support/rows.ts';
+import type { ContainerRow } from '../../src/bundle/row.ts';
 import { openRows } from '../support/bundles.ts';
+import { aPodRow } from '../support/rows.ts';
 import { useTempDir } from '../support/temp.ts';
 
 const tempDir = useTempDir();
 
-const crashing: ContainerRow = { name: 'app', init: false, ready: false, restart_count: 3, state: 'waiting', reason: 'CrashLoopBackOff', last_reason: 'Error', last_exit_code: 1 };
-const recovered: ContainerRow = { name: 'app', init: false, ready: true, restart_count: 3, state: 'running', last_reason: 'Error', last_exit_code: 1 };
+const crashing: ContainerRow = {
+  name: 'app',
+  init: false,
+  ready: false,
+  restart_count: 3,
+  state: 'waiting',
+  reason: 'CrashLoopBackOff',
+  last_reason: 'Error',
+  last_exit_code: 1,
+};
+const recovered: ContainerRow = {
+  name: 'app',
+  init: false,
+  ready: true,
+  restart_count: 3,
+  state: 'running',
+  last_reason: 'Error',
+  last_exit_code: 1,
+};
 
 describe('transient problems', () => {
   it('counts a crash loop that recovered within minutes as transient, and shows it with --all', async () => {
