@@ -75,9 +75,10 @@ export interface FinishResult {
 
 const MAX_BUFFERED_BYTES = 4 << 20;
 const TIME_CHECK_EVERY = 256;
-/** Objects are capped near 1.5 MB by etcd, but RequestResponse audit entries of large lists are bigger.
- * DuckDB allocates a buffer of this size per thread, so it cannot be unbounded. */
-const MAX_OBJECT_SIZE = 64 << 20;
+/** Largest spool line. DuckDB's JSON reader allocates a buffer of this size per thread, so it bounds
+ * memory; objects are capped near 1.5 MB by etcd, and only a RequestResponse audit entry of a huge
+ * list comes near it. A larger row keeps its typed columns and loses its body (see append). */
+const MAX_OBJECT_SIZE = 16 << 20;
 const TIMESTAMP_RE = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,9})?(Z|[+-]\d\d:\d\d)$/;
 const VALID_SOURCES = new Set<string>(SOURCES);
 
@@ -114,9 +115,11 @@ export class BundleWriter {
       spoolDir,
       metadata: options.metadata,
       flushIntervalMs: Math.min(options.flushIntervalMs ?? 1000, 1000),
-      segmentMaxBytes: options.segmentMaxBytes ?? 64 << 20,
-      globalSortMaxBytes: options.globalSortMaxBytes ?? 160 << 20,
-      memoryLimit: options.memoryLimit ?? '512MB',
+      // Sized together: DuckDB sorts a segment in about three times its size, and the peak RSS of a
+      // writer stays under ~768 MB with these (see docs/benchmarks.md).
+      segmentMaxBytes: options.segmentMaxBytes ?? 32 << 20,
+      globalSortMaxBytes: options.globalSortMaxBytes ?? 64 << 20,
+      memoryLimit: options.memoryLimit ?? '256MB',
       rowGroupSize: options.rowGroupSize ?? 16_384,
       compressionLevel: options.compressionLevel ?? 9,
     };
@@ -190,7 +193,15 @@ export class BundleWriter {
     if (typeof row.ts !== 'string' || !TIMESTAMP_RE.test(row.ts)) {
       throw new Error(`bundle row has an invalid ts "${String(row.ts)}" (want RFC 3339 UTC)`);
     }
-    const line = encodeRow(row);
+    let line = encodeRow(row);
+    if (line.length > MAX_OBJECT_SIZE - 1024) {
+      line = encodeRow({
+        ...row,
+        body: {
+          kstory_body_omitted: `body of ${line.length} bytes exceeds the ${MAX_OBJECT_SIZE} byte limit`,
+        },
+      });
+    }
     this.buffer.push(line);
     this.bufferedBytes += line.length + 1;
     this.appended++;
@@ -383,12 +394,12 @@ async function writeFinalBundle(
       : [{ bytes: 0 }];
   const uncompressed = size?.bytes ?? 0;
   const globalSort = uncompressed <= options.globalSortMaxBytes;
-  // Row groups of at most ~64 MB uncompressed: what a reader (and this copy) holds at a time.
+  // Row groups of at most ~32 MB uncompressed: what a reader (and this copy) holds at a time.
   const totalRows = stats.reduce((sum, s) => sum + s.n, 0);
   const averageRowBytes = totalRows > 0 ? uncompressed / totalRows : 1;
   const rowGroupSize = Math.max(
     1024,
-    Math.min(options.rowGroupSize, Math.floor((64 << 20) / averageRowBytes)),
+    Math.min(options.rowGroupSize, Math.floor((32 << 20) / averageRowBytes)),
   );
 
   const final: BundleMetadata = {

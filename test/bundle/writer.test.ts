@@ -239,6 +239,24 @@ describe('BundleWriter', () => {
     expect(result.metadata.repaired).toBe(true);
   });
 
+  it('keeps a row whose body is too large to spool, without its body', async () => {
+    const output = path.join(tempDir(), 'huge.parquet');
+    const writer = await BundleWriter.create({ output, metadata: { producer: 'test' } });
+    writer.append(aLogRow());
+    writer.append({ ...aPodRow(), body: { items: 'x'.repeat(17 << 20) } });
+    expect((await writer.finish()).rows).toBe(2);
+    const bundle = await openBundle([output]);
+    try {
+      const [pod] = await bundle.query<{ name: string; omitted: string }>(
+        `SELECT name, body->>'$.kstory_body_omitted' AS omitted FROM pods`,
+      );
+      expect(pod!.name).toBe('checkout-7d9f8-abcde');
+      expect(pod!.omitted).toMatch(/exceeds the 16777216 byte limit/);
+    } finally {
+      bundle.close();
+    }
+  });
+
   it('rejects rows with an unknown source or a malformed timestamp at append time', async () => {
     const writer = await BundleWriter.create({
       output: path.join(tempDir(), 'bad.parquet'),
