@@ -25,11 +25,13 @@ export function buildProgram(): Command {
       'after',
       `
 Examples:
-  kstory bundle info incident.parquet     what a bundle holds
-  kstory bundle repair incident.parquet.spool
+  kstory analyze incident.parquet           what went wrong, root cause first
+  kstory import must-gather.tar.gz -o incident.parquet
+  kstory simulate bad-config-rollout -o demo.parquet
+  kstory bundle info incident.parquet       what a bundle holds
 
 Exit codes: 0 ok · 1 findings at or above --fail-on · 2 error
-Docs: docs/bundle-format.md (the bundle format)`,
+Docs: docs/bundle-format.md (the bundle), docs/report-format.md (analyze --json)`,
     );
   for (const define of COMMANDS) define(program);
   for (const command of program.commands) {

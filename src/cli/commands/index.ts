@@ -3,5 +3,10 @@
 import type { Command } from 'commander';
 import { defineAnalyzeCommand } from './analyze.ts';
 import { defineBundleCommand } from './bundle.ts';
+import { defineImportCommand } from './import.ts';
 
-export const COMMANDS: readonly ((program: Command) => void)[] = [defineAnalyzeCommand, defineBundleCommand];
+export const COMMANDS: readonly ((program: Command) => void)[] = [
+  defineAnalyzeCommand,
+  defineBundleCommand,
+  defineImportCommand,
+];

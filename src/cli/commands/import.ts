@@ -1,0 +1,79 @@
+// `kstory import`: turn saved artifacts (audit logs, kubectl dumps, must-gather, Prometheus data,
+// container logs) into one bundle. Wiring only; the work is in src/import/.
+
+import type { Command } from 'commander';
+import { KstoryError } from '../../errors.ts';
+
+interface ImportFlags {
+  output: string;
+  pod?: string;
+  container?: string;
+  at?: string;
+  force?: boolean;
+  json?: boolean;
+  progress?: boolean;
+}
+
+export function defineImportCommand(program: Command): void {
+  program
+    .command('import')
+    .description(
+      'import saved artifacts (audit logs, kubectl dumps, must-gather, Prometheus data, logs) into a bundle',
+    )
+    .argument('<path...>', 'files, directories or archives (.tar, .tar.gz, .tar.xz, .gz, .zst)')
+    .requiredOption('-o, --output <file>', 'the bundle to write')
+    .option('--pod <namespace/name>', 'pod of plain-text log files named on the command line')
+    .option('--container <name>', 'container of those log files (with --pod)')
+    .option(
+      '--at <time>',
+      'time of snapshots that carry none, e.g. a /metrics scrape (default: the file’s time)',
+    )
+    .option('--force', 'replace the output file if it exists')
+    .option('--json', 'print the summary as JSON on stdout')
+    .option('--no-progress', 'do not show progress on stderr')
+    .addHelpText(
+      'after',
+      `
+Formats are recognised from content: audit logs (audit.k8s.io v1/v1beta1 JSON lines), kubectl get
+-o json|yaml (objects, Lists, -w streams, --output-watch-events), events, kubectl cluster-info
+dump, must-gather, Prometheus query/query_range JSON and text exposition, container logs (CRI,
+/var/log/pods, kubectl logs --timestamps). Damaged lines are reported and skipped. Exit code 2
+only when nothing at all could be imported.
+
+Examples:
+  kstory import must-gather.tar.gz -o incident.parquet
+  kstory import audit.log.gz dump/ ksm_metrics --at 2026-03-01T10:42:00Z -o incident.parquet
+  kstory import app.log --pod shop/checkout-7d9f8-abcde --container app -o incident.parquet`,
+    )
+    .action(async (paths: string[], flags: ImportFlags) => {
+      if ((flags.pod === undefined) !== (flags.container === undefined)) {
+        throw new KstoryError('--pod and --container go together', {
+          hint: 'e.g. --pod shop/checkout-1 --container app',
+        });
+      }
+      if (flags.pod !== undefined && !/^[^/\s]+\/[^/\s]+$/.test(flags.pod)) {
+        throw new KstoryError(`--pod ${flags.pod}: expected namespace/name`, {
+          hint: 'e.g. --pod shop/checkout-7d9f8-abcde',
+        });
+      }
+      const { runImport } = await import('../../import/run.ts');
+      const { importSummaryJson, renderImportSummary } = await import('../../import/summary.ts');
+      const { chalkFor } = await import('../../report/style.ts');
+      const result = await runImport({
+        inputs: paths,
+        output: flags.output,
+        pod: flags.pod,
+        container: flags.container,
+        at: flags.at,
+        force: flags.force,
+        progress: flags.progress,
+      });
+      if (flags.json) process.stdout.write(`${JSON.stringify(importSummaryJson(result), null, 2)}\n`);
+      else process.stderr.write(renderImportSummary(result, chalkFor(process.stderr)));
+      if (!result.bundle) {
+        throw new KstoryError('nothing could be imported: no bundle was written', {
+          hint: 'The summary above says what each input held and why it was skipped.',
+        });
+      }
+    });
+}

@@ -1,0 +1,29 @@
+// What a format converter gets for one file: where the file is, where its rows go, and the
+// user's options that apply to it.
+
+import type { ImportSink, InputStats } from './sink.ts';
+import type { FileEntry } from './sources.ts';
+
+export interface ImportOptions {
+  /** `namespace/name` of the pod that plain-text log files given directly belong to. */
+  pod?: string;
+  /** Container of those log files. */
+  container?: string;
+  /** Time of snapshots that carry none (exposition files, undated objects); else the file's time. */
+  at?: string;
+}
+
+export interface FileContext {
+  entry: FileEntry;
+  stats: InputStats;
+  sink: ImportSink;
+  options: ImportOptions;
+  /** Time for rows that carry none: --at, else the file's modification time. */
+  fallbackTs: string;
+  /** The `origin` column: the file's path as shown to the user. */
+  origin: string;
+}
+
+export function issue(ctx: FileContext, line: number | undefined, reason: string): void {
+  ctx.sink.issue(ctx.stats, { file: ctx.entry.path, line, reason });
+}

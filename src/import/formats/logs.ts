@@ -1,0 +1,126 @@
+// Container log files: CRI format (`<ts> stdout F <line>`, partial lines joined), Docker's JSON
+// lines, `kubectl logs --timestamps` / must-gather (`<ts> <line>`), cluster-info dump `logs.txt`
+// (containers between START/END markers) and plain text. Lines without a time of their own (stack
+// traces, plain text) take the previous line's time plus 1µs per line, so that sorting the bundle
+// by time keeps them in order; before any dated line that is the file's time.
+
+import { addMicros, normalizeTs } from '../../kube/time.ts';
+import { logRow } from '../../kube/to-row.ts';
+import { type FileContext, issue } from '../context.ts';
+import type { LogSubject } from '../layout.ts';
+
+const CRI_RE = /^(\d{4}-\d\d-\d\dT[0-9:.]+(?:Z|[+-]\d\d:\d\d)) (stdout|stderr) ([FP])(?: (.*))?$/s;
+const TIMESTAMPED_RE = /^(\d{4}-\d\d-\d\dT[0-9:.]+(?:Z|[+-]\d\d:\d\d)) (.*)$/s;
+const DUMP_MARKER_RE = /^==== (START|END) logs for container (\S+) of pod ([^/\s]+)\/(\S+) ====$/;
+
+export type LogFlavour = 'cri' | 'docker-json' | 'timestamped' | 'cluster-info-dump' | 'plain';
+
+export function logFlavourOf(firstLines: string[]): LogFlavour {
+  const line = firstLines.find((l) => l.trim() !== '') ?? '';
+  if (CRI_RE.test(line)) return 'cri';
+  if (line.startsWith('{"log":')) return 'docker-json';
+  if (TIMESTAMPED_RE.test(line) && normalizeTs(TIMESTAMPED_RE.exec(line)![1]) !== null) return 'timestamped';
+  if (DUMP_MARKER_RE.test(line)) return 'cluster-info-dump';
+  return 'plain';
+}
+
+export async function importLogLines(
+  batches: AsyncIterable<{ first: number; lines: string[] }>,
+  flavour: LogFlavour,
+  subject: LogSubject,
+  ctx: FileContext,
+): Promise<void> {
+  let lastTs = ctx.fallbackTs;
+  let undated = 0;
+  let container = subject.container;
+  let namespace = subject.namespace;
+  let pod = subject.pod;
+  let partial = '';
+  let known = ctx.sink.podInfo(namespace, pod);
+  const emit = (ts: string | null, line: string, stream?: string) => {
+    if (ts === null) {
+      undated++;
+      ts = addMicros(lastTs, undated);
+    } else {
+      lastTs = ts;
+      undated = 0;
+    }
+    if (container === null) return;
+    ctx.sink.row(
+      logRow({
+        ts,
+        namespace,
+        pod,
+        container,
+        line,
+        stream,
+        previous: subject.previous,
+        podUid: subject.podUid ?? known?.uid,
+        node: known?.node,
+        origin: ctx.origin,
+      }),
+      ctx.stats,
+    );
+  };
+  for await (const { first, lines } of batches) {
+    for (let k = 0; k < lines.length; k++) {
+      const line = lines[k]!;
+      const lineNo = first + k;
+      switch (flavour) {
+        case 'cri': {
+          const m = CRI_RE.exec(line);
+          const ts = m ? normalizeTs(m[1]) : null;
+          if (!m || ts === null) {
+            if (line.trim() !== '') issue(ctx, lineNo, 'not a CRI log line (<time> <stream> <F|P> <text>)');
+            continue;
+          }
+          // P marks a line the runtime split (over 16 KiB): the pieces up to the next F are one line.
+          if (m[3] === 'P') {
+            partial += m[4] ?? '';
+            continue;
+          }
+          emit(ts, partial + (m[4] ?? ''), m[2]);
+          partial = '';
+          break;
+        }
+        case 'docker-json': {
+          if (line.trim() === '') continue;
+          let entry: { log?: unknown; stream?: unknown; time?: unknown };
+          try {
+            entry = JSON.parse(line);
+          } catch {
+            issue(ctx, lineNo, 'invalid JSON in a Docker log line');
+            continue;
+          }
+          const ts = normalizeTs(entry.time);
+          if (typeof entry.log !== 'string' || ts === null) {
+            issue(ctx, lineNo, 'Docker log line without `log` text or `time`');
+            continue;
+          }
+          emit(
+            ts,
+            entry.log.replace(/\r?\n$/, ''),
+            typeof entry.stream === 'string' ? entry.stream : undefined,
+          );
+          break;
+        }
+        default: {
+          const marker = DUMP_MARKER_RE.exec(line);
+          if (marker && flavour === 'cluster-info-dump') {
+            container = marker[1] === 'START' ? marker[2]! : null;
+            namespace = marker[3]!;
+            pod = marker[4]!;
+            known = ctx.sink.podInfo(namespace, pod);
+            continue;
+          }
+          const m = TIMESTAMPED_RE.exec(line);
+          const ts = m ? normalizeTs(m[1]) : null;
+          if (ts !== null) emit(ts, m![2]!);
+          else if (flavour === 'timestamped' && line === '') continue;
+          else emit(null, line);
+        }
+      }
+    }
+  }
+  if (partial !== '') emit(null, partial);
+}

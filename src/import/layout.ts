@@ -1,0 +1,103 @@
+// Which pod and container a log file belongs to, read from where it sits: must-gather, the node's
+// /var/log/pods and /var/log/containers, and `kubectl cluster-info dump` directories.
+
+export interface LogSubject {
+  namespace: string;
+  pod: string;
+  /** Null when the file names it inside (cluster-info dump `logs.txt`). */
+  container: string | null;
+  previous: boolean;
+  podUid?: string;
+  /** Identifies the log stream: a second file for the same stream is the same log again. */
+  stream: string;
+  layout: 'must-gather' | 'var-log-pods' | 'var-log-containers' | 'cluster-info-dump' | 'given';
+}
+
+const MUST_GATHER_RE =
+  /(?:^|\/)namespaces\/([^/]+)\/pods\/([^/]+)\/([^/]+)\/([^/]+)\/logs\/(current|previous)(?:\.insecure)?\.log$/;
+const VAR_LOG_PODS_RE = /(?:^|\/)([^/_]+)_([^/_]+)_([0-9a-f-]{36})\/([^/]+)\/(\d+)\.log(?:\.\d{8}-\d{6})?$/;
+const VAR_LOG_CONTAINERS_RE = /(?:^|\/)([^/_]+)_([^/_]+)_(.+)-[0-9a-f]{64}\.log$/;
+const CLUSTER_INFO_DUMP_RE = /(?:^|\/)([^/]+)\/([^/]+)\/logs\.txt$/;
+
+export function logSubjectOf(relPath: string): LogSubject | null {
+  let m = MUST_GATHER_RE.exec(relPath);
+  if (m) {
+    const [, namespace, pod, container, , which] = m as unknown as string[];
+    const previous = which === 'previous';
+    return {
+      namespace: namespace!,
+      pod: pod!,
+      container: container!,
+      previous,
+      stream: `${namespace}/${pod}/${container}/${previous}`,
+      layout: 'must-gather',
+    };
+  }
+  m = VAR_LOG_PODS_RE.exec(relPath);
+  if (m) {
+    const [, namespace, pod, podUid, container, restart] = m as unknown as string[];
+    return {
+      namespace: namespace!,
+      pod: pod!,
+      container: container!,
+      previous: false,
+      podUid,
+      stream: `${namespace}/${pod}/${container}/${restart}/${relPath.slice(relPath.lastIndexOf('/') + 1)}`,
+      layout: 'var-log-pods',
+    };
+  }
+  m = VAR_LOG_CONTAINERS_RE.exec(relPath);
+  if (m) {
+    const [, pod, namespace, container] = m as unknown as string[];
+    return {
+      namespace: namespace!,
+      pod: pod!,
+      container: container!,
+      previous: false,
+      stream: relPath,
+      layout: 'var-log-containers',
+    };
+  }
+  m = CLUSTER_INFO_DUMP_RE.exec(relPath);
+  if (m) {
+    const [, namespace, pod] = m as unknown as string[];
+    return {
+      namespace: namespace!,
+      pod: pod!,
+      container: null,
+      previous: false,
+      stream: relPath,
+      layout: 'cluster-info-dump',
+    };
+  }
+  return null;
+}
+
+/** A must-gather holds `namespaces/` and `cluster-scoped-resources/` (and a `timestamp` file). */
+export function layoutOfPath(relPath: string): 'must-gather' | 'cluster-info-dump' | null {
+  if (/(?:^|\/)(?:cluster-scoped-resources|namespaces\/[^/]+\/core)\//.test(relPath)) return 'must-gather';
+  if (
+    /(?:^|\/)(?:nodes\.json|[^/]+\/(?:events|pods|replicasets|deployments|daemonsets|services|replicationcontrollers)\.json)$/.test(
+      relPath,
+    )
+  ) {
+    return 'cluster-info-dump';
+  }
+  return null;
+}
+
+/**
+ * must-gather `timestamp` file: start and end of the gathering in Go's time format, e.g.
+ * `2021-08-03 12:14:13.632016778 +0200 CEST m=+138.368642668`. The last line is the end.
+ */
+export function parseGatherTimestamp(text: string): string | null {
+  const lines = text.split('\n').filter((l) => l.trim() !== '');
+  const last = lines.at(-1);
+  if (!last) return null;
+  const m = /^(\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d)(\.\d+)? ([+-]\d\d)(\d\d)/.exec(last.trim());
+  if (!m) return null;
+  const ms = Date.parse(`${m[1]}T${m[2]}${m[4]}:${m[5]}`);
+  if (Number.isNaN(ms)) return null;
+  const fraction = (m[3] ?? '').slice(0, 7);
+  return `${new Date(ms).toISOString().slice(0, 19)}${fraction}Z`;
+}

@@ -1,0 +1,324 @@
+// Where converters put what they read: rows go to the bundle writer once, whatever number of
+// inputs carried them (same object version, same event version, same audit request), and every
+// row, skip and damaged line is counted against the input it came from.
+
+import type { BundleRow, WatchEvent } from '../bundle/row.ts';
+import {
+  AUDIT_STAGE_ORDER,
+  auditRow,
+  eventRow,
+  type KubeObject,
+  lastChangeTime,
+  objectRow,
+} from '../kube/to-row.ts';
+
+export interface ImportIssue {
+  /** File (and `archive!member`) the problem is in. */
+  file: string;
+  /** 1-based line, when the problem is one line or document. */
+  line?: number;
+  reason: string;
+}
+
+export interface InputStats {
+  input: string;
+  /** Files per detected format, e.g. { 'kube-yaml': 1853, 'container-log': 460 }. */
+  formats: Record<string, number>;
+  /** The layout recognised for a directory or archive: must-gather, cluster-info-dump. */
+  layout: string | null;
+  /** Compression and archive layers around the input's files, e.g. `xz+tar`. */
+  packaging: string | null;
+  records: Record<string, number>;
+  duplicates: number;
+  /** Files not imported, by reason. */
+  skippedFiles: Record<string, string[]>;
+  /** Damaged lines or documents. */
+  issues: ImportIssue[];
+  issueCount: number;
+  /** Whether the input holds a history (audit, watch stream, range query) rather than a snapshot. */
+  history: boolean;
+  /** When the snapshot was taken, where the input says (must-gather `timestamp`) or the newest file time. */
+  capturedAt: string | null;
+  /** True when capturedAt was read from the dump itself rather than guessed from file times. */
+  capturedExact: boolean;
+}
+
+/** Issues kept per input for the report; all are counted. */
+const MAX_ISSUES_KEPT = 200;
+
+interface PendingAudit {
+  /** Null for a RequestReceived line kept unparsed (see auditRequestReceived): `raw` holds it. */
+  entry: Record<string, unknown> | null;
+  raw: string | undefined;
+  origin: string;
+  stats: InputStats;
+  /** Where an unparsed line came from, to report it if it turns out damaged. */
+  file?: string;
+  line?: number;
+}
+
+/** Where rows go: a BundleWriter, or (in benchmarks) anything else that takes rows. */
+export interface RowTarget {
+  append(row: BundleRow): void;
+}
+
+export class ImportSink {
+  private readonly objectKeys = new Set<string>();
+  private readonly eventKeys = new Set<string>();
+  private readonly auditDone = new Set<string>();
+  private readonly auditPending = new Map<string, PendingAudit>();
+  private readonly seenObjects = new Set<string>();
+  rows = 0;
+
+  // Synchronous all the way down: an await per audit line costs more than converting it.
+  constructor(private readonly target: RowTarget) {}
+
+  private append(row: BundleRow, stats: InputStats): void {
+    this.target.append(row);
+    this.rows++;
+    stats.records[row.source] = (stats.records[row.source] ?? 0) + 1;
+  }
+
+  issue(stats: InputStats, issue: ImportIssue): void {
+    stats.issueCount++;
+    if (stats.issues.length < MAX_ISSUES_KEPT) stats.issues.push(issue);
+  }
+
+  skipFile(stats: InputStats, file: string, reason: string): void {
+    const list = stats.skippedFiles[reason] ?? [];
+    list.push(file);
+    stats.skippedFiles[reason] = list;
+  }
+
+  /**
+   * One object version. `watchEvent` null means "first sighting LISTED, later ones MODIFIED", for
+   * `kubectl get -w` streams that do not say. `fallbackTs` dates objects that carry no time at all.
+   */
+  object(
+    obj: KubeObject,
+    opts: {
+      stats: InputStats;
+      origin: string;
+      watchEvent: WatchEvent | null;
+      ts?: string;
+      fallbackTs: string;
+    },
+  ): void {
+    const metadata = obj.metadata ?? {};
+    const identity = `${obj.kind}\0${metadata.namespace ?? ''}\0${metadata.name ?? ''}\0${metadata.uid ?? ''}`;
+    // Without a resourceVersion two copies cannot be told apart from two versions: both are kept.
+    if (metadata.resourceVersion !== undefined) {
+      const key = `${identity}\0${metadata.resourceVersion}`;
+      if (this.objectKeys.has(key)) {
+        opts.stats.duplicates++;
+        return;
+      }
+      this.objectKeys.add(key);
+    }
+    let watchEvent = opts.watchEvent;
+    if (watchEvent === null) {
+      watchEvent = this.seenObjects.has(identity) ? 'MODIFIED' : 'LISTED';
+      this.seenObjects.add(identity);
+    }
+    if (obj.kind === 'Pod' && metadata.name && metadata.namespace) {
+      const spec = obj.spec as { nodeName?: unknown } | undefined;
+      this.pods.set(`${metadata.namespace}/${metadata.name}`, {
+        node: typeof spec?.nodeName === 'string' ? spec.nodeName : undefined,
+        uid: metadata.uid,
+      });
+    }
+    const ts = opts.ts ?? (lastChangeTime(obj) === null ? opts.fallbackTs : undefined);
+    this.append(objectRow(obj, { watchEvent, origin: opts.origin, ts }), opts.stats);
+  }
+
+  event(ev: Record<string, unknown>, opts: { stats: InputStats; origin: string; fallbackTs: string }): void {
+    const metadata = (ev.metadata ?? {}) as Record<string, unknown>;
+    const key =
+      metadata.uid !== undefined && metadata.resourceVersion !== undefined
+        ? `${metadata.uid}\0${metadata.resourceVersion}`
+        : `${metadata.namespace}\0${metadata.name}\0${ev.count ?? ''}\0${ev.lastTimestamp ?? ev.eventTime ?? ''}`;
+    if (this.eventKeys.has(key)) {
+      opts.stats.duplicates++;
+      return;
+    }
+    this.eventKeys.add(key);
+    let row: BundleRow;
+    try {
+      row = eventRow(ev, { origin: opts.origin });
+    } catch {
+      row = eventRow(ev, { origin: opts.origin, ts: opts.fallbackTs });
+    }
+    this.append(row, opts.stats);
+  }
+
+  /**
+   * One audit entry. Stages of one request (RequestReceived, then ResponseComplete) become one
+   * row: the entry of the latest stage, with the request body of an earlier one if it lacks it.
+   */
+  audit(
+    entry: Record<string, unknown>,
+    raw: string | undefined,
+    opts: { stats: InputStats; origin: string },
+  ): void {
+    const id = typeof entry.auditID === 'string' ? entry.auditID : null;
+    if (id === null) {
+      this.append(auditRow(entry, { origin: opts.origin, raw }), opts.stats);
+      return;
+    }
+    if (this.auditDone.has(id)) {
+      opts.stats.duplicates++;
+      return;
+    }
+    const stage = AUDIT_STAGE_ORDER[String(entry.stage)] ?? 0;
+    const pending = this.auditPending.get(id);
+    let later: PendingAudit = { entry, raw, origin: opts.origin, stats: opts.stats };
+    // An unparsed pending line is a RequestReceived without a body: nothing to take from it.
+    if (pending?.entry) {
+      const pendingStage = AUDIT_STAGE_ORDER[String(pending.entry.stage)] ?? 0;
+      if (pendingStage === stage) opts.stats.duplicates++;
+      const earlier = pendingStage > stage ? later : pending;
+      if (pendingStage > stage) later = pending;
+      const laterEntry = later.entry!;
+      const earlierEntry = earlier.entry!;
+      if (laterEntry.requestObject === undefined && earlierEntry.requestObject !== undefined) {
+        later = {
+          ...later,
+          entry: { ...laterEntry, requestObject: earlierEntry.requestObject },
+          raw: undefined,
+        };
+      }
+    } else if (pending && stage === 0) {
+      opts.stats.duplicates++;
+    }
+    const current = later;
+    if ((AUDIT_STAGE_ORDER[String(current.entry!.stage)] ?? 0) >= AUDIT_STAGE_ORDER.ResponseComplete!) {
+      this.auditPending.delete(id);
+      this.auditDone.add(id);
+      this.emitAudit(current);
+    } else {
+      this.auditPending.set(id, current);
+    }
+  }
+
+  /**
+   * A RequestReceived line without a request body, left unparsed: the ResponseComplete line of the
+   * same request says all it says and more, so in a log with both stages half the lines are never
+   * parsed. It is parsed only if its request never completes.
+   */
+  auditRequestReceived(
+    id: string,
+    raw: string,
+    opts: { stats: InputStats; origin: string; file: string; line: number },
+  ): void {
+    if (this.auditDone.has(id) || this.auditPending.has(id)) {
+      opts.stats.duplicates++;
+      return;
+    }
+    this.auditPending.set(id, {
+      entry: null,
+      raw,
+      origin: opts.origin,
+      stats: opts.stats,
+      file: opts.file,
+      line: opts.line,
+    });
+  }
+
+  private emitAudit(p: PendingAudit): void {
+    let entry = p.entry;
+    if (entry === null) {
+      try {
+        entry = JSON.parse(p.raw ?? '') as Record<string, unknown>;
+      } catch (error) {
+        this.issue(p.stats, {
+          file: p.file ?? p.origin,
+          line: p.line,
+          reason: `invalid JSON (${(error as Error).message})`,
+        });
+        return;
+      }
+    }
+    this.append(auditRow(entry, { origin: p.origin, raw: p.raw }), p.stats);
+    this.objectFromAudit({ ...p, entry });
+  }
+
+  /** Object history rebuilt from audit bodies: the object as the API server returned it after a write. */
+  private objectFromAudit(p: PendingAudit & { entry: Record<string, unknown> }): void {
+    const entry = p.entry;
+    const verb = entry.verb;
+    if (verb !== 'create' && verb !== 'update' && verb !== 'patch' && verb !== 'delete') return;
+    const code = (entry.responseStatus as { code?: number } | undefined)?.code;
+    if (typeof code === 'number' && code >= 300) return;
+    const ref = (entry.objectRef ?? {}) as { namespace?: string; subresource?: string };
+    // Writes to subresources answer with another kind (Scale, Binding, Eviction), except status.
+    if (ref.subresource && ref.subresource !== 'status') return;
+    let body = entry.responseObject as KubeObject | undefined;
+    // Level Request logs the object as sent rather than as stored: for a create or an update that
+    // succeeded it is still the best record of the new version.
+    if (body === undefined && (verb === 'create' || verb === 'update') && typeof code === 'number') {
+      const sent = entry.requestObject as KubeObject | undefined;
+      if (sent && typeof sent === 'object' && sent.metadata && !sent.metadata.namespace && ref.namespace) {
+        body = { ...sent, metadata: { ...sent.metadata, namespace: ref.namespace } };
+      } else {
+        body = sent;
+      }
+    }
+    if (!body || typeof body !== 'object' || typeof body.kind !== 'string' || !body.metadata?.name) return;
+    if (body.kind === 'Status' || body.kind.endsWith('List')) return;
+    const ts =
+      typeof entry.stageTimestamp === 'string'
+        ? entry.stageTimestamp
+        : (entry.timestamp as string | undefined);
+    if (!ts) return;
+    const watchEvent: WatchEvent = verb === 'create' ? 'ADDED' : verb === 'delete' ? 'DELETED' : 'MODIFIED';
+    this.object(body, { stats: p.stats, origin: p.origin, watchEvent, ts, fallbackTs: ts });
+  }
+
+  /** Requests whose last stage never came (the log ends mid-request) are written as they are. */
+  flushAudit(): void {
+    for (const [id, pending] of this.auditPending) {
+      this.auditDone.add(id);
+      this.emitAudit(pending);
+    }
+    this.auditPending.clear();
+  }
+
+  private readonly logStreams = new Set<string>();
+  private readonly pods = new Map<string, { node: string | undefined; uid: string | undefined }>();
+
+  /**
+   * Node and UID of a pod seen among the objects so far: log files do not say where their pod ran
+   * (must-gather lists pods before their logs, so this is usually known by then).
+   */
+  podInfo(namespace: string, pod: string): { node: string | undefined; uid: string | undefined } | undefined {
+    return this.pods.get(`${namespace}/${pod}`);
+  }
+
+  /** False when a log stream (pod, container, instance) was already imported from another file. */
+  claimLogStream(stream: string): boolean {
+    if (this.logStreams.has(stream)) return false;
+    this.logStreams.add(stream);
+    return true;
+  }
+
+  row(row: BundleRow, stats: InputStats): void {
+    this.append(row, stats);
+  }
+}
+
+export function newStats(input: string): InputStats {
+  return {
+    input,
+    formats: {},
+    layout: null,
+    packaging: null,
+    records: {},
+    duplicates: 0,
+    skippedFiles: {},
+    issues: [],
+    issueCount: 0,
+    history: false,
+    capturedAt: null,
+    capturedExact: false,
+  };
+}

@@ -1,0 +1,354 @@
+// The files inside what the user passes to `kstory import`: plain files, directories (walked in
+// name order) and archives. Compression and tar are recognised by their magic bytes, not by
+// names, and unpacked as streams: a must-gather is never extracted to disk.
+
+import { spawn } from 'node:child_process';
+import { createReadStream, type Dirent, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { createGunzip } from 'node:zlib';
+import { Decompress as ZstdDecompress } from 'fzstd';
+import { extract as tarExtract } from 'tar-stream';
+import { KstoryError, messageOf } from '../errors.ts';
+
+/** One file to import, its bytes already decompressed. */
+export interface FileEntry {
+  /** The command-line argument it came from. */
+  input: string;
+  /** Path shown to the user: the file, or `archive!inner/path`. */
+  path: string;
+  /** Path inside the input (used to recognise layouts such as must-gather); the file name for a plain file. */
+  relPath: string;
+  /** True when the file was named on the command line itself (not found in a directory or archive). */
+  direct: boolean;
+  /** Modification time in ms: the file's, or the tar entry's. */
+  mtimeMs: number | null;
+  /** The compression layers that were removed, outermost first, e.g. ['xz', 'tar']. */
+  layers: string[];
+  /** The decompressed content. Must be consumed (or drained) before the next entry is produced. */
+  bytes: AsyncIterable<Buffer>;
+}
+
+export type Compression = 'gzip' | 'zstd' | 'xz';
+
+/** Bytes read from disk so far, for the progress display. */
+export const readCounter = { bytes: 0 };
+
+export function compressionOf(head: Buffer): Compression | null {
+  if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) return 'gzip';
+  if (head.length >= 4 && head.readUInt32LE(0) === 0xfd2fb528) return 'zstd';
+  if (head.length >= 6 && head.subarray(0, 6).equals(Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00])))
+    return 'xz';
+  return null;
+}
+
+export function isTar(head: Buffer): boolean {
+  return head.length >= 262 && head.toString('latin1', 257, 262) === 'ustar';
+}
+
+/** The first `min` bytes (or all, if fewer) and the whole stream again, head included. */
+export async function peek(
+  source: AsyncIterable<Buffer>,
+  min: number,
+): Promise<{ head: Buffer; stream: AsyncIterable<Buffer> }> {
+  const iterator = source[Symbol.asyncIterator]();
+  const chunks: Buffer[] = [];
+  let length = 0;
+  let done = false;
+  while (length < min) {
+    const next = await iterator.next();
+    if (next.done) {
+      done = true;
+      break;
+    }
+    chunks.push(next.value);
+    length += next.value.length;
+  }
+  const head = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+  async function* stream(): AsyncGenerator<Buffer> {
+    if (head.length > 0) yield head;
+    if (done) return;
+    for (;;) {
+      const next = await iterator.next();
+      if (next.done) return;
+      yield next.value;
+    }
+  }
+  return { head, stream: stream() };
+}
+
+/** A decompressor's failure, said as what it means for the user: the file is damaged or cut short. */
+function damaged(where: string, kind: Compression, error: unknown): KstoryError {
+  return new KstoryError(`${where}: the ${kind} data is damaged or cut short (${messageOf(error)})`, {
+    hint: 'What was read before the damage is imported; copy the file again to import the rest.',
+  });
+}
+
+async function* gunzip(source: AsyncIterable<Buffer>, where: string): AsyncGenerator<Buffer> {
+  try {
+    yield* gunzipRaw(source);
+  } catch (error) {
+    throw error instanceof KstoryError ? error : damaged(where, 'gzip', error);
+  }
+}
+
+async function* gunzipRaw(source: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+  const gz = createGunzip();
+  const feeding = (async () => {
+    try {
+      for await (const chunk of source) if (!gz.write(chunk)) await new Promise((r) => gz.once('drain', r));
+      gz.end();
+    } catch (error) {
+      gz.destroy(error as Error);
+    }
+  })();
+  yield* gz as AsyncIterable<Buffer>;
+  await feeding;
+}
+
+async function* unzstd(source: AsyncIterable<Buffer>, where: string): AsyncGenerator<Buffer> {
+  let out: Buffer[] = [];
+  const decoder = new ZstdDecompress((chunk) => {
+    out.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+  });
+  try {
+    for await (const chunk of source) {
+      decoder.push(chunk);
+      if (out.length > 0) {
+        yield* out;
+        out = [];
+      }
+    }
+    decoder.push(new Uint8Array(0), true);
+  } catch (error) {
+    throw error instanceof KstoryError ? error : damaged(where, 'zstd', error);
+  }
+  yield* out;
+}
+
+/** xz has no maintained pure-JS streaming decoder; the system `xz` does it fast and in constant memory. */
+async function* unxz(source: AsyncIterable<Buffer>, where: string): AsyncGenerator<Buffer> {
+  const child = spawn('xz', ['-dc'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => {
+    stderr += d.toString();
+  });
+  const exited = new Promise<number | null>((resolve, reject) => {
+    child.on('error', (error: NodeJS.ErrnoException) => {
+      reject(
+        error.code === 'ENOENT'
+          ? new KstoryError(`${where}: is xz-compressed, and the \`xz\` program is not installed`, {
+              hint: 'Install xz (Debian/Ubuntu: apt-get install xz-utils; macOS: brew install xz), or decompress it first.',
+            })
+          : error,
+      );
+    });
+    child.on('close', resolve);
+  });
+  exited.catch(() => {});
+  const feeding = (async () => {
+    try {
+      for await (const chunk of source) {
+        if (!child.stdin.write(chunk)) await new Promise((r) => child.stdin.once('drain', r));
+      }
+    } catch {
+      // The reader stopped early (or xz died): xz reports what matters through its exit code.
+    } finally {
+      child.stdin.end();
+    }
+  })();
+  child.stdin.on('error', () => {});
+  yield* child.stdout as AsyncIterable<Buffer>;
+  await feeding;
+  const code = await exited;
+  if (code !== 0)
+    throw damaged(
+      where,
+      'xz',
+      new Error(stderr.trim().replace(/^xz: \(stdin\): /, '') || `exit code ${code}`),
+    );
+}
+
+function decompress(kind: Compression, source: AsyncIterable<Buffer>, where: string): AsyncIterable<Buffer> {
+  if (kind === 'gzip') return gunzip(source, where);
+  if (kind === 'zstd') return unzstd(source, where);
+  return unxz(source, where);
+}
+
+async function* readFileBytes(file: string): AsyncGenerator<Buffer> {
+  for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) {
+    readCounter.bytes += (chunk as Buffer).length;
+    yield chunk as Buffer;
+  }
+}
+
+interface Origin {
+  input: string;
+  path: string;
+  relPath: string;
+  direct: boolean;
+  mtimeMs: number | null;
+  layers: string[];
+}
+
+/**
+ * Unwrap compression layers and tar archives around `bytes`, yielding the files inside. Depth is
+ * bounded: an archive nested deeper than this is not what people save from a cluster.
+ */
+async function* unwrap(origin: Origin, bytes: AsyncIterable<Buffer>, depth = 0): AsyncGenerator<FileEntry> {
+  const { head, stream } = await peek(bytes, 512);
+  const compression = compressionOf(head);
+  if (compression && depth < 4) {
+    const inner = {
+      ...origin,
+      layers: [...origin.layers, compression],
+      relPath: stripExtension(origin.relPath, compression),
+    };
+    yield* unwrap(inner, decompress(compression, stream, origin.path), depth + 1);
+    return;
+  }
+  if (isTar(head) && depth < 4) {
+    yield* tarEntries({ ...origin, layers: [...origin.layers, 'tar'] }, stream, depth);
+    return;
+  }
+  yield { ...origin, bytes: stream };
+}
+
+/** `pods.json.gz` → `pods.json`, `dump.tgz` → `dump.tar`: what the name means once decompressed. */
+function stripExtension(relPath: string, compression: Compression): string {
+  const suffixes = { gzip: ['.tgz', '.gz'], zstd: ['.tzst', '.zstd', '.zst'], xz: ['.txz', '.xz'] }[
+    compression
+  ];
+  for (const suffix of suffixes) {
+    if (relPath.endsWith(suffix))
+      return relPath.slice(0, -suffix.length) + (suffix.startsWith('.t') ? '.tar' : '');
+  }
+  return relPath;
+}
+
+async function* tarEntries(
+  origin: Origin,
+  bytes: AsyncIterable<Buffer>,
+  depth: number,
+): AsyncGenerator<FileEntry> {
+  const extract = tarExtract();
+  const feeding = (async () => {
+    try {
+      for await (const chunk of bytes) {
+        if (!extract.write(chunk)) await new Promise<void>((r) => extract.once('drain', () => r()));
+      }
+      extract.end(undefined);
+    } catch (error) {
+      extract.destroy(error as Error);
+    }
+  })();
+  const archive = origin.path;
+  try {
+    for await (const entry of extract) {
+      const header = entry.header;
+      if (header.type !== 'file' && header.type !== 'contiguous-file') {
+        entry.resume();
+        continue;
+      }
+      const name = header.name.replace(/^\.\//, '');
+      const inner: Origin = {
+        ...origin,
+        path: `${archive}!${name}`,
+        relPath: name,
+        direct: false,
+        mtimeMs: header.mtime ? header.mtime.getTime() : origin.mtimeMs,
+      };
+      let consumed = false;
+      async function* entryBytes(): AsyncGenerator<Buffer> {
+        consumed = true;
+        for await (const chunk of entry) yield chunk as Buffer;
+      }
+      yield* unwrap(inner, entryBytes(), depth + 1);
+      // A consumer that skipped the entry still has to let the archive move on.
+      if (!consumed) for await (const _ of entry) void _;
+      else entry.resume();
+    }
+  } catch (error) {
+    if (error instanceof KstoryError) throw error;
+    throw new KstoryError(`${archive}: the tar archive is damaged (${messageOf(error)})`, {
+      hint: 'Files read before the damage were imported; re-create the archive to import the rest.',
+    });
+  }
+  await feeding;
+}
+
+function walkDirectory(dir: string, exclude: readonly string[] = []): string[] {
+  const out: string[] = [];
+  let entries: Dirent[];
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch (error) {
+    throw new KstoryError(`cannot read directory ${dir}: ${messageOf(error)}`);
+  }
+  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const entry of entries) {
+    const full = path.join(dir, entry.name);
+    if (exclude.includes(full)) continue;
+    if (entry.isDirectory()) out.push(...walkDirectory(full, exclude));
+    else if (entry.isFile()) out.push(full);
+  }
+  return out;
+}
+
+/** Total bytes on disk of the inputs, for the progress display. */
+export function inputBytes(inputs: readonly string[]): number {
+  let total = 0;
+  for (const input of inputs) {
+    try {
+      const stat = statSync(input);
+      if (stat.isFile()) total += stat.size;
+      else if (stat.isDirectory()) for (const file of walkDirectory(input)) total += statSync(file).size;
+    } catch {
+      // Reported when the input is opened.
+    }
+  }
+  return total;
+}
+
+/**
+ * Every file in one command-line input. `exclude` holds absolute paths never to read: the bundle
+ * being written and its spool, when they sit inside an input directory.
+ */
+export async function* filesOf(input: string, exclude: readonly string[] = []): AsyncGenerator<FileEntry> {
+  let stat: ReturnType<typeof statSync>;
+  try {
+    stat = statSync(input);
+  } catch (error) {
+    throw new KstoryError(
+      `cannot read ${input}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : messageOf(error)}`,
+      {
+        hint: 'Check the path; inputs are files, directories or archives (.tar, .tar.gz, .tar.xz, .gz, .zst).',
+      },
+    );
+  }
+  if (stat.isDirectory()) {
+    const root = path.resolve(input);
+    for (const file of walkDirectory(root, exclude)) {
+      const relPath = path.relative(root, file).split(path.sep).join('/');
+      const origin: Origin = {
+        input,
+        // Shown as the user named the directory, so that origins read like the command line.
+        path: path.join(input, relPath),
+        relPath,
+        direct: false,
+        mtimeMs: statSync(file).mtimeMs,
+        layers: [],
+      };
+      yield* unwrap(origin, readFileBytes(file));
+    }
+    return;
+  }
+  const origin: Origin = {
+    input,
+    path: input,
+    relPath: path.basename(input),
+    direct: true,
+    mtimeMs: stat.mtimeMs,
+    layers: [],
+  };
+  yield* unwrap(origin, readFileBytes(input));
+}

@@ -1,0 +1,91 @@
+// The end-of-import summary: per input, the format detected, records by source, duplicates, and
+// what was skipped or damaged and why (with file:line), as text for stderr or JSON for scripts.
+
+import type { ChalkInstance } from 'chalk';
+import { formatBytes, formatCount } from '../report/format.ts';
+import { describeFormats, type ImportResult } from './run.ts';
+
+const SOURCES = ['object', 'event', 'audit', 'log', 'metric'] as const;
+const EXAMPLES_PER_REASON = 3;
+const ISSUES_SHOWN = 10;
+
+export function renderImportSummary(result: ImportResult, chalk: ChalkInstance): string {
+  const out: string[] = [];
+  for (const s of result.inputs) {
+    // Files are shown relative to their input, which heads the block.
+    const short = (file: string) =>
+      file.startsWith(`${s.input}!`)
+        ? file.slice(s.input.length + 1)
+        : file.startsWith(`${s.input}/`)
+          ? file.slice(s.input.length + 1)
+          : file;
+    out.push(`${chalk.bold(s.input)}  ${chalk.dim(describeFormats(s))}`);
+    const counts = SOURCES.map((source) => `${source}s ${formatCount(s.records[source] ?? 0)}`).join('  ');
+    out.push(
+      `  ${counts}${s.duplicates > 0 ? chalk.dim(`  (${formatCount(s.duplicates)} duplicates merged)`) : ''}`,
+    );
+    for (const [reason, files] of Object.entries(s.skippedFiles).sort((a, b) => b[1].length - a[1].length)) {
+      const examples = files.slice(0, EXAMPLES_PER_REASON).map(short).join(', ');
+      const more =
+        files.length > EXAMPLES_PER_REASON
+          ? `, … ${formatCount(files.length - EXAMPLES_PER_REASON)} more`
+          : '';
+      out.push(
+        chalk.yellow(
+          `  skipped ${formatCount(files.length)} file${files.length === 1 ? '' : 's'}: ${reason}`,
+        ) + chalk.dim(` (${examples}${more})`),
+      );
+    }
+    if (s.issueCount > 0) {
+      out.push(
+        chalk.yellow(
+          `  ${formatCount(s.issueCount)} damaged line${s.issueCount === 1 ? '' : 's'} or document${s.issueCount === 1 ? '' : 's'} skipped:`,
+        ),
+      );
+      for (const issue of s.issues.slice(0, ISSUES_SHOWN)) {
+        out.push(
+          `    ${short(issue.file)}${issue.line !== undefined ? `:${issue.line}` : ''}: ${issue.reason}`,
+        );
+      }
+      if (s.issueCount > ISSUES_SHOWN)
+        out.push(chalk.dim(`    … ${formatCount(s.issueCount - ISSUES_SHOWN)} more (all of them: --json)`));
+    }
+  }
+  const bundle = result.bundle;
+  if (bundle) {
+    const bySource = Object.entries(bundle.rowsBySource)
+      .map(([source, n]) => `${source} ${formatCount(n)}`)
+      .join(', ');
+    out.push(
+      `wrote ${formatCount(bundle.rows)} rows to ${bundle.path} (${formatBytes(bundle.bytes)}): ${bySource}${result.snapshot ? chalk.dim(' · snapshot (no history)') : ''}`,
+    );
+  }
+  return `${out.join('\n')}\n`;
+}
+
+/** The same, for `--json`: every issue, every skipped file. */
+export function importSummaryJson(result: ImportResult): unknown {
+  return {
+    output: result.bundle
+      ? {
+          path: result.bundle.path,
+          rows: result.bundle.rows,
+          bytes: result.bundle.bytes,
+          rows_by_source: result.bundle.rowsBySource,
+        }
+      : null,
+    snapshot: result.snapshot,
+    inputs: result.inputs.map((s) => ({
+      path: s.input,
+      format: describeFormats(s),
+      layout: s.layout,
+      formats: s.formats,
+      records: s.records,
+      duplicates: s.duplicates,
+      skipped_files: s.skippedFiles,
+      damaged: s.issueCount,
+      issues: s.issues,
+      captured_at: s.capturedAt,
+    })),
+  };
+}

@@ -1,0 +1,115 @@
+// Kinds of the built-in API resources, for audit entries: their objectRef names a resource
+// (`deployments`), while bundle rows are keyed by kind (`Deployment`).
+
+const BUILTIN: Record<string, string> = {
+  bindings: 'Binding',
+  componentstatuses: 'ComponentStatus',
+  configmaps: 'ConfigMap',
+  endpoints: 'Endpoints',
+  events: 'Event',
+  limitranges: 'LimitRange',
+  namespaces: 'Namespace',
+  nodes: 'Node',
+  persistentvolumeclaims: 'PersistentVolumeClaim',
+  persistentvolumes: 'PersistentVolume',
+  pods: 'Pod',
+  podtemplates: 'PodTemplate',
+  replicationcontrollers: 'ReplicationController',
+  resourcequotas: 'ResourceQuota',
+  secrets: 'Secret',
+  serviceaccounts: 'ServiceAccount',
+  services: 'Service',
+  mutatingwebhookconfigurations: 'MutatingWebhookConfiguration',
+  validatingwebhookconfigurations: 'ValidatingWebhookConfiguration',
+  validatingadmissionpolicies: 'ValidatingAdmissionPolicy',
+  customresourcedefinitions: 'CustomResourceDefinition',
+  apiservices: 'APIService',
+  controllerrevisions: 'ControllerRevision',
+  daemonsets: 'DaemonSet',
+  deployments: 'Deployment',
+  replicasets: 'ReplicaSet',
+  statefulsets: 'StatefulSet',
+  tokenreviews: 'TokenReview',
+  localsubjectaccessreviews: 'LocalSubjectAccessReview',
+  selfsubjectaccessreviews: 'SelfSubjectAccessReview',
+  selfsubjectrulesreviews: 'SelfSubjectRulesReview',
+  subjectaccessreviews: 'SubjectAccessReview',
+  horizontalpodautoscalers: 'HorizontalPodAutoscaler',
+  cronjobs: 'CronJob',
+  jobs: 'Job',
+  certificatesigningrequests: 'CertificateSigningRequest',
+  leases: 'Lease',
+  endpointslices: 'EndpointSlice',
+  flowschemas: 'FlowSchema',
+  prioritylevelconfigurations: 'PriorityLevelConfiguration',
+  ingressclasses: 'IngressClass',
+  ingresses: 'Ingress',
+  networkpolicies: 'NetworkPolicy',
+  runtimeclasses: 'RuntimeClass',
+  poddisruptionbudgets: 'PodDisruptionBudget',
+  podsecuritypolicies: 'PodSecurityPolicy',
+  clusterrolebindings: 'ClusterRoleBinding',
+  clusterroles: 'ClusterRole',
+  rolebindings: 'RoleBinding',
+  roles: 'Role',
+  priorityclasses: 'PriorityClass',
+  csidrivers: 'CSIDriver',
+  csinodes: 'CSINode',
+  csistoragecapacities: 'CSIStorageCapacity',
+  storageclasses: 'StorageClass',
+  volumeattachments: 'VolumeAttachment',
+  volumesnapshots: 'VolumeSnapshot',
+  volumesnapshotcontents: 'VolumeSnapshotContent',
+  volumesnapshotclasses: 'VolumeSnapshotClass',
+};
+
+/** Kinds that wrap or answer a request rather than being the object it is about. */
+const NOT_SUBJECT_KINDS = new Set([
+  'Status',
+  'Table',
+  'DeleteOptions',
+  'Scale',
+  'Eviction',
+  'Binding',
+  'List',
+  'WatchEvent',
+  'PartialObjectMetadata',
+  'PartialObjectMetadataList',
+]);
+
+/** The kind of a resource: a built-in from the table, otherwise the kind of a body that names one. */
+export function kindOfResource(resource: string | null, ...bodies: unknown[]): string | null {
+  if (resource && resource in BUILTIN) return BUILTIN[resource]!;
+  for (const body of bodies) {
+    if (typeof body !== 'object' || body === null) continue;
+    const kind = (body as { kind?: unknown }).kind;
+    if (typeof kind !== 'string' || NOT_SUBJECT_KINDS.has(kind)) continue;
+    return kind.endsWith('List') ? kind.slice(0, -4) : kind;
+  }
+  return null;
+}
+
+/** Built-in kinds that live outside namespaces. Events about them are stored in a namespace
+ * ("default") that is not theirs, so an event's subject must not take the event's namespace. */
+export const CLUSTER_SCOPED_KINDS: ReadonlySet<string> = new Set([
+  'Node',
+  'Namespace',
+  'PersistentVolume',
+  'StorageClass',
+  'ClusterRole',
+  'ClusterRoleBinding',
+  'CustomResourceDefinition',
+  'APIService',
+  'CertificateSigningRequest',
+  'PriorityClass',
+  'RuntimeClass',
+  'IngressClass',
+  'CSIDriver',
+  'CSINode',
+  'VolumeAttachment',
+  'MutatingWebhookConfiguration',
+  'ValidatingWebhookConfiguration',
+  'FlowSchema',
+  'PriorityLevelConfiguration',
+  'ComponentStatus',
+]);

@@ -1,0 +1,252 @@
+// Damaged and odd inputs: each problem is counted and reported with file, line and reason, the rest
+// is imported, and only an import of nothing at all fails (exit code 2, no bundle left behind).
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { pack } from 'tar-stream';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { run } from '../../src/cli/main.ts';
+import { runImport } from '../../src/import/run.ts';
+import { aPod } from '../kube/builders.ts';
+import { jsonl, rows, Scratch } from './helpers.ts';
+
+const scratch = new Scratch();
+afterAll(() => scratch.remove());
+
+const entry = (id: string, stage = 'ResponseComplete', extra: Record<string, unknown> = {}) => ({
+  kind: 'Event',
+  apiVersion: 'audit.k8s.io/v1',
+  level: 'Metadata',
+  auditID: id,
+  stage,
+  verb: 'get',
+  user: { username: 'bob' },
+  objectRef: { resource: 'configmaps', namespace: 'shop', name: 'cfg', apiVersion: 'v1' },
+  stageTimestamp: '2026-03-01T10:00:00.000001Z',
+  ...extra,
+});
+
+describe('damaged inputs', () => {
+  it('a truncated line in an audit log is reported with its line number; the other lines are imported', async () => {
+    const lines = jsonl(entry('a-1'), entry('a-2'), entry('a-3')).split('\n');
+    lines[1] = lines[1]!.slice(0, 80);
+    const file = scratch.write('audit.log', lines.join('\n'));
+    const { result, bundle } = await scratch.import([file]);
+    expect(await rows(bundle!, 'SELECT audit_id FROM audit ORDER BY 1')).toEqual([
+      { audit_id: 'a-1' },
+      { audit_id: 'a-3' },
+    ]);
+    expect(result.inputs[0]?.issues).toEqual([{ file, line: 2, reason: 'invalid JSON (truncated line)' }]);
+    bundle!.close();
+  });
+
+  it('the last document of a kubectl -w stream cut off, and a document of an unknown kind', async () => {
+    const pod = JSON.stringify(aPod(), null, 2);
+    const cut = scratch.write('cut.json', `${pod}\n${pod.replace('1001', '1002').slice(0, 200)}`);
+    const unknown = scratch.write(
+      'unknown.yaml',
+      'apiVersion: v1\nmetadata:\n  name: x\n---\nkind: Pod\nmetadata: [broken\n',
+    );
+    const { result, bundle } = await scratch.import([cut, unknown]);
+    expect(await rows(bundle!, 'SELECT count(*)::INTEGER AS n FROM objects')).toEqual([{ n: 1 }]);
+    expect(result.inputs[0]?.issues).toEqual([
+      { file: cut, line: expect.any(Number), reason: 'truncated JSON document (the file ends inside it)' },
+    ]);
+    expect(result.inputs[1]?.issues).toEqual([
+      { file: unknown, line: 1, reason: 'object without a kind (unknown kind): not imported' },
+      { file: unknown, line: expect.any(Number), reason: expect.stringMatching(/^invalid YAML: /) },
+    ]);
+    bundle!.close();
+  });
+
+  it('UTF-16 with a byte-order mark (little and big endian) reads like UTF-8', async () => {
+    const text = JSON.stringify(aPod({ metadata: { labels: { team: 'café' } } }));
+    const le = scratch.write(
+      'le.json',
+      Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]),
+    );
+    const be = Buffer.from(text.replace('1001', '1003'), 'utf16le');
+    be.swap16();
+    const beFile = scratch.write('be.json', Buffer.concat([Buffer.from([0xfe, 0xff]), be]));
+    const { bundle } = await scratch.import([le, beFile]);
+    expect(
+      await rows(bundle!, "SELECT resource_version, labels['team'] AS team FROM objects ORDER BY 1"),
+    ).toEqual([
+      { resource_version: '1001', team: 'café' },
+      { resource_version: '1003', team: 'café' },
+    ]);
+    bundle!.close();
+  });
+
+  it('empty, binary and unrecognised files are skipped and named; a kubeconfig is never imported', async () => {
+    scratch.write('mixed/empty.json', '');
+    scratch.write('mixed/image.png', Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 0, 1, 2, 3, 0, 0, 9]));
+    scratch.write('mixed/notes.txt', 'we restarted the pods at 10:40\n');
+    scratch.write(
+      'mixed/kubeconfig.yaml',
+      'apiVersion: v1\nkind: Config\nusers:\n- name: admin\n  user:\n    token: s3cr3t\n',
+    );
+    scratch.write('mixed/pod.json', JSON.stringify(aPod()));
+    const { result, bundle } = await scratch.import([scratch.path('mixed')]);
+    const stats = result.inputs[0]!;
+    expect(
+      Object.fromEntries(
+        Object.entries(stats.skippedFiles).map(([reason, files]) => [
+          reason,
+          files.map((f) => f.split('/').pop()),
+        ]),
+      ),
+    ).toEqual({
+      'empty file': ['empty.json'],
+      'binary file': ['image.png'],
+      'unrecognised content': ['notes.txt'],
+    });
+    expect(stats.issues.map((i) => i.reason)).toEqual(['a kubeconfig, not imported: it holds credentials']);
+    expect(
+      await rows(bundle!, "SELECT count(*)::INTEGER AS n FROM bundle WHERE body LIKE '%s3cr3t%'"),
+    ).toEqual([{ n: 0 }]);
+    bundle!.close();
+  });
+
+  it('an archive cut short: what came before the cut is imported, the cut is reported', async () => {
+    const p = pack();
+    p.entry({ name: 'dump/pod.json' }, JSON.stringify(aPod()));
+    // Incompressible, so that the cut falls inside this member.
+    p.entry({ name: 'dump/noise.log' }, randomBytes(256 * 1024).toString('base64'));
+    p.finalize();
+    const chunks: Buffer[] = [];
+    for await (const chunk of p) chunks.push(chunk as Buffer);
+    const whole = gzipSync(Buffer.concat(chunks));
+    const file = scratch.write('cut.tar.gz', whole.subarray(0, Math.floor(whole.length / 2)));
+    const { result, bundle } = await scratch.import([file]);
+    expect(await rows(bundle!, 'SELECT kind, name FROM objects')).toEqual([
+      { kind: 'Pod', name: 'checkout-7d9f8-abcde' },
+    ]);
+    expect(result.inputs[0]?.issues.map((i) => i.reason)).toContainEqual(
+      expect.stringMatching(/^the gzip data is damaged or cut short \(unexpected end of file\)/),
+    );
+    bundle!.close();
+  });
+
+  it('a bundle written into the directory being imported is not read back', async () => {
+    scratch.write('self/pod.json', JSON.stringify(aPod()));
+    const output = scratch.path('self/out.parquet');
+    const result = await runImport({ inputs: [scratch.path('self')], output, progress: false });
+    expect(result.bundle?.rowsBySource).toEqual({ object: 1, marker: 1 });
+    expect(result.inputs[0]?.skippedFiles).toEqual({});
+  });
+
+  it('a request whose ResponseComplete never came is kept at its last stage', async () => {
+    const file = scratch.write(
+      'open.log',
+      jsonl(
+        entry('r-1', 'RequestReceived'),
+        entry('r-2', 'RequestReceived'),
+        entry('r-2', 'ResponseComplete', { responseStatus: { code: 404 } }),
+      ),
+    );
+    const { bundle } = await scratch.import([file]);
+    expect(await rows(bundle!, 'SELECT audit_id, audit_stage, audit_code FROM audit ORDER BY 1')).toEqual([
+      { audit_id: 'r-1', audit_stage: 'RequestReceived', audit_code: null },
+      { audit_id: 'r-2', audit_stage: 'ResponseComplete', audit_code: 404 },
+    ]);
+    bundle!.close();
+  });
+
+  it('rebuilds object history from RequestResponse bodies', async () => {
+    const created = aPod({ metadata: { resourceVersion: '2001' } });
+    const file = scratch.write(
+      'rr.log',
+      jsonl(
+        entry('c-1', 'ResponseComplete', {
+          level: 'RequestResponse',
+          verb: 'create',
+          objectRef: { resource: 'pods', namespace: 'shop', name: 'checkout-7d9f8-abcde', apiVersion: 'v1' },
+          responseObject: created,
+          responseStatus: { code: 201 },
+          stageTimestamp: '2026-03-01T10:00:01Z',
+        }),
+        entry('c-2', 'ResponseComplete', {
+          level: 'RequestResponse',
+          verb: 'update',
+          objectRef: {
+            resource: 'pods',
+            namespace: 'shop',
+            name: 'checkout-7d9f8-abcde',
+            apiVersion: 'v1',
+            subresource: 'status',
+          },
+          responseObject: aPod({ metadata: { resourceVersion: '2002' }, status: { phase: 'Failed' } }),
+          responseStatus: { code: 200 },
+          stageTimestamp: '2026-03-01T10:05:00Z',
+        }),
+      ),
+    );
+    const { result, bundle } = await scratch.import([file]);
+    expect(result.snapshot).toBe(false);
+    expect(
+      await rows(bundle!, 'SELECT watch_event, phase, ts::VARCHAR AS ts FROM objects ORDER BY ts'),
+    ).toEqual([
+      { watch_event: 'ADDED', phase: 'Running', ts: '2026-03-01 10:00:01+00' },
+      { watch_event: 'MODIFIED', phase: 'Failed', ts: '2026-03-01 10:05:00+00' },
+    ]);
+    bundle!.close();
+  });
+});
+
+describe('kstory import (CLI)', () => {
+  async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+    let stdout = '';
+    let stderr = '';
+    const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+      stdout += String(chunk);
+      return true;
+    });
+    const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
+      stderr += String(chunk);
+      return true;
+    });
+    try {
+      const code = await run(['node', 'kstory', 'import', ...args]);
+      return { code, stdout, stderr };
+    } finally {
+      out.mockRestore();
+      err.mockRestore();
+      process.exitCode = undefined;
+    }
+  }
+
+  it('prints a summary and writes the bundle (exit 0)', async () => {
+    const file = scratch.write('cli/pod.json', JSON.stringify(aPod()));
+    const output = scratch.path('cli/out.parquet');
+    const { code, stdout } = await cli(file, '-o', output, '--json');
+    expect(code).toBe(0);
+    const summary = JSON.parse(stdout);
+    expect(summary.output.rows_by_source).toEqual({ object: 1, marker: 1 });
+    expect(summary.inputs[0].format).toBe('kube-json');
+    // The output exists now: refused without --force.
+    const again = await cli(file, '-o', output);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toContain('already exists');
+  });
+
+  it('exits 2 and writes nothing when nothing could be imported', async () => {
+    const empty = scratch.write('cli/empty.log', '');
+    const output = scratch.path('cli/none.parquet');
+    const { code, stderr } = await cli(empty, '-o', output);
+    expect(code).toBe(2);
+    expect(stderr).toContain('skipped 1 file: empty file');
+    expect(stderr).toContain('nothing could be imported');
+    expect(existsSync(output)).toBe(false);
+    expect(existsSync(`${output}.spool`)).toBe(false);
+  });
+
+  it('refuses --pod without --container, and a missing input with its path', async () => {
+    expect((await cli('x.log', '-o', scratch.path('cli/a.parquet'), '--pod', 'shop/p')).stderr).toContain(
+      '--pod and --container go together',
+    );
+    const missing = await cli(scratch.path('nope.json'), '-o', scratch.path('cli/b.parquet'));
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('nope.json: no such file or directory');
+  });
+});
