@@ -98,6 +98,7 @@ export async function analyzeBundle(bundle: Bundle, options: AnalyzeOptions = {}
     new Set(loaded.map((p) => p.id)),
   );
   const window = await resolveWindow(bundle, options);
+  await materializeViews(bundle);
   const existence = await loadExistence(bundle);
   const findings: Finding[] = [];
   for (const pattern of patterns) {
@@ -176,6 +177,29 @@ export async function analyzeBundle(bundle: Bundle, options: AnalyzeOptions = {}
     transient: options.all ? 0 : inScope.filter((incident) => isTransient(incident, findings)).length,
     omitted: ranked.length - reportIncidents.length,
   };
+}
+
+/**
+ * The derived views (unnested containers and conditions, changes, services, metrics ratios) are read
+ * by dozens of signals: computing each once into a temporary table, which shadows the view of the
+ * same name, saves repeating the unnesting and joins in every query. Bodies are not copied.
+ */
+const MATERIALIZED_VIEWS = [
+  'containers',
+  'conditions',
+  'changes',
+  'services',
+  'memory_usage',
+  'cpu_throttling',
+];
+
+async function materializeViews(bundle: Bundle): Promise<void> {
+  for (const view of MATERIALIZED_VIEWS) {
+    await bundle.db.run(`CREATE OR REPLACE TEMP TABLE ${view} AS SELECT * FROM main.${view}`);
+  }
+  // Events, audit entries and logs without their bodies: the columns signals filter on.
+  await bundle.db.run(`CREATE OR REPLACE TEMP TABLE events AS SELECT * EXCLUDE (body) FROM main.events`);
+  await bundle.db.run(`CREATE OR REPLACE TEMP TABLE audit AS SELECT * EXCLUDE (body) FROM main.audit`);
 }
 
 /** Problems shorter than this that cleared by themselves, with no change explaining them, are the
