@@ -195,11 +195,11 @@ const MATERIALIZED_VIEWS = [
 
 async function materializeViews(bundle: Bundle): Promise<void> {
   for (const view of MATERIALIZED_VIEWS) {
-    await bundle.db.run(`CREATE OR REPLACE TEMP TABLE ${view} AS SELECT * FROM main.${view}`);
+    await bundle.db.run(`CREATE OR REPLACE TEMP TABLE ${view} AS SELECT * FROM memory.main.${view}`);
   }
   // Events, audit entries and logs without their bodies: the columns signals filter on.
-  await bundle.db.run(`CREATE OR REPLACE TEMP TABLE events AS SELECT * EXCLUDE (body) FROM main.events`);
-  await bundle.db.run(`CREATE OR REPLACE TEMP TABLE audit AS SELECT * EXCLUDE (body) FROM main.audit`);
+  await bundle.db.run(`CREATE OR REPLACE TEMP TABLE events AS SELECT * EXCLUDE (body) FROM memory.main.events`);
+  await bundle.db.run(`CREATE OR REPLACE TEMP TABLE audit AS SELECT * EXCLUDE (body) FROM memory.main.audit`);
 }
 
 /** Problems shorter than this that cleared by themselves, with no change explaining them, are the
