@@ -241,10 +241,13 @@ function resolvedAt(
     !existence.present.has(`${subject.namespace ?? ''}/${subject.kind}/${subject.name}`);
   if (gone) present.add(GONE_SIGNAL);
   if (!evaluateCondition(pattern.resolvedCondition, present)) return null;
+  // When the healthy state began: the first row of the resolving signals (their states last to the
+  // end of the window, so their `last` says nothing).
   const times = positiveSignalsOf(pattern.resolvedCondition)
-    .map((s) => hits.get(s)?.last)
+    .map((s) => hits.get(s)?.first)
     .filter((t): t is string => t !== undefined);
-  return [...times, last].sort().at(-1)!;
+  // Gone with nothing else: the problem ended with its subject, at its last sign.
+  return times.length > 0 ? times.sort().at(-1)! : last;
 }
 
 function scoreConfidence(

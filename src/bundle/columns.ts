@@ -286,6 +286,12 @@ export const COLUMNS: readonly ColumnSpec[] = [
     doc: '`objectRef.subresource`, e.g. `status`.',
   },
   {
+    name: 'audit_decision',
+    type: 'VARCHAR',
+    group: 'audit',
+    doc: 'The authorizer’s decision, annotation `authorization.k8s.io/decision`: `allow` or `forbid` (null in logs without it). Tells an RBAC denial from an admission refusal, both 403.',
+  },
+  {
     name: 'audit_code',
     type: 'INTEGER',
     group: 'audit',

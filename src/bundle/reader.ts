@@ -398,6 +398,11 @@ writes AS (
   FROM audit
   WHERE audit_verb IN ('create', 'update', 'patch', 'delete') AND coalesce(audit_code, 200) < 400
     AND coalesce(audit_subresource, '') IN ('', 'scale') AND name IS NOT NULL
+    -- Controllers and nodes write objects all the time as a consequence of changes; the author of a
+    -- change is a person or a deployment tool.
+    AND NOT (coalesce(audit_impersonated_user, audit_user) LIKE 'system:node:%'
+      OR coalesce(audit_impersonated_user, audit_user) LIKE 'system:serviceaccount:kube-system:%'
+      OR coalesce(audit_impersonated_user, audit_user) IN ('system:kube-controller-manager', 'system:kube-scheduler', 'system:apiserver'))
 )
 -- The write must be recent: an old create is not the author of today's change.
 SELECT c.ts, c.api_version, c.kind, c.namespace, c.name, c.uid, c.change, c.old, c.new,

@@ -110,6 +110,7 @@ export interface BundleRow {
   audit_uri?: string | null;
   audit_resource?: string | null;
   audit_subresource?: string | null;
+  audit_decision?: string | null;
   audit_code?: number | null;
 
   log_stream?: string | null;

@@ -283,6 +283,7 @@ export function auditRow(entry: unknown, opts?: RowOptions & { raw?: string }): 
     audit_uri: str(entry.requestURI),
     audit_resource: resource,
     audit_subresource: str(ref?.subresource),
+    audit_decision: str(rec(entry.annotations)?.['authorization.k8s.io/decision']),
     audit_code: int(rec(entry.responseStatus)?.code),
   };
 }

@@ -332,18 +332,24 @@ export function subjectSql(signal: Signal): {
   };
 }
 
+/** Views whose rows are versions of a state that holds until the subject's next row, as opposed to
+ * point observations (events, audit entries, log lines, samples, changes). */
+const STATE_VIEWS: ReadonlySet<SignalView> = new Set(['containers', 'pods', 'objects', 'conditions', 'services']);
+
 /**
- * The rows a signal reads. With `latest`, only each subject's newest row (in the view, before the
- * signal's own conditions), so that a condition on it describes the subject's final state.
+ * The rows a signal reads, each with `next_ts`: when the subject was next observed (a state lasts
+ * until then; null for its newest row). With `latest`, only each subject's newest row, so that a
+ * condition on it describes the subject's final state.
  */
 function fromClause(
   signal: Signal,
   subject: { namespace: string; kind: string; name: string; container: string },
 ): string {
-  if (!signal.latest) return signal.from;
-  // Conditions: the newest row of each condition type, not just any condition of the newest version.
+  if (!STATE_VIEWS.has(signal.from) && !signal.latest) return `(SELECT *, ts AS next_ts FROM ${signal.from})`;
+  // Conditions: each condition type has its own history.
   const partition = `${subject.namespace}, ${subject.kind}, ${subject.name}, ${subject.container}${signal.from === 'conditions' ? ', type' : ''}`;
-  return `(SELECT * FROM ${signal.from} QUALIFY row_number() OVER (PARTITION BY ${partition} ORDER BY ts DESC) = 1)`;
+  const rows = `SELECT *, lead(ts) OVER (PARTITION BY ${partition} ORDER BY ts) AS next_ts FROM ${signal.from}`;
+  return signal.latest ? `(${rows} QUALIFY next_ts IS NULL)` : `(${rows})`;
 }
 
 /** A signal's `window` narrows the analysed range to its last part. */
@@ -411,6 +417,11 @@ export function compileSignal(signal: Signal, analysed: { start: string; end: st
   // An Event row stands for all its occurrences: the first of them is when the signal began. This is
   // what keeps a timeline in snapshot bundles, which hold only the latest version of each Event.
   const firstSeen = signal.from === 'events' ? 'least(ts, coalesce(event_first, ts))' : 'ts';
+  // A state lasts until the subject's next version, or the end of the window for its newest one:
+  // an Endpoints object rewritten only when it changes stays empty until that change.
+  const until = STATE_VIEWS.has(signal.from)
+    ? `least(coalesce(next_ts, ?::TIMESTAMPTZ), ?::TIMESTAMPTZ)`
+    : 'ts';
   const identity =
     signal.from === 'events'
       ? `coalesce(event_uid, event_reason || '|' || coalesce(event_message, ''))`
@@ -447,14 +458,15 @@ export function compileSignal(signal: Signal, analysed: { start: string; end: st
   const sql = `
     WITH hits AS (
       SELECT ${subject.namespace} AS s_namespace, ${subject.kind} AS s_kind, ${subject.name} AS s_name,
-             ${subject.container} AS s_container, ts, ${firstSeen} AS first_seen, ${occurrence} AS n, ${identity} AS identity,
+             ${subject.container} AS s_container, ts, ${firstSeen} AS first_seen, ${until} AS until,
+             ${occurrence} AS n, ${identity} AS identity,
              ${valueField} AS v,
              ${view.excerpt} AS excerpt
       FROM ${fromClause(signal, subject)}
       WHERE ts >= ?::TIMESTAMPTZ AND ts <= ?::TIMESTAMPTZ AND ${where.sql}${any}${rowFilter}
     ),
     per_identity AS (
-      SELECT s_namespace, s_kind, s_name, s_container, identity, min(first_seen) AS first, max(ts) AS last,
+      SELECT s_namespace, s_kind, s_name, s_container, identity, min(first_seen) AS first, max(until) AS last,
              ${signal.from === 'events' ? 'max(n)' : 'sum(n)'} AS occurrences, max(v) AS max_v, min(v) AS min_v, sum(v) AS sum_v,
              arg_max(excerpt, ts) AS excerpt
       FROM hits GROUP BY ALL
@@ -472,6 +484,7 @@ export function compileSignal(signal: Signal, analysed: { start: string; end: st
   return {
     sql,
     params: [
+      ...(STATE_VIEWS.has(signal.from) ? [range.end, range.end] : []),
       range.start,
       range.end,
       ...where.params,

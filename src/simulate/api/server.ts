@@ -1,0 +1,521 @@
+// The simulated kube-apiserver: an object store with resourceVersions, generations and UIDs,
+// admission plugins on create, an audit entry for every request, and a watch record for every write.
+
+import type { SimContext } from '../engine/context.ts';
+import type { KubeObject, SimRecord } from '../engine/records.ts';
+import type { Actor } from './actors.ts';
+import { type AuditRequest, allowReason, buildAuditEntry } from './audit.ts';
+import { apiVersionOf, requestPath, resourceOf } from './resources.ts';
+
+export interface Failure {
+  /** Refused by authorization (RBAC) rather than by admission. */
+  authz?: boolean;
+  code: number;
+  reason: string;
+  message: string;
+  details?: Record<string, unknown>;
+  annotations?: Record<string, string>;
+}
+
+export type Result<T> = { ok: true; object: T } | { ok: false; failure: Failure };
+
+/** An admission plugin: returns a failure to reject the request, or null. May mutate the object. */
+export type AdmissionPlugin = (request: {
+  verb: 'create' | 'update';
+  object: KubeObject;
+  actor: Actor;
+  old?: KubeObject;
+}) => Failure | null;
+
+export type WriteListener = (object: KubeObject, event: 'ADDED' | 'MODIFIED' | 'DELETED') => void;
+
+const GENERATION_KINDS = new Set([
+  'Pod',
+  'Deployment',
+  'ReplicaSet',
+  'StatefulSet',
+  'DaemonSet',
+  'Job',
+  'CronJob',
+  'HorizontalPodAutoscaler',
+  'PodDisruptionBudget',
+  'Certificate',
+  'Ingress',
+  'CustomResourceDefinition',
+  'ValidatingWebhookConfiguration',
+]);
+
+export function keyOf(kind: string, namespace: string | undefined, name: string): string {
+  return `${kind}/${namespace ?? ''}/${name}`;
+}
+
+export function objectKey(o: KubeObject): string {
+  return keyOf(o.kind, o.metadata.namespace, o.metadata.name);
+}
+
+export interface WriteOptions {
+  subresource?: string;
+  verb?: 'update' | 'patch';
+  /** What the client sent, for the audit entry (defaults to the whole object). */
+  requestObject?: unknown;
+  /** Extra query string of the request URI. */
+  query?: string;
+}
+
+export class ApiServer {
+  private readonly objects = new Map<string, KubeObject>();
+  private readonly byKind = new Map<string, Map<string, KubeObject>>();
+  private resourceVersion = 1000;
+  private readonly admission: AdmissionPlugin[] = [];
+  private readonly listeners: WriteListener[] = [];
+  private readonly writes = new Map<string, number>();
+  /** Users and the requests RBAC refuses them: `verb resource namespace|*`. */
+  private readonly denied = new Map<string, Set<string>>();
+
+  constructor(private readonly sim: SimContext) {}
+
+  addAdmission(plugin: AdmissionPlugin): void {
+    this.admission.push(plugin);
+  }
+
+  onWrite(listener: WriteListener): void {
+    this.listeners.push(listener);
+  }
+
+  deny(username: string, rule: string): void {
+    const set = this.denied.get(username) ?? new Set<string>();
+    set.add(rule);
+    this.denied.set(username, set);
+  }
+
+  get<T extends KubeObject = KubeObject>(
+    kind: string,
+    namespace: string | undefined,
+    name: string,
+  ): T | undefined {
+    return this.objects.get(keyOf(kind, namespace, name)) as T | undefined;
+  }
+
+  /** Objects of a kind in creation order: deterministic, as everything else in the simulation. */
+  list<T extends KubeObject = KubeObject>(kind: string, namespace?: string): T[] {
+    const all = [...(this.byKind.get(kind)?.values() ?? [])];
+    return (namespace === undefined ? all : all.filter((o) => o.metadata.namespace === namespace)) as T[];
+  }
+
+  /** A read request: audited at Metadata level. */
+  read(
+    actor: Actor,
+    verb: 'get' | 'list' | 'watch',
+    kind: string,
+    namespace?: string,
+    name?: string,
+    query = '',
+  ): Failure | null {
+    const forbidden = this.authorize(actor, verb, kind, namespace, name);
+    const uri = requestPath(kind, namespace, name) + query;
+    this.audit({
+      actor,
+      verb,
+      kind,
+      namespace,
+      name,
+      uri,
+      code: forbidden ? 403 : 200,
+      failure: forbidden ?? undefined,
+      latencyMs: verb === 'watch' ? 300_000 : this.sim.rng.int(2, 30),
+    });
+    return forbidden;
+  }
+
+  create<T extends KubeObject>(object: T, actor: Actor): Result<T> {
+    const obj = structuredClone(object);
+    const meta = obj.metadata;
+    // Admission sees the generateName prefix: failures read `pods "web-7d9f8b6c5-" is forbidden`.
+    const generated = !meta.name && Boolean(meta.generateName);
+    if (generated) meta.name = meta.generateName ?? '';
+    const uri =
+      requestPath(obj.kind, meta.namespace) +
+      (actor.fieldManager ? `?fieldManager=kubectl-create&fieldValidation=Strict` : '');
+    const forbidden = this.authorize(actor, 'create', obj.kind, meta.namespace, meta.name);
+    if (forbidden) return this.reject(actor, 'create', obj, uri, forbidden);
+    if (!generated && this.objects.has(objectKey(obj))) {
+      const r = resourceOf(obj.kind);
+      return this.reject(actor, 'create', obj, uri, {
+        code: 409,
+        reason: 'AlreadyExists',
+        message: `${r.plural}${r.group ? `.${r.group}` : ''} "${meta.name}" already exists`,
+      });
+    }
+    for (const plugin of this.admission) {
+      const failure = plugin({ verb: 'create', object: obj, actor });
+      if (failure) return this.reject(actor, 'create', obj, uri, failure);
+    }
+    if (generated) meta.name = `${meta.generateName}${this.sim.rng.nameSuffix()}`;
+    obj.apiVersion = obj.apiVersion || apiVersionOf(obj.kind);
+    meta.uid = meta.uid ?? this.sim.rng.uuid();
+    meta.creationTimestamp = this.sim.clock.iso();
+    if (GENERATION_KINDS.has(obj.kind)) meta.generation = 1;
+    meta.resourceVersion = String(++this.resourceVersion);
+    this.store(obj);
+    const requestObject = stripServerFields(object);
+    this.audit({
+      actor,
+      verb: 'create',
+      kind: obj.kind,
+      namespace: meta.namespace,
+      name: obj.kind === 'Pod' && meta.generateName ? undefined : meta.name,
+      uri,
+      code: 201,
+      requestObject,
+      responseObject: obj,
+      latencyMs: this.sim.rng.int(3, 25),
+    });
+    this.emit(obj, 'ADDED');
+    return { ok: true, object: structuredClone(obj) };
+  }
+
+  /** Replace an object (or its status); generation follows spec changes. */
+  update<T extends KubeObject>(object: T, actor: Actor, options: WriteOptions = {}): Result<T> {
+    const key = objectKey(object);
+    const old = this.objects.get(key);
+    const verb = options.verb ?? 'update';
+    const uri =
+      requestPath(object.kind, object.metadata.namespace, object.metadata.name, options.subresource) +
+      (options.query ?? '');
+    if (!old) {
+      const r = resourceOf(object.kind);
+      return this.reject(
+        actor,
+        verb,
+        object,
+        uri,
+        {
+          code: 404,
+          reason: 'NotFound',
+          message: `${r.plural}${r.group ? `.${r.group}` : ''} "${object.metadata.name}" not found`,
+        },
+        options.subresource,
+      );
+    }
+    const forbidden = this.authorize(
+      actor,
+      verb,
+      object.kind,
+      object.metadata.namespace,
+      object.metadata.name,
+    );
+    if (forbidden) return this.reject(actor, verb, object, uri, forbidden, options.subresource);
+    if (isNoop(old, object, options.subresource)) return { ok: true, object: old as T };
+    const obj: KubeObject = structuredClone(object);
+    if (!options.subresource) {
+      for (const plugin of this.admission) {
+        const failure = plugin({ verb: 'update', object: obj, actor, old });
+        if (failure) return this.reject(actor, verb, obj, uri, failure);
+      }
+    }
+    if (options.subresource === 'status') obj.spec = structuredClone(old.spec);
+    else if (!options.subresource && old.status !== undefined) obj.status = structuredClone(old.status);
+    if (options.subresource === 'scale') obj.status = structuredClone(old.status);
+    obj.metadata.uid = old.metadata.uid;
+    obj.metadata.creationTimestamp = old.metadata.creationTimestamp;
+    if (GENERATION_KINDS.has(obj.kind)) {
+      const specChanged =
+        options.subresource !== 'status' && JSON.stringify(old.spec) !== JSON.stringify(obj.spec);
+      obj.metadata.generation = (old.metadata.generation ?? 1) + (specChanged ? 1 : 0);
+    }
+    obj.metadata.resourceVersion = String(++this.resourceVersion);
+    this.store(obj);
+    this.audit({
+      actor,
+      verb,
+      kind: obj.kind,
+      namespace: obj.metadata.namespace,
+      name: obj.metadata.name,
+      subresource: options.subresource,
+      uri,
+      code: 200,
+      uid: obj.metadata.uid,
+      resourceVersion: old.metadata.resourceVersion,
+      requestObject: options.requestObject ?? obj,
+      responseObject: obj,
+      latencyMs: this.sim.rng.int(2, 20),
+    });
+    this.emit(obj, 'MODIFIED');
+    return { ok: true, object: structuredClone(obj) as T };
+  }
+
+  /** Store the result of a binding (audited by the caller as pods/binding): nodeName and PodScheduled. */
+  bind(pod: KubeObject): void {
+    const obj = structuredClone(pod);
+    obj.metadata.resourceVersion = String(++this.resourceVersion);
+    this.store(obj);
+    this.emit(obj, 'MODIFIED');
+  }
+
+  /**
+   * Delete. Pods with a grace period are only marked (deletionTimestamp) until their kubelet removes
+   * them; objects with finalizers likewise wait for them to be cleared.
+   */
+  delete(
+    kind: string,
+    namespace: string | undefined,
+    name: string,
+    actor: Actor,
+    options: { gracePeriod?: number; query?: string } = {},
+  ): Result<KubeObject> {
+    const old = this.objects.get(keyOf(kind, namespace, name));
+    const uri = requestPath(kind, namespace, name) + (options.query ?? '');
+    const r = resourceOf(kind);
+    if (!old) {
+      return this.reject(
+        actor,
+        'delete',
+        { apiVersion: apiVersionOf(kind), kind, metadata: { name, namespace } },
+        uri,
+        {
+          code: 404,
+          reason: 'NotFound',
+          message: `${r.plural}${r.group ? `.${r.group}` : ''} "${name}" not found`,
+        },
+      );
+    }
+    const forbidden = this.authorize(actor, 'delete', kind, namespace, name);
+    if (forbidden) return this.reject(actor, 'delete', old, uri, forbidden);
+    const grace =
+      options.gracePeriod ??
+      (kind === 'Pod'
+        ? ((old.spec as { terminationGracePeriodSeconds?: number })?.terminationGracePeriodSeconds ?? 30)
+        : 0);
+    const hasFinalizers = (old.metadata.finalizers?.length ?? 0) > 0;
+    const podOnLiveNode =
+      kind === 'Pod' && Boolean((old.spec as { nodeName?: string }).nodeName) && grace > 0;
+    const requestObject = {
+      kind: 'DeleteOptions',
+      apiVersion: 'meta.k8s.io/__internal',
+      ...(options.gracePeriod !== undefined ? { gracePeriodSeconds: grace } : {}),
+    };
+    if (old.metadata.deletionTimestamp && !hasFinalizers && grace > 0) {
+      return { ok: true, object: structuredClone(old) };
+    }
+    if (hasFinalizers || podOnLiveNode) {
+      const obj = structuredClone(old);
+      if (!obj.metadata.deletionTimestamp) {
+        obj.metadata.deletionTimestamp = this.sim.clock.iso(this.sim.clock.now + grace * 1000);
+        obj.metadata.deletionGracePeriodSeconds = grace;
+        if (GENERATION_KINDS.has(kind)) obj.metadata.generation = (obj.metadata.generation ?? 1) + 1;
+      }
+      obj.metadata.resourceVersion = String(++this.resourceVersion);
+      this.store(obj);
+      this.audit({
+        actor,
+        verb: 'delete',
+        kind,
+        namespace,
+        name,
+        uri,
+        code: 200,
+        uid: obj.metadata.uid,
+        requestObject,
+        responseObject: obj,
+        latencyMs: this.sim.rng.int(3, 20),
+      });
+      this.emit(obj, 'MODIFIED');
+      return { ok: true, object: structuredClone(obj) };
+    }
+    return this.remove(old, actor, { uri, requestObject });
+  }
+
+  /** The final removal of an object from the store. */
+  remove(
+    object: KubeObject,
+    actor: Actor,
+    options: { uri?: string; requestObject?: unknown } = {},
+  ): Result<KubeObject> {
+    const key = objectKey(object);
+    const old = this.objects.get(key);
+    if (!old) return { ok: true, object };
+    this.objects.delete(key);
+    this.byKind.get(old.kind)?.delete(key);
+    this.writes.set(old.kind, (this.writes.get(old.kind) ?? 0) + 1);
+    const obj = structuredClone(old);
+    obj.metadata.resourceVersion = String(++this.resourceVersion);
+    this.audit({
+      actor,
+      verb: 'delete',
+      kind: obj.kind,
+      namespace: obj.metadata.namespace,
+      name: obj.metadata.name,
+      uri: options.uri ?? `${requestPath(obj.kind, obj.metadata.namespace, obj.metadata.name)}`,
+      code: 200,
+      uid: obj.metadata.uid,
+      requestObject: options.requestObject ?? {
+        kind: 'DeleteOptions',
+        apiVersion: 'meta.k8s.io/__internal',
+        gracePeriodSeconds: 0,
+        preconditions: { uid: obj.metadata.uid },
+      },
+      responseObject: {
+        kind: 'Status',
+        apiVersion: 'v1',
+        metadata: {},
+        status: 'Success',
+        details: { name: obj.metadata.name, kind: resourceOf(obj.kind).plural, uid: obj.metadata.uid },
+      },
+      latencyMs: this.sim.rng.int(3, 20),
+    });
+    this.emit(obj, 'DELETED');
+    return { ok: true, object: obj };
+  }
+
+  /** Audit a request that creates a subresource (bindings, evictions) without storing anything. */
+  auditSubresource(
+    actor: Actor,
+    verb: string,
+    target: KubeObject,
+    subresource: string,
+    code: number,
+    requestObject: unknown,
+    failure?: Failure,
+  ): void {
+    this.audit({
+      actor,
+      verb,
+      kind: target.kind,
+      namespace: target.metadata.namespace,
+      name: target.metadata.name,
+      subresource,
+      uri: requestPath(target.kind, target.metadata.namespace, target.metadata.name, subresource),
+      code,
+      requestObject,
+      responseObject: failure
+        ? {
+            kind: 'Status',
+            apiVersion: 'v1',
+            metadata: {},
+            status: 'Failure',
+            message: failure.message,
+            reason: failure.reason,
+            code,
+          }
+        : { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code },
+      failure: failure
+        ? { reason: failure.reason, message: failure.message, details: failure.details }
+        : undefined,
+      latencyMs: this.sim.rng.int(3, 25),
+    });
+  }
+
+  /** Writes so far per kind: lets a controller skip a pass when nothing it watches changed. */
+  writesOf(kind: string): number {
+    return this.writes.get(kind) ?? 0;
+  }
+
+  private store(obj: KubeObject): void {
+    this.writes.set(obj.kind, (this.writes.get(obj.kind) ?? 0) + 1);
+    const key = objectKey(obj);
+    this.objects.set(key, obj);
+    let kindMap = this.byKind.get(obj.kind);
+    if (!kindMap) {
+      kindMap = new Map();
+      this.byKind.set(obj.kind, kindMap);
+    }
+    kindMap.set(key, obj);
+  }
+
+  private emit(obj: KubeObject, event: 'ADDED' | 'MODIFIED' | 'DELETED'): void {
+    const record: SimRecord = {
+      type: 'object',
+      ts: this.sim.clock.stamp(),
+      object: structuredClone(obj),
+      watchEvent: event,
+    };
+    this.sim.sink.push(record);
+    for (const listener of this.listeners) listener(obj, event);
+  }
+
+  private authorize(
+    actor: Actor,
+    verb: string,
+    kind: string,
+    namespace: string | undefined,
+    name: string | undefined,
+  ): Failure | null {
+    const rules = this.denied.get(actor.username);
+    if (!rules) return null;
+    const r = resourceOf(kind);
+    if (!rules.has(`${verb} ${r.plural} ${namespace ?? '*'}`) && !rules.has(`${verb} ${r.plural} *`))
+      return null;
+    const group = r.group ? ` in API group "${r.group}"` : ' in API group ""';
+    const scope = r.namespaced && namespace ? ` in the namespace "${namespace}"` : ' at the cluster scope';
+    return {
+      code: 403,
+      authz: true,
+      reason: 'Forbidden',
+      message: `${r.plural}${r.group ? `.${r.group}` : ''}${name ? ` "${name}"` : ''} is forbidden: User "${actor.username}" cannot ${verb} resource "${r.plural}"${group}${scope}`,
+      details: { ...(name ? { name } : {}), ...(r.group ? { group: r.group } : {}), kind: r.plural },
+    };
+  }
+
+  private reject<T extends KubeObject>(
+    actor: Actor,
+    verb: string,
+    obj: KubeObject,
+    uri: string,
+    failure: Failure,
+    subresource?: string,
+  ): Result<T> {
+    this.audit({
+      actor,
+      verb,
+      kind: obj.kind,
+      namespace: obj.metadata.namespace,
+      name: obj.metadata.name || undefined,
+      subresource,
+      uri,
+      code: failure.code,
+      requestObject: verb === 'delete' ? undefined : stripServerFields(obj),
+      responseObject: {
+        kind: 'Status',
+        apiVersion: 'v1',
+        metadata: {},
+        status: 'Failure',
+        message: failure.message,
+        reason: failure.reason,
+        ...(failure.details ? { details: failure.details } : {}),
+        code: failure.code,
+      },
+      failure,
+      annotations: failure.annotations,
+      latencyMs: this.sim.rng.int(1, 12),
+    });
+    return { ok: false, failure };
+  }
+
+  private audit(req: Omit<AuditRequest, 'authzReason'> & { authzReason?: string }): void {
+    const ts = this.sim.clock.stamp();
+    const entry = buildAuditEntry(
+      { ...req, authzReason: req.authzReason ?? allowReason(req.actor) },
+      ts,
+      this.sim.rng,
+    );
+    if (entry) this.sim.sink.push({ type: 'audit', ts: ts + req.latencyMs, entry });
+  }
+}
+
+/** Whether an update would store exactly what is stored (then nothing is written or audited). */
+function isNoop(old: KubeObject, next: KubeObject, subresource: string | undefined): boolean {
+  if (subresource === 'status') return JSON.stringify(old.status) === JSON.stringify(next.status);
+  if (subresource === 'scale') return JSON.stringify(old.spec) === JSON.stringify(next.spec);
+  const { status: _a, metadata: m1, ...rest1 } = old as KubeObject & { status?: unknown };
+  const { status: _b, metadata: m2, ...rest2 } = next as KubeObject & { status?: unknown };
+  if (JSON.stringify(rest1) !== JSON.stringify(rest2)) return false;
+  const { resourceVersion: _r1, generation: _g1, ...meta1 } = m1;
+  const { resourceVersion: _r2, generation: _g2, ...meta2 } = m2;
+  return JSON.stringify(meta1) === JSON.stringify(meta2);
+}
+
+function stripServerFields(obj: KubeObject): unknown {
+  const { status: _status, ...rest } = obj as KubeObject & { status?: unknown };
+  const { uid: _uid, resourceVersion: _rv, creationTimestamp: _ct, generation: _g, ...meta } = rest.metadata;
+  return { ...rest, metadata: meta };
+}
