@@ -68,7 +68,8 @@ describe('detectPattern', () => {
         container: 'app',
       });
       expect(finding!.variant).toBe('oom-killed');
-      expect(finding!.summary).toContain('3 restarts by 2026-03-01 10:42:13Z');
+      // The pod's last state holds until the end of the analysed window.
+      expect(finding!.summary).toContain('3 restarts by 2026-03-02 00:00:00Z');
       expect(finding!.first).toBe('2026-03-01T10:42:10.000000Z');
       expect(finding!.confidenceReasons[0]).toBe('0.70 base for crash-loop-backoff');
       expect(finding!.confidenceReasons).toContain('+0.10 it was last killed for exceeding its memory limit');
