@@ -198,7 +198,9 @@ async function materializeViews(bundle: Bundle): Promise<void> {
     await bundle.db.run(`CREATE OR REPLACE TEMP TABLE ${view} AS SELECT * FROM memory.main.${view}`);
   }
   // Events, audit entries and logs without their bodies: the columns signals filter on.
-  await bundle.db.run(`CREATE OR REPLACE TEMP TABLE events AS SELECT * EXCLUDE (body) FROM memory.main.events`);
+  await bundle.db.run(
+    `CREATE OR REPLACE TEMP TABLE events AS SELECT * EXCLUDE (body) FROM memory.main.events`,
+  );
   await bundle.db.run(`CREATE OR REPLACE TEMP TABLE audit AS SELECT * EXCLUDE (body) FROM memory.main.audit`);
 }
 

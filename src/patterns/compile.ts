@@ -334,7 +334,13 @@ export function subjectSql(signal: Signal): {
 
 /** Views whose rows are versions of a state that holds until the subject's next row, as opposed to
  * point observations (events, audit entries, log lines, samples, changes). */
-const STATE_VIEWS: ReadonlySet<SignalView> = new Set(['containers', 'pods', 'objects', 'conditions', 'services']);
+const STATE_VIEWS: ReadonlySet<SignalView> = new Set([
+  'containers',
+  'pods',
+  'objects',
+  'conditions',
+  'services',
+]);
 
 /**
  * The rows a signal reads, each with `next_ts`: when the subject was next observed (a state lasts
