@@ -4,11 +4,13 @@ import type { Command } from 'commander';
 import { defineAnalyzeCommand } from './analyze.ts';
 import { defineBundleCommand } from './bundle.ts';
 import { defineImportCommand } from './import.ts';
+import { defineRecordCommand } from './record.ts';
 import { defineSimulateCommand } from './simulate.ts';
 
 export const COMMANDS: readonly ((program: Command) => void)[] = [
   defineAnalyzeCommand,
   defineBundleCommand,
   defineImportCommand,
+  defineRecordCommand,
   defineSimulateCommand,
 ];

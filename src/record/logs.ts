@@ -1,0 +1,291 @@
+// Container logs of the recorded pods: follow every running container (init containers and
+// sidecars too) with timestamps; when a container restarts, fetch the log of the one that died.
+// Streams are bounded; when containers wait for one, streams take turns (each resumes where it
+// left off), so every container gets its share instead of the first few keeping them all.
+
+import type { BundleRow } from '../bundle/row.ts';
+import { messageOf } from '../errors.ts';
+import { normalizeTs, tsKey } from '../kube/time.ts';
+import { type KubeObject, logRow } from '../kube/to-row.ts';
+import type { KubeClient } from './client.ts';
+
+const RETRY_MS = 2000;
+const PREVIOUS_TAIL_LINES = 500;
+
+export const LOG_POLICIES = ['none', 'errors', 'all'] as const;
+export type LogPolicy = (typeof LOG_POLICIES)[number];
+
+/** Lines `--logs errors` keeps: error words and the level fields of common structured formats. */
+const ERROR_LINE_RE =
+  /\b(?:error|fatal|panic|exception|traceback|critical|failed|failure)\b|\blevel[=:]\s*"?(?:error|fatal|crit(?:ical)?)\b|"(?:level|severity)"\s*:\s*"(?:error|fatal|crit(?:ical)?)"|^[EF]\d{4} /i;
+
+export interface LogCollectorOptions {
+  client: KubeClient;
+  policy: Exclude<LogPolicy, 'none'>;
+  /** Follow running containers (continuous), or read what their logs hold now (--once). */
+  follow: boolean;
+  /** Concurrent log requests. */
+  maxStreams: number;
+  /** Lines from before this are not wanted (the start of the recording); null for whole logs. */
+  since: string | null;
+  /** With containers waiting for a stream, a stream yields its turn after this long. */
+  turnMs?: number;
+  signal: AbortSignal;
+  emit: (row: BundleRow) => void;
+  log: (line: string) => void;
+}
+
+interface Container {
+  key: string;
+  namespace: string;
+  pod: string;
+  podUid: string | null;
+  node: string | null;
+  name: string;
+  restartCount: number;
+  containerId: string | null;
+  running: boolean;
+  /** Newest line written, to skip what a resumed stream (sinceTime has second precision) repeats. */
+  lastKey: string | null;
+  lastLine: string | null;
+  streaming: boolean;
+  queued: boolean;
+  /** Previous logs already fetched for this restart count (in --once mode). */
+  previousFetched: number;
+}
+
+interface ContainerStatus {
+  name?: string;
+  restartCount?: number;
+  containerID?: string;
+  state?: { running?: unknown; terminated?: unknown; waiting?: unknown };
+}
+
+export class LogCollector {
+  lines = 0;
+  private readonly containers = new Map<string, Container>();
+  private readonly queue: Container[] = [];
+  private active = 0;
+  private readonly inFlight = new Set<Promise<void>>();
+  private readonly warned = new Set<string>();
+  private readonly turnMs: number;
+
+  constructor(private readonly o: LogCollectorOptions) {
+    this.turnMs = o.turnMs ?? 60_000;
+  }
+
+  /** Log streams open now. */
+  get streams(): number {
+    return this.active;
+  }
+
+  /** Every version of a pod the recorder sees passes through here. */
+  observePod(pod: KubeObject): void {
+    if (this.o.signal.aborted) return;
+    const metadata = pod.metadata ?? {};
+    const namespace = metadata.namespace;
+    const name = metadata.name;
+    if (!namespace || !name) return;
+    const status = (pod.status ?? {}) as Record<string, ContainerStatus[] | undefined>;
+    const statuses = [
+      ...(status.initContainerStatuses ?? []),
+      ...(status.containerStatuses ?? []),
+      ...(status.ephemeralContainerStatuses ?? []),
+    ];
+    const terminating = typeof metadata.deletionTimestamp === 'string';
+    for (const st of statuses) {
+      if (!st.name) continue;
+      const key = `${namespace}/${name}/${st.name}`;
+      let c = this.containers.get(key);
+      const restartCount = st.restartCount ?? 0;
+      if (!c || c.podUid !== (metadata.uid ?? null)) {
+        // First sighting, or a new pod under the same name: restarts before now are not ours to fetch
+        // when following, but a snapshot (--once) wants the previous log of a restarted container.
+        c = {
+          key,
+          namespace,
+          pod: name,
+          podUid: metadata.uid ?? null,
+          node: (pod.spec as { nodeName?: string } | undefined)?.nodeName ?? null,
+          name: st.name,
+          restartCount: this.o.follow ? restartCount : 0,
+          containerId: null,
+          running: false,
+          lastKey: null,
+          lastLine: null,
+          streaming: false,
+          queued: false,
+          previousFetched: 0,
+        };
+        this.containers.set(key, c);
+      }
+      if (restartCount > c.restartCount) {
+        // The container died and was restarted: its log is now the "previous" one.
+        const cutoff = c.lastKey;
+        c.restartCount = restartCount;
+        this.track(this.fetchPrevious(c, cutoff));
+      }
+      const running = st.state?.running !== undefined;
+      const fresh = (st.containerID ?? null) !== c.containerId;
+      c.running = running;
+      if ((running || !this.o.follow) && (fresh || !c.streaming)) {
+        c.containerId = st.containerID ?? null;
+        this.enqueue(c, terminating);
+      }
+    }
+  }
+
+  /** Wait for every request to end: at once when following (the signal ends them), or when read. */
+  async drain(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+  }
+
+  private track(promise: Promise<void>): void {
+    this.inFlight.add(promise);
+    void promise.finally(() => this.inFlight.delete(promise));
+  }
+
+  private enqueue(c: Container, urgent: boolean): void {
+    if (c.streaming) return;
+    if (c.queued) {
+      // A terminating pod's logs are about to go: move it to the front.
+      if (urgent) {
+        this.queue.splice(this.queue.indexOf(c), 1);
+        this.queue.unshift(c);
+      }
+      return;
+    }
+    if (!this.o.follow && c.lastKey !== null) return;
+    c.queued = true;
+    if (urgent) this.queue.unshift(c);
+    else this.queue.push(c);
+    this.pump();
+  }
+
+  private pump(): void {
+    while (this.active < this.o.maxStreams && this.queue.length > 0 && !this.o.signal.aborted) {
+      const c = this.queue.shift() as Container;
+      c.queued = false;
+      this.active++;
+      c.streaming = true;
+      const startedFor = c.containerId;
+      this.track(
+        this.stream(c).then((outcome) => {
+          this.active--;
+          c.streaming = false;
+          if (this.o.follow && c.running && !this.o.signal.aborted) {
+            // A stream that yielded its turn goes to the back of the line; one that failed tries
+            // again a little later. One that ended waits for the pod's next status (its container
+            // stopped; a restart shows up as a new container there), unless that status came first.
+            if (outcome === 'yielded' || c.containerId !== startedFor) this.enqueue(c, false);
+            else if (outcome === 'failed')
+              setTimeout(() => c.running && this.enqueue(c, false), RETRY_MS).unref();
+          }
+          this.pump();
+        }),
+      );
+    }
+  }
+
+  private path(c: Container): string {
+    return `/api/v1/namespaces/${encodeURIComponent(c.namespace)}/pods/${encodeURIComponent(c.pod)}/log`;
+  }
+
+  private async stream(c: Container): Promise<'ended' | 'yielded' | 'failed'> {
+    const resumeFrom = c.lastKey === null ? this.o.since : keyToTs(c.lastKey);
+    const query = new URLSearchParams({ container: c.name, timestamps: 'true' });
+    // The API server reads sinceTime to the second; onLine drops what it repeats.
+    if (resumeFrom !== null) query.set('sinceTime', `${resumeFrom.slice(0, 19)}Z`);
+    if (this.o.follow) query.set('follow', 'true');
+    const turn = new AbortController();
+    const onStop = () => turn.abort();
+    this.o.signal.addEventListener('abort', onStop, { once: true });
+    // Yield the stream to a waiting container after a while; this one resumes from its last line.
+    const timer = setInterval(() => {
+      if (this.queue.length > 0) turn.abort();
+    }, this.turnMs);
+    try {
+      await this.o.client.streamLines(
+        `${this.path(c)}?${query}`,
+        (line) => this.onLine(c, line, false, null),
+        {
+          signal: turn.signal,
+        },
+      );
+      return 'ended';
+    } catch (error) {
+      if (turn.signal.aborted) return 'yielded';
+      this.warn(c, messageOf(error));
+      return 'failed';
+    } finally {
+      clearInterval(timer);
+      this.o.signal.removeEventListener('abort', onStop);
+    }
+  }
+
+  private async fetchPrevious(c: Container, cutoff: string | null): Promise<void> {
+    if (this.o.signal.aborted) return;
+    // The last words of a crashed container are the evidence: kept whatever the policy, but bounded.
+    const query = new URLSearchParams({
+      container: c.name,
+      timestamps: 'true',
+      previous: 'true',
+      tailLines: String(PREVIOUS_TAIL_LINES),
+    });
+    try {
+      await this.o.client.streamLines(
+        `${this.path(c)}?${query}`,
+        (line) => this.onLine(c, line, true, cutoff),
+        {
+          signal: this.o.signal,
+        },
+      );
+    } catch (error) {
+      if (!this.o.signal.aborted) this.warn(c, `previous log: ${messageOf(error)}`);
+    }
+  }
+
+  private onLine(c: Container, raw: string, previous: boolean, cutoff: string | null): void {
+    const space = raw.indexOf(' ');
+    const ts = normalizeTs(space > 0 ? raw.slice(0, space) : raw);
+    if (ts === null) return;
+    const text = raw.slice(space + 1);
+    const key = tsKey(ts);
+    if (previous) {
+      // The part of the dead container's log that its follow stream already delivered.
+      if (cutoff !== null && key <= cutoff) return;
+    } else {
+      if (c.lastKey !== null && (key < c.lastKey || (key === c.lastKey && text === c.lastLine))) return;
+      c.lastKey = key;
+      c.lastLine = text;
+    }
+    if (!previous && this.o.since !== null && tsKey(this.o.since) > key) return;
+    if (!previous && this.o.policy === 'errors' && !ERROR_LINE_RE.test(text)) return;
+    this.lines++;
+    this.o.emit(
+      logRow({
+        ts,
+        namespace: c.namespace,
+        pod: c.pod,
+        container: c.name,
+        line: text,
+        previous,
+        node: c.node ?? undefined,
+        podUid: c.podUid ?? undefined,
+        origin: previous ? 'logs:previous' : 'logs',
+      }),
+    );
+  }
+
+  private warn(c: Container, message: string): void {
+    // Once per container: a pod that is gone answers 404 to every later request, and that is expected.
+    if (this.warned.has(c.key)) return;
+    this.warned.add(c.key);
+    this.o.log(`warning: logs of ${c.key}: ${message}`);
+  }
+}
+
+/** tsKey back to bundle form. */
+function keyToTs(key: string): string {
+  return `${key}Z`;
+}

@@ -1,0 +1,320 @@
+// List-then-watch of one resource (cluster-wide or in one namespace), the way client-go's reflector
+// does it: resume from the last resourceVersion after a disconnect, with capped exponential
+// back-off; on 410 Gone relist and report the difference, so nothing that changed while the watch
+// was down is silently lost. A watcher stops only when the recording stops.
+
+import { messageOf } from '../errors.ts';
+import type { KubeObject, WatchEvent } from '../kube/to-row.ts';
+import { ApiError, isGone, type KubeClient } from './client.ts';
+import { type ApiResource, apiVersionOf, collectionPath, qualifiedName } from './discovery.ts';
+
+export interface RelistReport {
+  /** Since when the watch may have missed changes: its last sign of life before the 410. */
+  start: string;
+  end: string;
+  reason: string;
+  added: number;
+  modified: number;
+  deleted: number;
+}
+
+export interface WatchSink {
+  object(resource: ApiResource, object: KubeObject, watchEvent: WatchEvent, origin: string): void;
+  relisted(watcher: ResourceWatcher, report: RelistReport): void;
+  /** A request failed; the watcher retries. Called for every failure, the sink decides what to show. */
+  failed(watcher: ResourceWatcher, message: string): void;
+}
+
+export interface WatcherOptions {
+  client: KubeClient;
+  resource: ApiResource;
+  /** Watch this namespace only, or null for cluster-wide. */
+  namespace: string | null;
+  /** Objects outside the recording's namespaces are dropped (cluster-wide watches with globs). */
+  accepts: (namespace: string | null | undefined) => boolean;
+  sink: WatchSink;
+  signal: AbortSignal;
+  pageSize?: number;
+  backoffInitialMs?: number;
+  backoffMaxMs?: number;
+  /** Server-side watch timeout; the watch is reopened from its resourceVersion when it ends. */
+  watchTimeoutSeconds?: number;
+  /** Give up on a connection silent this long (a half-open TCP connection never errors by itself). */
+  idleTimeoutMs?: number;
+  /** Clock, for tests. */
+  now?: () => Date;
+}
+
+export type WatcherState = 'listing' | 'watching' | 'retrying' | 'stopped';
+
+interface WatchEventLine {
+  type?: string;
+  object?: KubeObject & { code?: number; message?: string; reason?: string };
+}
+
+interface ListResponse {
+  metadata?: { resourceVersion?: string; continue?: string };
+  items?: KubeObject[];
+}
+
+const MAX_CONTINUE_RESTARTS = 3;
+
+export class ResourceWatcher {
+  state: WatcherState = 'listing';
+  /** Where the next watch starts; null when a (re)list is needed. */
+  resourceVersion: string | null = null;
+  /** The last error while it has not recovered from it. */
+  lastError: string | null = null;
+  /** Since when the watch has been disconnected, while it is. */
+  disconnectedAt: string | null = null;
+  events = 0;
+  relists = 0;
+  /** `watch:pods` or `watch:pods@shop`: the scope of gaps and errors. */
+  readonly scope: string;
+  private readonly known = new Map<string, KubeObject>();
+  private listed = false;
+  private lastSyncAt: string | null = null;
+  private gapStart: string | null = null;
+  private progressSinceGone = true;
+  private readonly o: Required<Omit<WatcherOptions, 'namespace'>> & { namespace: string | null };
+
+  constructor(options: WatcherOptions) {
+    // Spread like client-go's reflector (5 to 10 minutes) so that watches do not reopen in step.
+    const watchTimeoutSeconds = options.watchTimeoutSeconds ?? 300 + Math.floor(Math.random() * 300);
+    this.o = {
+      ...options,
+      pageSize: options.pageSize ?? 500,
+      backoffInitialMs: options.backoffInitialMs ?? 500,
+      backoffMaxMs: options.backoffMaxMs ?? 30_000,
+      watchTimeoutSeconds,
+      idleTimeoutMs: options.idleTimeoutMs ?? (watchTimeoutSeconds + 60) * 1000,
+      now: options.now ?? (() => new Date()),
+    };
+    const r = options.resource;
+    this.scope = `watch:${qualifiedName(r)}${options.namespace !== null && r.namespaced ? `@${options.namespace}` : ''}`;
+  }
+
+  get resource(): ApiResource {
+    return this.o.resource;
+  }
+
+  /** Objects currently known to exist. */
+  get size(): number {
+    return this.known.size;
+  }
+
+  /** List once and report every object as LISTED (for --once and the start of a recording). */
+  async listOnce(): Promise<void> {
+    await this.list();
+  }
+
+  /** List if not done yet, then watch until the signal aborts, recovering from every failure. */
+  async run(): Promise<void> {
+    const { signal } = this.o;
+    let backoff = this.o.backoffInitialMs;
+    while (!signal.aborted) {
+      try {
+        if (this.resourceVersion === null) await this.list();
+        this.state = 'watching';
+        const lines = await this.watchOnce();
+        this.recovered();
+        // A watch the server ended after a while is the normal course: reopen at once. One that
+        // ends at once and empty (a proxy cutting streams) must not become a busy loop.
+        if (lines > 0) {
+          backoff = this.o.backoffInitialMs;
+        } else {
+          await sleep(backoff, signal);
+          backoff = Math.min(backoff * 2, this.o.backoffMaxMs);
+        }
+      } catch (error) {
+        if (signal.aborted) break;
+        if (isGone(error)) {
+          // The resourceVersion is too old (etcd compacted it): only a relist can catch up.
+          this.gapStart ??= this.lastSyncAt ?? this.nowIso();
+          this.resourceVersion = null;
+          // 410 again with no event in between: back off rather than relist in a tight loop.
+          if (!this.progressSinceGone) {
+            this.o.sink.failed(this, messageOf(error));
+            await sleep(backoff, signal);
+            backoff = Math.min(backoff * 2, this.o.backoffMaxMs);
+          }
+          this.progressSinceGone = false;
+          continue;
+        }
+        this.state = 'retrying';
+        this.disconnectedAt ??= this.nowIso();
+        this.lastError = messageOf(error);
+        this.o.sink.failed(this, this.lastError);
+        // Jitter keeps many watchers from hammering a recovering API server in step.
+        await sleep(backoff / 2 + Math.random() * (backoff / 2), signal);
+        backoff = Math.min(backoff * 2, this.o.backoffMaxMs);
+      }
+    }
+    this.state = 'stopped';
+  }
+
+  private recovered(): void {
+    this.disconnectedAt = null;
+    this.lastError = null;
+  }
+
+  private nowIso(): string {
+    return this.o.now().toISOString();
+  }
+
+  private path(): string {
+    return collectionPath(this.o.resource, this.o.namespace);
+  }
+
+  private keyOf(obj: KubeObject): string {
+    return `${obj.metadata?.namespace ?? ''}/${obj.metadata?.name ?? ''}`;
+  }
+
+  /** Items of a list carry no kind or apiVersion; bundle rows need both. */
+  private typed(obj: KubeObject): KubeObject {
+    if (obj.kind && obj.apiVersion) return obj;
+    return { ...obj, apiVersion: apiVersionOf(this.o.resource), kind: this.o.resource.kind };
+  }
+
+  private async listAll(): Promise<{ items: KubeObject[]; resourceVersion: string }> {
+    for (let attempt = 0; ; attempt++) {
+      const items: KubeObject[] = [];
+      let token: string | undefined;
+      try {
+        let resourceVersion = '';
+        do {
+          const query = new URLSearchParams({ limit: String(this.o.pageSize) });
+          if (token) query.set('continue', token);
+          const page = await this.o.client.getJson<ListResponse>(`${this.path()}?${query}`, {
+            signal: this.o.signal,
+          });
+          for (const item of page.items ?? []) items.push(this.typed(item));
+          token = page.metadata?.continue || undefined;
+          // The first page's version is the list's: later pages are served from the same snapshot.
+          resourceVersion ||= page.metadata?.resourceVersion ?? '';
+        } while (token);
+        return { items, resourceVersion };
+      } catch (error) {
+        // A continue token expires when a paged list outlives etcd's compaction window: start over.
+        if (!isGone(error) || token === undefined || attempt >= MAX_CONTINUE_RESTARTS) throw error;
+      }
+    }
+  }
+
+  private async list(): Promise<void> {
+    this.state = 'listing';
+    const { items, resourceVersion } = await this.listAll();
+    const fresh = new Map<string, KubeObject>();
+    for (const item of items) {
+      if (this.o.accepts(item.metadata?.namespace)) fresh.set(this.keyOf(item), item);
+    }
+    const { sink, resource } = this.o;
+    if (!this.listed) {
+      for (const item of fresh.values()) sink.object(resource, item, 'LISTED', this.scope);
+    } else {
+      // A relist: write what changed while the watch was down. Objects that vanished are DELETED
+      // with their last known body; a name reused by a new object (another uid) is two changes.
+      const origin = `relist:${this.scope.slice('watch:'.length)}`;
+      let added = 0;
+      let modified = 0;
+      let deleted = 0;
+      for (const [key, old] of this.known) {
+        const now = fresh.get(key);
+        if (now && now.metadata?.uid === old.metadata?.uid) continue;
+        sink.object(resource, old, 'DELETED', origin);
+        deleted++;
+      }
+      for (const [key, item] of fresh) {
+        const old = this.known.get(key);
+        if (old && old.metadata?.uid === item.metadata?.uid) {
+          if (old.metadata?.resourceVersion === item.metadata?.resourceVersion) continue;
+          sink.object(resource, item, 'MODIFIED', origin);
+          modified++;
+        } else {
+          sink.object(resource, item, 'ADDED', origin);
+          added++;
+        }
+      }
+      this.relists++;
+      const end = this.nowIso();
+      sink.relisted(this, {
+        start: this.gapStart ?? end,
+        end,
+        reason: 'watch expired (410 Gone): relisted, changes in between may be missing',
+        added,
+        modified,
+        deleted,
+      });
+    }
+    this.gapStart = null;
+    this.known.clear();
+    for (const [key, item] of fresh) this.known.set(key, item);
+    this.listed = true;
+    this.resourceVersion = resourceVersion;
+    this.lastSyncAt = this.nowIso();
+    this.recovered();
+  }
+
+  /** One watch request; returns the number of lines received when the server ends it. */
+  private async watchOnce(): Promise<number> {
+    const query = new URLSearchParams({
+      watch: '1',
+      allowWatchBookmarks: 'true',
+      resourceVersion: this.resourceVersion ?? '',
+      timeoutSeconds: String(this.o.watchTimeoutSeconds),
+    });
+    let lines = 0;
+    await this.o.client.streamLines(
+      `${this.path()}?${query}`,
+      (line) => {
+        lines++;
+        this.handleEvent(JSON.parse(line) as WatchEventLine);
+      },
+      { signal: this.o.signal, idleTimeoutMs: this.o.idleTimeoutMs },
+    );
+    return lines;
+  }
+
+  private handleEvent(event: WatchEventLine): void {
+    const obj = event.object;
+    if (event.type === 'ERROR') {
+      const code = obj?.code ?? 0;
+      throw new ApiError(
+        code,
+        obj?.reason ?? null,
+        `watch error ${code}: ${obj?.message ?? obj?.reason ?? 'unknown'}`,
+      );
+    }
+    if (!obj) return;
+    const rv = obj.metadata?.resourceVersion;
+    this.lastSyncAt = this.nowIso();
+    this.progressSinceGone = true;
+    if (this.disconnectedAt !== null) this.recovered();
+    if (event.type === 'BOOKMARK') {
+      if (rv) this.resourceVersion = rv;
+      return;
+    }
+    if (event.type !== 'ADDED' && event.type !== 'MODIFIED' && event.type !== 'DELETED') return;
+    if (rv) this.resourceVersion = rv;
+    const typed = this.typed(obj);
+    if (!this.o.accepts(typed.metadata?.namespace)) return;
+    const key = this.keyOf(typed);
+    if (event.type === 'DELETED') this.known.delete(key);
+    else this.known.set(key, typed);
+    this.events++;
+    this.o.sink.object(this.o.resource, typed, event.type, this.scope);
+  }
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
+}

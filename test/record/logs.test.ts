@@ -1,0 +1,161 @@
+// Container logs while recording: followed with timestamps, no line twice across a restart, the
+// errors policy, streams taking turns when there are fewer than containers, and --once snapshots
+// with the previous container's log.
+
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openBundle } from '../../src/bundle/reader.ts';
+import { runRecord } from '../../src/record/run.ts';
+import { aPod, FakeApiServer } from '../support/fake-apiserver.ts';
+import { useTempDir } from '../support/temp.ts';
+import { spoolText, startRecording, until, writeKubeconfig } from './helpers.ts';
+
+const tempDir = useTempDir('kstory-logs-');
+let api: FakeApiServer;
+
+beforeEach(async () => {
+  api = await FakeApiServer.start({ bookmarkIntervalMs: 100 });
+});
+
+afterEach(async () => {
+  await api.close();
+});
+
+function withStatus(namespace: string, name: string, restartCount: number, containerID: string) {
+  return aPod(namespace, name, {
+    status: {
+      phase: 'Running',
+      containerStatuses: [
+        {
+          name: 'app',
+          ready: true,
+          restartCount,
+          containerID,
+          state: { running: { startedAt: '2026-03-01T10:00:00Z' } },
+        },
+      ],
+    },
+  });
+}
+
+interface LogView {
+  name: string;
+  line: string;
+  previous: boolean;
+}
+
+async function logRows(output: string): Promise<LogView[]> {
+  const bundle = await openBundle([output]);
+  try {
+    return await bundle.query<LogView>(
+      'SELECT name, log_line AS line, log_previous AS previous FROM logs ORDER BY ts, name',
+    );
+  } finally {
+    bundle.close();
+  }
+}
+
+const follows = () => api.requests.filter((r) => r.includes('/log?') && r.includes('follow=true'));
+
+describe('container logs while recording', () => {
+  it('follows a container and its restarted successor without writing a line twice', async () => {
+    const dir = tempDir();
+    const output = path.join(dir, 'logs.parquet');
+    api.apply(withStatus('shop', 'web-1', 0, 'containerd://one'));
+    const recording = startRecording(output, writeKubeconfig(dir, api), { include: ['pods'], logs: 'all' });
+    await until(() => follows().length === 1, 'the log stream');
+    api.appendLog('shop', 'web-1', 'app', 'hello');
+    api.appendLog('shop', 'web-1', 'app', 'panic: out of memory');
+    await until(() => spoolText(output).includes('panic: out of memory'), 'the followed lines');
+    // The container dies and restarts: its log becomes the previous one, already read in full.
+    api.restartContainer('shop', 'web-1', 'app');
+    api.apply(withStatus('shop', 'web-1', 1, 'containerd://two'));
+    await until(() => follows().length === 2, 'the stream of the new container');
+    api.appendLog('shop', 'web-1', 'app', 'starting again');
+    await until(() => spoolText(output).includes('starting again'), 'the new container line');
+    recording.stop();
+    await recording.done;
+
+    expect(await logRows(output)).toEqual([
+      { name: 'web-1', line: 'hello', previous: false },
+      { name: 'web-1', line: 'panic: out of memory', previous: false },
+      { name: 'web-1', line: 'starting again', previous: false },
+    ]);
+    expect(api.requests.some((r) => r.includes('previous=true'))).toBe(true);
+  });
+
+  it('keeps only error-looking lines with --logs errors', async () => {
+    const dir = tempDir();
+    const output = path.join(dir, 'errors.parquet');
+    api.apply(withStatus('shop', 'web-1', 0, 'containerd://one'));
+    const recording = startRecording(output, writeKubeconfig(dir, api), {
+      include: ['pods'],
+      logs: 'errors',
+    });
+    await until(() => follows().length === 1, 'the log stream');
+    api.appendLog('shop', 'web-1', 'app', 'GET /healthz 200');
+    api.appendLog('shop', 'web-1', 'app', '{"level":"error","msg":"db timeout"}');
+    api.appendLog('shop', 'web-1', 'app', 'marker-line ERROR at the end');
+    await until(() => spoolText(output).includes('marker-line'), 'the last line');
+    recording.stop();
+    await recording.done;
+    expect((await logRows(output)).map((r) => r.line)).toEqual([
+      '{"level":"error","msg":"db timeout"}',
+      'marker-line ERROR at the end',
+    ]);
+  });
+
+  it('shares one stream between containers, each resuming where it left off', async () => {
+    const dir = tempDir();
+    const output = path.join(dir, 'turns.parquet');
+    api.apply(withStatus('shop', 'a', 0, 'containerd://a'));
+    api.apply(withStatus('shop', 'b', 0, 'containerd://b'));
+    const recording = startRecording(output, writeKubeconfig(dir, api), {
+      include: ['pods'],
+      logs: 'all',
+      maxLogStreams: 1,
+      logTurnMs: 100,
+    });
+    await until(() => follows().length >= 1, 'the first log stream');
+    for (let i = 0; i < 3; i++) {
+      api.appendLog('shop', 'a', 'app', `a-${i}`);
+      api.appendLog('shop', 'b', 'app', `b-${i}`);
+      await new Promise((r) => setTimeout(r, 150));
+    }
+    await until(
+      () => spoolText(output).includes('a-2') && spoolText(output).includes('b-2'),
+      'every line of both',
+    );
+    recording.stop();
+    await recording.done;
+    const lines = (await logRows(output)).map((r) => r.line).sort();
+    expect(lines).toEqual(['a-0', 'a-1', 'a-2', 'b-0', 'b-1', 'b-2']);
+    // Never more than one stream at a time: requests alternate between the two pods.
+    expect(follows().length).toBeGreaterThanOrEqual(3);
+  });
+});
+
+describe('container logs with --once', () => {
+  it('reads current and previous logs as they are now', async () => {
+    const dir = tempDir();
+    const output = path.join(dir, 'once.parquet');
+    api.apply(withStatus('shop', 'crashy', 2, 'containerd://three'));
+    api.appendLog('shop', 'crashy', 'app', 'fatal: config missing', new Date('2026-03-01T10:00:00Z'));
+    api.restartContainer('shop', 'crashy', 'app');
+    api.appendLog('shop', 'crashy', 'app', 'starting', new Date('2026-03-01T10:00:05Z'));
+    await runRecord({
+      output,
+      kubeconfig: writeKubeconfig(dir, api),
+      namespaces: [],
+      include: ['pods'],
+      exclude: [],
+      once: true,
+      logs: 'all',
+    });
+    expect(await logRows(output)).toEqual([
+      { name: 'crashy', line: 'fatal: config missing', previous: true },
+      { name: 'crashy', line: 'starting', previous: false },
+    ]);
+    expect(api.requests.some((r) => r.includes('follow=true'))).toBe(false);
+  });
+});
