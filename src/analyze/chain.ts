@@ -303,6 +303,11 @@ export function buildIncidents(
   return incidents;
 }
 
+/** Low-severity findings (error lines in logs, CPU throttling) support a chain rather than carry it. */
+export function isSupporting(finding: Finding): boolean {
+  return finding.severity === 'low' || finding.severity === 'info';
+}
+
 function round(value: number): number {
   return Math.round(value * 100) / 100;
 }
@@ -321,6 +326,9 @@ function scoreChain(
   for (const step of chain) {
     if (!step.via) continue;
     const effect = findings[step.finding]!;
+    // Supporting signs (low-severity findings such as error lines in logs) illustrate the chain;
+    // they neither strengthen nor weaken the confidence that the root caused it.
+    if (isSupporting(effect)) continue;
     const factor = step.via.strength * effect.confidence;
     factors.push(factor);
     reasons.push(

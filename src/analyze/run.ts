@@ -15,6 +15,7 @@ import {
   type ChainStep,
   type Impact,
   type Incident,
+  isSupporting,
   linkFindings,
   loadChainLinks,
 } from './chain.ts';
@@ -149,7 +150,10 @@ export async function analyzeBundle(bundle: Bundle, options: AnalyzeOptions = {}
     return {
       rank: i + 1,
       score,
-      title: [...new Set(members.map((m) => m.title))].join(' → '),
+      // The root and the effects that carry the chain; supporting signs stay out of the title.
+      title: [...new Set(members.filter((m, i) => i === 0 || !isSupporting(m)).map((m) => m.title))].join(
+        ' → ',
+      ),
       severity: incident.severity,
       confidence: incident.confidence,
       confidence_reasons: incident.confidence_reasons,

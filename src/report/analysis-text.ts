@@ -71,17 +71,32 @@ function renderIncident(
   lines.push(...wrap(`Impact: ${parts.join(', ') || 'none recorded'}; ${span}`, 4).map((l) => chalk.dim(l)));
 
   lines.push(`    ${chalk.bold('What happened')}`);
+  // The same failure on several pods reads once, with the others named after it.
+  const groups = new Map<string, { step: (typeof incident.chain)[number]; others: string[] }>();
   for (const step of incident.chain) {
+    const finding = report.findings[step.finding]!;
+    const key = `${finding.pattern}|${finding.variant ?? ''}|${step.via ? 'effect' : 'root'}`;
+    const group = groups.get(key);
+    if (group) group.others.push(finding.subject.name);
+    else groups.set(key, { step, others: [] });
+  }
+  for (const { step, others } of groups.values()) {
     const finding = report.findings[step.finding]!;
     const prefix = `${clock(finding.first)} ${step.via ? '→ ' : ''}`;
     lines.push(...wrap(finding.summary, 6, WIDTH, prefix));
-    if (step.via)
+    if (others.length > 0) {
+      const named =
+        others.slice(0, 3).join(', ') + (others.length > 3 ? `, and ${others.length - 3} more` : '');
+      lines.push(...wrap(`The same on ${others.length} more: ${named}.`, 6 + prefix.length));
+    }
+    if (step.via) {
       lines.push(
         ...wrap(
           `(${step.via.description}; link ${step.via.link}, ${step.via.strength.toFixed(2)})`,
           6 + prefix.length,
         ).map((l) => chalk.dim(l)),
       );
+    }
   }
 
   lines.push(`    ${chalk.bold('Evidence')}`);
