@@ -31,6 +31,8 @@ export const SpoolStateSchema = z.object({
   spool_version: z.literal(1),
   output: z.string(),
   metadata: BundleMetadataSchema,
+  /** JSON-lines bytes of the closed segments: the size of the rows as DuckDB will hold them. */
+  spooled_bytes: z.number().nonnegative().default(0),
 });
 export type SpoolState = z.infer<typeof SpoolStateSchema>;
 

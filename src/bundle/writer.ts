@@ -153,6 +153,7 @@ export class BundleWriter {
       state = {
         spool_version: 1,
         output,
+        spooled_bytes: 0,
         metadata: BundleMetadataSchema.parse({
           format_version: FORMAT_VERSION,
           tool_version: TOOL_VERSION,
@@ -169,8 +170,11 @@ export class BundleWriter {
     const writer = new BundleWriter(resolved, db, state, nextSegment);
     // Segments left as JSON lines by an earlier run are compacted right away.
     for (const segment of listSegments(spoolDir)) {
-      if (segment.ndjson && !segment.parquet) writer.enqueueCompaction(segment.number, segment.ndjson);
-      else if (segment.ndjson && segment.parquet) rmSync(segment.ndjson, { force: true });
+      if (segment.ndjson && !segment.parquet) {
+        // Counted again if its writer had closed it: an overestimate only makes finish() more careful.
+        writer.state.spooled_bytes += statSync(segment.ndjson).size;
+        writer.enqueueCompaction(segment.number, segment.ndjson);
+      } else if (segment.ndjson && segment.parquet) rmSync(segment.ndjson, { force: true });
     }
     writer.openSegment();
     writer.timer = setInterval(() => writer.flush({ sync: true }), resolved.flushIntervalMs);
@@ -254,6 +258,8 @@ export class BundleWriter {
     closeSync(this.fd);
     this.fd = null;
     const ndjson = path.join(this.options.spoolDir, segmentName(this.segmentNumber, 'ndjson'));
+    this.state.spooled_bytes += this.segmentBytes;
+    writeSpoolState(this.options.spoolDir, this.state);
     this.enqueueCompaction(this.segmentNumber, ndjson);
     this.segmentNumber++;
     this.openSegment();
@@ -296,7 +302,12 @@ export class BundleWriter {
       });
     }
     try {
-      const result = await writeFinalBundle(this.db, this.options, this.state.metadata);
+      const result = await writeFinalBundle(
+        this.db,
+        this.options,
+        this.state.metadata,
+        this.state.spooled_bytes,
+      );
       unlockSpool(this.options.spoolDir);
       rmSync(this.options.spoolDir, { recursive: true, force: true });
       return result;
@@ -334,9 +345,10 @@ async function compactSegment(db: Database, spoolDir: string, number: number, nd
     await db.run(
       `COPY (SELECT ${selectList()} FROM read_json(${sqlString(ndjson)}, format = 'newline_delimited', ` +
         `columns = ${readJsonColumnsLiteral()}, maximum_object_size = ${MAX_OBJECT_SIZE}) ORDER BY ${orderBy()}) ` +
-        // Segments are temporary and read once more at finish: the cheapest zstd level will do.
-        `TO ${sqlString(temp)} (FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1, ROW_GROUP_SIZE 16384, ` +
-        `ROW_GROUP_SIZE_BYTES '32MB')`,
+        // Segments are temporary and read once more at finish: the cheapest zstd level will do. The
+        // order must survive (PRESERVE_ORDER): large bundles are the concatenation of these runs.
+        `TO ${sqlString(temp)} (FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1, ROW_GROUP_SIZE 4096, ` +
+        `PRESERVE_ORDER true)`,
     );
     renameSync(temp, parquet);
   }
@@ -362,6 +374,7 @@ async function writeFinalBundle(
     globalSortMaxBytes: number;
   },
   metadata: BundleMetadata,
+  spooledBytes: number,
 ): Promise<FinishResult> {
   const parts = listSegments(options.spoolDir)
     .map((s) => s.parquet)
@@ -385,14 +398,9 @@ async function writeFinalBundle(
 
   // A global sort needs memory in proportion to the data (DuckDB's sort moves the bodies too), so
   // a large bundle is written as the concatenation of its segments, each sorted at compaction: a
-  // streaming copy whose memory does not grow with the bundle.
-  const [size] =
-    parts.length > 0
-      ? await db.all<{ bytes: number }>(
-          `SELECT coalesce(sum(total_uncompressed_size), 0)::DOUBLE AS bytes FROM parquet_metadata(${sqlList(parts)})`,
-        )
-      : [{ bytes: 0 }];
-  const uncompressed = size?.bytes ?? 0;
+  // streaming copy whose memory does not grow with the bundle. The rows' JSON size measures the data
+  // (Parquet's own sizes do not: dictionary encoding makes repetitive rows look tiny).
+  const uncompressed = spooledBytes;
   const globalSort = uncompressed <= options.globalSortMaxBytes;
   // Row groups of at most ~32 MB uncompressed: what a reader (and this copy) holds at a time.
   const totalRows = stats.reduce((sum, s) => sum + s.n, 0);
@@ -420,7 +428,9 @@ async function writeFinalBundle(
     `.${path.basename(options.output)}.${process.pid}.tmp`,
   );
   try {
-    await db.run(`SET preserve_insertion_order = ${globalSort ? 'false' : 'true'}`);
+    // Without it DuckDB's parallel Parquet writer interleaves row groups, and the sorted order the
+    // format promises (and compression relies on) is lost.
+    await db.run('SET preserve_insertion_order = true');
     // Nothing is appended any more: the final copy may use every core.
     await db.run(`SET threads = ${availableParallelism()}`);
     await db.run(

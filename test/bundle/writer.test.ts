@@ -133,6 +133,32 @@ describe('BundleWriter', () => {
     }
   });
 
+  it('keeps the sort order across many row groups written in parallel', async () => {
+    const output = path.join(tempDir(), 'many-groups.parquet');
+    const writer = await BundleWriter.create({ output, metadata: { producer: 'test' }, rowGroupSize: 1024 });
+    // 40 pods' histories interleaved in time, as a watch delivers them.
+    for (let i = 0; i < 20_000; i++) {
+      const pod = `pod-${String(i % 40).padStart(2, '0')}`;
+      writer.append(
+        aPodRow({ name: pod, uid: pod, ts: new Date(Date.UTC(2026, 2, 1) + i * 1000).toISOString() }),
+      );
+    }
+    await writer.finish();
+    const db = await Database.open();
+    try {
+      const [result] = await db.all<{ groups: number; breaks: number }>(
+        `SELECT (SELECT count(DISTINCT row_group_id) FROM parquet_metadata(${sqlString(output)}))::INTEGER AS groups,
+                count(*) FILTER (WHERE prev_name IS NOT NULL AND (name, ts) < (prev_name, prev_ts))::INTEGER AS breaks
+         FROM (SELECT name, ts, lag(name) OVER w AS prev_name, lag(ts) OVER w AS prev_ts
+               FROM read_parquet(${sqlString(output)}, file_row_number = true) WINDOW w AS (ORDER BY file_row_number))`,
+      );
+      expect(result!.groups).toBeGreaterThan(5);
+      expect(result!.breaks).toBe(0);
+    } finally {
+      db.close();
+    }
+  });
+
   it('flushes appended rows to the spool within a second, without being asked', async () => {
     const output = path.join(tempDir(), 'timed.parquet');
     const writer = await BundleWriter.create({ output, metadata: { producer: 'test' } });
