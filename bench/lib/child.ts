@@ -1,0 +1,90 @@
+// Runs a measured workload in a child process (so its memory and CPU are its own) and watches its
+// resident set from outside as well, in case the child's own sampling misses a short peak.
+
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+
+export interface ChildRun {
+  wallSeconds: number;
+  /** Highest VmRSS seen by polling /proc/<pid>/status from the parent. */
+  peakRssPolledBytes: number;
+  /** CPU seconds the whole machine was busy during the run (all processes, from /proc/stat): minus
+   * the child's own CPU, what other processes took; the machine may be shared. */
+  machineBusySeconds: number | null;
+}
+
+/** Busy CPU seconds of the whole machine since boot (user, nice, system, irq, softirq, steal). */
+export function machineBusySeconds(): number | null {
+  try {
+    const line = readFileSync('/proc/stat', 'utf8').split('\n')[0]!;
+    const f = line.trim().split(/\s+/).slice(1).map(Number);
+    const busy = (f[0] ?? 0) + (f[1] ?? 0) + (f[2] ?? 0) + (f[5] ?? 0) + (f[6] ?? 0) + (f[7] ?? 0);
+    return busy / 100;
+  } catch {
+    return null;
+  }
+}
+
+function readRss(pid: number): number {
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) * 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** Run `script` (TypeScript) with tsx in a fresh Node process; rejects when it exits non-zero. */
+export function runTsChild(
+  script: string,
+  args: string[],
+  options: { pollMs?: number } = {},
+): Promise<ChildRun> {
+  const started = performance.now();
+  const busy0 = machineBusySeconds();
+  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  let peak = 0;
+  const poll = setInterval(() => {
+    if (child.pid) peak = Math.max(peak, readRss(child.pid));
+  }, options.pollMs ?? 200);
+  return new Promise((resolve, reject) => {
+    child.on('error', (error) => {
+      clearInterval(poll);
+      reject(error);
+    });
+    child.on('close', (code, signal) => {
+      clearInterval(poll);
+      const busy1 = machineBusySeconds();
+      const machine = busy0 === null || busy1 === null ? null : busy1 - busy0;
+      if (code === 0) {
+        resolve({
+          wallSeconds: (performance.now() - started) / 1000,
+          peakRssPolledBytes: peak,
+          machineBusySeconds: machine,
+        });
+      } else reject(new Error(`${script} failed (${signal ?? `exit ${code}`})`));
+    });
+  });
+}
+
+/** Compressed size of a file under `zstd -3` (single thread), without writing the output anywhere. */
+export function zstdSize(file: string, level = 3): Promise<{ bytes: number; seconds: number }> {
+  const started = performance.now();
+  const child = spawn('zstd', [`-${level}`, '-T1', '-q', '-c', file], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let bytes = 0;
+  child.stdout.on('data', (b: Buffer) => {
+    bytes += b.length;
+  });
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code) =>
+      code === 0
+        ? resolve({ bytes, seconds: (performance.now() - started) / 1000 })
+        : reject(new Error(`zstd exited with ${code}`)),
+    );
+  });
+}
