@@ -403,18 +403,29 @@ function rowThreshold(signal: Signal): { rowLevel: boolean; sql: string; params:
   return { rowLevel: true, sql: parts.join(''), params };
 }
 
+/** What every query of a signal shares: its range, view, subject and row filter (`where` and `any`). */
+function signalParts(signal: Signal, analysed: { start: string; end: string }) {
+  const where = compileWhere(signal.from, signal.where);
+  const alternatives = (signal.any ?? []).map((w) => compileWhere(signal.from, w));
+  const any = alternatives.length > 0 ? ` AND (${alternatives.map((a) => `(${a.sql})`).join(' OR ')})` : '';
+  return {
+    range: signalRange(signal, analysed),
+    view: VIEW_SPECS[signal.from],
+    subject: subjectSql(signal),
+    filter: {
+      sql: `${where.sql}${any}`,
+      params: [...where.params, ...alternatives.flatMap((a) => a.params)],
+    },
+  };
+}
+
 /**
  * SQL returning one row per subject that shows the signal in [start, end]:
  * s_namespace, s_kind, s_name, s_container, first, last, occurrences, value, and text (the newest
  * matching row's excerpt: an event's message, a change with its author).
  */
 export function compileSignal(signal: Signal, analysed: { start: string; end: string }): CompiledSignal {
-  const range = signalRange(signal, analysed);
-  const view = VIEW_SPECS[signal.from];
-  const subject = subjectSql(signal);
-  const where = compileWhere(signal.from, signal.where);
-  const alternatives = (signal.any ?? []).map((w) => compileWhere(signal.from, w));
-  const any = alternatives.length > 0 ? ` AND (${alternatives.map((a) => `(${a.sql})`).join(' OR ')})` : '';
+  const { range, view, subject, filter } = signalParts(signal, analysed);
   const aggregate = signal.aggregate;
   const valueField = aggregate?.field ? fieldSql(signal.from, aggregate.field, 'aggregate.field') : 'NULL';
   // Events repeat: one row per version of the Event object, whose count grows. Occurrences are the
@@ -469,7 +480,7 @@ export function compileSignal(signal: Signal, analysed: { start: string; end: st
              ${valueField} AS v,
              ${view.excerpt} AS excerpt
       FROM ${fromClause(signal, subject)}
-      WHERE ts >= ?::TIMESTAMPTZ AND ts <= ?::TIMESTAMPTZ AND ${where.sql}${any}${rowFilter}
+      WHERE ts >= ?::TIMESTAMPTZ AND ts <= ?::TIMESTAMPTZ AND ${filter.sql}${rowFilter}
     ),
     per_identity AS (
       SELECT s_namespace, s_kind, s_name, s_container, identity, min(first_seen) AS first, max(until) AS last,
@@ -493,8 +504,7 @@ export function compileSignal(signal: Signal, analysed: { start: string; end: st
       ...(STATE_VIEWS.has(signal.from) ? [range.end, range.end] : []),
       range.start,
       range.end,
-      ...where.params,
-      ...alternatives.flatMap((a) => a.params),
+      ...filter.params,
       ...rowParams,
       ...thresholdParams,
     ],
@@ -508,12 +518,7 @@ export function compileEvidence(
   analysed: { start: string; end: string },
   limit: number,
 ): CompiledSignal {
-  const range = signalRange(signal, analysed);
-  const view = VIEW_SPECS[signal.from];
-  const subject = subjectSql(signal);
-  const where = compileWhere(signal.from, signal.where);
-  const alternatives = (signal.any ?? []).map((w) => compileWhere(signal.from, w));
-  const any = alternatives.length > 0 ? ` AND (${alternatives.map((a) => `(${a.sql})`).join(' OR ')})` : '';
+  const { range, view, subject, filter } = signalParts(signal, analysed);
   const threshold = rowThreshold(signal);
   const sql = `
     SELECT * FROM (
@@ -523,16 +528,10 @@ export function compileEvidence(
              row_number() OVER (PARTITION BY ${subject.namespace}, ${subject.kind}, ${subject.name}, ${subject.container} ORDER BY ts DESC) AS rank,
              row_number() OVER (PARTITION BY ${subject.namespace}, ${subject.kind}, ${subject.name}, ${subject.container} ORDER BY ts) AS onset
       FROM ${fromClause(signal, subject)}
-      WHERE ts >= ?::TIMESTAMPTZ AND ts <= ?::TIMESTAMPTZ AND ${where.sql}${any}${threshold.sql}
+      WHERE ts >= ?::TIMESTAMPTZ AND ts <= ?::TIMESTAMPTZ AND ${filter.sql}${threshold.sql}
     ) WHERE onset = 1 OR rank < ${Math.max(1, Math.floor(limit))}`;
   return {
     sql,
-    params: [
-      range.start,
-      range.end,
-      ...where.params,
-      ...alternatives.flatMap((a) => a.params),
-      ...threshold.params,
-    ],
+    params: [range.start, range.end, ...filter.params, ...threshold.params],
   };
 }
