@@ -259,6 +259,14 @@ export async function scaleRows(
     d.rsName = `${d.name}-${rng.nameSuffix(10)}`;
     for (let i = 0; i < perDeployment; i++) d.pods.push(newPod(d));
   }
+  // The template Deployment and ReplicaSet become one of the cluster's Deployments.
+  const deploymentSwaps = (d: (typeof deployments)[number]): [string, string][] => [
+    ['tmpl-app', d.name],
+    [tmplNs, d.namespace],
+    [String(deployment.object.metadata.uid), d.uid],
+    [tmplRs.name, d.rsName],
+    [tmplRs.uid!, d.rsUid],
+  ];
   const podSwaps = (d: (typeof deployments)[number], p: (typeof d.pods)[number]): [string, string][] => [
     [tmplPod.metadata.name, p.name],
     [tmplPod.metadata.uid!, p.uid],
@@ -286,13 +294,7 @@ export async function scaleRows(
     emit(objectRow(o, { ts: new Date(start).toISOString(), origin: 'simulate', watchEvent: 'LISTED' }));
   }
   for (const d of deployments) {
-    const swaps: [string, string][] = [
-      ['tmpl-app', d.name],
-      [tmplNs, d.namespace],
-      [String(deployment.object.metadata.uid), d.uid],
-      [tmplRs.name, d.rsName],
-      [tmplRs.uid!, d.rsUid],
-    ];
+    const swaps = deploymentSwaps(d);
     emit(
       objectRow(withRv(instantiate(deployment, swaps, start)), {
         ts: new Date(start).toISOString(),
@@ -350,13 +352,7 @@ export async function scaleRows(
       ],
       at,
     );
-    const depSwaps: [string, string][] = [
-      ['tmpl-app', d.name],
-      [tmplNs, d.namespace],
-      [String(deployment.object.metadata.uid), d.uid],
-      [tmplRs.name, d.rsName],
-      [tmplRs.uid!, d.rsUid],
-    ];
+    const depSwaps = deploymentSwaps(d);
     emit(
       objectRow(withRv(instantiate(deployment, depSwaps, at)), {
         ts: new Date(at).toISOString(),
