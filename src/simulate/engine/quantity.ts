@@ -1,44 +1,24 @@
 // Kubernetes resource quantities (`100m`, `1.5`, `128Mi`, `2G`) to numbers and back.
 
 import { KstoryError } from '../../errors.ts';
+import { quantityMilli, quantityValue } from '../../kube/quantity.ts';
 
-const BINARY: Record<string, number> = { Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50 };
-const DECIMAL: Record<string, number> = {
-  n: 1e-9,
-  u: 1e-6,
-  m: 1e-3,
-  '': 1,
-  k: 1e3,
-  M: 1e6,
-  G: 1e9,
-  T: 1e12,
-  P: 1e15,
-};
-
-export function parseQuantity(text: string | number): number {
-  if (typeof text === 'number') return text;
-  const match = /^([0-9]+(?:\.[0-9]+)?)([a-zA-Z]*)$/.exec(text.trim());
-  if (!match)
-    throw new KstoryError(`not a Kubernetes quantity: "${text}"`, {
-      hint: 'Write e.g. 250m, 2, 128Mi or 1Gi.',
-    });
-  const value = Number(match[1]);
-  const suffix = match[2] ?? '';
-  const factor = BINARY[suffix] ?? DECIMAL[suffix];
-  if (factor === undefined)
-    throw new KstoryError(`unknown quantity suffix in "${text}"`, {
-      hint: 'Use m, k, M, G, Ki, Mi, Gi or Ti.',
-    });
-  return value * factor;
+function unreadable(text: string): never {
+  throw new KstoryError(`not a Kubernetes quantity: "${text}"`, {
+    hint: 'Write e.g. 250m, 2, 128Mi or 1Gi.',
+  });
 }
 
-/** CPU in millicores. */
+/** CPU in millicores, rounded up as Kubernetes does (the same parser as recorded objects). */
 export function parseCpuMillis(text: string | number): number {
-  return Math.round(parseQuantity(text) * 1000);
+  if (typeof text === 'number') return Math.round(text * 1000);
+  return quantityMilli(text.trim()) ?? unreadable(text);
 }
 
+/** Bytes, rounded up as Kubernetes does. */
 export function parseBytes(text: string | number): number {
-  return Math.round(parseQuantity(text));
+  if (typeof text === 'number') return Math.round(text);
+  return quantityValue(text.trim()) ?? unreadable(text);
 }
 
 /** Millicores as the API server canonicalises them: `2` for 2000m, `250m` otherwise. */
