@@ -16,8 +16,11 @@ export interface LoadedLink extends ChainLink {
   file: string;
 }
 
-/** Tolerance for clocks and for observations of the same moment arriving in either order. */
-const ORDER_TOLERANCE_MS = 5_000;
+/** How much earlier than its cause an effect may be seen. A pattern's onset is when its condition
+ * first holds, and conditions need different amounts of evidence: a Deployment is short of ready
+ * replicas the moment its first new pod exits, while CrashLoopBackOff is only declared at the
+ * kubelet's first back-off, seconds later. Clocks and watch delivery add their own skew. */
+const ORDER_TOLERANCE_MS = 60_000;
 /** Findings on the same pod, close in time, with no domain link between them: a weak structural link. */
 const SAME_POD_LINK: ChainLink = {
   id: 'same-pod',
@@ -53,18 +56,19 @@ export function loadChainLinks(dirs: readonly string[], patternIds: ReadonlySet<
           hint: 'A chain file holds `links:`, each with id, description, cause, effect, join, max_lag and strength.',
         });
       }
-      parsed.data.links.forEach((link, i) => {
+      parsed.data.links.forEach((spec, i) => {
+        const ids = { cause: [spec.cause].flat(), effect: [spec.effect].flat() };
         for (const field of ['cause', 'effect'] as const) {
-          if (!patternIds.has(link[field])) {
-            throw new KstoryError(
-              `${file}: field links.${i}.${field}: "${link[field]}" is not a pattern id`,
-              {
+          for (const id of ids[field]) {
+            if (!patternIds.has(id)) {
+              throw new KstoryError(`${file}: field links.${i}.${field}: "${id}" is not a pattern id`, {
                 hint: 'Link patterns by the id of their file in patterns/.',
-              },
-            );
+              });
+            }
           }
         }
-        links.push({ ...link, file });
+        for (const cause of ids.cause)
+          for (const effect of ids.effect) if (cause !== effect) links.push({ ...spec, cause, effect, file });
       });
     }
   }
@@ -122,6 +126,16 @@ function ordered(cause: Finding, effect: Finding, maxLagMs: number): boolean {
   );
 }
 
+/** Whether the effect's evidence names the cause's subject, as a FailedCreate message quotes the
+ * admission webhook that refused the pod. */
+function mentions(effect: Finding, cause: Finding): boolean {
+  const name = cause.subject.name;
+  return (
+    Object.values(effect.signals).some((hit) => hit.text?.includes(name)) ||
+    effect.evidence.some((e) => e.excerpt.includes(name))
+  );
+}
+
 function samePod(a: Finding, b: Finding): boolean {
   return (
     a.subject.kind === 'Pod' &&
@@ -149,7 +163,12 @@ export function linkFindings(
         if (c === e) continue;
         const cause = findings[c]!;
         const effect = findings[e]!;
-        if (!ordered(cause, effect, lag) || !relations.related(link.join, cause.subject, effect.subject))
+        if (!ordered(cause, effect, lag)) continue;
+        if (
+          link.join === 'mentions'
+            ? !mentions(effect, cause)
+            : !relations.related(link.join, cause.subject, effect.subject)
+        )
           continue;
         edges.push({ cause: c, effect: e, link, weight: link.strength * cause.confidence });
         linked.add(`${c}>${e}`).add(`${e}>${c}`);
@@ -253,10 +272,15 @@ export function buildIncidents(
     }
     // A change that explains nothing is context, not an incident.
     if (members.length === 1 && root.severity === 'info') return;
+    // Causal order: the root, what it explains directly, what those explain, ...; in time order
+    // within each step.
+    const depth = (m: number) => {
+      let d = 0;
+      for (let at = m; at !== r && d < members.length; d++) at = parent.get(at)!.cause;
+      return d;
+    };
     const chain: ChainStep[] = members
-      .sort(
-        (a, b) => findings[a]!.first.localeCompare(findings[b]!.first) || (a === r ? -1 : b === r ? 1 : 0),
-      )
+      .sort((a, b) => depth(a) - depth(b) || findings[a]!.first.localeCompare(findings[b]!.first))
       .map((m) => {
         const edge = parent.get(m);
         return {
@@ -272,8 +296,6 @@ export function buildIncidents(
                 },
         };
       });
-    // The root first, even when an effect was seen a moment earlier.
-    chain.sort((a, b) => (a.finding === r ? -1 : b.finding === r ? 1 : 0));
     const alternatives: Alternative[] = members.flatMap((m) =>
       (incoming.get(m) ?? [])
         .filter((edge) => parent.get(m) !== edge && !members.includes(edge.cause))

@@ -70,16 +70,27 @@ export interface Existence {
   present: ReadonlySet<string>;
   /** Kinds the bundle records objects of: absence means something only for these. */
   kinds: ReadonlySet<string>;
+  /** `namespace/kind/name` → creation time (ms), for telling start-up churn from a later failure. */
+  created: ReadonlyMap<string, number>;
 }
 
 export async function loadExistence(bundle: Bundle): Promise<Existence> {
-  const rows = await bundle.query<{ namespace: string | null; kind: string; name: string; deleted: boolean }>(
-    `SELECT namespace, kind, name, arg_max(watch_event, ts) = 'DELETED' AS deleted
+  const rows = await bundle.query<{
+    namespace: string | null;
+    kind: string;
+    name: string;
+    deleted: boolean;
+    created: number | null;
+  }>(
+    `SELECT namespace, kind, name, arg_max(watch_event, ts) = 'DELETED' AS deleted,
+            epoch_ms(max(created_at))::DOUBLE AS created
      FROM objects WHERE kind IS NOT NULL AND name IS NOT NULL GROUP BY ALL`,
   );
+  const key = (r: (typeof rows)[number]) => `${r.namespace ?? ''}/${r.kind}/${r.name}`;
   return {
-    present: new Set(rows.filter((r) => !r.deleted).map((r) => `${r.namespace ?? ''}/${r.kind}/${r.name}`)),
+    present: new Set(rows.filter((r) => !r.deleted).map(key)),
     kinds: new Set(rows.map((r) => r.kind)),
+    created: new Map(rows.filter((r) => r.created !== null).map((r) => [key(r), r.created!])),
   };
 }
 
@@ -198,7 +209,7 @@ export async function detectPattern(
         .sort()
         .at(-1) ?? options.end;
     const { confidence, reasons } = scoreConfidence(pattern, variant, present, options.snapshot);
-    const resolved = resolvedAt(pattern, subject, hits, last, options.existence);
+    const resolved = resolvedAt(pattern, subject, hits, { first, last }, options.existence);
     const values = placeholderValues(subject, first, last, variant, hits);
     findings.push({
       pattern: pattern.id,
@@ -231,7 +242,7 @@ function resolvedAt(
   pattern: LoadedPattern,
   subject: Subject,
   hits: Map<string, SignalHit>,
-  last: string,
+  { first, last }: { first: string; last: string },
   existence: Existence | undefined,
 ): string | null {
   if (!pattern.resolvedCondition) return null;
@@ -247,7 +258,10 @@ function resolvedAt(
     .map((s) => hits.get(s)?.first)
     .filter((t): t is string => t !== undefined);
   // Gone with nothing else: the problem ended with its subject, at its last sign.
-  return times.length > 0 ? times.sort().at(-1)! : last;
+  // A healthy state that held before the problem began did not end it (a container can stay ready
+  // while it logs errors): the problem then ended with its last sign.
+  const healthySince = times.sort().at(-1);
+  return healthySince !== undefined && healthySince >= first ? healthySince : last;
 }
 
 function scoreConfidence(

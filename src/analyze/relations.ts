@@ -6,16 +6,21 @@ import type { Bundle } from '../bundle/reader.ts';
 import type { Join } from '../patterns/schema.ts';
 import type { Subject } from './detect.ts';
 
+/** Kinds whose label selector picks pods without owning them. */
+const SELECTORS = ['Service', 'PodDisruptionBudget'];
+
 const key = (namespace: string | null, kind: string, name: string) => `${namespace ?? ''}/${kind}/${name}`;
 
 export class Relations {
   /** object key → its controller's key */
   private readonly owner = new Map<string, string>();
+  /** resource key → the key of the Argo CD Application that manages it */
+  private readonly manager = new Map<string, string>();
   /** pod key → node name */
   private readonly podNode = new Map<string, string>();
   /** pod key → keys of the ConfigMaps, Secrets and PVCs it uses */
   private readonly podRefs = new Map<string, Set<string>>();
-  /** service key → pod keys it selects */
+  /** Service or PodDisruptionBudget key → pod keys it selects */
   private readonly selected = new Map<string, Set<string>>();
   /** controller key → pod keys below it (built once, after loading) */
   private readonly podsByAncestor = new Map<string, string[]>();
@@ -50,22 +55,40 @@ export class Relations {
       relations.podRefs.set(pod, set);
     }
 
-    // A Service selects the pods whose labels contain all of its selector's pairs (at any time).
-    const selections = await bundle.query<{ namespace: string; service: string; pod: string }>(
-      `WITH services AS (
-         SELECT DISTINCT namespace, name, selector FROM objects
-         WHERE kind = 'Service' AND selector IS NOT NULL AND cardinality(selector) > 0
+    // A Service or PodDisruptionBudget selects the pods whose labels contain all of its selector's
+    // pairs (at any time).
+    const selections = await bundle.query<{ namespace: string; kind: string; name: string; pod: string }>(
+      `WITH selectors AS (
+         SELECT DISTINCT namespace, kind, name, selector FROM objects
+         WHERE kind IN ('Service', 'PodDisruptionBudget') AND selector IS NOT NULL AND cardinality(selector) > 0
        ),
        pod_labels AS (SELECT DISTINCT namespace, name, labels FROM pods WHERE labels IS NOT NULL)
-       SELECT DISTINCT s.namespace, s.name AS service, p.name AS pod
-       FROM services s JOIN pod_labels p ON p.namespace = s.namespace
+       SELECT DISTINCT s.namespace, s.kind, s.name, p.name AS pod
+       FROM selectors s JOIN pod_labels p ON p.namespace = s.namespace
        WHERE list_bool_and(list_transform(map_keys(s.selector), k -> p.labels[k] = s.selector[k]))`,
     );
     for (const s of selections) {
-      const service = key(s.namespace, 'Service', s.service);
-      const set = relations.selected.get(service) ?? new Set<string>();
+      const selector = key(s.namespace, s.kind, s.name);
+      const set = relations.selected.get(selector) ?? new Set<string>();
       set.add(key(s.namespace, 'Pod', s.pod));
-      relations.selected.set(service, set);
+      relations.selected.set(selector, set);
+    }
+    // An Argo CD Application manages the resources its status lists: it is degraded when they are.
+    const managed = await bundle.query<{
+      app_namespace: string;
+      app: string;
+      r: { kind: string; name: string; namespace: string | null };
+    }>(
+      `SELECT DISTINCT namespace AS app_namespace, name AS app,
+              unnest(from_json(json_extract(body, '$.status.resources'), '[{"kind":"VARCHAR","name":"VARCHAR","namespace":"VARCHAR"}]')) AS r
+       FROM objects WHERE kind = 'Application' AND api_version LIKE 'argoproj.io/%' AND body IS NOT NULL`,
+    );
+    for (const m of managed) {
+      if (!m.r?.kind || !m.r.name) continue;
+      relations.manager.set(
+        key(m.r.namespace, m.r.kind, m.r.name),
+        key(m.app_namespace, 'Application', m.app),
+      );
     }
     relations.indexPods();
     return relations;
@@ -97,18 +120,20 @@ export class Relations {
     return chain;
   }
 
-  /** Pods of the subject: itself if a pod, else the pods it (transitively) owns. */
+  /** Pods of the subject: itself if a pod, else the pods it (transitively) owns or selects. */
   private podsOf(subject: Subject): string[] {
     const target = key(subject.namespace, subject.kind, subject.name);
     if (subject.kind === 'Pod') return [target];
-    return this.podsByAncestor.get(target) ?? [];
+    const selected = this.selected.get(target);
+    const owned = this.podsByAncestor.get(target) ?? [];
+    return selected ? [...owned, ...selected] : owned;
   }
 
   /** Services selecting the pod, as `namespace/name`. */
   servicesOf(pod: Subject): string[] {
     const podKey = key(pod.namespace, 'Pod', pod.name);
     return [...this.selected.entries()]
-      .filter(([, pods]) => pods.has(podKey))
+      .filter(([selector, pods]) => selector.split('/')[1] === 'Service' && pods.has(podKey))
       .map(([service]) => {
         const [namespace, , ...name] = service.split('/');
         return `${namespace}/${name.join('/')}`;
@@ -122,12 +147,22 @@ export class Relations {
     switch (join) {
       case 'any':
         return true;
+      case 'mentions':
+        // Decided from the findings' evidence, not from the bundle's structure (see chain.ts).
+        return false;
       case 'same':
         return causeKey === effectKey;
       case 'namespace':
         return cause.namespace !== null && cause.namespace === effect.namespace;
-      case 'owner':
-        return this.ancestry(effect).includes(causeKey) || this.ancestry(cause).includes(effectKey);
+      case 'owner': {
+        const managers = (s: Subject) => this.ancestry(s).map((k) => this.manager.get(k));
+        return (
+          this.ancestry(effect).includes(causeKey) ||
+          this.ancestry(cause).includes(effectKey) ||
+          managers(cause).includes(effectKey) ||
+          managers(effect).includes(causeKey)
+        );
+      }
       case 'node': {
         const [node, other] = cause.kind === 'Node' ? [cause, effect] : [effect, cause];
         if (node.kind !== 'Node') return false;
@@ -140,8 +175,8 @@ export class Relations {
         return this.podsOf(user).some((pod) => this.podRefs.get(pod)?.has(used));
       }
       case 'selects': {
-        const [service, other] = cause.kind === 'Service' ? [causeKey, effect] : [effectKey, cause];
-        const pods = this.selected.get(service);
+        const [selector, other] = SELECTORS.includes(cause.kind) ? [causeKey, effect] : [effectKey, cause];
+        const pods = this.selected.get(selector);
         return pods !== undefined && this.podsOf(other).some((pod) => pods.has(pod));
       }
     }

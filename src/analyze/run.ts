@@ -19,7 +19,7 @@ import {
   linkFindings,
   loadChainLinks,
 } from './chain.ts';
-import { detectPattern, type Finding, loadExistence } from './detect.ts';
+import { detectPattern, type Existence, type Finding, loadExistence, type Subject } from './detect.ts';
 import { Relations } from './relations.ts';
 
 export const REPORT_SCHEMA = 'kstory.report/v1';
@@ -64,6 +64,9 @@ export interface Report {
 
 export interface ReportFinding extends Finding {
   id: number;
+  /** The controller at the top of the subject's ownership (`Deployment shop/checkout` for one of its
+   * pods), or null when nothing owns it: how readers and tools group pod findings by workload. */
+  owner: string | null;
   /** Rank of the incident it belongs to; null for context (changes that explain nothing). */
   incident: number | null;
 }
@@ -133,7 +136,7 @@ export async function analyzeBundle(bundle: Bundle, options: AnalyzeOptions = {}
     }),
   );
   const ranked = inScope
-    .filter((incident) => options.all || !isTransient(incident, findings))
+    .filter((incident) => options.all || !isTransient(incident, findings, existence))
     .map((incident) => ({ incident, score: scoreIncident(incident) }))
     .sort(
       (a, b) =>
@@ -177,8 +180,15 @@ export async function analyzeBundle(bundle: Bundle, options: AnalyzeOptions = {}
     window,
     patterns: { loaded: patterns.length, run: patterns.map((p) => p.id) },
     incidents: reportIncidents,
-    findings: findings.map((f, id) => ({ ...f, id, incident: incidentOf.get(id) ?? null })),
-    transient: options.all ? 0 : inScope.filter((incident) => isTransient(incident, findings)).length,
+    findings: findings.map((f, id) => ({
+      ...f,
+      id,
+      owner: topOwner(relations, f.subject),
+      incident: incidentOf.get(id) ?? null,
+    })),
+    transient: options.all
+      ? 0
+      : inScope.filter((incident) => isTransient(incident, findings, existence)).length,
     omitted: ranked.length - reportIncidents.length,
   };
 }
@@ -211,15 +221,40 @@ async function materializeViews(bundle: Bundle): Promise<void> {
 /** Problems shorter than this that cleared by themselves, with no change explaining them, are the
  * churn of a living cluster (a pod starting before its dependencies, an install settling). */
 const TRANSIENT_MS = 15 * 60_000;
+/** How soon after its subject was created a problem counts as start-up churn... */
+const STARTUP_MS = 10 * 60_000;
+/** ...or after its namespace was created: an application (or a whole cluster) being installed,
+ * whose pods come and go before it settles. */
+const INSTALL_MS = 30 * 60_000;
 
-/** A short incident that cleared by itself with no recorded cause: reported as a count, not an incident. */
-function isTransient(incident: Incident, findings: readonly Finding[]): boolean {
+/**
+ * Start-up churn: an incident whose every problem began within minutes of its subject's (or its
+ * namespace's) creation and cleared by itself soon after, with no recorded cause. It is reported as a count, not an
+ * incident. The same short problem on an object that had been running fine (a DNS outage of ten
+ * minutes) is an incident.
+ */
+function isTransient(incident: Incident, findings: readonly Finding[], existence: Existence): boolean {
   const members = incident.chain.map((step) => findings[step.finding]!);
   if (members.some((m) => m.resolved === null || m.severity === 'info' || m.severity === 'critical'))
     return false;
   const start = Math.min(...members.map((m) => Date.parse(m.first)));
   const end = Math.max(...members.map((m) => Date.parse(m.resolved!)));
-  return end - start <= TRANSIENT_MS;
+  return (
+    end - start <= TRANSIENT_MS &&
+    members.every((m) => {
+      const onset = Date.parse(m.first);
+      const created = existence.created.get(
+        `${m.subject.namespace ?? ''}/${m.subject.kind}/${m.subject.name}`,
+      );
+      const installed = m.subject.namespace
+        ? existence.created.get(`/Namespace/${m.subject.namespace}`)
+        : undefined;
+      return (
+        (created !== undefined && onset - created <= STARTUP_MS) ||
+        (installed !== undefined && onset - installed <= INSTALL_MS)
+      );
+    })
+  );
 }
 
 /** Severity × confidence × impact: a broad, confident incident first. */
@@ -234,6 +269,13 @@ function scoreIncident(incident: Incident): number {
       SEVERITY_WEIGHT[incident.severity] * incident.confidence * (1 + Math.log2(1 + affected)) * 100,
     ) / 100
   );
+}
+
+function topOwner(relations: Relations, subject: Subject): string | null {
+  const ancestry = relations.ancestry(subject);
+  if (ancestry.length < 2) return null;
+  const { namespace, kind, name } = parseKey(ancestry.at(-1)!);
+  return `${kind} ${namespace ? `${namespace}/` : ''}${name}`;
 }
 
 function parseSubject(text: string): string {

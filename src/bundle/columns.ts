@@ -410,5 +410,6 @@ export const ATTRS_KEYS: Readonly<Record<string, readonly string[]>> = {
   EndpointSlice: ['service_name', 'ready_endpoints', 'not_ready_endpoints'],
   ResourceQuota: ['hard.<resource>', 'used.<resource>'],
   Secret: ['type', 'tls_not_after', 'data_keys'],
+  Application: ['health_status', 'sync_status', 'sync_revision', 'operation_phase'],
   Namespace: [],
 };

@@ -350,6 +350,11 @@ WITH versions AS (
   SELECT ts, api_version, kind, namespace, name, uid, watch_event,
          CASE WHEN kind IN ('Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'CronJob', 'Job')
               THEN array_to_string(list_transform(containers, c -> c.name || '=' || coalesce(c.image, '?')), ', ') END AS images,
+         -- Requests / limits per container, e.g. "app cpu 50m/- memory 128Mi/256Mi".
+         CASE WHEN kind IN ('Deployment', 'StatefulSet', 'DaemonSet', 'CronJob', 'Job')
+              THEN array_to_string(list_transform(containers, c -> c.name
+                || ' cpu ' || coalesce(c.cpu_request_m || 'm', '-') || '/' || coalesce(c.cpu_limit_m || 'm', '-')
+                || ' memory ' || coalesce((c.memory_request_bytes // 1048576) || 'Mi', '-') || '/' || coalesce((c.memory_limit_bytes // 1048576) || 'Mi', '-')), ', ') END AS resources,
          CASE WHEN kind IN ('ConfigMap', 'Secret')
               THEN md5(coalesce(CAST(json_extract(body, '$.data') AS VARCHAR), '') || coalesce(CAST(json_extract(body, '$.binaryData') AS VARCHAR), '')) END AS data_hash,
          CASE WHEN kind IN ('ConfigMap', 'Secret') THEN coalesce(json_extract(body, '$.data'), '{}') END AS data_json,
@@ -361,7 +366,7 @@ WITH versions AS (
 compared AS (
   SELECT *,
          lag(images) OVER w AS prev_images, lag(data_hash) OVER w AS prev_data_hash, lag(data_json) OVER w AS prev_data_json,
-         lag(replicas) OVER w AS prev_replicas, lag(quota) OVER w AS prev_quota, lag(ts) OVER w AS prev_ts,
+         lag(resources) OVER w AS prev_resources, lag(replicas) OVER w AS prev_replicas, lag(quota) OVER w AS prev_quota, lag(ts) OVER w AS prev_ts,
          list(images) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND 2 PRECEDING) AS older_images
   FROM versions
   WINDOW w AS (PARTITION BY kind, namespace, name, uid ORDER BY ts)
@@ -383,6 +388,11 @@ changed AS (
                 k -> json_extract(data_json, '$."' || k || '"') IS DISTINCT FROM json_extract(prev_data_json, '$."' || k || '"'))) AS changed_keys
     FROM compared WHERE prev_data_hash IS NOT NULL AND data_hash IS DISTINCT FROM prev_data_hash
   )
+  UNION ALL
+  -- A new image and new resources in one write are reported once, as the release.
+  SELECT ts, api_version, kind, namespace, name, uid, 'resources', prev_resources, resources
+  FROM compared WHERE prev_resources IS NOT NULL AND resources IS DISTINCT FROM prev_resources
+    AND images IS NOT DISTINCT FROM prev_images
   UNION ALL
   SELECT ts, api_version, kind, namespace, name, uid, 'replicas', CAST(prev_replicas AS VARCHAR), CAST(replicas AS VARCHAR)
   FROM compared WHERE prev_replicas IS NOT NULL AND replicas IS DISTINCT FROM prev_replicas

@@ -492,6 +492,16 @@ export function attrsOf(kind: string | null, obj: Json, metadata: Json | undefin
       for (const key in used) put(a, `used.${key}`, used[key]);
       break;
     }
+    case 'Application': {
+      // Argo CD's Application (argoproj.io): its health and sync state, the last sync operation's phase.
+      const health = rec(status?.health);
+      const sync = rec(status?.sync);
+      put(a, 'health_status', health?.status);
+      put(a, 'sync_status', sync?.status);
+      put(a, 'sync_revision', sync?.revision);
+      put(a, 'operation_phase', rec(status?.operationState)?.phase);
+      break;
+    }
     case 'Secret': {
       put(a, 'type', obj.type);
       const keys = [...Object.keys(rec(obj.data) ?? {}), ...Object.keys(rec(obj.stringData) ?? {})];

@@ -107,6 +107,9 @@ export const VIEW_SPECS: Readonly<Record<SignalView, ViewSpec>> = {
   },
   events: {
     columns: COLUMN_NAMES,
+    // The admission webhook an event's message names ("failed calling webhook \"x\"", "admission
+    // webhook \"x\" denied the request").
+    virtual: { webhook: `nullif(regexp_extract(event_message, 'webhook "([^"]+)"', 1), '')` },
     subject: { kind: 'kind', name: 'name', container: 'container' },
     excerpt: `concat_ws(' ', event_type, event_reason, CASE WHEN event_count > 1 THEN '(x' || event_count || ')' END, 'on ' || kind || ' ' || name || ':', event_message)`,
     source: 'event',
@@ -428,8 +431,8 @@ export function compileSignal(signal: Signal, analysed: { start: string; end: st
   const { range, view, subject, filter } = signalParts(signal, analysed);
   const aggregate = signal.aggregate;
   const valueField = aggregate?.field ? fieldSql(signal.from, aggregate.field, 'aggregate.field') : 'NULL';
-  // Events repeat: one row per version of the Event object, whose count grows. Occurrences are the
-  // last count of each Event, summed; other views count rows.
+  // Events repeat: one row per version of the Event object, whose count grows; eventBursts turns
+  // counts into the occurrences each version adds. Other views count rows.
   const occurrence = signal.from === 'events' ? 'coalesce(event_count, 1)' : '1';
   // An Event row stands for all its occurrences: the first of them is when the signal began. This is
   // what keeps a timeline in snapshot bundles, which hold only the latest version of each Event.
@@ -472,19 +475,19 @@ export function compileSignal(signal: Signal, analysed: { start: string; end: st
       thresholdParams.push(bound);
     }
   }
-  const sql = `
-    WITH hits AS (
+  const hitsSql = `
       SELECT ${subject.namespace} AS s_namespace, ${subject.kind} AS s_kind, ${subject.name} AS s_name,
              ${subject.container} AS s_container, ts, ${firstSeen} AS first_seen, ${until} AS until,
              ${occurrence} AS n, ${identity} AS identity,
              ${valueField} AS v,
              ${view.excerpt} AS excerpt
       FROM ${fromClause(signal, subject)}
-      WHERE ts >= ?::TIMESTAMPTZ AND ts <= ?::TIMESTAMPTZ AND ${filter.sql}${rowFilter}
-    ),
+      WHERE ts >= ?::TIMESTAMPTZ AND ts <= ?::TIMESTAMPTZ AND ${filter.sql}${rowFilter}`;
+  const sql = `
+    WITH hits AS (${signal.from === 'events' ? eventBursts(hitsSql, signal.min_count) : hitsSql}),
     per_identity AS (
       SELECT s_namespace, s_kind, s_name, s_container, identity, min(first_seen) AS first, max(until) AS last,
-             ${signal.from === 'events' ? 'max(n)' : 'sum(n)'} AS occurrences, max(v) AS max_v, min(v) AS min_v, sum(v) AS sum_v,
+             sum(n) AS occurrences, max(v) AS max_v, min(v) AS min_v, sum(v) AS sum_v,
              arg_max(excerpt, ts) AS excerpt
       FROM hits GROUP BY ALL
     ),
@@ -509,6 +512,41 @@ export function compileSignal(signal: Signal, analysed: { start: string; end: st
       ...thresholdParams,
     ],
   };
+}
+
+/** Occurrences of an Event further apart than this belong to separate bursts. Repeating sources
+ * (probes every few seconds, back-off restarts at most 5 minutes apart, mount retries every 2) stay
+ * within one burst while the problem lasts. */
+const BURST_GAP = '15 minutes';
+
+/**
+ * Events, in bursts: the event recorder folds repeats into one Event whose count grows and whose
+ * firstTimestamp stays at the first occurrence, even when that was a lone probe failure at start-up
+ * half an hour before the real trouble. Each version of an Event stands for the occurrences since
+ * its previous version (the first for all those since firstTimestamp); occurrences separated by a
+ * quiet gap form separate bursts, and only bursts that reach the signal's `min_count` on their own
+ * count. Without this, two failed probes at 08:50 and 09:20 read as one problem since 08:50.
+ */
+function eventBursts(hitsSql: string, minCount: number): string {
+  const subjectColumns = 's_namespace, s_kind, s_name, s_container';
+  return `
+    SELECT * EXCLUDE (prev_n, starts_burst, burst, burst_n) FROM (
+      SELECT *, sum(n) OVER (PARTITION BY ${subjectColumns}, burst) AS burst_n FROM (
+        SELECT *, sum(starts_burst) OVER (PARTITION BY ${subjectColumns} ORDER BY first_seen, ts
+                                          ROWS UNBOUNDED PRECEDING) AS burst
+        FROM (
+          SELECT *, CASE WHEN first_seen - max(ts) OVER (PARTITION BY ${subjectColumns} ORDER BY first_seen, ts
+                                                     ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
+                              > INTERVAL '${BURST_GAP}' THEN 1 ELSE 0 END AS starts_burst
+          FROM (
+            SELECT * REPLACE (
+                     CASE WHEN prev_n IS NULL THEN first_seen ELSE ts END AS first_seen,
+                     CASE WHEN prev_n IS NULL THEN n ELSE n - least(prev_n, n) END AS n)
+            FROM (SELECT *, lag(n) OVER (PARTITION BY ${subjectColumns}, identity ORDER BY ts, n) AS prev_n FROM (${hitsSql}))
+          )
+        )
+      )
+    ) WHERE burst_n >= ${Math.max(1, Math.floor(minCount))}`;
 }
 
 /** Evidence rows of a signal, at most `limit` per subject: how it began (the first row) and where it

@@ -184,7 +184,7 @@ export function patternJsonSchema(): unknown {
 }
 
 /** How a cause's subject must relate to its effect's subject for a causal link. */
-export const JOINS = ['same', 'owner', 'node', 'refs', 'selects', 'namespace', 'any'] as const;
+export const JOINS = ['same', 'owner', 'node', 'refs', 'selects', 'namespace', 'mentions', 'any'] as const;
 export type Join = (typeof JOINS)[number];
 
 /** A domain link between two patterns (patterns/chains/*.yaml): "a cause of this kind, on a related
@@ -193,11 +193,13 @@ export const ChainLinkSchema = z
   .object({
     id: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'lower-case words joined by dashes'),
     description: z.string().min(1),
-    cause: z.string(),
-    effect: z.string(),
+    /** A pattern id, or several: the link holds for each cause with each effect. */
+    cause: z.union([z.string(), z.array(z.string()).min(1)]),
+    effect: z.union([z.string(), z.array(z.string()).min(1)]),
     /** `same` object; `owner`: one owns the other (Pod → ReplicaSet → Deployment); `node`: a pod on
      * the node; `refs`: the pod (or its workload's pods) uses the ConfigMap/Secret/PVC; `selects`: the
-     * Service selects the pod; `namespace`: the same namespace; `any`: no relation needed (for
+     * Service or PodDisruptionBudget selects the pod (or a pod of the workload); `namespace`: the same namespace; `mentions`: the effect's
+     * evidence names the cause's subject (the webhook in a FailedCreate message); `any`: no relation needed (for
      * cluster-wide effects such as API server errors). */
     join: z.enum(JOINS),
     /** How long after the cause (its last sign) the effect may start. */
@@ -206,5 +208,7 @@ export const ChainLinkSchema = z
     strength: z.number().gt(0).max(1),
   })
   .strict();
-export type ChainLink = z.infer<typeof ChainLinkSchema>;
+export type ChainLinkSpec = z.infer<typeof ChainLinkSchema>;
+/** One link between one cause pattern and one effect pattern (a spec with lists expands to several). */
+export type ChainLink = Omit<ChainLinkSpec, 'cause' | 'effect'> & { cause: string; effect: string };
 export const ChainFileSchema = z.object({ links: z.array(ChainLinkSchema).min(1) }).strict();

@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { defineAnalyzeCommand } from './analyze.ts';
 import { defineBundleCommand } from './bundle.ts';
 import { defineImportCommand } from './import.ts';
+import { definePatternsCommand } from './patterns.ts';
 import { defineRecordCommand } from './record.ts';
 import { defineSimulateCommand } from './simulate.ts';
 
@@ -11,6 +12,7 @@ export const COMMANDS: readonly ((program: Command) => void)[] = [
   defineAnalyzeCommand,
   defineBundleCommand,
   defineImportCommand,
+  definePatternsCommand,
   defineRecordCommand,
   defineSimulateCommand,
 ];

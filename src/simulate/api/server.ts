@@ -29,6 +29,10 @@ export type AdmissionPlugin = (request: {
 
 export type WriteListener = (object: KubeObject, event: 'ADDED' | 'MODIFIED' | 'DELETED') => void;
 
+/** Kinds that make up the cluster itself rather than its workloads, and the age they are given. */
+const CLUSTER_FABRIC = new Set(['Namespace', 'Node']);
+const CLUSTER_AGE_MS = 90 * 24 * 3600_000;
+
 const GENERATION_KINDS = new Set([
   'Pod',
   'Deployment',
@@ -43,7 +47,16 @@ const GENERATION_KINDS = new Set([
   'Ingress',
   'CustomResourceDefinition',
   'ValidatingWebhookConfiguration',
+  'Application',
+  'ConstraintTemplate',
+  'K8sRequiredLabels',
 ]);
+
+/**
+ * Custom resources whose CRD has no status subresource (Argo CD's Application): clients write their
+ * status through the main resource, and every change but metadata bumps the generation.
+ */
+const NO_STATUS_SUBRESOURCE = new Set(['Application']);
 
 export function keyOf(kind: string, namespace: string | undefined, name: string): string {
   return `${kind}/${namespace ?? ''}/${name}`;
@@ -154,6 +167,10 @@ export class ApiServer {
     obj.apiVersion = obj.apiVersion || apiVersionOf(obj.kind);
     meta.uid = meta.uid ?? this.sim.rng.uuid();
     meta.creationTimestamp = this.sim.clock.iso();
+    // The cluster existed long before the recording: namespaces and nodes made during the warm-up
+    // carry the age they would have, so their creation does not read as an install in progress.
+    if (CLUSTER_FABRIC.has(obj.kind) && this.sim.clock.now < this.sim.recordingStart)
+      meta.creationTimestamp = this.sim.clock.iso(this.sim.clock.now - CLUSTER_AGE_MS);
     if (GENERATION_KINDS.has(obj.kind)) meta.generation = 1;
     meta.resourceVersion = String(++this.resourceVersion);
     this.store(obj);
@@ -205,7 +222,8 @@ export class ApiServer {
       object.metadata.name,
     );
     if (forbidden) return this.reject(actor, verb, object, uri, forbidden, options.subresource);
-    if (isNoop(old, object, options.subresource)) return { ok: true, object: old as T };
+    if (isNoop(old, object, options.subresource, NO_STATUS_SUBRESOURCE.has(object.kind)))
+      return { ok: true, object: old as T };
     const obj: KubeObject = structuredClone(object);
     if (!options.subresource) {
       for (const plugin of this.admission) {
@@ -213,18 +231,27 @@ export class ApiServer {
         if (failure) return this.reject(actor, verb, obj, uri, failure);
       }
     }
+    const statusInMain = NO_STATUS_SUBRESOURCE.has(obj.kind);
     if (options.subresource === 'status') obj.spec = structuredClone(old.spec);
-    else if (!options.subresource && old.status !== undefined) obj.status = structuredClone(old.status);
+    else if (!options.subresource && old.status !== undefined && !statusInMain)
+      obj.status = structuredClone(old.status);
     if (options.subresource === 'scale') obj.status = structuredClone(old.status);
     obj.metadata.uid = old.metadata.uid;
     obj.metadata.creationTimestamp = old.metadata.creationTimestamp;
     if (GENERATION_KINDS.has(obj.kind)) {
       const specChanged =
-        options.subresource !== 'status' && JSON.stringify(old.spec) !== JSON.stringify(obj.spec);
+        options.subresource !== 'status' &&
+        (JSON.stringify(old.spec) !== JSON.stringify(obj.spec) ||
+          (statusInMain && JSON.stringify(old.status) !== JSON.stringify(obj.status)));
       obj.metadata.generation = (old.metadata.generation ?? 1) + (specChanged ? 1 : 0);
     }
     obj.metadata.resourceVersion = String(++this.resourceVersion);
     this.store(obj);
+    const finalRemoval =
+      Boolean(obj.metadata.deletionTimestamp) &&
+      (old.metadata.finalizers?.length ?? 0) > 0 &&
+      (obj.metadata.finalizers?.length ?? 0) === 0 &&
+      obj.kind !== 'Pod';
     this.audit({
       actor,
       verb,
@@ -240,8 +267,52 @@ export class ApiServer {
       responseObject: obj,
       latencyMs: this.sim.rng.int(2, 20),
     });
-    this.emit(obj, 'MODIFIED');
+    if (finalRemoval) {
+      // The last finalizer of an object being deleted is gone: the API server removes it.
+      this.objects.delete(key);
+      this.byKind.get(obj.kind)?.delete(key);
+      this.emit(obj, 'DELETED');
+    } else this.emit(obj, 'MODIFIED');
     return { ok: true, object: structuredClone(obj) as T };
+  }
+
+  /**
+   * Audit a write the API server refuses for a reason the simulation decides (an invalid manifest:
+   * 422), without storing anything.
+   */
+  refuse(
+    actor: Actor,
+    verb: 'create' | 'update' | 'patch',
+    object: KubeObject,
+    failure: Failure,
+    query = '',
+  ): void {
+    const uri = requestPath(object.kind, object.metadata.namespace, object.metadata.name) + query;
+    this.reject(actor, verb, object, uri, failure);
+  }
+
+  /**
+   * A read API Priority and Fairness rejects: 429 with a plain-text body, so that the audit entry
+   * holds the code alone.
+   */
+  throttled(
+    actor: Actor,
+    verb: 'get' | 'list' | 'watch',
+    kind: string,
+    namespace?: string,
+    name?: string,
+    query = '',
+  ): void {
+    this.audit({
+      actor,
+      verb,
+      kind,
+      namespace,
+      name,
+      uri: requestPath(kind, namespace, name) + query,
+      code: 429,
+      latencyMs: this.sim.rng.int(0, 2),
+    });
   }
 
   /** Store the result of a binding (audited by the caller as pods/binding): nodeName and PodScheduled. */
@@ -503,9 +574,15 @@ export class ApiServer {
 }
 
 /** Whether an update would store exactly what is stored (then nothing is written or audited). */
-function isNoop(old: KubeObject, next: KubeObject, subresource: string | undefined): boolean {
+function isNoop(
+  old: KubeObject,
+  next: KubeObject,
+  subresource: string | undefined,
+  statusInMain: boolean,
+): boolean {
   if (subresource === 'status') return JSON.stringify(old.status) === JSON.stringify(next.status);
   if (subresource === 'scale') return JSON.stringify(old.spec) === JSON.stringify(next.spec);
+  if (statusInMain && JSON.stringify(old.status) !== JSON.stringify(next.status)) return false;
   const { status: _a, metadata: m1, ...rest1 } = old as KubeObject & { status?: unknown };
   const { status: _b, metadata: m2, ...rest2 } = next as KubeObject & { status?: unknown };
   if (JSON.stringify(rest1) !== JSON.stringify(rest2)) return false;

@@ -1,0 +1,110 @@
+// `kstory patterns`: list the failure-pattern catalogue (built-in and the user's own), check
+// pattern files, and run their fixture tests. Wiring only; patterns live in src/patterns/.
+
+import type { Command } from 'commander';
+
+interface PatternsFlags {
+  patterns?: string[];
+  json?: boolean;
+}
+
+const repeatable = (v: string, p: string[] = []) => [...p, v];
+
+export function definePatternsCommand(program: Command): void {
+  const patterns = program
+    .command('patterns')
+    .description('list, check and test failure patterns (the built-in catalogue and your own)');
+
+  patterns
+    .command('list')
+    .description('list the patterns analyze runs: id, severity and title')
+    .option('--patterns <dir>', 'add your own patterns from this directory (repeatable)', repeatable)
+    .option('--json', 'print the list as JSON')
+    .action(async (flags: PatternsFlags) => {
+      const { loadPatterns } = await import('../../patterns/load.ts');
+      const loaded = loadPatterns({ userDirs: flags.patterns });
+      if (flags.json) {
+        const rows = loaded.map((p) => ({
+          id: p.id,
+          severity: p.severity,
+          status: p.status,
+          title: p.title,
+          file: p.file,
+          tests: p.tests.length,
+        }));
+        process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+        return;
+      }
+      const width = Math.max(...loaded.map((p) => p.id.length));
+      for (const p of loaded)
+        process.stdout.write(`${p.id.padEnd(width)}  ${p.severity.padEnd(8)}  ${p.title}\n`);
+      process.stdout.write(`${loaded.length} patterns\n`);
+    });
+
+  patterns
+    .command('test')
+    .description('run the fixture tests the patterns declare (tests: in each pattern file)')
+    .argument('[ids...]', 'only these pattern ids')
+    .option('--patterns <dir>', 'add your own patterns from this directory (repeatable)', repeatable)
+    .option('--require', 'fail for a pattern without both a positive and a negative test')
+    .option('--json', 'print the results as JSON')
+    .addHelpText(
+      'after',
+      `
+A test names a bundle (relative to the pattern file; made with kstory simulate, record or import)
+and whether the pattern must find something in it:
+
+  tests:
+    - bundle: fixtures/crash.parquet
+      expect: { match: true, subject: shop/Deployment/checkout, variant: oom-killed }
+    - bundle: fixtures/healthy.parquet
+      expect: { match: false }
+
+Examples:
+  kstory patterns test --patterns ./my-patterns
+  kstory patterns test crash-loop-backoff`,
+    )
+    .action(async (ids: string[], flags: PatternsFlags & { require?: boolean }) => {
+      const { loadPatterns, loadPatternDir, BUILTIN_PATTERNS_DIR } = await import('../../patterns/load.ts');
+      const { runPatternTests } = await import('../../patterns/testing.ts');
+      const { KstoryError } = await import('../../errors.ts');
+      const { chalkFor } = await import('../../report/style.ts');
+      if (flags.require) {
+        // Loading with requireTests names the first pattern that lacks a positive or a negative test.
+        for (const dir of [BUILTIN_PATTERNS_DIR, ...(flags.patterns ?? [])])
+          loadPatternDir(dir, { requireTests: true });
+      }
+      const loaded = loadPatterns({ userDirs: flags.patterns });
+      for (const id of ids) {
+        if (!loaded.some((p) => p.id === id))
+          throw new KstoryError(`unknown pattern id "${id}"`, {
+            hint: 'List the catalogue with: kstory patterns list',
+          });
+      }
+      const selected = loaded.filter((p) => ids.length === 0 || ids.includes(p.id));
+      const progress = process.stderr.isTTY === true;
+      const results = await runPatternTests(selected, {
+        patternDirs: flags.patterns,
+        onBundle: (bundle) => {
+          if (progress) process.stderr.write(`\r\x1b[2Kanalysing ${bundle}`);
+        },
+      });
+      if (progress) process.stderr.write('\r\x1b[2K');
+      const failed = results.filter((r) => !r.passed);
+      if (flags.json) {
+        process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
+      } else {
+        const c = chalkFor(process.stdout);
+        for (const r of results) {
+          const mark = r.passed ? c.green('ok  ') : c.red('FAIL');
+          process.stdout.write(
+            `${mark} ${r.pattern} #${r.index + 1} ${r.match ? 'finds' : 'ignores'} ${r.bundle}: ${r.detail}\n`,
+          );
+        }
+        const untested = selected.filter((p) => p.tests.length === 0).map((p) => p.id);
+        if (untested.length > 0) process.stdout.write(c.yellow(`no tests: ${untested.join(', ')}\n`));
+        process.stdout.write(`${results.length - failed.length} passed, ${failed.length} failed\n`);
+      }
+      if (failed.length > 0) process.exitCode = 1;
+    });
+}

@@ -1,0 +1,3 @@
+import { defineScenarioTests } from './scenarios.shared.ts';
+
+defineScenarioTests(0, 2);

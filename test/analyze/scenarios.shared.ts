@@ -1,0 +1,35 @@
+// Shared by scenarios-*.test.ts (split in two so that both run at once): on every built-in
+// simulator scenario, `kstory analyze` agrees with the scenario's ground truth. The root cause is
+// ranked first, the causal chain is in order, every expected finding is reported, the healthy
+// background has no finding, and no incident is about something the scenario does not explain.
+
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { Relations } from '../../src/analyze/relations.ts';
+import { analyzeBundle } from '../../src/analyze/run.ts';
+import { openBundle } from '../../src/bundle/reader.ts';
+import { listBuiltinScenarios, loadScenarioFile } from '../../src/simulate/scenario/load.ts';
+import { checkGroundTruth } from '../support/ground-truth.ts';
+
+const root = path.resolve(import.meta.dirname, '../..');
+
+export function defineScenarioTests(shard: number, shards: number): void {
+  const scenarios = listBuiltinScenarios().filter((_, i) => i % shards === shard);
+  describe('kstory analyze against the scenarios’ ground truth', () => {
+    for (const { name, file } of scenarios) {
+      const bundlePath = path.join(root, 'fixtures', `${name}.parquet`);
+      it.skipIf(!existsSync(bundlePath))(`${name}: reports what the scenario declares`, async () => {
+        const scenario = loadScenarioFile(file);
+        const bundle = await openBundle([bundlePath]);
+        try {
+          const report = await analyzeBundle(bundle);
+          const relations = await Relations.load(bundle);
+          expect(checkGroundTruth(scenario.expect, report, relations)).toEqual([]);
+        } finally {
+          bundle.close();
+        }
+      });
+    }
+  });
+}
