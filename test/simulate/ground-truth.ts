@@ -26,6 +26,12 @@ function podsOf(s: Subject, alias = ''): string {
   return `${ns} AND (${p}owner_name = '${s.name}' OR regexp_matches(${p}owner_name, '^${s.name}-[a-z0-9]{6,10}$'))`;
 }
 
+/** FailedCreate events of the controller that creates a workload's pods (its ReplicaSets, Jobs). */
+function refusedBy(s: Subject): string {
+  return `event_reason = 'FailedCreate' AND namespace = '${s.namespace}'
+    AND ((kind IN ('ReplicaSet', 'Job') AND name LIKE '${s.name}-%') OR (kind = '${s.kind}' AND name = '${s.name}'))`;
+}
+
 function podNames(s: Subject): string {
   return `SELECT DISTINCT name FROM pods WHERE ${podsOf(s)}`;
 }
@@ -54,24 +60,32 @@ const SIGNALS: Record<string, (s: Subject, container?: string) => string> = {
   'deployment-rollout-stuck': (s) =>
     `SELECT count(*) FROM conditions WHERE ${objectIs(s)} AND type = 'Progressing' AND reason = 'ProgressDeadlineExceeded'`,
   // Short of replicas for at least three scrapes in a row is more than a rollout's transient.
-  'workload-replicas-mismatch': (s) =>
-    `SELECT count(*) FROM (
-       SELECT ts, max(metric_value) FILTER (WHERE metric_name = 'kube_deployment_spec_replicas') AS desired,
-              max(metric_value) FILTER (WHERE metric_name = 'kube_deployment_status_replicas_available') AS available
-       FROM metrics WHERE kind = 'Deployment' AND namespace = '${s.namespace}' AND name = '${s.name}' GROUP BY ts)
-     WHERE available < desired HAVING count(*) >= 3`,
+  'workload-replicas-mismatch': (s) => {
+    const [desired, available] =
+      s.kind === 'StatefulSet'
+        ? ['kube_statefulset_replicas', 'kube_statefulset_status_replicas_ready']
+        : ['kube_deployment_spec_replicas', 'kube_deployment_status_replicas_available'];
+    return `SELECT count(*) FROM (
+       SELECT ts, max(metric_value) FILTER (WHERE metric_name = '${desired}') AS desired,
+              max(metric_value) FILTER (WHERE metric_name = '${available}') AS available
+       FROM metrics WHERE kind = '${s.kind}' AND namespace = '${s.namespace}' AND name = '${s.name}' GROUP BY ts)
+     WHERE available < desired HAVING count(*) >= 3`;
+  },
   'service-no-ready-endpoints': (s) =>
     `SELECT count(*) FROM objects WHERE kind = 'Endpoints' AND namespace = '${s.namespace}' AND name = '${s.name}' AND json_extract(body, '$.subsets[0].addresses') IS NULL`,
   'config-changed': (s) =>
     `SELECT count(*) FROM audit WHERE ${objectIs(s)} AND audit_verb IN ('patch', 'update') AND audit_code = 200 AND audit_user NOT LIKE 'system:%'`,
+  'workload-resources-changed': (s) =>
+    `SELECT count(*) FROM audit WHERE ${objectIs(s)} AND audit_verb = 'patch' AND audit_code = 200 AND audit_user NOT LIKE 'system:%' AND body LIKE '%"resources"%'`,
   'workload-image-changed': (s) =>
     `SELECT count(*) FROM audit WHERE ${objectIs(s)} AND audit_verb = 'patch' AND audit_code = 200 AND body LIKE '%"image"%'`,
   'pvc-pending': (s) => `SELECT count(*) FROM objects WHERE ${objectIs(s)} AND phase = 'Pending'`,
   'node-pressure': (s) =>
     `SELECT count(*) FROM conditions WHERE ${objectIs(s)} AND type IN ('MemoryPressure', 'DiskPressure', 'PIDPressure') AND status = 'True'`,
+  // Evicted by the kubelet (or by the taint manager) on a node, or pods of a workload.
   'pod-evicted': (s) =>
-    `SELECT (SELECT count(*) FROM pods WHERE node = '${s.name}' AND status_reason = 'Evicted')
-          + (SELECT count(*) FROM events WHERE event_reason = 'TaintManagerEviction' AND name IN (SELECT name FROM pods WHERE node = '${s.name}'))`,
+    `SELECT (SELECT count(*) FROM pods WHERE ${podsOf(s)} AND status_reason = 'Evicted')
+          + (SELECT count(*) FROM events WHERE event_reason = 'TaintManagerEviction' AND name IN (${podNames(s)}))`,
   'node-not-ready': (s) =>
     `SELECT count(*) FROM conditions WHERE ${objectIs(s)} AND type = 'Ready' AND status IN ('False', 'Unknown')`,
   'readiness-probe-failed': (s) =>
@@ -86,9 +100,33 @@ const SIGNALS: Record<string, (s: Subject, container?: string) => string> = {
     `SELECT count(*) FROM audit WHERE ${objectIs(s)} AND audit_verb IN ('patch', 'update') AND audit_code = 200 AND audit_user NOT LIKE 'system:%'`,
   'resourcequota-exceeded': (s) =>
     `SELECT count(*) FROM events WHERE event_reason = 'FailedCreate' AND kind = 'ReplicaSet' AND namespace = '${s.namespace}' AND name LIKE '${s.name}-%' AND event_message LIKE '%exceeded quota%'`,
+  // A webhook (AdmissionWebhook/<name>) refusing pods, or the workload whose pods it refuses.
   'admission-webhook-failing': (s) =>
-    `SELECT count(*) FROM events WHERE event_reason = 'FailedCreate' AND kind = 'ReplicaSet' AND namespace = '${s.namespace}' AND name LIKE '${s.name}-%' AND event_message LIKE '%failed calling webhook%'`,
-  'rbac-forbidden': (s) => `SELECT count(*) FROM audit WHERE ${objectIs(s)} AND audit_code = 403`,
+    s.kind === 'AdmissionWebhook'
+      ? `SELECT count(*) FROM events WHERE event_reason = 'FailedCreate' AND event_message LIKE '%webhook "${s.name}"%'`
+      : `SELECT count(*) FROM events WHERE ${refusedBy(s)}
+           AND (event_message LIKE '%failed calling webhook%' OR event_message LIKE '%admission webhook "%" denied the request:%')`,
+  // The workload's controller could not create pods, whatever refused them but quota and LimitRange.
+  'pod-create-failed': (s) =>
+    `SELECT count(*) FROM events WHERE ${refusedBy(s)}
+       AND NOT regexp_matches(event_message, 'exceeded quota|usage per Container')`,
+  // A client's requests (User/...) or a workload's objects refused by RBAC.
+  'rbac-forbidden': (s) =>
+    s.kind === 'User'
+      ? `SELECT count(*) FROM audit WHERE audit_user = '${s.name}' AND audit_code = 403 AND body LIKE '%"authorization.k8s.io/decision":"forbid"%'`
+      : `SELECT count(*) FROM audit WHERE ${objectIs(s)} AND audit_code = 403`,
+  // At least ten requests for one resource (APIResource/<plural>) failed with 429 or 5xx.
+  'apiserver-error-burst': (s) =>
+    `SELECT count(*) FROM audit WHERE audit_resource = '${s.name}' AND (audit_code = 429 OR audit_code >= 500)
+       AND coalesce(audit_subresource, '') <> 'eviction' HAVING count(*) >= 10`,
+  // A volume left Released (its claim deleted, reclaim policy Retain) or Failed to be reclaimed.
+  'pv-failed-released': (s) =>
+    `SELECT count(*) FROM objects WHERE ${objectIs(s)} AND phase IN ('Released', 'Failed')`,
+  // An Argo CD Application reporting Degraded (or Missing) health, or OutOfSync.
+  'argocd-app-unhealthy': (s) =>
+    `SELECT count(*) FROM objects WHERE ${objectIs(s)} AND api_version LIKE 'argoproj.io/%'
+       AND (json_extract_string(body, '$.status.health.status') IN ('Degraded', 'Missing')
+            OR json_extract_string(body, '$.status.sync.status') = 'OutOfSync')`,
   'certificate-expiring': (s) =>
     `SELECT count(*) FROM conditions WHERE ${objectIs(s)} AND type = 'Ready' AND status = 'False' AND reason = 'Expired'`,
   'custom-resource-unhealthy': (s) =>
