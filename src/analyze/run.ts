@@ -21,6 +21,7 @@ import {
 } from './chain.ts';
 import { detectPattern, type Existence, type Finding, loadExistence, type Subject } from './detect.ts';
 import { Relations } from './relations.ts';
+import { type Labels, parseSelector } from './selector.ts';
 
 export const REPORT_SCHEMA = 'kstory.report/v1';
 
@@ -36,6 +37,8 @@ export interface AnalyzeOptions {
   top?: number;
   /** `namespace/kind/name`: only incidents that concern this object, its owners or what it owns. */
   subject?: string;
+  /** A label selector (`app=checkout,tier!=db`): only incidents about objects it selects, or what they own. */
+  selector?: string;
   /** Report transient incidents too. */
   all?: boolean;
 }
@@ -120,6 +123,7 @@ export async function analyzeBundle(bundle: Bundle, options: AnalyzeOptions = {}
   const incidents = buildIncidents(findings, linkFindings(findings, links, relations), relations);
 
   const subject = options.subject ? parseSubject(options.subject) : null;
+  const selected = options.selector ? await selectedObjects(bundle, parseSelector(options.selector)) : null;
   const inScope = incidents.filter((incident) =>
     incident.chain.some(({ finding }) => {
       const s = findings[finding]!.subject;
@@ -127,6 +131,7 @@ export async function analyzeBundle(bundle: Bundle, options: AnalyzeOptions = {}
         (!options.namespaces?.length ||
           (s.namespace !== null && options.namespaces.some((g) => picomatch.isMatch(s.namespace!, g)))) &&
         (!options.kinds?.length || options.kinds.some((k) => k.toLowerCase() === s.kind.toLowerCase())) &&
+        (!selected || relations.ancestry(s).some((k) => selected.has(k))) &&
         (!subject ||
           relations.ancestry(s).includes(subject) ||
           relations
@@ -276,6 +281,19 @@ function topOwner(relations: Relations, subject: Subject): string | null {
   if (ancestry.length < 2) return null;
   const { namespace, kind, name } = parseKey(ancestry.at(-1)!);
   return `${kind} ${namespace ? `${namespace}/` : ''}${name}`;
+}
+
+/** Keys (`namespace/Kind/name`) of the objects whose labels, at any time, the selector matches. */
+async function selectedObjects(bundle: Bundle, matches: (labels: Labels) => boolean): Promise<Set<string>> {
+  const rows = await bundle.query<{ namespace: string | null; kind: string; name: string; labels: string }>(
+    `SELECT DISTINCT namespace, kind, name, coalesce(to_json(labels)::VARCHAR, '{}') AS labels
+     FROM objects WHERE kind IS NOT NULL AND name IS NOT NULL`,
+  );
+  const keys = new Set<string>();
+  for (const row of rows) {
+    if (matches(JSON.parse(row.labels) as Labels)) keys.add(`${row.namespace ?? ''}/${row.kind}/${row.name}`);
+  }
+  return keys;
 }
 
 function parseSubject(text: string): string {

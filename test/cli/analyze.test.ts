@@ -72,6 +72,20 @@ describe('kstory analyze', () => {
     }
   });
 
+  it('keeps only incidents about objects a label selector (-l) picks, or what they own', () => {
+    const fixture = path.join(import.meta.dirname, '../../fixtures/bad-config-rollout.parquet');
+    const count = (selector: string) => {
+      const { code, stdout } = kstory(['analyze', fixture, '-l', selector, '--json']);
+      expect(code).toBe(0);
+      return (JSON.parse(stdout) as { incidents: unknown[] }).incidents.length;
+    };
+    expect(count('app.kubernetes.io/name=checkout')).toBe(1);
+    expect(count('app.kubernetes.io/name in (frontend,cart)')).toBe(0);
+    const bad = kstory(['analyze', fixture, '-l', 'a=b=c']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--selector "a=b=c"');
+  });
+
   it('explains confidences with --explain', () => {
     expect(kstory(['analyze', crashing, '--explain']).stdout).toMatch(
       /How confident[\s\S]*0\.85 base for oom-killed/,

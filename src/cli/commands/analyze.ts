@@ -38,6 +38,7 @@ interface AnalyzeFlags {
   minConfidence?: number;
   top?: number;
   failOn?: (typeof SEVERITIES)[number];
+  selector?: string;
   explain?: boolean;
   all?: boolean;
 }
@@ -55,6 +56,10 @@ export function defineAnalyzeCommand(program: Command): void {
       '-n, --namespace <globs>',
       'only subjects in these namespaces (comma-separated globs, e.g. prod-*)',
       list,
+    )
+    .option(
+      '-l, --selector <selector>',
+      'only subjects with these labels, or owned by objects with them (app=checkout,tier!=db)',
     )
     .option('--kind <kinds>', 'only subjects of these kinds (comma-separated)', list)
     .option('--subject <ns/kind/name>', 'only incidents about this object, its owners and what it owns')
@@ -82,6 +87,7 @@ Examples:
   kstory analyze incident.parquet
   kstory analyze incident.parquet --since 2h -n 'shop-*' --explain
   kstory analyze incident.parquet --subject shop/Deployment/checkout
+  kstory analyze incident.parquet -l app.kubernetes.io/part-of=shop
   kstory analyze incident.parquet --json | jq '.incidents[0]'
   kstory analyze incident.parquet --markdown > postmortem.md
   kstory analyze nightly.parquet --fail-on high      # exit 1 for CI when something high is found`,
@@ -103,6 +109,7 @@ Examples:
           namespaces: flags.namespace,
           kinds: flags.kind,
           subject: flags.subject,
+          selector: flags.selector,
           all: flags.all,
           only: flags.only,
           skip: flags.skip,
