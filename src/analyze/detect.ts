@@ -167,14 +167,15 @@ async function collectHits(
   }
   // A pod-level hit (an event without a container, the pod's phase) concerns every container of
   // the pod that other signals found; a pod with no container-level hit stays a pod subject.
+  const podOf = (s: Subject) => `${s.namespace ?? ''}/${s.kind}/${s.name}`;
+  const containersByPod = new Map<string, { subject: Subject; hits: Map<string, SignalHit> }[]>();
+  for (const entry of subjects.values()) {
+    if (entry.subject.container === null) continue;
+    const pod = podOf(entry.subject);
+    containersByPod.set(pod, [...(containersByPod.get(pod) ?? []), entry]);
+  }
   for (const { signal, subject, hit } of podLevel) {
-    const containers = [...subjects.values()].filter(
-      (e) =>
-        e.subject.namespace === subject.namespace &&
-        e.subject.kind === subject.kind &&
-        e.subject.name === subject.name &&
-        e.subject.container !== null,
-    );
+    const containers = containersByPod.get(podOf(subject)) ?? [];
     const targets =
       containers.length > 0
         ? containers

@@ -1,0 +1,227 @@
+// Benchmark of `kstory analyze` on a large `kstory simulate --scale` bundle: the real CLI from
+// process start to printed output (wall time, peak RSS), and, as a yardstick, a plain DuckDB scan
+// of the typed columns detection reads. Targets from the analyze issue, on 2 cores: ≤ 2 s for a
+// 1M-record bundle, ≤ 10 s for 10M, peak RSS ≤ 1.5 GB.
+//   npm run bench -- analyze --records 1m
+//   npm run bench -- analyze --records 10m
+
+import { spawn } from 'node:child_process';
+import { readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { Database, sqlString } from '../src/bundle/duckdb.ts';
+import {
+  type BenchContext,
+  type Benchmark,
+  type BenchOutcome,
+  type BenchResult,
+  check,
+  formatBytes,
+  formatCount,
+  formatNumber,
+  markdownTable,
+  REPO_DIR,
+  renderMachine,
+  renderTargets,
+} from './lib/harness.ts';
+import { scaleBundle } from './simulate-scale.ts';
+
+const CLI = path.join(REPO_DIR, 'bin', 'kstory.js');
+
+/** The typed columns the pattern catalogue's signals filter and aggregate on. */
+const SCANNED_COLUMNS = [
+  'source',
+  'ts',
+  'kind',
+  'namespace',
+  'name',
+  'container',
+  'node',
+  'owner_kind',
+  'owner_name',
+  'phase',
+  'containers',
+  'conditions',
+  'replicas_desired',
+  'replicas_ready',
+  'event_reason',
+  'event_message',
+  'event_count',
+  'audit_verb',
+  'audit_code',
+  'audit_user',
+  'log_line',
+  'metric_name',
+  'metric_value',
+];
+
+function readRss(pid: number): number {
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) * 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+interface CliRun {
+  wallSeconds: number;
+  peakRssBytes: number;
+  stdoutBytes: number;
+  incidents: number;
+  findings: number;
+}
+
+/** `kstory analyze <bundle> --json`, timed from spawn to exit, its RSS polled every 20 ms. */
+function runAnalyze(bundle: string): Promise<CliRun> {
+  const started = performance.now();
+  const child = spawn(process.execPath, [CLI, 'analyze', bundle, '--json'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let peak = 0;
+  const poll = setInterval(() => {
+    if (child.pid) peak = Math.max(peak, readRss(child.pid));
+  }, 20);
+  const chunks: Buffer[] = [];
+  child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearInterval(poll);
+      const wallSeconds = (performance.now() - started) / 1000;
+      if (code !== 0) {
+        reject(new Error(`kstory analyze exited ${code}`));
+        return;
+      }
+      const text = Buffer.concat(chunks).toString('utf8');
+      const report = JSON.parse(text) as { incidents: unknown[]; findings: unknown[] };
+      resolve({
+        wallSeconds,
+        peakRssBytes: peak,
+        stdoutBytes: text.length,
+        incidents: report.incidents.length,
+        findings: report.findings.length,
+      });
+    });
+  });
+}
+
+/** A plain DuckDB scan of the same typed columns: the floor any analysis of this bundle pays. */
+async function plainScan(bundle: string): Promise<number> {
+  const db = await Database.open({ memoryLimit: '1GB' });
+  try {
+    const started = performance.now();
+    await db.all(
+      `SELECT count(*), count(DISTINCT name), max(ts), sum(len(containers)), sum(len(conditions)),
+              count(event_reason), sum(length(event_message)), sum(length(log_line)), sum(metric_value),
+              count(audit_code), count(DISTINCT owner_name), count(replicas_ready)
+       FROM (SELECT ${SCANNED_COLUMNS.map((c) => `"${c}"`).join(', ')} FROM read_parquet(${sqlString(bundle)}))`,
+    );
+    return (performance.now() - started) / 1000;
+  } finally {
+    db.close();
+  }
+}
+
+async function run(context: BenchContext): Promise<BenchOutcome> {
+  const records = parseRecords(String(context.options.records ?? '1m'));
+  const { file, manifest } = await scaleBundle(records, { workDir: context.workDir, log: context.log });
+  const runs = Number(context.options.runs ?? 3);
+  context.log(`analyze: ${path.relative(process.cwd(), file)} (${formatCount(manifest.rows)} rows), ${runs} runs`);
+  const cli: CliRun[] = [];
+  for (let i = 0; i < runs; i++) {
+    const r = await runAnalyze(file);
+    context.log(
+      `  run ${i + 1}: ${formatNumber(r.wallSeconds, 2)} s, peak RSS ${formatBytes(r.peakRssBytes)}, ${r.incidents} incidents, ${r.findings} findings`,
+    );
+    cli.push(r);
+  }
+  const scans: number[] = [];
+  for (let i = 0; i < runs; i++) scans.push(await plainScan(file));
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  const wall = median(cli.map((r) => r.wallSeconds));
+  const scan = median(scans);
+  const peak = Math.max(...cli.map((r) => r.peakRssBytes));
+  context.log(`  plain DuckDB scan of ${SCANNED_COLUMNS.length} columns: ${formatNumber(scan, 2)} s`);
+  const limitSeconds = manifest.rows > 5_000_000 ? 10 : 2;
+  return {
+    name: `analyze-${String(context.options.records ?? '1m').toLowerCase()}`,
+    input: {
+      bundle: path.relative(REPO_DIR, file),
+      rows: manifest.rows,
+      bytes: statSync(file).size,
+      scale: manifest.scale,
+      rowsBySource: manifest.rowsBySource,
+    },
+    targets: [
+      check(
+        `analyze ${formatCount(manifest.rows)} records, process start to output`,
+        'max',
+        limitSeconds,
+        wall,
+        's',
+      ),
+      check('peak RSS', 'max', 1.5 * 1024 ** 3, peak, 'bytes'),
+    ],
+    figures: {
+      runs,
+      wallSeconds: cli.map((r) => r.wallSeconds),
+      medianWallSeconds: wall,
+      peakRssBytes: peak,
+      plainScanSeconds: scans,
+      medianPlainScanSeconds: scan,
+      ratioToPlainScan: wall / scan,
+      incidents: cli[0]!.incidents,
+      findings: cli[0]!.findings,
+      reportBytes: cli[0]!.stdoutBytes,
+    },
+  };
+}
+
+function parseRecords(text: string): number {
+  const m = /^(\d+(?:\.\d+)?)([km]?)$/i.exec(text.trim());
+  if (!m) throw new Error(`--records ${text}: expected a count such as 1000000, 100k or 10m`);
+  return Math.round(Number(m[1]) * ({ k: 1e3, m: 1e6 }[m[2]!.toLowerCase()] ?? 1));
+}
+
+function render(result: BenchResult): string {
+  const f = result.figures as {
+    medianWallSeconds: number;
+    medianPlainScanSeconds: number;
+    ratioToPlainScan: number;
+    peakRssBytes: number;
+    incidents: number;
+    findings: number;
+    runs: number;
+  };
+  const input = result.input as { rows: number; bytes: number; bundle: string };
+  return [
+    `### ${result.name}`,
+    '',
+    `\`${result.command}\` on ${input.bundle} (${formatCount(input.rows)} rows, ${formatBytes(input.bytes)}).`,
+    '',
+    renderMachine(result.machine),
+    '',
+    renderTargets(result.targets),
+    '',
+    markdownTable(
+      ['measure', 'value'],
+      [
+        [`kstory analyze --json, median of ${f.runs} (wall)`, `${formatNumber(f.medianWallSeconds, 2)} s`],
+        ['peak RSS', formatBytes(f.peakRssBytes)],
+        ['plain DuckDB scan of the typed columns', `${formatNumber(f.medianPlainScanSeconds, 2)} s`],
+        ['ratio to the plain scan', `${formatNumber(f.ratioToPlainScan, 1)}×`],
+        ['incidents / findings', `${f.incidents} / ${f.findings}`],
+      ],
+      ['l', 'r'],
+    ),
+  ].join('\n');
+}
+
+export const benchmark: Benchmark = {
+  name: 'analyze',
+  description: 'kstory analyze on a kstory simulate --scale bundle: wall time, peak RSS, ratio to a plain scan',
+  options: { runs: { type: 'string' } },
+  usage: ['--runs N               analyze runs to take the median of (default 3)'],
+  run,
+  render,
+};
