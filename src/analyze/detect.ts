@@ -2,6 +2,7 @@
 // subjects whose condition holds, and turns each into a finding with its variant, confidence (and
 // how it was reached), narrative, remediation and evidence rows.
 
+import { listValue } from '@duckdb/node-api';
 import type { Bundle } from '../bundle/reader.ts';
 import { compileEvidence, compileSignal } from '../patterns/compile.ts';
 import { evaluateCondition, positiveSignalsOf, signalsOf } from '../patterns/condition.ts';
@@ -126,6 +127,9 @@ function mergeHit(a: SignalHit | undefined, b: SignalHit): SignalHit {
   };
 }
 
+/** Above this many candidate subjects, later signals are asked about everything and filtered here. */
+const MAX_CANDIDATE_FILTER = 5000;
+
 /** Hits of every signal, grouped by the pattern's subject level. */
 async function collectHits(
   bundle: Bundle,
@@ -136,9 +140,25 @@ async function collectHits(
   const podLevel: { signal: string; subject: Subject; hit: SignalHit }[] = [];
   const kinds = new Set(pattern.kinds);
 
-  for (const [name, signal] of Object.entries(pattern.detect.signals)) {
+  // The signals the condition needs present go first: when none of them hits, nothing can be
+  // found and the rest is not asked; otherwise the rest is asked only about the subjects they found
+  // (most signals, like "running and ready at the end", hold for thousands of healthy subjects).
+  const positive = new Set(positiveSignalsOf(pattern.condition));
+  const ordered = Object.entries(pattern.detect.signals).sort(
+    ([a], [b]) => Number(positive.has(b)) - Number(positive.has(a)),
+  );
+  let candidates: Set<string> | null = null;
+  for (const [name, signal] of ordered) {
+    if (!positive.has(name) && candidates === null) {
+      candidates = new Set([...subjects.values(), ...podLevel].map((e) => e.subject.name));
+      if (candidates.size === 0) break;
+    }
     const compiled = compileSignal(signal, range);
-    const rows = await bundle.query<HitRow>(compiled.sql, compiled.params);
+    const names = candidates && candidates.size <= MAX_CANDIDATE_FILTER ? [...candidates] : null;
+    const rows = await bundle.query<HitRow>(
+      names ? `SELECT * FROM (${compiled.sql}) WHERE s_name IN (SELECT unnest(?::VARCHAR[]))` : compiled.sql,
+      names ? [...compiled.params, listValue(names)] : compiled.params,
+    );
     for (const row of rows) {
       if (row.s_kind === null || row.s_name === null) continue;
       if (kinds.size > 0 && !kinds.has(row.s_kind)) continue;
