@@ -126,7 +126,9 @@ async function run(context: BenchContext): Promise<BenchOutcome> {
   const records = parseRecords(String(context.options.records ?? '1m'));
   const { file, manifest } = await scaleBundle(records, { workDir: context.workDir, log: context.log });
   const runs = Number(context.options.runs ?? 3);
-  context.log(`analyze: ${path.relative(process.cwd(), file)} (${formatCount(manifest.rows)} rows), ${runs} runs`);
+  context.log(
+    `analyze: ${path.relative(process.cwd(), file)} (${formatCount(manifest.rows)} rows), ${runs} runs`,
+  );
   const cli: CliRun[] = [];
   for (let i = 0; i < runs; i++) {
     const r = await runAnalyze(file);
@@ -219,7 +221,8 @@ function render(result: BenchResult): string {
 
 export const benchmark: Benchmark = {
   name: 'analyze',
-  description: 'kstory analyze on a kstory simulate --scale bundle: wall time, peak RSS, ratio to a plain scan',
+  description:
+    'kstory analyze on a kstory simulate --scale bundle: wall time, peak RSS, ratio to a plain scan',
   options: { runs: { type: 'string' } },
   usage: ['--runs N               analyze runs to take the median of (default 3)'],
   run,

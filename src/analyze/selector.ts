@@ -6,8 +6,8 @@ import { KstoryError } from '../errors.ts';
 export type Labels = Readonly<Record<string, string>>;
 type Requirement = (labels: Labels) => boolean;
 
-const KEY = String.raw`[A-Za-z0-9]([-A-Za-z0-9_./]*[A-Za-z0-9])?`;
-const VALUE = String.raw`([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?`;
+const KEY = '[A-Za-z0-9]([-A-Za-z0-9_./]*[A-Za-z0-9])?';
+const VALUE = '([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?';
 
 /** Split at the commas that are not inside a set's parentheses. */
 function splitRequirements(text: string): string[] {

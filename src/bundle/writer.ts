@@ -73,7 +73,7 @@ export interface FinishResult {
   metadata: BundleMetadata;
 }
 
-const MAX_BUFFERED_BYTES = 4 << 20;
+const MAX_BUFFERED_BYTES = 1 << 20;
 const TIME_CHECK_EVERY = 256;
 /** Largest spool line. DuckDB's JSON reader allocates a buffer of this size per thread, so it bounds
  * memory; objects are capped near 1.5 MB by etcd, and only a RequestResponse audit entry of a huge
@@ -433,8 +433,11 @@ async function writeFinalBundle(
     // Without it DuckDB's parallel Parquet writer interleaves row groups, and the sorted order the
     // format promises (and compression relies on) is lost.
     await db.run('SET preserve_insertion_order = true');
-    // Nothing is appended any more: the final copy may use every core.
-    await db.run(`SET threads = ${availableParallelism()}`);
+    // Nothing is appended any more: the global sort may use every core. A bundle too large to sort
+    // is a streaming copy of its sorted segments, and one thread keeps it one: with several, each
+    // buffers row groups to keep the order, which ran out of memory on 10 KB rows (50,000 Pod
+    // versions), and was slower too (bench/record.ts).
+    await db.run(`SET threads = ${globalSort ? availableParallelism() : 1}`);
     await db.run(
       `COPY (SELECT * FROM ${from}${globalSort ? ` ORDER BY ${orderBy()}` : ''}) ` +
         `TO ${sqlString(temp)} (FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL ${options.compressionLevel}, ` +

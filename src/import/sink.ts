@@ -3,14 +3,8 @@
 // row, skip and damaged line is counted against the input it came from.
 
 import type { BundleRow, WatchEvent } from '../bundle/row.ts';
-import {
-  AUDIT_STAGE_ORDER,
-  auditRow,
-  eventRow,
-  type KubeObject,
-  lastChangeTime,
-  objectRow,
-} from '../kube/to-row.ts';
+import { type AuditEntry, AuditStageJoiner } from '../kube/audit.ts';
+import { auditRow, eventRow, type KubeObject, lastChangeTime, objectRow } from '../kube/to-row.ts';
 
 export interface ImportIssue {
   /** File (and `archive!member`) the problem is in. */
@@ -46,10 +40,8 @@ export interface InputStats {
 /** Issues kept per input for the report; all are counted. */
 const MAX_ISSUES_KEPT = 200;
 
-interface PendingAudit {
-  /** Null for a RequestReceived line kept unparsed (see auditRequestReceived): `raw` holds it. */
-  entry: Record<string, unknown> | null;
-  raw: string | undefined;
+/** Where an audit entry came from: its request's row is counted against it. */
+interface AuditSource {
   origin: string;
   stats: InputStats;
   /** Where an unparsed line came from, to report it if it turns out damaged. */
@@ -65,8 +57,17 @@ export interface RowTarget {
 export class ImportSink {
   private readonly objectKeys = new Set<string>();
   private readonly eventKeys = new Set<string>();
-  private readonly auditDone = new Set<string>();
-  private readonly auditPending = new Map<string, PendingAudit>();
+  private readonly audits = new AuditStageJoiner<AuditSource>({
+    emit: (entry, raw, source) => {
+      this.append(auditRow(entry, { origin: source.origin, raw }), source.stats);
+      this.objectFromAudit(entry, source);
+    },
+    duplicate: (source) => {
+      source.stats.duplicates++;
+    },
+    invalid: (source, reason) =>
+      this.issue(source.stats, { file: source.file ?? source.origin, line: source.line, reason }),
+  });
   private readonly seenObjects = new Set<string>();
   rows = 0;
 
@@ -155,49 +156,8 @@ export class ImportSink {
    * One audit entry. Stages of one request (RequestReceived, then ResponseComplete) become one
    * row: the entry of the latest stage, with the request body of an earlier one if it lacks it.
    */
-  audit(
-    entry: Record<string, unknown>,
-    raw: string | undefined,
-    opts: { stats: InputStats; origin: string },
-  ): void {
-    const id = typeof entry.auditID === 'string' ? entry.auditID : null;
-    if (id === null) {
-      this.append(auditRow(entry, { origin: opts.origin, raw }), opts.stats);
-      return;
-    }
-    if (this.auditDone.has(id)) {
-      opts.stats.duplicates++;
-      return;
-    }
-    const stage = AUDIT_STAGE_ORDER[String(entry.stage)] ?? 0;
-    const pending = this.auditPending.get(id);
-    let later: PendingAudit = { entry, raw, origin: opts.origin, stats: opts.stats };
-    // An unparsed pending line is a RequestReceived without a body: nothing to take from it.
-    if (pending?.entry) {
-      const pendingStage = AUDIT_STAGE_ORDER[String(pending.entry.stage)] ?? 0;
-      if (pendingStage === stage) opts.stats.duplicates++;
-      const earlier = pendingStage > stage ? later : pending;
-      if (pendingStage > stage) later = pending;
-      const laterEntry = later.entry!;
-      const earlierEntry = earlier.entry!;
-      if (laterEntry.requestObject === undefined && earlierEntry.requestObject !== undefined) {
-        later = {
-          ...later,
-          entry: { ...laterEntry, requestObject: earlierEntry.requestObject },
-          raw: undefined,
-        };
-      }
-    } else if (pending && stage === 0) {
-      opts.stats.duplicates++;
-    }
-    const current = later;
-    if ((AUDIT_STAGE_ORDER[String(current.entry!.stage)] ?? 0) >= AUDIT_STAGE_ORDER.ResponseComplete!) {
-      this.auditPending.delete(id);
-      this.auditDone.add(id);
-      this.emitAudit(current);
-    } else {
-      this.auditPending.set(id, current);
-    }
+  audit(entry: AuditEntry, raw: string | undefined, opts: { stats: InputStats; origin: string }): void {
+    this.audits.add(entry, raw, opts);
   }
 
   /**
@@ -210,41 +170,11 @@ export class ImportSink {
     raw: string,
     opts: { stats: InputStats; origin: string; file: string; line: number },
   ): void {
-    if (this.auditDone.has(id) || this.auditPending.has(id)) {
-      opts.stats.duplicates++;
-      return;
-    }
-    this.auditPending.set(id, {
-      entry: null,
-      raw,
-      origin: opts.origin,
-      stats: opts.stats,
-      file: opts.file,
-      line: opts.line,
-    });
-  }
-
-  private emitAudit(p: PendingAudit): void {
-    let entry = p.entry;
-    if (entry === null) {
-      try {
-        entry = JSON.parse(p.raw ?? '') as Record<string, unknown>;
-      } catch (error) {
-        this.issue(p.stats, {
-          file: p.file ?? p.origin,
-          line: p.line,
-          reason: `invalid JSON (${(error as Error).message})`,
-        });
-        return;
-      }
-    }
-    this.append(auditRow(entry, { origin: p.origin, raw: p.raw }), p.stats);
-    this.objectFromAudit({ ...p, entry });
+    this.audits.addReceived(id, raw, opts);
   }
 
   /** Object history rebuilt from audit bodies: the object as the API server returned it after a write. */
-  private objectFromAudit(p: PendingAudit & { entry: Record<string, unknown> }): void {
-    const entry = p.entry;
+  private objectFromAudit(entry: AuditEntry, p: AuditSource): void {
     const verb = entry.verb;
     if (verb !== 'create' && verb !== 'update' && verb !== 'patch' && verb !== 'delete') return;
     const code = (entry.responseStatus as { code?: number } | undefined)?.code;
@@ -276,11 +206,7 @@ export class ImportSink {
 
   /** Requests whose last stage never came (the log ends mid-request) are written as they are. */
   flushAudit(): void {
-    for (const [id, pending] of this.auditPending) {
-      this.auditDone.add(id);
-      this.emitAudit(pending);
-    }
-    this.auditPending.clear();
+    this.audits.flush();
   }
 
   private readonly logStreams = new Set<string>();

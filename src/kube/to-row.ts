@@ -22,6 +22,7 @@ import {
   str,
   taintsOf,
 } from './fields.ts';
+import { rawBody } from './raw-body.ts';
 import { REDACTED, redactAs, redactObject } from './redact.ts';
 import { CLUSTER_SCOPED_KINDS, kindOfResource } from './resources.ts';
 import { latestTs, normalizeTs } from './time.ts';
@@ -100,8 +101,13 @@ export function lastChangeTime(obj: KubeObject): string | null {
 /**
  * One version of an object. `ts` defaults to the object's last change, for snapshots that have no
  * observation time of their own; an object without any timestamp then needs `ts` from the caller.
+ * `raw` is the object's JSON text as an API server sent it, when the caller has it: the body is then
+ * that text (managedFields cut out) unless redaction changed more, which saves serialising it again.
  */
-export function objectRow(obj: KubeObject, opts: RowOptions & { watchEvent: WatchEvent }): BundleRow {
+export function objectRow(
+  obj: KubeObject,
+  opts: RowOptions & { watchEvent: WatchEvent; raw?: string },
+): BundleRow {
   const o = obj as Json;
   const metadata = rec(o.metadata);
   const kind = str(o.kind);
@@ -131,7 +137,7 @@ export function objectRow(obj: KubeObject, opts: RowOptions & { watchEvent: Watc
     owner_uid: str(owner?.uid),
     resource_version: str(metadata?.resourceVersion),
     origin: opts.origin ?? null,
-    body: redactObject(obj),
+    body: redactedBody(obj, opts.raw),
     watch_event: opts.watchEvent,
     labels: labelsOf(metadata),
     created_at: normalizeTs(metadata?.creationTimestamp),
@@ -154,6 +160,11 @@ export function objectRow(obj: KubeObject, opts: RowOptions & { watchEvent: Watc
     unschedulable: kind === 'Node' ? spec?.unschedulable === true : null,
     attrs: attrsOf(kind, o, metadata),
   };
+}
+
+function redactedBody(obj: KubeObject, raw: string | undefined): unknown {
+  const redacted = redactObject(obj);
+  return (raw !== undefined && rawBody(obj, redacted, raw)) || redacted;
 }
 
 function positive(value: unknown): number | null {

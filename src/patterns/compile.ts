@@ -439,8 +439,12 @@ export function compileSignal(signal: Signal, analysed: { start: string; end: st
   const firstSeen = signal.from === 'events' ? 'least(ts, coalesce(event_first, ts))' : 'ts';
   // A state lasts until the subject's next version, or the end of the window for its newest one:
   // an Endpoints object rewritten only when it changes stays empty until that change.
+  // A deleted object's last state ends with its deletion.
+  const deleted = VIEW_SPECS[signal.from].columns.includes('watch_event')
+    ? `watch_event = 'DELETED'`
+    : 'false';
   const until = STATE_VIEWS.has(signal.from)
-    ? `least(coalesce(next_ts, ?::TIMESTAMPTZ), ?::TIMESTAMPTZ)`
+    ? `CASE WHEN ${deleted} THEN ts ELSE least(coalesce(next_ts, ?::TIMESTAMPTZ), ?::TIMESTAMPTZ) END`
     : 'ts';
   const identity =
     signal.from === 'events'

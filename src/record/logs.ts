@@ -11,6 +11,8 @@ import type { KubeClient } from './client.ts';
 
 const RETRY_MS = 2000;
 const PREVIOUS_TAIL_LINES = 500;
+/** How long the previous log waits for the dead container's follow stream to deliver its last lines. */
+const PREVIOUS_WAIT_MS = 5000;
 
 export const LOG_POLICIES = ['none', 'errors', 'all'] as const;
 export type LogPolicy = (typeof LOG_POLICIES)[number];
@@ -26,8 +28,12 @@ export interface LogCollectorOptions {
   follow: boolean;
   /** Concurrent log requests. */
   maxStreams: number;
-  /** Lines from before this are not wanted (the start of the recording); null for whole logs. */
+  /** Lines from before this are not wanted (the start of the recording, or --since); null for whole logs. */
   since: string | null;
+  /** Logs of these containers only (--containers, --exclude-containers). */
+  acceptsContainer?: (name: string) => boolean;
+  /** Lines kept (--log-match, --log-exclude), those of crashed containers too. */
+  acceptsLine?: (line: string) => boolean;
   /** With containers waiting for a stream, a stream yields its turn after this long. */
   turnMs?: number;
   signal: AbortSignal;
@@ -49,6 +55,13 @@ interface Container {
   lastKey: string | null;
   lastLine: string | null;
   streaming: boolean;
+  /** The newest line when the container's current (or last) stream ended. */
+  streamEnded: Promise<string | null>;
+  /** Previous-log fetches of this container, one after the other. */
+  previousFetch: Promise<void>;
+  /** Newest line written from a previous log: a later fetch of the same previous log (two
+   * restarts seen before the first fetch ran) or a lagging follow stream must not write it again. */
+  previousKey: string | null;
   queued: boolean;
   /** Previous logs already fetched for this restart count (in --once mode). */
   previousFetched: number;
@@ -69,9 +82,11 @@ export class LogCollector {
   private readonly inFlight = new Set<Promise<void>>();
   private readonly warned = new Set<string>();
   private readonly turnMs: number;
+  private readonly sinceKey: string | null;
 
   constructor(private readonly o: LogCollectorOptions) {
     this.turnMs = o.turnMs ?? 60_000;
+    this.sinceKey = o.since === null ? null : tsKey(o.since);
   }
 
   /** Log streams open now. */
@@ -94,7 +109,7 @@ export class LogCollector {
     ];
     const terminating = typeof metadata.deletionTimestamp === 'string';
     for (const st of statuses) {
-      if (!st.name) continue;
+      if (!st.name || (this.o.acceptsContainer && !this.o.acceptsContainer(st.name))) continue;
       const key = `${namespace}/${name}/${st.name}`;
       let c = this.containers.get(key);
       const restartCount = st.restartCount ?? 0;
@@ -114,6 +129,9 @@ export class LogCollector {
           lastKey: null,
           lastLine: null,
           streaming: false,
+          streamEnded: Promise.resolve(null),
+          previousFetch: Promise.resolve(),
+          previousKey: null,
           queued: false,
           previousFetched: 0,
         };
@@ -121,9 +139,13 @@ export class LogCollector {
       }
       if (restartCount > c.restartCount) {
         // The container died and was restarted: its log is now the "previous" one.
-        const cutoff = c.lastKey;
         c.restartCount = restartCount;
-        this.track(this.fetchPrevious(c, cutoff));
+        // Taken now, before the new container's stream starts below: the dead one's stream (still
+        // open, perhaps, and delivering its last lines) and the newest line it delivered so far.
+        const dying = c.streaming ? c.streamEnded : null;
+        const seen = c.lastKey;
+        c.previousFetch = c.previousFetch.then(() => this.fetchPrevious(c, dying, seen));
+        this.track(c.previousFetch);
       }
       const running = st.state?.running !== undefined;
       const fresh = (st.containerID ?? null) !== c.containerId;
@@ -169,8 +191,11 @@ export class LogCollector {
       this.active++;
       c.streaming = true;
       const startedFor = c.containerId;
+      const streamed = this.stream(c);
+      // Read when the stream ends, before any other stream of the container can deliver a line.
+      c.streamEnded = streamed.then(() => c.lastKey);
       this.track(
-        this.stream(c).then((outcome) => {
+        streamed.then((outcome) => {
           this.active--;
           c.streaming = false;
           if (this.o.follow && c.running && !this.o.signal.aborted) {
@@ -223,8 +248,18 @@ export class LogCollector {
     }
   }
 
-  private async fetchPrevious(c: Container, cutoff: string | null): Promise<void> {
+  private async fetchPrevious(
+    c: Container,
+    dying: Promise<string | null> | null,
+    seen: string | null,
+  ): Promise<void> {
     if (this.o.signal.aborted) return;
+    // The dead container's follow stream may still be delivering its last lines when its pod's new
+    // status arrives (two connections, no order between them): let it end (the kubelet ends it when
+    // the container exits), so that what it delivered is cut from the previous log, not written twice.
+    const delivered = dying ? ((await settledWithin(dying, PREVIOUS_WAIT_MS)) ?? seen) : seen;
+    const cutoff =
+      c.previousKey !== null && (delivered === null || c.previousKey > delivered) ? c.previousKey : delivered;
     // The last words of a crashed container are the evidence: kept whatever the policy, but bounded.
     const query = new URLSearchParams({
       container: c.name,
@@ -232,6 +267,8 @@ export class LogCollector {
       previous: 'true',
       tailLines: String(PREVIOUS_TAIL_LINES),
     });
+    // A snapshot of a window (--once --since) wants the dead container's lines of the window only.
+    if (!this.o.follow && this.o.since !== null) query.set('sinceTime', `${this.o.since.slice(0, 19)}Z`);
     try {
       await this.o.client.streamLines(
         `${this.path(c)}?${query}`,
@@ -252,15 +289,18 @@ export class LogCollector {
     const text = raw.slice(space + 1);
     const key = tsKey(ts);
     if (previous) {
-      // The part of the dead container's log that its follow stream already delivered.
+      // The part of the dead container's log that its follow stream (or a previous fetch) delivered.
       if (cutoff !== null && key <= cutoff) return;
+      if (c.previousKey === null || key > c.previousKey) c.previousKey = key;
     } else {
       if (c.lastKey !== null && (key < c.lastKey || (key === c.lastKey && text === c.lastLine))) return;
       c.lastKey = key;
       c.lastLine = text;
+      if (c.previousKey !== null && key <= c.previousKey) return;
     }
-    if (!previous && this.o.since !== null && tsKey(this.o.since) > key) return;
+    if ((!previous || !this.o.follow) && this.sinceKey !== null && this.sinceKey > key) return;
     if (!previous && this.o.policy === 'errors' && !ERROR_LINE_RE.test(text)) return;
+    if (this.o.acceptsLine && !this.o.acceptsLine(text)) return;
     this.lines++;
     this.o.emit(
       logRow({
@@ -282,6 +322,19 @@ export class LogCollector {
     if (this.warned.has(c.key)) return;
     this.warned.add(c.key);
     this.o.log(`warning: logs of ${c.key}: ${message}`);
+  }
+}
+
+/** What `promise` resolves to, or undefined when it takes longer than `ms`. */
+async function settledWithin<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 

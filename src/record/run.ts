@@ -11,12 +11,29 @@ import { readSpoolState } from '../bundle/spool.ts';
 import { BundleWriter, type FinishResult } from '../bundle/writer.ts';
 import { KstoryError, messageOf } from '../errors.ts';
 import { REDACTION_RULES } from '../kube/redact.ts';
+import { tsKey } from '../kube/time.ts';
 import { eventRow, type KubeObject, markerRow, objectRow, type WatchEvent } from '../kube/to-row.ts';
+import { AuditSources, type AuditStatus, type AuditSummary } from './audit.ts';
+import type { AuditWebhookOptions } from './audit-webhook.ts';
 import { ApiError, KubeClient } from './client.ts';
 import { monotonicClock } from './clock.ts';
 import { type ApiResource, type DiscoveryResult, discoverResources, qualifiedName } from './discovery.ts';
+import {
+  acceptsContainer,
+  acceptsEvent,
+  acceptsLogLine,
+  acceptsPod,
+  filtersMetadata,
+  type RecordFilters,
+} from './filters.ts';
 import { LogCollector, type LogPolicy } from './logs.ts';
 import { namespaceScope } from './namespaces.ts';
+import {
+  checkPrometheusOptions,
+  PrometheusCollector,
+  type PrometheusReport,
+  type PrometheusSourceOptions,
+} from './prometheus.ts';
 import { type RelistReport, ResourceWatcher, type WatchSink } from './watcher.ts';
 
 export interface RecordOptions {
@@ -39,6 +56,19 @@ export interface RecordOptions {
   signal?: AbortSignal;
   /** Container logs: none, only lines that look like errors, or all. Default none. */
   logs?: LogPolicy;
+  /** Start of the window (--since). With `once`, Events that last occurred before it are dropped and
+   * logs, previous ones too, are read from it; continuously, how far back logs start. */
+  since?: Date;
+  /** Pods, containers, event sources and log lines to keep (multi-tenant clusters). */
+  filters?: RecordFilters;
+  /** Range queries to a Prometheus server over the recording's window (`--prometheus`). */
+  prometheus?: PrometheusSourceOptions;
+  /** Follow this API-server audit log file (--audit-log), across rotation. */
+  auditLog?: string;
+  /** Receive the API server's audit webhook (--audit-webhook); continuous recordings only. */
+  auditWebhook?: AuditWebhookOptions;
+  /** How often the audit log is checked besides file-system events. */
+  auditPollMs?: number;
   /** Concurrent log streams. */
   maxLogStreams?: number;
   /** How long a log stream keeps its turn while other containers wait for one. */
@@ -70,6 +100,7 @@ export interface RecordStatus {
   relists: number;
   gaps: number;
   spoolBytes: number;
+  audit?: AuditStatus;
 }
 
 export interface RecordResult {
@@ -80,6 +111,10 @@ export interface RecordResult {
   gaps: Gap[];
   /** Failed requests per watch scope; each was retried. */
   watchErrors: Record<string, { count: number; last: string }>;
+  /** What was asked of Prometheus, when --prometheus was given. */
+  prometheus?: PrometheusReport | null;
+  /** What the audit sources received, when --audit-log or --audit-webhook was given. */
+  audit?: AuditSummary | null;
 }
 
 /** Concurrent lists at start: enough to be quick, few enough not to trip API priority and fairness. */
@@ -98,6 +133,8 @@ export async function runRecord(options: RecordOptions): Promise<RecordResult> {
       hint: 'Choose another output path, or pass --force to replace it.',
     });
   }
+  // A wrong URL, credential file or --promql file stops the command before anything is recorded.
+  if (options.prometheus) checkPrometheusOptions(options.prometheus);
   const client = await KubeClient.connect({ kubeconfig: options.kubeconfig, context: options.context });
   try {
     return await recordWith(client, options, output, log);
@@ -118,10 +155,13 @@ async function recordWith(
   const onExternalStop = () => stop.abort();
   if (options.signal?.aborted) stop.abort();
   options.signal?.addEventListener('abort', onExternalStop, { once: true });
+  // A port in use or a missing audit log directory stops the command before anything is written.
+  const audit = await openAuditSources(options, log);
   try {
-    return await recordUntilStopped(client, options, output, log, stop);
+    return await recordUntilStopped(client, options, output, log, stop, audit);
   } finally {
     options.signal?.removeEventListener('abort', onExternalStop);
+    await audit?.close();
   }
 }
 
@@ -131,6 +171,7 @@ async function recordUntilStopped(
   output: string,
   log: (line: string) => void,
   stop: AbortController,
+  audit: AuditSources | null,
 ): Promise<RecordResult> {
   const serverVersion = await readServerVersion(client);
   const filter = { include: options.include, exclude: options.exclude };
@@ -144,7 +185,8 @@ async function recordUntilStopped(
   const scope = namespaceScope(options.namespaces);
   const started = new Date();
   const resumed = options.resume ? interruption(`${output}.spool`) : null;
-  const windowStart = resumed?.windowStart ?? started.toISOString();
+  const windowStart =
+    resumed?.windowStart ?? (options.once && options.since ? options.since : started).toISOString();
   const writer = await BundleWriter.create({
     output,
     resume: options.resume,
@@ -156,13 +198,16 @@ async function recordUntilStopped(
         include: options.include,
         exclude: options.exclude,
         logs: options.logs ?? 'none',
+        ...windowFilters(options),
       },
       redaction: [...REDACTION_RULES],
       snapshot: options.once,
-      sources:
-        (options.logs ?? 'none') === 'none'
+      sources: [
+        ...((options.logs ?? 'none') === 'none'
           ? ['object', 'event', 'marker']
-          : ['object', 'event', 'log', 'marker'],
+          : ['object', 'event', 'log', 'marker']),
+        ...(audit ? ['audit'] : []),
+      ],
       window: { start: windowStart, end: null },
       extra: { context: client.contextName, mode: options.once ? 'once' : 'continuous' },
     },
@@ -170,6 +215,13 @@ async function recordUntilStopped(
   let finished = false;
   try {
     const recorder = new Recorder(writer, client, options, scope, stop.signal, log);
+    recorder.audit = audit;
+    // The log file's backlog from --since, or from where an interrupted recording stopped; a
+    // snapshot without --since takes all of it.
+    audit?.attach(
+      (row) => recorder.append(row),
+      options.since?.toISOString() ?? (options.once ? null : (resumed?.lastWrite ?? started.toISOString())),
+    );
     writer.append(
       markerRow({
         ts: started.toISOString(),
@@ -189,7 +241,7 @@ async function recordUntilStopped(
     }
     recorder.addResources(discovery.resources);
     if (options.once) {
-      await recorder.listAllOnce();
+      await Promise.all([recorder.listAllOnce(), recorder.prometheus?.collectOnce(), audit?.readOnce()]);
       if (stop.signal.aborted) {
         writer.addGap({
           start: started.toISOString(),
@@ -199,7 +251,11 @@ async function recordUntilStopped(
         });
       }
     } else {
+      recorder.prometheus?.start();
+      const auditDone = audit?.run(stop.signal);
       await recorder.runUntil(stop, options.durationMs);
+      await recorder.prometheus?.finish();
+      await auditDone;
     }
     await recorder.logs?.drain();
     const end = new Date().toISOString();
@@ -213,12 +269,15 @@ async function recordUntilStopped(
         exclude: options.exclude,
         logs: options.logs ?? 'none',
         resources: recorder.resourceNames(),
+        ...windowFilters(options),
       },
       extra: {
         context: client.contextName,
         mode: options.once ? 'once' : 'continuous',
         watch_errors: recorder.watchErrors,
         discovery_failures: discovery.failures,
+        ...(recorder.prometheus ? { prometheus: recorder.prometheus.report() } : {}),
+        ...(audit ? { audit: audit.summary() } : {}),
       },
     });
     const bundle = await writer.finish();
@@ -230,11 +289,41 @@ async function recordUntilStopped(
       relists: recorder.relists,
       gaps: bundle.metadata.gaps,
       watchErrors: recorder.watchErrors,
+      prometheus: recorder.prometheus?.report() ?? null,
+      audit: audit?.summary() ?? null,
     };
   } finally {
     // On an internal error the spool stays for `kstory bundle repair` rather than being lost.
     if (!finished) await writer.close().catch(() => {});
   }
+}
+
+/** --since and the regular-expression filters, as the bundle metadata `filters` records them. */
+function windowFilters(options: RecordOptions): Record<string, string> {
+  return {
+    ...(options.since ? { since: options.since.toISOString() } : {}),
+    ...filtersMetadata(options.filters),
+  };
+}
+
+/** The audit log follower and webhook receiver, when asked for: started before discovery. */
+async function openAuditSources(
+  options: RecordOptions,
+  log: (line: string) => void,
+): Promise<AuditSources | null> {
+  if (!options.auditLog && !options.auditWebhook) return null;
+  if (options.once && options.auditWebhook) {
+    throw new KstoryError('--audit-webhook needs a continuous recording, not --once', {
+      hint: 'The webhook receives what the API server does from now on; --audit-log reads a log file with --once.',
+    });
+  }
+  return AuditSources.open({
+    logFile: options.auditLog,
+    webhook: options.auditWebhook,
+    once: options.once,
+    pollMs: options.auditPollMs,
+    log,
+  });
 }
 
 /** Discovery before anything is written: its failures are the user's to fix (credentials, RBAC). */
@@ -288,6 +377,9 @@ class Recorder implements WatchSink {
   readonly watchErrors: Record<string, { count: number; last: string }> = {};
   relists = 0;
   readonly logs: LogCollector | null;
+  readonly prometheus: PrometheusCollector | null;
+  /** The audit log and webhook, whose figures join the live status. */
+  audit: AuditSources | null = null;
   private readonly watchers = new Map<
     string,
     { watcher: ResourceWatcher; stop: AbortController; done?: Promise<void> }
@@ -297,6 +389,8 @@ class Recorder implements WatchSink {
   private gapCount = 0;
   private readonly rowsBySource: Record<string, number> = {};
   private readonly clock = monotonicClock();
+  /** With --once --since: Events that last occurred before this are outside the window. */
+  private readonly eventsSinceKey: string | null;
 
   constructor(
     private readonly writer: BundleWriter,
@@ -307,6 +401,8 @@ class Recorder implements WatchSink {
     private readonly log: (line: string) => void,
   ) {
     const policy = options.logs ?? 'none';
+    const filters = options.filters;
+    this.eventsSinceKey = options.once && options.since ? tsKey(options.since.toISOString()) : null;
     this.logs =
       policy === 'none'
         ? null
@@ -316,12 +412,27 @@ class Recorder implements WatchSink {
             follow: !options.once,
             maxStreams: options.maxLogStreams ?? 32,
             turnMs: options.logTurnMs,
-            // A snapshot wants whole logs; a recording wants what happens while it runs.
-            since: options.once ? null : new Date().toISOString(),
+            // A snapshot wants whole logs (or the window's); a recording wants what happens while it
+            // runs, and the backlog --since asks for.
+            since: (options.since ?? (options.once ? null : new Date()))?.toISOString() ?? null,
+            acceptsContainer: filters ? (name) => acceptsContainer(filters, name) : undefined,
+            acceptsLine: filters ? (line) => acceptsLogLine(filters, line) : undefined,
             signal,
             emit: (row) => this.append(row),
             log,
           });
+    this.prometheus = options.prometheus
+      ? new PrometheusCollector({
+          options: options.prometheus,
+          once: options.once,
+          since: options.since,
+          durationMs: options.durationMs,
+          emit: (row) => this.append(row),
+          addGap: (gap) => this.addGap(gap),
+          log,
+          signal,
+        })
+      : null;
   }
 
   resourceNames(): string[] {
@@ -482,22 +593,34 @@ class Recorder implements WatchSink {
       relists: this.relists,
       gaps: this.gapCount,
       spoolBytes: directoryBytes(this.writer.spoolDir),
+      ...(this.audit ? { audit: this.audit.status() } : {}),
     };
   }
 
   // ---- WatchSink -------------------------------------------------------------------------------
 
-  object(resource: ApiResource, object: KubeObject, watchEvent: WatchEvent, origin: string): void {
+  object(
+    resource: ApiResource,
+    object: KubeObject,
+    watchEvent: WatchEvent,
+    origin: string,
+    raw?: string,
+  ): void {
+    const isPod = resource.kind === 'Pod' && resource.group === '';
+    // Left out at the source: neither written nor its logs followed.
+    if (isPod && !acceptsPod(this.options.filters, object.metadata?.name)) return;
     const ts = this.clock();
     let row: BundleRow;
     try {
       if (resource.kind === 'Event' && (resource.group === '' || resource.group === 'events.k8s.io')) {
         // An event deleted by its TTL is housekeeping, not something that happened.
         if (watchEvent === 'DELETED') return;
+        if (!acceptsEvent(this.options.filters, object)) return;
         // Events keep their own time (when it happened), not when the recorder saw them.
         row = eventRowOrNow(object, origin, ts);
+        if (this.eventsSinceKey !== null && tsKey(row.event_last ?? row.ts) < this.eventsSinceKey) return;
       } else {
-        row = objectRow(object, { ts, origin, watchEvent });
+        row = objectRow(object, { ts, origin, watchEvent, raw });
       }
     } catch (error) {
       // One odd object must not stop a recording; say so the first few times.
@@ -506,12 +629,12 @@ class Recorder implements WatchSink {
       return;
     }
     this.append(row);
-    if (this.logs && resource.kind === 'Pod' && resource.group === '' && watchEvent !== 'DELETED') {
+    if (this.logs && isPod && watchEvent !== 'DELETED') {
       this.logs.observePod(object);
     }
   }
 
-  private append(row: BundleRow): void {
+  append(row: BundleRow): void {
     this.writer.append(row);
     this.rowsBySource[row.source] = (this.rowsBySource[row.source] ?? 0) + 1;
   }

@@ -3,6 +3,8 @@
 
 import type { ChalkInstance } from 'chalk';
 import { formatBytes, formatDuration } from '../report/format.ts';
+import type { AuditSummary } from './audit.ts';
+import type { PrometheusReport } from './prometheus.ts';
 import type { RecordResult, RecordStatus } from './run.ts';
 
 const MAX_GAP_LINES = 10;
@@ -23,6 +25,7 @@ export function renderStatusLine(status: RecordStatus, previous: RecordStatus | 
     rates.length > 0 ? rates.join(' · ') : 'no rows yet',
     `${status.watches} watches${retrying}`,
     ...(status.logStreams > 0 ? [`${status.logStreams} log streams`] : []),
+    ...(status.audit ? [auditStatus(status.audit)] : []),
     `${status.gaps} gaps`,
     formatBytes(status.spoolBytes),
   ].join(' | ');
@@ -52,7 +55,63 @@ export function renderRecordSummary(result: RecordResult, chalk: ChalkInstance):
   }
   for (const f of result.discoveryFailures)
     lines.push(`${chalk.yellow('not recorded')} ${f.groupVersion}: ${f.error}`);
+  if (result.prometheus) lines.push(prometheusLine(result.prometheus, chalk));
+  if (result.audit) lines.push(...auditLines(result.audit, chalk));
   return `${lines.join('\n')}\n`;
+}
+
+/** The audit sources in the status line: what went wrong, else that all is well. */
+function auditStatus(audit: NonNullable<RecordStatus['audit']>): string {
+  const problems = [
+    ...(audit.waiting ? ['log file missing'] : []),
+    ...(audit.invalid > 0 ? [`${audit.invalid} invalid`] : []),
+    ...(audit.rejected > 0 ? [`${audit.rejected} refused`] : []),
+  ];
+  return problems.length > 0 ? `audit: ${problems.join(', ')}` : 'audit ok';
+}
+
+/** A line per audit source: what it received, and what it had to leave out. */
+function auditLines(audit: AuditSummary, chalk: ChalkInstance): string[] {
+  const lines: string[] = [];
+  if (audit.log) {
+    const l = audit.log;
+    const notes = [
+      ...(l.invalid_lines > 0 ? [chalk.yellow(`${plural(l.invalid_lines, 'invalid line')} skipped`)] : []),
+      ...(l.rotations > 0 ? [plural(l.rotations, 'rotation')] : []),
+      ...(l.truncations > 0 ? [plural(l.truncations, 'truncation')] : []),
+      ...(audit.before_window > 0
+        ? [`${plural(audit.before_window, 'entry', 'entries')} before the window left out`]
+        : []),
+    ];
+    lines.push(
+      `audit log ${l.file}: ${plural(l.lines, 'line')} from ${plural(l.files_read, 'file')}${notes.length > 0 ? `; ${notes.join(', ')}` : ''}`,
+    );
+  }
+  if (audit.webhook) {
+    const w = audit.webhook;
+    lines.push(
+      `audit webhook ${w.url}: ${plural(w.events, 'entry', 'entries')} in ${plural(w.requests - w.rejected, 'request')}` +
+        (w.rejected > 0 ? `; ${chalk.yellow(`${plural(w.rejected, 'request')} refused`)}` : ''),
+    );
+  }
+  const duplicates = audit.duplicates > 0 ? ` (${audit.duplicates} repeated entries dropped)` : '';
+  lines.push(`${plural(audit.rows, 'audit row')}, one per request${duplicates}`);
+  return lines;
+}
+
+function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+/** One line on what Prometheus gave: samples, step, window, and the queries that lack part of it. */
+function prometheusLine(report: PrometheusReport, chalk: ChalkInstance): string {
+  const samples = report.queries.reduce((n, q) => n + q.samples, 0);
+  const failing = report.queries.filter((q) => q.error !== null).map((q) => q.name);
+  const window = `${report.window.start ?? '?'} → ${report.window.end ?? '?'}`;
+  const line = `prometheus ${report.url}: ${samples} samples from ${report.queries.length} queries, step ${report.step}, ${window}`;
+  return failing.length === 0
+    ? line
+    : `${line}; ${chalk.yellow(`${failing.length} incomplete`)}: ${failing.join(', ')} (see the gaps)`;
 }
 
 export function recordSummaryJson(result: RecordResult): Record<string, unknown> {
@@ -66,5 +125,7 @@ export function recordSummaryJson(result: RecordResult): Record<string, unknown>
     gaps: result.gaps,
     watch_errors: result.watchErrors,
     discovery_failures: result.discoveryFailures,
+    ...(result.prometheus ? { prometheus: result.prometheus } : {}),
+    ...(result.audit ? { audit: result.audit } : {}),
   };
 }

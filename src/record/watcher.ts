@@ -19,7 +19,14 @@ export interface RelistReport {
 }
 
 export interface WatchSink {
-  object(resource: ApiResource, object: KubeObject, watchEvent: WatchEvent, origin: string): void;
+  /** `raw` is the object's JSON text as the API server sent it, when the watch line gives it. */
+  object(
+    resource: ApiResource,
+    object: KubeObject,
+    watchEvent: WatchEvent,
+    origin: string,
+    raw?: string,
+  ): void;
   relisted(watcher: ResourceWatcher, report: RelistReport): void;
   /** A request failed; the watcher retries. Called for every failure, the sink decides what to show. */
   failed(watcher: ResourceWatcher, message: string): void;
@@ -59,6 +66,31 @@ interface ListResponse {
 
 const MAX_CONTINUE_RESTARTS = 3;
 
+/**
+ * What a watcher remembers of an object that exists, to tell what changed when it relists. A watched
+ * object is kept as the text the API server sent, parsed again only if it vanishes during a relist:
+ * a parsed object takes several times its text in memory, for every object of the cluster.
+ */
+interface KnownObject {
+  uid: string | undefined;
+  resourceVersion: string | undefined;
+  object?: KubeObject;
+  text?: string;
+}
+
+function knownOf(object: KubeObject, text?: string): KnownObject {
+  const metadata = object.metadata;
+  return {
+    uid: metadata?.uid,
+    resourceVersion: metadata?.resourceVersion,
+    ...(text === undefined ? { object } : { text }),
+  };
+}
+
+function lastBodyOf(known: KnownObject): KubeObject {
+  return known.object ?? (JSON.parse(known.text as string) as KubeObject);
+}
+
 export class ResourceWatcher {
   state: WatcherState = 'listing';
   /** Where the next watch starts; null when a (re)list is needed. */
@@ -71,9 +103,10 @@ export class ResourceWatcher {
   relists = 0;
   /** `watch:pods` or `watch:pods@shop`: the scope of gaps and errors. */
   readonly scope: string;
-  private readonly known = new Map<string, KubeObject>();
+  private readonly known = new Map<string, KnownObject>();
   private listed = false;
-  private lastSyncAt: string | null = null;
+  /** The last sign of life of the watch (a Date, formatted only if a gap starts there). */
+  private lastSyncAt: Date | null = null;
   private gapStart: string | null = null;
   private progressSinceGone = true;
   private readonly o: Required<Omit<WatcherOptions, 'namespace'>> & { namespace: string | null };
@@ -130,7 +163,7 @@ export class ResourceWatcher {
         if (signal.aborted) break;
         if (isGone(error)) {
           // The resourceVersion is too old (etcd compacted it): only a relist can catch up.
-          this.gapStart ??= this.lastSyncAt ?? this.nowIso();
+          this.gapStart ??= (this.lastSyncAt ?? this.o.now()).toISOString();
           this.resourceVersion = null;
           // 410 again with no event in between: back off rather than relist in a tight loop.
           if (!this.progressSinceGone) {
@@ -220,14 +253,14 @@ export class ResourceWatcher {
       let deleted = 0;
       for (const [key, old] of this.known) {
         const now = fresh.get(key);
-        if (now && now.metadata?.uid === old.metadata?.uid) continue;
-        sink.object(resource, old, 'DELETED', origin);
+        if (now && now.metadata?.uid === old.uid) continue;
+        sink.object(resource, lastBodyOf(old), 'DELETED', origin);
         deleted++;
       }
       for (const [key, item] of fresh) {
         const old = this.known.get(key);
-        if (old && old.metadata?.uid === item.metadata?.uid) {
-          if (old.metadata?.resourceVersion === item.metadata?.resourceVersion) continue;
+        if (old && old.uid === item.metadata?.uid) {
+          if (old.resourceVersion === item.metadata?.resourceVersion) continue;
           sink.object(resource, item, 'MODIFIED', origin);
           modified++;
         } else {
@@ -248,10 +281,10 @@ export class ResourceWatcher {
     }
     this.gapStart = null;
     this.known.clear();
-    for (const [key, item] of fresh) this.known.set(key, item);
+    for (const [key, item] of fresh) this.known.set(key, knownOf(item));
     this.listed = true;
     this.resourceVersion = resourceVersion;
-    this.lastSyncAt = this.nowIso();
+    this.lastSyncAt = this.o.now();
     this.recovered();
   }
 
@@ -268,14 +301,15 @@ export class ResourceWatcher {
       `${this.path()}?${query}`,
       (line) => {
         lines++;
-        this.handleEvent(JSON.parse(line) as WatchEventLine);
+        const event = JSON.parse(line) as WatchEventLine;
+        this.handleEvent(event, objectText(line, event.type));
       },
       { signal: this.o.signal, idleTimeoutMs: this.o.idleTimeoutMs },
     );
     return lines;
   }
 
-  private handleEvent(event: WatchEventLine): void {
+  private handleEvent(event: WatchEventLine, raw: string | undefined): void {
     const obj = event.object;
     if (event.type === 'ERROR') {
       const code = obj?.code ?? 0;
@@ -287,7 +321,7 @@ export class ResourceWatcher {
     }
     if (!obj) return;
     const rv = obj.metadata?.resourceVersion;
-    this.lastSyncAt = this.nowIso();
+    this.lastSyncAt = this.o.now();
     this.progressSinceGone = true;
     if (this.disconnectedAt !== null) this.recovered();
     if (event.type === 'BOOKMARK') {
@@ -299,11 +333,23 @@ export class ResourceWatcher {
     const typed = this.typed(obj);
     if (!this.o.accepts(typed.metadata?.namespace)) return;
     const key = this.keyOf(typed);
+    const text = typed === obj ? raw : undefined;
     if (event.type === 'DELETED') this.known.delete(key);
-    else this.known.set(key, typed);
+    else this.known.set(key, knownOf(typed, text));
     this.events++;
-    this.o.sink.object(this.o.resource, typed, event.type, this.scope);
+    this.o.sink.object(this.o.resource, typed, event.type, this.scope, text);
   }
+}
+
+/**
+ * The object's text in a watch line as the API server writes it, `{"type":"…","object":{…}}`, or
+ * undefined for any other shape (the row's body is then serialised from the parsed object).
+ */
+function objectText(line: string, type: string | undefined): string | undefined {
+  if (type === undefined) return undefined;
+  const prefix = `{"type":"${type}","object":`;
+  if (!line.startsWith(prefix) || line.charCodeAt(line.length - 1) !== 0x7d) return undefined;
+  return line.slice(prefix.length, -1);
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {

@@ -38,6 +38,25 @@ function withStatus(namespace: string, name: string, restartCount: number, conta
   });
 }
 
+/** Restarted, and waiting in CrashLoopBackOff before the next start. */
+function backingOff(namespace: string, name: string, restartCount: number, containerID: string) {
+  return aPod(namespace, name, {
+    status: {
+      phase: 'Running',
+      containerStatuses: [
+        {
+          name: 'app',
+          ready: false,
+          restartCount,
+          containerID,
+          state: { waiting: { reason: 'CrashLoopBackOff' } },
+          lastState: { terminated: { exitCode: 2, reason: 'Error' } },
+        },
+      ],
+    },
+  });
+}
+
 interface LogView {
   name: string;
   line: string;
@@ -82,6 +101,35 @@ describe('container logs while recording', () => {
       { name: 'web-1', line: 'starting again', previous: false },
     ]);
     expect(api.requests.some((r) => r.includes('previous=true'))).toBe(true);
+  });
+
+  it('writes a previous log once when two restarts are seen before it is fetched', async () => {
+    const dir = tempDir();
+    const output = path.join(dir, 'restarts.parquet');
+    api.apply(withStatus('shop', 'web-1', 0, 'containerd://one'));
+    const recording = startRecording(output, writeKubeconfig(dir, api), { include: ['pods'], logs: 'all' });
+    await until(() => follows().length === 1, 'the log stream');
+    api.appendLog('shop', 'web-1', 'app', 'first instance');
+    await until(() => spoolText(output).includes('first instance'), 'the followed line');
+    // Two crashes in quick succession: the kubelet keeps the log of the last dead container only,
+    // and both restarts reach the recorder before it asks for that log.
+    api.restartContainer('shop', 'web-1', 'app');
+    api.appendLog('shop', 'web-1', 'app', 'panic: second instance');
+    api.restartContainer('shop', 'web-1', 'app');
+    api.apply(backingOff('shop', 'web-1', 1, 'containerd://two'));
+    api.apply(backingOff('shop', 'web-1', 2, 'containerd://three'));
+    await until(() => api.requests.filter((r) => r.includes('previous=true')).length === 2, 'both fetches');
+    api.apply(withStatus('shop', 'web-1', 2, 'containerd://three'));
+    await until(() => follows().length === 2, 'the stream of the new container');
+    api.appendLog('shop', 'web-1', 'app', 'third instance');
+    await until(() => spoolText(output).includes('third instance'), 'the new container line');
+    recording.stop();
+    await recording.done;
+    expect(await logRows(output)).toEqual([
+      { name: 'web-1', line: 'first instance', previous: false },
+      { name: 'web-1', line: 'panic: second instance', previous: true },
+      { name: 'web-1', line: 'third instance', previous: false },
+    ]);
   });
 
   it('keeps only error-looking lines with --logs errors', async () => {

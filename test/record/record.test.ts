@@ -171,6 +171,33 @@ describe('kstory record (continuous)', () => {
     }
   });
 
+  it('writes an object seen only through the watch as DELETED with its last state when a relist misses it', async () => {
+    const dir = tempDir();
+    const output = path.join(dir, 'gone-watched.parquet');
+    const recording = startRecording(output, writeKubeconfig(dir, api), { include: ['pods'] });
+    await until(() => api.openWatches === 1, 'the pods watch');
+    api.apply(aPod('shop', 'watched-1', { status: { phase: 'Running', reason: 'FromTheWatch' } }));
+    await until(() => spoolText(output).includes('watched-1'), 'the watched pod in the spool');
+    api.dropWatches();
+    api.deleteQuietly('Pod', 'shop', 'watched-1');
+    api.compact();
+    await until(() => recording.logs.some((l) => l.startsWith('watch:pods: watch expired')), 'the relist');
+    recording.stop();
+    await recording.done;
+    const bundle = await openBundle([output]);
+    try {
+      const rows = await bundle.query<{ watch_event: string; status_reason: string; origin: string }>(
+        "SELECT watch_event, status_reason, origin FROM objects WHERE name = 'watched-1' ORDER BY ts",
+      );
+      expect(rows).toEqual([
+        { watch_event: 'ADDED', status_reason: 'FromTheWatch', origin: 'watch:pods' },
+        { watch_event: 'DELETED', status_reason: 'FromTheWatch', origin: 'relist:pods' },
+      ]);
+    } finally {
+      bundle.close();
+    }
+  });
+
   it('resumes from the last resourceVersion after a dropped connection, missing nothing', async () => {
     const dir = tempDir();
     const output = path.join(dir, 'dropped.parquet');

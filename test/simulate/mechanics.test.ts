@@ -2,64 +2,7 @@
 // components would notice (back-off delays, exit codes, rollout bounds, messages, audit levels).
 
 import { describe, expect, it } from 'vitest';
-import type { BundleRow } from '../../src/bundle/row.ts';
-import type { Json } from '../../src/simulate/engine/json.ts';
-import { simulateRows } from '../../src/simulate/run.ts';
-import { parseScenario } from '../../src/simulate/scenario/load.ts';
-
-const NODES = [
-  {
-    name: 'cp',
-    role: 'control-plane',
-    taints: [{ key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' }],
-  },
-  { name: 'worker', count: 2, cpu: 2, memory: '4Gi' },
-];
-
-function aScenario(overrides: Json): ReturnType<typeof parseScenario> {
-  return parseScenario(
-    {
-      name: 'inline',
-      description: 'inline test scenario',
-      duration: '20m',
-      nodes: NODES,
-      namespaces: ['app'],
-      metrics: { interval: '60s' },
-      ...overrides,
-    },
-    'inline.yaml',
-  );
-}
-
-function aDeployment(overrides: Json = {}): Json {
-  return {
-    kind: 'Deployment',
-    namespace: 'app',
-    name: 'web',
-    replicas: 2,
-    service: { port: 80 },
-    containers: [
-      {
-        name: 'app',
-        image: 'registry.example.com/web:1.0.0',
-        ports: [8080],
-        requests: { cpu: '100m', memory: '64Mi' },
-        limits: { memory: '128Mi' },
-        readiness: { path: '/ready', port: 8080 },
-        app: { type: 'web' },
-      },
-    ],
-    ...overrides,
-  };
-}
-
-function run(overrides: Json, seed?: number): BundleRow[] {
-  const rows: BundleRow[] = [];
-  simulateRows(aScenario(overrides), { seed }, (row) => rows.push(row));
-  return rows;
-}
-
-const bodyOf = (r: BundleRow) => r.body as Json;
+import { aDeployment, bodyOf, run } from './builders.ts';
 
 describe('determinism', () => {
   it('gives the same rows for the same seed, and different ones for another seed', () => {

@@ -89,6 +89,66 @@ describe('scenario validation', () => {
     ).toThrow(/after the end of the scenario/);
   });
 
+  it('checks the Applications, Gatekeeper constraints and volumes the timeline and resources name', () => {
+    expect(() =>
+      parseScenario(
+        { ...MINIMAL, timeline: [{ at: '1m', action: 'git-push', application: 'shop' }] },
+        'a.yaml',
+      ),
+    ).toThrow(/no Application "shop" under resources\.applications \(location: timeline\.0\.application\)/);
+    expect(() =>
+      parseScenario(
+        {
+          ...MINIMAL,
+          timeline: [{ at: '1m', action: 'set-constraint', name: 'x', enforcementAction: 'deny' }],
+        },
+        'a.yaml',
+      ),
+    ).toThrow(/no Gatekeeper constraint "x"/);
+    expect(() =>
+      parseScenario(
+        {
+          ...MINIMAL,
+          resources: {
+            persistentVolumes: [
+              { name: 'pv1', local: { path: '/mnt', node: 'n9' }, nfs: { server: 's', path: '/' } },
+            ],
+          },
+        },
+        'a.yaml',
+      ),
+    ).toThrow(/exactly one volume source/);
+  });
+
+  it('changes only the fields a new version gives (the rest of its app model stays)', () => {
+    const s = parseScenario(
+      {
+        ...MINIMAL,
+        workloads: [
+          {
+            kind: 'Deployment',
+            namespace: 'app',
+            name: 'web',
+            containers: [{ name: 'app', image: 'x:1', app: { runtime: 'java', memory: '300Mi' } }],
+          },
+        ],
+        timeline: [
+          {
+            at: '1m',
+            action: 'set-image',
+            namespace: 'app',
+            name: 'web',
+            image: 'x:2',
+            app: { startup: '2m' },
+          },
+        ],
+      },
+      'a.yaml',
+    );
+    expect(s.timeline[0]).toMatchObject({ app: { startup: '2m' } });
+    expect(Object.keys((s.timeline[0] as { app: object }).app)).toEqual(['startup']);
+  });
+
   it('reports YAML syntax errors with the file and line', () => {
     const file = writeScenario('broken.yaml', 'name: x\ndescription: [unclosed\n');
     expect(() => loadScenarioFile(file)).toThrow(/broken\.yaml:\d+: not valid YAML/);

@@ -222,7 +222,9 @@ export class FakeApiServer {
     return stored;
   }
 
-  delete(kind: string, namespace: string | null, name: string): void {
+  /** Delete an object; the DELETED event carries `last` (its final state, e.g. from a replayed
+   * bundle) when given, else the stored object. */
+  delete(kind: string, namespace: string | null, name: string, last?: Record<string, unknown>): void {
     const r = this.resourceOfKind(kind);
     const store = this.objects.get(resourceKey(r)) as Map<string, Obj>;
     const key = objectKey(r.namespaced ? namespace : null, name);
@@ -230,10 +232,40 @@ export class FakeApiServer {
     if (!previous) throw new Error(`fake apiserver: no ${kind} ${key}`);
     store.delete(key);
     this.rv += 1;
+    const body = last ? ({ ...previous, ...last } as Obj) : previous;
     this.publish(r, 'DELETED', {
-      ...previous,
-      metadata: { ...previous.metadata, resourceVersion: String(this.rv) },
+      ...body,
+      metadata: { ...body.metadata, uid: previous.metadata.uid, resourceVersion: String(this.rv) },
     });
+  }
+
+  /**
+   * Write pre-encoded watch events (JSON lines) to every open watch of a kind, bypassing the store
+   * and its history: for benchmarks streaming more than a store should hold. Resolves once the
+   * connections have taken it (their buffers drained).
+   */
+  async streamRaw(kind: string, lines: string | Buffer): Promise<number> {
+    const key = resourceKey(this.resourceOfKind(kind));
+    const drained: Promise<void>[] = [];
+    let watches = 0;
+    for (const w of this.watches) {
+      if (w.resourceKey !== key) continue;
+      watches++;
+      if (w.res.write(lines)) continue;
+      drained.push(
+        new Promise((resolve) => {
+          const done = () => {
+            w.res.off('drain', done);
+            w.res.off('close', done);
+            resolve();
+          };
+          w.res.on('drain', done);
+          w.res.on('close', done);
+        }),
+      );
+    }
+    await Promise.all(drained);
+    return watches;
   }
 
   /** Change the store without telling anyone, as if it happened while no watch was open. */

@@ -2,6 +2,8 @@
 // the work is in src/record/.
 
 import { type Command, InvalidArgumentError, Option } from 'commander';
+// Tiny and dependency-free: checking a pattern while parsing names the flag that holds it.
+import { compileRegex } from '../../record/filters.ts';
 
 interface RecordFlags {
   output: string;
@@ -18,6 +20,28 @@ interface RecordFlags {
   logStreams: number;
   json?: boolean;
   progress?: boolean;
+  since?: Date;
+  pods?: RegExp;
+  excludePods?: RegExp;
+  containers?: RegExp;
+  excludeContainers?: RegExp;
+  eventSources?: RegExp;
+  excludeEventSources?: RegExp;
+  logMatch?: RegExp;
+  logExclude?: RegExp;
+  prometheus?: string;
+  promql?: string;
+  prometheusToken?: string;
+  prometheusTokenFile?: string;
+  prometheusUser?: string;
+  prometheusPasswordFile?: string;
+  prometheusStep?: number;
+  auditLog?: string;
+  auditWebhook?: string;
+  auditWebhookCert?: string;
+  auditWebhookKey?: string;
+  auditWebhookToken?: string;
+  auditWebhookConfig?: string;
 }
 
 const list = (value: string, previous: string[] = []) => [
@@ -42,6 +66,35 @@ function duration(value: string): number {
   const ms = (Number(match[1] ?? 0) * 3600 + Number(match[2] ?? 0) * 60 + Number(match[3] ?? 0)) * 1000;
   if (ms <= 0) throw new InvalidArgumentError('expected a duration longer than zero');
   return ms;
+}
+
+/** `--since`: a duration back from now (`2h`, `1h30m`, `1d`) or an RFC 3339 time. */
+function sinceTime(value: string): Date {
+  const text = value.trim();
+  const days = /^(\d+)d$/.exec(text);
+  let when: Date;
+  if (days) when = new Date(Date.now() - Number(days[1]) * 86_400_000);
+  else if (/^(?:\d+[hms])+$/.test(text)) when = new Date(Date.now() - duration(text));
+  else if (/^\d{4}-\d\d-\d\d[Tt ]\d\d:\d\d:\d\d(?:\.\d+)?(?:[Zz]|[+-]\d\d:?\d\d)$/.test(text))
+    when = new Date(text);
+  else
+    throw new InvalidArgumentError(
+      'expected a duration back from now (30m, 2h, 1d) or an RFC 3339 time (2026-03-01T10:00:00Z)',
+    );
+  if (Number.isNaN(when.getTime())) throw new InvalidArgumentError('not a valid time');
+  if (when.getTime() > Date.now()) throw new InvalidArgumentError('the time is in the future');
+  return when;
+}
+
+/** A regular expression flag: invalid ones are refused while parsing, naming the flag. */
+function regex(value: string): RegExp {
+  try {
+    return compileRegex(value);
+  } catch (error) {
+    throw new InvalidArgumentError(
+      `expected a regular expression: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
 }
 
 export function defineRecordCommand(program: Command): void {
@@ -72,7 +125,48 @@ export function defineRecordCommand(program: Command): void {
     )
     .option('--log-streams <n>', 'concurrent log streams; containers take turns beyond that', positiveInt, 32)
     .option('--once', 'list everything once, write the bundle and exit (a postmortem snapshot)')
+    .option(
+      '--since <time>',
+      'start of the window, 2h or an RFC 3339 time: with --once, older events are left out and logs read from then; when recording, how far back logs start',
+      sinceTime,
+    )
+    .option('--pods <regex>', 'only pods whose name matches (their logs and events too)', regex)
+    .option('--exclude-pods <regex>', 'leave out pods whose name matches, with their logs and events', regex)
+    .option('--containers <regex>', 'logs of containers whose name matches only', regex)
+    .option('--exclude-containers <regex>', 'no logs of containers whose name matches', regex)
+    .option(
+      '--event-sources <regex>',
+      'only events reported by a matching component (source.component, reportingController)',
+      regex,
+    )
+    .option('--exclude-event-sources <regex>', 'leave out events reported by a matching component', regex)
+    .option('--log-match <regex>', 'only log lines that match', regex)
+    .option('--log-exclude <regex>', 'leave out log lines that match', regex)
     .option('--duration <time>', 'stop after this long, e.g. 30m or 2h (default: until Ctrl-C)', duration)
+    .option('--prometheus <url>', 'also record metrics: range queries to this Prometheus (see below)')
+    .option('--promql <file>', 'extra named PromQL queries for --prometheus (YAML)')
+    .option('--prometheus-token <token>', 'bearer token for --prometheus')
+    .option('--prometheus-token-file <file>', 'file holding the bearer token (read again each round)')
+    .option('--prometheus-user <name>', 'basic auth user for --prometheus (or user:password@ in the URL)')
+    .option('--prometheus-password-file <file>', 'file holding the basic auth password')
+    .option('--prometheus-step <time>', 'query step (default: from the window, 15s or more)', duration)
+    .option('--audit-log <file>', "follow the API server's audit log (--audit-log-path), across rotation")
+    .option(
+      '--audit-webhook <addr>',
+      "receive the API server's audit webhook on [host:]port (:8443 listens on 127.0.0.1 only)",
+    )
+    .option('--audit-webhook-cert <file>', 'PEM certificate for --audit-webhook (default: self-signed)')
+    .option('--audit-webhook-key <file>', 'PEM key of --audit-webhook-cert')
+    .addOption(
+      new Option(
+        '--audit-webhook-token <token>',
+        'bearer token the API server must send (default: generated)',
+      ).env('KSTORY_AUDIT_WEBHOOK_TOKEN'),
+    )
+    .option(
+      '--audit-webhook-config <file>',
+      "write the API server's --audit-webhook-config-file here (reused by the next recording)",
+    )
     .option('--force', 'replace the output file if it exists')
     .option('--resume', 'continue an interrupted recording (killed, crashed) into its spool')
     .option('--json', 'print the summary as JSON on stdout')
@@ -89,6 +183,23 @@ are kept in full. With --once, logs are read as they are now, previous container
 Secret values never reach the bundle: Secrets keep their keys and type only, and
 credential-looking values are redacted.
 
+With --prometheus, metrics over the window become metric rows: container restarts, waiting and
+termination reasons, OOM kills, memory working set and limits, CPU throttling, node conditions,
+quota usage and API server 5xx rates, plus the queries of --promql (\`queries: [{name, expr}]\`,
+or one \`name: expr\` per line; a built-in name replaces that query). The step gives about 1,000
+points per series (15s at least). A recording asks every 2 minutes and once more when it stops,
+from --since if given; --once asks for the last --since (default 1h). A failing query is warned
+about and retried; what is still missing at the end is a gap. Credentials never reach the bundle.
+
+Audit entries name who changed what. --audit-log follows the file kube-apiserver writes with
+--audit-log-path (root may be needed to read it), through rotation by rename or copytruncate,
+from --since (else from the start of the recording), reading rotated files back to then, gzip ones
+included; --once without --since reads them all. --audit-webhook serves HTTPS for kube-apiserver's
+--audit-webhook-config-file with --audit-webhook-mode=batch, and prints the kubeconfig to give it:
+a bare port or :port listens on 127.0.0.1 only; 0.0.0.0:8443 on every interface. Without
+--audit-webhook-cert, the certificate is self-signed for that address; the API server must send
+the bearer token of that kubeconfig. The stages of one request become one row.
+
 Ctrl-C or SIGTERM stops the recording and finishes the bundle; a second Ctrl-C quits at once and
 leaves the spool: \`kstory record --resume -o <file>\` continues it, \`kstory bundle repair <file>\`
 turns it into a bundle. A killed recording loses at most its last second. Watches that expire
@@ -98,13 +209,53 @@ Examples:
   kstory record -o incident.parquet                          until Ctrl-C
   kstory record -o rollout.parquet --duration 30m -n 'shop,prod-*'
   kstory record -o now.parquet --once --context prod-eu      a snapshot of the cluster as it is
-  kstory record -o apps.parquet --include pods,deployments.apps,events --exclude configmaps`,
+  kstory record -o apps.parquet --include pods,deployments.apps,events --exclude configmaps
+  kstory record -o pm.parquet --once --since 2h              the last two hours, as a postmortem snapshot
+  kstory record -o pm.parquet --once --since 2h --prometheus http://prometheus.monitoring:9090
+  kstory record -o pm.parquet --audit-log /var/log/kubernetes/audit/audit.log
+  kstory record -o pm.parquet --audit-webhook :8443 --audit-webhook-config /etc/kubernetes/kstory-webhook.yaml
+  kstory record -o team.parquet -n shared --pods '^team-a-' --exclude-containers '^(istio-proxy|linkerd-proxy)$' \\
+      --event-sources '^(kubelet|default-scheduler)$' --log-exclude 'GET /healthz'
+
+Filters (--pods, --containers, --event-sources, --log-match and their --exclude-* forms) are
+JavaScript regular expressions matched anywhere in the name or line unless anchored with ^ and $;
+a leading (?i) makes one case-insensitive. They apply at the source: a pod left out is not
+recorded, its logs are not read and events about it are dropped. The bundle metadata lists them.`,
     )
     .action(async (flags: RecordFlags) => {
       if (flags.once && flags.duration !== undefined) {
         const { KstoryError } = await import('../../errors.ts');
         throw new KstoryError('--once and --duration cannot be used together', {
           hint: '--once lists everything and exits; --duration bounds a continuous recording.',
+        });
+      }
+      const promFlag = (
+        [
+          ['--promql', flags.promql],
+          ['--prometheus-token', flags.prometheusToken],
+          ['--prometheus-token-file', flags.prometheusTokenFile],
+          ['--prometheus-user', flags.prometheusUser],
+          ['--prometheus-password-file', flags.prometheusPasswordFile],
+          ['--prometheus-step', flags.prometheusStep],
+        ] as const
+      ).find(([, value]) => value !== undefined);
+      if (promFlag && flags.prometheus === undefined) {
+        const { KstoryError } = await import('../../errors.ts');
+        throw new KstoryError(`${promFlag[0]} needs --prometheus`, {
+          hint: 'Give the Prometheus to query: --prometheus http://prometheus.monitoring:9090',
+        });
+      }
+      const webhookFlag = (
+        [
+          ['--audit-webhook-cert', flags.auditWebhookCert],
+          ['--audit-webhook-key', flags.auditWebhookKey],
+          ['--audit-webhook-config', flags.auditWebhookConfig],
+        ] as const
+      ).find(([, value]) => value !== undefined);
+      if (webhookFlag && flags.auditWebhook === undefined) {
+        const { KstoryError } = await import('../../errors.ts');
+        throw new KstoryError(`${webhookFlag[0]} needs --audit-webhook`, {
+          hint: 'Give the address to listen on: --audit-webhook :8443',
         });
       }
       const { runRecord } = await import('../../record/run.ts');
@@ -142,6 +293,40 @@ Examples:
           force: flags.force,
           resume: flags.resume,
           logs: flags.logs,
+          since: flags.since,
+          filters: {
+            pods: flags.pods,
+            excludePods: flags.excludePods,
+            containers: flags.containers,
+            excludeContainers: flags.excludeContainers,
+            eventSources: flags.eventSources,
+            excludeEventSources: flags.excludeEventSources,
+            logMatch: flags.logMatch,
+            logExclude: flags.logExclude,
+          },
+          prometheus:
+            flags.prometheus === undefined
+              ? undefined
+              : {
+                  url: flags.prometheus,
+                  promqlFile: flags.promql,
+                  token: flags.prometheusToken,
+                  tokenFile: flags.prometheusTokenFile,
+                  user: flags.prometheusUser,
+                  passwordFile: flags.prometheusPasswordFile,
+                  stepMs: flags.prometheusStep,
+                },
+          auditLog: flags.auditLog,
+          auditWebhook:
+            flags.auditWebhook === undefined
+              ? undefined
+              : {
+                  listen: flags.auditWebhook,
+                  certFile: flags.auditWebhookCert,
+                  keyFile: flags.auditWebhookKey,
+                  token: flags.auditWebhookToken,
+                  configFile: flags.auditWebhookConfig,
+                },
           maxLogStreams: flags.logStreams,
           signal: stop.signal,
           log: (line) => {

@@ -3,6 +3,7 @@
 // and text exposition snapshots (kube-state-metrics, cAdvisor, format 0.0.4 and OpenMetrics).
 
 import path from 'node:path';
+import type { BundleRow } from '../../bundle/row.ts';
 import { normalizeTs, tsFromMillis } from '../../kube/time.ts';
 import { metricRow } from '../../kube/to-row.ts';
 import { type FileContext, issue } from '../context.ts';
@@ -40,45 +41,75 @@ function labelsOf(metric: unknown): Record<string, string> {
   return out;
 }
 
+/** Where a query result's samples go, and what is said about the ones that cannot be read. */
+export interface QueryResultSink {
+  /** Names the samples of a series without `__name__` (an expression such as `rate(...)`). */
+  fallbackName: string;
+  origin: string;
+  row: (row: BundleRow) => void;
+  unreadable: (message: string) => void;
+}
+
+/**
+ * The samples of a `/api/v1/query` or `/api/v1/query_range` result (`data` of the answer) as metric
+ * rows, counted per series; null when `data` is not a query result (rules, alerts). Shared by the
+ * importer and `kstory record --prometheus`.
+ */
+export function queryResultRows(
+  data: Json,
+  sink: QueryResultSink,
+): { series: number; samples: number } | null {
+  let samples = 0;
+  const emit = (labels: Record<string, string>, tsValue: unknown, raw: unknown, where: string) => {
+    const ts = secondsToTs(tsValue);
+    const value = parseSampleValue(raw);
+    if (ts === null || value === null) {
+      sink.unreadable(`${where}: unreadable sample [${JSON.stringify(tsValue)}, ${JSON.stringify(raw)}]`);
+      return;
+    }
+    const { __name__: name, ...rest } = labels;
+    sink.row(metricRow({ ts, name: name ?? sink.fallbackName, labels: rest, value, origin: sink.origin }));
+    samples++;
+  };
+  switch (data.resultType) {
+    case 'matrix': {
+      const result = asArray(data.result);
+      for (const series of result) {
+        const labels = labelsOf(isRecord(series) ? series.metric : undefined);
+        const values = isRecord(series) ? asArray(series.values) : [];
+        for (const pair of values) emit(labels, asArray(pair)[0], asArray(pair)[1], 'matrix');
+      }
+      return { series: result.length, samples };
+    }
+    case 'vector': {
+      const result = asArray(data.result);
+      for (const sample of result) {
+        const pair = isRecord(sample) ? asArray(sample.value) : [];
+        emit(labelsOf(isRecord(sample) ? sample.metric : undefined), pair[0], pair[1], 'vector');
+      }
+      return { series: result.length, samples };
+    }
+    case 'scalar':
+      emit({}, asArray(data.result)[0], asArray(data.result)[1], 'scalar');
+      return { series: 1, samples };
+  }
+  return null;
+}
+
 export async function importPrometheusDocument(doc: Json, line: number, ctx: FileContext): Promise<void> {
   if (doc.status === 'error') {
     issue(ctx, line, `Prometheus answered with an error: ${String(doc.error ?? doc.errorType ?? 'unknown')}`);
     return;
   }
   const data = doc.data as Json;
-  // A result without __name__ is an expression (rate(...)): it is named after the file it was saved in.
-  const fallbackName = path.basename(ctx.entry.relPath).replace(/\.[^.]*$/, '') || 'query_result';
-  const emit = (labels: Record<string, string>, tsValue: unknown, raw: unknown, where: string) => {
-    const ts = secondsToTs(tsValue);
-    const value = parseSampleValue(raw);
-    if (ts === null || value === null) {
-      issue(ctx, line, `${where}: unreadable sample [${JSON.stringify(tsValue)}, ${JSON.stringify(raw)}]`);
-      return;
-    }
-    const { __name__: name, ...rest } = labels;
-    ctx.sink.row(
-      metricRow({ ts, name: name ?? fallbackName, labels: rest, value, origin: ctx.origin }),
-      ctx.stats,
-    );
-  };
-  switch (data.resultType) {
-    case 'matrix':
-      for (const series of asArray(data.result)) {
-        const labels = labelsOf(isRecord(series) ? series.metric : undefined);
-        const values = isRecord(series) ? asArray(series.values) : [];
-        for (const pair of values) emit(labels, asArray(pair)[0], asArray(pair)[1], 'matrix');
-      }
-      return;
-    case 'vector':
-      for (const sample of asArray(data.result)) {
-        const pair = isRecord(sample) ? asArray(sample.value) : [];
-        emit(labelsOf(isRecord(sample) ? sample.metric : undefined), pair[0], pair[1], 'vector');
-      }
-      return;
-    case 'scalar':
-      emit({}, asArray(data.result)[0], asArray(data.result)[1], 'scalar');
-      return;
-  }
+  const converted = queryResultRows(data, {
+    // A result without __name__ is an expression (rate(...)): it is named after the file it was saved in.
+    fallbackName: path.basename(ctx.entry.relPath).replace(/\.[^.]*$/, '') || 'query_result',
+    origin: ctx.origin,
+    row: (row) => ctx.sink.row(row, ctx.stats),
+    unreadable: (message) => issue(ctx, line, message),
+  });
+  if (converted !== null) return;
   const alerts = Array.isArray(data.alerts)
     ? data.alerts
     : asArray(data.groups).flatMap((g) =>

@@ -59,3 +59,12 @@ export function certManagerActor(): Actor {
     sourceIP: '10.244.0.21',
   };
 }
+
+export function argoCdActor(namespace: string): Actor {
+  return {
+    username: `system:serviceaccount:${namespace}:argocd-application-controller`,
+    groups: ['system:serviceaccounts', `system:serviceaccounts:${namespace}`, 'system:authenticated'],
+    userAgent: 'argocd-application-controller/v2.13.2+dc43124 (linux/amd64)',
+    sourceIP: '10.244.1.38',
+  };
+}

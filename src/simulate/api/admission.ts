@@ -13,11 +13,24 @@ export function isTerminalPod(pod: KubeObject): boolean {
   return phase === 'Succeeded' || phase === 'Failed';
 }
 
-/** Pod defaults the API server applies (SetDefaults_Pod and friends) plus the projected SA token. */
+/**
+ * Pod defaults the API server applies (SetDefaults_Pod and friends), then the ServiceAccount
+ * plugin: a pod whose ServiceAccount does not exist is refused, others get the projected token.
+ */
 export function podDefaulting(sim: SimContext): AdmissionPlugin {
   return ({ verb, object }) => {
     if (object.kind !== 'Pod' || verb !== 'create') return null;
     const spec = object.spec as Json;
+    const namespace = object.metadata.namespace ?? 'default';
+    const account = (spec.serviceAccountName as string | undefined) ?? 'default';
+    if (!sim.api.get('ServiceAccount', namespace, account)) {
+      return {
+        code: 403,
+        reason: 'Forbidden',
+        message: `pods "${object.metadata.name}" is forbidden: error looking up service account ${namespace}/${account}: serviceaccount "${account}" not found`,
+        details: { name: object.metadata.name, kind: 'pods' },
+      };
+    }
     for (const c of spec.containers as Json[]) {
       const image = String(c.image);
       c.imagePullPolicy ??=
@@ -232,22 +245,23 @@ export function validatingWebhooks(sim: SimContext): AdmissionPlugin {
         if (sim.world.isWebhookDown(hook.name, sim.clock.now)) {
           if (hook.failurePolicy === 'Ignore') continue;
           const ip = sim.api.get('Service', svc.namespace, svc.name)?.spec as Json | undefined;
-          return webhookFailure(
-            500,
-            'InternalError',
-            `Internal error occurred: failed calling webhook "${hook.name}": failed to call webhook: Post "https://${svc.name}.${svc.namespace}.svc:443${svc.path}?timeout=10s": dial tcp ${ip?.clusterIP ?? '10.96.0.1'}:443: connect: connection refused`,
-            hook.name,
-          );
+          return {
+            code: 500,
+            reason: 'InternalError',
+            message: `Internal error occurred: failed calling webhook "${hook.name}": failed to call webhook: Post "https://${svc.name}.${svc.namespace}.svc:443${svc.path}?timeout=10s": dial tcp ${ip?.clusterIP ?? '10.96.0.1'}:443: connect: connection refused`,
+          };
         }
-        const required: string | undefined =
-          config.metadata.annotations?.['policy.example.com/require-label'];
-        if (required && !object.metadata.labels?.[required]) {
-          return webhookFailure(
-            400,
-            'BadRequest',
-            `admission webhook "${hook.name}" denied the request: pod is missing required label "${required}"`,
-            hook.name,
-          );
+        const denial =
+          hook.name === GATEKEEPER_WEBHOOK
+            ? gatekeeperDenial(sim, object)
+            : requiredLabelDenial(config.metadata.annotations?.['policy.example.com/require-label'], object);
+        if (denial) {
+          // webhookerrors.ToStatusErr: the webhook's own code (at least 400) and message, prefixed.
+          return {
+            code: denial.code,
+            reason: denial.reason,
+            message: `admission webhook "${hook.name}" denied the request: ${denial.message}`,
+          };
         }
       }
     }
@@ -255,6 +269,42 @@ export function validatingWebhooks(sim: SimContext): AdmissionPlugin {
   };
 }
 
-function webhookFailure(code: number, reason: string, message: string, hook: string): Failure {
-  return { code, reason, message, annotations: { 'validation.policy.admission.k8s.io/webhook': hook } };
+export const GATEKEEPER_WEBHOOK = 'validation.gatekeeper.sh';
+
+/** A generic policy webhook that answers without a code (then 400) when a label is missing. */
+function requiredLabelDenial(required: string | undefined, pod: KubeObject): Failure | null {
+  if (!required || pod.metadata.labels?.[required]) return null;
+  return { code: 400, reason: 'BadRequest', message: `pod is missing required label "${required}"` };
+}
+
+/**
+ * OPA Gatekeeper: the K8sRequiredLabels constraints in `deny` enforcement that match the pod, each
+ * violation as `[constraint] message`, answered 403 Forbidden. `dryrun` and `warn` admit the pod.
+ */
+function gatekeeperDenial(sim: SimContext, pod: KubeObject): Failure | null {
+  const messages: string[] = [];
+  for (const constraint of sim.api.list('K8sRequiredLabels')) {
+    const spec = constraint.spec as Json;
+    if ((spec.enforcementAction ?? 'deny') !== 'deny') continue;
+    const violation = requiredLabelsViolation(constraint, pod);
+    if (violation) messages.push(`[${constraint.metadata.name}] ${violation}`);
+  }
+  if (messages.length === 0) return null;
+  return { code: 403, reason: 'Forbidden', message: messages.join('\n') };
+}
+
+/** The library's k8srequiredlabels rule for a pod it matches: `you must provide labels: {"team"}`. */
+export function requiredLabelsViolation(constraint: KubeObject, pod: KubeObject): string | null {
+  const spec = constraint.spec as Json;
+  const match = (spec.match as Json | undefined) ?? {};
+  const namespaces = (match.namespaces as string[] | undefined) ?? [];
+  if (namespaces.length > 0 && !namespaces.includes(pod.metadata.namespace ?? '')) return null;
+  const kinds = ((match.kinds as Json[] | undefined) ?? []).flatMap((k) => (k.kinds as string[]) ?? []);
+  if (kinds.length > 0 && !kinds.includes('Pod')) return null;
+  const required = (((spec.parameters as Json | undefined)?.labels as Json[] | undefined) ?? []).map(
+    (l) => l.key as string,
+  );
+  const missing = required.filter((key) => pod.metadata.labels?.[key] === undefined).sort();
+  if (missing.length === 0) return null;
+  return `you must provide labels: {${missing.map((m) => JSON.stringify(m)).join(', ')}}`;
 }

@@ -85,6 +85,27 @@ const TABLE: ResourceInfo[] = [
     namespaced: false,
   },
   { kind: 'Certificate', group: 'cert-manager.io', version: 'v1', plural: 'certificates', namespaced: true },
+  {
+    kind: 'Application',
+    group: 'argoproj.io',
+    version: 'v1alpha1',
+    plural: 'applications',
+    namespaced: true,
+  },
+  {
+    kind: 'ConstraintTemplate',
+    group: 'templates.gatekeeper.sh',
+    version: 'v1',
+    plural: 'constrainttemplates',
+    namespaced: false,
+  },
+  {
+    kind: 'K8sRequiredLabels',
+    group: 'constraints.gatekeeper.sh',
+    version: 'v1beta1',
+    plural: 'k8srequiredlabels',
+    namespaced: false,
+  },
 ];
 
 const BY_KIND = new Map(TABLE.map((r) => [r.kind, r]));

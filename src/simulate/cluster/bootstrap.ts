@@ -1,11 +1,15 @@
 // Builds the scenario's cluster through the API, as its operators did before the recording: system
-// namespaces and add-ons, nodes registering, then what the scenario declares (storage, config,
-// quotas, webhooks, the Certificate CRD, workloads with their Services, HPAs, PDBs and Ingresses).
+// namespaces and add-ons, nodes registering, then what the scenario declares (storage and static
+// volumes, config, quotas, webhooks, Gatekeeper and its constraints, the Certificate CRD, workloads
+// with their ServiceAccounts, Services, HPAs, PDBs and Ingresses, Argo CD Applications).
 
 import type { Actor } from '../api/actors.ts';
+import { GATEKEEPER_WEBHOOK } from '../api/admission.ts';
 import type { SimContext } from '../engine/context.ts';
+import { sha256Hex } from '../engine/hash.ts';
 import { formatBytes, parseBytes, parseDuration } from '../engine/quantity.ts';
 import type { KubeObject } from '../engine/records.ts';
+import type { GitCommit } from '../engine/world.ts';
 import type { Workload } from '../scenario/schema.ts';
 import { selectorLabelsOf, workloadManifest } from './templates.ts';
 
@@ -14,6 +18,8 @@ export function bootstrapCluster(sim: SimContext, admin: Actor): void {
   const s = scenario;
   const namespaces = ['default', 'kube-system', 'kube-public', 'kube-node-lease', ...s.namespaces];
   if (s.resources.certificates.length > 0) namespaces.push('cert-manager');
+  if (s.resources.gatekeeper) namespaces.push(s.resources.gatekeeper.namespace);
+  for (const app of s.resources.applications) namespaces.push(app.namespace);
   for (const ns of new Set(namespaces)) {
     api.create(
       {
@@ -81,7 +87,7 @@ export function bootstrapCluster(sim: SimContext, admin: Actor): void {
         },
         provisioner: sc.provisioner,
         parameters: { type: 'gp3' },
-        reclaimPolicy: 'Delete',
+        reclaimPolicy: sc.reclaimPolicy,
         volumeBindingMode: sc.bindingMode,
         allowVolumeExpansion: true,
       } as KubeObject,
@@ -166,6 +172,7 @@ export function bootstrapCluster(sim: SimContext, admin: Actor): void {
       admin,
     );
   }
+  for (const pv of s.resources.persistentVolumes) createStaticVolume(sim, admin, pv);
   for (const pvc of s.resources.pvcs) {
     api.create(
       {
@@ -175,7 +182,8 @@ export function bootstrapCluster(sim: SimContext, admin: Actor): void {
         spec: {
           accessModes: ['ReadWriteOnce'],
           resources: { requests: { storage: formatBytes(parseBytes(pvc.size)) } },
-          ...(pvc.storageClass ? { storageClassName: pvc.storageClass } : {}),
+          ...(pvc.storageClass !== undefined ? { storageClassName: pvc.storageClass } : {}),
+          ...(pvc.volumeName ? { volumeName: pvc.volumeName } : {}),
           volumeMode: 'Filesystem',
         },
         status: { phase: 'Pending' },
@@ -234,8 +242,342 @@ export function bootstrapCluster(sim: SimContext, admin: Actor): void {
       admin,
     );
   }
+  if (s.resources.gatekeeper) createGatekeeper(sim, admin, s.resources.gatekeeper);
   if (s.resources.certificates.length > 0) createCertificates(sim, admin);
+  // ServiceAccounts the workloads run as (the admission plugin refuses pods of a missing one).
+  for (const w of s.workloads) {
+    if (w.serviceAccount === 'default' || api.get('ServiceAccount', w.namespace, w.serviceAccount)) continue;
+    api.create(
+      {
+        apiVersion: 'v1',
+        kind: 'ServiceAccount',
+        metadata: { name: w.serviceAccount, namespace: w.namespace },
+      },
+      admin,
+    );
+  }
   for (const w of s.workloads) createWorkload(sim, w, admin);
+  if (s.resources.applications.length > 0) createApplications(sim, admin);
+}
+
+type Resources = SimContext['scenario']['resources'];
+
+/** A PersistentVolume an administrator created: Pending until the controller makes it Available. */
+function createStaticVolume(sim: SimContext, admin: Actor, pv: Resources['persistentVolumes'][number]): void {
+  const source = pv.nfs
+    ? { nfs: { server: pv.nfs.server, path: pv.nfs.path } }
+    : pv.csi
+      ? { csi: { driver: pv.csi.driver, volumeHandle: pv.csi.volumeHandle, fsType: 'ext4' } }
+      : {
+          local: { path: pv.local!.path },
+          nodeAffinity: {
+            required: {
+              nodeSelectorTerms: [
+                {
+                  matchExpressions: [
+                    { key: 'kubernetes.io/hostname', operator: 'In', values: [pv.local!.node] },
+                  ],
+                },
+              ],
+            },
+          },
+        };
+  const [claimNamespace, claimName] = pv.claim?.split('/') ?? [];
+  sim.api.create(
+    {
+      apiVersion: 'v1',
+      kind: 'PersistentVolume',
+      metadata: { name: pv.name, finalizers: ['kubernetes.io/pv-protection'] },
+      spec: {
+        accessModes: ['ReadWriteOnce'],
+        capacity: { storage: formatBytes(parseBytes(pv.size)) },
+        ...(pv.claim
+          ? {
+              claimRef: {
+                apiVersion: 'v1',
+                kind: 'PersistentVolumeClaim',
+                namespace: claimNamespace,
+                name: claimName,
+              },
+            }
+          : {}),
+        ...source,
+        persistentVolumeReclaimPolicy: pv.reclaimPolicy,
+        storageClassName: pv.storageClass,
+        volumeMode: 'Filesystem',
+      },
+      // PrepareForCreate: a new volume is Pending, with the time of that phase.
+      status: { phase: 'Pending', lastPhaseTransitionTime: sim.clock.iso() },
+    },
+    admin,
+  );
+}
+
+/** A CustomResourceDefinition as its operator's chart installs it, Established. */
+function createCrd(
+  sim: SimContext,
+  admin: Actor,
+  crd: {
+    group: string;
+    kind: string;
+    plural: string;
+    version: string;
+    scope: 'Namespaced' | 'Cluster';
+    shortNames?: string[];
+    categories?: string[];
+    statusSubresource: boolean;
+    labels: Record<string, string>;
+  },
+): void {
+  sim.api.create(
+    {
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'CustomResourceDefinition',
+      metadata: { name: `${crd.plural}.${crd.group}`, labels: crd.labels },
+      spec: {
+        group: crd.group,
+        names: {
+          kind: crd.kind,
+          listKind: `${crd.kind}List`,
+          plural: crd.plural,
+          ...(crd.shortNames ? { shortNames: crd.shortNames } : {}),
+          singular: crd.kind.toLowerCase(),
+          ...(crd.categories ? { categories: crd.categories } : {}),
+        },
+        scope: crd.scope,
+        versions: [
+          {
+            name: crd.version,
+            served: true,
+            storage: true,
+            ...(crd.statusSubresource ? { subresources: { status: {} } } : {}),
+            schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } },
+          },
+        ],
+      },
+      status: {
+        acceptedNames: { kind: crd.kind, plural: crd.plural },
+        conditions: [
+          {
+            type: 'NamesAccepted',
+            status: 'True',
+            reason: 'NoConflicts',
+            message: 'no conflicts found',
+            lastTransitionTime: sim.clock.iso(),
+          },
+          {
+            type: 'Established',
+            status: 'True',
+            reason: 'InitialNamesAccepted',
+            message: 'the initial names have been accepted',
+            lastTransitionTime: sim.clock.iso(),
+          },
+        ],
+        storedVersions: [crd.version],
+      },
+    } as KubeObject,
+    admin,
+  );
+}
+
+/**
+ * OPA Gatekeeper as its chart installs it: the ConstraintTemplate CRD, the k8srequiredlabels
+ * template (from the Gatekeeper library) and its constraint CRD, the scenario's constraints, and
+ * the validating webhook (failurePolicy Ignore by default).
+ */
+function createGatekeeper(sim: SimContext, admin: Actor, gk: NonNullable<Resources['gatekeeper']>): void {
+  const { api } = sim;
+  const labels = { 'app.kubernetes.io/name': 'gatekeeper', 'gatekeeper.sh/system': 'yes' };
+  createCrd(sim, admin, {
+    group: 'templates.gatekeeper.sh',
+    kind: 'ConstraintTemplate',
+    plural: 'constrainttemplates',
+    version: 'v1',
+    scope: 'Cluster',
+    shortNames: ['constraints'],
+    statusSubresource: true,
+    labels,
+  });
+  api.create(
+    {
+      apiVersion: 'templates.gatekeeper.sh/v1',
+      kind: 'ConstraintTemplate',
+      metadata: {
+        name: 'k8srequiredlabels',
+        annotations: {
+          'metadata.gatekeeper.sh/title': 'Required Labels',
+          'metadata.gatekeeper.sh/version': '1.1.2',
+          description:
+            'Requires resources to contain specified labels, with values matching provided regular expressions.',
+        },
+      },
+      spec: {
+        crd: {
+          spec: {
+            names: { kind: 'K8sRequiredLabels' },
+            validation: {
+              openAPIV3Schema: {
+                type: 'object',
+                properties: {
+                  message: { type: 'string' },
+                  labels: {
+                    type: 'array',
+                    items: {
+                      type: 'object',
+                      properties: { key: { type: 'string' }, allowedRegex: { type: 'string' } },
+                    },
+                  },
+                },
+              },
+            },
+          },
+        },
+        targets: [
+          {
+            target: 'admission.k8s.gatekeeper.sh',
+            rego: [
+              'package k8srequiredlabels',
+              'violation[{"msg": msg, "details": {"missing_labels": missing}}] {',
+              '  provided := {label | input.review.object.metadata.labels[label]}',
+              '  required := {label | label := input.parameters.labels[_].key}',
+              '  missing := required - provided',
+              '  count(missing) > 0',
+              '  msg := sprintf("you must provide labels: %v", [missing])',
+              '}',
+            ].join('\n'),
+          },
+        ],
+      },
+      status: { created: true },
+    } as KubeObject,
+    admin,
+  );
+  createCrd(sim, admin, {
+    group: 'constraints.gatekeeper.sh',
+    kind: 'K8sRequiredLabels',
+    plural: 'k8srequiredlabels',
+    version: 'v1beta1',
+    scope: 'Cluster',
+    categories: ['constraint', 'constraints'],
+    statusSubresource: true,
+    labels: { 'gatekeeper.sh/constraint': 'yes' },
+  });
+  for (const c of gk.constraints) {
+    api.create(
+      {
+        apiVersion: 'constraints.gatekeeper.sh/v1beta1',
+        kind: 'K8sRequiredLabels',
+        metadata: { name: c.name },
+        spec: {
+          enforcementAction: c.enforcementAction,
+          match: {
+            kinds: [{ apiGroups: [''], kinds: ['Pod'] }],
+            ...(c.namespaces.length > 0 ? { namespaces: c.namespaces } : {}),
+          },
+          parameters: { labels: c.labels.map((key) => ({ key })) },
+        },
+      } as KubeObject,
+      admin,
+    );
+  }
+  api.create(
+    {
+      apiVersion: 'admissionregistration.k8s.io/v1',
+      kind: 'ValidatingWebhookConfiguration',
+      metadata: {
+        name: 'gatekeeper-validating-webhook-configuration',
+        labels: { ...labels, 'app.kubernetes.io/managed-by': 'Helm' },
+      },
+      webhooks: [
+        {
+          name: GATEKEEPER_WEBHOOK,
+          admissionReviewVersions: ['v1', 'v1beta1'],
+          clientConfig: {
+            service: {
+              namespace: gk.namespace,
+              name: 'gatekeeper-webhook-service',
+              path: '/v1/admit',
+              port: 443,
+            },
+          },
+          failurePolicy: gk.failurePolicy,
+          matchPolicy: 'Exact',
+          namespaceSelector: {
+            matchExpressions: [{ key: 'admission.gatekeeper.sh/ignore', operator: 'DoesNotExist' }],
+          },
+          objectSelector: {},
+          rules: [
+            {
+              apiGroups: ['*'],
+              apiVersions: ['*'],
+              operations: ['CREATE', 'UPDATE'],
+              resources: ['*', 'pods/ephemeralcontainers', 'pods/exec', 'pods/log', 'pods/eviction'],
+              scope: '*',
+            },
+          ],
+          sideEffects: 'None',
+          timeoutSeconds: 3,
+        },
+      ],
+    } as KubeObject,
+    admin,
+  );
+}
+
+/** Argo CD's Application CRD and the scenario's Applications, first synced by the controller. */
+function createApplications(sim: SimContext, admin: Actor): void {
+  createCrd(sim, admin, {
+    group: 'argoproj.io',
+    kind: 'Application',
+    plural: 'applications',
+    version: 'v1alpha1',
+    scope: 'Namespaced',
+    shortNames: ['app', 'apps'],
+    statusSubresource: false,
+    labels: { 'app.kubernetes.io/name': 'applications.argoproj.io', 'app.kubernetes.io/part-of': 'argocd' },
+  });
+  for (const app of sim.scenario.resources.applications) {
+    sim.world.git.set(`${app.namespace}/${app.name}`, [initialCommit(sim, app)]);
+    sim.api.create(
+      {
+        apiVersion: 'argoproj.io/v1alpha1',
+        kind: 'Application',
+        metadata: {
+          name: app.name,
+          namespace: app.namespace,
+          finalizers: ['resources-finalizer.argocd.argoproj.io'],
+        },
+        spec: {
+          destination: { namespace: app.destination, server: 'https://kubernetes.default.svc' },
+          project: app.project,
+          source: { path: app.path, repoURL: app.repoURL, targetRevision: app.targetRevision },
+          ...(app.automated ? { syncPolicy: { automated: { prune: true, selfHeal: app.selfHeal } } } : {}),
+        },
+      } as KubeObject,
+      admin,
+    );
+  }
+}
+
+/** The commit the scenario's manifests stand at: the workloads' images as declared. */
+function initialCommit(sim: SimContext, app: Resources['applications'][number]): GitCommit {
+  const images = new Map<string, string>();
+  for (const name of app.workloads) {
+    const w = sim.scenario.workloads.find((x) => x.namespace === app.destination && x.name === name);
+    for (const c of w?.containers ?? []) images.set(`${name}/${c.name}`, c.image);
+  }
+  return {
+    revision: gitRevision(`${app.repoURL}#${app.name}#initial`),
+    message: 'initial manifests',
+    at: sim.clock.now,
+    images,
+    changes: [],
+  };
+}
+
+/** A commit SHA, deterministic from what identifies the commit. */
+export function gitRevision(seed: string): string {
+  return sha256Hex(seed).slice(0, 40);
 }
 
 function createCertificates(sim: SimContext, admin: Actor): void {

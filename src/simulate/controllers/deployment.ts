@@ -349,6 +349,26 @@ export class DeploymentController {
         message: `ReplicaSet "${newRSName}" has timed out progressing.`,
       });
     }
+    // getReplicaFailures: the new ReplicaSet's ReplicaFailure, else an old one's, is the Deployment's.
+    const failure = [newRS, ...rss.filter((rs) => rs !== newRS)]
+      .map((rs) => ((rs?.status as Json | undefined)?.conditions as Json[] | undefined) ?? [])
+      .map((list) => list.find((c) => c.type === 'ReplicaFailure'))
+      .find((c) => c !== undefined);
+    const current = conditions.find((c) => c.type === 'ReplicaFailure');
+    if (!failure) conditions = conditions.filter((c) => c.type !== 'ReplicaFailure');
+    else if (current?.status !== failure.status || current?.reason !== failure.reason) {
+      conditions = replaceCondition(conditions, {
+        type: 'ReplicaFailure',
+        status: failure.status,
+        lastUpdateTime: failure.lastTransitionTime,
+        lastTransitionTime:
+          current && current.status === failure.status
+            ? current.lastTransitionTime
+            : failure.lastTransitionTime,
+        reason: failure.reason,
+        message: failure.message,
+      });
+    }
     const status: Json = {
       observedGeneration: fresh.metadata.generation,
       replicas,

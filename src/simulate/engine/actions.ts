@@ -3,9 +3,11 @@
 // a change of the world outside the API (a registry going down, a node dying, a memory leak).
 
 import type { Actor } from '../api/actors.ts';
+import { gitRevision } from '../cluster/bootstrap.ts';
 import { envManifest } from '../cluster/templates.ts';
 import { pdbBudget } from '../controllers/disruption.ts';
 import { controllerOf, isOwnedBy } from '../controllers/util.ts';
+import { NODEFS_CAPACITY_BYTES } from '../kubelet/kubelet.ts';
 import type { Action } from '../scenario/schema.ts';
 import type { Json } from './json.ts';
 import { formatBytes, formatCpu, parseBytes, parseCpuMillis, parseDuration } from './quantity.ts';
@@ -236,19 +238,62 @@ export function applyAction(sim: Simulation, action: Action): void {
       const h = world.node(action.node);
       const kubelet = sim.kubelets.get(action.node);
       if (!kubelet) throw new Error(`timeline: no node ${action.node}`);
+      if (action.resource !== 'memory') {
+        // Something outside the pods fills the disk or forks: the kubelet's signals take it from there.
+        const disk = action.resource === 'disk';
+        const left = disk ? kubelet.diskAvailable() : kubelet.pidsAvailable();
+        const threshold = disk ? NODEFS_CAPACITY_BYTES * 0.1 : kubelet.spec.pidMax * 0.1;
+        const extra = Math.max(0, Math.round(left - threshold * 0.6));
+        if (disk) h.diskExtra += extra;
+        else h.pidExtra += extra;
+        if (action.for)
+          ctx.after(parseDuration(action.for), () => {
+            if (disk) h.diskExtra = Math.max(0, h.diskExtra - extra);
+            else h.pidExtra = Math.max(0, h.pidExtra - extra);
+            ctx.markDirty();
+          });
+        return;
+      }
       h.pressure.add(action.resource);
       h.pressureSince.set(action.resource, clock.now);
       h.memoryDeficit = parseBytes(kubelet.spec.memory) * 0.12;
-      kubelet.nodeEvent(
-        action.resource === 'memory'
-          ? 'NodeHasInsufficientMemory'
-          : action.resource === 'disk'
-            ? 'NodeHasDiskPressure'
-            : 'NodeHasInsufficientPID',
-      );
+      kubelet.nodeEvent('NodeHasInsufficientMemory');
       kubelet.reportNodeStatus(true);
       return;
     }
+    case 'disk-fill':
+      world
+        .faultsOf(action.namespace, action.name)
+        .diskFill.set(action.container ?? '*', parseBytes(action.rate) / 60);
+      return;
+    case 'pid-leak':
+      world.faultsOf(action.namespace, action.name).pidLeak.set(action.container ?? '*', action.rate / 60);
+      return;
+    case 'set-service-account':
+      // kubectl set serviceaccount.
+      patchTemplate(sim, actor, action.namespace, action.name, 'kubectl-set', (spec) => {
+        spec.serviceAccountName = action.serviceAccount;
+        return { spec: { serviceAccountName: action.serviceAccount } };
+      });
+      return;
+    case 'set-constraint': {
+      const constraint = api.get('K8sRequiredLabels', undefined, action.name);
+      if (!constraint) throw new Error(`timeline: no Gatekeeper constraint ${action.name}`);
+      const patch = { spec: { enforcementAction: action.enforcementAction } };
+      api.update({ ...constraint, spec: { ...(constraint.spec as Json), ...patch.spec } }, actor, {
+        verb: 'patch',
+        requestObject: patch,
+        query: '?fieldManager=kubectl-patch',
+      });
+      return;
+    }
+    case 'git-push':
+      pushCommit(sim, action);
+      return;
+    case 'api-flood':
+      for (let s = 0; s * 1000 < parseDuration(action.for); s++)
+        ctx.after(s * 1000, () => flood(sim, action, s));
+      return;
     case 'node-lost': {
       const kubelet = sim.kubelets.get(action.node);
       if (!kubelet) throw new Error(`timeline: no node ${action.node}`);
@@ -333,6 +378,49 @@ function apiRequest(sim: Simulation, action: Extract<Action, { action: 'api-requ
   api.read(actor, 'get', kind, action.namespace, action.name);
 }
 
+/** A commit to an Application's repository: the images its manifests now declare. */
+function pushCommit(sim: Simulation, action: Extract<Action, { action: 'git-push' }>): void {
+  const { world, clock, scenario } = sim.ctx;
+  const app = scenario.resources.applications.find((a) => a.name === action.application);
+  if (!app) throw new Error(`timeline: no Argo CD Application ${action.application}`);
+  const key = `${app.namespace}/${app.name}`;
+  const history = world.git.get(key) ?? [];
+  const head = history.at(-1);
+  const images = new Map(head?.images ?? []);
+  for (const change of action.changes) {
+    const w = scenario.workloads.find((x) => x.namespace === app.destination && x.name === change.workload);
+    const container = change.container ?? w?.containers[0]?.name ?? 'app';
+    images.set(`${change.workload}/${container}`, change.image);
+  }
+  history.push({
+    revision: gitRevision(`${app.repoURL}#${app.name}#${clock.now}#${action.message}`),
+    message: action.message,
+    at: clock.now,
+    images,
+    changes: action.changes,
+    ...(action.invalid ? { invalid: action.invalid } : {}),
+    ...(action.manifestError ? { manifestError: action.manifestError } : {}),
+  });
+  world.git.set(key, history);
+}
+
+/**
+ * One second of a client flooding the API server: API Priority and Fairness lets `admitted`
+ * requests a second through for this flow and rejects the rest with 429.
+ */
+function flood(sim: Simulation, action: Extract<Action, { action: 'api-flood' }>, second: number): void {
+  const { api } = sim.ctx;
+  const actor = sim.actor(action.user);
+  const kind = kindOfResource(action.resource);
+  // Fractional rates: the requests of a second are the whole ones up to now minus those before.
+  const count = Math.floor((second + 1) * action.rate) - Math.floor(second * action.rate);
+  const admitted = Math.floor((second + 1) * action.admitted) - Math.floor(second * action.admitted);
+  for (let i = 0; i < count; i++) {
+    if (i < admitted) api.read(actor, action.verb, kind, action.namespace);
+    else api.throttled(actor, action.verb, kind, action.namespace);
+  }
+}
+
 function kindOfResource(resource: string): string {
   const map: Record<string, string> = {
     pods: 'Pod',
@@ -345,6 +433,10 @@ function kindOfResource(resource: string): string {
     statefulsets: 'StatefulSet',
     replicasets: 'ReplicaSet',
     jobs: 'Job',
+    persistentvolumeclaims: 'PersistentVolumeClaim',
+    persistentvolumes: 'PersistentVolume',
+    endpoints: 'Endpoints',
+    events: 'Event',
   };
   const kind = map[resource];
   if (!kind) throw new Error(`timeline: api-requests does not know resource "${resource}"`);

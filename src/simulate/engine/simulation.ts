@@ -13,12 +13,14 @@ import {
 } from '../api/admission.ts';
 import { ApiServer } from '../api/server.ts';
 import { bootstrapCluster } from '../cluster/bootstrap.ts';
+import { ArgoCdController } from '../controllers/argocd.ts';
 import { CertificateController } from '../controllers/certificates.ts';
 import { CronJobController } from '../controllers/cronjob.ts';
 import { DaemonSetController } from '../controllers/daemonset.ts';
 import { DeploymentController } from '../controllers/deployment.ts';
 import { DisruptionController } from '../controllers/disruption.ts';
 import { EndpointsController } from '../controllers/endpoints.ts';
+import { GatekeeperAuditController } from '../controllers/gatekeeper.ts';
 import { HpaController } from '../controllers/hpa.ts';
 import { JobController } from '../controllers/job.ts';
 import { NodeLifecycleController } from '../controllers/node-lifecycle.ts';
@@ -141,6 +143,8 @@ export class Simulation {
       new HpaController(ctx, (pod) => this.podCpu(pod)),
       this.nodeLifecycle,
       new CertificateController(ctx),
+      new ArgoCdController(ctx),
+      new GatekeeperAuditController(ctx),
     ];
     ctx.api.onWrite((obj, event) => this.onWrite(obj, event));
 
@@ -314,4 +318,7 @@ const LISTED_KINDS = [
   'PodDisruptionBudget',
   'Ingress',
   'Certificate',
+  'ConstraintTemplate',
+  'K8sRequiredLabels',
+  'Application',
 ];

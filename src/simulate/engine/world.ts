@@ -10,6 +10,10 @@ export type DependencyMode = 'refused' | 'dns' | 'timeout';
 export interface AppFaults {
   /** Bytes per second of memory growth, per container name ('*' for all). */
   leak: Map<string, number>;
+  /** Bytes per second written to ephemeral storage, per container name ('*' for all). */
+  diskFill: Map<string, number>;
+  /** Processes per second leaked, per container name ('*' for all). */
+  pidLeak: Map<string, number>;
   /** Failing probes, per `container/probe`, until a time (Infinity = for good). */
   probeFail: Map<string, number>;
   /** Load multiplier on CPU (HPA input). */
@@ -22,12 +26,30 @@ export interface NodeHealth {
   /** Bytes the eviction manager must still reclaim. */
   memoryDeficit: number;
   pressureSince: Map<string, number>;
+  /** Disk space and processes taken outside pods by a `node-pressure` fault (disk, pid). */
+  diskExtra: number;
+  pidExtra: number;
+}
+
+/** A commit of an Argo CD Application's Git repository. */
+export interface GitCommit {
+  revision: string;
+  message: string;
+  at: number;
+  /** Image per `workload/container` the manifests declare from this commit on. */
+  images: Map<string, string>;
+  /** The new versions' behaviour, applied to the apps when the commit is synced. */
+  changes: { workload: string; container?: string; app?: Partial<AppSpec> }[];
+  invalid?: string;
+  manifestError?: string;
 }
 
 export class World {
   readonly registriesDown = new Map<string, number>();
   readonly dependenciesDown = new Map<string, { mode: DependencyMode; until: number }>();
   readonly webhooksDown = new Map<string, number>();
+  /** Commits per Argo CD Application (`namespace/name`), oldest first. */
+  readonly git = new Map<string, GitCommit[]>();
   readonly missingImages: Set<string>;
   readonly privateRegistries: Set<string>;
   private readonly faults = new Map<string, AppFaults>();
@@ -56,7 +78,7 @@ export class World {
     const key = `${namespace}/${workload}`;
     let f = this.faults.get(key);
     if (!f) {
-      f = { leak: new Map(), probeFail: new Map(), load: 1 };
+      f = { leak: new Map(), diskFill: new Map(), pidLeak: new Map(), probeFail: new Map(), load: 1 };
       this.faults.set(key, f);
     }
     return f;
@@ -65,7 +87,14 @@ export class World {
   node(name: string): NodeHealth {
     let n = this.nodes.get(name);
     if (!n) {
-      n = { lost: false, pressure: new Set(), memoryDeficit: 0, pressureSince: new Map() };
+      n = {
+        lost: false,
+        pressure: new Set(),
+        memoryDeficit: 0,
+        pressureSince: new Map(),
+        diskExtra: 0,
+        pidExtra: 0,
+      };
       this.nodes.set(name, n);
     }
     return n;
@@ -89,6 +118,16 @@ export class World {
   leakRate(namespace: string, workload: string, container: string): number {
     const f = this.faults.get(`${namespace}/${workload}`);
     return f ? (f.leak.get(container) ?? f.leak.get('*') ?? 0) : 0;
+  }
+
+  diskFillRate(namespace: string, workload: string, container: string): number {
+    const f = this.faults.get(`${namespace}/${workload}`);
+    return f ? (f.diskFill.get(container) ?? f.diskFill.get('*') ?? 0) : 0;
+  }
+
+  pidLeakRate(namespace: string, workload: string, container: string): number {
+    const f = this.faults.get(`${namespace}/${workload}`);
+    return f ? (f.pidLeak.get(container) ?? f.pidLeak.get('*') ?? 0) : 0;
   }
 
   setLeak(

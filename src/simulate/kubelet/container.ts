@@ -44,6 +44,10 @@ export interface ContainerRuntime {
   cfsPeriods: number;
   cfsThrottled: number;
   oomEvents: number;
+  /** Ephemeral storage written (writable layer and logs), kept until the pod is removed. */
+  disk: number;
+  /** Processes and threads (PIDs) of the running instance. */
+  processes: number;
   /** Lines of the running instance, kept to replay as the previous instance's log after a crash. */
   lines: { ts: number; line: string; stream: 'stdout' | 'stderr' }[];
   env: Record<string, string>;
@@ -70,6 +74,8 @@ export function newContainerRuntime(spec: Json, app: AppSpec, workload: string):
     cfsPeriods: 0,
     cfsThrottled: 0,
     oomEvents: 0,
+    disk: 0,
+    processes: 0,
     lines: [],
     env: {},
   };

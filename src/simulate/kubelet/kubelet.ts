@@ -2,8 +2,9 @@
 // volumes, pulls images (with ErrImagePull → ImagePullBackOff back-off), resolves env references
 // (CreateContainerConfigError), starts containers and runs their applications, probes them, restarts
 // them with the CrashLoopBackOff back-off (10 s doubling to 5 min, reset after 10 min of running),
-// kills them on deletion or failed liveness, OOM-kills at the memory limit (exit 137), evicts pods
-// under node pressure, and patches pod status the way the status manager does.
+// kills them on deletion or failed liveness, OOM-kills at the memory limit (exit 137), accounts the
+// node's disk (images, writable layers, logs) and PIDs, garbage-collects images, evicts pods under
+// memory, disk or PID pressure, and patches pod status the way the status manager does.
 
 import type { Actor } from '../api/actors.ts';
 import { kubeletActor } from '../api/actors.ts';
@@ -37,6 +38,23 @@ const EVICTION_INTERVAL_MS = 10_000;
 const PRESSURE_TRANSITION_MS = 300_000;
 const STATUS_REPORT_MS = 300_000;
 const DEFAULT_APP = AppSchema.parse({});
+/** The node filesystem (nodefs, holding images too): 104845292Ki, as the Node's capacity says. */
+export const NODEFS_CAPACITY_BYTES = 104_845_292 * 1024;
+/** Hard eviction thresholds: nodefs.available<10% (the default), pid.available<10% (as managed clusters set it). */
+const NODEFS_EVICTION_FRACTION = 0.1;
+const PID_EVICTION_FRACTION = 0.1;
+/** The image garbage collector: every 5 minutes, from 85 % disk use down to 80 %. */
+const IMAGE_GC_PERIOD_MS = 300_000;
+const IMAGE_GC_HIGH_PERCENT = 85;
+const IMAGE_GC_LOW_PERCENT = 80;
+/** Processes outside pods: systemd, containerd and its shims, the kubelet, sshd, agents. */
+const HOST_PROCESSES = 312;
+const RUNTIME_PROCESSES = { go: 12, java: 48, node: 11, python: 5 } as const;
+
+/** The size containerd reports for an image (deterministic per reference). */
+export function imageSize(ref: string): number {
+  return 20_000_000 + ((ref.length * 7919) % 200_000_000);
+}
 
 export interface PodRuntime {
   uid: string;
@@ -64,6 +82,10 @@ export class Kubelet {
   private lastReport = 0;
   private lastEviction = 0;
   private registered = false;
+  private lastImageGc = Number.NEGATIVE_INFINITY;
+  private imageGcFailed = false;
+  /** Last time each eviction signal was met (disk, pid), for the pressure transition period. */
+  private readonly thresholdMetAt = new Map<'disk' | 'pid', number>();
 
   constructor(
     private readonly sim: SimContext,
@@ -254,9 +276,7 @@ export class Kubelet {
       },
       conditions,
       daemonEndpoints: { kubeletEndpoint: { Port: 10250 } },
-      images: [...this.images]
-        .sort()
-        .map((ref) => ({ names: [ref], sizeBytes: 20_000_000 + ((ref.length * 7919) % 200_000_000) })),
+      images: [...this.images].sort().map((ref) => ({ names: [ref], sizeBytes: imageSize(ref) })),
       nodeInfo: {
         architecture: 'amd64',
         bootID: this.bootId,
@@ -510,7 +530,7 @@ export class Kubelet {
         c.name,
         'Normal',
         'Pulled',
-        `Successfully pulled image "${image}" in ${secs}s (${secs}s including waiting). Image size: ${20_000_000 + ((ref.length * 7919) % 200_000_000)} bytes.`,
+        `Successfully pulled image "${image}" in ${secs}s (${secs}s including waiting). Image size: ${imageSize(ref)} bytes.`,
       );
       then();
     });
@@ -597,6 +617,8 @@ export class Kubelet {
     c.livenessFailures = 0;
     c.lines = [];
     c.memory = parseBytes(c.app.memory) * 0.35;
+    c.disk = Math.max(c.disk, parseBytes(c.app.disk));
+    c.processes = c.app.processes ?? RUNTIME_PROCESSES[c.app.runtime];
     // A new container is a new cgroup: cAdvisor's counters start again.
     c.cpuSeconds = 0;
     c.cfsPeriods = 0;
@@ -766,6 +788,9 @@ export class Kubelet {
     if (c.upAt !== undefined) {
       if (rate > 0) c.memory += rate * 5;
       else c.memory = rng.around(parseBytes(c.app.memory), 0.03);
+      const fill = world.diskFillRate(rt.namespace, c.workload, c.name);
+      if (fill > 0) c.disk += Math.round(rng.around(fill * 5, 0.1));
+      c.processes += world.pidLeakRate(rt.namespace, c.workload, c.name) * 5;
     }
     if (rate > 0 && c.memory > limit * 0.8 && rng.chance(0.15))
       this.log(rt, c, [memoryPressureLine(c.app, c.memory, limit)]);
@@ -890,6 +915,7 @@ export class Kubelet {
   ): void {
     const { rng } = this.sim;
     const ranFor = t.startedAt === 0 ? 0 : t.finishedAt - t.startedAt;
+    c.processes = 0;
     c.state = 'terminated';
     c.terminated = t.startedAt === 0 ? { ...t, startedAt: 0 } : t;
     c.ready = false;
@@ -987,6 +1013,7 @@ export class Kubelet {
         if (c.instance !== instance || c.state !== 'running' || this.lost) return;
         this.log(rt, c, [shutdownLine(c.app)]);
         c.state = 'terminated';
+        c.processes = 0;
         c.terminated = {
           exitCode: why === 'evict' ? 137 : 0,
           reason: why === 'evict' ? 'Error' : 'Completed',
@@ -1111,26 +1138,34 @@ export class Kubelet {
 
   // ---------------------------------------------------------------- eviction
 
-  /** The eviction manager's loop: under pressure, evict one pod per interval until reclaimed. */
+  /**
+   * The eviction manager's loop (and the image garbage collector's): memory pressure as injected by
+   * the scenario; disk and PID pressure from what the node's pods and processes use. Under pressure,
+   * one pod is evicted per interval until the signal is back above its threshold.
+   */
   evictionTick(): void {
     if (this.lost) return;
     const { clock } = this.sim;
     const h = this.health;
+    this.observeSignal('disk');
+    this.observeSignal('pid');
+    if (clock.now - this.lastImageGc >= IMAGE_GC_PERIOD_MS) {
+      this.lastImageGc = clock.now;
+      this.garbageCollectImages();
+    }
     if (h.pressure.size === 0 || clock.now - this.lastEviction < EVICTION_INTERVAL_MS) return;
     for (const resource of [...h.pressure].sort()) {
+      if (resource !== 'memory') {
+        this.reclaim(resource);
+        continue;
+      }
       const since = h.pressureSince.get(resource) ?? clock.now;
       if (h.memoryDeficit <= 0) {
         // Reclaimed: the condition clears after the transition period.
         if (clock.now - since >= PRESSURE_TRANSITION_MS) {
           h.pressure.delete(resource);
           h.pressureSince.delete(resource);
-          this.nodeEvent(
-            resource === 'memory'
-              ? 'NodeHasSufficientMemory'
-              : resource === 'disk'
-                ? 'NodeHasNoDiskPressure'
-                : 'NodeHasSufficientPID',
-          );
+          this.nodeEvent('NodeHasSufficientMemory');
           this.reportNodeStatus(true);
         }
         continue;
@@ -1138,24 +1173,146 @@ export class Kubelet {
       const victim = this.rankVictims()[0];
       if (!victim) continue;
       this.lastEviction = clock.now;
-      const resourceName =
-        resource === 'memory' ? 'memory' : resource === 'disk' ? 'ephemeral-storage' : 'pids';
       this.sim.recorder.record(
         this.source(),
         this.nodeRef(),
         'Warning',
         'EvictionThresholdMet',
-        `Attempting to reclaim ${resourceName}`,
+        'Attempting to reclaim memory',
       );
-      this.evict(victim, resourceName);
+      this.evict(victim, 'memory');
       h.memoryDeficit -= victim.containers.reduce((s, c) => s + c.memory, 0) || 64 * 2 ** 20;
       h.pressureSince.set(resource, clock.now);
     }
   }
 
-  /** BestEffort first, then pods using more than they request, lowest priority first. */
-  private rankVictims(): PodRuntime[] {
-    const candidates = [...this.pods.values()].filter(
+  /** Bytes free on the node filesystem: images, pods' writable layers and logs, and the rest. */
+  diskAvailable(): number {
+    let used = parseBytes(this.spec.diskUsed) + this.health.diskExtra;
+    for (const ref of this.images) used += imageSize(ref);
+    for (const rt of this.pods.values()) for (const c of rt.containers) used += c.disk;
+    return NODEFS_CAPACITY_BYTES - used;
+  }
+
+  /** PIDs free under the node's pid_max. */
+  pidsAvailable(): number {
+    let used = HOST_PROCESSES + this.health.pidExtra;
+    for (const rt of this.pods.values()) for (const c of rt.containers) used += c.processes;
+    return this.spec.pidMax - used;
+  }
+
+  private threshold(signal: 'disk' | 'pid'): number {
+    return signal === 'disk'
+      ? Math.floor(NODEFS_CAPACITY_BYTES * NODEFS_EVICTION_FRACTION)
+      : Math.floor(this.spec.pidMax * PID_EVICTION_FRACTION);
+  }
+
+  private available(signal: 'disk' | 'pid'): number {
+    return signal === 'disk' ? this.diskAvailable() : this.pidsAvailable();
+  }
+
+  /** DiskPressure / PIDPressure on while the signal is under its threshold, off 5 minutes after. */
+  private observeSignal(signal: 'disk' | 'pid'): void {
+    const { clock } = this.sim;
+    const h = this.health;
+    if (this.available(signal) < this.threshold(signal)) {
+      this.thresholdMetAt.set(signal, clock.now);
+      if (h.pressure.has(signal)) return;
+      h.pressure.add(signal);
+      h.pressureSince.set(signal, clock.now);
+      this.nodeEvent(signal === 'disk' ? 'NodeHasDiskPressure' : 'NodeHasInsufficientPID');
+      this.reportNodeStatus(true);
+    } else if (
+      h.pressure.has(signal) &&
+      clock.now - (this.thresholdMetAt.get(signal) ?? 0) >= PRESSURE_TRANSITION_MS
+    ) {
+      h.pressure.delete(signal);
+      h.pressureSince.delete(signal);
+      this.nodeEvent(signal === 'disk' ? 'NodeHasNoDiskPressure' : 'NodeHasSufficientPID');
+      this.reportNodeStatus(true);
+    }
+  }
+
+  /**
+   * Reclaim ephemeral storage or PIDs: node-level resources first (unused images), then the pod
+   * ranked first is evicted, with the message the eviction manager writes.
+   */
+  private reclaim(signal: 'disk' | 'pid'): void {
+    const { clock } = this.sim;
+    const threshold = this.threshold(signal);
+    if (this.available(signal) >= threshold) return;
+    // The pressure condition (and the node's taint) come first; the eviction manager acts at its
+    // next pass.
+    if ((this.health.pressureSince.get(signal) ?? clock.now) >= clock.now) return;
+    this.lastEviction = clock.now;
+    const resource = signal === 'disk' ? 'ephemeral-storage' : 'pids';
+    this.sim.recorder.record(
+      this.source(),
+      this.nodeRef(),
+      'Warning',
+      'EvictionThresholdMet',
+      `Attempting to reclaim ${resource}`,
+    );
+    if (signal === 'disk') {
+      this.deleteUnusedImages();
+      if (this.diskAvailable() >= threshold) return;
+    }
+    const victim = signal === 'disk' ? this.rankByDisk()[0] : this.rankByPids()[0];
+    if (!victim) return;
+    let message = `The node was low on resource: ${resource}. Threshold quantity: ${threshold}, available: ${
+      signal === 'disk' ? formatBytes(blocks(this.diskAvailable())) : this.pidsAvailable()
+    }. `;
+    if (signal === 'disk') {
+      for (const c of victim.containers) {
+        const request = c.spec.resources?.requests?.['ephemeral-storage'] as string | undefined;
+        const usage = blocks(c.disk);
+        if (usage > (request ? parseBytes(request) : 0))
+          message += `Container ${c.name} was using ${formatBytes(usage)}, request is ${request ?? '0'}, has larger consumption of ephemeral-storage. `;
+      }
+    }
+    this.evictWith(victim, message, resource);
+    // The evicted pod's containers are removed, their writable layers and logs with them.
+    if (signal === 'disk') for (const c of victim.containers) c.disk = 0;
+  }
+
+  /** The image garbage collector's periodic run: FreeDiskSpaceFailed, then ImageGCFailed on repeats. */
+  private garbageCollectImages(): void {
+    const available = this.diskAvailable();
+    const usagePercent = 100 - Math.floor((available * 100) / NODEFS_CAPACITY_BYTES);
+    if (usagePercent < IMAGE_GC_HIGH_PERCENT) {
+      this.imageGcFailed = false;
+      return;
+    }
+    const amountToFree = Math.floor((NODEFS_CAPACITY_BYTES * (100 - IMAGE_GC_LOW_PERCENT)) / 100) - available;
+    const freed = this.deleteUnusedImages();
+    if (freed >= amountToFree) {
+      this.imageGcFailed = false;
+      return;
+    }
+    const message = `Failed to garbage collect required amount of images. Attempted to free ${amountToFree} bytes, but only found ${freed} bytes eligible to free.`;
+    this.sim.recorder.record(this.source(), this.nodeRef(), 'Warning', 'FreeDiskSpaceFailed', message);
+    // kubelet.go reports the image GC's error as an event only when it failed the time before too.
+    if (this.imageGcFailed)
+      this.sim.recorder.record(this.source(), this.nodeRef(), 'Warning', 'ImageGCFailed', message);
+    this.imageGcFailed = true;
+  }
+
+  /** Remove the images no container on the node uses; returns the bytes freed. */
+  private deleteUnusedImages(): number {
+    const inUse = new Set<string>();
+    for (const rt of this.pods.values())
+      for (const c of rt.containers) inUse.add(normalizeImage(c.spec.image as string));
+    let freed = 0;
+    for (const ref of [...this.images].sort()) {
+      if (inUse.has(ref)) continue;
+      this.images.delete(ref);
+      freed += imageSize(ref);
+    }
+    return freed;
+  }
+
+  private evictionCandidates(): PodRuntime[] {
+    return [...this.pods.values()].filter(
       (rt) =>
         !rt.terminating &&
         !rt.evicted &&
@@ -1163,6 +1320,36 @@ export class Kubelet {
         (rt.pod.spec as Json).priority < 2_000_000_000 &&
         !controllerOf(rt.pod)?.kind.startsWith('DaemonSet'),
     );
+  }
+
+  /** rankDiskPressureFunc: pods over their ephemeral-storage requests first, by priority, then by use. */
+  private rankByDisk(): PodRuntime[] {
+    const usage = (rt: PodRuntime) => rt.containers.reduce((s, c) => s + c.disk, 0);
+    const request = (rt: PodRuntime) =>
+      rt.containers.reduce((s, c) => {
+        const r = c.spec.resources?.requests?.['ephemeral-storage'] as string | undefined;
+        return s + (r ? parseBytes(r) : 0);
+      }, 0);
+    const priority = (rt: PodRuntime) => ((rt.pod.spec as Json).priority as number | undefined) ?? 0;
+    return this.evictionCandidates().sort((a, b) => {
+      const ea = usage(a) > request(a) ? 0 : 1;
+      const eb = usage(b) > request(b) ? 0 : 1;
+      return ea - eb || priority(a) - priority(b) || usage(b) - usage(a) || (a.name < b.name ? -1 : 1);
+    });
+  }
+
+  /** rankPIDPressure: lowest priority first, then the pod running the most processes. */
+  private rankByPids(): PodRuntime[] {
+    const pids = (rt: PodRuntime) => rt.containers.reduce((s, c) => s + c.processes, 0);
+    const priority = (rt: PodRuntime) => ((rt.pod.spec as Json).priority as number | undefined) ?? 0;
+    return this.evictionCandidates().sort(
+      (a, b) => priority(a) - priority(b) || pids(b) - pids(a) || (a.name < b.name ? -1 : 1),
+    );
+  }
+
+  /** BestEffort first, then pods using more than they request, lowest priority first. */
+  private rankVictims(): PodRuntime[] {
+    const candidates = this.evictionCandidates();
     const over = (rt: PodRuntime) =>
       rt.containers.reduce(
         (s, c) =>
@@ -1178,18 +1365,17 @@ export class Kubelet {
     });
   }
 
-  private evict(rt: PodRuntime, resource: string): void {
+  /** Evict for memory: the message names the container using the most beyond its request. */
+  private evict(rt: PodRuntime, resource: 'memory'): void {
     const worst = [...rt.containers].sort((a, b) => b.memory - a.memory)[0];
     const usage = worst ? formatUsage(worst.memory) : '0';
     const request = worst?.spec.resources?.requests?.memory ?? '0';
-    const threshold = resource === 'memory' ? '100Mi' : resource === 'ephemeral-storage' ? '10%' : '5%';
-    const available =
-      resource === 'memory'
-        ? `${this.sim.rng.int(60_000, 99_000)}Ki`
-        : resource === 'ephemeral-storage'
-          ? `${this.sim.rng.int(8_000_000, 9_500_000)}Ki`
-          : `${this.sim.rng.int(1000, 3000)}`;
-    const message = `The node was low on resource: ${resource}. Threshold quantity: ${threshold}, available: ${available}. ${worst ? `Container ${worst.name} was using ${usage}, request is ${request}, has larger consumption of ${resource}. ` : ''}`;
+    const available = `${this.sim.rng.int(60_000, 99_000)}Ki`;
+    const message = `The node was low on resource: ${resource}. Threshold quantity: 100Mi, available: ${available}. ${worst ? `Container ${worst.name} was using ${usage}, request is ${request}, has larger consumption of ${resource}. ` : ''}`;
+    this.evictWith(rt, message, resource);
+  }
+
+  private evictWith(rt: PodRuntime, message: string, resource: string): void {
     rt.evicted = { message, resource };
     this.event(rt, undefined, 'Warning', 'Evicted', message);
     this.terminate(rt, 'evict');
@@ -1332,6 +1518,11 @@ export function formatBackoff(ms: number): string {
   const s = Math.round(ms / 1000);
   if (s < 60) return `${s}s`;
   return `${Math.floor(s / 60)}m${s % 60}s`;
+}
+
+/** Filesystem usage as statfs reports it: whole 4 KiB blocks. */
+function blocks(bytes: number): number {
+  return Math.max(0, Math.floor(bytes / 4096) * 4096);
 }
 
 function formatUsage(bytes: number): string {

@@ -118,8 +118,13 @@ function withBackground(raw: unknown, file: string): unknown {
   const bgRes = (bg.resources ?? {}) as Record<string, unknown>;
   const scRes = (scenario.resources ?? {}) as Record<string, unknown>;
   const resources: Record<string, unknown> = {};
-  for (const key of new Set([...Object.keys(bgRes), ...Object.keys(scRes)]))
-    resources[key] = [...list(bgRes[key]), ...list(scRes[key])];
+  for (const key of new Set([...Object.keys(bgRes), ...Object.keys(scRes)])) {
+    // Lists are concatenated; a single setting (resources.gatekeeper) is the scenario's if it has one.
+    resources[key] =
+      Array.isArray(bgRes[key]) || Array.isArray(scRes[key])
+        ? [...list(bgRes[key]), ...list(scRes[key])]
+        : (scRes[key] ?? bgRes[key]);
+  }
   out.resources = resources;
   return out;
 }
@@ -174,6 +179,9 @@ function checkReferences(s: Scenario, file: string): void {
       'memory-leak',
       'probe-fail',
       'load',
+      'set-service-account',
+      'disk-fill',
+      'pid-leak',
     ];
     if (
       workloadActions.includes(a.action) &&
@@ -183,5 +191,29 @@ function checkReferences(s: Scenario, file: string): void {
     ) {
       fail(`timeline.${i}.name`, `no workload ${a.namespace}/${a.name}`);
     }
+    if (a.action === 'set-constraint' && !s.resources.gatekeeper?.constraints.some((c) => c.name === a.name))
+      fail(`timeline.${i}.name`, `no Gatekeeper constraint "${a.name}" under resources.gatekeeper`);
+    if (a.action === 'git-push') {
+      const app = s.resources.applications.find((x) => x.name === a.application);
+      if (!app)
+        fail(`timeline.${i}.application`, `no Application "${a.application}" under resources.applications`);
+      a.changes.forEach((c, j) => {
+        if (!app?.workloads.includes(c.workload))
+          fail(
+            `timeline.${i}.changes.${j}.workload`,
+            `Application "${a.application}" does not manage "${c.workload}"`,
+          );
+      });
+    }
+  });
+  s.resources.applications.forEach((app, i) => {
+    app.workloads.forEach((w, j) => {
+      if (!workloads.has(`${app.destination}/${w}`))
+        fail(`resources.applications.${i}.workloads.${j}`, `no workload ${app.destination}/${w}`);
+    });
+  });
+  s.resources.persistentVolumes.forEach((pv, i) => {
+    if (pv.local && !nodeNames.has(pv.local.node))
+      fail(`resources.persistentVolumes.${i}.local.node`, `no node named "${pv.local.node}"`);
   });
 }

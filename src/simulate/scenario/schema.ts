@@ -42,6 +42,10 @@ export const NodeSchema = z.strictObject({
   role: z.enum(['worker', 'control-plane']).default('worker'),
   labels: Labels.default({}),
   taints: z.array(TaintSchema).default([]),
+  /** Space used on the node's 100 GiB filesystem by everything but pods and images (OS, runtime, logs). */
+  diskUsed: Quantity.default('30Gi'),
+  /** The kernel's pid_max: processes and threads the node can run (PIDPressure below 10 % left). */
+  pidMax: z.number().int().min(1024).default(4194304),
 });
 
 const ResourcesSchema = z.strictObject({ cpu: Quantity.optional(), memory: Quantity.optional() });
@@ -90,7 +94,24 @@ export const AppSchema = z.strictObject({
   logEvery: Duration.default('20s'),
   /** Language, for the shape of crash output. */
   runtime: z.enum(['go', 'java', 'node', 'python']).default('go'),
+  /** Ephemeral storage the container writes (writable layer and logs) once started. */
+  disk: Quantity.default('20Mi'),
+  /** Processes and threads (PIDs) the container runs; the default depends on the runtime. */
+  processes: z.number().int().min(1).optional(),
 });
+
+/**
+ * A change to an application model: only the fields given (zod's partial() would fill in the
+ * defaults of the others and silently reset them).
+ */
+export const AppPatchSchema = z.strictObject(
+  Object.fromEntries(
+    Object.entries(AppSchema.shape).map(([key, field]) => [
+      key,
+      (field instanceof z.ZodDefault ? field.unwrap() : field).optional(),
+    ]),
+  ),
+) as unknown as z.ZodType<Partial<z.output<typeof AppSchema>>, Partial<z.input<typeof AppSchema>>>;
 
 const EnvSchema = z.strictObject({
   name: z.string(),
@@ -245,6 +266,8 @@ export const ResourcesSectionSchema = z.strictObject({
         provisioner: z.string().default('ebs.csi.aws.com'),
         bindingMode: z.enum(['Immediate', 'WaitForFirstConsumer']).default('WaitForFirstConsumer'),
         default: z.boolean().default(false),
+        /** What happens to a provisioned volume when its claim is deleted. */
+        reclaimPolicy: z.enum(['Delete', 'Retain']).default('Delete'),
       }),
     )
     .default([]),
@@ -254,7 +277,33 @@ export const ResourcesSectionSchema = z.strictObject({
         ...NamespacedName,
         storageClass: z.string().optional(),
         size: Quantity.default('10Gi'),
+        /** A claim of a statically provisioned volume: binds to this PersistentVolume. */
+        volumeName: Name.optional(),
       }),
+    )
+    .default([]),
+  /** Statically provisioned volumes (an administrator created them), bound by volumeName or claim. */
+  persistentVolumes: z
+    .array(
+      z
+        .strictObject({
+          name: Name,
+          storageClass: z.string().default(''),
+          size: Quantity.default('10Gi'),
+          reclaimPolicy: z.enum(['Retain', 'Delete', 'Recycle']).default('Retain'),
+          /** Pre-bound to a claim (spec.claimRef), as `namespace/name`. */
+          claim: z
+            .string()
+            .regex(/^[a-z0-9-]+\/[a-z0-9.-]+$/, 'namespace/name')
+            .optional(),
+          nfs: z.strictObject({ server: z.string(), path: z.string() }).optional(),
+          csi: z.strictObject({ driver: z.string(), volumeHandle: z.string() }).optional(),
+          local: z.strictObject({ path: z.string(), node: Name }).optional(),
+        })
+        .refine(
+          (v) => [v.nfs, v.csi, v.local].filter(Boolean).length === 1,
+          'give exactly one volume source: nfs, csi or local',
+        ),
     )
     .default([]),
   resourceQuotas: z
@@ -279,6 +328,44 @@ export const ResourcesSectionSchema = z.strictObject({
         namespaces: z.array(Name).default([]),
         /** A label the webhook requires on pods; pods without it are denied. */
         requireLabel: z.string().optional(),
+      }),
+    )
+    .default([]),
+  /** OPA Gatekeeper: its webhook (validation.gatekeeper.sh) and K8sRequiredLabels constraints on pods. */
+  gatekeeper: z
+    .strictObject({
+      /** The namespace of gatekeeper-controller-manager and its webhook Service. */
+      namespace: Name.default('gatekeeper-system'),
+      failurePolicy: z.enum(['Fail', 'Ignore']).default('Ignore'),
+      constraints: z
+        .array(
+          z.strictObject({
+            name: Name,
+            /** Labels every pod must carry. */
+            labels: z.array(z.string()).min(1),
+            namespaces: z.array(Name).default([]),
+            enforcementAction: z.enum(['deny', 'dryrun', 'warn']).default('deny'),
+          }),
+        )
+        .default([]),
+    })
+    .optional(),
+  /** Argo CD Applications (argoproj.io/v1alpha1) that deploy workloads of the scenario from Git. */
+  applications: z
+    .array(
+      z.strictObject({
+        namespace: Name.default('argocd'),
+        name: Name,
+        project: Name.default('default'),
+        repoURL: z.string(),
+        path: z.string(),
+        targetRevision: z.string().default('main'),
+        /** The namespace it deploys to, and the workloads there it manages (with their Services). */
+        destination: Name,
+        workloads: z.array(Name).min(1),
+        /** Automated sync (syncPolicy.automated); selfHeal re-applies Git over changes made in the cluster. */
+        automated: z.boolean().default(true),
+        selfHeal: z.boolean().default(false),
       }),
     )
     .default([]),
@@ -317,7 +404,7 @@ export const ActionSchema = z.discriminatedUnion('action', [
     container: Name.optional(),
     image: z.string(),
     /** How the new version behaves differently (pods started from now on run it). */
-    app: AppSchema.partial().optional(),
+    app: AppPatchSchema.optional(),
   }),
   z.strictObject({
     action: z.literal('set-config'),
@@ -367,7 +454,70 @@ export const ActionSchema = z.discriminatedUnion('action', [
     ...At,
     namespace: Name,
     name: Name,
-    kind: z.enum(['ConfigMap', 'Secret', 'Pod']),
+    kind: z.enum(['ConfigMap', 'Secret', 'Pod', 'PersistentVolumeClaim']),
+  }),
+  z.strictObject({
+    action: z.literal('set-service-account'),
+    ...At,
+    ...Target,
+    serviceAccount: Name,
+  }),
+  z.strictObject({
+    action: z.literal('set-constraint'),
+    ...At,
+    /** A Gatekeeper constraint of resources.gatekeeper. */
+    name: Name,
+    enforcementAction: z.enum(['deny', 'dryrun', 'warn']),
+  }),
+  z.strictObject({
+    /** A commit to the Git repository of an Argo CD Application; an automated sync applies it. */
+    action: z.literal('git-push'),
+    ...At,
+    application: Name,
+    message: z.string().default('update manifests'),
+    changes: z
+      .array(
+        z.strictObject({
+          workload: Name,
+          container: Name.optional(),
+          image: z.string(),
+          /** How the new version behaves differently (pods started from now on run it). */
+          app: AppPatchSchema.optional(),
+        }),
+      )
+      .default([]),
+    /** The API server refuses the new manifest (422 Invalid) with this message: the sync fails. */
+    invalid: z.string().optional(),
+    /** Manifest generation fails (kustomize/helm error): a ComparisonError, sync status Unknown. */
+    manifestError: z.string().optional(),
+  }),
+  z.strictObject({
+    /** A container writes to its ephemeral storage (logs, files) at `rate` per minute. */
+    action: z.literal('disk-fill'),
+    ...At,
+    ...Target,
+    container: Name.optional(),
+    rate: Quantity,
+  }),
+  z.strictObject({
+    /** A container leaks processes or threads (PIDs) at `rate` per minute. */
+    action: z.literal('pid-leak'),
+    ...At,
+    ...Target,
+    container: Name.optional(),
+    rate: z.number().int().min(1),
+  }),
+  z.strictObject({
+    /** A client floods the API server; API Priority and Fairness admits `admitted` a second, 429 for the rest. */
+    action: z.literal('api-flood'),
+    ...At,
+    user: z.string(),
+    verb: z.enum(['get', 'list', 'watch']),
+    resource: z.string(),
+    namespace: Name.optional(),
+    rate: z.number().min(0.1).default(5),
+    admitted: z.number().min(0).default(2),
+    for: Duration,
   }),
   z.strictObject({ action: z.literal('cordon'), ...At, node: Name }),
   z.strictObject({ action: z.literal('drain'), ...At, node: Name }),

@@ -1,0 +1,512 @@
+// Benchmark `record`: the real `kstory record` (bin/kstory.js → dist/) against the fake API server in
+// a process of its own, which streams generated Pod watch events (full Pods, managedFields included)
+// as fast as the recorder takes them. Measured on the recorder's process only: CPU (user + system,
+// every thread, DuckDB's included) per event while streaming and over the whole run, peak RSS, and
+// the bundle. `--profile` runs the recorder under `node --cpu-prof` and lists where its time went.
+
+import { execFileSync, fork, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  type BenchContext,
+  type Benchmark,
+  type BenchOutcome,
+  type BenchResult,
+  check,
+  formatBytes,
+  formatCount,
+  formatNumber,
+  markdownTable,
+  REPO_DIR,
+  type TargetCheck,
+} from './lib/harness.ts';
+import { ensureRecordInput, type RecordInputManifest } from './lib/record-input.ts';
+import type { ServerMessage } from './lib/record-server.ts';
+import { countLabel, parseCount } from './writer.ts';
+
+const LIB = path.join(path.dirname(fileURLToPath(import.meta.url)), 'lib');
+const SERVER = path.join(LIB, 'record-server.ts');
+const PROBE = path.join(LIB, 'record-probe.js');
+const MB = 1024 * 1024;
+
+export const TARGETS = { eventsPerCoreSecond: 20_000, peakRssBytes: 768 * MB };
+
+/** The recorder's command line after `kstory`: pods only, no logs, so that watch events are all it does. */
+const RECORD_ARGS = ['--include', 'pods', '--logs', 'none', '--no-progress', '--json'];
+
+interface CpuSample {
+  wall: number;
+  user: number;
+  system: number;
+}
+
+export interface RecordFigures {
+  input: RecordInputManifest & { file: string };
+  recorderArgs: string[];
+  /** From the moment the first event is sent until the recorder is idle again. */
+  stream: {
+    events: number;
+    bytes: number;
+    wallSeconds: number;
+    userSeconds: number;
+    systemSeconds: number;
+    /** Of that CPU, the JavaScript main thread's; the rest is DuckDB (segment compaction) and libuv. */
+    mainThreadSeconds: number;
+    /** The server's own time to write everything (the recorder's pace, through TCP back-pressure). */
+    serverWallSeconds: number;
+    serverCpuSeconds: number;
+  };
+  /** The whole recorder process: start, discovery, list, stream, and finish after SIGTERM. */
+  total: { wallSeconds: number; userSeconds: number; systemSeconds: number; finishWallSeconds: number };
+  peakRssBytes: number;
+  /** Highest V8 heap (heapTotal) sampled in the recorder: the JavaScript part of the peak. */
+  peakHeapBytes?: number | null;
+  bundleBytes: number;
+  rowsRecorded: number;
+  /** Events sent but not in the bundle: must be 0. */
+  eventsLost: number;
+  profile?: ProfileSummary;
+  /** Figures of an earlier run (`--compare`), for a before/after table. */
+  before?: { name: string; startedAt: string; figures: Omit<RecordFigures, 'before' | 'profile'> };
+}
+
+export interface ProfileSummary {
+  file: string;
+  totalMs: number;
+  top: { fn: string; ms: number; share: number }[];
+}
+
+const CLK_TCK = (() => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
+
+/** User and system CPU seconds of a live process, all its threads, from /proc/<pid>/stat. */
+function cpuOf(pid: number): CpuSample {
+  const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name (which may hold spaces): state is field 3, utime 14, stime 15.
+  const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+  return {
+    wall: performance.now() / 1000,
+    user: Number(fields[11]) / CLK_TCK,
+    system: Number(fields[12]) / CLK_TCK,
+  };
+}
+
+/** CPU seconds of the process's main thread (JavaScript) alone, from /proc/<pid>/task/<pid>/stat. */
+function mainThreadCpuOf(pid: number): number {
+  const text = readFileSync(`/proc/${pid}/task/${pid}/stat`, 'utf8');
+  const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
+}
+
+function peakRssOf(pid: number): number {
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) * 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+function nextMessage<T extends ServerMessage['type']>(
+  child: ReturnType<typeof fork>,
+  type: T,
+): Promise<Extract<ServerMessage, { type: T }>> {
+  return new Promise((resolve, reject) => {
+    const onMessage = (message: ServerMessage) => {
+      if (message.type !== type) return;
+      child.off('message', onMessage);
+      child.off('exit', onExit);
+      resolve(message as Extract<ServerMessage, { type: T }>);
+    };
+    const onExit = (code: number | null) =>
+      reject(new Error(`the API server exited (${code}) before "${type}"`));
+    child.on('message', onMessage);
+    child.once('exit', onExit);
+  });
+}
+
+/** Wait until the process has used under 5 % of a core for half a second; return when that began. */
+async function idleSince(pid: number): Promise<CpuSample> {
+  const samples: CpuSample[] = [cpuOf(pid)];
+  for (;;) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const now = cpuOf(pid);
+    samples.push(now);
+    const start = samples.find((s) => now.wall - s.wall <= 0.5 + 1e-6);
+    if (
+      start &&
+      now.wall - samples[0]!.wall >= 0.5 &&
+      now.user + now.system - start.user - start.system < 0.025
+    )
+      return start;
+  }
+}
+
+function writeKubeconfig(dir: string, url: string): string {
+  const file = path.join(dir, 'kubeconfig');
+  writeFileSync(
+    file,
+    `apiVersion: v1
+kind: Config
+# client-node refuses plain HTTP unless told the server is not verified: the fake server is local.
+clusters: [{ name: bench, cluster: { server: '${url}', insecure-skip-tls-verify: true } }]
+users: [{ name: bench, user: {} }]
+contexts: [{ name: bench, context: { cluster: bench, user: bench } }]
+current-context: bench
+`,
+  );
+  return file;
+}
+
+/** Self time per function of a V8 CPU profile, most first. */
+export function summarizeProfile(file: string, top = 30): ProfileSummary {
+  const profile = JSON.parse(readFileSync(file, 'utf8')) as {
+    nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[];
+    samples: number[];
+    timeDeltas: number[];
+  };
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const self = new Map<string, number>();
+  let total = 0;
+  profile.samples.forEach((id, i) => {
+    const frame = byId.get(id)?.callFrame;
+    const us = profile.timeDeltas[i] ?? 0;
+    total += us;
+    if (!frame) return;
+    const where = frame.url
+      ? ` ${frame.url.replace(/^.*\/(node_modules|dist)\//, '$1/')}:${frame.lineNumber + 1}`
+      : '';
+    const key = `${frame.functionName || '(anonymous)'}${where}`;
+    self.set(key, (self.get(key) ?? 0) + us);
+  });
+  return {
+    file: path.relative(process.cwd(), file),
+    totalMs: total / 1000,
+    top: [...self]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, top)
+      .map(([fn, us]) => ({ fn, ms: us / 1000, share: us / total })),
+  };
+}
+
+async function run(context: BenchContext): Promise<BenchOutcome> {
+  const o = context.options;
+  const events = parseCount(String(o.records ?? '200k'));
+  const seed = Number(o.seed ?? 1);
+  const managedFields = o['no-managed-fields'] !== true;
+  const profile = o.profile === true;
+  mkdirSync(context.workDir, { recursive: true });
+  const input = ensureRecordInput(context.workDir, seed, events, managedFields, context.log);
+  if (o['no-build'] !== true) {
+    context.log('building dist/ (npm run build)...');
+    execFileSync(
+      process.execPath,
+      [path.join(REPO_DIR, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'],
+      {
+        cwd: REPO_DIR,
+        stdio: 'inherit',
+      },
+    );
+  }
+  const dir = path.join(context.workDir, 'runs', String(process.pid), 'record');
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const output = path.join(dir, 'recorded.parquet');
+  const probeFile = path.join(dir, 'probe.json');
+  const profileDir = path.join(dir, 'profile');
+
+  const server = fork(SERVER, [JSON.stringify({ listed: input.listed, stream: input.stream })], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  try {
+    const { url } = await nextMessage(server, 'ready');
+    const watching = nextMessage(server, 'watching');
+    const recorderArgs = ['record', '-o', output, '--kubeconfig', writeKubeconfig(dir, url), ...RECORD_ARGS];
+    const nodeArgs = [
+      '--import',
+      PROBE,
+      ...(profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
+      ...(o['node-options'] === undefined ? [] : String(o['node-options']).split(/\s+/).filter(Boolean)),
+    ];
+    const started = performance.now() / 1000;
+    const recorder = spawn(
+      process.execPath,
+      [...nodeArgs, path.join(REPO_DIR, 'bin/kstory.js'), ...recorderArgs],
+      {
+        cwd: REPO_DIR,
+        env: { ...process.env, KSTORY_BENCH_PROBE: probeFile },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let stdout = '';
+    let stderr = '';
+    recorder.stdout.on('data', (b: Buffer) => {
+      stdout += b.toString();
+    });
+    recorder.stderr.on('data', (b: Buffer) => {
+      stderr += b.toString();
+    });
+    const exited = new Promise<number | null>((resolve) => recorder.on('close', resolve));
+    const pid = recorder.pid as number;
+    let peakPolled = 0;
+    const poll = setInterval(() => {
+      peakPolled = Math.max(peakPolled, peakRssOf(pid));
+    }, 200);
+    try {
+      await Promise.race([
+        watching,
+        exited.then((code) => {
+          throw new Error(`kstory record exited (${code}) before watching:\n${stderr}`);
+        }),
+      ]);
+      context.log(`recorder watching; streaming ${formatCount(events)} events...`);
+      const serverPid = server.pid as number;
+      const cpu0 = cpuOf(pid);
+      const main0 = mainThreadCpuOf(pid);
+      const server0 = cpuOf(serverPid);
+      server.send({ type: 'go' });
+      const streamed = await nextMessage(server, 'streamed');
+      const server1 = cpuOf(serverPid);
+      const cpu1 = await idleSince(pid);
+      const main1 = mainThreadCpuOf(pid);
+      context.log(
+        `streamed in ${formatNumber(cpu1.wall - cpu0.wall)} s: recorder ${formatNumber(cpu1.user - cpu0.user + cpu1.system - cpu0.system)} CPU-s, ` +
+          `${formatCount(events / (cpu1.user - cpu0.user + cpu1.system - cpu0.system))} events/s per core`,
+      );
+      const stopAt = performance.now() / 1000;
+      recorder.kill('SIGTERM');
+      const code = await exited;
+      const ended = performance.now() / 1000;
+      writeFileSync(path.join(dir, 'recorder.stderr'), stderr);
+      writeFileSync(path.join(dir, 'recorder.stdout'), stdout);
+      if (code !== 0) throw new Error(`kstory record exited with ${code}:\n${stderr}`);
+      const usage = JSON.parse(readFileSync(probeFile, 'utf8')) as {
+        userSeconds: number;
+        systemSeconds: number;
+        maxRssBytes: number;
+        maxHeapTotalBytes?: number;
+        maxExternalBytes?: number;
+      };
+      // The summary is the JSON document on stdout (--node-options=--trace-gc prints there too).
+      const summary = JSON.parse(stdout.slice(Math.max(0, stdout.search(/^\{$/m)))) as {
+        rows_by_source: Record<string, number>;
+      };
+      const rowsRecorded = summary.rows_by_source.object ?? 0;
+      const figures: RecordFigures = {
+        input: { ...input.manifest, file: path.relative(process.cwd(), input.stream) },
+        recorderArgs: [
+          ...nodeArgs.filter((a) => a !== PROBE && a !== '--import'),
+          'kstory',
+          'record',
+          ...RECORD_ARGS,
+        ],
+        stream: {
+          events: streamed.events,
+          bytes: streamed.bytes,
+          wallSeconds: cpu1.wall - cpu0.wall,
+          userSeconds: cpu1.user - cpu0.user,
+          systemSeconds: cpu1.system - cpu0.system,
+          mainThreadSeconds: main1 - main0,
+          serverWallSeconds: streamed.seconds,
+          serverCpuSeconds: server1.user + server1.system - server0.user - server0.system,
+        },
+        total: {
+          wallSeconds: ended - started,
+          userSeconds: usage.userSeconds,
+          systemSeconds: usage.systemSeconds,
+          finishWallSeconds: ended - stopAt,
+        },
+        peakRssBytes: Math.max(usage.maxRssBytes, peakPolled),
+        peakHeapBytes: usage.maxHeapTotalBytes ?? null,
+        bundleBytes: statSync(output).size,
+        rowsRecorded,
+        eventsLost: input.manifest.listed + streamed.events - rowsRecorded,
+      };
+      if (profile) {
+        const file = readdirSync(profileDir).find((f) => f.endsWith('.cpuprofile'));
+        if (file) figures.profile = summarizeProfile(path.join(profileDir, file));
+      }
+      if (o.compare !== undefined) figures.before = beforeOf(String(o.compare));
+      if (o.keep !== true) rmSync(output, { force: true });
+      const label = `record-${countLabel(events)}${managedFields ? '' : '-nomf'}${profile ? '-profiled' : ''}`;
+      return {
+        name: String(o.name ?? label),
+        input: {
+          events,
+          seed,
+          generator: input.manifest.generator,
+          managedFields,
+          listedPods: input.manifest.listed,
+          meanEventBytes: Math.round(input.manifest.eventBytes.mean),
+          logs: 'none',
+          ...(profile ? { profiled: true } : {}),
+        },
+        targets: targetsOf(figures, profile),
+        figures: figures as unknown as Record<string, unknown>,
+      };
+    } finally {
+      clearInterval(poll);
+      if (recorder.exitCode === null) recorder.kill('SIGKILL');
+    }
+  } finally {
+    server.send({ type: 'stop' });
+    await new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        server.kill('SIGKILL');
+        resolve(null);
+      }, 5000);
+      server.once('exit', () => {
+        clearTimeout(timer);
+        resolve(null);
+      });
+    });
+  }
+}
+
+function beforeOf(file: string): RecordFigures['before'] {
+  if (!existsSync(file)) throw new Error(`--compare: no such results file ${file}`);
+  const result = JSON.parse(readFileSync(file, 'utf8')) as BenchResult;
+  if (result.benchmark !== 'record') throw new Error(`--compare: ${file} is not a record benchmark result`);
+  const { before: _before, profile: _profile, ...figures } = result.figures as unknown as RecordFigures;
+  return { name: result.name, startedAt: result.startedAt, figures };
+}
+
+function streamCpu(f: Pick<RecordFigures, 'stream'>): number {
+  return f.stream.userSeconds + f.stream.systemSeconds;
+}
+
+function totalCpu(f: Pick<RecordFigures, 'total'>): number {
+  return f.total.userSeconds + f.total.systemSeconds;
+}
+
+export function targetsOf(f: RecordFigures, profiled = false): TargetCheck[] {
+  const note = profiled ? 'under --cpu-prof, slower than usual' : undefined;
+  return [
+    check(
+      'watch events/s per core, sustained (recorder CPU while streaming)',
+      'min',
+      TARGETS.eventsPerCoreSecond,
+      f.stream.events / streamCpu(f),
+      'events/s',
+      note ??
+        `whole run, start to finished bundle: ${formatCount(f.stream.events / totalCpu(f))} events/s per core`,
+    ),
+    check('peak RSS of the recorder', 'max', TARGETS.peakRssBytes / MB, f.peakRssBytes / MB, 'MB'),
+  ];
+}
+
+// --- rendering ------------------------------------------------------------------------------------
+
+function figureRows(f: Omit<RecordFigures, 'before' | 'profile'>): [string, string][] {
+  const s = f.stream;
+  return [
+    ['events streamed', formatCount(s.events)],
+    ['stream: wall', `${formatNumber(s.wallSeconds)} s`],
+    [
+      'stream: recorder CPU (user + system)',
+      `${formatNumber(streamCpu(f))} s (${formatNumber(s.userSeconds)} + ${formatNumber(s.systemSeconds)})`,
+    ],
+    ['stream: events/s (wall)', formatCount(s.events / s.wallSeconds)],
+    ['stream: events/s per core', formatCount(s.events / streamCpu(f))],
+    ['stream: recorder CPU per event', `${formatNumber((1e6 * streamCpu(f)) / s.events)} µs`],
+    [
+      'stream: of which JavaScript (main thread) per event',
+      s.mainThreadSeconds === undefined ? '–' : `${formatNumber((1e6 * s.mainThreadSeconds) / s.events)} µs`,
+    ],
+    ['stream: MB/s of watch JSON (wall)', formatNumber(s.bytes / MB / s.wallSeconds)],
+    ['whole run: wall (start → bundle written)', `${formatNumber(f.total.wallSeconds)} s`],
+    ['whole run: recorder CPU', `${formatNumber(totalCpu(f))} s`],
+    ['whole run: events/s per core', formatCount(s.events / totalCpu(f))],
+    ['finish after SIGTERM (wall)', `${formatNumber(f.total.finishWallSeconds)} s`],
+    ['peak RSS', formatBytes(f.peakRssBytes)],
+    ['of which V8 heap at most', f.peakHeapBytes ? formatBytes(f.peakHeapBytes) : '–'],
+    ['bundle', `${formatBytes(f.bundleBytes)} (${formatNumber(f.bundleBytes / s.events)} B/event)`],
+    ['events lost', String(f.eventsLost)],
+    ['API server CPU while streaming (not counted)', `${formatNumber(s.serverCpuSeconds)} s`],
+  ];
+}
+
+function render(result: BenchResult): string {
+  const f = result.figures as unknown as RecordFigures;
+  const i = f.input;
+  const out: string[] = [
+    `The input is generated (bench/lib/gen/, seed ${i.seed}): the Pods of a simulated cluster going through their ` +
+      `lifecycles, ${formatCount(i.listed)} of them listed first, then ${formatCount(i.events)} watch events ` +
+      `(${Object.entries(i.types)
+        .map(([t, n]) => `${formatCount(n)} ${t}`)
+        .join(
+          ', ',
+        )}), each a full Pod${i.managedFields ? ' with its managedFields (which the recorder drops)' : ''}: ` +
+      `${formatCount(i.eventBytes.mean)} bytes per event on average (p10 ${formatCount(i.eventBytes.p10)}, ` +
+      `median ${formatCount(i.eventBytes.p50)}, p90 ${formatCount(i.eventBytes.p90)}), ${formatBytes(i.bytes)} in all.`,
+    '',
+    'The fake API server of the tests runs in a process of its own and writes the events to the pods watch as fast as ' +
+      'the recorder reads them. The recorder is `kstory record` from dist/ ' +
+      `(\`${f.recorderArgs.join(' ')}\`); its CPU is user + system time of its process (all threads, DuckDB's ` +
+      'included) from /proc, from the first event sent until it is idle again (segments compacted meanwhile count); ' +
+      'peak RSS is getrusage’s. It is stopped with SIGTERM and finishes the bundle.',
+    '',
+  ];
+  if (f.before) {
+    const before = figureRows(f.before.figures);
+    const after = figureRows(f);
+    out.push(
+      `**Before and after** the record-path changes (before: run ${f.before.name} of ${f.before.startedAt.slice(0, 10)}):`,
+      '',
+      markdownTable(
+        ['figure', 'before', 'after'],
+        after.map(([k, v], n) => [k, before[n]?.[1] ?? '–', v]),
+        ['l', 'r', 'r'],
+      ),
+      '',
+    );
+  } else {
+    out.push(markdownTable(['figure', 'value'], figureRows(f), ['l', 'r']), '');
+  }
+  if (f.profile) {
+    out.push(
+      `**Where the recorder's time went** (\`node --cpu-prof\`, self time, ${formatNumber(f.profile.totalMs / 1000)} s sampled; main thread only, DuckDB's threads are not in it):`,
+      '',
+      markdownTable(
+        ['function', 'self ms', 'share'],
+        f.profile.top
+          .slice(0, 20)
+          .map((t) => [`\`${t.fn}\``, formatNumber(t.ms, 0), `${formatNumber(100 * t.share)} %`]),
+        ['l', 'r', 'r'],
+      ),
+      '',
+    );
+  }
+  return out.join('\n');
+}
+
+export const benchmark: Benchmark = {
+  name: 'record',
+  description:
+    'kstory record (the CLI) taking generated Pod watch events from the fake API server in another process',
+  options: {
+    'no-managed-fields': { type: 'boolean' },
+    profile: { type: 'boolean' },
+    compare: { type: 'string' },
+    'no-build': { type: 'boolean' },
+    'node-options': { type: 'string' },
+  },
+  usage: [
+    '--records N            watch events to stream (default 200k)',
+    '--no-managed-fields    Pods without managedFields (as `kubectl get -o json` shows them)',
+    '--profile              run the recorder under node --cpu-prof and list its hottest functions',
+    '--compare FILE         a record results file of an earlier run, shown as "before"',
+    '--no-build             use dist/ as it is (default: npm run build first)',
+    '--node-options="..."  extra node flags for the recorder (diagnostics, e.g. --trace-gc); its stderr is kept in the run dir',
+    '--keep                 keep the bundle in <work-dir>/runs/<pid>/record',
+  ],
+  run,
+  render,
+};

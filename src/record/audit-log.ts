@@ -1,0 +1,315 @@
+// Following an API-server audit log file like `tail -F`: read it from the start, then what is
+// appended, across rotation by rename (kube-apiserver's lumberjack: audit.log becomes
+// audit-<time>.log and a new audit.log appears) and by copytruncate (the file shrinks). Lines are
+// handed on whole; a partial last line waits for its newline. The rotated files (gzip too) make the
+// backlog of a snapshot. fs.watch wakes the reader; a poll catches what fs.watch misses.
+
+import { createReadStream, type FSWatcher, watch } from 'node:fs';
+import { type FileHandle, open, readdir, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { createGunzip } from 'node:zlib';
+import { messageOf } from '../errors.ts';
+
+export interface LinePlace {
+  /** The file the line is in, as the user named it or as found beside it. */
+  file: string;
+  /** 1-based line number in that file (after a copytruncate, counted from the truncation). */
+  line: number;
+  /** A last line without its newline, handed on because the recording stops: it may be cut. */
+  partial?: boolean;
+  /** A line longer than MAX_LINE_BYTES, dropped: `line` is empty. */
+  tooLong?: boolean;
+}
+
+export interface AuditLogFollowerOptions {
+  file: string;
+  onLine: (line: string, place: LinePlace) => void;
+  log: (line: string) => void;
+  /** Check the file at least this often, whatever fs.watch says. */
+  pollMs?: number;
+}
+
+export interface AuditLogStats {
+  lines: number;
+  /** Files read to their end: rotated ones, then the current one. */
+  files: number;
+  rotations: number;
+  truncations: number;
+  /** The file does not exist (yet, or between a rename and its re-creation). */
+  waiting: boolean;
+}
+
+/** A line without a newline beyond this is dropped (counted as an invalid line by the caller). */
+export const MAX_LINE_BYTES = 64 << 20;
+const CHUNK_BYTES = 1 << 20;
+const NEWLINE = 0x0a;
+
+interface Cursor {
+  handle: FileHandle;
+  dev: number;
+  ino: number;
+  position: number;
+  /** Bytes of a line whose newline has not come yet. */
+  rest: Buffer[];
+  restBytes: number;
+  /** Skipping the rest of a line that outgrew MAX_LINE_BYTES. */
+  skipping: boolean;
+  line: number;
+}
+
+export class AuditLogFollower {
+  readonly stats: AuditLogStats = { lines: 0, files: 0, rotations: 0, truncations: 0, waiting: false };
+  private cursor: Cursor | null = null;
+  private readonly chunk = Buffer.allocUnsafe(CHUNK_BYTES);
+  private warnedOpen = false;
+
+  constructor(private readonly options: AuditLogFollowerOptions) {}
+
+  /**
+   * Rotated files beside the log (lumberjack's `audit-2026-03-02T09-10-00.000.log[.gz]`,
+   * logrotate's `audit.log.1[.gz]` and `audit.log-20260302[.gz]`), oldest first, leaving out those
+   * last written before `sinceMs`.
+   */
+  async rotatedFiles(sinceMs: number | null): Promise<string[]> {
+    const dir = path.dirname(this.options.file);
+    const base = path.basename(this.options.file);
+    const ext = path.extname(base);
+    const stem = base.slice(0, base.length - ext.length);
+    const literal = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    const lumberjack = new RegExp(
+      `^${literal(stem)}-\\d{4}-\\d\\d-\\d\\dT\\d\\d-\\d\\d-\\d\\d(?:\\.\\d+)?${literal(ext)}(?:\\.gz)?$`,
+    );
+    const logrotate = new RegExp(`^${literal(base)}(?:\\.\\d+|-\\d{8,10})(?:\\.gz)?$`);
+    const found: { file: string; mtimeMs: number }[] = [];
+    for (const name of await readdir(dir)) {
+      if (!lumberjack.test(name) && !logrotate.test(name)) continue;
+      const file = path.join(dir, name);
+      const info = await stat(file).catch(() => null);
+      if (!info?.isFile() || (sinceMs !== null && info.mtimeMs < sinceMs)) continue;
+      found.push({ file, mtimeMs: info.mtimeMs });
+    }
+    found.sort((a, b) => a.mtimeMs - b.mtimeMs || a.file.localeCompare(b.file));
+    return found.map((f) => f.file);
+  }
+
+  /** One whole file, plain or gzip, start to end (a rotated file no one writes to any more). */
+  async readWhole(file: string): Promise<void> {
+    let line = 0;
+    let rest = '';
+    const emit = (text: string) => {
+      line++;
+      this.hand(text, { file, line });
+    };
+    try {
+      const bytes = createReadStream(file);
+      const stream = file.endsWith('.gz') ? bytes.pipe(createGunzip()) : bytes;
+      bytes.on('error', (error) => stream.destroy(error));
+      stream.setEncoding('utf8');
+      for await (const piece of stream as AsyncIterable<string>) {
+        const text = rest + piece;
+        let from = 0;
+        for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', from)) {
+          emit(text.slice(from, at));
+          from = at + 1;
+        }
+        rest = text.slice(from);
+      }
+      if (rest !== '') emit(rest);
+      this.stats.files++;
+    } catch (error) {
+      this.options.log(`warning: audit log ${file}: ${messageOf(error)} (read up to line ${line})`);
+    }
+  }
+
+  /** The current file from the start to its present end; a last line without newline is handed on. */
+  async readToEnd(): Promise<void> {
+    if (!(await this.openCurrent())) return;
+    await this.drain();
+    this.finishCursor(false);
+  }
+
+  /**
+   * The current file from the start, then whatever is appended, until `signal` aborts; then what was
+   * written up to that moment. Never throws for a file that goes missing or cannot be read: it
+   * waits and tries again.
+   */
+  async follow(signal: AbortSignal): Promise<void> {
+    const pollMs = this.options.pollMs ?? 500;
+    let wake: (() => void) | null = null;
+    const poke = () => {
+      const w = wake;
+      wake = null;
+      w?.();
+    };
+    let watcher: FSWatcher | null = null;
+    try {
+      // The directory, not the file: a watch on the file follows the old one after a rename.
+      const base = path.basename(this.options.file);
+      watcher = watch(path.dirname(this.options.file), (_event, name) => {
+        if (!name || name === base) poke();
+      });
+      watcher.on('error', () => {
+        watcher?.close();
+        watcher = null;
+      });
+    } catch {
+      // No inotify watch left (ENOSPC) or a file system without events: the poll does it alone.
+    }
+    signal.addEventListener('abort', poke, { once: true });
+    try {
+      while (!signal.aborted) {
+        await this.step();
+        if (signal.aborted) break;
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(() => {
+            wake = null;
+            resolve();
+          }, pollMs);
+          wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+      }
+      await this.step();
+      this.finishCursor(true);
+    } finally {
+      signal.removeEventListener('abort', poke);
+      watcher?.close();
+    }
+  }
+
+  /** Read what is new; notice a rotation (another file at the path) or a truncation (it shrank). */
+  private async step(): Promise<void> {
+    if (this.cursor === null && !(await this.openCurrent())) return;
+    await this.drain();
+    let info: Awaited<ReturnType<typeof stat>>;
+    try {
+      info = await stat(this.options.file);
+    } catch {
+      // Renamed away and not created again yet: the old file is read to its end meanwhile.
+      this.stats.waiting = true;
+      return;
+    }
+    const cursor = this.cursor!;
+    if (info.ino !== cursor.ino || info.dev !== cursor.dev) {
+      // Rotated by rename: finish the old file (the writer closed it before the rename), then switch.
+      await this.drain();
+      this.finishCursor(false);
+      this.stats.rotations++;
+      if (await this.openCurrent()) await this.drain();
+      return;
+    }
+    if (info.size < cursor.position) {
+      // copytruncate: what was written between the copy and the truncation is in the copy only.
+      this.stats.truncations++;
+      this.options.log(`audit log ${this.options.file} was truncated: reading it again from the start`);
+      cursor.position = 0;
+      cursor.rest = [];
+      cursor.restBytes = 0;
+      cursor.skipping = false;
+      cursor.line = 0;
+      await this.drain();
+    }
+  }
+
+  private async openCurrent(): Promise<boolean> {
+    let handle: FileHandle;
+    try {
+      handle = await open(this.options.file, 'r');
+    } catch (error) {
+      this.stats.waiting = true;
+      if (!this.warnedOpen) {
+        this.warnedOpen = true;
+        const code = (error as NodeJS.ErrnoException).code;
+        this.options.log(
+          code === 'ENOENT'
+            ? `audit log ${this.options.file} does not exist (yet): waiting for it`
+            : `warning: cannot open the audit log ${this.options.file}: ${messageOf(error)} (trying again)`,
+        );
+      }
+      return false;
+    }
+    const info = await handle.stat();
+    this.stats.waiting = false;
+    this.warnedOpen = false;
+    this.cursor = {
+      handle,
+      dev: info.dev,
+      ino: info.ino,
+      position: 0,
+      rest: [],
+      restBytes: 0,
+      skipping: false,
+      line: 0,
+    };
+    return true;
+  }
+
+  /** Everything from the cursor to the end of the file, in whole lines. */
+  private async drain(): Promise<void> {
+    const cursor = this.cursor;
+    if (cursor === null) return;
+    for (;;) {
+      const { bytesRead } = await cursor.handle.read(this.chunk, 0, CHUNK_BYTES, cursor.position);
+      if (bytesRead === 0) return;
+      cursor.position += bytesRead;
+      this.cut(cursor, this.chunk.subarray(0, bytesRead));
+    }
+  }
+
+  private cut(cursor: Cursor, bytes: Buffer): void {
+    let from = 0;
+    for (let at = bytes.indexOf(NEWLINE); at !== -1; at = bytes.indexOf(NEWLINE, from)) {
+      cursor.line++;
+      if (cursor.skipping) {
+        cursor.skipping = false;
+      } else if (cursor.restBytes > 0) {
+        cursor.rest.push(bytes.subarray(from, at));
+        this.hand(Buffer.concat(cursor.rest).toString('utf8'), {
+          file: this.options.file,
+          line: cursor.line,
+        });
+      } else {
+        this.hand(bytes.toString('utf8', from, at), { file: this.options.file, line: cursor.line });
+      }
+      cursor.rest = [];
+      cursor.restBytes = 0;
+      from = at + 1;
+    }
+    if (from >= bytes.length || cursor.skipping) return;
+    // The chunk buffer is reused: keep a copy of the unfinished line.
+    cursor.rest.push(Buffer.from(bytes.subarray(from)));
+    cursor.restBytes += bytes.length - from;
+    if (cursor.restBytes > MAX_LINE_BYTES) {
+      cursor.rest = [];
+      cursor.restBytes = 0;
+      cursor.skipping = true;
+      this.hand('', { file: this.options.file, line: cursor.line + 1, tooLong: true });
+    }
+  }
+
+  /** Close the current file, handing on an unfinished last line. */
+  private finishCursor(partial: boolean): void {
+    const cursor = this.cursor;
+    if (cursor === null) return;
+    this.cursor = null;
+    if (cursor.restBytes > 0 && !cursor.skipping) {
+      this.hand(Buffer.concat(cursor.rest).toString('utf8'), {
+        file: this.options.file,
+        line: cursor.line + 1,
+        partial,
+      });
+    }
+    this.stats.files++;
+    void cursor.handle.close().catch(() => {});
+  }
+
+  private hand(text: string, place: LinePlace): void {
+    this.stats.lines++;
+    // A writer without O_APPEND after a copytruncate leaves a hole of zero bytes before its line.
+    let line = text.charCodeAt(0) === 0 ? text.replace(/^\0+/, '') : text;
+    if (line.endsWith('\r')) line = line.slice(0, -1);
+    this.options.onLine(line, place);
+  }
+}
