@@ -9,6 +9,7 @@ import { evaluateCondition, positiveSignalsOf, signalsOf } from '../patterns/con
 import { GONE_SIGNAL, type LoadedPattern } from '../patterns/load.ts';
 import type { Severity, Variant } from '../patterns/schema.ts';
 import { formatBytes } from '../report/format.ts';
+import { objectKey } from './relations.ts';
 
 export interface Subject {
   namespace: string | null;
@@ -87,11 +88,10 @@ export async function loadExistence(bundle: Bundle): Promise<Existence> {
             epoch_ms(max(created_at))::DOUBLE AS created
      FROM objects WHERE kind IS NOT NULL AND name IS NOT NULL GROUP BY ALL`,
   );
-  const key = (r: (typeof rows)[number]) => `${r.namespace ?? ''}/${r.kind}/${r.name}`;
   return {
-    present: new Set(rows.filter((r) => !r.deleted).map(key)),
+    present: new Set(rows.filter((r) => !r.deleted).map(objectKey)),
     kinds: new Set(rows.map((r) => r.kind)),
-    created: new Map(rows.filter((r) => r.created !== null).map((r) => [key(r), r.created!])),
+    created: new Map(rows.filter((r) => r.created !== null).map((r) => [objectKey(r), r.created!])),
   };
 }
 
@@ -187,15 +187,14 @@ async function collectHits(
   }
   // A pod-level hit (an event without a container, the pod's phase) concerns every container of
   // the pod that other signals found; a pod with no container-level hit stays a pod subject.
-  const podOf = (s: Subject) => `${s.namespace ?? ''}/${s.kind}/${s.name}`;
   const containersByPod = new Map<string, { subject: Subject; hits: Map<string, SignalHit> }[]>();
   for (const entry of subjects.values()) {
     if (entry.subject.container === null) continue;
-    const pod = podOf(entry.subject);
+    const pod = objectKey(entry.subject);
     containersByPod.set(pod, [...(containersByPod.get(pod) ?? []), entry]);
   }
   for (const { signal, subject, hit } of podLevel) {
-    const containers = containersByPod.get(podOf(subject)) ?? [];
+    const containers = containersByPod.get(objectKey(subject)) ?? [];
     const targets =
       containers.length > 0
         ? containers
@@ -268,9 +267,7 @@ function resolvedAt(
 ): string | null {
   if (!pattern.resolvedCondition) return null;
   const present = new Set(hits.keys());
-  const gone =
-    existence?.kinds.has(subject.kind) === true &&
-    !existence.present.has(`${subject.namespace ?? ''}/${subject.kind}/${subject.name}`);
+  const gone = existence?.kinds.has(subject.kind) === true && !existence.present.has(objectKey(subject));
   if (gone) present.add(GONE_SIGNAL);
   if (!evaluateCondition(pattern.resolvedCondition, present)) return null;
   // When the healthy state began: the first row of the resolving signals (their states last to the

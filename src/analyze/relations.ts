@@ -11,6 +11,11 @@ const SELECTORS = ['Service', 'PodDisruptionBudget'];
 
 const key = (namespace: string | null, kind: string, name: string) => `${namespace ?? ''}/${kind}/${name}`;
 
+/** `namespace/Kind/name` (empty namespace for cluster-scoped objects): how relations name objects. */
+export function objectKey(object: { namespace: string | null; kind: string; name: string }): string {
+  return key(object.namespace, object.kind, object.name);
+}
+
 export class Relations {
   /** object key → its controller's key */
   private readonly owner = new Map<string, string>();
@@ -120,6 +125,13 @@ export class Relations {
     return chain;
   }
 
+  /** Whether the subject is the object (`namespace/Kind/name`, or `Kind/name` when cluster-scoped)
+   * or something it owns: a pod of the Deployment. */
+  concerns(subject: Subject, object: string): boolean {
+    const target = object.split('/').length === 2 ? `/${object}` : object;
+    return this.ancestry(subject).includes(target);
+  }
+
   /** Pods of the subject: itself if a pod, else the pods it (transitively) owns or selects. */
   private podsOf(subject: Subject): string[] {
     const target = key(subject.namespace, subject.kind, subject.name);
@@ -140,16 +152,14 @@ export class Relations {
       });
   }
 
-  /** Whether `cause` and `effect` are related the way a chain link requires. */
-  related(join: Join, cause: Subject, effect: Subject): boolean {
+  /** Whether `cause` and `effect` are related the way a chain link requires (`mentions` is decided
+   * from the findings' evidence, in chain.ts). */
+  related(join: Exclude<Join, 'mentions'>, cause: Subject, effect: Subject): boolean {
     const causeKey = key(cause.namespace, cause.kind, cause.name);
     const effectKey = key(effect.namespace, effect.kind, effect.name);
     switch (join) {
       case 'any':
         return true;
-      case 'mentions':
-        // Decided from the findings' evidence, not from the bundle's structure (see chain.ts).
-        return false;
       case 'same':
         return causeKey === effectKey;
       case 'namespace':

@@ -20,7 +20,7 @@ import {
   loadChainLinks,
 } from './chain.ts';
 import { detectPattern, type Existence, type Finding, loadExistence, type Subject } from './detect.ts';
-import { Relations } from './relations.ts';
+import { objectKey, Relations } from './relations.ts';
 import { type Labels, parseSelector } from './selector.ts';
 
 export const REPORT_SCHEMA = 'kstory.report/v1';
@@ -134,9 +134,7 @@ export async function analyzeBundle(bundle: Bundle, options: AnalyzeOptions = {}
         (!selected || relations.ancestry(s).some((k) => selected.has(k))) &&
         (!subject ||
           relations.ancestry(s).includes(subject) ||
-          relations
-            .ancestry({ ...parseKey(subject), container: null })
-            .includes(`${s.namespace ?? ''}/${s.kind}/${s.name}`))
+          relations.ancestry({ ...parseKey(subject), container: null }).includes(objectKey(s)))
       );
     }),
   );
@@ -248,9 +246,7 @@ function isTransient(incident: Incident, findings: readonly Finding[], existence
     end - start <= TRANSIENT_MS &&
     members.every((m) => {
       const onset = Date.parse(m.first);
-      const created = existence.created.get(
-        `${m.subject.namespace ?? ''}/${m.subject.kind}/${m.subject.name}`,
-      );
+      const created = existence.created.get(objectKey(m.subject));
       const installed = m.subject.namespace
         ? existence.created.get(`/Namespace/${m.subject.namespace}`)
         : undefined;
@@ -291,7 +287,7 @@ async function selectedObjects(bundle: Bundle, matches: (labels: Labels) => bool
   );
   const keys = new Set<string>();
   for (const row of rows) {
-    if (matches(JSON.parse(row.labels) as Labels)) keys.add(`${row.namespace ?? ''}/${row.kind}/${row.name}`);
+    if (matches(JSON.parse(row.labels) as Labels)) keys.add(objectKey(row));
   }
   return keys;
 }

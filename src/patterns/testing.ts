@@ -55,7 +55,7 @@ export async function runPatternTests(
         const found = report.findings.filter(
           (f) =>
             f.pattern === pattern.id &&
-            (expect.subject === undefined || concerns(f, expect.subject, relations)) &&
+            (expect.subject === undefined || relations.concerns(f.subject, expect.subject)) &&
             (expect.variant === undefined || f.variant === expect.variant),
         );
         const passed = expect.match ? found.length > 0 : found.length === 0;
@@ -73,14 +73,6 @@ export async function runPatternTests(
     }
   }
   return results.sort((a, b) => a.pattern.localeCompare(b.pattern) || a.index - b.index);
-}
-
-/** `namespace/Kind/name` (or `Kind/name`), matching the finding's subject or one of its owners. */
-function concerns(finding: ReportFinding, subject: string, relations: Relations): boolean {
-  const parts = subject.split('/');
-  const key = parts.length === 2 ? `/${subject}` : subject;
-  const own = `${finding.subject.namespace ?? ''}/${finding.subject.kind}/${finding.subject.name}`;
-  return own === key || relations.ancestry(finding.subject).includes(key);
 }
 
 function describeOutcome(

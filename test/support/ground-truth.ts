@@ -2,30 +2,19 @@
 // block): the root cause ranked first, the causal chain in order, every expected finding reported,
 // nothing reported about the healthy background, and no incident that the scenario does not explain.
 
-import type { Relations } from '../../src/analyze/relations.ts';
+import { objectKey, type Relations } from '../../src/analyze/relations.ts';
 import type { Report, ReportFinding } from '../../src/analyze/run.ts';
 import type { Scenario } from '../../src/simulate/scenario/schema.ts';
 
 type Expect = Scenario['expect'];
 type ExpectedFinding = Expect['findings'][number];
 
-const subjectKey = (f: ReportFinding) => `${f.subject.namespace ?? ''}/${f.subject.kind}/${f.subject.name}`;
-
-/** `Kind/name` (cluster-scoped) and `namespace/Kind/name` as the relations' `namespace/Kind/name` keys. */
-function normalize(subject: string): string {
-  return subject.split('/').length === 2 ? `/${subject}` : subject;
-}
-
-/** Whether a finding is about the subject or something it owns (a pod of the Deployment). */
-function concerns(finding: ReportFinding, subject: string, relations: Relations): boolean {
-  const key = normalize(subject);
-  return subjectKey(finding) === key || relations.ancestry(finding.subject).includes(key);
-}
+const subjectKey = (f: ReportFinding) => objectKey(f.subject);
 
 function matches(finding: ReportFinding, expected: ExpectedFinding, relations: Relations): boolean {
   return (
     finding.pattern === expected.pattern &&
-    concerns(finding, expected.subject, relations) &&
+    relations.concerns(finding.subject, expected.subject) &&
     (expected.container === undefined || finding.subject.container === expected.container)
   );
 }
@@ -89,7 +78,7 @@ export function checkGroundTruth(expect: Expect, report: Report, relations: Rela
   }
 
   for (const healthy of expect.healthy) {
-    const noisy = findings.filter((f) => f.severity !== 'info' && concerns(f, healthy, relations));
+    const noisy = findings.filter((f) => f.severity !== 'info' && relations.concerns(f.subject, healthy));
     if (noisy.length > 0)
       problems.push(`healthy ${healthy} has findings: ${[...new Set(noisy.map(describe))].join('; ')}`);
   }
