@@ -6,9 +6,10 @@
 //   npm run bench -- analyze --records 10m
 
 import { spawn } from 'node:child_process';
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import path from 'node:path';
 import { Database, sqlString } from '../src/bundle/duckdb.ts';
+import { readRss } from './lib/child.ts';
 import {
   type BenchContext,
   type Benchmark,
@@ -24,6 +25,7 @@ import {
   renderTargets,
 } from './lib/harness.ts';
 import { scaleBundle } from './simulate-scale.ts';
+import { countLabel, parseCount } from './writer.ts';
 
 const CLI = path.join(REPO_DIR, 'bin', 'kstory.js');
 
@@ -53,15 +55,6 @@ const SCANNED_COLUMNS = [
   'metric_name',
   'metric_value',
 ];
-
-function readRss(pid: number): number {
-  try {
-    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Number(m[1]) * 1024 : 0;
-  } catch {
-    return 0;
-  }
-}
 
 interface CliRun {
   wallSeconds: number;
@@ -123,7 +116,7 @@ async function plainScan(bundle: string): Promise<number> {
 }
 
 async function run(context: BenchContext): Promise<BenchOutcome> {
-  const records = parseRecords(String(context.options.records ?? '1m'));
+  const records = parseCount(String(context.options.records ?? '1m'));
   const { file, manifest } = await scaleBundle(records, { workDir: context.workDir, log: context.log });
   const runs = Number(context.options.runs ?? 3);
   context.log(
@@ -146,7 +139,7 @@ async function run(context: BenchContext): Promise<BenchOutcome> {
   context.log(`  plain DuckDB scan of ${SCANNED_COLUMNS.length} columns: ${formatNumber(scan, 2)} s`);
   const limitSeconds = manifest.rows > 5_000_000 ? 10 : 2;
   return {
-    name: `analyze-${String(context.options.records ?? '1m').toLowerCase()}`,
+    name: `analyze-${countLabel(records)}`,
     input: {
       bundle: path.relative(REPO_DIR, file),
       rows: manifest.rows,
@@ -177,12 +170,6 @@ async function run(context: BenchContext): Promise<BenchOutcome> {
       reportBytes: cli[0]!.stdoutBytes,
     },
   };
-}
-
-function parseRecords(text: string): number {
-  const m = /^(\d+(?:\.\d+)?)([km]?)$/i.exec(text.trim());
-  if (!m) throw new Error(`--records ${text}: expected a count such as 1000000, 100k or 10m`);
-  return Math.round(Number(m[1]) * ({ k: 1e3, m: 1e6 }[m[2]!.toLowerCase()] ?? 1));
 }
 
 function render(result: BenchResult): string {

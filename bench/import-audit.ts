@@ -26,6 +26,7 @@ import {
   renderMachine,
   renderTargets,
 } from './lib/harness.ts';
+import { parseCount } from './writer.ts';
 
 const SELF = path.resolve(import.meta.dirname, 'import-audit.ts');
 
@@ -213,15 +214,8 @@ async function measureDuckDb(input: string, workDir: string): Promise<{ wallSeco
   }
 }
 
-function parseCount(text: string | boolean | undefined, fallback: number): number {
-  if (typeof text !== 'string') return fallback;
-  const m = /^(\d+(?:\.\d+)?)([km]?)$/i.exec(text.trim());
-  if (!m) throw new Error(`--records ${text}: expected a number like 500k or 1m`);
-  return Math.round(Number(m[1]) * ({ '': 1, k: 1e3, m: 1e6 }[m[2]!.toLowerCase()] ?? 1));
-}
-
 async function run(ctx: BenchContext): Promise<BenchOutcome> {
-  const lines = parseCount(ctx.options.records, 1_000_000);
+  const lines = typeof ctx.options.records === 'string' ? parseCount(ctx.options.records) : 1_000_000;
   const seed = Number(ctx.options.seed ?? 1);
   mkdirSync(ctx.workDir, { recursive: true });
   const plain = path.join(ctx.workDir, `audit-metadata-s${seed}-n${lines}.log`);

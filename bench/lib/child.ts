@@ -25,7 +25,8 @@ export function machineBusySeconds(): number | null {
   }
 }
 
-function readRss(pid: number): number {
+/** Resident set of a running process, from /proc; 0 when it is gone. */
+export function readRss(pid: number): number {
   try {
     const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
     return m ? Number(m[1]) * 1024 : 0;
