@@ -2,8 +2,8 @@
 // subjects whose condition holds, and turns each into a finding with its variant, confidence (and
 // how it was reached), narrative, remediation and evidence rows.
 
-import { listValue } from '@duckdb/node-api';
 import type { Bundle } from '../bundle/reader.ts';
+import { listValue } from '@duckdb/node-api';
 import { compileEvidence, compileSignal } from '../patterns/compile.ts';
 import { evaluateCondition, positiveSignalsOf, signalsOf } from '../patterns/condition.ts';
 import { GONE_SIGNAL, type LoadedPattern } from '../patterns/load.ts';
@@ -66,33 +66,71 @@ export interface DetectOptions {
   existence?: Existence;
 }
 
-/** What exists at the end of the bundle, to tell a problem that went away with its subject. */
-export interface Existence {
-  /** `namespace/kind/name` of every object whose last record is not a deletion. */
-  present: ReadonlySet<string>;
+/**
+ * What exists at the end of the bundle, to tell a problem that went away with its subject, and when
+ * objects were created, to tell start-up churn from a later failure. A large cluster has tens of
+ * thousands of objects and analysis needs a few dozen of them: each is looked up when first needed
+ * (`load`), then answered from memory.
+ */
+export class Existence {
   /** Kinds the bundle records objects of: absence means something only for these. */
-  kinds: ReadonlySet<string>;
-  /** `namespace/kind/name` → creation time (ms), for telling start-up churn from a later failure. */
-  created: ReadonlyMap<string, number>;
-}
+  private kinds: ReadonlySet<string> | null = null;
+  /** `namespace/Kind/name` → what the bundle says of it; absent from the map once loaded: no record. */
+  private readonly objects = new Map<string, { deleted: boolean; created: number | null }>();
+  /** Names already looked up, or being looked up by `pending`. */
+  private readonly looked = new Set<string>();
+  /** Lookups under way: detection asks on several connections at once. */
+  private readonly pending = new Set<Promise<void>>();
 
-export async function loadExistence(bundle: Bundle): Promise<Existence> {
-  const rows = await bundle.query<{
-    namespace: string | null;
-    kind: string;
-    name: string;
-    deleted: boolean;
-    created: number | null;
-  }>(
-    `SELECT namespace, kind, name, arg_max(watch_event, ts) = 'DELETED' AS deleted,
-            epoch_ms(max(created_at))::DOUBLE AS created
-     FROM objects WHERE kind IS NOT NULL AND name IS NOT NULL GROUP BY ALL`,
-  );
-  return {
-    present: new Set(rows.filter((r) => !r.deleted).map(objectKey)),
-    kinds: new Set(rows.map((r) => r.kind)),
-    created: new Map(rows.filter((r) => r.created !== null).map((r) => [objectKey(r), r.created!])),
-  };
+  /** Look up these objects (and the kinds the bundle records) on `connection`, if not done yet. */
+  async load(
+    connection: Bundle,
+    objects: Iterable<{ namespace: string | null; kind: string; name: string }>,
+  ): Promise<void> {
+    if (this.kinds === null) {
+      const kinds = await connection.query<{ kind: string }>(
+        `SELECT DISTINCT kind FROM objects WHERE kind IS NOT NULL AND name IS NOT NULL`,
+      );
+      this.kinds ??= new Set(kinds.map((k) => k.kind));
+    }
+    const names = [...new Set([...objects].map((o) => o.name))].filter((n) => !this.looked.has(n));
+    if (names.length > 0) {
+      for (const name of names) this.looked.add(name);
+      const lookup = this.lookUp(connection, names);
+      this.pending.add(lookup);
+      void lookup.finally(() => this.pending.delete(lookup)).catch(() => {});
+    }
+    // Another caller may be looking up some of the same names.
+    await Promise.all(this.pending);
+  }
+
+  private async lookUp(connection: Bundle, names: string[]): Promise<void> {
+    const rows = await connection.query<{
+      namespace: string | null;
+      kind: string;
+      name: string;
+      deleted: boolean;
+      created: number | null;
+    }>(
+      `SELECT namespace, kind, name, arg_max(watch_event, ts) = 'DELETED' AS deleted,
+              epoch_ms(max(created_at))::DOUBLE AS created
+       FROM objects WHERE kind IS NOT NULL AND name IN (SELECT unnest(?::VARCHAR[])) GROUP BY ALL`,
+      [listValue(names)],
+    );
+    for (const row of rows) this.objects.set(objectKey(row), { deleted: row.deleted, created: row.created });
+  }
+
+  /** Whether the object's last record is its deletion, or it has none though its kind is recorded. */
+  gone(object: { namespace: string | null; kind: string; name: string }): boolean {
+    if (this.kinds?.has(object.kind) !== true) return false;
+    const known = this.objects.get(objectKey(object));
+    return known === undefined || known.deleted;
+  }
+
+  /** Creation time (ms) of a loaded object (`namespace/Kind/name`), when the bundle has it. */
+  created(key: string): number | undefined {
+    return this.objects.get(key)?.created ?? undefined;
+  }
 }
 
 interface HitRow {
@@ -153,12 +191,9 @@ async function collectHits(
       candidates = new Set([...subjects.values(), ...podLevel].map((e) => e.subject.name));
       if (candidates.size === 0) break;
     }
-    const compiled = compileSignal(signal, range);
-    const names = candidates && candidates.size <= MAX_CANDIDATE_FILTER ? [...candidates] : null;
-    const rows = await bundle.query<HitRow>(
-      names ? `SELECT * FROM (${compiled.sql}) WHERE s_name IN (SELECT unnest(?::VARCHAR[]))` : compiled.sql,
-      names ? [...compiled.params, listValue(names)] : compiled.params,
-    );
+    const names = candidates && candidates.size <= MAX_CANDIDATE_FILTER ? [...candidates] : undefined;
+    const compiled = compileSignal(signal, range, { names });
+    const rows = await bundle.query<HitRow>(compiled.sql, compiled.params);
     for (const row of rows) {
       if (row.s_kind === null || row.s_name === null) continue;
       if (kinds.size > 0 && !kinds.has(row.s_kind)) continue;
@@ -214,6 +249,11 @@ export async function detectPattern(
 ): Promise<Finding[]> {
   const range = { start: options.start, end: options.end };
   const subjects = await collectHits(bundle, pattern, range);
+  if (pattern.resolvedCondition && subjects.size > 0)
+    await options.existence?.load(
+      bundle,
+      [...subjects.values()].map((s) => s.subject),
+    );
   const findings: Finding[] = [];
   for (const { subject, hits } of subjects.values()) {
     const present = new Set(hits.keys());
@@ -267,7 +307,7 @@ function resolvedAt(
 ): string | null {
   if (!pattern.resolvedCondition) return null;
   const present = new Set(hits.keys());
-  const gone = existence?.kinds.has(subject.kind) === true && !existence.present.has(objectKey(subject));
+  const gone = existence?.gone(subject) === true;
   if (gone) present.add(GONE_SIGNAL);
   if (!evaluateCondition(pattern.resolvedCondition, present)) return null;
   // When the healthy state began: the first row of the resolving signals (their states last to the
@@ -407,7 +447,10 @@ async function attachEvidence(
   // it is shown once.
   const seen = new Map<Finding, Set<string>>(findings.map((f) => [f, new Set<string>()]));
   for (const name of signals) {
-    const compiled = compileEvidence(pattern.detect.signals[name]!, range, perSignal);
+    const names = [...new Set(findings.map((f) => f.subject.name))];
+    const compiled = compileEvidence(pattern.detect.signals[name]!, range, perSignal, {
+      names: names.length <= MAX_CANDIDATE_FILTER ? names : undefined,
+    });
     const rows = await bundle.query<EvidenceRow>(compiled.sql, compiled.params);
     for (const finding of findings) {
       if (!(name in finding.signals)) continue;

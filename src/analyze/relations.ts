@@ -2,7 +2,9 @@
 // bundle: ownership (Pod → ReplicaSet → Deployment), which node a pod ran on, which ConfigMaps,
 // Secrets and PVCs a pod uses, and which Services select it.
 
+import { sqlList } from '../bundle/duckdb.ts';
 import type { Bundle } from '../bundle/reader.ts';
+import { onConnections } from './parallel.ts';
 import type { Join } from '../patterns/schema.ts';
 import type { Subject } from './detect.ts';
 
@@ -21,8 +23,8 @@ export class Relations {
   private readonly owner = new Map<string, string>();
   /** resource key → the key of the Argo CD Application that manages it */
   private readonly manager = new Map<string, string>();
-  /** pod key → node name */
-  private readonly podNode = new Map<string, string>();
+  /** pod key → the nodes it ran on (a StatefulSet's pod keeps its name on another node) */
+  private readonly podNodes = new Map<string, Set<string>>();
   /** pod key → keys of the ConfigMaps, Secrets and PVCs it uses */
   private readonly podRefs = new Map<string, Set<string>>();
   /** Service or PodDisruptionBudget key → pod keys it selects */
@@ -30,65 +32,64 @@ export class Relations {
   /** controller key → pod keys below it (built once, after loading) */
   private readonly podsByAncestor = new Map<string, string[]>();
 
-  static async load(bundle: Bundle): Promise<Relations> {
+  /**
+   * With `namespaces`, only the relations of objects in them (and of cluster-scoped ones): every
+   * relation but an Argo CD Application's (loaded whatever its namespace) stays within a namespace,
+   * so relations between findings need only the findings' namespaces, a small part of a large
+   * cluster's objects.
+   */
+  static async load(bundle: Bundle, scope?: { namespaces: Iterable<string | null> }): Promise<Relations> {
     const relations = new Relations();
-    const owners = await bundle.query<{
+    const inScope = scope
+      ? `(namespace IS NULL OR namespace IN (SELECT unnest(${sqlList([...scope.namespaces].filter((n) => n !== null))}::VARCHAR[])))`
+      : 'true';
+    const queries = [
+      `SELECT DISTINCT namespace, kind, name, owner_kind, owner_name FROM objects
+       WHERE owner_kind IS NOT NULL AND name IS NOT NULL AND ${inScope}`,
+      `SELECT DISTINCT namespace, name, node FROM pods WHERE node IS NOT NULL AND ${inScope}`,
+      `SELECT DISTINCT namespace, name, r.kind AS ref_kind, r.name AS ref_name
+       FROM (SELECT namespace, name, unnest(refs) AS r FROM pods WHERE refs IS NOT NULL AND ${inScope})`,
+      // A Service or PodDisruptionBudget selects the pods whose labels contain all of its
+      // selector's pairs (at any time).
+      `WITH selectors AS (
+         SELECT DISTINCT namespace, kind, name, selector FROM objects
+         WHERE kind IN ('Service', 'PodDisruptionBudget') AND selector IS NOT NULL AND cardinality(selector) > 0 AND ${inScope}
+       ),
+       pod_labels AS (SELECT DISTINCT namespace, name, labels FROM pods WHERE labels IS NOT NULL AND ${inScope})
+       SELECT DISTINCT s.namespace, s.kind, s.name, p.name AS pod
+       FROM selectors s JOIN pod_labels p ON p.namespace = s.namespace
+       WHERE list_bool_and(list_transform(map_keys(s.selector), k -> p.labels[k] = s.selector[k]))`,
+      // An Argo CD Application manages the resources its status lists: it is degraded when they are.
+      `SELECT DISTINCT namespace AS app_namespace, name AS app,
+              unnest(from_json(json_extract(body, '$.status.resources'), '[{"kind":"VARCHAR","name":"VARCHAR","namespace":"VARCHAR"}]')) AS r
+       FROM objects WHERE kind = 'Application' AND api_version LIKE 'argoproj.io/%' AND body IS NOT NULL`,
+    ];
+    const [owners, nodes, refs, selections, managed] = await onConnections(
+      bundle,
+      queries,
+      (connection, sql) => connection.query(sql),
+    );
+    for (const o of owners as {
       namespace: string | null;
       kind: string;
       name: string;
       owner_kind: string;
       owner_name: string;
-    }>(
-      `SELECT DISTINCT namespace, kind, name, owner_kind, owner_name FROM objects WHERE owner_kind IS NOT NULL AND name IS NOT NULL`,
-    );
-    for (const o of owners)
+    }[])
       relations.owner.set(key(o.namespace, o.kind, o.name), key(o.namespace, o.owner_kind, o.owner_name));
-
-    const nodes = await bundle.query<{ namespace: string; name: string; node: string }>(
-      `SELECT DISTINCT namespace, name, node FROM pods WHERE node IS NOT NULL`,
-    );
-    for (const p of nodes) relations.podNode.set(key(p.namespace, 'Pod', p.name), p.node);
-
-    const refs = await bundle.query<{ namespace: string; name: string; ref_kind: string; ref_name: string }>(
-      `SELECT DISTINCT namespace, name, r.kind AS ref_kind, r.name AS ref_name
-       FROM (SELECT namespace, name, unnest(refs) AS r FROM pods WHERE refs IS NOT NULL)`,
-    );
-    for (const r of refs) {
-      const pod = key(r.namespace, 'Pod', r.name);
-      const set = relations.podRefs.get(pod) ?? new Set<string>();
-      set.add(key(r.namespace, r.ref_kind, r.ref_name));
-      relations.podRefs.set(pod, set);
+    for (const p of nodes as { namespace: string; name: string; node: string }[])
+      addTo(relations.podNodes, key(p.namespace, 'Pod', p.name), p.node);
+    for (const r of refs as { namespace: string; name: string; ref_kind: string; ref_name: string }[]) {
+      addTo(relations.podRefs, key(r.namespace, 'Pod', r.name), key(r.namespace, r.ref_kind, r.ref_name));
     }
-
-    // A Service or PodDisruptionBudget selects the pods whose labels contain all of its selector's
-    // pairs (at any time).
-    const selections = await bundle.query<{ namespace: string; kind: string; name: string; pod: string }>(
-      `WITH selectors AS (
-         SELECT DISTINCT namespace, kind, name, selector FROM objects
-         WHERE kind IN ('Service', 'PodDisruptionBudget') AND selector IS NOT NULL AND cardinality(selector) > 0
-       ),
-       pod_labels AS (SELECT DISTINCT namespace, name, labels FROM pods WHERE labels IS NOT NULL)
-       SELECT DISTINCT s.namespace, s.kind, s.name, p.name AS pod
-       FROM selectors s JOIN pod_labels p ON p.namespace = s.namespace
-       WHERE list_bool_and(list_transform(map_keys(s.selector), k -> p.labels[k] = s.selector[k]))`,
-    );
-    for (const s of selections) {
-      const selector = key(s.namespace, s.kind, s.name);
-      const set = relations.selected.get(selector) ?? new Set<string>();
-      set.add(key(s.namespace, 'Pod', s.pod));
-      relations.selected.set(selector, set);
+    for (const s of selections as { namespace: string; kind: string; name: string; pod: string }[]) {
+      addTo(relations.selected, key(s.namespace, s.kind, s.name), key(s.namespace, 'Pod', s.pod));
     }
-    // An Argo CD Application manages the resources its status lists: it is degraded when they are.
-    const managed = await bundle.query<{
+    for (const m of managed as {
       app_namespace: string;
       app: string;
       r: { kind: string; name: string; namespace: string | null };
-    }>(
-      `SELECT DISTINCT namespace AS app_namespace, name AS app,
-              unnest(from_json(json_extract(body, '$.status.resources'), '[{"kind":"VARCHAR","name":"VARCHAR","namespace":"VARCHAR"}]')) AS r
-       FROM objects WHERE kind = 'Application' AND api_version LIKE 'argoproj.io/%' AND body IS NOT NULL`,
-    );
-    for (const m of managed) {
+    }[]) {
       if (!m.r?.kind || !m.r.name) continue;
       relations.manager.set(
         key(m.r.namespace, m.r.kind, m.r.name),
@@ -101,7 +102,7 @@ export class Relations {
 
   private indexPods(): void {
     const pods = new Set([
-      ...this.podNode.keys(),
+      ...this.podNodes.keys(),
       ...this.podRefs.keys(),
       ...[...this.owner.keys()].filter((k) => k.split('/')[1] === 'Pod'),
     ]);
@@ -176,7 +177,7 @@ export class Relations {
       case 'node': {
         const [node, other] = cause.kind === 'Node' ? [cause, effect] : [effect, cause];
         if (node.kind !== 'Node') return false;
-        return this.podsOf(other).some((pod) => this.podNode.get(pod) === node.name);
+        return this.podsOf(other).some((pod) => this.podNodes.get(pod)?.has(node.name));
       }
       case 'refs': {
         const [used, user] = ['ConfigMap', 'Secret', 'PersistentVolumeClaim'].includes(cause.kind)
@@ -191,6 +192,12 @@ export class Relations {
       }
     }
   }
+}
+
+function addTo(map: Map<string, Set<string>>, key: string, value: string): void {
+  const set = map.get(key);
+  if (set) set.add(value);
+  else map.set(key, new Set([value]));
 }
 
 function parseKey(text: string): Subject {

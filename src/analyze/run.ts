@@ -19,9 +19,11 @@ import {
   linkFindings,
   loadChainLinks,
 } from './chain.ts';
-import { detectPattern, type Existence, type Finding, loadExistence, type Subject } from './detect.ts';
+import { detectPattern, Existence, type Finding, type Subject } from './detect.ts';
 import { objectKey, Relations } from './relations.ts';
 import { type Labels, parseSelector } from './selector.ts';
+import { onConnections } from './parallel.ts';
+import { loadWorkingSet } from './working-set.ts';
 
 export const REPORT_SCHEMA = 'kstory.report/v1';
 
@@ -105,21 +107,35 @@ export async function analyzeBundle(bundle: Bundle, options: AnalyzeOptions = {}
     new Set(loaded.map((p) => p.id)),
   );
   const window = await resolveWindow(bundle, options);
-  await materializeViews(bundle);
-  const existence = await loadExistence(bundle);
-  const findings: Finding[] = [];
-  for (const pattern of patterns) {
-    findings.push(
-      ...(await detectPattern(bundle, pattern, {
-        start: window.start,
-        end: window.end,
-        snapshot: bundle.metadata.snapshot,
-        existence,
-      })),
-    );
-  }
+  await loadWorkingSet(bundle);
+
+  const existence = new Existence();
+  // Patterns that ask more questions go first, so that none of them is left to finish alone.
+  const byCost = [...patterns].sort(
+    (a, b) => Object.keys(b.detect.signals).length - Object.keys(a.detect.signals).length,
+  );
+  const perPattern = await onConnections(bundle, byCost, (connection, pattern) =>
+    detectPattern(connection, pattern, {
+      start: window.start,
+      end: window.end,
+      snapshot: bundle.metadata.snapshot,
+      existence,
+    }),
+  );
+  const findings: Finding[] = perPattern.flat();
+
+  // For telling start-up churn: when each finding's subject and namespace were created.
+  await existence.load(bundle, [
+    ...findings.map((f) => f.subject),
+    ...findings.flatMap((f) =>
+      f.subject.namespace ? [{ namespace: null, kind: 'Namespace', name: f.subject.namespace }] : [],
+    ),
+  ]);
   findings.sort((a, b) => a.first.localeCompare(b.first) || a.pattern.localeCompare(b.pattern));
-  const relations = await Relations.load(bundle);
+  const relations = await Relations.load(bundle, {
+    namespaces: new Set(findings.map((f) => f.subject.namespace)),
+  });
+
   const incidents = buildIncidents(findings, linkFindings(findings, links, relations), relations);
 
   const subject = options.subject ? parseSubject(options.subject) : null;
@@ -196,31 +212,6 @@ export async function analyzeBundle(bundle: Bundle, options: AnalyzeOptions = {}
   };
 }
 
-/**
- * The derived views (unnested containers and conditions, changes, services, metrics ratios) are read
- * by dozens of signals: computing each once into a temporary table, which shadows the view of the
- * same name, saves repeating the unnesting and joins in every query. Bodies are not copied.
- */
-const MATERIALIZED_VIEWS = [
-  'containers',
-  'conditions',
-  'changes',
-  'services',
-  'memory_usage',
-  'cpu_throttling',
-];
-
-async function materializeViews(bundle: Bundle): Promise<void> {
-  for (const view of MATERIALIZED_VIEWS) {
-    await bundle.db.run(`CREATE OR REPLACE TEMP TABLE ${view} AS SELECT * FROM memory.main.${view}`);
-  }
-  // Events, audit entries and logs without their bodies: the columns signals filter on.
-  await bundle.db.run(
-    `CREATE OR REPLACE TEMP TABLE events AS SELECT * EXCLUDE (body) FROM memory.main.events`,
-  );
-  await bundle.db.run(`CREATE OR REPLACE TEMP TABLE audit AS SELECT * EXCLUDE (body) FROM memory.main.audit`);
-}
-
 /** Problems shorter than this that cleared by themselves, with no change explaining them, are the
  * churn of a living cluster (a pod starting before its dependencies, an install settling). */
 const TRANSIENT_MS = 15 * 60_000;
@@ -246,9 +237,9 @@ function isTransient(incident: Incident, findings: readonly Finding[], existence
     end - start <= TRANSIENT_MS &&
     members.every((m) => {
       const onset = Date.parse(m.first);
-      const created = existence.created.get(objectKey(m.subject));
+      const created = existence.created(objectKey(m.subject));
       const installed = m.subject.namespace
-        ? existence.created.get(`/Namespace/${m.subject.namespace}`)
+        ? existence.created(`/Namespace/${m.subject.namespace}`)
         : undefined;
       return (
         (created !== undefined && onset - created <= STARTUP_MS) ||

@@ -69,15 +69,23 @@ export class Bundle {
     readonly metadata: BundleMetadata,
     readonly warnings: readonly string[],
     private readonly scratchDir: string,
+    /** Null for the bundle opened; the bundle it was forked from for a fork. */
+    private readonly forkedFrom: Bundle | null = null,
   ) {}
 
   query<T = Row>(sql: string, params?: Parameters<Database['all']>[1]): Promise<T[]> {
     return this.db.all<T>(sql, params);
   }
 
+  /** The same bundle on another connection, for queries that run in parallel with this one's.
+   * Closing the fork closes its connection only. */
+  async fork(): Promise<Bundle> {
+    return new Bundle(await this.db.fork(), this.files, this.metadata, this.warnings, this.scratchDir, this);
+  }
+
   close(): void {
     this.db.close();
-    rmSync(this.scratchDir, { recursive: true, force: true });
+    if (!this.forkedFrom) rmSync(this.scratchDir, { recursive: true, force: true });
   }
 }
 
@@ -362,6 +370,8 @@ WITH versions AS (
          CASE WHEN kind = 'ResourceQuota'
               THEN array_to_string(list_sort(list_transform(list_filter(map_entries(attrs), e -> starts_with(e.key, 'hard.')), e -> substr(e.key, 6) || '=' || e.value)), ', ') END AS quota
   FROM objects
+  -- Only these kinds have a value compared below; deletions of any kind are listed at the end.
+  WHERE kind IN ('Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'CronJob', 'Job', 'ConfigMap', 'Secret', 'ResourceQuota')
 ),
 compared AS (
   SELECT *,
@@ -401,7 +411,7 @@ changed AS (
   FROM compared WHERE prev_quota IS NOT NULL AND quota IS DISTINCT FROM prev_quota
   UNION ALL
   SELECT ts, api_version, kind, namespace, name, uid, 'deleted', NULL, NULL
-  FROM compared WHERE watch_event = 'DELETED'
+  FROM objects WHERE watch_event = 'DELETED'
 ),
 writes AS (
   SELECT ts, kind, coalesce(namespace, '') AS namespace, name, coalesce(audit_impersonated_user, audit_user) AS actor, audit_verb AS verb

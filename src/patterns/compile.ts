@@ -1,7 +1,7 @@
 // Compiles a pattern signal into SQL over the bundle's views. Field names are checked against the
 // view's columns and every value is a bound parameter, so a pattern file can never inject SQL.
 
-import type { DuckDBValue } from '@duckdb/node-api';
+import { type DuckDBValue, listValue } from '@duckdb/node-api';
 import { COLUMN_NAMES } from '../bundle/columns.ts';
 import { durationMs, OPERATORS, type Operator, type Signal, type SignalView, type Where } from './schema.ts';
 
@@ -349,16 +349,26 @@ const STATE_VIEWS: ReadonlySet<SignalView> = new Set([
  * The rows a signal reads, each with `next_ts`: when the subject was next observed (a state lasts
  * until then; null for its newest row). With `latest`, only each subject's newest row, so that a
  * condition on it describes the subject's final state.
+ *
+ * `next_ts` needs each subject's whole history, but only the few subjects with a row that matches
+ * `matching` (the signal's own filter, params in order) can hit: their histories alone are ordered,
+ * not those of every pod of the cluster.
  */
 function fromClause(
   signal: Signal,
   subject: { namespace: string; kind: string; name: string; container: string },
-): string {
-  if (!STATE_VIEWS.has(signal.from) && !signal.latest) return `(SELECT *, ts AS next_ts FROM ${signal.from})`;
+  matching: { sql: string; params: DuckDBValue[] },
+): { sql: string; params: DuckDBValue[] } {
+  if (!STATE_VIEWS.has(signal.from) && !signal.latest)
+    return { sql: `(SELECT *, ts AS next_ts FROM ${signal.from})`, params: [] };
   // Conditions: each condition type has its own history.
-  const partition = `${subject.namespace}, ${subject.kind}, ${subject.name}, ${subject.container}${signal.from === 'conditions' ? ', type' : ''}`;
-  const rows = `SELECT *, lead(ts) OVER (PARTITION BY ${partition} ORDER BY ts) AS next_ts FROM ${signal.from}`;
-  return signal.latest ? `(${rows} QUALIFY next_ts IS NULL)` : `(${rows})`;
+  const keys = [subject.namespace, subject.kind, subject.name, subject.container];
+  if (signal.from === 'conditions') keys.push('type');
+  const candidates = `SELECT DISTINCT ${keys.map((k, i) => `${k} AS k${i}`).join(', ')} FROM ${signal.from} WHERE ${matching.sql}`;
+  const sameSubject = keys.map((k, i) => `${k} IS NOT DISTINCT FROM candidate.k${i}`).join(' AND ');
+  const rows = `SELECT *, lead(ts) OVER (PARTITION BY ${keys.join(', ')} ORDER BY ts) AS next_ts
+    FROM ${signal.from} SEMI JOIN (${candidates}) AS candidate ON ${sameSubject}`;
+  return { sql: signal.latest ? `(${rows} QUALIFY next_ts IS NULL)` : `(${rows})`, params: matching.params };
 }
 
 /** A signal's `window` narrows the analysed range to its last part. */
@@ -368,6 +378,26 @@ function signalRange(signal: Signal, range: { start: string; end: string }): { s
   return {
     start: start > Date.parse(range.start) ? new Date(start).toISOString() : range.start,
     end: range.end,
+  };
+}
+
+/** Which subjects a query is about; all of them when `names` is not given. */
+export interface SubjectScope {
+  /** Subject names (`s_name`): asked of every view row before anything else is computed. */
+  names?: readonly string[];
+}
+
+/** The condition on a view's rows that a signal matches: its range, its filter and the scope. */
+function matchingRows(
+  range: { start: string; end: string },
+  subject: { name: string },
+  filter: { sql: string; params: DuckDBValue[] },
+  scope: SubjectScope,
+): { sql: string; params: DuckDBValue[] } {
+  const inScope = scope.names ? ` AND ${subject.name} IN (SELECT unnest(?::VARCHAR[]))` : '';
+  return {
+    sql: `ts >= ?::TIMESTAMPTZ AND ts <= ?::TIMESTAMPTZ AND ${filter.sql}${inScope}`,
+    params: [range.start, range.end, ...filter.params, ...(scope.names ? [listValue([...scope.names])] : [])],
   };
 }
 
@@ -427,7 +457,11 @@ function signalParts(signal: Signal, analysed: { start: string; end: string }) {
  * s_namespace, s_kind, s_name, s_container, first, last, occurrences, value, and text (the newest
  * matching row's excerpt: an event's message, a change with its author).
  */
-export function compileSignal(signal: Signal, analysed: { start: string; end: string }): CompiledSignal {
+export function compileSignal(
+  signal: Signal,
+  analysed: { start: string; end: string },
+  scope: SubjectScope = {},
+): CompiledSignal {
   const { range, view, subject, filter } = signalParts(signal, analysed);
   const aggregate = signal.aggregate;
   const valueField = aggregate?.field ? fieldSql(signal.from, aggregate.field, 'aggregate.field') : 'NULL';
@@ -479,14 +513,21 @@ export function compileSignal(signal: Signal, analysed: { start: string; end: st
       thresholdParams.push(bound);
     }
   }
+  const matching = matchingRows(
+    range,
+    subject,
+    { sql: `${filter.sql}${rowFilter}`, params: [...filter.params, ...rowParams] },
+    scope,
+  );
+  const from = fromClause(signal, subject, matching);
   const hitsSql = `
       SELECT ${subject.namespace} AS s_namespace, ${subject.kind} AS s_kind, ${subject.name} AS s_name,
              ${subject.container} AS s_container, ts, ${firstSeen} AS first_seen, ${until} AS until,
              ${occurrence} AS n, ${identity} AS identity,
              ${valueField} AS v,
              ${view.excerpt} AS excerpt
-      FROM ${fromClause(signal, subject)}
-      WHERE ts >= ?::TIMESTAMPTZ AND ts <= ?::TIMESTAMPTZ AND ${filter.sql}${rowFilter}`;
+      FROM ${from.sql}
+      WHERE ${matching.sql}`;
   const sql = `
     WITH hits AS (${signal.from === 'events' ? eventBursts(hitsSql, signal.min_count) : hitsSql}),
     per_identity AS (
@@ -509,10 +550,8 @@ export function compileSignal(signal: Signal, analysed: { start: string; end: st
     sql,
     params: [
       ...(STATE_VIEWS.has(signal.from) ? [range.end, range.end] : []),
-      range.start,
-      range.end,
-      ...filter.params,
-      ...rowParams,
+      ...from.params,
+      ...matching.params,
       ...thresholdParams,
     ],
   };
@@ -559,9 +598,20 @@ export function compileEvidence(
   signal: Signal,
   analysed: { start: string; end: string },
   limit: number,
+  scope: SubjectScope = {},
 ): CompiledSignal {
   const { range, view, subject, filter } = signalParts(signal, analysed);
   const threshold = rowThreshold(signal);
+  const matching = matchingRows(
+    range,
+    subject,
+    { sql: `${filter.sql}${threshold.sql}`, params: [...filter.params, ...threshold.params] },
+    scope,
+  );
+  // Only `latest` needs each subject's history here: evidence rows are the matching rows themselves.
+  const from = signal.latest
+    ? fromClause(signal, subject, matching)
+    : { sql: `(SELECT * FROM ${signal.from})`, params: [] };
   const sql = `
     SELECT * FROM (
       SELECT ${subject.namespace} AS s_namespace, ${subject.kind} AS s_kind, ${subject.name} AS s_name,
@@ -569,11 +619,8 @@ export function compileEvidence(
              strftime(ts, '%Y-%m-%dT%H:%M:%S.%fZ') AS ts, ${quote(view.source)} AS source, ${view.excerpt} AS excerpt,
              row_number() OVER (PARTITION BY ${subject.namespace}, ${subject.kind}, ${subject.name}, ${subject.container} ORDER BY ts DESC) AS rank,
              row_number() OVER (PARTITION BY ${subject.namespace}, ${subject.kind}, ${subject.name}, ${subject.container} ORDER BY ts) AS onset
-      FROM ${fromClause(signal, subject)}
-      WHERE ts >= ?::TIMESTAMPTZ AND ts <= ?::TIMESTAMPTZ AND ${filter.sql}${threshold.sql}
+      FROM ${from.sql}
+      WHERE ${matching.sql}
     ) WHERE onset = 1 OR rank < ${Math.max(1, Math.floor(limit))}`;
-  return {
-    sql,
-    params: [range.start, range.end, ...filter.params, ...threshold.params],
-  };
+  return { sql, params: [...from.params, ...matching.params] };
 }

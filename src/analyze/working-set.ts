@@ -1,0 +1,83 @@
+// The rows analysis reads, loaded once into DuckDB's memory. A bundle's views read its Parquet files
+// on every query, and the derived views (unnested containers and conditions, changes, services,
+// metric ratios) repeat their unnesting, joins and window functions each time; detection asks them
+// well over a hundred questions. Loading each view once into a table of the same name, without the
+// JSON bodies nothing here reads, makes every later question a scan of a small in-memory table.
+// The tables live in the instance's catalog, not in one connection's temporary schema, so that
+// several connections can ask questions in parallel (see detect-all in run.ts).
+
+import { type ColumnGroup, COLUMNS } from '../bundle/columns.ts';
+import type { Bundle } from '../bundle/reader.ts';
+import { onConnections } from './parallel.ts';
+
+/**
+ * Object kinds whose bodies analysis still reads: ConfigMap and Secret data for the `changes` view
+ * (which keys changed), and the resources an Argo CD Application manages (relations.ts). They are few;
+ * the Pods, whose bodies are most of a bundle, are read through their typed columns only.
+ */
+const KINDS_WITH_BODY = ['ConfigMap', 'Secret', 'Application'];
+
+/**
+ * Each view with the loaded views it reads: it is loaded after them, so that it reads their tables,
+ * and as soon as they are there, alongside the others (the longest path, objects → containers →
+ * memory_usage, decides how long loading takes). `metrics` and `logs` stay views: they are most of a
+ * bundle's rows, and only a few signals read them, through filters DuckDB pushes into the Parquet scan.
+ */
+const LOADS: readonly { view: string; after: readonly string[]; select: string }[] = [
+  {
+    view: 'objects',
+    after: [],
+    select: ownColumns(
+      'objects',
+      'object',
+      `CASE WHEN kind IN (${KINDS_WITH_BODY.map((k) => `'${k}'`).join(', ')}) THEN body END`,
+    ),
+  },
+  { view: 'events', after: [], select: ownColumns('events', 'event') },
+  { view: 'audit', after: [], select: ownColumns('audit', 'audit') },
+  { view: 'cpu_throttling', after: [], select: 'SELECT * FROM cpu_throttling' },
+  { view: 'containers', after: ['objects'], select: 'SELECT * FROM containers' },
+  { view: 'conditions', after: ['objects'], select: 'SELECT * FROM conditions' },
+  { view: 'services', after: ['objects'], select: 'SELECT * FROM services' },
+  { view: 'changes', after: ['objects', 'audit'], select: 'SELECT * FROM changes' },
+  { view: 'memory_usage', after: ['containers'], select: 'SELECT * FROM memory_usage' },
+];
+
+/**
+ * The rows of a source's view with the columns of that source (and the common ones) read from the
+ * bundle, and the other sources' columns, always null on these rows, as typed nulls: every column
+ * is still there for the patterns that name it, but only these are decoded.
+ */
+function ownColumns(view: string, group: ColumnGroup, body = 'NULL'): string {
+  const columns = COLUMNS.map((c) => {
+    if (c.name === 'body') return `CAST(${body} AS ${c.type}) AS body`;
+    if (c.group === 'common' || c.group === group) return `"${c.name}"`;
+    return `CAST(NULL AS ${c.type}) AS "${c.name}"`;
+  });
+  return `SELECT ${columns.join(', ')} FROM ${view}`;
+}
+
+/**
+ * Replace the views analysis reads by in-memory tables of the same name and columns. Bodies are kept
+ * only where analysis reads them (see KINDS_WITH_BODY); elsewhere `body` is NULL, so a bundle
+ * prepared this way is for analysis, not for extracting objects. Safe to call twice.
+ */
+export async function loadWorkingSet(bundle: Bundle): Promise<void> {
+  const tables = await bundle.query<{ table_name: string }>(
+    `SELECT table_name FROM duckdb_tables() WHERE database_name = 'memory' AND schema_name = 'main'`,
+  );
+  const loaded = new Set(tables.map((t) => t.table_name));
+  const waiting = LOADS.filter(({ view }) => !loaded.has(view));
+  await onConnections(
+    bundle,
+    waiting,
+    async (connection, { view, select }) => {
+      const staging = `kstory_loading_${view}`;
+      await connection.db.run(`CREATE TABLE memory.main.${staging} AS ${select}`);
+      await connection.db.run(`DROP VIEW memory.main.${view}`);
+      await connection.db.run(`ALTER TABLE memory.main.${staging} RENAME TO ${view}`);
+      loaded.add(view);
+    },
+    { ready: ({ after }) => after.every((v) => loaded.has(v)) },
+  );
+}
