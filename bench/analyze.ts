@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process';
 import { statSync } from 'node:fs';
 import path from 'node:path';
 import { Database, sqlString } from '../src/bundle/duckdb.ts';
-import { readRss } from './lib/child.ts';
+import { machineBusySeconds, readCpuSeconds, readRss } from './lib/child.ts';
 import {
   type BenchContext,
   type Benchmark,
@@ -58,6 +58,10 @@ const SCANNED_COLUMNS = [
 
 interface CliRun {
   wallSeconds: number;
+  /** User + system CPU of the analysis, sampled every 20 ms (the last few ms are not seen). */
+  cpuSeconds: number;
+  /** CPU seconds other processes took meanwhile: the machine may be shared, which slows the wall clock. */
+  otherCpuSeconds: number | null;
   peakRssBytes: number;
   stdoutBytes: number;
   incidents: number;
@@ -71,8 +75,12 @@ function runAnalyze(bundle: string): Promise<CliRun> {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let peak = 0;
+  let cpu = 0;
+  const busyBefore = machineBusySeconds();
   const poll = setInterval(() => {
-    if (child.pid) peak = Math.max(peak, readRss(child.pid));
+    if (!child.pid) return;
+    peak = Math.max(peak, readRss(child.pid));
+    cpu = readCpuSeconds(child.pid) ?? cpu;
   }, 20);
   const chunks: Buffer[] = [];
   child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -81,6 +89,9 @@ function runAnalyze(bundle: string): Promise<CliRun> {
     child.on('close', (code) => {
       clearInterval(poll);
       const wallSeconds = (performance.now() - started) / 1000;
+      const busyAfter = machineBusySeconds();
+      const otherCpuSeconds =
+        busyBefore === null || busyAfter === null ? null : Math.max(0, busyAfter - busyBefore - cpu);
       if (code !== 0) {
         reject(new Error(`kstory analyze exited ${code}`));
         return;
@@ -89,6 +100,8 @@ function runAnalyze(bundle: string): Promise<CliRun> {
       const report = JSON.parse(text) as { incidents: unknown[]; findings: unknown[] };
       resolve({
         wallSeconds,
+        cpuSeconds: cpu,
+        otherCpuSeconds,
         peakRssBytes: peak,
         stdoutBytes: text.length,
         incidents: report.incidents.length,
@@ -126,7 +139,7 @@ async function run(context: BenchContext): Promise<BenchOutcome> {
   for (let i = 0; i < runs; i++) {
     const r = await runAnalyze(file);
     context.log(
-      `  run ${i + 1}: ${formatNumber(r.wallSeconds, 2)} s, peak RSS ${formatBytes(r.peakRssBytes)}, ${r.incidents} incidents, ${r.findings} findings`,
+      `  run ${i + 1}: ${formatNumber(r.wallSeconds, 2)} s (CPU ${formatNumber(r.cpuSeconds, 2)} s; other processes ${r.otherCpuSeconds === null ? '?' : formatNumber(r.otherCpuSeconds, 2)} s), peak RSS ${formatBytes(r.peakRssBytes)}, ${r.incidents} incidents, ${r.findings} findings`,
     );
     cli.push(r);
   }
@@ -161,6 +174,9 @@ async function run(context: BenchContext): Promise<BenchOutcome> {
       runs,
       wallSeconds: cli.map((r) => r.wallSeconds),
       medianWallSeconds: wall,
+      cpuSeconds: cli.map((r) => r.cpuSeconds),
+      medianCpuSeconds: median(cli.map((r) => r.cpuSeconds)),
+      otherProcessesCpuSeconds: cli.map((r) => r.otherCpuSeconds),
       peakRssBytes: peak,
       plainScanSeconds: scans,
       medianPlainScanSeconds: scan,
@@ -175,6 +191,8 @@ async function run(context: BenchContext): Promise<BenchOutcome> {
 function render(result: BenchResult): string {
   const f = result.figures as {
     medianWallSeconds: number;
+    medianCpuSeconds: number;
+    otherProcessesCpuSeconds: (number | null)[];
     medianPlainScanSeconds: number;
     ratioToPlainScan: number;
     peakRssBytes: number;
@@ -196,6 +214,11 @@ function render(result: BenchResult): string {
       ['measure', 'value'],
       [
         [`kstory analyze --json, median of ${f.runs} (wall)`, `${formatNumber(f.medianWallSeconds, 2)} s`],
+        ['its CPU (user + system, median)', `${formatNumber(f.medianCpuSeconds, 2)} s`],
+        [
+          'CPU other processes took during the runs',
+          f.otherProcessesCpuSeconds.map((s) => (s === null ? '?' : `${formatNumber(s, 2)} s`)).join(', '),
+        ],
         ['peak RSS', formatBytes(f.peakRssBytes)],
         ['plain DuckDB scan of the typed columns', `${formatNumber(f.medianPlainScanSeconds, 2)} s`],
         ['ratio to the plain scan', `${formatNumber(f.ratioToPlainScan, 1)}×`],

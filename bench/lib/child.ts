@@ -35,6 +35,18 @@ export function readRss(pid: number): number {
   }
 }
 
+/** User + system CPU seconds a running process has used so far, from /proc; null when it is gone. */
+export function readCpuSeconds(pid: number): number | null {
+  try {
+    // The command name (field 2) may hold spaces: count fields after its closing parenthesis.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return null;
+  }
+}
+
 /** Run `script` (TypeScript) with tsx in a fresh Node process; rejects when it exits non-zero. */
 export function runTsChild(
   script: string,

@@ -6,8 +6,8 @@
 // The tables live in the instance's catalog, not in one connection's temporary schema, so that
 // several connections can ask questions in parallel (see detect-all in run.ts).
 
-import { type ColumnGroup, COLUMNS } from '../bundle/columns.ts';
-import type { Bundle } from '../bundle/reader.ts';
+import { type Source, sourceColumns } from '../bundle/columns.ts';
+import { type Bundle, conditionsSql, containersSql } from '../bundle/reader.ts';
 import { onConnections } from './parallel.ts';
 
 /**
@@ -24,36 +24,45 @@ const KINDS_WITH_BODY = ['ConfigMap', 'Secret', 'Application'];
  * bundle's rows, and only a few signals read them, through filters DuckDB pushes into the Parquet scan.
  */
 const LOADS: readonly { view: string; after: readonly string[]; select: string }[] = [
+  // Containers and conditions are unnested straight from the bundle: the objects table then need
+  // not hold them (it keeps the containers of workloads, whose images and resources `changes` compares).
+  {
+    view: 'containers',
+    after: [],
+    select: containersSql(objectRowsInBundle("kind = 'Pod'")),
+  },
+  { view: 'conditions', after: [], select: conditionsSql(objectRowsInBundle('true')) },
   {
     view: 'objects',
     after: [],
-    select: ownColumns(
-      'objects',
-      'object',
-      `CASE WHEN kind IN (${KINDS_WITH_BODY.map((k) => `'${k}'`).join(', ')}) THEN body END`,
-    ),
+    select: ownColumns('objects', 'object', {
+      body: `CASE WHEN kind IN (${KINDS_WITH_BODY.map((k) => `'${k}'`).join(', ')}) THEN body END`,
+      containers: `CASE WHEN kind <> 'Pod' THEN containers END`,
+      conditions: 'NULL',
+    }),
   },
-  { view: 'events', after: [], select: ownColumns('events', 'event') },
-  { view: 'audit', after: [], select: ownColumns('audit', 'audit') },
+  { view: 'events', after: [], select: ownColumns('events', 'event', { body: 'NULL' }) },
+  { view: 'audit', after: [], select: ownColumns('audit', 'audit', { body: 'NULL' }) },
   { view: 'cpu_throttling', after: [], select: 'SELECT * FROM cpu_throttling' },
-  { view: 'containers', after: ['objects'], select: 'SELECT * FROM containers' },
-  { view: 'conditions', after: ['objects'], select: 'SELECT * FROM conditions' },
   { view: 'services', after: ['objects'], select: 'SELECT * FROM services' },
   { view: 'changes', after: ['objects', 'audit'], select: 'SELECT * FROM changes' },
   { view: 'memory_usage', after: ['containers'], select: 'SELECT * FROM memory_usage' },
 ];
 
+/** Object rows that pass `filter`, read from the bundle's files whatever `objects` is by then. */
+function objectRowsInBundle(filter: string): string {
+  return `(SELECT * FROM bundle WHERE source = 'object' AND ${filter})`;
+}
+
 /**
- * The rows of a source's view with the columns of that source (and the common ones) read from the
- * bundle, and the other sources' columns, always null on these rows, as typed nulls: every column
- * is still there for the patterns that name it, but only these are decoded.
+ * The rows of a source's view with the columns of that source and the common ones: the only
+ * columns patterns may name on it (see VIEW_SPECS), and the only ones decoded from the bundle.
+ * `replace` gives other expressions for some of them.
  */
-function ownColumns(view: string, group: ColumnGroup, body = 'NULL'): string {
-  const columns = COLUMNS.map((c) => {
-    if (c.name === 'body') return `CAST(${body} AS ${c.type}) AS body`;
-    if (c.group === 'common' || c.group === group) return `"${c.name}"`;
-    return `CAST(NULL AS ${c.type}) AS "${c.name}"`;
-  });
+function ownColumns(view: string, source: Source, replace: Record<string, string> = {}): string {
+  const columns = sourceColumns(source).map((c) =>
+    c.name in replace ? `CAST(${replace[c.name]} AS ${c.type}) AS "${c.name}"` : `"${c.name}"`,
+  );
   return `SELECT ${columns.join(', ')} FROM ${view}`;
 }
 

@@ -336,6 +336,11 @@ export const COLUMNS: readonly ColumnSpec[] = [
 
 export const COLUMN_NAMES: readonly string[] = COLUMNS.map((c) => c.name);
 
+/** The columns a source's rows can have a value in: the common ones and the source's own. */
+export function sourceColumns(source: Source): readonly ColumnSpec[] {
+  return COLUMNS.filter((c) => c.group === 'common' || c.group === source);
+}
+
 /** Columns a file must have to be read as a bundle at all. */
 export const REQUIRED_COLUMNS = ['source', 'ts', 'kind', 'namespace', 'name', 'body'] as const;
 

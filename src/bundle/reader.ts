@@ -335,22 +335,26 @@ async function createViews(db: Database, files: readonly BundleFile[]): Promise<
   await db.run(`CREATE VIEW markers AS SELECT * FROM bundle WHERE source = 'marker'`);
   await db.run(`CREATE VIEW pods AS SELECT * FROM objects WHERE kind = 'Pod'`);
   // One row per container per pod version: the table most detection starts from.
-  await db.run(
-    `CREATE VIEW containers AS
-     SELECT ts, namespace, name AS pod, uid AS pod_uid, node, owner_kind, owner_name, owner_uid, phase, watch_event, c.*
-     FROM (SELECT *, unnest(containers) AS c FROM pods)`,
-  );
+  await db.run(`CREATE VIEW containers AS ${containersSql('pods')}`);
   await db.run(`CREATE VIEW memory_usage AS ${MEMORY_USAGE_SQL}`);
   await db.run(`CREATE VIEW cpu_throttling AS ${CPU_THROTTLING_SQL}`);
   await db.run(`CREATE VIEW services AS ${SERVICES_SQL}`);
   // What changed between successive versions of an object, and who changed it when the audit log
   // shows a write just before: the usual root causes (a new image, new config, a scale, a quota).
   await db.run(`CREATE VIEW changes AS ${CHANGES_SQL}`);
-  await db.run(
-    `CREATE VIEW conditions AS
-     SELECT ts, api_version, kind, namespace, name, uid, watch_event, c.*
-     FROM (SELECT *, unnest(conditions) AS c FROM objects)`,
-  );
+  await db.run(`CREATE VIEW conditions AS ${conditionsSql('objects')}`);
+}
+
+/** The `containers` view's query over `pods`, a relation of pod rows. */
+export function containersSql(pods: string): string {
+  return `SELECT ts, namespace, name AS pod, uid AS pod_uid, node, owner_kind, owner_name, owner_uid, phase, watch_event, c.*
+     FROM (SELECT *, unnest(containers) AS c FROM ${pods})`;
+}
+
+/** The `conditions` view's query over `objects`, a relation of object rows. */
+export function conditionsSql(objects: string): string {
+  return `SELECT ts, api_version, kind, namespace, name, uid, watch_event, c.*
+     FROM (SELECT *, unnest(conditions) AS c FROM ${objects})`;
 }
 
 const CHANGES_SQL = `

@@ -2,7 +2,7 @@
 // view's columns and every value is a bound parameter, so a pattern file can never inject SQL.
 
 import { type DuckDBValue, listValue } from '@duckdb/node-api';
-import { COLUMN_NAMES } from '../bundle/columns.ts';
+import { type Source, sourceColumns } from '../bundle/columns.ts';
 import { durationMs, OPERATORS, type Operator, type Signal, type SignalView, type Where } from './schema.ts';
 
 const CONTAINER_FIELDS = [
@@ -40,6 +40,12 @@ interface ViewSpec {
 
 const quote = (text: string) => `'${text.replaceAll("'", "''")}'`;
 
+/** A source view's columns: those its rows can have a value in. Naming another source's column
+ * (always null there) is a mistake in a pattern, reported when it loads. */
+function columnsOf(source: Source): string[] {
+  return sourceColumns(source).map((c) => c.name);
+}
+
 export const VIEW_SPECS: Readonly<Record<SignalView, ViewSpec>> = {
   containers: {
     columns: [
@@ -63,13 +69,13 @@ export const VIEW_SPECS: Readonly<Record<SignalView, ViewSpec>> = {
     source: 'object',
   },
   pods: {
-    columns: COLUMN_NAMES,
+    columns: columnsOf('object'),
     subject: { kind: quote('Pod'), name: 'name', container: 'NULL' },
     excerpt: `concat_ws(' ', 'Pod ' || name, 'phase ' || phase, status_reason, CASE WHEN status_message IS NOT NULL THEN '- ' || status_message END)`,
     source: 'object',
   },
   objects: {
-    columns: COLUMN_NAMES,
+    columns: columnsOf('object'),
     virtual: {
       replicas_missing: 'coalesce(replicas_desired, 0) - coalesce(replicas_ready, 0)',
       replicas_unavailable: 'coalesce(replicas_desired, 0) - coalesce(replicas_available, 0)',
@@ -106,7 +112,7 @@ export const VIEW_SPECS: Readonly<Record<SignalView, ViewSpec>> = {
     source: 'object',
   },
   events: {
-    columns: COLUMN_NAMES,
+    columns: columnsOf('event'),
     // The admission webhook an event's message names ("failed calling webhook \"x\"", "admission
     // webhook \"x\" denied the request").
     virtual: { webhook: `nullif(regexp_extract(event_message, 'webhook "([^"]+)"', 1), '')` },
@@ -115,14 +121,14 @@ export const VIEW_SPECS: Readonly<Record<SignalView, ViewSpec>> = {
     source: 'event',
   },
   audit: {
-    columns: COLUMN_NAMES,
+    columns: columnsOf('audit'),
     virtual: { actor: 'coalesce(audit_impersonated_user, audit_user)' },
     subject: { kind: 'kind', name: 'name', container: 'NULL' },
     excerpt: `concat_ws(' ', coalesce(audit_impersonated_user, audit_user), audit_verb, audit_uri, '→ ' || audit_code)`,
     source: 'audit',
   },
   logs: {
-    columns: COLUMN_NAMES,
+    columns: columnsOf('log'),
     subject: { kind: quote('Pod'), name: 'name', container: 'container' },
     excerpt: `concat_ws(' ', container || CASE WHEN log_previous THEN ' (previous)' ELSE '' END || ':', log_line)`,
     source: 'log',
@@ -177,7 +183,7 @@ export const VIEW_SPECS: Readonly<Record<SignalView, ViewSpec>> = {
     source: 'object',
   },
   metrics: {
-    columns: COLUMN_NAMES,
+    columns: columnsOf('metric'),
     subject: { kind: 'coalesce(kind, ' + quote('Pod') + ')', name: 'name', container: 'container' },
     excerpt: `metric_name || ' = ' || CAST(round(metric_value, 3) AS VARCHAR)`,
     source: 'metric',
