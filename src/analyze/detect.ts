@@ -2,13 +2,14 @@
 // subjects whose condition holds, and turns each into a finding with its variant, confidence (and
 // how it was reached), narrative, remediation and evidence rows.
 
-import type { Bundle } from '../bundle/reader.ts';
 import { listValue } from '@duckdb/node-api';
-import { compileEvidence, compileSignal } from '../patterns/compile.ts';
+import type { Bundle } from '../bundle/reader.ts';
+import { compileEvidence, compileProbe, compileSignal } from '../patterns/compile.ts';
 import { evaluateCondition, positiveSignalsOf, signalsOf } from '../patterns/condition.ts';
 import { GONE_SIGNAL, type LoadedPattern } from '../patterns/load.ts';
 import type { Severity, Variant } from '../patterns/schema.ts';
 import { formatBytes } from '../report/format.ts';
+import { analysisWidth, onConnections } from './parallel.ts';
 import { objectKey } from './relations.ts';
 
 export interface Subject {
@@ -64,6 +65,42 @@ export interface DetectOptions {
   evidencePerSignal?: number;
   /** Which subjects still exist at the end; without it, nothing counts as gone. */
   existence?: Existence;
+  /** `pattern/signal` of the signals with a matching row (probeSignals); without it, all may have. */
+  matchable?: ReadonlySet<string>;
+}
+
+/**
+ * Which signals of these patterns have at least one matching row in the range, as `pattern/signal`:
+ * asked for all of them in one query, since most signals of a healthy bundle match nothing and
+ * need not be asked in full.
+ */
+export async function probeSignals(
+  bundle: Bundle,
+  patterns: readonly LoadedPattern[],
+  range: { start: string; end: string },
+): Promise<Set<string>> {
+  const probes = patterns.flatMap((pattern) =>
+    Object.entries(pattern.detect.signals).map(([name, signal]) => ({
+      id: `${pattern.id}/${name}`,
+      ...compileProbe(signal, range),
+    })),
+  );
+  // A few statements rather than one, so that they plan and run on every connection at once.
+  const batches = Math.min(probes.length, 2 * analysisWidth());
+  const batchSize = Math.ceil(probes.length / batches);
+  const perBatch = await onConnections(
+    bundle,
+    Array.from({ length: batches }, (_, i) => probes.slice(i * batchSize, (i + 1) * batchSize)),
+    async (connection, batch) => {
+      if (batch.length === 0) return [];
+      const rows = await connection.query<{ signal: number }>(
+        batch.map((probe, i) => `SELECT ${i} AS signal WHERE ${probe.sql}`).join('\nUNION ALL\n'),
+        batch.flatMap((probe) => probe.params),
+      );
+      return rows.map((r) => batch[r.signal]!.id);
+    },
+  );
+  return new Set(perBatch.flat());
 }
 
 /**
@@ -173,6 +210,7 @@ async function collectHits(
   bundle: Bundle,
   pattern: LoadedPattern,
   range: { start: string; end: string },
+  matchable: ReadonlySet<string> | undefined,
 ): Promise<Map<string, { subject: Subject; hits: Map<string, SignalHit> }>> {
   const subjects = new Map<string, { subject: Subject; hits: Map<string, SignalHit> }>();
   const podLevel: { signal: string; subject: Subject; hit: SignalHit }[] = [];
@@ -191,6 +229,8 @@ async function collectHits(
       candidates = new Set([...subjects.values(), ...podLevel].map((e) => e.subject.name));
       if (candidates.size === 0) break;
     }
+    // No row matches it at all: it cannot hit, whatever the subjects.
+    if (matchable && !matchable.has(`${pattern.id}/${name}`)) continue;
     const names = candidates && candidates.size <= MAX_CANDIDATE_FILTER ? [...candidates] : undefined;
     const compiled = compileSignal(signal, range, { names });
     const rows = await bundle.query<HitRow>(compiled.sql, compiled.params);
@@ -248,7 +288,7 @@ export async function detectPattern(
   options: DetectOptions,
 ): Promise<Finding[]> {
   const range = { start: options.start, end: options.end };
-  const subjects = await collectHits(bundle, pattern, range);
+  const subjects = await collectHits(bundle, pattern, range, options.matchable);
   if (pattern.resolvedCondition && subjects.size > 0)
     await options.existence?.load(
       bundle,

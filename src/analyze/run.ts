@@ -19,10 +19,10 @@ import {
   linkFindings,
   loadChainLinks,
 } from './chain.ts';
-import { detectPattern, Existence, type Finding, type Subject } from './detect.ts';
+import { detectPattern, Existence, type Finding, probeSignals, type Subject } from './detect.ts';
+import { onConnections } from './parallel.ts';
 import { objectKey, Relations } from './relations.ts';
 import { type Labels, parseSelector } from './selector.ts';
-import { onConnections } from './parallel.ts';
 import { loadWorkingSet } from './working-set.ts';
 
 export const REPORT_SCHEMA = 'kstory.report/v1';
@@ -110,6 +110,7 @@ export async function analyzeBundle(bundle: Bundle, options: AnalyzeOptions = {}
   await loadWorkingSet(bundle);
 
   const existence = new Existence();
+  const matchable = await probeSignals(bundle, patterns, window);
   // Patterns that ask more questions go first, so that none of them is left to finish alone.
   const byCost = [...patterns].sort(
     (a, b) => Object.keys(b.detect.signals).length - Object.keys(a.detect.signals).length,
@@ -120,6 +121,7 @@ export async function analyzeBundle(bundle: Bundle, options: AnalyzeOptions = {}
       end: window.end,
       snapshot: bundle.metadata.snapshot,
       existence,
+      matchable,
     }),
   );
   const findings: Finding[] = perPattern.flat();

@@ -459,6 +459,22 @@ function signalParts(signal: Signal, analysed: { start: string; end: string }) {
 }
 
 /**
+ * SQL that is true when the view has a row the signal matches in [start, end]: a signal without one
+ * cannot hit, and asking this costs a fraction of planning the signal's whole query.
+ */
+export function compileProbe(signal: Signal, analysed: { start: string; end: string }): CompiledSignal {
+  const { range, subject, filter } = signalParts(signal, analysed);
+  const { sql: rowFilter, params: rowParams } = rowThreshold(signal);
+  const matching = matchingRows(
+    range,
+    subject,
+    { sql: `${filter.sql}${rowFilter}`, params: [...filter.params, ...rowParams] },
+    {},
+  );
+  return { sql: `EXISTS (SELECT 1 FROM ${signal.from} WHERE ${matching.sql})`, params: matching.params };
+}
+
+/**
  * SQL returning one row per subject that shows the signal in [start, end]:
  * s_namespace, s_kind, s_name, s_container, first, last, occurrences, value, and text (the newest
  * matching row's excerpt: an event's message, a change with its author).
