@@ -4,7 +4,7 @@
 // well over a hundred questions. Loading each view once into a table of the same name, without the
 // JSON bodies nothing here reads, makes every later question a scan of a small in-memory table.
 // The tables live in the instance's catalog, not in one connection's temporary schema, so that
-// several connections can ask questions in parallel (see detect-all in run.ts).
+// several connections can ask questions in parallel (parallel.ts).
 
 import { type Source, sourceColumns } from '../bundle/columns.ts';
 import { type Bundle, conditionsSql, containersSql } from '../bundle/reader.ts';
@@ -19,8 +19,7 @@ const KINDS_WITH_BODY = ['ConfigMap', 'Secret', 'Application'];
 
 /**
  * Each view with the loaded views it reads: it is loaded after them, so that it reads their tables,
- * and as soon as they are there, alongside the others (the longest path, objects → containers →
- * memory_usage, decides how long loading takes). `metrics` and `logs` stay views: they are most of a
+ * and as soon as they are there, alongside the others. `metrics` and `logs` stay views: they are most of a
  * bundle's rows, and only a few signals read them, through filters DuckDB pushes into the Parquet scan.
  */
 const LOADS: readonly { view: string; after: readonly string[]; select: string }[] = [
