@@ -4,9 +4,9 @@
 
 import { sqlList } from '../bundle/duckdb.ts';
 import type { Bundle } from '../bundle/reader.ts';
-import { onConnections } from './parallel.ts';
 import type { Join } from '../patterns/schema.ts';
 import type { Subject } from './detect.ts';
+import { onConnections } from './parallel.ts';
 
 /** Kinds whose label selector picks pods without owning them. */
 const SELECTORS = ['Service', 'PodDisruptionBudget'];

@@ -3,6 +3,7 @@
 // and those of the server (unreachable, refused credentials), which make asking further pointless.
 
 import { readFileSync } from 'node:fs';
+import { Agent, fetch, type Response } from 'undici';
 import { KstoryError, messageOf } from '../errors.ts';
 
 export interface PrometheusConnection {
@@ -17,6 +18,10 @@ export interface PrometheusConnection {
   passwordFile?: string;
   /** Per request; default 30s. */
   timeoutMs?: number;
+  /** PEM file of the certificate authorities to trust for an https URL, instead of the system's. */
+  caFile?: string;
+  /** Accept any certificate of an https URL (a test cluster's self-signed one): no verification. */
+  insecureSkipTlsVerify?: boolean;
 }
 
 export type MatrixData = { resultType: 'matrix'; result: unknown[] } & Record<string, unknown>;
@@ -49,6 +54,8 @@ export class PrometheusClient {
   private readonly basic: string | null;
   private token: string | null;
   private usePost = true;
+  /** Connections to the server, with the TLS settings given. */
+  private readonly dispatcher: Agent;
   /** Warnings Prometheus attached to answers, each reported once. */
   readonly warnings = new Set<string>();
 
@@ -57,7 +64,14 @@ export class PrometheusClient {
     base: URL,
     basic: string | null,
     token: string | null,
+    ca: string | undefined,
   ) {
+    this.dispatcher = new Agent({
+      connect: {
+        ...(ca !== undefined ? { ca } : {}),
+        rejectUnauthorized: options.insecureSkipTlsVerify !== true,
+      },
+    });
     this.displayUrl = base.href;
     this.endpoint = new URL('api/v1/query_range', base);
     this.basic = basic;
@@ -113,7 +127,23 @@ export class PrometheusClient {
         : (options.token ?? null);
     if (token === '') throw new KstoryError('the Prometheus bearer token is empty');
     const basic = user !== undefined ? Buffer.from(`${user}:${password}`).toString('base64') : null;
-    return new PrometheusClient(options, url, basic, token);
+    if (url.protocol === 'http:' && (options.caFile !== undefined || options.insecureSkipTlsVerify)) {
+      throw new KstoryError(
+        `--prometheus-ca and --prometheus-insecure-skip-tls-verify apply to https URLs, not ${url.href}`,
+      );
+    }
+    if (options.caFile !== undefined && options.insecureSkipTlsVerify) {
+      throw new KstoryError(
+        '--prometheus-ca and --prometheus-insecure-skip-tls-verify cannot be used together',
+      );
+    }
+    const ca = options.caFile !== undefined ? readCaFile(options.caFile) : undefined;
+    return new PrometheusClient(options, url, basic, token, ca);
+  }
+
+  /** Close the connections kept open for the next query. */
+  close(): void {
+    void this.dispatcher.close().catch(() => {});
   }
 
   /** Reads a rotated token again; keeps the one it has when the file cannot be read now. */
@@ -182,9 +212,19 @@ export class PrometheusClient {
     try {
       if (this.usePost) {
         headers['content-type'] = 'application/x-www-form-urlencoded';
-        return await fetch(this.endpoint, { method: 'POST', headers, body: params, signal: combined });
+        return await fetch(this.endpoint, {
+          method: 'POST',
+          headers,
+          body: params,
+          signal: combined,
+          dispatcher: this.dispatcher,
+        });
       }
-      return await fetch(`${this.endpoint.href}?${params}`, { headers, signal: combined });
+      return await fetch(`${this.endpoint.href}?${params}`, {
+        headers,
+        signal: combined,
+        dispatcher: this.dispatcher,
+      });
     } catch (error) {
       if (signal?.aborted) throw new PrometheusError('stopped', 'server');
       if (timeout.aborted) {
@@ -237,7 +277,23 @@ function httpError(response: Response, text: string, url: string): PrometheusErr
 function networkReason(error: unknown): string {
   const cause =
     error instanceof Error ? (error.cause as { code?: string; message?: string } | undefined) : undefined;
-  return cause?.code ?? cause?.message ?? messageOf(error);
+  const code = cause?.code ?? cause?.message ?? messageOf(error);
+  // Certificate problems are the user's to settle, and say how.
+  if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/.test(code)) {
+    return `${code} (give the CA that signed its certificate with --prometheus-ca FILE)`;
+  }
+  return code;
+}
+
+/** A PEM bundle of certificate authorities; refused early when it holds no certificate. */
+function readCaFile(file: string): string {
+  const pem = readSecretFile(file, '--prometheus-ca');
+  if (!pem.includes('-----BEGIN CERTIFICATE-----')) {
+    throw new KstoryError(`--prometheus-ca ${file}: no PEM certificate in it`, {
+      hint: 'Give the CA certificate(s) in PEM form (-----BEGIN CERTIFICATE-----).',
+    });
+  }
+  return pem;
 }
 
 function readSecretFile(file: string, flag: string): string {

@@ -80,7 +80,7 @@ const CONCURRENCY = 4;
 
 /** Reads the credentials and the --promql file, so that mistakes stop the command before it records. */
 export function checkPrometheusOptions(options: PrometheusSourceOptions): void {
-  PrometheusClient.create(options);
+  PrometheusClient.create(options).close();
   if (options.promqlFile !== undefined) loadPromqlFile(options.promqlFile);
 }
 
@@ -304,6 +304,8 @@ export class PrometheusCollector {
 
   /** What is still missing becomes gaps: one for all queries when they all lack the same (the server was down). */
   private end(endS: number): void {
+    // No more queries: let the connections go.
+    this.client.close();
     this.windowEndS = endS;
     const missing = this.states.filter((s) => s.next <= endS);
     for (const s of missing) s.error ??= 'not fetched';

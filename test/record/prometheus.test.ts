@@ -863,3 +863,94 @@ describe.skipIf(!HAVE_PROMETHEUS)(
     });
   },
 );
+
+describe.skipIf(!HAVE_PROMETHEUS)(
+  `--prometheus over https${HAVE_PROMETHEUS ? '' : ` (${PROMETHEUS_PACKAGE_HINT})`}`,
+  () => {
+    let prom: PrometheusServer;
+    let caFile: string;
+    let t0: number;
+    const range = () => ({ start: t0, end: t0 + 600, step: 60 });
+    const query = 'count(kube_pod_container_status_restarts_total)';
+
+    beforeAll(async () => {
+      const dir = tempDir();
+      t0 = Math.floor(Date.now() / 1000 / 60) * 60 - 3600;
+      // A private CA of one: the certificate signs itself, for 127.0.0.1.
+      const { generate } = await import('selfsigned');
+      const pems = await generate([{ name: 'commonName', value: 'kstory test Prometheus' }], {
+        keyType: 'ec',
+        curve: 'P-256',
+        algorithm: 'sha256',
+        notBeforeDate: new Date(Date.now() - 3600_000),
+        notAfterDate: new Date(Date.now() + 86_400_000),
+        extensions: [
+          { name: 'basicConstraints', cA: true, critical: true },
+          { name: 'keyUsage', digitalSignature: true, keyCertSign: true, critical: true },
+          { name: 'extKeyUsage', serverAuth: true },
+          { name: 'subjectAltName', altNames: [{ type: 7 as const, ip: '127.0.0.1' }] },
+        ],
+      });
+      caFile = path.join(dir, 'ca.pem');
+      writeFileSync(caFile, pems.cert);
+      prom = await startPrometheus({
+        dir,
+        openMetrics: openMetricsText(incidentSeries(t0), t0, t0 + 3600 - 60, 30),
+        tls: { cert: pems.cert, key: pems.private },
+      });
+    });
+
+    afterAll(async () => {
+      await prom?.stop();
+    });
+
+    it('trusts the CA of --prometheus-ca; without it, says to give it; or verifies nothing when told', async () => {
+      expect(prom.url).toMatch(/^https:/);
+      const trusted = PrometheusClient.create({ url: prom.url, caFile });
+      const answer = await trusted.queryRange(query, range());
+      trusted.close();
+      expect(answer.result).toHaveLength(1);
+
+      const untrusted = PrometheusClient.create({ url: prom.url });
+      const refused = await untrusted.queryRange(query, range()).catch((error: unknown) => error);
+      untrusted.close();
+      expect(refused).toMatchObject({ scope: 'server' });
+      expect(String((refused as Error).message)).toMatch(
+        /cannot connect to https:\/\/127\.0\.0\.1:\d+\/: \S+ \(give the CA that signed its certificate with --prometheus-ca FILE\)/,
+      );
+
+      const unverified = PrometheusClient.create({ url: prom.url, insecureSkipTlsVerify: true });
+      expect((await unverified.queryRange(query, range())).result).toHaveLength(1);
+      unverified.close();
+    });
+
+    it('refuses a CA file without a certificate, or TLS flags with an http URL, exit 2', () => {
+      const dir = tempDir();
+      const notPem = path.join(dir, 'ca.txt');
+      writeFileSync(notPem, 'not a certificate\n');
+      const bad = kstory([
+        'record',
+        '--once',
+        '-o',
+        path.join(dir, 'x.parquet'),
+        '--prometheus',
+        prom.url,
+        '--prometheus-ca',
+        notPem,
+      ]);
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toContain(`--prometheus-ca ${notPem}: no PEM certificate in it`);
+      const http = kstory([
+        'record',
+        '--once',
+        '-o',
+        path.join(dir, 'y.parquet'),
+        '--prometheus',
+        'http://127.0.0.1:9',
+        '--prometheus-insecure-skip-tls-verify',
+      ]);
+      expect(http.code).toBe(2);
+      expect(http.stderr).toContain('apply to https URLs');
+    });
+  },
+);

@@ -6,6 +6,7 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { accessSync, constants, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
+import { Agent, fetch } from 'undici';
 
 export const PROMETHEUS_PACKAGE_HINT =
   'skipped: prometheus and promtool are not installed (Debian package `prometheus`: apt-get install prometheus)';
@@ -78,6 +79,8 @@ export async function startPrometheus(options: {
   basicAuth?: Record<string, string>;
   /** Credentials for the readiness check when basic auth is on. */
   readyAuth?: { user: string; password: string };
+  /** Serve https with this certificate and key (PEM). */
+  tls?: { cert: string; key: string };
 }): Promise<PrometheusServer> {
   if (!PROMETHEUS_BIN || !PROMTOOL_BIN) throw new Error(PROMETHEUS_PACKAGE_HINT);
   const { dir } = options;
@@ -98,11 +101,23 @@ export async function startPrometheus(options: {
     '--storage.tsdb.retention.time=30d',
     '--log.level=warn',
   ];
+  const webConfig: string[] = [];
   if (options.basicAuth) {
-    const webConfig = path.join(dir, 'web.yml');
     const users = Object.entries(options.basicAuth).map(([user, hash]) => `  ${user}: ${hash}`);
-    writeFileSync(webConfig, `basic_auth_users:\n${users.join('\n')}\n`);
-    args.push(`--web.config.file=${webConfig}`);
+    webConfig.push('basic_auth_users:', ...users);
+  }
+  if (options.tls) {
+    writeFileSync(path.join(dir, 'tls.crt'), options.tls.cert);
+    writeFileSync(path.join(dir, 'tls.key'), options.tls.key);
+    webConfig.push(
+      'tls_server_config:',
+      `  cert_file: ${path.join(dir, 'tls.crt')}`,
+      `  key_file: ${path.join(dir, 'tls.key')}`,
+    );
+  }
+  if (webConfig.length > 0) {
+    writeFileSync(path.join(dir, 'web.yml'), `${webConfig.join('\n')}\n`);
+    args.push(`--web.config.file=${path.join(dir, 'web.yml')}`);
   }
   const headers: Record<string, string> = options.readyAuth
     ? {
@@ -120,7 +135,7 @@ export async function startPrometheus(options: {
     child.stderr?.on('data', (chunk: Buffer) => {
       stderr = (stderr + chunk.toString()).slice(-4000);
     });
-    const url = `http://127.0.0.1:${port}`;
+    const url = `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`;
     if (await waitReady(child, `${url}/-/ready`, headers, 30_000)) {
       return { url, stop: () => stopProcess(child) };
     }
@@ -129,6 +144,8 @@ export async function startPrometheus(options: {
   }
   throw new Error(`Prometheus did not start: ${lastError}`);
 }
+
+const UNVERIFIED = new Agent({ connect: { rejectUnauthorized: false } });
 
 async function waitReady(
   child: ChildProcess,
@@ -140,7 +157,12 @@ async function waitReady(
   while (Date.now() < deadline) {
     if (child.exitCode !== null) return false;
     try {
-      const response = await fetch(url, { headers, signal: AbortSignal.timeout(1000) });
+      // The test's own self-signed certificate: readiness only, not what is under test.
+      const response = await fetch(url, {
+        headers,
+        signal: AbortSignal.timeout(1000),
+        dispatcher: UNVERIFIED,
+      });
       await response.text();
       if (response.ok) return true;
     } catch {

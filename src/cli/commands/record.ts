@@ -35,6 +35,8 @@ interface RecordFlags {
   prometheusTokenFile?: string;
   prometheusUser?: string;
   prometheusPasswordFile?: string;
+  prometheusCa?: string;
+  prometheusInsecureSkipTlsVerify?: boolean;
   prometheusStep?: number;
   auditLog?: string;
   auditWebhook?: string;
@@ -149,6 +151,11 @@ export function defineRecordCommand(program: Command): void {
     .option('--prometheus-token-file <file>', 'file holding the bearer token (read again each round)')
     .option('--prometheus-user <name>', 'basic auth user for --prometheus (or user:password@ in the URL)')
     .option('--prometheus-password-file <file>', 'file holding the basic auth password')
+    .option('--prometheus-ca <file>', 'PEM certificate(s) of the CA that signed an https Prometheus')
+    .option(
+      '--prometheus-insecure-skip-tls-verify',
+      'do not verify the https Prometheus certificate (test clusters only)',
+    )
     .option('--prometheus-step <time>', 'query step (default: from the window, 15s or more)', duration)
     .option('--audit-log <file>', "follow the API server's audit log (--audit-log-path), across rotation")
     .option(
@@ -190,6 +197,7 @@ or one \`name: expr\` per line; a built-in name replaces that query). The step g
 points per series (15s at least). A recording asks every 2 minutes and once more when it stops,
 from --since if given; --once asks for the last --since (default 1h). A failing query is warned
 about and retried; what is still missing at the end is a gap. Credentials never reach the bundle.
+An https Prometheus signed by a private CA (OpenShift's thanos-querier, say) needs --prometheus-ca.
 
 Audit entries name who changed what. --audit-log follows the file kube-apiserver writes with
 --audit-log-path (root may be needed to read it), through rotation by rename or copytruncate,
@@ -236,6 +244,8 @@ recorded, its logs are not read and events about it are dropped. The bundle meta
           ['--prometheus-token-file', flags.prometheusTokenFile],
           ['--prometheus-user', flags.prometheusUser],
           ['--prometheus-password-file', flags.prometheusPasswordFile],
+          ['--prometheus-ca', flags.prometheusCa],
+          ['--prometheus-insecure-skip-tls-verify', flags.prometheusInsecureSkipTlsVerify],
           ['--prometheus-step', flags.prometheusStep],
         ] as const
       ).find(([, value]) => value !== undefined);
@@ -314,6 +324,8 @@ recorded, its logs are not read and events about it are dropped. The bundle meta
                   tokenFile: flags.prometheusTokenFile,
                   user: flags.prometheusUser,
                   passwordFile: flags.prometheusPasswordFile,
+                  caFile: flags.prometheusCa,
+                  insecureSkipTlsVerify: flags.prometheusInsecureSkipTlsVerify,
                   stepMs: flags.prometheusStep,
                 },
           auditLog: flags.auditLog,
