@@ -149,7 +149,8 @@ export class Existence {
       deleted: boolean;
       created: number | null;
     }>(
-      `SELECT namespace, kind, name, arg_max(watch_event, ts) = 'DELETED' AS deleted,
+      `SELECT namespace, kind, name,
+              last(watch_event ORDER BY ts, TRY_CAST(resource_version AS HUGEINT) NULLS FIRST) = 'DELETED' AS deleted,
               epoch_ms(max(created_at))::DOUBLE AS created
        FROM objects WHERE kind IS NOT NULL AND name IN (SELECT unnest(?::VARCHAR[])) GROUP BY ALL`,
       [listValue(names)],

@@ -44,8 +44,12 @@ export class Relations {
       ? `(namespace IS NULL OR namespace IN (SELECT unnest(${sqlList([...scope.namespaces].filter((n) => n !== null))}::VARCHAR[])))`
       : 'true';
     const queries = [
-      `SELECT DISTINCT namespace, kind, name, owner_kind, owner_name FROM objects
-       WHERE owner_kind IS NOT NULL AND name IS NOT NULL AND ${inScope}`,
+      // An object's controller as its newest version names it (an object deleted and created
+      // again under the same name may have had another).
+      `SELECT namespace, kind, name,
+              last(owner_kind ORDER BY ts, TRY_CAST(resource_version AS HUGEINT) NULLS FIRST) AS owner_kind,
+              last(owner_name ORDER BY ts, TRY_CAST(resource_version AS HUGEINT) NULLS FIRST) AS owner_name
+       FROM objects WHERE owner_kind IS NOT NULL AND name IS NOT NULL AND ${inScope} GROUP BY ALL`,
       `SELECT DISTINCT namespace, name, node FROM pods WHERE node IS NOT NULL AND ${inScope}`,
       `SELECT DISTINCT namespace, name, r.kind AS ref_kind, r.name AS ref_name
        FROM (SELECT namespace, name, unnest(refs) AS r FROM pods WHERE refs IS NOT NULL AND ${inScope})`,

@@ -347,19 +347,19 @@ async function createViews(db: Database, files: readonly BundleFile[]): Promise<
 
 /** The `containers` view's query over `pods`, a relation of pod rows. */
 export function containersSql(pods: string): string {
-  return `SELECT ts, namespace, name AS pod, uid AS pod_uid, node, owner_kind, owner_name, owner_uid, phase, watch_event, c.*
+  return `SELECT ts, namespace, name AS pod, uid AS pod_uid, node, owner_kind, owner_name, owner_uid, phase, watch_event, resource_version, c.*
      FROM (SELECT *, unnest(containers) AS c FROM ${pods})`;
 }
 
 /** The `conditions` view's query over `objects`, a relation of object rows. */
 export function conditionsSql(objects: string): string {
-  return `SELECT ts, api_version, kind, namespace, name, uid, watch_event, c.*
+  return `SELECT ts, api_version, kind, namespace, name, uid, watch_event, resource_version, c.*
      FROM (SELECT *, unnest(conditions) AS c FROM ${objects})`;
 }
 
 const CHANGES_SQL = `
 WITH versions AS (
-  SELECT ts, api_version, kind, namespace, name, uid, watch_event,
+  SELECT ts, api_version, kind, namespace, name, uid, watch_event, resource_version,
          CASE WHEN kind IN ('Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'CronJob', 'Job')
               THEN array_to_string(list_transform(containers, c -> c.name || '=' || coalesce(c.image, '?')), ', ') END AS images,
          -- Requests / limits per container, e.g. "app cpu 50m/- memory 128Mi/256Mi".
@@ -383,7 +383,8 @@ compared AS (
          lag(resources) OVER w AS prev_resources, lag(replicas) OVER w AS prev_replicas, lag(quota) OVER w AS prev_quota, lag(ts) OVER w AS prev_ts,
          list(images) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND 2 PRECEDING) AS older_images
   FROM versions
-  WINDOW w AS (PARTITION BY kind, namespace, name, uid ORDER BY ts)
+  -- Versions of one second in the order they were written (see timeOrder in patterns/compile.ts).
+  WINDOW w AS (PARTITION BY kind, namespace, name, uid ORDER BY ts, TRY_CAST(resource_version AS HUGEINT) NULLS FIRST)
 ),
 changed AS (
   -- Going back to images the workload ran before is a rollback, not a release.

@@ -59,6 +59,7 @@ export const VIEW_SPECS: Readonly<Record<SignalView, ViewSpec>> = {
       'owner_uid',
       'phase',
       'watch_event',
+      'resource_version',
       ...CONTAINER_FIELDS,
     ],
     subject: { kind: quote('Pod'), name: 'pod', container: 'name' },
@@ -101,6 +102,7 @@ export const VIEW_SPECS: Readonly<Record<SignalView, ViewSpec>> = {
       'name',
       'uid',
       'watch_event',
+      'resource_version',
       'type',
       'status',
       'reason',
@@ -341,6 +343,22 @@ export function subjectSql(signal: Signal): {
   };
 }
 
+/**
+ * The order of a view's rows in time. Rows of one object can share a timestamp (a list and a watch
+ * event of the same second, a recorder's clock at millisecond precision): its resourceVersion, a
+ * number in practice though the API calls it opaque, then puts them in the order they were written,
+ * so that the same bundle always gives the same findings.
+ */
+function versionOf(view: SignalView): string {
+  return VIEW_SPECS[view].columns.includes('resource_version')
+    ? 'TRY_CAST(resource_version AS HUGEINT)'
+    : 'CAST(NULL AS HUGEINT)';
+}
+
+function timeOrder(view: SignalView, direction: 'ASC' | 'DESC' = 'ASC'): string {
+  return `ts ${direction}, ${versionOf(view)} ${direction} NULLS FIRST`;
+}
+
 /** Views whose rows are versions of a state that holds until the subject's next row, as opposed to
  * point observations (events, audit entries, log lines, samples, changes). */
 const STATE_VIEWS: ReadonlySet<SignalView> = new Set([
@@ -372,7 +390,7 @@ function fromClause(
   if (signal.from === 'conditions') keys.push('type');
   const candidates = `SELECT DISTINCT ${keys.map((k, i) => `${k} AS k${i}`).join(', ')} FROM ${signal.from} WHERE ${matching.sql}`;
   const sameSubject = keys.map((k, i) => `${k} IS NOT DISTINCT FROM candidate.k${i}`).join(' AND ');
-  const rows = `SELECT *, lead(ts) OVER (PARTITION BY ${keys.join(', ')} ORDER BY ts) AS next_ts
+  const rows = `SELECT *, lead(ts) OVER (PARTITION BY ${keys.join(', ')} ORDER BY ${timeOrder(signal.from)}) AS next_ts
     FROM ${signal.from} SEMI JOIN (${candidates}) AS candidate ON ${sameSubject}`;
   return { sql: signal.latest ? `(${rows} QUALIFY next_ts IS NULL)` : `(${rows})`, params: matching.params };
 }
@@ -547,7 +565,7 @@ export function compileSignal(
              ${subject.container} AS s_container, ts, ${firstSeen} AS first_seen, ${until} AS until,
              ${occurrence} AS n, ${identity} AS identity,
              ${valueField} AS v,
-             ${view.excerpt} AS excerpt
+             ${view.excerpt} AS excerpt, ${versionOf(signal.from)} AS version
       FROM ${from.sql}
       WHERE ${matching.sql}`;
   const sql = `
@@ -555,19 +573,20 @@ export function compileSignal(
     per_identity AS (
       SELECT s_namespace, s_kind, s_name, s_container, identity, min(first_seen) AS first, max(until) AS last,
              sum(n) AS occurrences, max(v) AS max_v, min(v) AS min_v, sum(v) AS sum_v,
-             arg_max(excerpt, ts) AS excerpt
+             arg_max(excerpt, (ts, version, excerpt)) AS excerpt
       FROM hits GROUP BY ALL
     ),
     per_subject AS (
       SELECT s_namespace, s_kind, s_name, s_container, min(first) AS first, max(last) AS last,
              sum(occurrences)::DOUBLE AS occurrences,
-             (${valueAggregate})::DOUBLE AS value, arg_max(excerpt, last) AS text
+             (${valueAggregate})::DOUBLE AS value, arg_max(excerpt, (last, excerpt)) AS text
       FROM per_identity GROUP BY ALL
     )
     SELECT s_namespace, s_kind, s_name, s_container,
            strftime(first, '%Y-%m-%dT%H:%M:%S.%fZ') AS first, strftime(last, '%Y-%m-%dT%H:%M:%S.%fZ') AS last,
            occurrences, value, text
-    FROM per_subject WHERE ${thresholds.join(' AND ')}`;
+    FROM per_subject WHERE ${thresholds.join(' AND ')}
+    ORDER BY s_namespace, s_kind, s_name, s_container`;
   return {
     sql,
     params: [
@@ -639,10 +658,11 @@ export function compileEvidence(
       SELECT ${subject.namespace} AS s_namespace, ${subject.kind} AS s_kind, ${subject.name} AS s_name,
              ${subject.container} AS s_container,
              strftime(ts, '%Y-%m-%dT%H:%M:%S.%fZ') AS ts, ${quote(view.source)} AS source, ${view.excerpt} AS excerpt,
-             row_number() OVER (PARTITION BY ${subject.namespace}, ${subject.kind}, ${subject.name}, ${subject.container} ORDER BY ts DESC) AS rank,
-             row_number() OVER (PARTITION BY ${subject.namespace}, ${subject.kind}, ${subject.name}, ${subject.container} ORDER BY ts) AS onset
+             row_number() OVER (PARTITION BY ${subject.namespace}, ${subject.kind}, ${subject.name}, ${subject.container} ORDER BY ${timeOrder(signal.from, 'DESC')}, ${view.excerpt}) AS rank,
+             row_number() OVER (PARTITION BY ${subject.namespace}, ${subject.kind}, ${subject.name}, ${subject.container} ORDER BY ${timeOrder(signal.from)}, ${view.excerpt}) AS onset
       FROM ${from.sql}
       WHERE ${matching.sql}
-    ) WHERE onset = 1 OR rank < ${Math.max(1, Math.floor(limit))}`;
+    ) WHERE onset = 1 OR rank < ${Math.max(1, Math.floor(limit))}
+    ORDER BY s_namespace, s_kind, s_name, s_container, onset`;
   return { sql, params: [...from.params, ...matching.params] };
 }
