@@ -11,6 +11,7 @@ import type { Severity, Variant } from '../patterns/schema.ts';
 import { formatBytes } from '../report/format.ts';
 import { analysisWidth, onConnections } from './parallel.ts';
 import { objectKey } from './relations.ts';
+import { LOADED_VIEWS } from './working-set.ts';
 
 export interface Subject {
   namespace: string | null;
@@ -65,26 +66,28 @@ export interface DetectOptions {
   evidencePerSignal?: number;
   /** Which subjects still exist at the end; without it, nothing counts as gone. */
   existence?: Existence;
-  /** `pattern/signal` of the signals with a matching row (probeSignals); without it, all may have. */
-  matchable?: ReadonlySet<string>;
+  /** `pattern/signal` of signals known to match no row (probeSignals): not asked. */
+  unmatched?: ReadonlySet<string>;
 }
 
 /**
- * Which signals of these patterns have at least one matching row in the range, as `pattern/signal`:
- * asked for all of them in one query, since most signals of a healthy bundle match nothing and
- * need not be asked in full.
+ * Which signals match no row in the range, as `pattern/signal`. Most match nothing in a healthy
+ * bundle; a few batched statements find out, instead of planning each signal's whole query. Probed:
+ * the signals a pattern asks first (those its condition needs present: see collectHits), and the
+ * others when they read a table of the working set, where a probe costs next to nothing (logs and
+ * metrics stay scans of the bundle's files).
  */
 export async function probeSignals(
   bundle: Bundle,
   patterns: readonly LoadedPattern[],
   range: { start: string; end: string },
 ): Promise<Set<string>> {
-  const probes = patterns.flatMap((pattern) =>
-    Object.entries(pattern.detect.signals).map(([name, signal]) => ({
-      id: `${pattern.id}/${name}`,
-      ...compileProbe(signal, range),
-    })),
-  );
+  const probes = patterns.flatMap((pattern) => {
+    const first = new Set(positiveSignalsOf(pattern.condition));
+    return Object.entries(pattern.detect.signals)
+      .filter(([name, signal]) => first.has(name) || LOADED_VIEWS.has(signal.from))
+      .map(([name, signal]) => ({ id: `${pattern.id}/${name}`, ...compileProbe(signal, range) }));
+  });
   // A few statements rather than one, so that they plan and run on every connection at once.
   const batches = Math.min(probes.length, 2 * analysisWidth());
   const batchSize = Math.ceil(probes.length / batches);
@@ -97,7 +100,8 @@ export async function probeSignals(
         batch.map((probe, i) => `SELECT ${i} AS signal WHERE ${probe.sql}`).join('\nUNION ALL\n'),
         batch.flatMap((probe) => probe.params),
       );
-      return rows.map((r) => batch[r.signal]!.id);
+      const matched = new Set(rows.map((r) => r.signal));
+      return batch.filter((_, i) => !matched.has(i)).map((probe) => probe.id);
     },
   );
   return new Set(perBatch.flat());
@@ -211,7 +215,7 @@ async function collectHits(
   bundle: Bundle,
   pattern: LoadedPattern,
   range: { start: string; end: string },
-  matchable: ReadonlySet<string> | undefined,
+  unmatched: ReadonlySet<string> | undefined,
 ): Promise<Map<string, { subject: Subject; hits: Map<string, SignalHit> }>> {
   const subjects = new Map<string, { subject: Subject; hits: Map<string, SignalHit> }>();
   const podLevel: { signal: string; subject: Subject; hit: SignalHit }[] = [];
@@ -231,7 +235,7 @@ async function collectHits(
       if (candidates.size === 0) break;
     }
     // No row matches it at all: it cannot hit, whatever the subjects.
-    if (matchable && !matchable.has(`${pattern.id}/${name}`)) continue;
+    if (unmatched?.has(`${pattern.id}/${name}`)) continue;
     const names = candidates && candidates.size <= MAX_CANDIDATE_FILTER ? [...candidates] : undefined;
     const compiled = compileSignal(signal, range, { names });
     const rows = await bundle.query<HitRow>(compiled.sql, compiled.params);
@@ -289,7 +293,7 @@ export async function detectPattern(
   options: DetectOptions,
 ): Promise<Finding[]> {
   const range = { start: options.start, end: options.end };
-  const subjects = await collectHits(bundle, pattern, range, options.matchable);
+  const subjects = await collectHits(bundle, pattern, range, options.unmatched);
   if (pattern.resolvedCondition && subjects.size > 0)
     await options.existence?.load(
       bundle,

@@ -110,7 +110,7 @@ export async function analyzeBundle(bundle: Bundle, options: AnalyzeOptions = {}
   await loadWorkingSet(bundle);
 
   const existence = new Existence();
-  const matchable = await probeSignals(bundle, patterns, window);
+  const unmatched = await probeSignals(bundle, patterns, window);
   // Patterns that ask more questions go first, so that none of them is left to finish alone.
   const byCost = [...patterns].sort(
     (a, b) => Object.keys(b.detect.signals).length - Object.keys(a.detect.signals).length,
@@ -121,7 +121,7 @@ export async function analyzeBundle(bundle: Bundle, options: AnalyzeOptions = {}
       end: window.end,
       snapshot: bundle.metadata.snapshot,
       existence,
-      matchable,
+      unmatched,
     }),
   );
   const findings: Finding[] = perPattern.flat();

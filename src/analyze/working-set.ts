@@ -48,6 +48,9 @@ const LOADS: readonly { view: string; after: readonly string[]; select: string }
   { view: 'memory_usage', after: ['containers'], select: 'SELECT * FROM memory_usage' },
 ];
 
+/** The views loadWorkingSet turns into in-memory tables. */
+export const LOADED_VIEWS: ReadonlySet<string> = new Set(LOADS.map((load) => load.view));
+
 /** Object rows that pass `filter`, read from the bundle's files whatever `objects` is by then. */
 function objectRowsInBundle(filter: string): string {
   return `(SELECT * FROM bundle WHERE source = 'object' AND ${filter})`;
