@@ -8,6 +8,7 @@ import { createReadStream, type FSWatcher, watch } from 'node:fs';
 import { type FileHandle, open, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { createGunzip } from 'node:zlib';
+import type { Gap } from '../bundle/metadata.ts';
 import { messageOf } from '../errors.ts';
 
 export interface LinePlace {
@@ -25,6 +26,8 @@ export interface AuditLogFollowerOptions {
   file: string;
   onLine: (line: string, place: LinePlace) => void;
   log: (line: string) => void;
+  /** Lines may be missing from the recording: a copytruncate whose copy could not be read. */
+  onGap?: (gap: Gap) => void;
   /** Check the file at least this often, whatever fs.watch says. */
   pollMs?: number;
 }
@@ -35,6 +38,8 @@ export interface AuditLogStats {
   files: number;
   rotations: number;
   truncations: number;
+  /** Lines read from a copytruncate's copy: written after the last read, before the truncation. */
+  recovered: number;
   /** The file does not exist (yet, or between a rename and its re-creation). */
   waiting: boolean;
 }
@@ -55,10 +60,24 @@ interface Cursor {
   /** Skipping the rest of a line that outgrew MAX_LINE_BYTES. */
   skipping: boolean;
   line: number;
+  /** The last bytes read (up to TAIL_BYTES): how a copytruncate's copy is recognised. */
+  tail: Buffer;
+  /** When bytes were last read: where a gap starts if what followed them is lost. */
+  readAt: Date;
 }
 
+/** Bytes compared to recognise the copy of a truncated file (a whole audit entry, usually). */
+const TAIL_BYTES = 512;
+
 export class AuditLogFollower {
-  readonly stats: AuditLogStats = { lines: 0, files: 0, rotations: 0, truncations: 0, waiting: false };
+  readonly stats: AuditLogStats = {
+    lines: 0,
+    files: 0,
+    rotations: 0,
+    truncations: 0,
+    recovered: 0,
+    waiting: false,
+  };
   private cursor: Cursor | null = null;
   private readonly chunk = Buffer.allocUnsafe(CHUNK_BYTES);
   private warnedOpen = false;
@@ -182,6 +201,7 @@ export class AuditLogFollower {
   /** Read what is new; notice a rotation (another file at the path) or a truncation (it shrank). */
   private async step(): Promise<void> {
     if (this.cursor === null && !(await this.openCurrent())) return;
+    if (await this.wasTruncated(this.cursor!)) await this.afterTruncation(this.cursor!);
     await this.drain();
     let info: Awaited<ReturnType<typeof stat>>;
     try {
@@ -201,16 +221,35 @@ export class AuditLogFollower {
       return;
     }
     if (info.size < cursor.position) {
-      // copytruncate: what was written between the copy and the truncation is in the copy only.
-      this.stats.truncations++;
-      this.options.log(`audit log ${this.options.file} was truncated: reading it again from the start`);
-      cursor.position = 0;
-      cursor.rest = [];
-      cursor.restBytes = 0;
-      cursor.skipping = false;
-      cursor.line = 0;
+      await this.afterTruncation(cursor);
       await this.drain();
     }
+  }
+
+  /**
+   * Whether the file was truncated since the last read: it is shorter than what was read, or, when
+   * new lines already made it longer again, it no longer holds the bytes last read where they were.
+   */
+  private async wasTruncated(cursor: Cursor): Promise<boolean> {
+    const { size } = await cursor.handle.stat();
+    if (size < cursor.position) return true;
+    if (cursor.tail.length === 0) return false;
+    const at = cursor.position - cursor.tail.length;
+    const { bytesRead } = await cursor.handle.read(this.chunk, 0, cursor.tail.length, at);
+    return bytesRead < cursor.tail.length || !this.chunk.subarray(0, bytesRead).equals(cursor.tail);
+  }
+
+  /** copytruncate: what was written between the last read and the copy is in the copy only. */
+  private async afterTruncation(cursor: Cursor): Promise<void> {
+    this.stats.truncations++;
+    this.options.log(`audit log ${this.options.file} was truncated: reading it again from the start`);
+    await this.readCopyOfTruncated(cursor);
+    cursor.position = 0;
+    cursor.tail = Buffer.alloc(0);
+    cursor.rest = [];
+    cursor.restBytes = 0;
+    cursor.skipping = false;
+    cursor.line = 0;
   }
 
   private async openCurrent(): Promise<boolean> {
@@ -242,8 +281,69 @@ export class AuditLogFollower {
       restBytes: 0,
       skipping: false,
       line: 0,
+      tail: Buffer.alloc(0),
+      readAt: new Date(),
     };
     return true;
+  }
+
+  /**
+   * After a copytruncate, the lines written since the last read are in the copy beside the file
+   * (`audit.log.1`, `audit.log-20260302`, perhaps already gzipped): the newest rotated file that holds
+   * the bytes last read at the same place. Read from there to its end; without such a copy, those
+   * lines are lost and a gap says so. (Lines written between the copy and the truncation are in
+   * neither: logrotate's own caveat, which no reader can mend.)
+   */
+  private async readCopyOfTruncated(cursor: Cursor): Promise<void> {
+    const copy = await this.findCopy(cursor);
+    if (copy === null) {
+      if (cursor.position > 0) {
+        this.options.onGap?.({
+          scope: 'audit-log',
+          start: cursor.readAt.toISOString(),
+          end: new Date().toISOString(),
+          reason: `${this.options.file} was truncated (copytruncate) and no copy beside it holds what followed byte ${cursor.position}: entries written in between may be missing`,
+        });
+      }
+      return;
+    }
+    const before = this.stats.lines;
+    const skip = cursor.position;
+    let seen = 0;
+    const bytes = createReadStream(copy);
+    const stream = copy.endsWith('.gz') ? bytes.pipe(createGunzip()) : bytes;
+    bytes.on('error', (error) => stream.destroy(error));
+    try {
+      for await (const piece of stream as AsyncIterable<Buffer>) {
+        const from = Math.max(0, skip - seen);
+        seen += piece.length;
+        if (from < piece.length) this.cut(cursor, piece.subarray(from), copy);
+      }
+    } catch (error) {
+      this.options.log(`warning: audit log copy ${copy}: ${messageOf(error)}`);
+    }
+    // The copy's last line is whole: the writer had finished it before the copy was taken.
+    if (cursor.restBytes > 0 && !cursor.skipping) {
+      this.hand(Buffer.concat(cursor.rest).toString('utf8'), { file: copy, line: cursor.line + 1 });
+    }
+    this.stats.recovered += this.stats.lines - before;
+    if (this.stats.lines > before) {
+      this.options.log(
+        `audit log: read ${this.stats.lines - before} entries written before the truncation from ${copy}`,
+      );
+    }
+  }
+
+  /** The rotated file holding, at the cursor's position, the bytes last read from the log. */
+  private async findCopy(cursor: Cursor): Promise<string | null> {
+    if (cursor.position === 0 || cursor.tail.length === 0) return null;
+    const candidates = (await this.rotatedFiles(null)).reverse();
+    for (const file of candidates.slice(0, 3)) {
+      const at = cursor.position - cursor.tail.length;
+      const found = await readRange(file, at, cursor.tail.length).catch(() => null);
+      if (found?.equals(cursor.tail)) return file;
+    }
+    return null;
   }
 
   /** Everything from the cursor to the end of the file, in whole lines. */
@@ -254,11 +354,13 @@ export class AuditLogFollower {
       const { bytesRead } = await cursor.handle.read(this.chunk, 0, CHUNK_BYTES, cursor.position);
       if (bytesRead === 0) return;
       cursor.position += bytesRead;
+      cursor.readAt = new Date();
       this.cut(cursor, this.chunk.subarray(0, bytesRead));
     }
   }
 
-  private cut(cursor: Cursor, bytes: Buffer): void {
+  private cut(cursor: Cursor, bytes: Buffer, file = this.options.file): void {
+    rememberTail(cursor, bytes);
     let from = 0;
     for (let at = bytes.indexOf(NEWLINE); at !== -1; at = bytes.indexOf(NEWLINE, from)) {
       cursor.line++;
@@ -266,12 +368,9 @@ export class AuditLogFollower {
         cursor.skipping = false;
       } else if (cursor.restBytes > 0) {
         cursor.rest.push(bytes.subarray(from, at));
-        this.hand(Buffer.concat(cursor.rest).toString('utf8'), {
-          file: this.options.file,
-          line: cursor.line,
-        });
+        this.hand(Buffer.concat(cursor.rest).toString('utf8'), { file, line: cursor.line });
       } else {
-        this.hand(bytes.toString('utf8', from, at), { file: this.options.file, line: cursor.line });
+        this.hand(bytes.toString('utf8', from, at), { file, line: cursor.line });
       }
       cursor.rest = [];
       cursor.restBytes = 0;
@@ -285,7 +384,7 @@ export class AuditLogFollower {
       cursor.rest = [];
       cursor.restBytes = 0;
       cursor.skipping = true;
-      this.hand('', { file: this.options.file, line: cursor.line + 1, tooLong: true });
+      this.hand('', { file, line: cursor.line + 1, tooLong: true });
     }
   }
 
@@ -312,4 +411,37 @@ export class AuditLogFollower {
     if (line.endsWith('\r')) line = line.slice(0, -1);
     this.options.onLine(line, place);
   }
+}
+
+/** Keep the last TAIL_BYTES bytes the cursor has read, `bytes` being the newest. */
+function rememberTail(cursor: Cursor, bytes: Buffer): void {
+  if (bytes.length >= TAIL_BYTES) {
+    cursor.tail = Buffer.from(bytes.subarray(bytes.length - TAIL_BYTES));
+  } else {
+    const kept = cursor.tail.subarray(Math.max(0, cursor.tail.length + bytes.length - TAIL_BYTES));
+    cursor.tail = Buffer.concat([kept, bytes]);
+  }
+}
+
+/** `length` bytes of `file` from `position` (of its decompressed content when it ends in .gz). */
+async function readRange(file: string, position: number, length: number): Promise<Buffer> {
+  if (position < 0) return Buffer.alloc(0);
+  const bytes = createReadStream(file);
+  const stream = file.endsWith('.gz') ? bytes.pipe(createGunzip()) : bytes;
+  bytes.on('error', (error) => stream.destroy(error));
+  const parts: Buffer[] = [];
+  let seen = 0;
+  try {
+    for await (const piece of stream as AsyncIterable<Buffer>) {
+      const from = Math.max(0, position - seen);
+      const to = Math.min(piece.length, position + length - seen);
+      if (from < to) parts.push(piece.subarray(from, to));
+      seen += piece.length;
+      if (seen >= position + length) break;
+    }
+  } finally {
+    stream.destroy();
+    bytes.destroy();
+  }
+  return Buffer.concat(parts);
 }

@@ -4,6 +4,7 @@
 
 import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import path from 'node:path';
+import type { Gap } from '../bundle/metadata.ts';
 import type { BundleRow } from '../bundle/row.ts';
 import { KstoryError, messageOf } from '../errors.ts';
 import { type AuditEntry, AuditStageJoiner, readAuditLine } from '../kube/audit.ts';
@@ -45,6 +46,8 @@ export interface AuditSummary {
     files_read: number;
     rotations: number;
     truncations: number;
+    /** Lines read from the copy a copytruncate left beside the file. */
+    recovered_lines: number;
   } | null;
   webhook: { url: string; certificate: string; requests: number; events: number; rejected: number } | null;
 }
@@ -68,6 +71,8 @@ export class AuditSources {
   private readonly joiner: AuditStageJoiner<Origin>;
   private target: ((row: BundleRow) => void) | null = null;
   private early: BundleRow[] = [];
+  private earlyGaps: Gap[] = [];
+  private addGap: ((gap: Gap) => void) | null = null;
   /** Entries of the log file before this are left out (the webhook sends only what is new). */
   private windowStart: string | null = null;
   private windowKey: string | null = null;
@@ -99,6 +104,10 @@ export class AuditSources {
           pollMs: options.pollMs,
           log: options.log,
           onLine: (line, place) => this.line(line, place),
+          onGap: (gap) => {
+            if (this.addGap) this.addGap(gap);
+            else this.earlyGaps.push(gap);
+          },
         })
       : null;
   }
@@ -136,15 +145,18 @@ export class AuditSources {
   }
 
   /**
-   * Rows go to `append` from now on; those received before are handed over first. Entries of the log
-   * file from before `windowStart` will be left out.
+   * Rows go to `append` and gaps (lines a copytruncate took) to `addGap` from now on; those received
+   * before are handed over first. Entries of the log file from before `windowStart` will be left out.
    */
-  attach(append: (row: BundleRow) => void, windowStart: string | null): void {
+  attach(append: (row: BundleRow) => void, windowStart: string | null, addGap: (gap: Gap) => void): void {
     this.windowStart = windowStart;
     this.windowKey = windowStart === null ? null : tsKey(new Date(windowStart).toISOString());
     this.target = append;
+    this.addGap = addGap;
     for (const row of this.early) append(row);
     this.early = [];
+    for (const gap of this.earlyGaps) addGap(gap);
+    this.earlyGaps = [];
   }
 
   /** The log file's rotated files and the file itself as they are now (a snapshot, --once). */
@@ -215,6 +227,7 @@ export class AuditSources {
               files_read: f.files,
               rotations: f.rotations,
               truncations: f.truncations,
+              recovered_lines: f.recovered,
             }
           : null,
       webhook: w ? { url: w.url, certificate: w.certificate, ...w.stats } : null,

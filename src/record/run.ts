@@ -221,6 +221,7 @@ async function recordUntilStopped(
     audit?.attach(
       (row) => recorder.append(row),
       options.since?.toISOString() ?? (options.once ? null : (resumed?.lastWrite ?? started.toISOString())),
+      (gap) => recorder.addGap(gap),
     );
     writer.append(
       markerRow({
@@ -639,7 +640,7 @@ class Recorder implements WatchSink {
     this.rowsBySource[row.source] = (this.rowsBySource[row.source] ?? 0) + 1;
   }
 
-  private addGap(gap: Gap): void {
+  addGap(gap: Gap): void {
     this.gapCount++;
     this.writer.addGap(gap);
   }

@@ -78,7 +78,11 @@ function auditLines(audit: AuditSummary, chalk: ChalkInstance): string[] {
     const notes = [
       ...(l.invalid_lines > 0 ? [chalk.yellow(`${plural(l.invalid_lines, 'invalid line')} skipped`)] : []),
       ...(l.rotations > 0 ? [plural(l.rotations, 'rotation')] : []),
-      ...(l.truncations > 0 ? [plural(l.truncations, 'truncation')] : []),
+      ...(l.truncations > 0
+        ? [
+            `${plural(l.truncations, 'truncation')}${l.recovered_lines > 0 ? ` (${plural(l.recovered_lines, 'line')} read from the copy)` : ''}`,
+          ]
+        : []),
       ...(audit.before_window > 0
         ? [`${plural(audit.before_window, 'entry', 'entries')} before the window left out`]
         : []),

@@ -20,6 +20,7 @@ import { gzipSync } from 'node:zlib';
 import { Chalk } from 'chalk';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
+import type { Gap } from '../../src/bundle/metadata.ts';
 import { openBundle } from '../../src/bundle/reader.ts';
 import type { BundleRow } from '../../src/bundle/row.ts';
 import { KstoryError } from '../../src/errors.ts';
@@ -70,6 +71,7 @@ interface Running {
   sources: AuditSources;
   rows: BundleRow[];
   logs: string[];
+  gaps: Gap[];
   stop: () => Promise<void>;
 }
 
@@ -80,8 +82,13 @@ async function runSources(
 ): Promise<Running> {
   const logs: string[] = [];
   const rows: BundleRow[] = [];
+  const gaps: Gap[] = [];
   const sources = await AuditSources.open({ pollMs: 50, log: (l) => logs.push(l), ...options });
-  sources.attach((row) => rows.push(row), windowStart);
+  sources.attach(
+    (row) => rows.push(row),
+    windowStart,
+    (gap) => gaps.push(gap),
+  );
   const controller = new AbortController();
   const done = sources.run(controller.signal);
   let stopped = false;
@@ -92,7 +99,7 @@ async function runSources(
     await done;
   };
   cleanups.push(stop);
-  return { sources, rows, logs, stop };
+  return { sources, rows, logs, gaps, stop };
 }
 
 const ids = (rows: BundleRow[]) => rows.map((r) => r.audit_id);
@@ -167,6 +174,57 @@ describe('following an audit log file', () => {
     expect(ids(run.rows)).toEqual(['t-1', 't-2', 't-3']);
     expect(run.sources.summary().log).toMatchObject({ truncations: 1 });
     expect(run.logs).toEqual([`audit log ${file} was truncated: reading it again from the start`]);
+    expect(run.gaps).toEqual([]);
+  });
+
+  it('after a copytruncate, reads what was written before it from the copy, gzipped or not', async () => {
+    for (const compressed of [false, true]) {
+      const dir = tempDir();
+      const file = path.join(dir, 'audit.log');
+      writeFileSync(file, line(anEntry('c-1', 'ResponseComplete')));
+      const run = await runSources({ logFile: file }, null);
+      await until(() => run.rows.length === 1, 'the first entry');
+      // In one go, before the follower looks again: c-2 and the start of c-3 are written, the file is
+      // copied and truncated, and c-3 is finished in the copy only.
+      const c3 = line(anEntry('c-3', 'ResponseComplete'));
+      appendFileSync(file, line(anEntry('c-2', 'ResponseComplete')) + c3.slice(0, 40));
+      const copied = `${readFileSync(file, 'utf8')}${c3.slice(40)}`;
+      if (compressed) writeFileSync(`${file}.1.gz`, gzipSync(copied));
+      else writeFileSync(`${file}.1`, copied);
+      truncateSync(file, 0);
+      appendFileSync(file, line(anEntry('c-4', 'ResponseComplete')));
+      await until(() => run.rows.length === 4, 'the entries of the copy and the one after');
+      await run.stop();
+      expect(ids(run.rows)).toEqual(['c-1', 'c-2', 'c-3', 'c-4']);
+      expect(run.sources.summary().log).toMatchObject({ truncations: 1, recovered_lines: 2 });
+      expect(run.logs).toContain(
+        `audit log: read 2 entries written before the truncation from ${file}.1${compressed ? '.gz' : ''}`,
+      );
+      expect(run.gaps).toEqual([]);
+    }
+  });
+
+  it('notes a gap when a copytruncate leaves no copy holding what was not read yet', async () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'audit.log');
+    writeFileSync(file, line(anEntry('g-1', 'ResponseComplete')));
+    const run = await runSources({ logFile: file }, null);
+    await until(() => run.rows.length === 1, 'the first entry');
+    const before = new Date().toISOString();
+    // The copy went elsewhere: g-2 is lost.
+    appendFileSync(file, line(anEntry('g-2', 'ResponseComplete')));
+    truncateSync(file, 0);
+    appendFileSync(file, line(anEntry('g-3', 'ResponseComplete')));
+    await until(() => run.rows.length === 2, 'the entry after the truncation');
+    await run.stop();
+    expect(ids(run.rows)).toEqual(['g-1', 'g-3']);
+    expect(run.gaps).toHaveLength(1);
+    expect(run.gaps[0]).toMatchObject({
+      scope: 'audit-log',
+      reason: expect.stringContaining('was truncated (copytruncate) and no copy beside it holds'),
+    });
+    expect(run.gaps[0]!.start <= before).toBe(true);
+    expect(run.gaps[0]!.end! >= before).toBe(true);
   });
 
   it('skips invalid lines, warning once with file and line, and goes on', async () => {
@@ -211,7 +269,11 @@ describe('following an audit log file', () => {
     const rows: BundleRow[] = [];
     const logs: string[] = [];
     const sources = await AuditSources.open({ logFile: file, once: true, log: (l) => logs.push(l) });
-    sources.attach((row) => rows.push(row), at(120));
+    sources.attach(
+      (row) => rows.push(row),
+      at(120),
+      () => {},
+    );
     await sources.readOnce();
     expect(rows.map((r) => [r.audit_id, r.audit_stage])).toEqual([
       ['g-1', 'ResponseComplete'],
@@ -264,7 +326,11 @@ describe('following an audit log file', () => {
     );
     const rows: BundleRow[] = [];
     const sources = await AuditSources.open({ logFile: file, once: true, log: () => {} });
-    sources.attach((row) => rows.push(row), null);
+    sources.attach(
+      (row) => rows.push(row),
+      null,
+      () => {},
+    );
     await sources.readOnce();
     const bodies = rows.map((r) => JSON.stringify(r.body));
     expect(bodies).toHaveLength(2);
@@ -499,6 +565,7 @@ describe('the audit figures of kstory record', () => {
             files_read: 2,
             rotations: 1,
             truncations: 0,
+            recovered_lines: 0,
           },
           webhook: {
             url: 'https://127.0.0.1:8443/',
