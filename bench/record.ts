@@ -1,13 +1,16 @@
 // Benchmark `record`: the real `kstory record` (bin/kstory.js → dist/) against the fake API server in
-// a process of its own, which streams generated Pod watch events (full Pods, managedFields included)
-// as fast as the recorder takes them. Measured on the recorder's process only: CPU (user + system,
-// every thread, DuckDB's included) per event while streaming and over the whole run, peak RSS, and
-// the bundle. `--profile` runs the recorder under `node --cpu-prof` and lists where its time went.
+// a process of its own, which streams generated watch events (full objects, managedFields included)
+// as fast as the recorder takes them: Pods only (the worst case per event), or the mix of kinds a
+// busy cluster's watches deliver (`--input mixed`). Measured on the recorder's process only: CPU
+// (user + system, every thread, DuckDB's included) per event while streaming and over the whole run,
+// peak RSS, and the bundle. `--profile` runs the recorder again under `node --cpu-prof` and lists
+// where its time went.
 
 import { execFileSync, fork, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { BUILTIN_RESOURCES } from '../test/support/fake-apiserver.ts';
 import {
   type BenchContext,
   type Benchmark,
@@ -21,8 +24,14 @@ import {
   REPO_DIR,
   type TargetCheck,
 } from './lib/harness.ts';
-import { ensureRecordInput, type RecordInputManifest } from './lib/record-input.ts';
-import type { ServerMessage } from './lib/record-server.ts';
+import {
+  EXTRA_RESOURCES,
+  ensureRecordInput,
+  type RecordInput,
+  type RecordInputKind,
+  type RecordInputManifest,
+} from './lib/record-input.ts';
+import type { ServerMessage, ServerSpec } from './lib/record-server.ts';
 import { countLabel, parseCount } from './writer.ts';
 
 const LIB = path.join(path.dirname(fileURLToPath(import.meta.url)), 'lib');
@@ -32,8 +41,20 @@ const MB = 1024 * 1024;
 
 export const TARGETS = { eventsPerCoreSecond: 20_000, peakRssBytes: 768 * MB };
 
-/** The recorder's command line after `kstory`: pods only, no logs, so that watch events are all it does. */
-const RECORD_ARGS = ['--include', 'pods', '--logs', 'none', '--no-progress', '--json'];
+/**
+ * The recorder's command line after `kstory`: no logs, so that watch events are all it does; Pods
+ * only for the Pods input, every resource (the default) for the mixed one.
+ */
+function recordArgs(input: RecordInputKind): string[] {
+  return [...(input === 'pods' ? ['--include', 'pods'] : []), '--logs', 'none', '--no-progress', '--json'];
+}
+
+/** Resources the fake API server serves that a recording watches: all of them by default. */
+function watchCount(input: RecordInputKind): number {
+  if (input === 'pods') return 1;
+  return [...BUILTIN_RESOURCES, ...EXTRA_RESOURCES].filter((r) => (r.verbs ?? ['watch']).includes('watch'))
+    .length;
+}
 
 interface CpuSample {
   wall: number;
@@ -60,15 +81,38 @@ export interface RecordFigures {
   /** The whole recorder process: start, discovery, list, stream, and finish after SIGTERM. */
   total: { wallSeconds: number; userSeconds: number; systemSeconds: number; finishWallSeconds: number };
   peakRssBytes: number;
+  /** Peak RSS when the stream was taken (before SIGTERM): without finishing the bundle. */
+  streamPeakRssBytes?: number;
   /** Highest V8 heap (heapTotal) sampled in the recorder: the JavaScript part of the peak. */
   peakHeapBytes?: number | null;
   bundleBytes: number;
   rowsRecorded: number;
-  /** Events sent but not in the bundle: must be 0. */
+  /** Events sent but not in the bundle: must be 0. Listed objects and watch events are object rows,
+   * Events event rows. */
   eventsLost: number;
   profile?: ProfileSummary;
+  /** Every run's main figures when there were several (`--runs`); the figures above are the median's. */
+  runs?: RunSummary[];
   /** Figures of an earlier run (`--compare`), for a before/after table. */
   before?: { name: string; startedAt: string; figures: Omit<RecordFigures, 'before' | 'profile'> };
+}
+
+export interface RunSummary {
+  eventsPerCoreSecond: number;
+  wholeRunEventsPerCoreSecond: number;
+  peakRssBytes: number;
+  finishWallSeconds: number;
+  bundleBytes: number;
+}
+
+function runSummary(f: RecordFigures): RunSummary {
+  return {
+    eventsPerCoreSecond: f.stream.events / streamCpu(f),
+    wholeRunEventsPerCoreSecond: f.stream.events / totalCpu(f),
+    peakRssBytes: f.peakRssBytes,
+    finishWallSeconds: f.total.finishWallSeconds,
+    bundleBytes: f.bundleBytes,
+  };
 }
 
 export interface ProfileSummary {
@@ -202,8 +246,15 @@ async function run(context: BenchContext): Promise<BenchOutcome> {
   const events = parseCount(String(o.records ?? '200k'));
   const seed = Number(o.seed ?? 1);
   const managedFields = o['no-managed-fields'] !== true;
+  const inputKind = String(o.input ?? 'pods');
+  if (inputKind !== 'pods' && inputKind !== 'mixed')
+    throw new Error(`--input: pods or mixed, not "${inputKind}"`);
   mkdirSync(context.workDir, { recursive: true });
-  const input = ensureRecordInput(context.workDir, seed, events, managedFields, context.log);
+  const input = ensureRecordInput(
+    context.workDir,
+    { input: inputKind, seed, events, managedFields },
+    context.log,
+  );
   if (o['no-build'] !== true) {
     context.log('building dist/ (npm run build)...');
     execFileSync(
@@ -215,7 +266,18 @@ async function run(context: BenchContext): Promise<BenchOutcome> {
       },
     );
   }
-  const figures = await measure(context, input, false);
+  // The machine may be shared: several runs, the median shown, the spread kept.
+  const runs = Number(o.runs ?? 1);
+  if (!Number.isInteger(runs) || runs < 1)
+    throw new Error(`--runs: a positive whole number, not "${o.runs}"`);
+  const measured: RecordFigures[] = [];
+  for (let run = 1; run <= runs; run++) {
+    if (runs > 1) context.log(`run ${run} of ${runs}`);
+    measured.push(await measure(context, input, false));
+  }
+  measured.sort((a, b) => a.stream.events / streamCpu(a) - b.stream.events / streamCpu(b));
+  const figures = measured[Math.floor((measured.length - 1) / 2)] as RecordFigures;
+  if (runs > 1) figures.runs = measured.map(runSummary);
   if (o.profile === true) {
     // A run of its own: the profiler slows the recorder, and the figures above must not include it.
     context.log('again under node --cpu-prof...');
@@ -229,27 +291,32 @@ async function run(context: BenchContext): Promise<BenchOutcome> {
   }
   if (o.compare !== undefined) figures.before = beforeOf(String(o.compare));
   return {
-    name: String(o.name ?? `record-${countLabel(events)}${managedFields ? '' : '-nomf'}`),
+    name: String(
+      o.name ??
+        `record-${inputKind === 'pods' ? '' : `${inputKind}-`}${countLabel(events)}${managedFields ? '' : '-nomf'}`,
+    ),
     input: {
+      input: inputKind,
       events,
       seed,
       generator: input.manifest.generator,
       managedFields,
-      listedPods: input.manifest.listed,
+      listed: input.manifest.listed,
       meanEventBytes: Math.round(input.manifest.eventBytes.mean),
       logs: 'none',
+      ...(o.recorder === undefined ? {} : { recorder: String(o.recorder) }),
     },
     targets: targetsOf(figures),
     figures: figures as unknown as Record<string, unknown>,
   };
 }
 
-async function measure(
-  context: BenchContext,
-  input: ReturnType<typeof ensureRecordInput>,
-  profile: boolean,
-): Promise<RecordFigures> {
+async function measure(context: BenchContext, input: RecordInput, profile: boolean): Promise<RecordFigures> {
   const o = context.options;
+  const inputKind = input.manifest.input;
+  const args = recordArgs(inputKind);
+  // Another build of kstory (a worktree of an earlier commit) for before-and-after figures.
+  const kstoryDir = o.recorder === undefined ? REPO_DIR : path.resolve(String(o.recorder));
   const dir = path.join(context.workDir, 'runs', String(process.pid), 'record');
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
@@ -257,14 +324,20 @@ async function measure(
   const probeFile = path.join(dir, 'probe.json');
   const profileDir = path.join(dir, 'profile');
 
-  const server = fork(SERVER, [JSON.stringify({ listed: input.listed, stream: input.stream })], {
+  const spec: ServerSpec = {
+    listed: input.listed,
+    stream: input.stream,
+    resources: EXTRA_RESOURCES,
+    watches: watchCount(inputKind),
+  };
+  const server = fork(SERVER, [JSON.stringify(spec)], {
     execArgv: ['--import', 'tsx'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   try {
     const { url } = await nextMessage(server, 'ready');
     const watching = nextMessage(server, 'watching');
-    const recorderArgs = ['record', '-o', output, '--kubeconfig', writeKubeconfig(dir, url), ...RECORD_ARGS];
+    const recorderArgs = ['record', '-o', output, '--kubeconfig', writeKubeconfig(dir, url), ...args];
     const nodeArgs = [
       '--import',
       PROBE,
@@ -274,9 +347,9 @@ async function measure(
     const started = performance.now() / 1000;
     const recorder = spawn(
       process.execPath,
-      [...nodeArgs, path.join(REPO_DIR, 'bin/kstory.js'), ...recorderArgs],
+      [...nodeArgs, path.join(kstoryDir, 'bin/kstory.js'), ...recorderArgs],
       {
-        cwd: REPO_DIR,
+        cwd: kstoryDir,
         env: { ...process.env, KSTORY_BENCH_PROBE: probeFile },
         stdio: ['ignore', 'pipe', 'pipe'],
       },
@@ -312,6 +385,7 @@ async function measure(
       const server1 = cpuOf(serverPid);
       const cpu1 = await idleSince(pid);
       const main1 = mainThreadCpuOf(pid);
+      const streamPeakRssBytes = peakRssOf(pid);
       context.log(
         `streamed in ${formatNumber(cpu1.wall - cpu0.wall)} s: recorder ${formatNumber(cpu1.user - cpu0.user + cpu1.system - cpu0.system)} CPU-s, ` +
           `${formatCount(streamed.events / (cpu1.user - cpu0.user + cpu1.system - cpu0.system))} events/s per core`,
@@ -334,14 +408,14 @@ async function measure(
       const summary = JSON.parse(stdout.slice(Math.max(0, stdout.search(/^\{$/m)))) as {
         rows_by_source: Record<string, number>;
       };
-      const rowsRecorded = summary.rows_by_source.object ?? 0;
+      const rowsRecorded = (summary.rows_by_source.object ?? 0) + (summary.rows_by_source.event ?? 0);
       const figures: RecordFigures = {
         input: { ...input.manifest, file: path.relative(process.cwd(), input.stream) },
         recorderArgs: [
           ...nodeArgs.filter((a) => a !== PROBE && a !== '--import'),
           'kstory',
           'record',
-          ...RECORD_ARGS,
+          ...args,
         ],
         stream: {
           events: streamed.events,
@@ -360,6 +434,7 @@ async function measure(
           finishWallSeconds: ended - stopAt,
         },
         peakRssBytes: Math.max(usage.maxRssBytes, peakPolled),
+        streamPeakRssBytes,
         peakHeapBytes: usage.maxHeapTotalBytes ?? null,
         bundleBytes: statSync(output).size,
         rowsRecorded,
@@ -416,7 +491,13 @@ export function targetsOf(f: RecordFigures): TargetCheck[] {
       'events/s',
       `whole run, start to finished bundle: ${formatCount(f.stream.events / totalCpu(f))} events/s per core`,
     ),
-    check('peak RSS of the recorder', 'max', TARGETS.peakRssBytes / MB, f.peakRssBytes / MB, 'MB'),
+    check(
+      `peak RSS of the recorder${f.runs ? ' (highest of all runs)' : ''}`,
+      'max',
+      TARGETS.peakRssBytes / MB,
+      Math.max(f.peakRssBytes, ...(f.runs ?? []).map((r) => r.peakRssBytes)) / MB,
+      'MB',
+    ),
   ];
 }
 
@@ -444,6 +525,10 @@ function figureRows(f: Omit<RecordFigures, 'before' | 'profile'>): [string, stri
     ['whole run: events/s per core', formatCount(s.events / totalCpu(f))],
     ['finish after SIGTERM (wall)', `${formatNumber(f.total.finishWallSeconds)} s`],
     ['peak RSS', formatBytes(f.peakRssBytes)],
+    [
+      'of which while streaming (before finishing)',
+      f.streamPeakRssBytes ? formatBytes(f.streamPeakRssBytes) : '–',
+    ],
     ['of which V8 heap at most', f.peakHeapBytes ? formatBytes(f.peakHeapBytes) : '–'],
     ['bundle', `${formatBytes(f.bundleBytes)} (${formatNumber(f.bundleBytes / s.events)} B/event)`],
     ['events lost', String(f.eventsLost)],
@@ -451,21 +536,58 @@ function figureRows(f: Omit<RecordFigures, 'before' | 'profile'>): [string, stri
   ];
 }
 
+function describeInput(i: RecordFigures['input']): string {
+  const sizes =
+    `${formatCount(i.eventBytes.mean)} bytes per event on average (p10 ${formatCount(i.eventBytes.p10)}, ` +
+    `median ${formatCount(i.eventBytes.p50)}, p90 ${formatCount(i.eventBytes.p90)}), ${formatBytes(i.bytes)} in all.`;
+  const types = Object.entries(i.types)
+    .map(([t, n]) => `${formatCount(n)} ${t}`)
+    .join(', ');
+  if ((i.input ?? 'pods') === 'pods') {
+    return (
+      `The input is generated (bench/lib/gen/, seed ${i.seed}): the Pods of a simulated cluster going through their ` +
+      `lifecycles, ${formatCount(i.listed)} of them listed first, then ${formatCount(i.events)} watch events ` +
+      `(${types}), each a full Pod${i.managedFields ? ' with its managedFields (which the recorder drops)' : ''}: ${sizes}`
+    );
+  }
+  const kinds = Object.entries(i.kinds ?? {})
+    .map(
+      ([kind, k]) => `${kind} ${formatNumber((100 * k.events) / i.events)} % (${formatCount(k.meanBytes)} B)`,
+    )
+    .join(', ');
+  return (
+    `The input is generated (bench/lib/gen/, seed ${i.seed}): the watch traffic of a busy simulated cluster, as ` +
+    `\`kstory record\` takes it by default (every resource but Leases): its Pods going through their lifecycles ` +
+    'with the ReplicaSets, Deployments, Nodes, Services and ConfigMaps its churn touches, as many Events as Pod ' +
+    'updates (the kubelet and controllers report about one per change), and the EndpointSlice and Endpoints ' +
+    `updates each change of a Pod's IP, readiness or termination makes. ${formatCount(i.listed)} objects listed ` +
+    `first, then ${formatCount(i.events)} watch events (${types})${i.managedFields ? ', managedFields included' : ''}; ` +
+    `by kind, share of events and mean size: ${kinds}. ${sizes} For comparison, the objects of a real OpenShift ` +
+    'cluster (the must-gather in ../shared/real-samples, managedFields stripped) average: Event 933 B, ' +
+    'EndpointSlice 1,433 B, Endpoints 944 B, Pod 7,033 B (median 5,582), ConfigMap median 1,579 B; ' +
+    'managedFields add a few hundred bytes to 2 KB per object.'
+  );
+}
+
+/** Every run's figures, in the order of their rate: the spread behind a median. */
+function describeRuns(runs: RunSummary[]): string {
+  const list = (values: string[]) => values.join(', ');
+  return (
+    `${runs.length} runs (the table shows the median${runs.length % 2 === 0 ? ', the slower of the middle two' : ''}): ` +
+    `${list(runs.map((r) => formatCount(r.eventsPerCoreSecond)))} events/s per core while streaming, ` +
+    `${list(runs.map((r) => formatCount(r.wholeRunEventsPerCoreSecond)))} over the whole run; ` +
+    `peak RSS ${list(runs.map((r) => formatBytes(r.peakRssBytes)))}; ` +
+    `finish ${list(runs.map((r) => `${formatNumber(r.finishWallSeconds)} s`))}; ` +
+    `bundle ${list(runs.map((r) => formatBytes(r.bundleBytes)))}.`
+  );
+}
+
 function render(result: BenchResult): string {
   const f = result.figures as unknown as RecordFigures;
-  const i = f.input;
   const out: string[] = [
-    `The input is generated (bench/lib/gen/, seed ${i.seed}): the Pods of a simulated cluster going through their ` +
-      `lifecycles, ${formatCount(i.listed)} of them listed first, then ${formatCount(i.events)} watch events ` +
-      `(${Object.entries(i.types)
-        .map(([t, n]) => `${formatCount(n)} ${t}`)
-        .join(
-          ', ',
-        )}), each a full Pod${i.managedFields ? ' with its managedFields (which the recorder drops)' : ''}: ` +
-      `${formatCount(i.eventBytes.mean)} bytes per event on average (p10 ${formatCount(i.eventBytes.p10)}, ` +
-      `median ${formatCount(i.eventBytes.p50)}, p90 ${formatCount(i.eventBytes.p90)}), ${formatBytes(i.bytes)} in all.`,
+    describeInput(f.input),
     '',
-    'The fake API server of the tests runs in a process of its own and writes the events to the pods watch as fast as ' +
+    'The fake API server of the tests runs in a process of its own and writes the events to the watches as fast as ' +
       'the recorder reads them. The recorder is `kstory record` from dist/ ' +
       `(\`${f.recorderArgs.join(' ')}\`); its CPU is user + system time of its process (all threads, DuckDB's ` +
       'included) from /proc, from the first event sent until it is idle again (segments compacted meanwhile count); ' +
@@ -488,6 +610,13 @@ function render(result: BenchResult): string {
   } else {
     out.push(markdownTable(['figure', 'value'], figureRows(f), ['l', 'r']), '');
   }
+  for (const [label, runs] of [
+    ['After', f.before ? f.runs : undefined],
+    ['Before', f.before?.figures.runs],
+    ['Runs', f.before ? undefined : f.runs],
+  ] as const) {
+    if (runs) out.push(`${label}: ${describeRuns(runs)}`, '');
+  }
   if (f.profile) {
     out.push(
       `**Where the recorder's time went** (a second run under \`node --cpu-prof\`${f.profile.eventsPerCoreSecond ? `, ${formatCount(f.profile.eventsPerCoreSecond)} events/s per core with the profiler` : ''}; self time, ${formatNumber(f.profile.totalMs / 1000)} s sampled, idle included; main thread only, DuckDB's threads are not in it; what the optimiser inlined counts in its caller, e.g. JSON.parse and row building in the watcher's line callback):`,
@@ -508,8 +637,11 @@ function render(result: BenchResult): string {
 export const benchmark: Benchmark = {
   name: 'record',
   description:
-    'kstory record (the CLI) taking generated Pod watch events from the fake API server in another process',
+    'kstory record (the CLI) taking generated watch events from the fake API server in another process',
   options: {
+    input: { type: 'string' },
+    runs: { type: 'string' },
+    recorder: { type: 'string' },
     'no-managed-fields': { type: 'boolean' },
     profile: { type: 'boolean' },
     compare: { type: 'string' },
@@ -518,6 +650,9 @@ export const benchmark: Benchmark = {
   },
   usage: [
     '--records N            watch events to stream (default 200k)',
+    '--input pods|mixed     Pods only (default), or the mix of kinds a busy cluster watches (results record-mixed-N)',
+    "--runs N               measure N times (default 1): the median run is shown, with every run's figures",
+    '--recorder DIR         measure the kstory in DIR (a worktree of an earlier commit, built) instead of this one',
     '--no-managed-fields    Pods without managedFields (as `kubectl get -o json` shows them)',
     '--profile              then run the recorder again under node --cpu-prof and list its hottest functions',
     '--compare FILE         a record results file of an earlier run, shown as "before"',

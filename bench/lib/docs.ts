@@ -24,7 +24,7 @@ export function renderDocs(benchmarks: Benchmark[], results: BenchResult[]): str
     '',
     'Measured with `npm run bench` (see `npm run bench -- --help`). Each section comes from one results file in',
     '`bench/results/` and names the command, the input and the machine it was measured on. Targets are those of',
-    'issue 2; a target not met is shown as **no**.',
+    'issue 2 (the record benchmark’s, of issue 6); a target not met is shown as **no**.',
     '',
     'Add a benchmark by adding `bench/<name>.ts` that exports `benchmark` (see `bench/lib/harness.ts`);',
     '`bench/run.ts` finds it by itself.',

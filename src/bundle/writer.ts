@@ -12,7 +12,6 @@ import {
   renameSync,
   rmSync,
   statSync,
-  writeSync,
 } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
@@ -29,10 +28,10 @@ import {
 } from './metadata.ts';
 import type { BundleRow } from './row.ts';
 import {
-  encodeRow,
   listSegments,
   lockSpool,
   readSpoolState,
+  SpoolLines,
   type SpoolState,
   segmentName,
   truncatePartialLine,
@@ -87,8 +86,8 @@ export class BundleWriter {
   private fd: number | null = null;
   private segmentNumber: number;
   private segmentBytes = 0;
-  private buffer: string[] = [];
-  private bufferedBytes = 0;
+  /** Rows appended since the last flush, as spool lines. */
+  private readonly lines = new SpoolLines(MAX_BUFFERED_BYTES + (MAX_BUFFERED_BYTES >> 1));
   private lastFlush = Date.now();
   private appendsSinceTimeCheck = 0;
   private timer: NodeJS.Timeout | null = null;
@@ -199,19 +198,17 @@ export class BundleWriter {
     if (typeof row.ts !== 'string' || !TIMESTAMP_RE.test(row.ts)) {
       throw new Error(`bundle row has an invalid ts "${String(row.ts)}" (want RFC 3339 UTC)`);
     }
-    let line = encodeRow(row);
-    if (line.length > MAX_OBJECT_SIZE - 1024) {
-      line = encodeRow({
+    const start = this.lines.length;
+    const bytes = this.lines.add(row);
+    if (bytes > MAX_OBJECT_SIZE - 1024) {
+      this.lines.truncate(start);
+      this.lines.add({
         ...row,
-        body: {
-          kstory_body_omitted: `body of ${line.length} bytes exceeds the ${MAX_OBJECT_SIZE} byte limit`,
-        },
+        body: { kstory_body_omitted: `body of ${bytes} bytes exceeds the ${MAX_OBJECT_SIZE} byte limit` },
       });
     }
-    this.buffer.push(line);
-    this.bufferedBytes += line.length + 1;
     this.appended++;
-    if (this.bufferedBytes >= MAX_BUFFERED_BYTES) {
+    if (this.lines.length >= MAX_BUFFERED_BYTES) {
       this.flush({ sync: false });
     } else if (++this.appendsSinceTimeCheck >= TIME_CHECK_EVERY) {
       this.appendsSinceTimeCheck = 0;
@@ -244,12 +241,8 @@ export class BundleWriter {
    */
   flush(options: { sync: boolean } = { sync: true }): void {
     this.lastFlush = Date.now();
-    if (this.buffer.length === 0 || this.fd === null) return;
-    const text = `${this.buffer.join('\n')}\n`;
-    this.buffer = [];
-    this.bufferedBytes = 0;
-    const bytes = writeSync(this.fd, text);
-    this.segmentBytes += bytes;
+    if (this.lines.length === 0 || this.fd === null) return;
+    this.segmentBytes += this.lines.writeTo(this.fd);
     if (options.sync) fdatasyncSync(this.fd);
     if (this.segmentBytes >= this.options.segmentMaxBytes) this.rotateSegment();
   }

@@ -61,14 +61,41 @@ function ceilDiv(num: bigint, den: bigint): bigint {
   return num % den !== 0n && num > 0n ? q + 1n : q;
 }
 
+/**
+ * Results by quantity text. A cluster's requests and limits are a few dozen distinct texts repeated
+ * in every version of every pod, and exact parsing (BigInt) cost more than the rest of a container.
+ */
+class QuantityCache {
+  private readonly results = new Map<string, number | null>();
+
+  constructor(private readonly compute: (f: Fraction) => number) {}
+
+  get(value: unknown): number | null {
+    if (typeof value !== 'string') {
+      const f = fractionOf(value);
+      return f === null ? null : this.compute(f);
+    }
+    let result = this.results.get(value);
+    if (result === undefined) {
+      const f = parseFraction(value);
+      result = f === null ? null : this.compute(f);
+      // Bounded, should a producer send endless distinct texts.
+      if (this.results.size >= 4096) this.results.clear();
+      this.results.set(value, result);
+    }
+    return result;
+  }
+}
+
+const BASE_UNITS = new QuantityCache((f) => Number(ceilDiv(f.num, f.den)));
+const THOUSANDTHS = new QuantityCache((f) => Number(ceilDiv(f.num * 1000n, f.den)));
+
 /** The quantity in base units rounded up (bytes for memory, cores for CPU), or null when unreadable. */
 export function quantityValue(text: unknown): number | null {
-  const f = fractionOf(text);
-  return f === null ? null : Number(ceilDiv(f.num, f.den));
+  return BASE_UNITS.get(text);
 }
 
 /** The quantity in thousandths rounded up: millicores for CPU. Null when unreadable. */
 export function quantityMilli(text: unknown): number | null {
-  const f = fractionOf(text);
-  return f === null ? null : Number(ceilDiv(f.num * 1000n, f.den));
+  return THOUSANDTHS.get(text);
 }

@@ -1,102 +1,205 @@
-// A row's body as the JSON text the API server sent, instead of the redacted object serialised
-// again: when redaction changed nothing, or nothing but dropping `metadata.managedFields` (what it
-// does to almost every object a watch delivers), the text with that array cut out is the redacted
-// object. Serialising a 10 KB Pod again costs more than parsing it did; cutting costs a scan of
-// the managedFields alone.
+// Watch event lines parsed without the part nobody reads: the object's `metadata.managedFields` (a
+// sixth of a Pod's text, and the costliest sixth to parse: hundreds of distinct keys) is cut out of
+// the bytes before JSON.parse, and what is left of the object's text becomes the row's body as it
+// came, instead of the redacted object serialised again. Redaction drops managedFields anyway;
+// when it would change anything else (a Secret, a credential in an env var) the body is the
+// redacted object, serialised (see objectRow).
 
+import { isUtf8 } from 'node:buffer';
 import { RawJson } from '../bundle/spool.ts';
 
-type Json = Record<string, unknown>;
-
-const KEY = '"managedFields":';
-
-function isRecord(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+export interface WatchLine {
+  /** The line parsed, managedFields of its object left out. */
+  event: { type?: unknown; object?: unknown; [key: string]: unknown };
+  /**
+   * The JSON text of `event.object` exactly (what JSON.parse read for it), when the line has the form
+   * the API server writes, `{"type":"…","object":{…}}`; null otherwise.
+   */
+  object: RawJson | null;
 }
 
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const COMMA = 0x2c;
+const COLON = 0x3a;
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACE = 0x7d;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACKET = 0x5d;
+
+const TYPE_PREFIX = Buffer.from('{"type":"');
+const OBJECT_KEY = Buffer.from('","object":');
+const METADATA = Buffer.from('metadata');
+const MANAGED_FIELDS = Buffer.from('managedFields');
+
 /**
- * The body for `redacted` (what redactObject made of `original`) as text, from `raw`, the JSON text
- * `original` was parsed from; null when redaction changed more than managedFields (a Secret, a
- * credential in an env var...) and the object must be serialised.
+ * One line of a watch stream. Null for a blank line; throws what JSON.parse throws for a line
+ * that is not JSON.
  *
  * The text must come from an API server, which writes JSON from Go values: never a key twice, so
  * the text holds exactly what was parsed and redaction saw.
  */
-export function rawBody(original: unknown, redacted: unknown, raw: string): RawJson | null {
-  if (redacted === original) return new RawJson(raw);
-  if (!isRecord(original) || !isRecord(redacted) || !onlyManagedFieldsDropped(original, redacted))
-    return null;
-  const text = withoutManagedFields(raw);
-  return text === null ? null : new RawJson(text);
+export function parseWatchLine(bytes: Buffer): WatchLine | null {
+  let end = bytes.length;
+  while (end > 0 && isSpace(bytes[end - 1] as number)) end--;
+  if (end === 0) return null;
+  const objectStart = objectStartOf(bytes, end);
+  // The object's text ends before the line's closing brace.
+  const objectEnd = end - 1;
+  // Bytes that are not UTF-8 are decoded as U+FFFD: only the decoded text may reach the spool,
+  // which DuckDB would refuse otherwise.
+  if (objectStart < 0 || bytes[objectEnd] !== CLOSE_BRACE || !isUtf8(bytes)) {
+    return { event: JSON.parse(bytes.toString('utf8', 0, end)), object: null };
+  }
+  const cut = managedFieldsMember(bytes, objectStart, objectEnd);
+  if (cut === null) {
+    const event = JSON.parse(bytes.toString('utf8', 0, end));
+    return {
+      event,
+      object: onlyTypeAndObject(event) ? new RawJson([bytes.subarray(objectStart, objectEnd)]) : null,
+    };
+  }
+  // Cut at ASCII punctuation, so no UTF-8 sequence is split.
+  const event = JSON.parse(bytes.toString('utf8', 0, cut[0]) + bytes.toString('utf8', cut[1], end));
+  return {
+    event,
+    object: onlyTypeAndObject(event)
+      ? new RawJson([bytes.subarray(objectStart, cut[0]), bytes.subarray(cut[1], objectEnd)])
+      : null,
+  };
 }
 
-/** Redaction is copy-on-write: what it left alone is the very same value. */
-function onlyManagedFieldsDropped(original: Json, redacted: Json): boolean {
-  const metadata = original.metadata;
-  const kept = redacted.metadata;
-  if (!isRecord(metadata) || !isRecord(kept) || !('managedFields' in metadata) || 'managedFields' in kept)
-    return false;
-  let keys = 0;
-  for (const key in original) {
-    keys++;
-    if (key !== 'metadata' && redacted[key] !== original[key]) return false;
-  }
-  let metadataKeys = 0;
-  for (const key in metadata) {
-    if (key === 'managedFields') continue;
-    metadataKeys++;
-    if (kept[key] !== metadata[key]) return false;
-  }
-  return Object.keys(redacted).length === keys && Object.keys(kept).length === metadataKeys;
+/** `{"type":"WORD","object":` at the start: where the object's text begins, else -1. */
+function objectStartOf(bytes: Buffer, end: number): number {
+  if (end < TYPE_PREFIX.length + OBJECT_KEY.length + 3) return -1;
+  for (let i = 0; i < TYPE_PREFIX.length; i++) if (bytes[i] !== TYPE_PREFIX[i]) return -1;
+  let i = TYPE_PREFIX.length;
+  // Event types are upper-case words; anything else (an escape) takes the general path.
+  while (i < end && isUpperCase(bytes[i] as number)) i++;
+  if (i === TYPE_PREFIX.length || end - i < OBJECT_KEY.length) return -1;
+  for (let k = 0; k < OBJECT_KEY.length; k++) if (bytes[i + k] !== OBJECT_KEY[k]) return -1;
+  return i + OBJECT_KEY.length;
 }
 
 /**
- * `text` without its `"managedFields": [...]` member and one comma beside it; null unless the key
- * occurs exactly once (a custom resource may have a field of that name elsewhere) before an array.
+ * The text from the prefix to the last brace is the object's only when nothing follows it: with
+ * no key twice, two keys mean `type` (the prefix) and `object` (the rest).
  */
-export function withoutManagedFields(text: string): string | null {
-  const at = text.indexOf(KEY);
-  if (at < 0 || text.indexOf(KEY, at + KEY.length) >= 0) return null;
-  let start = at + KEY.length;
-  while (isSpace(text.charCodeAt(start))) start++;
-  if (text.charCodeAt(start) !== 0x5b) return null;
-  const end = endOfValue(text, start);
-  if (end < 0) return null;
-  let before = at - 1;
-  while (isSpace(text.charCodeAt(before))) before--;
-  if (text.charCodeAt(before) === 0x2c) return text.slice(0, before) + text.slice(end);
-  let after = end;
-  while (isSpace(text.charCodeAt(after))) after++;
-  if (text.charCodeAt(after) === 0x2c) return text.slice(0, at) + text.slice(after + 1);
-  // The only member of its object.
-  if (text.charCodeAt(before) === 0x7b && text.charCodeAt(after) === 0x7d)
-    return text.slice(0, at) + text.slice(end);
-  return null;
+function onlyTypeAndObject(event: unknown): boolean {
+  return typeof event === 'object' && event !== null && Object.keys(event).length === 2 && 'object' in event;
+}
+
+/**
+ * Where to cut the member `"managedFields": …` of the `metadata` of the object whose text spans
+ * [start, end), with one comma beside it: [from, to), or null when there is none. Found by
+ * following the JSON structure, so a field of that name elsewhere (a custom resource's spec, a
+ * string) is never taken for it; null for anything unexpected, and the line is then parsed whole.
+ */
+export function managedFieldsMember(bytes: Uint8Array, start: number, end: number): [number, number] | null {
+  const metadata = memberValue(bytes, start, end, METADATA);
+  if (metadata < 0 || bytes[metadata] !== OPEN_BRACE) return null;
+  let i = metadata + 1;
+  let commaBefore = -1;
+  for (;;) {
+    i = skipSpace(bytes, i, end);
+    if (bytes[i] !== QUOTE) return null;
+    const keyStart = i;
+    const keyEnd = endOfString(bytes, i, end);
+    if (keyEnd < 0) return null;
+    const isManagedFields = keyEquals(bytes, keyStart + 1, keyEnd - 1, MANAGED_FIELDS);
+    i = skipSpace(bytes, keyEnd, end);
+    if (bytes[i] !== COLON) return null;
+    const valueEnd = endOfValue(bytes, skipSpace(bytes, i + 1, end), end);
+    if (valueEnd < 0) return null;
+    const next = skipSpace(bytes, valueEnd, end);
+    if (isManagedFields) {
+      if (commaBefore >= 0) return [commaBefore, valueEnd];
+      if (bytes[next] === COMMA) return [keyStart, next + 1];
+      // The only member of its object.
+      return bytes[next] === CLOSE_BRACE ? [keyStart, valueEnd] : null;
+    }
+    if (bytes[next] !== COMMA) return null;
+    commaBefore = next;
+    i = next + 1;
+  }
+}
+
+/** Index of the value of member `key` of the object that opens at `start` (after spaces), or -1. */
+function memberValue(bytes: Uint8Array, start: number, end: number, key: Uint8Array): number {
+  let i = skipSpace(bytes, start, end);
+  if (bytes[i] !== OPEN_BRACE) return -1;
+  i++;
+  for (;;) {
+    i = skipSpace(bytes, i, end);
+    if (bytes[i] !== QUOTE) return -1;
+    const keyEnd = endOfString(bytes, i, end);
+    if (keyEnd < 0) return -1;
+    const found = keyEquals(bytes, i + 1, keyEnd - 1, key);
+    i = skipSpace(bytes, keyEnd, end);
+    if (bytes[i] !== COLON) return -1;
+    const value = skipSpace(bytes, i + 1, end);
+    if (found) return value;
+    const valueEnd = endOfValue(bytes, value, end);
+    if (valueEnd < 0) return -1;
+    i = skipSpace(bytes, valueEnd, end);
+    if (bytes[i] !== COMMA) return -1;
+    i++;
+  }
+}
+
+/** Compared as written: a key spelt with escapes is not recognised, and nothing is cut. */
+function keyEquals(bytes: Uint8Array, from: number, to: number, key: Uint8Array): boolean {
+  if (to - from !== key.length) return false;
+  for (let k = 0; k < key.length; k++) if (bytes[from + k] !== key[k]) return false;
+  return true;
 }
 
 function isSpace(c: number): boolean {
   return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
 }
 
-/** Index just past the array or object that opens at `start`; strings are skipped whole. */
-function endOfValue(text: string, start: number): number {
+function isUpperCase(c: number): boolean {
+  return c >= 0x41 && c <= 0x5a;
+}
+
+function skipSpace(bytes: Uint8Array, i: number, end: number): number {
+  while (i < end && isSpace(bytes[i] as number)) i++;
+  return i;
+}
+
+/** Index just past the string whose opening quote is at `start`, or -1. */
+function endOfString(bytes: Uint8Array, start: number, end: number): number {
+  for (let i = start + 1; i < end; i++) {
+    const c = bytes[i];
+    if (c === BACKSLASH) i++;
+    else if (c === QUOTE) return i + 1;
+  }
+  return -1;
+}
+
+/** Index just past the value that starts at `start`, or -1 when it does not end before `end`. */
+function endOfValue(bytes: Uint8Array, start: number, end: number): number {
+  const first = bytes[start];
+  if (first === QUOTE) return endOfString(bytes, start, end);
+  if (first !== OPEN_BRACE && first !== OPEN_BRACKET) {
+    // A number, true, false or null: up to the next delimiter.
+    let i = start;
+    while (i < end) {
+      const c = bytes[i] as number;
+      if (c === COMMA || c === CLOSE_BRACE || c === CLOSE_BRACKET || isSpace(c)) break;
+      i++;
+    }
+    return i > start ? i : -1;
+  }
   let depth = 0;
-  for (let i = start; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 0x22) {
-      // To the closing quote: one not escaped by an odd number of backslashes.
-      let close = text.indexOf('"', i + 1);
-      while (close > 0) {
-        let slashes = 0;
-        while (text.charCodeAt(close - 1 - slashes) === 0x5c) slashes++;
-        if (slashes % 2 === 0) break;
-        close = text.indexOf('"', close + 1);
-      }
-      if (close < 0) return -1;
-      i = close;
-    } else if (c === 0x5b || c === 0x7b) {
+  for (let i = start; i < end; i++) {
+    const c = bytes[i];
+    if (c === QUOTE) {
+      i = endOfString(bytes, i, end) - 1;
+      if (i < 0) return -1;
+    } else if (c === OPEN_BRACE || c === OPEN_BRACKET) {
       depth++;
-    } else if (c === 0x5d || c === 0x7d) {
+    } else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
       depth--;
       if (depth === 0) return i + 1;
     }

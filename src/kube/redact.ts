@@ -29,8 +29,18 @@ const CREDENTIAL_VALUE_RE =
 const SAFE_ANNOTATION_RE =
   /^(?:kubernetes\.io\/service-account\.(?:name|uid)|openshift\.io\/token-secret\.(?:name|value-hash)|kubernetes\.io\/created-by|.*checksum.*|.*-hash)$/i;
 
+// Env and annotation names repeat in every version of every object; the pattern is long.
+const credentialNames = new Map<string, boolean>();
+
 export function isCredentialName(name: string): boolean {
-  return CREDENTIAL_NAME_RE.test(name);
+  let result = credentialNames.get(name);
+  if (result === undefined) {
+    result = CREDENTIAL_NAME_RE.test(name);
+    // Bounded, should a producer send endless distinct names.
+    if (credentialNames.size >= 4096) credentialNames.clear();
+    credentialNames.set(name, result);
+  }
+  return result;
 }
 
 export function looksLikeCredential(value: string): boolean {

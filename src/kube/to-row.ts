@@ -22,7 +22,6 @@ import {
   str,
   taintsOf,
 } from './fields.ts';
-import { rawBody } from './raw-body.ts';
 import { REDACTED, redactAs, redactObject } from './redact.ts';
 import { CLUSTER_SCOPED_KINDS, kindOfResource } from './resources.ts';
 import { latestTs, normalizeTs } from './time.ts';
@@ -101,12 +100,12 @@ export function lastChangeTime(obj: KubeObject): string | null {
 /**
  * One version of an object. `ts` defaults to the object's last change, for snapshots that have no
  * observation time of their own; an object without any timestamp then needs `ts` from the caller.
- * `raw` is the object's JSON text as an API server sent it, when the caller has it: the body is then
- * that text (managedFields cut out) unless redaction changed more, which saves serialising it again.
+ * `raw` is the JSON text `obj` was parsed from, when the caller has it (see parseWatchLine): the
+ * body is then that text unless redaction changes the object, which saves serialising it again.
  */
 export function objectRow(
   obj: KubeObject,
-  opts: RowOptions & { watchEvent: WatchEvent; raw?: string },
+  opts: RowOptions & { watchEvent: WatchEvent; raw?: RawJson },
 ): BundleRow {
   const o = obj as Json;
   const metadata = rec(o.metadata);
@@ -162,9 +161,10 @@ export function objectRow(
   };
 }
 
-function redactedBody(obj: KubeObject, raw: string | undefined): unknown {
+/** Redaction is copy-on-write: an object it leaves alone is its own text. */
+function redactedBody(obj: unknown, raw: RawJson | undefined): unknown {
   const redacted = redactObject(obj);
-  return (raw !== undefined && rawBody(obj, redacted, raw)) || redacted;
+  return raw !== undefined && redacted === obj ? raw : redacted;
 }
 
 function positive(value: unknown): number | null {
@@ -176,9 +176,9 @@ const FIELD_PATH_CONTAINER_RE = /^spec\.(?:initContainers|containers|ephemeralCo
 
 /**
  * A core/v1 or events.k8s.io/v1 Event. The subject columns describe the involved object; `ts` is
- * the last occurrence.
+ * the last occurrence. `raw` as for objectRow.
  */
-export function eventRow(ev: unknown, opts?: RowOptions): BundleRow {
+export function eventRow(ev: unknown, opts?: RowOptions & { raw?: RawJson }): BundleRow {
   if (!isRecord(ev))
     throw new KstoryError(`an Event must be a JSON object, got ${ev === null ? 'null' : typeof ev}`);
   const metadata = rec(ev.metadata);
@@ -220,7 +220,7 @@ export function eventRow(ev: unknown, opts?: RowOptions): BundleRow {
     node: str(source?.host) ?? (reportingController === 'kubelet' ? str(ev.reportingInstance) : null),
     resource_version: str(metadata?.resourceVersion),
     origin: opts?.origin ?? null,
-    body: redactObject(ev),
+    body: redactedBody(ev, opts?.raw),
     event_type: str(ev.type),
     event_reason: str(ev.reason),
     event_message: str(ev.message) ?? str(ev.note),

@@ -128,28 +128,54 @@ export class KubeClient {
     onLine: (line: string) => void,
     options: RequestOptions = {},
   ): Promise<void> {
+    await this.streamLineBytes(
+      pathAndQuery,
+      (bytes) => {
+        const line = bytes.toString('utf8');
+        if (line.trim() !== '') onLine(line);
+      },
+      options,
+    );
+  }
+
+  /**
+   * streamLines with each line as the bytes the server sent (without the newline; blank lines
+   * included): a watch parses only part of a line and writes the rest to the spool as it came,
+   * without decoding it into a string and encoding it again.
+   */
+  async streamLineBytes(
+    pathAndQuery: string,
+    onLine: (line: Buffer) => void,
+    options: RequestOptions = {},
+  ): Promise<void> {
     const res = await this.request(pathAndQuery, options);
     if ((res.statusCode ?? 0) >= 300) throw apiErrorOf(res.statusCode ?? 0, await readAll(res), pathAndQuery);
-    res.setEncoding('utf8');
-    let pending = '';
+    // The start of a line that continues in the next chunks: a 1.5 MB object arrives in dozens.
+    const pending: Buffer[] = [];
     await new Promise<void>((resolve, reject) => {
-      res.on('data', (chunk: string) => {
-        pending += chunk;
-        let newline = pending.indexOf('\n');
-        while (newline !== -1) {
-          const line = pending.slice(0, newline);
-          pending = pending.slice(newline + 1);
-          if (line.trim() !== '') {
-            try {
-              onLine(line);
-            } catch (error) {
-              res.destroy();
-              reject(error);
-              return;
+      res.on('data', (chunk: Buffer) => {
+        let start = 0;
+        let newline = chunk.indexOf(0x0a);
+        try {
+          while (newline !== -1) {
+            if (pending.length > 0) {
+              pending.push(chunk.subarray(0, newline));
+              onLine(Buffer.concat(pending));
+              pending.length = 0;
+            } else {
+              onLine(chunk.subarray(start, newline));
             }
+            start = newline + 1;
+            newline = chunk.indexOf(0x0a, start);
           }
-          newline = pending.indexOf('\n');
+        } catch (error) {
+          res.destroy();
+          reject(error);
+          return;
         }
+        // Each chunk is a Buffer of its own (the HTTP parser copies bodies out of the socket's
+        // buffer), so keeping a view of its tail is safe.
+        if (start < chunk.length) pending.push(chunk.subarray(start));
       });
       // `aborted` is set when the connection closed before the chunked body's last chunk.
       res.on('end', () => (res.complete ? resolve() : reject(new Error('connection closed mid-stream'))));
@@ -159,7 +185,7 @@ export class KubeClient {
           reject(new Error(options.signal?.aborted ? 'aborted' : 'connection closed mid-stream'));
       });
     });
-    if (pending.trim() !== '') onLine(pending);
+    if (pending.length > 0) onLine(Buffer.concat(pending));
   }
 
   close(): void {

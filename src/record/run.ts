@@ -7,7 +7,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Gap } from '../bundle/metadata.ts';
 import type { BundleRow } from '../bundle/row.ts';
-import { readSpoolState } from '../bundle/spool.ts';
+import { type RawJson, readSpoolState } from '../bundle/spool.ts';
 import { BundleWriter, type FinishResult } from '../bundle/writer.ts';
 import { KstoryError, messageOf } from '../errors.ts';
 import { REDACTION_RULES } from '../kube/redact.ts';
@@ -605,7 +605,7 @@ class Recorder implements WatchSink {
     object: KubeObject,
     watchEvent: WatchEvent,
     origin: string,
-    raw?: string,
+    raw?: RawJson,
   ): void {
     const isPod = resource.kind === 'Pod' && resource.group === '';
     // Left out at the source: neither written nor its logs followed.
@@ -618,7 +618,7 @@ class Recorder implements WatchSink {
         if (watchEvent === 'DELETED') return;
         if (!acceptsEvent(this.options.filters, object)) return;
         // Events keep their own time (when it happened), not when the recorder saw them.
-        row = eventRowOrNow(object, origin, ts);
+        row = eventRowOrNow(object, origin, ts, raw);
         if (this.eventsSinceKey !== null && tsKey(row.event_last ?? row.ts) < this.eventsSinceKey) return;
       } else {
         row = objectRow(object, { ts, origin, watchEvent, raw });
@@ -670,11 +670,11 @@ class Recorder implements WatchSink {
 }
 
 /** An Event that carries no time of its own at all is dated when it was seen. */
-function eventRowOrNow(object: KubeObject, origin: string, now: string): BundleRow {
+function eventRowOrNow(object: KubeObject, origin: string, now: string, raw?: RawJson): BundleRow {
   try {
-    return eventRow(object, { origin });
+    return eventRow(object, { origin, raw });
   } catch (error) {
-    if (error instanceof KstoryError) return eventRow(object, { origin, ts: now });
+    if (error instanceof KstoryError) return eventRow(object, { origin, ts: now, raw });
     throw error;
   }
 }

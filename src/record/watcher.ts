@@ -3,7 +3,9 @@
 // back-off; on 410 Gone relist and report the difference, so nothing that changed while the watch
 // was down is silently lost. A watcher stops only when the recording stops.
 
+import type { RawJson } from '../bundle/spool.ts';
 import { messageOf } from '../errors.ts';
+import { parseWatchLine } from '../kube/raw-body.ts';
 import type { KubeObject, WatchEvent } from '../kube/to-row.ts';
 import { ApiError, isGone, type KubeClient } from './client.ts';
 import { type ApiResource, apiVersionOf, collectionPath, qualifiedName } from './discovery.ts';
@@ -19,13 +21,16 @@ export interface RelistReport {
 }
 
 export interface WatchSink {
-  /** `raw` is the object's JSON text as the API server sent it, when the watch line gives it. */
+  /**
+   * `raw` is the JSON text `object` was parsed from, as the API server sent it, when the watch line
+   * gives it: managedFields are cut out of both.
+   */
   object(
     resource: ApiResource,
     object: KubeObject,
     watchEvent: WatchEvent,
     origin: string,
-    raw?: string,
+    raw?: RawJson,
   ): void;
   relisted(watcher: ResourceWatcher, report: RelistReport): void;
   /** A request failed; the watcher retries. Called for every failure, the sink decides what to show. */
@@ -68,11 +73,12 @@ const MAX_CONTINUE_RESTARTS = 3;
 
 /**
  * What a watcher remembers of an object that exists, to tell what changed when it relists. A watched
- * object is kept as the JSON text the API server sent, copied into a buffer of its own that each
- * new version overwrites, and parsed again only if it vanishes during a relist. Every version lives
- * until the object's next one, long enough to be promoted to V8's old space: kept as a string (or
- * worse, parsed), the dead versions filled hundreds of MB there between collections; as fresh
- * Buffers, as much outside it (bench/record.ts). Reused, a buffer leaves no garbage at all.
+ * object is kept as the JSON text the API server sent (managedFields cut out), copied into a buffer
+ * of its own that each new version overwrites, and parsed again only if it vanishes during a
+ * relist. Every version lives until the object's next one, long enough to be promoted to V8's old
+ * space: kept as a string (or worse, parsed), the dead versions filled hundreds of MB there between
+ * collections; as fresh Buffers, as much outside it (bench/record.ts). Reused, a buffer leaves no
+ * garbage at all.
  */
 interface KnownObject {
   uid: string | undefined;
@@ -85,21 +91,27 @@ interface KnownObject {
 }
 
 /** Remember `object` (and its text, when the watch gave it), in `known`'s buffer when it has one. */
-function remember(known: KnownObject | undefined, object: KubeObject, text?: string): KnownObject {
+function remember(known: KnownObject | undefined, object: KubeObject, raw?: RawJson): KnownObject {
   const entry = known ?? { uid: undefined, resourceVersion: undefined, object: null, text: null, length: 0 };
   entry.uid = object.metadata?.uid;
   entry.resourceVersion = object.metadata?.resourceVersion;
-  if (text === undefined) {
+  if (raw === undefined) {
     entry.object = object;
     entry.text = null;
     entry.length = 0;
     return entry;
   }
-  const bytes = Buffer.byteLength(text);
+  const pieces = raw.pieces ?? [Buffer.from(raw.text)];
+  let bytes = 0;
+  for (const piece of pieces) bytes += piece.length;
   // Room to grow: a Pod's next version is usually a little longer (more status).
   if (entry.text === null || entry.text.length < bytes)
     entry.text = Buffer.allocUnsafeSlow(bytes + (bytes >> 2));
-  entry.length = entry.text.write(text);
+  entry.length = 0;
+  for (const piece of pieces) {
+    entry.text.set(piece, entry.length);
+    entry.length += piece.length;
+  }
   entry.object = null;
   return entry;
 }
@@ -315,19 +327,20 @@ export class ResourceWatcher {
       timeoutSeconds: String(this.o.watchTimeoutSeconds),
     });
     let lines = 0;
-    await this.o.client.streamLines(
+    await this.o.client.streamLineBytes(
       `${this.path()}?${query}`,
       (line) => {
+        const parsed = parseWatchLine(line);
+        if (parsed === null) return;
         lines++;
-        const event = JSON.parse(line) as WatchEventLine;
-        this.handleEvent(event, objectText(line, event.type));
+        this.handleEvent(parsed.event as WatchEventLine, parsed.object ?? undefined);
       },
       { signal: this.o.signal, idleTimeoutMs: this.o.idleTimeoutMs },
     );
     return lines;
   }
 
-  private handleEvent(event: WatchEventLine, raw: string | undefined): void {
+  private handleEvent(event: WatchEventLine, raw: RawJson | undefined): void {
     const obj = event.object;
     if (event.type === 'ERROR') {
       const code = obj?.code ?? 0;
@@ -351,23 +364,13 @@ export class ResourceWatcher {
     const typed = this.typed(obj);
     if (!this.o.accepts(typed.metadata?.namespace)) return;
     const key = this.keyOf(typed);
+    // A typed copy is no longer what the text says.
     const text = typed === obj ? raw : undefined;
     if (event.type === 'DELETED') this.known.delete(key);
     else this.known.set(key, remember(this.known.get(key), typed, text));
     this.events++;
     this.o.sink.object(this.o.resource, typed, event.type, this.scope, text);
   }
-}
-
-/**
- * The object's text in a watch line as the API server writes it, `{"type":"…","object":{…}}`, or
- * undefined for any other shape (the row's body is then serialised from the parsed object).
- */
-function objectText(line: string, type: string | undefined): string | undefined {
-  if (type === undefined) return undefined;
-  const prefix = `{"type":"${type}","object":`;
-  if (!line.startsWith(prefix) || line.charCodeAt(line.length - 1) !== 0x7d) return undefined;
-  return line.slice(prefix.length, -1);
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
