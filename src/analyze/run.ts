@@ -43,6 +43,8 @@ export interface AnalyzeOptions {
   selector?: string;
   /** Report transient incidents too. */
   all?: boolean;
+  /** Told what the analysis is doing, for a status line on long runs. */
+  onProgress?: (stage: string) => void;
 }
 
 export interface Report {
@@ -106,8 +108,11 @@ export async function analyzeBundle(bundle: Bundle, options: AnalyzeOptions = {}
     ],
     new Set(loaded.map((p) => p.id)),
   );
+  const progress = options.onProgress ?? (() => {});
   const window = await resolveWindow(bundle, options);
+  progress('loading objects, events, audit entries and metrics');
   await loadWorkingSet(bundle);
+  progress(`probing the signals of ${patterns.length} patterns`);
 
   const existence = new Existence();
   const unmatched = await probeSignals(bundle, patterns, window);
@@ -115,15 +120,18 @@ export async function analyzeBundle(bundle: Bundle, options: AnalyzeOptions = {}
   const byCost = [...patterns].sort(
     (a, b) => Object.keys(b.detect.signals).length - Object.keys(a.detect.signals).length,
   );
-  const perPattern = await onConnections(bundle, byCost, (connection, pattern) =>
-    detectPattern(connection, pattern, {
+  let detected = 0;
+  const perPattern = await onConnections(bundle, byCost, async (connection, pattern) => {
+    const found = await detectPattern(connection, pattern, {
       start: window.start,
       end: window.end,
       snapshot: bundle.metadata.snapshot,
       existence,
       unmatched,
-    }),
-  );
+    });
+    progress(`detecting: ${++detected} of ${patterns.length} patterns`);
+    return found;
+  });
   const findings: Finding[] = perPattern.flat();
 
   // For telling start-up churn: when each finding's subject and namespace were created.
@@ -134,6 +142,7 @@ export async function analyzeBundle(bundle: Bundle, options: AnalyzeOptions = {}
     ),
   ]);
   findings.sort((a, b) => a.first.localeCompare(b.first) || a.pattern.localeCompare(b.pattern));
+  progress(`linking ${findings.length} findings into incidents`);
   const relations = await Relations.load(bundle, {
     namespaces: new Set(findings.map((f) => f.subject.namespace)),
   });

@@ -41,6 +41,7 @@ interface AnalyzeFlags {
   selector?: string;
   explain?: boolean;
   all?: boolean;
+  progress?: boolean;
 }
 
 export function defineAnalyzeCommand(program: Command): void {
@@ -80,6 +81,10 @@ export function defineAnalyzeCommand(program: Command): void {
     )
     .option('--explain', 'show how each confidence was reached')
     .option('--all', 'also report transient incidents: short problems that cleared by themselves')
+    .option(
+      '--no-progress',
+      'do not show what it is doing on stderr (shown on a terminal after half a second)',
+    )
     .addHelpText(
       'after',
       `
@@ -101,9 +106,12 @@ Examples:
       }
       const { openBundle } = await import('../../bundle/reader.ts');
       const { analyzeBundle, severityAtLeast } = await import('../../analyze/run.ts');
+      const { StatusLine } = await import('../status-line.ts');
       const bundle = await openBundle(paths);
+      const status = new StatusLine(flags.progress !== false);
       try {
         const report = await analyzeBundle(bundle, {
+          onProgress: (stage) => status.set(stage),
           since: flags.since,
           until: flags.until,
           namespaces: flags.namespace,
@@ -117,6 +125,7 @@ Examples:
           minConfidence: flags.minConfidence,
           top: flags.top,
         });
+        status.done();
         if (flags.json) {
           process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
         } else if (flags.markdown) {
@@ -132,6 +141,7 @@ Examples:
         const failOn = flags.failOn;
         if (failOn && report.incidents.some((i) => severityAtLeast(i.severity, failOn))) process.exitCode = 1;
       } finally {
+        status.done();
         bundle.close();
       }
     });
