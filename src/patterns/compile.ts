@@ -2,7 +2,7 @@
 // view's columns and every value is a bound parameter, so a pattern file can never inject SQL.
 
 import { type DuckDBValue, listValue } from '@duckdb/node-api';
-import { type Source, sourceColumns } from '../bundle/columns.ts';
+import { type Source, sourceColumns, VERSION_NUMBER_SQL } from '../bundle/columns.ts';
 import { durationMs, OPERATORS, type Operator, type Signal, type SignalView, type Where } from './schema.ts';
 
 const CONTAINER_FIELDS = [
@@ -343,16 +343,9 @@ export function subjectSql(signal: Signal): {
   };
 }
 
-/**
- * The order of a view's rows in time. Rows of one object can share a timestamp (a list and a watch
- * event of the same second, a recorder's clock at millisecond precision): its resourceVersion, a
- * number in practice though the API calls it opaque, then puts them in the order they were written,
- * so that the same bundle always gives the same findings.
- */
+/** A row's place among the versions of its object (VERSION_ORDER_SQL); null in views without one. */
 function versionOf(view: SignalView): string {
-  return VIEW_SPECS[view].columns.includes('resource_version')
-    ? 'TRY_CAST(resource_version AS HUGEINT)'
-    : 'CAST(NULL AS HUGEINT)';
+  return VIEW_SPECS[view].columns.includes('resource_version') ? VERSION_NUMBER_SQL : 'CAST(NULL AS HUGEINT)';
 }
 
 function timeOrder(view: SignalView, direction: 'ASC' | 'DESC' = 'ASC'): string {
@@ -411,20 +404,6 @@ export interface SubjectScope {
   names?: readonly string[];
 }
 
-/** The condition on a view's rows that a signal matches: its range, its filter and the scope. */
-function matchingRows(
-  range: { start: string; end: string },
-  subject: { name: string },
-  filter: { sql: string; params: DuckDBValue[] },
-  scope: SubjectScope,
-): { sql: string; params: DuckDBValue[] } {
-  const inScope = scope.names ? ` AND ${subject.name} IN (SELECT unnest(?::VARCHAR[]))` : '';
-  return {
-    sql: `ts >= ?::TIMESTAMPTZ AND ts <= ?::TIMESTAMPTZ AND ${filter.sql}${inScope}`,
-    params: [range.start, range.end, ...filter.params, ...(scope.names ? [listValue([...scope.names])] : [])],
-  };
-}
-
 export interface CompiledSignal {
   sql: string;
   params: DuckDBValue[];
@@ -460,18 +439,32 @@ function rowThreshold(signal: Signal): { rowLevel: boolean; sql: string; params:
   return { rowLevel: true, sql: parts.join(''), params };
 }
 
-/** What every query of a signal shares: its range, view, subject and row filter (`where` and `any`). */
-function signalParts(signal: Signal, analysed: { start: string; end: string }) {
+/**
+ * What every query of a signal shares: its range, view and subject, and `matching`, the condition
+ * on the view's rows it matches (range, `where` and `any`, a row-level threshold, the scope).
+ */
+function signalParts(signal: Signal, analysed: { start: string; end: string }, scope: SubjectScope = {}) {
   const where = compileWhere(signal.from, signal.where);
   const alternatives = (signal.any ?? []).map((w) => compileWhere(signal.from, w));
   const any = alternatives.length > 0 ? ` AND (${alternatives.map((a) => `(${a.sql})`).join(' OR ')})` : '';
+  const threshold = rowThreshold(signal);
+  const range = signalRange(signal, analysed);
+  const subject = subjectSql(signal);
+  const inScope = scope.names ? ` AND ${subject.name} IN (SELECT unnest(?::VARCHAR[]))` : '';
   return {
-    range: signalRange(signal, analysed),
+    range,
     view: VIEW_SPECS[signal.from],
-    subject: subjectSql(signal),
-    filter: {
-      sql: `${where.sql}${any}`,
-      params: [...where.params, ...alternatives.flatMap((a) => a.params)],
+    subject,
+    matching: {
+      sql: `ts >= ?::TIMESTAMPTZ AND ts <= ?::TIMESTAMPTZ AND ${where.sql}${any}${threshold.sql}${inScope}`,
+      params: [
+        range.start,
+        range.end,
+        ...where.params,
+        ...alternatives.flatMap((a) => a.params),
+        ...threshold.params,
+        ...(scope.names ? [listValue([...scope.names])] : []),
+      ] as DuckDBValue[],
     },
   };
 }
@@ -481,14 +474,7 @@ function signalParts(signal: Signal, analysed: { start: string; end: string }) {
  * cannot hit, and asking this costs a fraction of planning the signal's whole query.
  */
 export function compileProbe(signal: Signal, analysed: { start: string; end: string }): CompiledSignal {
-  const { range, subject, filter } = signalParts(signal, analysed);
-  const { sql: rowFilter, params: rowParams } = rowThreshold(signal);
-  const matching = matchingRows(
-    range,
-    subject,
-    { sql: `${filter.sql}${rowFilter}`, params: [...filter.params, ...rowParams] },
-    {},
-  );
+  const { matching } = signalParts(signal, analysed);
   return { sql: `EXISTS (SELECT 1 FROM ${signal.from} WHERE ${matching.sql})`, params: matching.params };
 }
 
@@ -502,7 +488,7 @@ export function compileSignal(
   analysed: { start: string; end: string },
   scope: SubjectScope = {},
 ): CompiledSignal {
-  const { range, view, subject, filter } = signalParts(signal, analysed);
+  const { range, view, subject, matching } = signalParts(signal, analysed, scope);
   const aggregate = signal.aggregate;
   const valueField = aggregate?.field ? fieldSql(signal.from, aggregate.field, 'aggregate.field') : 'NULL';
   // Events repeat: one row per version of the Event object, whose count grows; eventBursts turns
@@ -534,7 +520,7 @@ export function compileSignal(
         count: 'sum(occurrences)',
       }[aggregate.fn]
     : 'NULL';
-  const { rowLevel, sql: rowFilter, params: rowParams } = rowThreshold(signal);
+  const { rowLevel } = rowThreshold(signal);
   const thresholds: string[] = ['occurrences >= ?'];
   const thresholdParams: DuckDBValue[] = [signal.min_count];
   if (signal.lasting) {
@@ -553,12 +539,6 @@ export function compileSignal(
       thresholdParams.push(bound);
     }
   }
-  const matching = matchingRows(
-    range,
-    subject,
-    { sql: `${filter.sql}${rowFilter}`, params: [...filter.params, ...rowParams] },
-    scope,
-  );
   const from = fromClause(signal, subject, matching);
   const hitsSql = `
       SELECT ${subject.namespace} AS s_namespace, ${subject.kind} AS s_kind, ${subject.name} AS s_name,
@@ -641,14 +621,7 @@ export function compileEvidence(
   limit: number,
   scope: SubjectScope = {},
 ): CompiledSignal {
-  const { range, view, subject, filter } = signalParts(signal, analysed);
-  const threshold = rowThreshold(signal);
-  const matching = matchingRows(
-    range,
-    subject,
-    { sql: `${filter.sql}${threshold.sql}`, params: [...filter.params, ...threshold.params] },
-    scope,
-  );
+  const { view, subject, matching } = signalParts(signal, analysed, scope);
   // Only `latest` needs each subject's history here: evidence rows are the matching rows themselves.
   const from = signal.latest
     ? fromClause(signal, subject, matching)
