@@ -3,6 +3,7 @@
 // how it was reached), narrative, remediation and evidence rows.
 
 import { listValue } from '@duckdb/node-api';
+import { VERSION_ORDER_SQL } from '../bundle/columns.ts';
 import type { Bundle } from '../bundle/reader.ts';
 import { compileEvidence, compileProbe, compileSignal } from '../patterns/compile.ts';
 import { evaluateCondition, positiveSignalsOf, signalsOf } from '../patterns/condition.ts';
@@ -154,7 +155,7 @@ export class Existence {
       created: number | null;
     }>(
       `SELECT namespace, kind, name,
-              last(watch_event ORDER BY ts, TRY_CAST(resource_version AS HUGEINT) NULLS FIRST) = 'DELETED' AS deleted,
+              last(watch_event ORDER BY ${VERSION_ORDER_SQL}) = 'DELETED' AS deleted,
               epoch_ms(max(created_at))::DOUBLE AS created
        FROM objects WHERE kind IS NOT NULL AND name IN (SELECT unnest(?::VARCHAR[])) GROUP BY ALL`,
       [listValue(names)],

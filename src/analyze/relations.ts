@@ -2,6 +2,7 @@
 // bundle: ownership (Pod → ReplicaSet → Deployment), which node a pod ran on, which ConfigMaps,
 // Secrets and PVCs a pod uses, and which Services select it.
 
+import { VERSION_ORDER_SQL } from '../bundle/columns.ts';
 import { sqlList } from '../bundle/duckdb.ts';
 import type { Bundle } from '../bundle/reader.ts';
 import type { Join } from '../patterns/schema.ts';
@@ -47,8 +48,8 @@ export class Relations {
       // An object's controller as its newest version names it (an object deleted and created
       // again under the same name may have had another).
       `SELECT namespace, kind, name,
-              last(owner_kind ORDER BY ts, TRY_CAST(resource_version AS HUGEINT) NULLS FIRST) AS owner_kind,
-              last(owner_name ORDER BY ts, TRY_CAST(resource_version AS HUGEINT) NULLS FIRST) AS owner_name
+              last(owner_kind ORDER BY ${VERSION_ORDER_SQL}) AS owner_kind,
+              last(owner_name ORDER BY ${VERSION_ORDER_SQL}) AS owner_name
        FROM objects WHERE owner_kind IS NOT NULL AND name IS NOT NULL AND ${inScope} GROUP BY ALL`,
       `SELECT DISTINCT namespace, name, node FROM pods WHERE node IS NOT NULL AND ${inScope}`,
       `SELECT DISTINCT namespace, name, r.kind AS ref_kind, r.name AS ref_name

@@ -336,6 +336,15 @@ export const COLUMNS: readonly ColumnSpec[] = [
 
 export const COLUMN_NAMES: readonly string[] = COLUMNS.map((c) => c.name);
 
+/**
+ * The versions of one object in the order they were written, as SQL over rows with `ts` and
+ * `resource_version`. Versions can share a timestamp (a list and a watch event of the same second, a
+ * clock of millisecond precision); their resourceVersion, a number in practice though the API calls
+ * it opaque, then orders them, so that the same bundle always reads the same way.
+ */
+export const VERSION_NUMBER_SQL = 'TRY_CAST(resource_version AS HUGEINT)';
+export const VERSION_ORDER_SQL = `ts, ${VERSION_NUMBER_SQL} NULLS FIRST`;
+
 /** The columns a source's rows can have a value in: the common ones and the source's own. */
 export function sourceColumns(source: Source): readonly ColumnSpec[] {
   return COLUMNS.filter((c) => c.group === 'common' || c.group === source);

@@ -18,7 +18,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { globSync, isDynamicPattern } from 'tinyglobby';
 import { KstoryError, messageOf } from '../errors.ts';
-import { COLUMNS, FORMAT_VERSION, REQUIRED_COLUMNS, readJsonColumnsLiteral } from './columns.ts';
+import {
+  COLUMNS,
+  FORMAT_VERSION,
+  REQUIRED_COLUMNS,
+  readJsonColumnsLiteral,
+  VERSION_ORDER_SQL,
+} from './columns.ts';
 import { Database, type Row, sqlString } from './duckdb.ts';
 import {
   type BundleMetadata,
@@ -383,8 +389,7 @@ compared AS (
          lag(resources) OVER w AS prev_resources, lag(replicas) OVER w AS prev_replicas, lag(quota) OVER w AS prev_quota, lag(ts) OVER w AS prev_ts,
          list(images) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND 2 PRECEDING) AS older_images
   FROM versions
-  -- Versions of one second in the order they were written (see timeOrder in patterns/compile.ts).
-  WINDOW w AS (PARTITION BY kind, namespace, name, uid ORDER BY ts, TRY_CAST(resource_version AS HUGEINT) NULLS FIRST)
+  WINDOW w AS (PARTITION BY kind, namespace, name, uid ORDER BY ${VERSION_ORDER_SQL})
 ),
 changed AS (
   -- Going back to images the workload ran before is a rollback, not a release.
