@@ -7,6 +7,7 @@
 import { createReadStream, type FSWatcher, watch } from 'node:fs';
 import { type FileHandle, open, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
+import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import type { Gap } from '../bundle/metadata.ts';
 import { messageOf } from '../errors.ts';
@@ -120,9 +121,7 @@ export class AuditLogFollower {
       this.hand(text, { file, line });
     };
     try {
-      const bytes = createReadStream(file);
-      const stream = file.endsWith('.gz') ? bytes.pipe(createGunzip()) : bytes;
-      bytes.on('error', (error) => stream.destroy(error));
+      const stream = openContent(file);
       stream.setEncoding('utf8');
       for await (const piece of stream as AsyncIterable<string>) {
         const text = rest + piece;
@@ -310,9 +309,7 @@ export class AuditLogFollower {
     const before = this.stats.lines;
     const skip = cursor.position;
     let seen = 0;
-    const bytes = createReadStream(copy);
-    const stream = copy.endsWith('.gz') ? bytes.pipe(createGunzip()) : bytes;
-    bytes.on('error', (error) => stream.destroy(error));
+    const stream = openContent(copy);
     try {
       for await (const piece of stream as AsyncIterable<Buffer>) {
         const from = Math.max(0, skip - seen);
@@ -426,9 +423,7 @@ function rememberTail(cursor: Cursor, bytes: Buffer): void {
 /** `length` bytes of `file` from `position` (of its decompressed content when it ends in .gz). */
 async function readRange(file: string, position: number, length: number): Promise<Buffer> {
   if (position < 0) return Buffer.alloc(0);
-  const bytes = createReadStream(file);
-  const stream = file.endsWith('.gz') ? bytes.pipe(createGunzip()) : bytes;
-  bytes.on('error', (error) => stream.destroy(error));
+  const stream = openContent(file);
   const parts: Buffer[] = [];
   let seen = 0;
   try {
@@ -441,7 +436,19 @@ async function readRange(file: string, position: number, length: number): Promis
     }
   } finally {
     stream.destroy();
-    bytes.destroy();
   }
   return Buffer.concat(parts);
+}
+
+/**
+ * The content of a log file, gunzipped when its name ends in .gz (a rotated one); a read error
+ * ends the stream with it. Destroying the stream closes the file.
+ */
+function openContent(file: string): Readable {
+  const bytes = createReadStream(file);
+  if (!file.endsWith('.gz')) return bytes;
+  const content = bytes.pipe(createGunzip());
+  bytes.on('error', (error) => content.destroy(error));
+  content.on('close', () => bytes.destroy());
+  return content;
 }
