@@ -3,9 +3,10 @@
 
 import { type Command, InvalidArgumentError, Option } from 'commander';
 // Tiny and dependency-free: checking a pattern while parsing names the flag that holds it.
-import { compileRegex } from '../../record/filters.ts';
+import { compileRegex, type RecordFilters } from '../../record/filters.ts';
 
-interface RecordFlags {
+/** Commander's flags: the scope filters (--pods, --exclude-pods, ...) keep their option names. */
+interface RecordFlags extends RecordFilters {
   output: string;
   kubeconfig?: string;
   context?: string;
@@ -21,14 +22,6 @@ interface RecordFlags {
   json?: boolean;
   progress?: boolean;
   since?: Date;
-  pods?: RegExp;
-  excludePods?: RegExp;
-  containers?: RegExp;
-  excludeContainers?: RegExp;
-  eventSources?: RegExp;
-  excludeEventSources?: RegExp;
-  logMatch?: RegExp;
-  logExclude?: RegExp;
   prometheus?: string;
   promql?: string;
   prometheusToken?: string;
