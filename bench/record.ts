@@ -24,6 +24,7 @@ import {
   REPO_DIR,
   type TargetCheck,
 } from './lib/harness.ts';
+import { measureFloor, type RecordFloor } from './lib/record-floor.ts';
 import {
   EXTRA_RESOURCES,
   ensureRecordInput,
@@ -91,10 +92,12 @@ export interface RecordFigures {
    * Events event rows. */
   eventsLost: number;
   profile?: ProfileSummary;
+  /** What the input's events cost at least, measured without the recorder (bench/lib/record-floor.ts). */
+  floor?: RecordFloor;
   /** Every run's main figures when there were several (`--runs`); the figures above are the median's. */
   runs?: RunSummary[];
   /** Figures of an earlier run (`--compare`), for a before/after table. */
-  before?: { name: string; startedAt: string; figures: Omit<RecordFigures, 'before' | 'profile'> };
+  before?: { name: string; startedAt: string; figures: Omit<RecordFigures, 'before' | 'profile' | 'floor'> };
 }
 
 export interface RunSummary {
@@ -289,6 +292,12 @@ async function run(context: BenchContext): Promise<BenchOutcome> {
       };
     }
   }
+  context.log('the floor: parse, conversion and compaction of the first events without the recorder...');
+  figures.floor = await measureFloor(
+    input,
+    path.join(context.workDir, 'runs', String(process.pid), 'floor'),
+    o.recorder === undefined ? REPO_DIR : path.resolve(String(o.recorder)),
+  );
   if (o.compare !== undefined) figures.before = beforeOf(String(o.compare));
   return {
     name: String(
@@ -469,7 +478,12 @@ function beforeOf(file: string): RecordFigures['before'] {
   if (!existsSync(file)) throw new Error(`--compare: no such results file ${file}`);
   const result = JSON.parse(readFileSync(file, 'utf8')) as BenchResult;
   if (result.benchmark !== 'record') throw new Error(`--compare: ${file} is not a record benchmark result`);
-  const { before: _before, profile: _profile, ...figures } = result.figures as unknown as RecordFigures;
+  const {
+    before: _before,
+    profile: _profile,
+    floor: _floor,
+    ...figures
+  } = result.figures as unknown as RecordFigures;
   return { name: result.name, startedAt: result.startedAt, figures };
 }
 
@@ -503,7 +517,7 @@ export function targetsOf(f: RecordFigures): TargetCheck[] {
 
 // --- rendering ------------------------------------------------------------------------------------
 
-function figureRows(f: Omit<RecordFigures, 'before' | 'profile'>): [string, string][] {
+function figureRows(f: Omit<RecordFigures, 'before' | 'profile' | 'floor'>): [string, string][] {
   const s = f.stream;
   return [
     ['events streamed', formatCount(s.events)],
@@ -582,6 +596,24 @@ function describeRuns(runs: RunSummary[]): string {
   );
 }
 
+/** The floor against the budget per event that the throughput target leaves. */
+function describeFloor(floor: RecordFloor, recorderMicros: number): string {
+  const budget = 1e6 / TARGETS.eventsPerCoreSecond;
+  const least = floor.convertMicros + floor.compactMicros;
+  return (
+    `**The floor** (bench/lib/record-floor.ts): the same work without the recorder, over the ` +
+    `${formatCount(floor.events)} events in one process, CPU per event: V8's \`JSON.parse\` of the event alone ` +
+    `${formatNumber(floor.parseMicros)} µs; the recorder's conversion (managedFields cut, parse, redaction, row, ` +
+    `spool line) ${formatNumber(floor.convertMicros)} µs; DuckDB's compaction of the spool lines into a sorted ` +
+    `Parquet segment, as the writer does it, ${formatNumber(floor.compactMicros)} µs (the first ` +
+    `${formatCount(floor.compactedEvents)} events, ${formatCount(floor.spoolBytesPerEvent)} spool bytes each). Conversion and ` +
+    `compaction alone take ${formatNumber(least)} µs per event, ${least > budget ? 'more than' : 'within'} the ` +
+    `${formatNumber(budget, 0)} µs that ${formatCount(TARGETS.eventsPerCoreSecond)} events/s per core allow; the ` +
+    `recorder spent ${formatNumber(recorderMicros)} µs, the rest being the HTTP stream, watch bookkeeping, and ` +
+    'writing and syncing the spool.'
+  );
+}
+
 function render(result: BenchResult): string {
   const f = result.figures as unknown as RecordFigures;
   const out: string[] = [
@@ -617,6 +649,7 @@ function render(result: BenchResult): string {
   ] as const) {
     if (runs) out.push(`${label}: ${describeRuns(runs)}`, '');
   }
+  if (f.floor) out.push(describeFloor(f.floor, (1e6 * streamCpu(f)) / f.stream.events), '');
   if (f.profile) {
     out.push(
       `**Where the recorder's time went** (a second run under \`node --cpu-prof\`${f.profile.eventsPerCoreSecond ? `, ${formatCount(f.profile.eventsPerCoreSecond)} events/s per core with the profiler` : ''}; self time, ${formatNumber(f.profile.totalMs / 1000)} s sampled, idle included; main thread only, DuckDB's threads are not in it; what the optimiser inlined counts in its caller, e.g. JSON.parse and row building in the watcher's line callback):`,

@@ -72,6 +72,10 @@ export interface FinishResult {
   metadata: BundleMetadata;
 }
 
+/** DuckDB's memory limit for compaction and the final sort, unless the producer gives one. */
+export const DEFAULT_MEMORY_LIMIT = '320MB';
+/** Segment size, unless the producer gives one. */
+export const DEFAULT_SEGMENT_BYTES = 64 << 20;
 const MAX_BUFFERED_BYTES = 1 << 20;
 const TIME_CHECK_EVERY = 256;
 /** Largest spool line. DuckDB's JSON reader allocates a buffer of this size per thread, so it bounds
@@ -118,9 +122,9 @@ export class BundleWriter {
       // writer stays under ~768 MB with these (see docs/benchmarks.md).
       // A larger segment sorts more versions of each object together (a 1M-Pod-version bundle is
       // 188 B/record with 64 MB segments, 252 B with 32 MB) at the price of memory.
-      segmentMaxBytes: options.segmentMaxBytes ?? 64 << 20,
+      segmentMaxBytes: options.segmentMaxBytes ?? DEFAULT_SEGMENT_BYTES,
       globalSortMaxBytes: options.globalSortMaxBytes ?? 64 << 20,
-      memoryLimit: options.memoryLimit ?? '320MB',
+      memoryLimit: options.memoryLimit ?? DEFAULT_MEMORY_LIMIT,
       rowGroupSize: options.rowGroupSize ?? 16_384,
       compressionLevel: options.compressionLevel ?? 9,
     };
@@ -165,9 +169,7 @@ export class BundleWriter {
     }
     writeSpoolState(spoolDir, state);
     const tempDirectory = path.join(spoolDir, 'tmp');
-    // One DuckDB thread: the producer's JavaScript keeps the other core busy, and a single thread
-    // keeps compaction's memory (one row group and one JSON buffer at a time) predictable.
-    const db = await Database.open({ memoryLimit: resolved.memoryLimit, tempDirectory, threads: 1 });
+    const db = await openCompactionDatabase(resolved.memoryLimit, tempDirectory);
     const writer = new BundleWriter(resolved, db, state, nextSegment);
     // Segments left as JSON lines by an earlier run are compacted right away.
     for (const segment of listSegments(spoolDir)) {
@@ -333,7 +335,22 @@ function selectList(): string {
   return COLUMNS.map((c) => (c.name === 'body' ? 'CAST(body AS VARCHAR) AS body' : `"${c.name}"`)).join(', ');
 }
 
-async function compactSegment(db: Database, spoolDir: string, number: number, ndjson: string): Promise<void> {
+/**
+ * The writer's DuckDB. One thread: the producer's JavaScript keeps the other core busy, and a single
+ * thread keeps compaction's memory (one row group and one JSON buffer at a time) predictable.
+ */
+export function openCompactionDatabase(memoryLimit: string, tempDirectory?: string): Promise<Database> {
+  return Database.open({ memoryLimit, tempDirectory, threads: 1 });
+}
+
+/** Compact one closed segment's JSON lines into its sorted Parquet file, then drop the lines. Exported
+ * for the record benchmark, which measures it on its own. */
+export async function compactSegment(
+  db: Database,
+  spoolDir: string,
+  number: number,
+  ndjson: string,
+): Promise<void> {
   const parquet = path.join(spoolDir, segmentName(number, 'parquet'));
   const temp = `${parquet}.tmp`;
   if (statSync(ndjson).size > 0) {
