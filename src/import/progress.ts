@@ -1,36 +1,32 @@
-// A one-line progress display on stderr for long imports, only when stderr is a terminal (never in
-// pipes or CI logs), redrawn at most ten times a second.
+// How far a long import has got, as a bar on one line of stderr (see TerminalLine for when it shows).
+
+import { TerminalLine, type TerminalStream } from '../report/terminal-line.ts';
+
+const BAR_WIDTH = 24;
 
 export class Progress {
-  private last = 0;
-  private shown = false;
-  private readonly started = Date.now();
+  private readonly line: TerminalLine;
 
   constructor(
     private readonly totalBytes: number,
-    private readonly stream: NodeJS.WriteStream = process.stderr,
-    private readonly enabled = process.stderr.isTTY === true,
-  ) {}
+    stream: TerminalStream = process.stderr,
+    enabled = true,
+  ) {
+    // Small imports finish before a bar would help.
+    this.line = new TerminalLine(enabled, { stream, delayMs: 500 });
+  }
 
   update(bytesRead: number, records: number, file: string): void {
-    if (!this.enabled) return;
-    const now = Date.now();
-    if (now - this.last < 100) return;
-    this.last = now;
-    // Small imports finish before a bar would help.
-    if (now - this.started < 500) return;
-    const width = 24;
+    if (!this.line.enabled) return;
     const fraction = this.totalBytes > 0 ? Math.min(1, bytesRead / this.totalBytes) : 0;
-    const filled = Math.round(fraction * width);
+    const filled = Math.round(fraction * BAR_WIDTH);
     const name = file.length > 50 ? `…${file.slice(-49)}` : file;
-    this.stream.write(
-      `\r\x1b[K[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${Math.round(fraction * 100)}% ${records.toLocaleString('en-US')} records  ${name}`,
+    this.line.draw(
+      `[${'#'.repeat(filled)}${'.'.repeat(BAR_WIDTH - filled)}] ${Math.round(fraction * 100)}% ${records.toLocaleString('en-US')} records  ${name}`,
     );
-    this.shown = true;
   }
 
   done(): void {
-    if (this.shown) this.stream.write('\r\x1b[K');
-    this.shown = false;
+    this.line.clear();
   }
 }

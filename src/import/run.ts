@@ -73,7 +73,7 @@ export async function runImport(options: ImportRunOptions): Promise<ImportResult
   const progress = new Progress(
     options.progress === false ? 0 : inputBytes(options.inputs),
     process.stderr,
-    options.progress !== false && process.stderr.isTTY === true,
+    options.progress !== false,
   );
   let all: InputStats[] = [];
   try {

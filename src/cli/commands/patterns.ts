@@ -68,6 +68,7 @@ Examples:
       const { loadPatterns, loadPatternDir, BUILTIN_PATTERNS_DIR } = await import('../../patterns/load.ts');
       const { runPatternTests } = await import('../../patterns/testing.ts');
       const { KstoryError } = await import('../../errors.ts');
+      const { TerminalLine } = await import('../../report/terminal-line.ts');
       const { chalkFor } = await import('../../report/style.ts');
       if (flags.require) {
         // Loading with requireTests names the first pattern that lacks a positive or a negative test.
@@ -82,14 +83,12 @@ Examples:
           });
       }
       const selected = loaded.filter((p) => ids.length === 0 || ids.includes(p.id));
-      const progress = process.stderr.isTTY === true;
+      const progress = new TerminalLine(true);
       const results = await runPatternTests(selected, {
         patternDirs: flags.patterns,
-        onBundle: (bundle) => {
-          if (progress) process.stderr.write(`\r\x1b[2Kanalysing ${bundle}`);
-        },
+        onBundle: (bundle) => progress.draw(`analysing ${bundle}`),
       });
-      if (progress) process.stderr.write('\r\x1b[2K');
+      progress.clear();
       const failed = results.filter((r) => !r.passed);
       if (flags.json) {
         process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);

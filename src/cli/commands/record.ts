@@ -266,6 +266,7 @@ recorded, its logs are not read and events about it are dropped. The bundle meta
         '../../record/summary.ts'
       );
       const { chalkFor } = await import('../../report/style.ts');
+      const { TerminalLine } = await import('../../report/terminal-line.ts');
       const stop = new AbortController();
       const onSignal = (name: string) => {
         process.stderr.write(
@@ -278,11 +279,9 @@ recorded, its logs are not read and events about it are dropped. The bundle meta
       const onTerm = () => onSignal('SIGTERM');
       process.once('SIGINT', onInt);
       process.once('SIGTERM', onTerm);
-      const live = flags.progress !== false && process.stderr.isTTY === true;
+      // Redrawn at each status (every second), from the first one on.
+      const statusLine = new TerminalLine(flags.progress !== false, { minIntervalMs: 0 });
       let previous: Parameters<typeof renderStatusLine>[0] | null = null;
-      const clearLine = () => {
-        if (live) process.stderr.write('\r\x1b[2K');
-      };
       try {
         const result = await runRecord({
           output: flags.output,
@@ -334,18 +333,15 @@ recorded, its logs are not read and events about it are dropped. The bundle meta
                 },
           maxLogStreams: flags.logStreams,
           signal: stop.signal,
-          log: (line) => {
-            clearLine();
-            process.stderr.write(`${line}\n`);
-          },
-          onStatus: live
+          log: (line) => statusLine.writeAbove(`${line}\n`),
+          onStatus: statusLine.enabled
             ? (status) => {
-                process.stderr.write(`\r\x1b[2K${renderStatusLine(status, previous)}`);
+                statusLine.draw(renderStatusLine(status, previous));
                 previous = status;
               }
             : undefined,
         });
-        clearLine();
+        statusLine.clear();
         if (flags.json) process.stdout.write(`${JSON.stringify(recordSummaryJson(result), null, 2)}\n`);
         else process.stderr.write(renderRecordSummary(result, chalkFor(process.stderr)));
       } finally {
