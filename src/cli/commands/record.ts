@@ -268,9 +268,11 @@ recorded, its logs are not read and events about it are dropped. The bundle meta
       const { chalkFor } = await import('../../report/style.ts');
       const { TerminalLine } = await import('../../report/terminal-line.ts');
       const stop = new AbortController();
+      // Redrawn at each status (every second), from the first one on.
+      const statusLine = new TerminalLine(flags.progress !== false, { minIntervalMs: 0 });
       const onSignal = (name: string) => {
-        process.stderr.write(
-          `\n${name}: finishing the bundle (signal again to quit at once; \`kstory bundle repair\` finishes it later)\n`,
+        statusLine.writeAbove(
+          `${name}: finishing the bundle (signal again to quit at once; \`kstory bundle repair\` finishes it later)\n`,
         );
         stop.abort();
       };
@@ -279,8 +281,6 @@ recorded, its logs are not read and events about it are dropped. The bundle meta
       const onTerm = () => onSignal('SIGTERM');
       process.once('SIGINT', onInt);
       process.once('SIGTERM', onTerm);
-      // Redrawn at each status (every second), from the first one on.
-      const statusLine = new TerminalLine(flags.progress !== false, { minIntervalMs: 0 });
       let previous: Parameters<typeof renderStatusLine>[0] | null = null;
       try {
         const result = await runRecord({
