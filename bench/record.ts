@@ -104,6 +104,8 @@ export interface RunSummary {
   eventsPerCoreSecond: number;
   wholeRunEventsPerCoreSecond: number;
   peakRssBytes: number;
+  /** Before the finish: what streaming alone took. */
+  streamPeakRssBytes?: number;
   finishWallSeconds: number;
   bundleBytes: number;
 }
@@ -113,6 +115,7 @@ function runSummary(f: RecordFigures): RunSummary {
     eventsPerCoreSecond: f.stream.events / streamCpu(f),
     wholeRunEventsPerCoreSecond: f.stream.events / totalCpu(f),
     peakRssBytes: f.peakRssBytes,
+    streamPeakRssBytes: f.streamPeakRssBytes,
     finishWallSeconds: f.total.finishWallSeconds,
     bundleBytes: f.bundleBytes,
   };
@@ -590,7 +593,10 @@ function describeRuns(runs: RunSummary[]): string {
     `${runs.length} runs (the table shows the median${runs.length % 2 === 0 ? ', the slower of the middle two' : ''}): ` +
     `${list(runs.map((r) => formatCount(r.eventsPerCoreSecond)))} events/s per core while streaming, ` +
     `${list(runs.map((r) => formatCount(r.wholeRunEventsPerCoreSecond)))} over the whole run; ` +
-    `peak RSS ${list(runs.map((r) => formatBytes(r.peakRssBytes)))}; ` +
+    `peak RSS ${list(runs.map((r) => formatBytes(r.peakRssBytes)))}` +
+    (runs.every((r) => r.streamPeakRssBytes)
+      ? ` (before finishing ${list(runs.map((r) => formatBytes(r.streamPeakRssBytes ?? 0)))}); `
+      : '; ') +
     `finish ${list(runs.map((r) => `${formatNumber(r.finishWallSeconds)} s`))}; ` +
     `bundle ${list(runs.map((r) => formatBytes(r.bundleBytes)))}.`
   );
