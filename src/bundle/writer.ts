@@ -350,7 +350,7 @@ export async function openCompactionDatabase(memoryLimit: string, tempDirectory?
   await db.run('SET allocator_background_threads = true');
   await db.run("SET allocator_flush_threshold = '16MB'");
   // DuckDB keeps what it reads of files in memory for the next query that reads them; the writer
-  // reads each segment once, at finish, where that cache took 130 MB more of 10 KB Pods.
+  // reads each segment once, at finish, where that cache held about 100 MB of 10 KB Pods.
   await db.run('SET enable_external_file_cache = false');
   return db;
 }

@@ -175,7 +175,9 @@ function decompress(kind: Compression, source: AsyncIterable<Buffer>, where: str
 }
 
 async function* readFileBytes(file: string): AsyncGenerator<Buffer> {
-  for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) {
+  // 256 KB reads: a 1 MB chunk of a plain audit log became 1,600 line strings at once, and the
+  // import's peak RSS was 60 MB higher, for no less CPU.
+  for await (const chunk of createReadStream(file, { highWaterMark: 256 << 10 })) {
     readCounter.bytes += (chunk as Buffer).length;
     yield chunk as Buffer;
   }
