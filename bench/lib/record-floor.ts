@@ -18,13 +18,20 @@ type Modules = typeof import('../../src/bundle/spool.ts') &
   typeof import('../../src/kube/raw-body.ts') &
   typeof import('../../src/kube/to-row.ts');
 
-/** The build the recorder runs: code compiled on the fly (tsx) converts a third slower. */
-async function modulesOf(kstoryDir: string): Promise<Modules> {
+/**
+ * The build the recorder runs: code compiled on the fly by tsx converts a third slower (it keeps
+ * function names, a call for every closure made). Null for an earlier build (`--recorder DIR`)
+ * that does not export what the floor needs.
+ */
+async function modulesOf(kstoryDir: string): Promise<Modules | null> {
   const load = (file: string) => import(pathToFileURL(path.join(kstoryDir, 'dist', 'src', file)).href);
   const loaded = await Promise.all(
     ['bundle/spool.js', 'bundle/writer.js', 'kube/raw-body.js', 'kube/to-row.js'].map(load),
   );
-  return Object.assign({}, ...loaded) as Modules;
+  const modules = Object.assign({}, ...loaded) as Modules;
+  return typeof modules.compactSegment === 'function' && typeof modules.openCompactionDatabase === 'function'
+    ? modules
+    : null;
 }
 
 export interface RecordFloor {
@@ -44,7 +51,14 @@ export interface RecordFloor {
 const TS = '2026-03-01T10:00:00.000Z';
 const CHUNK_BYTES = 16 << 20;
 
-export async function measureFloor(input: RecordInput, dir: string, kstoryDir: string): Promise<RecordFloor> {
+/** Null when the build in `kstoryDir` predates what the floor measures. */
+export async function measureFloor(
+  input: RecordInput,
+  dir: string,
+  kstoryDir: string,
+): Promise<RecordFloor | null> {
+  const modules = await modulesOf(kstoryDir);
+  if (modules === null) return null;
   const {
     compactSegment,
     DEFAULT_MEMORY_LIMIT,
@@ -55,7 +69,7 @@ export async function measureFloor(input: RecordInput, dir: string, kstoryDir: s
     parseWatchLine,
     segmentName,
     SpoolLines,
-  } = await modulesOf(kstoryDir);
+  } = modules;
   /** As the recorder converts a watch event (src/record/run.ts, RecordSession.object). */
   const rowOf = (event: { type: WatchEvent; object: KubeObject }, raw: RawJson | undefined): BundleRow =>
     event.object.kind === 'Event'
