@@ -155,6 +155,49 @@ describe('kstory record on the command line', () => {
     }
   });
 
+  // A terminal of 40 columns: `script` runs the recorder on a pseudo-terminal and copies what it
+  // draws. A status line wider than the terminal would wrap, and each redraw would leave a copy.
+  it.skipIf(!existsSync('/usr/bin/script'))(
+    'shows its live status on a terminal on one line cut to the width, and clears it before the summary',
+    async () => {
+      const dir = tempDir();
+      const output = path.join(dir, 'tty.parquet');
+      const command = [
+        'stty cols 40 rows 24;',
+        'exec',
+        process.execPath,
+        path.join(ROOT, 'bin/kstory.js'),
+        'record',
+        '-o',
+        output,
+        '--kubeconfig',
+        writeKubeconfig(dir, api),
+        '--include',
+        'pods',
+        '--duration',
+        '3s',
+      ].join(' ');
+      const child = spawn('/usr/bin/script', ['-qfec', command, '/dev/null'], { cwd: ROOT, timeout: 30_000 });
+      children.push(child);
+      let screen = '';
+      child.stdout?.on('data', (chunk: Buffer) => {
+        screen += chunk.toString();
+      });
+      const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+      expect(code).toBe(0);
+      const drawn = [...screen.matchAll(/\r\x1b\[2K([^\r\n]*)/g)].map((m) => m[1] ?? '');
+      const statuses = drawn.filter((line) => line.startsWith('recording '));
+      expect(statuses.length).toBeGreaterThan(0);
+      for (const status of statuses) {
+        expect(status.length).toBeLessThanOrEqual(39);
+        expect(status).toMatch(/^recording \d+s \| .*…$/);
+      }
+      // The summary starts on a cleared line, after the last status.
+      expect(screen).toMatch(/\r\x1b\[2K(\x1b\[\d+m)?recorded(\x1b\[\d+m)? \d+ rows/);
+      expect(existsSync(output)).toBe(true);
+    },
+  );
+
   it('leaves a spool after kill -9 that `kstory bundle repair` turns into a bundle', async () => {
     const dir = tempDir();
     const output = path.join(dir, 'killed.parquet');
