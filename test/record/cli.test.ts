@@ -36,7 +36,16 @@ interface Run {
 
 /** The CLI in a child process; asynchronous, because the API server answers from this process. */
 function startKstory(args: string[], env: NodeJS.ProcessEnv = {}): Run {
-  const child = spawn(process.execPath, [path.join(ROOT, 'bin/kstory.js'), ...args], {
+  return startProcess(process.execPath, [path.join(ROOT, 'bin/kstory.js'), ...args], env);
+}
+
+/** `kstory record` of the fake API server's pods into `output`, then `extra` flags. */
+function recordPods(dir: string, output: string, ...extra: string[]): string[] {
+  return ['record', '-o', output, '--kubeconfig', writeKubeconfig(dir, api), '--include', 'pods', ...extra];
+}
+
+function startProcess(command: string, args: string[], env: NodeJS.ProcessEnv = {}): Run {
+  const child = spawn(command, args, {
     cwd: ROOT,
     env: { ...process.env, ...env },
     timeout: 30_000,
@@ -126,15 +135,7 @@ describe('kstory record on the command line', () => {
   it('finishes the bundle on SIGTERM', async () => {
     const dir = tempDir();
     const output = path.join(dir, 'term.parquet');
-    const run = startKstory([
-      'record',
-      '-o',
-      output,
-      '--kubeconfig',
-      writeKubeconfig(dir, api),
-      '--include',
-      'pods',
-    ]);
+    const run = startKstory(recordPods(dir, output));
     await until(() => spoolText(output).includes('web-2'), 'the listed pods in the spool', 15_000);
     api.apply(aPod('shop', 'during-term'));
     await until(() => spoolText(output).includes('during-term'), 'the watched pod in the spool', 15_000);
@@ -167,23 +168,10 @@ describe('kstory record on the command line', () => {
         'exec',
         process.execPath,
         path.join(ROOT, 'bin/kstory.js'),
-        'record',
-        '-o',
-        output,
-        '--kubeconfig',
-        writeKubeconfig(dir, api),
-        '--include',
-        'pods',
-        '--duration',
-        '3s',
+        ...recordPods(dir, output, '--duration', '3s'),
       ].join(' ');
-      const child = spawn('/usr/bin/script', ['-qfec', command, '/dev/null'], { cwd: ROOT, timeout: 30_000 });
-      children.push(child);
-      let screen = '';
-      child.stdout?.on('data', (chunk: Buffer) => {
-        screen += chunk.toString();
-      });
-      const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+      const { code, stdout: screen } = await startProcess('/usr/bin/script', ['-qfec', command, '/dev/null'])
+        .exited;
       expect(code).toBe(0);
       const drawn = [...screen.matchAll(/\r\x1b\[2K([^\r\n]*)/g)].map((m) => m[1] ?? '');
       const statuses = drawn.filter((line) => line.startsWith('recording '));
@@ -201,15 +189,7 @@ describe('kstory record on the command line', () => {
   it('leaves a spool after kill -9 that `kstory bundle repair` turns into a bundle', async () => {
     const dir = tempDir();
     const output = path.join(dir, 'killed.parquet');
-    const run = startKstory([
-      'record',
-      '-o',
-      output,
-      '--kubeconfig',
-      writeKubeconfig(dir, api),
-      '--include',
-      'pods',
-    ]);
+    const run = startKstory(recordPods(dir, output));
     api.apply(aPod('shop', 'before-kill'));
     await until(() => spoolText(output).includes('before-kill'), 'the pod in the spool', 15_000);
     run.child.kill('SIGKILL');
@@ -235,8 +215,7 @@ describe('kstory record on the command line', () => {
   it('continues a killed recording with --resume, marking the downtime as a gap', async () => {
     const dir = tempDir();
     const output = path.join(dir, 'resumed.parquet');
-    const kubeconfig = writeKubeconfig(dir, api);
-    const first = startKstory(['record', '-o', output, '--kubeconfig', kubeconfig, '--include', 'pods']);
+    const first = startKstory(recordPods(dir, output));
     await until(() => spoolText(output).includes('web-0'), 'the listed pods in the spool', 15_000);
     api.apply(aPod('shop', 'before-crash'));
     await until(() => spoolText(output).includes('before-crash'), 'the pod in the spool', 15_000);
@@ -245,18 +224,7 @@ describe('kstory record on the command line', () => {
     // Changed while nothing was recording: seen only through the relist of the resumed recording.
     api.apply(aPod('shop', 'while-down-2'));
 
-    const second = await startKstory([
-      'record',
-      '--resume',
-      '-o',
-      output,
-      '--kubeconfig',
-      kubeconfig,
-      '--include',
-      'pods',
-      '--duration',
-      '1s',
-    ]).exited;
+    const second = await startKstory(recordPods(dir, output, '--resume', '--duration', '1s')).exited;
     expect(second.stderr).toContain('recorded');
     expect(second.code).toBe(0);
     const bundle = await openBundle([output]);
