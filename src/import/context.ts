@@ -1,8 +1,9 @@
 // What a format converter gets for one file: where the file is, where its rows go, and the
 // user's options that apply to it.
 
-import type { ImportSink, InputStats } from './sink.ts';
+import type { ImportSink } from './sink.ts';
 import type { FileEntry } from './sources.ts';
+import type { InputStats } from './stats.ts';
 
 export interface ImportOptions {
   /** `namespace/name` of the pod that plain-text log files given directly belong to. */
@@ -24,6 +25,12 @@ export interface FileContext {
   origin: string;
 }
 
+/** A damaged line or document, or a part of the file not understood: counted and shown with its line. */
 export function issue(ctx: FileContext, line: number | undefined, reason: string): void {
   ctx.sink.issue(ctx.stats, { file: ctx.entry.path, line, reason });
+}
+
+/** The whole file is not imported, for this reason. */
+export function skipFile(ctx: FileContext, reason: string): void {
+  ctx.sink.skipFile(ctx.stats, ctx.entry.path, reason);
 }

@@ -1,50 +1,87 @@
-// Format detection from content: the first kilobytes of a file decide what it is, whatever its
-// name; the path only adds context (which pod a log file belongs to).
+// Format detection from content: every registered format looks at the head of a file and says how
+// sure it is that the file is its own; the path only adds context (which pod a log belongs to).
 
-import { isAuditEntry } from './formats/audit.ts';
-import { type LogFlavour, logFlavourOf } from './formats/logs.ts';
-import { looksLikeExposition } from './formats/prometheus.ts';
+import type { ImportOptions } from './context.ts';
+import type { FileHead, FormatMatch, ImportFormat, SkippedContent } from './format.ts';
+import { IMPORT_FORMATS, SKIPPED_CONTENT } from './formats/index.ts';
 
-export type Format =
-  | { kind: 'audit-log' }
-  | { kind: 'json' }
-  | { kind: 'yaml' }
-  | { kind: 'container-log'; flavour: LogFlavour }
-  | { kind: 'prometheus-text' }
-  | { kind: 'unknown'; reason: string };
+export type Detection = { format: ImportFormat; match: FormatMatch } | { skip: string };
 
-const YAML_OBJECT_RE = /^(?:- )?(?:apiVersion|kind|items):/m;
+interface Candidate {
+  entry: ImportFormat | SkippedContent;
+  match: FormatMatch;
+}
 
-export function detectFormat(headText: string, relPath: string): Format {
+/** The FileHead of a file's first kilobytes, decoded. */
+export function fileHead(
+  headText: string,
+  where: {
+    path: string;
+    direct?: boolean;
+    layout?: string | null;
+    complete?: boolean;
+    options?: ImportOptions;
+  },
+): FileHead {
   const text = headText.trimStart();
-  if (text === '') return { kind: 'unknown', reason: 'empty file' };
-  const firstLines = text.split('\n', 20).map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l));
-  // A template directive at the start of a line; templates inside block scalars are indented.
-  if (/^\{\{/m.test(text.slice(0, 16384))) {
-    return { kind: 'unknown', reason: 'template (Helm/Go), not rendered objects' };
+  return {
+    text,
+    lines: text.split('\n', 20).map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l)),
+    complete: where.complete ?? true,
+    path: where.path,
+    direct: where.direct ?? false,
+    layout: where.layout ?? null,
+    options: where.options ?? {},
+  };
+}
+
+/**
+ * The format that imports a file, or why it is skipped: the most confident claim wins; when that is
+ * skipped content or nothing, a format may still take the file as a fallback (see ImportFormat).
+ */
+export function detectFile(
+  head: FileHead,
+  formats: readonly ImportFormat[] = IMPORT_FORMATS,
+  skipped: readonly SkippedContent[] = SKIPPED_CONTENT,
+): Detection {
+  if (head.text === '') return { skip: 'empty file' };
+  const best = candidatesOf(head, formats, skipped)[0];
+  if (best && isImportFormat(best.entry)) return { format: best.entry, match: best.match };
+  for (const format of formats) {
+    const match = format.fallback?.(head);
+    if (match) return { format, match };
   }
-  if (text.startsWith('{') || text.startsWith('[')) {
-    if (text.startsWith('{"log":')) return { kind: 'container-log', flavour: 'docker-json' };
-    // A damaged first line must not hide an audit log: look at the first few lines.
-    for (const line of firstLines.slice(0, 5)) {
-      try {
-        if (isAuditEntry(JSON.parse(line))) return { kind: 'audit-log' };
-      } catch {
-        // A pretty-printed document or a damaged line: try the next one.
-      }
-    }
-    return { kind: 'json' };
+  return { skip: best?.match.reason ?? 'unrecognised content' };
+}
+
+/** Every claim on a file, the winner first: what detectFile chose from, to see why. */
+export function explainDetection(
+  head: FileHead,
+  formats: readonly ImportFormat[] = IMPORT_FORMATS,
+  skipped: readonly SkippedContent[] = SKIPPED_CONTENT,
+): { name: string; imports: boolean; confidence: number; reason: string }[] {
+  return candidatesOf(head, formats, skipped).map(({ entry, match }) => ({
+    name: entry.name,
+    imports: isImportFormat(entry),
+    confidence: match.confidence,
+    reason: match.reason,
+  }));
+}
+
+function candidatesOf(
+  head: FileHead,
+  formats: readonly ImportFormat[],
+  skipped: readonly SkippedContent[],
+): Candidate[] {
+  const candidates: Candidate[] = [];
+  for (const entry of [...formats, ...skipped]) {
+    const match = entry.detect(head);
+    if (match) candidates.push({ entry, match });
   }
-  const flavour = logFlavourOf(firstLines);
-  if (flavour !== 'plain') return { kind: 'container-log', flavour };
-  if (looksLikeExposition(firstLines.filter((l) => !l.startsWith('# ') || /^# (HELP|TYPE) /.test(l)))) {
-    return { kind: 'prometheus-text' };
-  }
-  if (text.startsWith('---') || text.startsWith('%YAML') || YAML_OBJECT_RE.test(text.slice(0, 16384)))
-    return { kind: 'yaml' };
-  if (/\.html?$/i.test(relPath) || /^<(!doctype|html)/i.test(text))
-    return { kind: 'unknown', reason: 'HTML page' };
-  if (/(?:^|\/)host_service_logs\//.test(relPath))
-    return { kind: 'unknown', reason: 'host service log (journal text), not a container log' };
-  return { kind: 'unknown', reason: 'unrecognised content' };
+  // Array sort is stable: equal confidences keep the registry's order, formats before skipped content.
+  return candidates.sort((a, b) => b.match.confidence - a.match.confidence);
+}
+
+function isImportFormat(entry: ImportFormat | SkippedContent): entry is ImportFormat {
+  return 'import' in entry;
 }

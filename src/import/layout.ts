@@ -1,5 +1,8 @@
-// Which pod and container a log file belongs to, read from where it sits: must-gather, the node's
-// /var/log/pods and /var/log/containers, and `kubectl cluster-info dump` directories.
+// What paths say in the layouts people save: which pod and container a log file belongs to (must-gather,
+// the node's /var/log/pods and /var/log/containers, `kubectl cluster-info dump` directories), which
+// layout an input has, and when a must-gather was gathered.
+
+import type { InputStats } from './stats.ts';
 
 export interface LogSubject {
   namespace: string;
@@ -100,4 +103,18 @@ export function parseGatherTimestamp(text: string): string | null {
   if (Number.isNaN(ms)) return null;
   const fraction = (m[3] ?? '').slice(0, 7);
   return `${new Date(ms).toISOString().slice(0, 19)}${fraction}Z`;
+}
+
+/**
+ * A must-gather's `timestamp` file says when it was gathered: the snapshot's time, better than any
+ * file's modification time. True when `headText` was that file.
+ */
+export function readGatherTimestamp(relPath: string, headText: string, stats: InputStats): boolean {
+  if (!/(?:^|\/)timestamp$/.test(relPath) || stats.layout !== 'must-gather') return false;
+  const gathered = parseGatherTimestamp(headText);
+  if (!gathered) return false;
+  stats.capturedAt = gathered;
+  stats.capturedExact = true;
+  stats.formats['must-gather-timestamp'] = 1;
+  return true;
 }

@@ -5,37 +5,7 @@
 import type { BundleRow, WatchEvent } from '../bundle/row.ts';
 import { type AuditEntry, AuditStageJoiner } from '../kube/audit.ts';
 import { auditRow, eventRow, type KubeObject, lastChangeTime, objectRow } from '../kube/to-row.ts';
-
-export interface ImportIssue {
-  /** File (and `archive!member`) the problem is in. */
-  file: string;
-  /** 1-based line, when the problem is one line or document. */
-  line?: number;
-  reason: string;
-}
-
-export interface InputStats {
-  input: string;
-  /** Files per detected format, e.g. { 'kube-yaml': 1853, 'container-log': 460 }. */
-  formats: Record<string, number>;
-  /** The layout recognised for a directory or archive: must-gather, cluster-info-dump. */
-  layout: string | null;
-  /** Compression and archive layers around the input's files, e.g. `xz+tar`. */
-  packaging: string | null;
-  records: Record<string, number>;
-  duplicates: number;
-  /** Files not imported, by reason. */
-  skippedFiles: Record<string, string[]>;
-  /** Damaged lines or documents. */
-  issues: ImportIssue[];
-  issueCount: number;
-  /** Whether the input holds a history (audit, watch stream, range query) rather than a snapshot. */
-  history: boolean;
-  /** When the snapshot was taken, where the input says (must-gather `timestamp`) or the newest file time. */
-  capturedAt: string | null;
-  /** True when capturedAt was read from the dump itself rather than guessed from file times. */
-  capturedExact: boolean;
-}
+import type { ImportIssue, InputStats } from './stats.ts';
 
 /** Issues kept per input for the report; all are counted. */
 const MAX_ISSUES_KEPT = 200;
@@ -230,21 +200,4 @@ export class ImportSink {
   row(row: BundleRow, stats: InputStats): void {
     this.append(row, stats);
   }
-}
-
-export function newStats(input: string): InputStats {
-  return {
-    input,
-    formats: {},
-    layout: null,
-    packaging: null,
-    records: {},
-    duplicates: 0,
-    skippedFiles: {},
-    issues: [],
-    issueCount: 0,
-    history: false,
-    capturedAt: null,
-    capturedExact: false,
-  };
 }

@@ -33,6 +33,17 @@ export function detectEncoding(head: Buffer): TextInfo | null {
   return null;
 }
 
+/** The head of a file as text, for detection: a character cut at its end is left to the decoder. */
+export function decodeHead(head: Buffer, info: TextInfo): string {
+  const bytes = head.subarray(info.bom);
+  if (info.encoding === 'utf-16be') {
+    // Byte pairs swapped make it utf-16le; a head cut after an odd byte loses that byte.
+    const even = Buffer.from(bytes.subarray(0, bytes.length & ~1));
+    return new TextDecoder('utf-16le').decode(even.swap16());
+  }
+  return new TextDecoder(info.encoding).decode(bytes);
+}
+
 /** Decode a byte stream; multi-byte characters split across chunks are kept whole. */
 export async function* decodeText(bytes: AsyncIterable<Buffer>, info: TextInfo): AsyncGenerator<string> {
   let skip = info.bom;
@@ -74,10 +85,14 @@ export async function readAllText(chunks: AsyncIterable<string>): Promise<string
   return parts.join('');
 }
 
-/** Batches of lines (without `\r\n`/`\n`), numbered from 1; a final line without newline is included. */
-export async function* linesOf(
-  chunks: AsyncIterable<string>,
-): AsyncGenerator<{ first: number; lines: string[] }> {
+/** Lines in the order of the file, without `\r\n`/`\n`; `first` is the 1-based number of the first. */
+export interface LineBatch {
+  first: number;
+  lines: string[];
+}
+
+/** Batches of lines, numbered from 1; a final line without newline is included. */
+export async function* linesOf(chunks: AsyncIterable<string>): AsyncGenerator<LineBatch> {
   let carry = '';
   let next = 1;
   for await (const chunk of chunks) {

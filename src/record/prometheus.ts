@@ -6,7 +6,7 @@
 import type { Gap } from '../bundle/metadata.ts';
 import type { BundleRow } from '../bundle/row.ts';
 import { messageOf } from '../errors.ts';
-import { queryResultRows } from '../import/formats/prometheus.ts';
+import { queryResultRows } from '../prometheus/response.ts';
 import {
   type AuthKind,
   PrometheusClient,

@@ -1,12 +1,22 @@
 // The small parsers of the importer: JSON document splitting, exposition lines, log paths,
 // must-gather timestamps, encodings, format detection, Go key names, timestamps.
 import { describe, expect, it } from 'vitest';
-import { detectFormat } from '../../src/import/detect.ts';
-import { normaliseGoKeys, splitJsonDocuments } from '../../src/import/formats/kube.ts';
-import { parseExpositionLine } from '../../src/import/formats/prometheus.ts';
+import { detectFile, fileHead } from '../../src/import/detect.ts';
+import { splitJsonDocuments } from '../../src/import/formats/kube-json.ts';
+import { normaliseGoKeys } from '../../src/import/go-keys.ts';
 import { logSubjectOf, parseGatherTimestamp } from '../../src/import/layout.ts';
 import { detectEncoding } from '../../src/import/text.ts';
 import { addMicros, normalizeTs } from '../../src/kube/time.ts';
+import { parseExpositionLine } from '../../src/prometheus/exposition.ts';
+
+/** What a text is detected as, named by its syntax for the Kubernetes JSON and YAML formats. */
+function detectFormat(text: string, relPath: string): Record<string, unknown> {
+  const detection = detectFile(fileHead(text, { path: relPath }));
+  if ('skip' in detection) return { kind: 'unknown', reason: detection.skip };
+  const { confidence: _, reason: __, ...detail } = detection.match;
+  const syntax: Record<string, string> = { 'kube-json': 'json', 'kube-yaml': 'yaml' };
+  return { kind: syntax[detection.format.name] ?? detection.format.name, ...detail };
+}
 
 describe('splitJsonDocuments', () => {
   it('splits pretty-printed values back to back, braces inside strings included', () => {

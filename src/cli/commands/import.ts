@@ -3,6 +3,7 @@
 
 import type { Command } from 'commander';
 import { KstoryError } from '../../errors.ts';
+import type { ImportFormat, SkippedContent } from '../../import/format.ts';
 
 interface ImportFlags {
   output: string;
@@ -14,7 +15,35 @@ interface ImportFlags {
   progress?: boolean;
 }
 
+/**
+ * The format registry, for the help text. Loading it loads the converters, too slow for every start
+ * of kstory: it is loaded before `kstory import` runs or shows its help.
+ */
+let registry: { formats: readonly ImportFormat[]; skipped: readonly SkippedContent[] } | undefined;
+
+function formatsHelp(command: Command): string {
+  if (!registry) return 'Formats are recognised from content; `kstory import --help` lists them.\n';
+  const help = command.createHelp();
+  help.prepareContext({ helpWidth: process.stdout.isTTY ? process.stdout.columns : undefined });
+  const width = Math.max(...[...registry.formats, ...registry.skipped].map((f) => f.name.length));
+  const list = (heading: string, entries: readonly { name: string; description: string }[]) =>
+    help.formatItemList(
+      heading,
+      entries.map((f) => help.formatItem(f.name, width, f.description, help)),
+      help,
+    );
+  return [
+    ...list('Formats (recognised from content; a file name never decides):', registry.formats),
+    ...list('Recognised and skipped, with the reason:', registry.skipped),
+  ].join('\n');
+}
+
 export function defineImportCommand(program: Command): void {
+  program.hook('preSubcommand', async (_program, command) => {
+    if (command.name() !== 'import' || registry) return;
+    const { IMPORT_FORMATS, SKIPPED_CONTENT } = await import('../../import/formats/index.ts');
+    registry = { formats: IMPORT_FORMATS, skipped: SKIPPED_CONTENT };
+  });
   program
     .command('import')
     .description(
@@ -31,20 +60,18 @@ export function defineImportCommand(program: Command): void {
     .option('--force', 'replace the output file if it exists')
     .option('--json', 'print the summary as JSON on stdout')
     .option('--no-progress', 'do not show progress on stderr')
-    .addHelpText(
-      'after',
-      `
-Formats are recognised from content: audit logs (audit.k8s.io v1/v1beta1 JSON lines), kubectl get
--o json|yaml (objects, Lists, -w streams, --output-watch-events), events, kubectl cluster-info
-dump, must-gather, Prometheus query/query_range JSON and text exposition, container logs (CRI,
-/var/log/pods, kubectl logs --timestamps). Damaged lines are reported and skipped. Exit code 2
-only when nothing at all could be imported.
+    .addHelpText('after', ({ command }) => {
+      return `
+${formatsHelp(command)}
+Directories and archives are walked (must-gather, kubectl cluster-info dump, a node's
+/var/log/pods), compressed files unpacked (.gz, .zst, .xz, .tar). Damaged lines are reported and
+skipped. Exit code 2 only when nothing at all could be imported.
 
 Examples:
   kstory import must-gather.tar.gz -o incident.parquet
   kstory import audit.log.gz dump/ ksm_metrics --at 2026-03-01T10:42:00Z -o incident.parquet
-  kstory import app.log --pod shop/checkout-7d9f8-abcde --container app -o incident.parquet`,
-    )
+  kstory import app.log --pod shop/checkout-7d9f8-abcde --container app -o incident.parquet`;
+    })
     .action(async (paths: string[], flags: ImportFlags) => {
       if ((flags.pod === undefined) !== (flags.container === undefined)) {
         throw new KstoryError('--pod and --container go together', {

@@ -3,15 +3,30 @@
 // the line itself becomes the row's body when redaction has nothing to change.
 
 import { messageOf } from '../../errors.ts';
-import { readAuditLine } from '../../kube/audit.ts';
+import { isAuditEntry, readAuditLine } from '../../kube/audit.ts';
 import { type FileContext, issue } from '../context.ts';
+import { defineFormat } from '../format.ts';
+import type { LineBatch } from '../text.ts';
 
-export { isAuditEntry } from '../../kube/audit.ts';
+export const auditLog = defineFormat({
+  name: 'audit-log',
+  description: 'API-server audit logs: audit.k8s.io v1 and v1beta1 events, one JSON object per line',
+  detect: (head) => {
+    if (!head.text.startsWith('{') && !head.text.startsWith('[')) return null;
+    // A damaged first line must not hide an audit log: look at the first few lines.
+    for (const line of head.lines.slice(0, 5)) {
+      try {
+        if (isAuditEntry(JSON.parse(line))) return { confidence: 0.9, reason: 'audit.k8s.io events' };
+      } catch {
+        // A pretty-printed document or a damaged line: try the next one.
+      }
+    }
+    return null;
+  },
+  import: (body, ctx) => importAuditLines(body.lines(), ctx),
+});
 
-export async function importAuditLines(
-  batches: AsyncIterable<{ first: number; lines: string[] }>,
-  ctx: FileContext,
-): Promise<void> {
+async function importAuditLines(batches: AsyncIterable<LineBatch>, ctx: FileContext): Promise<void> {
   ctx.stats.history = true;
   const sinkOpts = { stats: ctx.stats, origin: ctx.origin };
   for await (const { first, lines } of batches) {

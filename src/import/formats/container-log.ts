@@ -6,16 +6,51 @@
 
 import { addMicros, normalizeTs } from '../../kube/time.ts';
 import { logRow } from '../../kube/to-row.ts';
-import { type FileContext, issue } from '../context.ts';
-import type { LogSubject } from '../layout.ts';
+import { type FileContext, type ImportOptions, issue, skipFile } from '../context.ts';
+import { defineFormat, type FormatMatch } from '../format.ts';
+import { type LogSubject, logSubjectOf } from '../layout.ts';
+import type { FileEntry } from '../sources.ts';
+import type { LineBatch } from '../text.ts';
 
 const CRI_RE = /^(\d{4}-\d\d-\d\dT[0-9:.]+(?:Z|[+-]\d\d:\d\d)) (stdout|stderr) ([FP])(?: (.*))?$/s;
 const TIMESTAMPED_RE = /^(\d{4}-\d\d-\d\dT[0-9:.]+(?:Z|[+-]\d\d:\d\d)) (.*)$/s;
 const DUMP_MARKER_RE = /^==== (START|END) logs for container (\S+) of pod ([^/\s]+)\/(\S+) ====$/;
 
-export type LogFlavour = 'cri' | 'docker-json' | 'timestamped' | 'cluster-info-dump' | 'plain';
+type LogFlavour = 'cri' | 'docker-json' | 'timestamped' | 'cluster-info-dump' | 'plain';
 
-export function logFlavourOf(firstLines: string[]): LogFlavour {
+interface LogMatch extends FormatMatch {
+  flavour: LogFlavour;
+}
+
+export const containerLog = defineFormat<LogMatch>({
+  name: 'container-log',
+  description:
+    'container logs: CRI (/var/log/pods), Docker JSON, kubectl logs --timestamps, must-gather, cluster-info dump logs.txt; the pod is read from where the file sits, or given with --pod/--container',
+  detect: (head) => {
+    const flavour = logFlavourOf(head.lines);
+    if (flavour === 'plain') return null;
+    return { confidence: flavour === 'docker-json' ? 0.9 : 0.8, reason: `${flavour} log lines`, flavour };
+  },
+  // Plain text named on the command line with --pod is a log file without timestamps.
+  fallback: (head) =>
+    head.direct && logSubjectFor({ relPath: head.path, path: head.path, direct: true }, head.options, false)
+      ? { confidence: 0, reason: 'plain text given with --pod and --container', flavour: 'plain' }
+      : null,
+  import: async (body, ctx, match) => {
+    const subject = logSubjectFor(ctx.entry, ctx.options, match.flavour === 'cluster-info-dump');
+    if (!subject) {
+      skipFile(ctx, 'container log whose pod is unknown (pass --pod ns/name --container c)');
+      return;
+    }
+    if (!ctx.sink.claimLogStream(subject.stream)) {
+      skipFile(ctx, 'the same container log was already imported from another file');
+      return;
+    }
+    await importLogLines(body.lines(), match.flavour, subject, ctx);
+  },
+});
+
+function logFlavourOf(firstLines: readonly string[]): LogFlavour {
   const line = firstLines.find((l) => l.trim() !== '') ?? '';
   if (CRI_RE.test(line)) return 'cri';
   if (line.startsWith('{"log":')) return 'docker-json';
@@ -24,8 +59,30 @@ export function logFlavourOf(firstLines: string[]): LogFlavour {
   return 'plain';
 }
 
-export async function importLogLines(
-  batches: AsyncIterable<{ first: number; lines: string[] }>,
+/** The pod and container of a log file: from where it sits, else from --pod and --container. */
+function logSubjectFor(
+  entry: Pick<FileEntry, 'relPath' | 'path' | 'direct'>,
+  options: ImportOptions,
+  dump: boolean,
+): LogSubject | null {
+  const fromPath = logSubjectOf(entry.relPath);
+  if (fromPath && (fromPath.layout !== 'cluster-info-dump' || dump)) return fromPath;
+  if (entry.direct && options.pod !== undefined && options.container !== undefined) {
+    const [namespace, pod] = options.pod.split('/') as [string, string];
+    return {
+      namespace,
+      pod,
+      container: options.container,
+      previous: false,
+      stream: `given:${entry.path}`,
+      layout: 'given',
+    };
+  }
+  return null;
+}
+
+async function importLogLines(
+  batches: AsyncIterable<LineBatch>,
   flavour: LogFlavour,
   subject: LogSubject,
   ctx: FileContext,

@@ -1,0 +1,131 @@
+// One file of an import: its head decides the format (detect.ts), that format converts it, and what
+// could not be read is counted against the input. A format's failure costs its file, not the import.
+
+import { KstoryError, messageOf } from '../errors.ts';
+import { normalizeTs, tsFromMillis } from '../kube/time.ts';
+import type { FileContext, ImportOptions } from './context.ts';
+import { detectFile, fileHead } from './detect.ts';
+import type { FileBody } from './format.ts';
+import { layoutOfPath, readGatherTimestamp } from './layout.ts';
+import type { Progress } from './progress.ts';
+import type { ImportSink } from './sink.ts';
+import { type FileEntry, peek, readCounter } from './sources.ts';
+import type { InputStats } from './stats.ts';
+import { decodeHead, decodeText, detectEncoding, linesOf, readAllText, type TextInfo } from './text.ts';
+
+/** What detection sees of a file. */
+const HEAD_BYTES = 64 * 1024;
+
+export async function importFile(
+  entry: FileEntry,
+  stats: InputStats,
+  sink: ImportSink,
+  options: ImportOptions,
+  progress: Progress,
+): Promise<void> {
+  const layout = layoutOfPath(entry.relPath);
+  if (layout && !stats.layout) stats.layout = layout;
+  if (entry.layers.length > 0 && !stats.packaging) stats.packaging = entry.layers.join('+');
+  const { head, stream } = await peek(entry.bytes, HEAD_BYTES);
+  if (head.length === 0) {
+    sink.skipFile(stats, entry.path, 'empty file');
+    return;
+  }
+  // The newest file time is the best guess at when a dump was taken, until the dump says.
+  if (entry.mtimeMs !== null && !stats.capturedExact) {
+    const mtime = tsFromMillis(Math.floor(entry.mtimeMs));
+    if (stats.capturedAt === null || mtime > stats.capturedAt) stats.capturedAt = mtime;
+  }
+  const encoding = detectEncoding(head);
+  if (!encoding) {
+    sink.skipFile(stats, entry.path, 'binary file');
+    await drain(stream);
+    return;
+  }
+  const headText = decodeHead(head, encoding);
+  if (readGatherTimestamp(entry.relPath, headText, stats)) {
+    await drain(stream);
+    return;
+  }
+  const detection = detectFile(
+    fileHead(headText, {
+      path: entry.relPath,
+      direct: entry.direct,
+      layout: stats.layout,
+      complete: head.length < HEAD_BYTES,
+      options,
+    }),
+  );
+  if ('skip' in detection) {
+    sink.skipFile(stats, entry.path, detection.skip);
+    await drain(stream);
+    return;
+  }
+  const { format, match } = detection;
+  const ctx: FileContext = {
+    entry,
+    stats,
+    sink,
+    options,
+    fallbackTs: fallbackTsOf(entry, stats, options),
+    origin: entry.path,
+  };
+  const body = fileBody(stream, encoding, {
+    // A file counts as a format once the format reads it: one that turns a file down does not.
+    opened: () => {
+      stats.formats[format.name] = (stats.formats[format.name] ?? 0) + 1;
+    },
+    progressed: () => progress.update(readCounter.bytes, sink.rows, entry.path),
+  });
+  try {
+    await format.import(body, ctx, match);
+  } catch (error) {
+    if (error instanceof KstoryError) {
+      sink.issue(stats, { file: entry.path, reason: withoutPrefix(error.message, entry.path) });
+      return;
+    }
+    throw new Error(`${entry.path}: ${messageOf(error)}`, { cause: error });
+  }
+  // A format that turned the file down has not read it: the archive still has to move past it.
+  await drain(stream);
+}
+
+function fileBody(
+  stream: AsyncIterable<Buffer>,
+  encoding: TextInfo,
+  on: { opened: () => void; progressed: () => void },
+): FileBody {
+  let opened = false;
+  const open = (): AsyncIterable<string> => {
+    if (opened) throw new Error('a file body can be read only once');
+    opened = true;
+    on.opened();
+    return decodeText(stream, encoding);
+  };
+  return {
+    text: () => readAllText(open()),
+    lines: () => withProgress(linesOf(open()), on.progressed),
+  };
+}
+
+async function* withProgress<T>(source: AsyncIterable<T>, progressed: () => void): AsyncGenerator<T> {
+  for await (const item of source) {
+    progressed();
+    yield item;
+  }
+}
+
+async function drain(stream: AsyncIterable<unknown>): Promise<void> {
+  for await (const _ of stream) void _;
+}
+
+function fallbackTsOf(entry: FileEntry, stats: InputStats, options: ImportOptions): string {
+  if (options.at !== undefined) return normalizeTs(options.at)!;
+  if (stats.capturedExact && stats.capturedAt !== null) return stats.capturedAt;
+  return tsFromMillis(Math.floor(entry.mtimeMs ?? Date.now()));
+}
+
+/** Messages name their file; in a report listed by file the name is said once. */
+export function withoutPrefix(message: string, file: string): string {
+  return message.startsWith(`${file}: `) ? message.slice(file.length + 2) : message;
+}

@@ -1,0 +1,24 @@
+// The import formats kstory knows: one line each. Detection asks every one of them and takes the
+// highest confidence (see FormatMatch); on a tie, the one listed first. The order is also the order
+// of `kstory import --help`.
+
+import type { ImportFormat, SkippedContent } from '../format.ts';
+import { auditLog } from './audit.ts';
+import { containerLog } from './container-log.ts';
+import { helmTemplate } from './helm-template.ts';
+import { hostServiceLog } from './host-service-log.ts';
+import { htmlPage } from './html-page.ts';
+import { kubeJson } from './kube-json.ts';
+import { kubeYaml } from './kube-yaml.ts';
+import { prometheusText } from './prometheus-text.ts';
+
+export const IMPORT_FORMATS: readonly ImportFormat[] = [
+  auditLog,
+  kubeJson,
+  kubeYaml,
+  prometheusText,
+  containerLog,
+];
+
+/** Content recognised in order to say why it is skipped, rather than "unrecognised content". */
+export const SKIPPED_CONTENT: readonly SkippedContent[] = [helmTemplate, htmlPage, hostServiceLog];
