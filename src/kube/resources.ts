@@ -1,7 +1,7 @@
 // Kinds of the built-in API resources, for audit entries: their objectRef names a resource
 // (`deployments`), while bundle rows are keyed by kind (`Deployment`).
 
-const BUILTIN: Record<string, string> = {
+export const BUILTIN_KINDS: Readonly<Record<string, string>> = {
   bindings: 'Binding',
   componentstatuses: 'ComponentStatus',
   configmaps: 'ConfigMap',
@@ -79,7 +79,7 @@ const NOT_SUBJECT_KINDS = new Set([
 
 /** The kind of a resource: a built-in from the table, otherwise the kind of a body that names one. */
 export function kindOfResource(resource: string | null, ...bodies: unknown[]): string | null {
-  if (resource && resource in BUILTIN) return BUILTIN[resource]!;
+  if (resource && resource in BUILTIN_KINDS) return BUILTIN_KINDS[resource]!;
   for (const body of bodies) {
     if (typeof body !== 'object' || body === null) continue;
     const kind = (body as { kind?: unknown }).kind;

@@ -8,9 +8,9 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import { isIP } from 'node:net';
-import os from 'node:os';
 import { parse as parseYaml } from 'yaml';
 import { KstoryError, messageOf } from '../errors.ts';
+import { advertisedHost, selfSignedCertificate } from '../kube/certificate.ts';
 
 export interface AuditWebhookOptions {
   /** `:8443`, `8443`, `0.0.0.0:8443`, `127.0.0.1:8443`, `[::1]:8443`, `host.example:8443`. */
@@ -238,30 +238,6 @@ export class AuditWebhookServer {
   }
 }
 
-/** The host the API server is to reach: the bound one, or for 0.0.0.0 and :: this machine's first external IPv4. */
-function advertisedHost(host: string): string {
-  if (host !== '0.0.0.0' && host !== '::') return host;
-  for (const addresses of Object.values(os.networkInterfaces())) {
-    for (const a of addresses ?? []) if (a.family === 'IPv4' && !a.internal) return a.address;
-  }
-  return '127.0.0.1';
-}
-
-/** Names a self-signed certificate covers: the advertised host, and for a wildcard bind every address of this machine. */
-function subjectNames(bindHost: string, advertised: string): { ips: string[]; dns: string[] } {
-  const ips = new Set<string>();
-  const dns = new Set<string>(['localhost']);
-  if (isIP(advertised)) ips.add(advertised);
-  else dns.add(advertised);
-  if (bindHost === '0.0.0.0' || bindHost === '::') {
-    for (const addresses of Object.values(os.networkInterfaces()))
-      for (const a of addresses ?? []) ips.add(a.address.replace(/%.*$/, ''));
-    dns.add(os.hostname());
-  }
-  ips.add('127.0.0.1');
-  return { ips: [...ips], dns: [...dns] };
-}
-
 interface Previous {
   cert: string;
   key: string;
@@ -312,30 +288,10 @@ async function certificateFor(
     return { cert, key, how: `the certificate of ${options.certFile}` };
   }
   if (reuse) return { cert: reuse.cert, key: reuse.key, how: `the certificate of ${options.configFile}` };
-  const bindHost = parseListenAddress(options.listen).host;
-  const names = subjectNames(bindHost, advertised);
-  const { generate } = await import('selfsigned');
-  const now = Date.now();
-  const pems = await generate([{ name: 'commonName', value: `kstory audit webhook ${advertised}` }], {
-    keyType: 'ec',
-    curve: 'P-256',
-    algorithm: 'sha256',
-    // A little in the past: the API server's clock may be behind this machine's.
-    notBeforeDate: new Date(now - 3600_000),
-    notAfterDate: new Date(now + 365 * 86_400_000),
-    extensions: [
-      // Its own CA: the API server trusts it through certificate-authority-data.
-      { name: 'basicConstraints', cA: true, critical: true },
-      { name: 'keyUsage', digitalSignature: true, keyCertSign: true, critical: true },
-      { name: 'extKeyUsage', serverAuth: true },
-      {
-        name: 'subjectAltName',
-        altNames: [
-          ...names.dns.map((value) => ({ type: 2 as const, value })),
-          ...names.ips.map((ip) => ({ type: 7 as const, ip })),
-        ],
-      },
-    ],
+  const pair = await selfSignedCertificate({
+    commonName: `kstory audit webhook ${advertised}`,
+    bindHost: parseListenAddress(options.listen).host,
+    advertised,
   });
-  return { cert: pems.cert, key: pems.private, how: 'generated' };
+  return { ...pair, how: 'generated' };
 }

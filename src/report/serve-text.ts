@@ -1,0 +1,31 @@
+// What `kstory serve` prints once it listens: which cluster, which instant, and the one line that
+// points kubectl at it.
+
+import type { ChalkInstance } from 'chalk';
+import { isoSeconds } from '../serve/instant.ts';
+import type { RunningServe } from '../serve/run.ts';
+import { escapeControl } from './escape.ts';
+import { formatTime } from './format.ts';
+
+/** A path quoted for a POSIX shell when it needs to be. */
+function shellQuote(text: string): string {
+  return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replaceAll("'", "'\\''")}'`;
+}
+
+export function describeServing(running: RunningServe, chalk: ChalkInstance): string {
+  const lines: string[] = [];
+  for (const [i, cluster] of running.clusters.entries()) {
+    const w = cluster.state.window;
+    const at = formatTime(isoSeconds(cluster.clock.now()));
+    const speed = cluster.clock.speed === null ? '' : `, replaying at ${cluster.clock.speed}x`;
+    lines.push(
+      `${chalk.bold(escapeControl(cluster.name, { singleLine: true }))} as it was at ${chalk.bold(at)}${speed} (recording ${formatTime(isoSeconds(w.start))} → ${formatTime(isoSeconds(w.end))})`,
+      `  context ${escapeControl(running.contexts[i]!.context, { singleLine: true })}, read-only API on ${running.contexts[i]!.server}`,
+    );
+  }
+  lines.push('', `export KUBECONFIG=${shellQuote(running.kubeconfig)}`, '');
+  lines.push(
+    chalk.dim('Move in time with `kstory at TIME` (start, end, +5m, -5m, an RFC 3339 time). Ctrl-C stops.'),
+  );
+  return `${lines.join('\n')}\n`;
+}

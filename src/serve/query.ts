@@ -1,0 +1,118 @@
+// Reading a resource at an instant the way the API server answers a list: narrowed by namespace,
+// name, label and field selectors, in key order, as objects (in the resource's own shape) or as a
+// meta.k8s.io/v1 Table. Shared by the server and the offline `kstory get`.
+
+import type { Json } from '../kube/fields.ts';
+import { printerFor } from './columns/index.ts';
+import { toCoreEvent, toEventsV1 } from './event-shapes.ts';
+import type { Instant } from './instant.ts';
+import type { ApiResource } from './resources.ts';
+import { matchesFields, parseFieldSelector, parseLabelSelector } from './selectors.ts';
+import type { BundleState, EventScope, StoredObject } from './state.ts';
+
+export interface ListOptions {
+  namespace?: string;
+  name?: string;
+  labelSelector?: string;
+  fieldSelector?: string;
+}
+
+export function isEventResource(resource: ApiResource): boolean {
+  return resource.kind === 'Event' && (resource.group === '' || resource.group === 'events.k8s.io');
+}
+
+/** The objects a list returns. Selector errors throw SelectorError (a 400 for the server). */
+export async function selectObjects(
+  state: BundleState,
+  resource: ApiResource,
+  at: Instant,
+  options: ListOptions,
+): Promise<StoredObject[]> {
+  const fields = options.fieldSelector ? parseFieldSelector(options.fieldSelector, resource.kind) : [];
+  const labels = options.labelSelector ? parseLabelSelector(options.labelSelector) : null;
+  const scope: EventScope = { namespace: options.namespace, name: options.name };
+  if (isEventResource(resource)) {
+    // kubectl describe asks for the events of one object: read only those rows.
+    for (const f of fields) {
+      if (!f.equal) continue;
+      if (f.field.endsWith('.name') && f.field !== 'metadata.name') scope.involvedName = f.value;
+      if (f.field.endsWith('.kind')) scope.involvedKind = f.value;
+    }
+  }
+  const items = await state.objectsAt(resource, at, scope);
+  if (fields.length === 0 && !labels) return items;
+  const kind = isEventResource(resource) ? 'Event' : resource.kind;
+  return items.filter((item) => {
+    const obj = isEventResource(resource) ? toCoreEvent(item.object) : item.object;
+    return (!labels || labels(obj)) && matchesFields(obj, kind, fields);
+  });
+}
+
+/** The object as this resource serves it (Events converted to the API version asked for). */
+export function servedObject(resource: ApiResource, item: StoredObject): Json {
+  if (!isEventResource(resource)) return item.object;
+  return resource.group === 'events.k8s.io' ? toEventsV1(item.object) : toCoreEvent(item.object);
+}
+
+/** The JSON text of the object as served: the recorded text when no conversion is needed. */
+export function servedText(resource: ApiResource, item: StoredObject): string {
+  if (!isEventResource(resource)) return item.text;
+  return JSON.stringify(servedObject(resource, item));
+}
+
+export type IncludeObject = 'None' | 'Metadata' | 'Object';
+
+export interface TableRow {
+  cells: unknown[];
+  object?: Json;
+}
+
+export interface Table {
+  kind: 'Table';
+  apiVersion: 'meta.k8s.io/v1';
+  metadata: { resourceVersion?: string; continue?: string; remainingItemCount?: number };
+  columnDefinitions: ReturnType<typeof printerFor>['columns'];
+  rows: TableRow[];
+}
+
+function partialMetadata(obj: Json): Json {
+  return {
+    kind: 'PartialObjectMetadata',
+    apiVersion: 'meta.k8s.io/v1',
+    metadata: obj.metadata ?? {},
+  };
+}
+
+/** One row per object, cells computed at `at` (ages, restarts "5m ago"). */
+export function tableRows(
+  resource: ApiResource,
+  items: readonly StoredObject[],
+  at: Instant,
+  include: IncludeObject = 'Metadata',
+): TableRow[] {
+  const printer = printerFor(resource);
+  return items.map((item) => {
+    const served = servedObject(resource, item);
+    const obj = isEventResource(resource) ? toCoreEvent(served) : served;
+    const row: TableRow = { cells: printer.cells(obj, at) };
+    if (include === 'Object') row.object = served;
+    else if (include === 'Metadata') row.object = partialMetadata(served);
+    return row;
+  });
+}
+
+export function tableOf(
+  resource: ApiResource,
+  items: readonly StoredObject[],
+  at: Instant,
+  include: IncludeObject = 'Metadata',
+  metadata: Table['metadata'] = {},
+): Table {
+  return {
+    kind: 'Table',
+    apiVersion: 'meta.k8s.io/v1',
+    metadata,
+    columnDefinitions: printerFor(resource).columns,
+    rows: tableRows(resource, items, at, include),
+  };
+}
