@@ -1,11 +1,12 @@
 // The import-format registry: detection takes the most confident claim (on a tie, the format listed
 // first), skipped content says why, a fallback takes only what nothing imports, and the help of
 // `kstory import` lists what the registry holds.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { detectFile, explainDetection, fileHead } from '../../src/import/detect.ts';
 import type { FileHead, ImportFormat, SkippedContent } from '../../src/import/format.ts';
 import { IMPORT_FORMATS, SKIPPED_CONTENT } from '../../src/import/formats/index.ts';
 import { kstory } from '../support/cli.ts';
+import { Scratch } from './helpers.ts';
 
 function aFormat(name: string, claim: (head: FileHead) => number | null, fallback?: boolean): ImportFormat {
   return {
@@ -139,5 +140,23 @@ describe('the format registry', () => {
       expect(result.stdout).toMatch(new RegExp(`^  ${entry.name} +\\S`, 'm'));
     }
     expect(result.stdout.indexOf('  audit-log ')).toBeLessThan(result.stdout.indexOf('  helm-template '));
+  });
+
+  it('counts a file as its format once the format reads it, not when it turns the file down unread', async () => {
+    const scratch = new Scratch();
+    onTestFinished(() => scratch.remove());
+    const orphan = scratch.write('dir/app.log', '2026-03-01T10:00:00Z hello\n');
+    const notKube = scratch.write('dir/settings.json', '{"theme": "dark"}\n');
+    scratch.write(
+      'dir/pod.json',
+      '{"kind":"Pod","apiVersion":"v1","metadata":{"name":"p","namespace":"d"}}\n',
+    );
+    const { result, bundle } = await scratch.import([scratch.path('dir')]);
+    expect(result.inputs[0]?.formats).toEqual({ 'kube-json': 2 });
+    expect(result.inputs[0]?.skippedFiles).toEqual({
+      'container log whose pod is unknown (pass --pod ns/name --container c)': [orphan],
+      'JSON that holds no Kubernetes objects, audit events or Prometheus data': [notKube],
+    });
+    bundle?.close();
   });
 });
