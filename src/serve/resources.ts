@@ -30,6 +30,8 @@ export interface ApiResource {
   apiVersions: string[];
   /** A CRD's additionalPrinterColumns for the served version. */
   printerColumns?: PrinterColumn[];
+  /** A CRD's openAPIV3Schema for the served version (what kubectl explain reads). */
+  schema?: Json;
   /** Where the names come from: the Kubernetes API itself, a CRD in the bundle, or a guess. */
   origin: 'builtin' | 'crd' | 'guessed';
 }
@@ -274,6 +276,7 @@ function crdResource(crd: Json, group: string, version: string, kind: string): A
     categories: arr(names.categories).filter((s): s is string => typeof s === 'string'),
     apiVersions: [],
     printerColumns: columns,
+    schema: rec(rec(served?.schema)?.openAPIV3Schema) ?? rec(rec(spec.validation)?.openAPIV3Schema),
     origin: 'crd',
   };
 }

@@ -19,6 +19,7 @@ import {
   wantsAggregated,
 } from './discovery.ts';
 import { serveLogs } from './log-handler.ts';
+import { openApiDocument, openApiIndex } from './openapi.ts';
 import { parseApiPath } from './paths.ts';
 import {
   ApiError,
@@ -147,6 +148,14 @@ export class ServeServer {
     switch (target.type) {
       case 'version':
         return sendJson(res, 200, versionInfo(cluster));
+      case 'openapi': {
+        if (pathname === '/openapi/v3') return sendJson(res, 200, openApiIndex(catalogue));
+        const doc = pathname.startsWith('/openapi/v3/')
+          ? openApiDocument(catalogue, pathname.slice(12))
+          : null;
+        if (!doc) throw noResource(pathname);
+        return sendJson(res, 200, doc);
+      }
       case 'api':
         if (aggregated)
           return sendJson(res, 200, aggregatedDiscovery(catalogue, true), AGGREGATED_CONTENT_TYPE);

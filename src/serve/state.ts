@@ -86,7 +86,7 @@ export class BundleState {
     const key = `${resource.group}/${resource.kind}@${at}`;
     const whole = this.cached(key, () =>
       this.fetchObjects(
-        `SELECT namespace, name, epoch_us(ts) AS ts, body FROM (
+        `SELECT namespace, name, epoch_us(ts)::DOUBLE AS ts, body FROM (
            SELECT namespace, name, ts, body, watch_event FROM objects
            WHERE kind = ? AND api_version IN (${versionList(resource)}) AND ts <= make_timestamptz(?::BIGINT)
            ${LATEST}
@@ -142,10 +142,10 @@ export class BundleState {
       body: string;
     }>(
       isEvent
-        ? `SELECT epoch_us(ts) AS ts, json_extract_string(body, '$.metadata.namespace') AS namespace,
+        ? `SELECT epoch_us(ts)::DOUBLE AS ts, json_extract_string(body, '$.metadata.namespace') AS namespace,
                   json_extract_string(body, '$.metadata.name') AS name, 'MODIFIED' AS event, body
            FROM events WHERE ${where} AND body IS NOT NULL ORDER BY ts, ${VERSION_NUMBER_SQL} NULLS FIRST`
-        : `SELECT epoch_us(ts) AS ts, namespace, name, watch_event AS event, body
+        : `SELECT epoch_us(ts)::DOUBLE AS ts, namespace, name, watch_event AS event, body
            FROM objects WHERE ${where} AND body IS NOT NULL ORDER BY ts, ${VERSION_NUMBER_SQL} NULLS FIRST`,
       params,
     );
@@ -169,7 +169,7 @@ export class BundleState {
   /** Every recorded version of one object, oldest first, deletions included. */
   async versions(resource: ApiResource, namespace: string | null, name: string): Promise<Change[]> {
     const rows = await this.run<{ ts: number; event: string | null; body: string }>(
-      `SELECT epoch_us(ts) AS ts, watch_event AS event, body FROM objects
+      `SELECT epoch_us(ts)::DOUBLE AS ts, watch_event AS event, body FROM objects
        WHERE kind = ? AND api_version IN (${versionList(resource)}) AND name = ? AND namespace IS NOT DISTINCT FROM ?
          AND body IS NOT NULL
        ORDER BY ts, ${VERSION_NUMBER_SQL} NULLS FIRST`,
@@ -191,7 +191,7 @@ export class BundleState {
     to: Instant,
   ): Promise<LogLine[]> {
     return this.run<LogLine>(
-      `SELECT epoch_us(ts) AS ts, log_line AS line, log_stream AS stream, coalesce(log_previous, false) AS previous
+      `SELECT epoch_us(ts)::DOUBLE AS ts, log_line AS line, log_stream AS stream, coalesce(log_previous, false) AS previous
        FROM logs WHERE namespace = ? AND name = ? AND container = ?
          AND ts <= make_timestamptz(?::BIGINT) ${from === null ? '' : 'AND ts >= make_timestamptz(?::BIGINT)'}
        ORDER BY ts`,
@@ -218,7 +218,7 @@ export class BundleState {
   private fetchEvents(where: string, params: DuckDBValue[]): Promise<StoredObject[]> {
     return this.fetchObjects(
       `SELECT json_extract_string(body, '$.metadata.namespace') AS namespace,
-              json_extract_string(body, '$.metadata.name') AS name, epoch_us(ts) AS ts, body
+              json_extract_string(body, '$.metadata.name') AS name, epoch_us(ts)::DOUBLE AS ts, body
        FROM events WHERE ${where} AND body IS NOT NULL
        QUALIFY row_number() OVER (PARTITION BY coalesce(event_uid, json_extract_string(body, '$.metadata.uid'), namespace || '/' || name || '/' || event_reason)
                                   ORDER BY ts DESC, ${VERSION_NUMBER_SQL} DESC NULLS LAST) = 1
@@ -290,7 +290,7 @@ function narrow(items: StoredObject[], scope: EventScope): StoredObject[] {
 /** The recording's window: the metadata's, else the span of its rows. */
 async function windowOf(bundle: Bundle): Promise<Window> {
   const [span] = await bundle.query<{ first: number | null; last: number | null }>(
-    'SELECT epoch_us(min(ts)) AS first, epoch_us(max(ts)) AS last FROM bundle',
+    'SELECT epoch_us(min(ts))::DOUBLE AS first, epoch_us(max(ts))::DOUBLE AS last FROM bundle',
   );
   const meta = bundle.metadata.window;
   const first = span?.first ?? 0;

@@ -76,7 +76,9 @@ describe('detectPattern', () => {
       const keys = finding!.evidence.map((e) => `${e.ts}|${e.source}|${e.excerpt}`);
       expect(new Set(keys).size).toBe(keys.length);
       expect(finding!.evidence.map((e) => e.source).sort()).toEqual(['event', 'log', 'object']);
-      expect(finding!.remediation.some((r) => r.includes('kubectl describe pod'))).toBe(true);
+      expect(
+        finding!.remediation.some((r) => r.includes('kstory describe Pod -n shop checkout-7d9f8-abcde --at')),
+      ).toBe(true);
     } finally {
       bundle.close();
     }

@@ -2,9 +2,14 @@
 
 import type { Command } from 'commander';
 import { defineAnalyzeCommand } from './analyze.ts';
+import { defineAtCommand } from './at.ts';
 import { defineBundleCommand } from './bundle.ts';
+import { defineDescribeCommand } from './describe.ts';
+import { defineDiffCommand } from './diff.ts';
+import { defineEventsCommand } from './events.ts';
 import { defineGetCommand } from './get.ts';
 import { defineImportCommand } from './import.ts';
+import { defineLogsCommand } from './logs.ts';
 import { definePatternsCommand } from './patterns.ts';
 import { defineRecordCommand } from './record.ts';
 import { defineServeCommand } from './serve.ts';
@@ -12,9 +17,14 @@ import { defineSimulateCommand } from './simulate.ts';
 
 export const COMMANDS: readonly ((program: Command) => void)[] = [
   defineAnalyzeCommand,
+  defineAtCommand,
   defineBundleCommand,
+  defineDescribeCommand,
+  defineDiffCommand,
+  defineEventsCommand,
   defineGetCommand,
   defineImportCommand,
+  defineLogsCommand,
   definePatternsCommand,
   defineRecordCommand,
   defineServeCommand,
