@@ -70,7 +70,7 @@ export async function measureFloor(
     segmentName,
     SpoolLines,
   } = modules;
-  /** As the recorder converts a watch event (src/record/run.ts, RecordSession.object). */
+  /** As the recorder converts a watch event (src/record/recorder.ts, Recorder.object). */
   const rowOf = (event: { type: WatchEvent; object: KubeObject }, raw: RawJson | undefined): BundleRow =>
     event.object.kind === 'Event'
       ? eventRow(event.object, { origin: 'watch:events', raw })

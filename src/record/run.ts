@@ -6,35 +6,26 @@ import { setMaxListeners } from 'node:events';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Gap } from '../bundle/metadata.ts';
-import type { BundleRow } from '../bundle/row.ts';
-import { type RawJson, readSpoolState } from '../bundle/spool.ts';
 import { BundleWriter, type FinishResult } from '../bundle/writer.ts';
-import { KstoryError, messageOf } from '../errors.ts';
-import { REDACTION_RULES } from '../kube/redact.ts';
-import { tsKey } from '../kube/time.ts';
-import { eventRow, type KubeObject, markerRow, objectRow, type WatchEvent } from '../kube/to-row.ts';
-import { AuditSources, type AuditStatus, type AuditSummary } from './audit.ts';
+import { KstoryError } from '../errors.ts';
+import { markerRow } from '../kube/to-row.ts';
+import type { AuditSources, AuditStatus, AuditSummary } from './audit.ts';
 import type { AuditWebhookOptions } from './audit-webhook.ts';
-import { ApiError, KubeClient } from './client.ts';
-import { monotonicClock } from './clock.ts';
-import { type ApiResource, type DiscoveryResult, discoverResources, qualifiedName } from './discovery.ts';
-import {
-  acceptsContainer,
-  acceptsEvent,
-  acceptsLogLine,
-  acceptsPod,
-  filtersMetadata,
-  type RecordFilters,
-} from './filters.ts';
+import { KubeClient } from './client.ts';
+import type { DiscoveryResult } from './discovery.ts';
+import { acceptsContainer, acceptsLogLine, type RecordFilters } from './filters.ts';
 import { LogCollector, type LogPolicy } from './logs.ts';
+import { finalMetadata, initialMetadata } from './metadata.ts';
 import { namespaceScope } from './namespaces.ts';
+import { discover, openAuditSources, readInterruption, readServerVersion } from './preflight.ts';
 import {
   checkPrometheusOptions,
   PrometheusCollector,
   type PrometheusReport,
   type PrometheusSourceOptions,
 } from './prometheus.ts';
-import { type RelistReport, ResourceWatcher, type WatchSink } from './watcher.ts';
+import { Recorder } from './recorder.ts';
+import { WatchSet } from './watch-set.ts';
 
 export interface RecordOptions {
   output: string;
@@ -117,9 +108,6 @@ export interface RecordResult {
   audit?: AuditSummary | null;
 }
 
-/** Concurrent lists at start: enough to be quick, few enough not to trip API priority and fairness. */
-const LIST_CONCURRENCY = 8;
-
 export async function runRecord(options: RecordOptions): Promise<RecordResult> {
   const log = options.log ?? (() => {});
   const output = path.resolve(options.output);
@@ -183,39 +171,46 @@ async function recordUntilStopped(
     });
   }
   const scope = namespaceScope(options.namespaces);
+  const identity = { clusterName: client.clusterName, contextName: client.contextName, serverVersion };
   const started = new Date();
-  const resumed = options.resume ? interruption(`${output}.spool`) : null;
+  const resumed = options.resume ? readInterruption(`${output}.spool`) : null;
   const windowStart =
     resumed?.windowStart ?? (options.once && options.since ? options.since : started).toISOString();
   const writer = await BundleWriter.create({
     output,
     resume: options.resume,
-    metadata: {
-      producer: 'record',
-      cluster: { name: client.clusterName, server_version: serverVersion },
-      filters: {
-        namespaces: scope.patterns,
-        include: options.include,
-        exclude: options.exclude,
-        logs: options.logs ?? 'none',
-        ...windowFilters(options),
-      },
-      redaction: [...REDACTION_RULES],
-      snapshot: options.once,
-      sources: [
-        ...((options.logs ?? 'none') === 'none'
-          ? ['object', 'event', 'marker']
-          : ['object', 'event', 'log', 'marker']),
-        ...(audit ? ['audit'] : []),
-      ],
-      window: { start: windowStart, end: null },
-      extra: { context: client.contextName, mode: options.once ? 'once' : 'continuous' },
-    },
+    metadata: initialMetadata(options, scope, identity, windowStart, audit !== null),
   });
   let finished = false;
   try {
-    const recorder = new Recorder(writer, client, options, scope, stop.signal, log);
-    recorder.audit = audit;
+    const recorder = new Recorder(writer, {
+      filters: options.filters,
+      eventsSince: options.once && options.since ? options.since : null,
+      log,
+    });
+    recorder.logs = logCollector(client, options, recorder, stop.signal, log);
+    const prometheus = options.prometheus
+      ? new PrometheusCollector({
+          options: options.prometheus,
+          once: options.once,
+          since: options.since,
+          durationMs: options.durationMs,
+          emit: (row) => recorder.append(row),
+          addGap: (gap) => recorder.addGap(gap),
+          log,
+          signal: stop.signal,
+        })
+      : null;
+    const watches = new WatchSet({
+      client,
+      filter,
+      scope,
+      watch: options.watch,
+      sink: recorder,
+      addGap: (gap) => recorder.addGap(gap),
+      signal: stop.signal,
+      log,
+    });
     // The log file's backlog from --since, or from where an interrupted recording stopped; a
     // snapshot without --since takes all of it.
     audit?.attach(
@@ -240,9 +235,9 @@ async function recordUntilStopped(
         scope: '*',
       });
     }
-    recorder.addResources(discovery.resources);
+    watches.add(discovery.resources);
     if (options.once) {
-      await Promise.all([recorder.listAllOnce(), recorder.prometheus?.collectOnce(), audit?.readOnce()]);
+      await Promise.all([watches.listAllOnce(), prometheus?.collectOnce(), audit?.readOnce()]);
       if (stop.signal.aborted) {
         writer.addGap({
           start: started.toISOString(),
@@ -252,45 +247,45 @@ async function recordUntilStopped(
         });
       }
     } else {
-      recorder.prometheus?.start();
+      prometheus?.start();
       const auditDone = audit?.run(stop.signal);
-      await recorder.runUntil(stop, options.durationMs);
-      await recorder.prometheus?.finish();
+      await watchUntilStopped(watches, options, stop, (startedAt) =>
+        liveStatus(startedAt, writer, recorder, watches, audit),
+      );
+      await prometheus?.finish();
       await auditDone;
     }
     await recorder.logs?.drain();
     const end = new Date().toISOString();
-    for (const gap of recorder.openGaps(end)) writer.addGap(gap);
+    for (const gap of watches.openGaps(end)) writer.addGap(gap);
     writer.append(markerRow({ ts: end, marker: 'recording-stop', origin: 'record' }));
-    writer.updateMetadata({
-      window: { start: windowStart, end },
-      filters: {
-        namespaces: scope.patterns,
-        include: options.include,
-        exclude: options.exclude,
-        logs: options.logs ?? 'none',
-        resources: recorder.resourceNames(),
-        ...windowFilters(options),
-      },
-      extra: {
-        context: client.contextName,
-        mode: options.once ? 'once' : 'continuous',
-        watch_errors: recorder.watchErrors,
-        discovery_failures: discovery.failures,
-        ...(recorder.prometheus ? { prometheus: recorder.prometheus.report() } : {}),
-        ...(audit ? { audit: audit.summary() } : {}),
-      },
-    });
+    writer.updateMetadata(
+      finalMetadata(
+        options,
+        scope,
+        identity,
+        { start: windowStart, end },
+        {
+          resources: watches.resourceNames(),
+          extra: {
+            watch_errors: recorder.watchErrors,
+            discovery_failures: discovery.failures,
+            ...(prometheus ? { prometheus: prometheus.report() } : {}),
+            ...(audit ? { audit: audit.summary() } : {}),
+          },
+        },
+      ),
+    );
     const bundle = await writer.finish();
     finished = true;
     return {
       bundle,
-      resources: recorder.resourceNames(),
+      resources: watches.resourceNames(),
       discoveryFailures: discovery.failures,
       relists: recorder.relists,
       gaps: bundle.metadata.gaps,
       watchErrors: recorder.watchErrors,
-      prometheus: recorder.prometheus?.report() ?? null,
+      prometheus: prometheus?.report() ?? null,
       audit: audit?.summary() ?? null,
     };
   } finally {
@@ -299,392 +294,73 @@ async function recordUntilStopped(
   }
 }
 
-/** --since and the regular-expression filters, as the bundle metadata `filters` records them. */
-function windowFilters(options: RecordOptions): Record<string, string> {
-  return {
-    ...(options.since ? { since: options.since.toISOString() } : {}),
-    ...filtersMetadata(options.filters),
-  };
-}
-
-/** The audit log follower and webhook receiver, when asked for: started before discovery. */
-async function openAuditSources(
+/** Container logs of the recorded pods, unless --logs none. */
+function logCollector(
+  client: KubeClient,
   options: RecordOptions,
+  recorder: Recorder,
+  signal: AbortSignal,
   log: (line: string) => void,
-): Promise<AuditSources | null> {
-  if (!options.auditLog && !options.auditWebhook) return null;
-  if (options.once && options.auditWebhook) {
-    throw new KstoryError('--audit-webhook needs a continuous recording, not --once', {
-      hint: 'The webhook receives what the API server does from now on; --audit-log reads a log file with --once.',
-    });
-  }
-  return AuditSources.open({
-    logFile: options.auditLog,
-    webhook: options.auditWebhook,
-    once: options.once,
-    pollMs: options.auditPollMs,
+): LogCollector | null {
+  const policy = options.logs ?? 'none';
+  if (policy === 'none') return null;
+  const filters = options.filters;
+  return new LogCollector({
+    client,
+    policy,
+    follow: !options.once,
+    maxStreams: options.maxLogStreams ?? 32,
+    turnMs: options.logTurnMs,
+    // A snapshot wants whole logs (or the window's); a recording wants what happens while it
+    // runs, and the backlog --since asks for.
+    since: (options.since ?? (options.once ? null : new Date()))?.toISOString() ?? null,
+    acceptsContainer: filters ? (name) => acceptsContainer(filters, name) : undefined,
+    acceptsLine: filters ? (line) => acceptsLogLine(filters, line) : undefined,
+    signal,
+    emit: (row) => recorder.append(row),
     log,
   });
 }
 
-/** Discovery before anything is written: its failures are the user's to fix (credentials, RBAC). */
-async function discover(
-  client: KubeClient,
-  filter: { include: string[]; exclude: string[] },
-  signal: AbortSignal,
-): Promise<DiscoveryResult> {
+/** A continuous recording: watch until stopped or --duration, with the live status every interval. */
+async function watchUntilStopped(
+  watches: WatchSet,
+  options: RecordOptions,
+  stop: AbortController,
+  live: (startedAt: number) => RecordStatus,
+): Promise<void> {
+  const timers: NodeJS.Timeout[] = [];
+  if (options.durationMs !== undefined) timers.push(setTimeout(() => stop.abort(), options.durationMs));
+  const startedAt = Date.now();
+  const onStatus = options.onStatus;
+  if (onStatus) timers.push(setInterval(() => onStatus(live(startedAt)), options.statusIntervalMs ?? 1000));
   try {
-    return await discoverResources(client, filter, signal);
-  } catch (error) {
-    if (signal.aborted) throw new KstoryError('stopped before the recording started: nothing was written');
-    const status = error instanceof ApiError ? error.status : 0;
-    const hint =
-      status === 401
-        ? 'The API server rejected the credentials: log in again or refresh the kubeconfig, then check with `kubectl auth whoami`.'
-        : status === 403
-          ? 'Your user may not read API discovery: `kubectl auth can-i get /apis` says.'
-          : `Check the cluster is reachable: \`kubectl --context ${client.contextName ?? '…'} api-resources\`.`;
-    throw new KstoryError(`cannot discover the cluster's resources: ${messageOf(error)}`, { hint });
+    await watches.run(options.rediscoverMs ?? 60_000);
+  } finally {
+    for (const timer of timers) clearTimeout(timer);
   }
 }
 
-/** When the interrupted recording last wrote to its spool (it flushes every second), and when it began. */
-function interruption(spoolDir: string): { lastWrite: string; windowStart: string | null } {
-  let last = 0;
-  for (const entry of readdirSync(spoolDir)) {
-    if (/^seg-\d+\.(ndjson|parquet)$/.test(entry))
-      last = Math.max(last, statSync(path.join(spoolDir, entry)).mtimeMs);
-  }
-  const state = readSpoolState(spoolDir);
+function liveStatus(
+  startedAt: number,
+  writer: BundleWriter,
+  recorder: Recorder,
+  watches: WatchSet,
+  audit: AuditSources | null,
+): RecordStatus {
+  const { watching, retrying } = watches.counts();
   return {
-    lastWrite: new Date(last || Date.now()).toISOString(),
-    windowStart: state.metadata.window.start,
+    elapsedMs: Date.now() - startedAt,
+    rows: writer.rowsAppended,
+    rowsBySource: { ...recorder.rowsBySource },
+    watches: watching,
+    watchesRetrying: retrying,
+    logStreams: recorder.logs?.streams ?? 0,
+    relists: recorder.relists,
+    gaps: recorder.gapCount,
+    spoolBytes: directoryBytes(writer.spoolDir),
+    ...(audit ? { audit: audit.status() } : {}),
   };
-}
-
-async function readServerVersion(client: KubeClient): Promise<string | null> {
-  try {
-    const version = await client.getJson<{ gitVersion?: string }>('/version');
-    return version.gitVersion ?? null;
-  } catch (error) {
-    if (error instanceof ApiError) return null; // Some clusters forbid /version; recording still works.
-    throw new KstoryError(`cannot reach the API server at ${client.server.origin}: ${messageOf(error)}`, {
-      hint: 'Check the cluster is up and the kubeconfig context is right: `kubectl version`.',
-    });
-  }
-}
-
-class Recorder implements WatchSink {
-  readonly watchErrors: Record<string, { count: number; last: string }> = {};
-  relists = 0;
-  readonly logs: LogCollector | null;
-  readonly prometheus: PrometheusCollector | null;
-  /** The audit log and webhook, whose figures join the live status. */
-  audit: AuditSources | null = null;
-  private readonly watchers = new Map<
-    string,
-    { watcher: ResourceWatcher; stop: AbortController; done?: Promise<void> }
-  >();
-  private readonly resources = new Map<string, ApiResource>();
-  private conversionErrors = 0;
-  private gapCount = 0;
-  private readonly rowsBySource: Record<string, number> = {};
-  private readonly clock = monotonicClock();
-  /** With --once --since: Events that last occurred before this are outside the window. */
-  private readonly eventsSinceKey: string | null;
-
-  constructor(
-    private readonly writer: BundleWriter,
-    private readonly client: KubeClient,
-    private readonly options: RecordOptions,
-    private readonly scope: ReturnType<typeof namespaceScope>,
-    private readonly signal: AbortSignal,
-    private readonly log: (line: string) => void,
-  ) {
-    const policy = options.logs ?? 'none';
-    const filters = options.filters;
-    this.eventsSinceKey = options.once && options.since ? tsKey(options.since.toISOString()) : null;
-    this.logs =
-      policy === 'none'
-        ? null
-        : new LogCollector({
-            client,
-            policy,
-            follow: !options.once,
-            maxStreams: options.maxLogStreams ?? 32,
-            turnMs: options.logTurnMs,
-            // A snapshot wants whole logs (or the window's); a recording wants what happens while it
-            // runs, and the backlog --since asks for.
-            since: (options.since ?? (options.once ? null : new Date()))?.toISOString() ?? null,
-            acceptsContainer: filters ? (name) => acceptsContainer(filters, name) : undefined,
-            acceptsLine: filters ? (line) => acceptsLogLine(filters, line) : undefined,
-            signal,
-            emit: (row) => this.append(row),
-            log,
-          });
-    this.prometheus = options.prometheus
-      ? new PrometheusCollector({
-          options: options.prometheus,
-          once: options.once,
-          since: options.since,
-          durationMs: options.durationMs,
-          emit: (row) => this.append(row),
-          addGap: (gap) => this.addGap(gap),
-          log,
-          signal,
-        })
-      : null;
-  }
-
-  resourceNames(): string[] {
-    return [...this.resources.keys()].sort();
-  }
-
-  /** Create watchers for resources not watched yet. */
-  addResources(resources: ApiResource[]): ResourceWatcher[] {
-    const created: ResourceWatcher[] = [];
-    for (const resource of resources) {
-      const name = qualifiedName(resource);
-      if (this.resources.has(name)) continue;
-      this.resources.set(name, resource);
-      const namespaces = resource.namespaced && this.scope.watchEach ? this.scope.watchEach : [null];
-      for (const namespace of namespaces) {
-        const stop = new AbortController();
-        const onStop = () => stop.abort();
-        this.signal.addEventListener('abort', onStop, { once: true });
-        stop.signal.addEventListener('abort', () => this.signal.removeEventListener('abort', onStop), {
-          once: true,
-        });
-        const watcher = new ResourceWatcher({
-          ...this.options.watch,
-          client: this.client,
-          resource,
-          namespace,
-          accepts: this.scope.accepts,
-          sink: this,
-          signal: stop.signal,
-        });
-        this.watchers.set(watcher.scope, { watcher, stop });
-        created.push(watcher);
-      }
-    }
-    return created;
-  }
-
-  async listAllOnce(): Promise<void> {
-    await forEachLimited([...this.watchers.values()], LIST_CONCURRENCY, async ({ watcher }) => {
-      const start = new Date().toISOString();
-      try {
-        await watcher.listOnce();
-      } catch (error) {
-        if (this.signal.aborted) return;
-        const message = messageOf(error);
-        this.failed(watcher, message);
-        this.addGap({
-          start,
-          end: new Date().toISOString(),
-          reason: `list failed: ${message}`,
-          scope: watcher.scope,
-        });
-      }
-    });
-  }
-
-  async runUntil(stop: AbortController, durationMs: number | undefined): Promise<void> {
-    const timers: NodeJS.Timeout[] = [];
-    if (durationMs !== undefined) timers.push(setTimeout(() => stop.abort(), durationMs));
-    const rediscoverMs = this.options.rediscoverMs ?? 60_000;
-    if (rediscoverMs > 0) timers.push(setInterval(() => void this.rediscover(), rediscoverMs));
-    const statusMs = this.options.statusIntervalMs ?? 1000;
-    const startedAt = Date.now();
-    if (this.options.onStatus) {
-      const onStatus = this.options.onStatus;
-      timers.push(setInterval(() => onStatus(this.status(startedAt)), statusMs));
-    }
-    try {
-      for (const entry of this.watchers.values()) this.start(entry);
-      await new Promise<void>((resolve) => {
-        if (stop.signal.aborted) resolve();
-        stop.signal.addEventListener('abort', () => resolve(), { once: true });
-      });
-      await Promise.all([...this.watchers.values()].map((e) => e.done));
-    } finally {
-      for (const timer of timers) clearTimeout(timer);
-    }
-  }
-
-  private start(entry: { watcher: ResourceWatcher; done?: Promise<void> }): void {
-    entry.done = entry.watcher.run().catch((error: unknown) => {
-      // run() recovers from everything it knows; anything else is a bug, but must not be silent.
-      this.log(`error: ${entry.watcher.scope} stopped: ${messageOf(error)}`);
-      this.addGap({
-        start: new Date().toISOString(),
-        end: null,
-        reason: `watch stopped: ${messageOf(error)}`,
-        scope: entry.watcher.scope,
-      });
-    });
-  }
-
-  /** New CRDs get watchers; resources that went away (a deleted CRD) have theirs stopped. */
-  private async rediscover(): Promise<void> {
-    let found: DiscoveryResult;
-    try {
-      found = await discoverResources(
-        this.client,
-        { include: this.options.include, exclude: this.options.exclude },
-        this.signal,
-      );
-    } catch (error) {
-      if (!this.signal.aborted) this.log(`warning: rediscovery failed: ${messageOf(error)}`);
-      return;
-    }
-    if (this.signal.aborted) return;
-    const names = new Set(found.resources.map(qualifiedName));
-    // A group version that failed to answer says nothing about its resources: keep their watchers.
-    const failedGroups = new Set(found.failures.map((f) => f.groupVersion));
-    for (const [name, resource] of this.resources) {
-      const gv = resource.group === '' ? resource.version : `${resource.group}/${resource.version}`;
-      if (names.has(name) || failedGroups.has(gv)) continue;
-      this.log(`${name}: no longer served, stopped watching`);
-      this.resources.delete(name);
-      for (const [key, entry] of this.watchers) {
-        if (entry.watcher.resource === resource) {
-          entry.stop.abort();
-          this.watchers.delete(key);
-        }
-      }
-    }
-    for (const watcher of this.addResources(found.resources)) {
-      this.log(`${qualifiedName(watcher.resource)}: new resource, watching`);
-      const entry = this.watchers.get(watcher.scope);
-      if (entry) this.start(entry);
-    }
-  }
-
-  /** Watches still down at the end: what they missed is unknown. */
-  openGaps(end: string): Gap[] {
-    const gaps: Gap[] = [];
-    for (const { watcher } of this.watchers.values()) {
-      if (watcher.disconnectedAt === null) continue;
-      gaps.push({
-        start: watcher.disconnectedAt,
-        end,
-        reason: `watch not connected when the recording stopped: ${watcher.lastError ?? 'unknown error'}`,
-        scope: watcher.scope,
-      });
-    }
-    return gaps;
-  }
-
-  status(startedAt: number): RecordStatus {
-    let retrying = 0;
-    let open = 0;
-    for (const { watcher } of this.watchers.values()) {
-      if (watcher.state === 'watching') open++;
-      else if (watcher.state === 'retrying') retrying++;
-    }
-    return {
-      elapsedMs: Date.now() - startedAt,
-      rows: this.writer.rowsAppended,
-      rowsBySource: { ...this.rowsBySource },
-      watches: open,
-      watchesRetrying: retrying,
-      logStreams: this.logs?.streams ?? 0,
-      relists: this.relists,
-      gaps: this.gapCount,
-      spoolBytes: directoryBytes(this.writer.spoolDir),
-      ...(this.audit ? { audit: this.audit.status() } : {}),
-    };
-  }
-
-  // ---- WatchSink -------------------------------------------------------------------------------
-
-  object(
-    resource: ApiResource,
-    object: KubeObject,
-    watchEvent: WatchEvent,
-    origin: string,
-    raw?: RawJson,
-  ): void {
-    const isPod = resource.kind === 'Pod' && resource.group === '';
-    // Left out at the source: neither written nor its logs followed.
-    if (isPod && !acceptsPod(this.options.filters, object.metadata?.name)) return;
-    const ts = this.clock();
-    let row: BundleRow;
-    try {
-      if (resource.kind === 'Event' && (resource.group === '' || resource.group === 'events.k8s.io')) {
-        // An event deleted by its TTL is housekeeping, not something that happened.
-        if (watchEvent === 'DELETED') return;
-        if (!acceptsEvent(this.options.filters, object)) return;
-        // Events keep their own time (when it happened), not when the recorder saw them.
-        row = eventRowOrNow(object, origin, ts, raw);
-        if (this.eventsSinceKey !== null && tsKey(row.event_last ?? row.ts) < this.eventsSinceKey) return;
-      } else {
-        row = objectRow(object, { ts, origin, watchEvent, raw });
-      }
-    } catch (error) {
-      // One odd object must not stop a recording; say so the first few times.
-      if (++this.conversionErrors <= 10)
-        this.log(`warning: ${origin}: skipped an object: ${messageOf(error)}`);
-      return;
-    }
-    this.append(row);
-    if (this.logs && isPod && watchEvent !== 'DELETED') {
-      this.logs.observePod(object);
-    }
-  }
-
-  append(row: BundleRow): void {
-    this.writer.append(row);
-    this.rowsBySource[row.source] = (this.rowsBySource[row.source] ?? 0) + 1;
-  }
-
-  addGap(gap: Gap): void {
-    this.gapCount++;
-    this.writer.addGap(gap);
-  }
-
-  relisted(watcher: ResourceWatcher, report: RelistReport): void {
-    this.relists++;
-    this.log(
-      `${watcher.scope}: ${report.reason} (${report.added} added, ${report.modified} modified, ${report.deleted} deleted)`,
-    );
-    this.writer.append(
-      markerRow({
-        ts: report.end,
-        marker: 'relist',
-        origin: watcher.scope,
-        detail: `${report.added} added, ${report.modified} modified, ${report.deleted} deleted`,
-      }),
-    );
-    this.addGap({ start: report.start, end: report.end, reason: report.reason, scope: watcher.scope });
-  }
-
-  failed(watcher: ResourceWatcher, message: string): void {
-    const entry = this.watchErrors[watcher.scope];
-    // Logged when it changes, counted always: a watch retrying for an hour prints one line, not 120.
-    if (entry?.last !== message) this.log(`warning: ${watcher.scope}: ${message} (retrying)`);
-    this.watchErrors[watcher.scope] = { count: (entry?.count ?? 0) + 1, last: message };
-  }
-}
-
-/** An Event that carries no time of its own at all is dated when it was seen. */
-function eventRowOrNow(object: KubeObject, origin: string, now: string, raw?: RawJson): BundleRow {
-  try {
-    return eventRow(object, { origin, raw });
-  } catch (error) {
-    if (error instanceof KstoryError) return eventRow(object, { origin, ts: now, raw });
-    throw error;
-  }
-}
-
-async function forEachLimited<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) await fn(items[next++] as T);
-  });
-  await Promise.all(workers);
 }
 
 function directoryBytes(dir: string): number {
