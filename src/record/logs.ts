@@ -13,6 +13,8 @@ const RETRY_MS = 2000;
 const PREVIOUS_TAIL_LINES = 500;
 /** How long the previous log waits for the dead container's follow stream to deliver its last lines. */
 const PREVIOUS_WAIT_MS = 5000;
+/** Follow streams remembered per container: more than the restarts that fit in one previous fetch. */
+const FOLLOWED_RANGES = 16;
 
 export const LOG_POLICIES = ['none', 'errors', 'all'] as const;
 export type LogPolicy = (typeof LOG_POLICIES)[number];
@@ -62,10 +64,22 @@ interface Container {
   /** Newest line written from a previous log: a later fetch of the same previous log (two
    * restarts seen before the first fetch ran) or a lagging follow stream must not write it again. */
   previousKey: string | null;
+  /** What the latest follow streams received, newest last: a previous log asked for after one
+   * death but answered after the next is the newer instance's, which a stream may have delivered. */
+  followed: FollowedRange[];
   queued: boolean;
   /** Previous logs already fetched for this restart count (in --once mode). */
   previousFetched: number;
 }
+
+/** The first and last line times one follow stream received: it received every line between. */
+interface FollowedRange {
+  first: string | null;
+  last: string | null;
+}
+
+/** Where a line comes from: a follow stream, or a previous log with the part already written cut. */
+type LineSource = { kind: 'follow'; received: FollowedRange } | { kind: 'previous'; cutoff: string | null };
 
 interface ContainerStatus {
   name?: string;
@@ -132,6 +146,7 @@ export class LogCollector {
           streamEnded: Promise.resolve(null),
           previousFetch: Promise.resolve(),
           previousKey: null,
+          followed: [],
           queued: false,
           previousFetched: 0,
         };
@@ -222,6 +237,9 @@ export class LogCollector {
     // The API server reads sinceTime to the second; onLine drops what it repeats.
     if (resumeFrom !== null) query.set('sinceTime', `${resumeFrom.slice(0, 19)}Z`);
     if (this.o.follow) query.set('follow', 'true');
+    const received: FollowedRange = { first: null, last: null };
+    c.followed.push(received);
+    if (c.followed.length > FOLLOWED_RANGES) c.followed.shift();
     const turn = new AbortController();
     const onStop = () => turn.abort();
     this.o.signal.addEventListener('abort', onStop, { once: true });
@@ -232,7 +250,7 @@ export class LogCollector {
     try {
       await this.o.client.streamLines(
         `${this.path(c)}?${query}`,
-        (line) => this.onLine(c, line, false, null),
+        (line) => this.onLine(c, line, { kind: 'follow', received }),
         {
           signal: turn.signal,
         },
@@ -272,7 +290,7 @@ export class LogCollector {
     try {
       await this.o.client.streamLines(
         `${this.path(c)}?${query}`,
-        (line) => this.onLine(c, line, true, cutoff),
+        (line) => this.onLine(c, line, { kind: 'previous', cutoff }),
         {
           signal: this.o.signal,
         },
@@ -282,17 +300,22 @@ export class LogCollector {
     }
   }
 
-  private onLine(c: Container, raw: string, previous: boolean, cutoff: string | null): void {
+  private onLine(c: Container, raw: string, source: LineSource): void {
     const space = raw.indexOf(' ');
     const ts = normalizeTs(space > 0 ? raw.slice(0, space) : raw);
     if (ts === null) return;
     const text = raw.slice(space + 1);
     const key = tsKey(ts);
-    if (previous) {
+    const previous = source.kind === 'previous';
+    if (source.kind === 'previous') {
       // The part of the dead container's log that its follow stream (or a previous fetch) delivered.
-      if (cutoff !== null && key <= cutoff) return;
+      if (source.cutoff !== null && key <= source.cutoff) return;
+      // An instance that died after the one asked for, whose lines a follow stream received.
+      if (c.followed.some((r) => r.first !== null && r.first <= key && key <= (r.last as string))) return;
       if (c.previousKey === null || key > c.previousKey) c.previousKey = key;
     } else {
+      source.received.first ??= key;
+      source.received.last = key;
       if (c.lastKey !== null && (key < c.lastKey || (key === c.lastKey && text === c.lastLine))) return;
       c.lastKey = key;
       c.lastLine = text;

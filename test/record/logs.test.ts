@@ -75,6 +75,7 @@ async function logRows(output: string): Promise<LogView[]> {
 }
 
 const follows = () => api.requests.filter((r) => r.includes('/log?') && r.includes('follow=true'));
+const previousFetches = () => api.requests.filter((r) => r.includes('/log?') && r.includes('previous=true'));
 
 describe('container logs while recording', () => {
   it('follows a container and its restarted successor without writing a line twice', async () => {
@@ -128,6 +129,42 @@ describe('container logs while recording', () => {
     expect(await logRows(output)).toEqual([
       { name: 'web-1', line: 'first instance', previous: false },
       { name: 'web-1', line: 'panic: second instance', previous: true },
+      { name: 'web-1', line: 'third instance', previous: false },
+    ]);
+  });
+
+  it('writes no line twice when the previous log is answered after the next restart', async () => {
+    const dir = tempDir();
+    const output = path.join(dir, 'late-previous.parquet');
+    api.apply(withStatus('shop', 'web-1', 0, 'containerd://one'));
+    const recording = startRecording(output, writeKubeconfig(dir, api), { include: ['pods'], logs: 'all' });
+    await until(() => follows().length === 1, 'the log stream');
+    api.appendLog('shop', 'web-1', 'app', 'first instance');
+    await until(() => spoolText(output).includes('first instance'), 'the followed line');
+    // The kubelet answers the previous log of the first instance only after the second died too:
+    // what it sends then is the second instance's log, which was followed as it was written.
+    const release = api.holdPreviousLogs();
+    api.restartContainer('shop', 'web-1', 'app');
+    api.apply(withStatus('shop', 'web-1', 1, 'containerd://two'));
+    await until(
+      () => previousFetches().length === 1 && follows().length === 2,
+      'the fetch and the new stream',
+    );
+    api.appendLog('shop', 'web-1', 'app', 'panic: second instance');
+    await until(() => spoolText(output).includes('panic: second instance'), 'the second followed line');
+    api.restartContainer('shop', 'web-1', 'app');
+    api.apply(withStatus('shop', 'web-1', 2, 'containerd://three'));
+    await until(() => follows().length === 3, 'the stream of the third instance');
+    release();
+    // The second fetch is asked for once the first has been read whole.
+    await until(() => previousFetches().length === 2, 'the previous log of the second instance');
+    api.appendLog('shop', 'web-1', 'app', 'third instance');
+    await until(() => spoolText(output).includes('third instance'), 'the third followed line');
+    recording.stop();
+    await recording.done;
+    expect(await logRows(output)).toEqual([
+      { name: 'web-1', line: 'first instance', previous: false },
+      { name: 'web-1', line: 'panic: second instance', previous: false },
       { name: 'web-1', line: 'third instance', previous: false },
     ]);
   });

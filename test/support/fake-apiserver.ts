@@ -128,6 +128,8 @@ export class FakeApiServer {
   private readonly logs = new Map<string, { current: LogLine[]; previous: LogLine[] }>();
   private readonly followers = new Set<LogFollower>();
   private readonly pages = new Map<string, { rv: number; items: Obj[] }>();
+  /** Previous-log requests waiting for `holdPreviousLogs`' release, when held. */
+  private heldPreviousLogs: (() => void)[] | null = null;
   private rv = 1000;
   /** Watches and paged lists from before this resourceVersion get 410 Gone, as after etcd compaction. */
   private compactedRv = 0;
@@ -328,6 +330,19 @@ export class FakeApiServer {
       this.followers.delete(f);
       f.res.end();
     }
+  }
+
+  /**
+   * Answer no previous-log request until the returned function is called, then answer them with the
+   * logs as they are at that time: as a slow kubelet does when the container dies again meanwhile.
+   */
+  holdPreviousLogs(): () => void {
+    const held: (() => void)[] = [];
+    this.heldPreviousLogs = held;
+    return () => {
+      if (this.heldPreviousLogs === held) this.heldPreviousLogs = null;
+      for (const answer of held.splice(0)) answer();
+    };
   }
 
   private logsOf(key: string): { current: LogLine[]; previous: LogLine[] } {
@@ -638,6 +653,22 @@ export class FakeApiServer {
       );
     }
     const key = `${String(pod.metadata.namespace)}/${String(pod.metadata.name)}/${container}`;
+    const previous = url.searchParams.get('previous') === 'true';
+    if (previous && this.heldPreviousLogs !== null) {
+      this.heldPreviousLogs.push(() => this.sendLog(req, res, url, pod, container, key));
+      return;
+    }
+    return this.sendLog(req, res, url, pod, container, key);
+  }
+
+  private sendLog(
+    req: IncomingMessage,
+    res: ServerResponse,
+    url: URL,
+    pod: Obj,
+    container: string,
+    key: string,
+  ): undefined {
     const entry = this.logsOf(key);
     const timestamps = url.searchParams.get('timestamps') === 'true';
     const previous = url.searchParams.get('previous') === 'true';
