@@ -19,11 +19,30 @@ export const GapSchema = z.object({
 });
 export type Gap = z.infer<typeof GapSchema>;
 
+/**
+ * Where an input's capture time comes from: `gathered` (the dump says), `newest-observation` (the
+ * newest object, event or log time in it), `given` (--at) or `file-time` (the newest file
+ * modification time, a last resort: a copy made days later moves it).
+ */
+export const CaptureSourceSchema = z.enum(['gathered', 'newest-observation', 'given', 'file-time']);
+export type CaptureSource = z.infer<typeof CaptureSourceSchema>;
+
+/** Where an input's capture time was read from, as a reader is told. */
+export const CAPTURED_FROM: Readonly<Record<CaptureSource, string>> = {
+  gathered: 'as the dump says',
+  'newest-observation': 'its newest object, event or log time',
+  given: 'given with --at',
+  'file-time': 'file modification time: nothing in it carries a time, and a later copy moves it',
+};
+
 export const InputSchema = z.object({
   path: z.string(),
   format: z.string(),
   records: z.number().int().nonnegative(),
   skipped: z.number().int().nonnegative().default(0),
+  /** When a snapshot input was taken (null for histories such as audit logs). */
+  captured_at: z.string().nullable().optional(),
+  captured_at_source: CaptureSourceSchema.nullable().optional(),
 });
 
 export const BundleMetadataSchema = z.object({

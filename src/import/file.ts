@@ -3,6 +3,7 @@
 
 import { KstoryError, messageOf } from '../errors.ts';
 import { normalizeTs, tsFromMillis } from '../kube/time.ts';
+import { noteFileTime } from './capture-time.ts';
 import type { FileContext, ImportOptions } from './context.ts';
 import { detectFile, fileHead } from './detect.ts';
 import type { FileBody } from './format.ts';
@@ -31,11 +32,8 @@ export async function importFile(
     sink.skipFile(stats, entry.path, 'empty file');
     return;
   }
-  // The newest file time is the best guess at when a dump was taken, until the dump says.
-  if (entry.mtimeMs !== null && !stats.capturedExact) {
-    const mtime = tsFromMillis(Math.floor(entry.mtimeMs));
-    if (stats.capturedAt === null || mtime > stats.capturedAt) stats.capturedAt = mtime;
-  }
+  // The last resort for when a dump was taken, if nothing in it carries a time (capture-time.ts).
+  if (entry.mtimeMs !== null) noteFileTime(stats, tsFromMillis(Math.floor(entry.mtimeMs)));
   const encoding = detectEncoding(head);
   if (!encoding) {
     sink.skipFile(stats, entry.path, 'binary file');

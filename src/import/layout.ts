@@ -114,6 +114,7 @@ export function readGatherTimestamp(relPath: string, headText: string, stats: In
   const gathered = parseGatherTimestamp(headText);
   if (!gathered) return false;
   stats.capturedAt = gathered;
+  stats.capturedSource = 'gathered';
   stats.capturedExact = true;
   stats.formats['must-gather-timestamp'] = 1;
   return true;

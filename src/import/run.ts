@@ -8,6 +8,7 @@ import { KstoryError } from '../errors.ts';
 import { REDACTION_RULES } from '../kube/redact.ts';
 import { normalizeTs } from '../kube/time.ts';
 import { markerRow } from '../kube/to-row.ts';
+import { finishCapture } from './capture-time.ts';
 import type { ImportOptions } from './context.ts';
 import { importFile, withoutPrefix } from './file.ts';
 import { Progress } from './progress.ts';
@@ -93,6 +94,8 @@ export async function runImport(options: ImportRunOptions): Promise<ImportResult
         0,
       ),
       skipped: Object.values(s.skippedFiles).reduce((sum, files) => sum + files.length, 0) + s.issueCount,
+      captured_at: s.history ? null : s.capturedAt,
+      captured_at_source: s.history ? null : s.capturedSource,
     })),
     filters: Object.fromEntries(
       Object.entries({ pod: options.pod, container: options.container, at: options.at }).filter(
@@ -111,6 +114,7 @@ export async function runImport(options: ImportRunOptions): Promise<ImportResult
         ),
         damaged: s.issueCount,
         captured_at: s.capturedAt,
+        captured_at_source: s.capturedSource,
       })),
     },
   });
@@ -146,7 +150,10 @@ export async function importInputs(
     }
   }
   sink.flushAudit();
-  for (const stats of all) addSnapshotMarker(stats, sink);
+  for (const stats of all) {
+    finishCapture(stats, options);
+    addSnapshotMarker(stats, sink);
+  }
   return all;
 }
 

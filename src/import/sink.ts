@@ -5,6 +5,7 @@
 import type { BundleRow, WatchEvent } from '../bundle/row.ts';
 import { type AuditEntry, AuditStageJoiner } from '../kube/audit.ts';
 import { auditRow, eventRow, type KubeObject, lastChangeTime, objectRow } from '../kube/to-row.ts';
+import { isLater, noteObserved, observedTimeOf } from './capture-time.ts';
 import type { ImportIssue, InputStats } from './stats.ts';
 
 /** Issues kept per input for the report; all are counted. */
@@ -40,6 +41,8 @@ export class ImportSink {
   });
   private readonly seenObjects = new Set<string>();
   rows = 0;
+  /** The newest time any object, event or dated log line of the whole import carries. */
+  newestObserved: string | null = null;
 
   // Synchronous all the way down: an await per audit line costs more than converting it.
   constructor(private readonly target: RowTarget) {}
@@ -48,6 +51,12 @@ export class ImportSink {
     this.target.append(row);
     this.rows++;
     stats.records[row.source] = (stats.records[row.source] ?? 0) + 1;
+  }
+
+  /** A time an input carries of its own (not a fallback): what capture times are inferred from. */
+  observe(stats: InputStats, ts: string): void {
+    noteObserved(stats, ts);
+    if (isLater(ts, this.newestObserved)) this.newestObserved = ts;
   }
 
   issue(stats: InputStats, issue: ImportIssue): void {
@@ -100,6 +109,8 @@ export class ImportSink {
     }
     const ts = opts.ts ?? (lastChangeTime(obj) === null ? opts.fallbackTs : undefined);
     this.append(objectRow(obj, { watchEvent, origin: opts.origin, ts }), opts.stats);
+    const observed = observedTimeOf(obj as Record<string, unknown>);
+    if (observed !== null) this.observe(opts.stats, observed);
   }
 
   event(ev: Record<string, unknown>, opts: { stats: InputStats; origin: string; fallbackTs: string }): void {
@@ -116,6 +127,7 @@ export class ImportSink {
     let row: BundleRow;
     try {
       row = eventRow(ev, { origin: opts.origin });
+      this.observe(opts.stats, row.ts);
     } catch {
       row = eventRow(ev, { origin: opts.origin, ts: opts.fallbackTs });
     }

@@ -1,6 +1,8 @@
 // What an import counts per input: formats recognised, rows by source, duplicates merged, files
 // skipped and lines damaged, and when the input was captured.
 
+import type { CaptureSource } from '../bundle/metadata.ts';
+
 export interface ImportIssue {
   /** File (and `archive!member`) the problem is in. */
   file: string;
@@ -26,10 +28,19 @@ export interface InputStats {
   issueCount: number;
   /** Whether the input holds a history (audit, watch stream, range query) rather than a snapshot. */
   history: boolean;
-  /** When the snapshot was taken, where the input says (must-gather `timestamp`) or the newest file time. */
+  /**
+   * When the snapshot was taken: what the input says (must-gather `timestamp`), else the newest time
+   * of an object, event or log line in it, else --at, else the newest file time (see capture-time.ts).
+   */
   capturedAt: string | null;
-  /** True when capturedAt was read from the dump itself rather than guessed from file times. */
+  /** Where capturedAt comes from. */
+  capturedSource: CaptureSource | null;
+  /** True when capturedAt was read from the dump itself rather than inferred. */
   capturedExact: boolean;
+  /** The newest time an object, event or dated log line of this input carries. */
+  observedAt: string | null;
+  /** The newest modification time of the input's files: when nothing in them says better. */
+  newestFileTime: string | null;
 }
 
 export function newStats(input: string): InputStats {
@@ -45,6 +56,9 @@ export function newStats(input: string): InputStats {
     issueCount: 0,
     history: false,
     capturedAt: null,
+    capturedSource: null,
     capturedExact: false,
+    observedAt: null,
+    newestFileTime: null,
   };
 }

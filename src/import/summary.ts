@@ -2,6 +2,7 @@
 // what was skipped or damaged and why (with file:line), as text for stderr or JSON for scripts.
 
 import type { ChalkInstance } from 'chalk';
+import { CAPTURED_FROM } from '../bundle/metadata.ts';
 import { formatBytes, formatCount } from '../report/format.ts';
 import { describeFormats, type ImportResult } from './run.ts';
 
@@ -24,6 +25,10 @@ export function renderImportSummary(result: ImportResult, chalk: ChalkInstance):
     out.push(
       `  ${counts}${s.duplicates > 0 ? chalk.dim(`  (${formatCount(s.duplicates)} duplicates merged)`) : ''}`,
     );
+    if (!s.history && s.capturedAt !== null && Object.keys(s.records).length > 0) {
+      const text = `  snapshot taken ${s.capturedAt} (${s.capturedSource ? CAPTURED_FROM[s.capturedSource] : 'source unknown'})`;
+      out.push(s.capturedSource === 'file-time' ? chalk.yellow(text) : chalk.dim(text));
+    }
     for (const [reason, files] of Object.entries(s.skippedFiles).sort((a, b) => b[1].length - a[1].length)) {
       const examples = files.slice(0, EXAMPLES_PER_REASON).map(short).join(', ');
       const more =
@@ -86,6 +91,7 @@ export function importSummaryJson(result: ImportResult): unknown {
       damaged: s.issueCount,
       issues: s.issues,
       captured_at: s.capturedAt,
+      captured_at_source: s.capturedSource,
     })),
   };
 }

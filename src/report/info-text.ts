@@ -2,6 +2,7 @@
 
 import type { ChalkInstance } from 'chalk';
 import type { BundleInfo } from '../bundle/info.ts';
+import { CAPTURED_FROM } from '../bundle/metadata.ts';
 import { formatBytes, formatCount, formatDuration, formatTime } from './format.ts';
 
 export function renderInfoText(info: BundleInfo, chalk: ChalkInstance): string {
@@ -35,11 +36,19 @@ export function renderInfoText(info: BundleInfo, chalk: ChalkInstance): string {
     field('Repaired', chalk.yellow('yes: rebuilt from the spool of a writer that did not finish'));
   field('Redaction', m.redaction.length > 0 ? m.redaction.join(', ') : 'none recorded');
   if (Object.keys(m.filters).length > 0) field('Filters', JSON.stringify(m.filters));
-  for (const input of m.inputs)
+  for (const input of m.inputs) {
     field(
       'Input',
       `${input.path} (${input.format}, ${formatCount(input.records)} records, ${formatCount(input.skipped)} skipped)`,
     );
+    if (input.captured_at) {
+      const source = input.captured_at_source ? CAPTURED_FROM[input.captured_at_source] : 'source unknown';
+      const text = `captured ${formatTime(input.captured_at)} (${source})`;
+      lines.push(
+        `${' '.repeat(12)}${input.captured_at_source === 'file-time' ? chalk.yellow(text) : chalk.dim(text)}`,
+      );
+    }
+  }
 
   lines.push('');
   field('Rows', `${formatCount(info.rows)}, ${formatTime(info.first)} → ${formatTime(info.last)}`);

@@ -471,10 +471,15 @@ describe('archives and compression, recognised by content', () => {
     expect(await rows(bundle!, "SELECT origin FROM objects WHERE kind = 'Secret'")).toEqual([
       { origin: `${tgz}!dump/secret.yaml.gz` },
     ]);
-    // A tar's members are dated by the archive: the snapshot marker uses their time.
+    // The archive's members are dated 11:00, an hour after the newest time the objects carry: the
+    // snapshot was taken when its objects say, not when it was archived.
     expect(await rows(bundle!, "SELECT ts::VARCHAR AS ts FROM markers WHERE origin = '" + tgz + "'")).toEqual(
-      [{ ts: '2026-03-01 11:00:00+00' }],
+      [{ ts: '2026-03-01 10:00:20+00' }],
     );
+    expect(bundle!.metadata.inputs[0]).toMatchObject({
+      captured_at: '2026-03-01T10:00:20Z',
+      captured_at_source: 'newest-observation',
+    });
     bundle!.close();
   });
 });
