@@ -5,7 +5,7 @@
 import type { CaptureSource } from '../bundle/metadata.ts';
 import { arr, type Json, lastChangeOf, rec } from '../kube/fields.ts';
 import { normalizeTs, tsKey } from '../kube/time.ts';
-import type { ImportOptions } from './context.ts';
+import type { FileContext, ImportOptions } from './context.ts';
 import type { InputStats } from './stats.ts';
 
 /**
@@ -58,4 +58,18 @@ export function finishCapture(stats: InputStats, options: ImportOptions): void {
           : [null, null];
   stats.capturedAt = at;
   stats.capturedSource = source;
+}
+
+/**
+ * The time a file's undated content is taken to precede, as far as the import knows so far: what the
+ * dump says or --at, else the newest time anything imported carries, else the file's time.
+ */
+export function referenceTime(ctx: FileContext): string {
+  const { stats, options } = ctx;
+  if (stats.capturedExact && stats.capturedAt !== null) return stats.capturedAt;
+  if (options.at !== undefined) {
+    const given = normalizeTs(options.at);
+    if (given !== null) return given;
+  }
+  return ctx.sink.newestObserved ?? ctx.fallbackTs;
 }

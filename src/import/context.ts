@@ -12,6 +12,8 @@ export interface ImportOptions {
   container?: string;
   /** Time of snapshots that carry none (exposition files, undated objects); else the file's time. */
   at?: string;
+  /** Year of the first line of logs whose times lack one (klog, syslog); else inferred (log-time.ts). */
+  year?: number;
 }
 
 export interface FileContext {

@@ -13,7 +13,13 @@ export interface LogSubject {
   podUid?: string;
   /** Identifies the log stream: a second file for the same stream is the same log again. */
   stream: string;
-  layout: 'must-gather' | 'var-log-pods' | 'var-log-containers' | 'cluster-info-dump' | 'given';
+  layout:
+    | 'must-gather'
+    | 'var-log-pods'
+    | 'var-log-containers'
+    | 'dockershim'
+    | 'cluster-info-dump'
+    | 'given';
 }
 
 const MUST_GATHER_RE =
@@ -21,6 +27,9 @@ const MUST_GATHER_RE =
 const VAR_LOG_PODS_RE = /(?:^|\/)([^/_]+)_([^/_]+)_([0-9a-f-]{36})\/([^/]+)\/(\d+)\.log(?:\.\d{8}-\d{6})?$/;
 const VAR_LOG_CONTAINERS_RE = /(?:^|\/)([^/_]+)_([^/_]+)_(.+)-[0-9a-f]{64}\.log$/;
 const CLUSTER_INFO_DUMP_RE = /(?:^|\/)([^/]+)\/([^/]+)\/logs\.txt$/;
+// Docker's container name under dockershim, which people save `docker logs` under:
+// k8s_<container>_<pod>_<namespace>_<pod uid>_<attempt>, none of which may hold `_`.
+const DOCKERSHIM_RE = /(?:^|\/)k8s_([^_/]+)_([^_/]+)_([^_/]+)_([0-9a-f-]{36})_(\d+)(?:\.[a-z]+)?$/;
 
 export function logSubjectOf(relPath: string): LogSubject | null {
   let m = MUST_GATHER_RE.exec(relPath);
@@ -59,6 +68,19 @@ export function logSubjectOf(relPath: string): LogSubject | null {
       previous: false,
       stream: relPath,
       layout: 'var-log-containers',
+    };
+  }
+  m = DOCKERSHIM_RE.exec(relPath);
+  if (m) {
+    const [, container, pod, namespace, podUid, attempt] = m as unknown as string[];
+    return {
+      namespace: namespace!,
+      pod: pod!,
+      container: container!,
+      previous: false,
+      podUid,
+      stream: `${namespace}/${pod}/${container}/${attempt}`,
+      layout: 'dockershim',
     };
   }
   m = CLUSTER_INFO_DUMP_RE.exec(relPath);

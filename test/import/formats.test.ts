@@ -374,7 +374,8 @@ describe('container logs', () => {
         uid: null,
         container: 'web',
         s: null,
-        ts: '2026-03-01 09:59:00.000001+00',
+        // Before the first dated line, just before it: not at --at, an hour earlier.
+        ts: '2026-03-01 10:04:59.999999+00',
         log_line: 'booting',
       },
       {

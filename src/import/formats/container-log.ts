@@ -1,14 +1,13 @@
 // Container log files: CRI format (`<ts> stdout F <line>`, partial lines joined), Docker's JSON
 // lines, `kubectl logs --timestamps` / must-gather (`<ts> <line>`), cluster-info dump `logs.txt`
-// (containers between START/END markers) and plain text. Lines without a time of their own (stack
-// traces, plain text) take the previous line's time plus 1µs per line, so that sorting the bundle
-// by time keeps them in order; before any dated line that is the file's time.
+// (containers between START/END markers) and plain text at a pod's log path or given with --pod.
+// Lines the runtime did not date are dated by what the program wrote (see log-stream.ts).
 
-import { addMicros, normalizeTs } from '../../kube/time.ts';
-import { logRow } from '../../kube/to-row.ts';
+import { normalizeTs } from '../../kube/time.ts';
 import { type FileContext, type ImportOptions, issue, skipFile } from '../context.ts';
 import { defineFormat, type FormatMatch } from '../format.ts';
 import { type LogSubject, logSubjectOf } from '../layout.ts';
+import { LogStream } from '../log-stream.ts';
 import type { FileEntry } from '../sources.ts';
 import type { LineBatch } from '../text.ts';
 
@@ -28,8 +27,14 @@ export const containerLog = defineFormat<LogMatch>({
     'container logs: CRI (/var/log/pods), Docker JSON, kubectl logs --timestamps, must-gather, cluster-info dump logs.txt; the pod is read from where the file sits, or given with --pod/--container',
   detect: (head) => {
     const flavour = logFlavourOf(head.lines);
-    if (flavour === 'plain') return null;
-    return { confidence: flavour === 'docker-json' ? 0.9 : 0.8, reason: `${flavour} log lines`, flavour };
+    if (flavour !== 'plain') {
+      return { confidence: flavour === 'docker-json' ? 0.9 : 0.8, reason: `${flavour} log lines`, flavour };
+    }
+    // Whatever a program wrote, a file where a runtime keeps a pod's log is that pod's log.
+    const subject = logSubjectOf(head.path);
+    return subject && subject.layout !== 'cluster-info-dump'
+      ? { confidence: 0.6, reason: `log text at a pod's log path (${subject.layout})`, flavour }
+      : null;
   },
   // Plain text named on the command line with --pod is a log file without timestamps.
   fallback: (head) =>
@@ -87,42 +92,27 @@ async function importLogLines(
   subject: LogSubject,
   ctx: FileContext,
 ): Promise<void> {
-  let lastTs = ctx.fallbackTs;
-  let undated = 0;
-  let container = subject.container;
-  let namespace = subject.namespace;
-  let pod = subject.pod;
-  let partial = '';
-  let known = ctx.sink.podInfo(namespace, pod);
-  const emit = (ts: string | null, line: string, stream?: string) => {
-    if (ts === null) {
-      undated++;
-      ts = addMicros(lastTs, undated);
-    } else {
-      lastTs = ts;
-      undated = 0;
-    }
-    if (container === null) return;
-    ctx.sink.row(
-      logRow({
-        ts,
-        namespace,
-        pod,
-        container,
-        line,
-        stream,
-        previous: subject.previous,
-        podUid: subject.podUid ?? known?.uid,
-        node: known?.node,
-        origin: ctx.origin,
-      }),
-      ctx.stats,
-    );
+  const open = (namespace: string, pod: string, container: string): LogStream => {
+    const known = ctx.sink.podInfo(namespace, pod);
+    return new LogStream(ctx, {
+      kind: 'Pod',
+      namespace,
+      name: pod,
+      container,
+      previous: subject.previous,
+      podUid: subject.podUid ?? known?.uid,
+      node: known?.node,
+      label: `${namespace}/${pod} ${container}`,
+    });
   };
+  // A cluster-info dump's logs.txt names its containers between START and END markers.
+  let log = subject.container === null ? null : open(subject.namespace, subject.pod, subject.container);
+  let partial = '';
+  let lineNo = 0;
   for await (const { first, lines } of batches) {
     for (let k = 0; k < lines.length; k++) {
       const line = lines[k]!;
-      const lineNo = first + k;
+      lineNo = first + k;
       switch (flavour) {
         case 'cri': {
           const m = CRI_RE.exec(line);
@@ -136,7 +126,7 @@ async function importLogLines(
             partial += m[4] ?? '';
             continue;
           }
-          emit(ts, partial + (m[4] ?? ''), m[2]);
+          log?.add(partial + (m[4] ?? ''), lineNo, ts, m[2]);
           partial = '';
           break;
         }
@@ -154,30 +144,34 @@ async function importLogLines(
             issue(ctx, lineNo, 'Docker log line without `log` text or `time`');
             continue;
           }
-          emit(
-            ts,
+          log?.add(
             entry.log.replace(/\r?\n$/, ''),
+            lineNo,
+            ts,
             typeof entry.stream === 'string' ? entry.stream : undefined,
           );
           break;
         }
-        default: {
-          const marker = DUMP_MARKER_RE.exec(line);
-          if (marker && flavour === 'cluster-info-dump') {
-            container = marker[1] === 'START' ? marker[2]! : null;
-            namespace = marker[3]!;
-            pod = marker[4]!;
-            known = ctx.sink.podInfo(namespace, pod);
-            continue;
-          }
+        case 'timestamped': {
           const m = TIMESTAMPED_RE.exec(line);
           const ts = m ? normalizeTs(m[1]) : null;
-          if (ts !== null) emit(ts, m![2]!);
-          else if (flavour === 'timestamped' && line === '') continue;
-          else emit(null, line);
+          if (ts !== null) log?.add(m![2]!, lineNo, ts);
+          else if (line !== '') log?.add(line, lineNo);
+          break;
+        }
+        default: {
+          const marker = flavour === 'cluster-info-dump' ? DUMP_MARKER_RE.exec(line) : null;
+          if (marker) {
+            log?.end();
+            log = marker[1] === 'START' ? open(marker[3]!, marker[4]!, marker[2]!) : null;
+            continue;
+          }
+          // The program's own time, if it wrote one, is read by the stream; the line stays whole.
+          log?.add(line, lineNo);
         }
       }
     }
   }
-  if (partial !== '') emit(null, partial);
+  if (partial !== '') log?.add(partial, lineNo);
+  log?.end();
 }
