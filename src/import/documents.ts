@@ -9,6 +9,7 @@ import type { KubeObject } from '../kube/to-row.ts';
 import { alertRows, isPrometheusResponse, queryResultRows } from '../prometheus/response.ts';
 import { type FileContext, issue } from './context.ts';
 import { hasCapitalisedKeys, normaliseGoKeys } from './go-keys.ts';
+import { type KindHint, kindOfPath, kindOfSelfLink } from './kind-inference.ts';
 
 type Json = Record<string, unknown>;
 
@@ -18,15 +19,19 @@ function isRecord(value: unknown): value is Json {
 
 const WATCH_TYPES = new Set(['ADDED', 'MODIFIED', 'DELETED', 'BOOKMARK', 'ERROR']);
 
-/** One parsed JSON or YAML document of any kind this importer knows. */
+/**
+ * One parsed JSON or YAML document of any kind this importer knows. `hint` is what the document's
+ * place says it holds, for documents that do not say (see kind-inference.ts).
+ */
 export async function importDocument(
   value: unknown,
   line: number,
   ctx: FileContext,
   stream = false,
+  hint: KindHint | null = null,
 ): Promise<void> {
   if (Array.isArray(value)) {
-    for (const item of value) await importDocument(item, line, ctx, stream);
+    for (const item of value) await importDocument(item, line, ctx, stream, hint);
     return;
   }
   if (!isRecord(value)) {
@@ -52,17 +57,40 @@ export async function importDocument(
     // API lists (PodList) leave kind and apiVersion out of their items; kubectl's `List` keeps them.
     const itemKind = listKind.endsWith('List') && listKind !== 'List' ? listKind.slice(0, -4) : undefined;
     const apiVersion = typeof doc.apiVersion === 'string' ? doc.apiVersion : undefined;
+    // A list that does not say (old internal-type dumps, files named after what they hold): its
+    // selfLink, its place, its path.
+    const listHint: KindHint | null = itemKind
+      ? { kind: itemKind, apiVersion: apiVersion ?? '', from: 'its list' }
+      : listKind === ''
+        ? (kindOfSelfLink(metadataOf(doc).selfLink) ?? hint ?? pathHint(ctx))
+        : null;
     for (const item of doc.items) {
       if (!isRecord(item)) {
         issue(ctx, line, 'list item is not an object');
         continue;
       }
-      const filled = item.kind === undefined && itemKind ? { kind: itemKind, apiVersion, ...item } : item;
-      await importObject(filled, line, ctx, 'LISTED');
+      await importObject(withKind(item, listHint), line, ctx, 'LISTED');
     }
     return;
   }
-  await importObject(doc, line, ctx, stream ? null : 'LISTED');
+  await importObject(withKind(doc, hint ?? pathHint(ctx)), line, ctx, stream ? null : 'LISTED');
+}
+
+function metadataOf(doc: Json): Json {
+  return isRecord(doc.metadata) ? doc.metadata : {};
+}
+
+/** Kind and apiVersion for an object that lacks them: its own selfLink first, then the hint. */
+function withKind(obj: Json, hint: KindHint | null): Json {
+  if (typeof obj.kind === 'string' && obj.kind !== '') return obj;
+  const found = kindOfSelfLink(metadataOf(obj).selfLink) ?? hint;
+  if (!found) return obj;
+  // An Event list item may hold only involvedObject and the rest: it is still an Event.
+  return { ...obj, kind: found.kind, apiVersion: obj.apiVersion || found.apiVersion || undefined };
+}
+
+function pathHint(ctx: FileContext): KindHint | null {
+  return kindOfPath(ctx.entry.relPath);
 }
 
 async function importWatchEvent(doc: Json, line: number, ctx: FileContext): Promise<void> {
@@ -105,7 +133,11 @@ async function importObject(
 function convertObject(obj: Json, line: number, ctx: FileContext, watchEvent: WatchEvent | null): void {
   const kind = obj.kind;
   if (typeof kind !== 'string' || kind === '') {
-    issue(ctx, line, 'object without a kind (unknown kind): not imported');
+    issue(
+      ctx,
+      line,
+      'object without a kind, and neither its selfLink nor its file path says which: not imported (save it with kubectl get -o json, which keeps kind)',
+    );
     return;
   }
   // A kubeconfig is `kind: Config` with clusters and users (other kinds named Config are objects).

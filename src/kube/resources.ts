@@ -63,6 +63,74 @@ export const BUILTIN_KINDS: Readonly<Record<string, string>> = {
   volumesnapshotclasses: 'VolumeSnapshotClass',
 };
 
+/**
+ * The group/version of each built-in kind that a client would ask for today, for objects saved
+ * without their apiVersion (old internal-type dumps, files named after what they hold).
+ */
+export const BUILTIN_API_VERSIONS: Readonly<Record<string, string>> = {
+  ...Object.fromEntries(
+    [
+      'Binding',
+      'ComponentStatus',
+      'ConfigMap',
+      'Endpoints',
+      'Event',
+      'LimitRange',
+      'Namespace',
+      'Node',
+      'PersistentVolumeClaim',
+      'PersistentVolume',
+      'Pod',
+      'PodTemplate',
+      'ReplicationController',
+      'ResourceQuota',
+      'Secret',
+      'ServiceAccount',
+      'Service',
+    ].map((kind) => [kind, 'v1']),
+  ),
+  ...Object.fromEntries(
+    ['ControllerRevision', 'DaemonSet', 'Deployment', 'ReplicaSet', 'StatefulSet'].map((k) => [k, 'apps/v1']),
+  ),
+  Job: 'batch/v1',
+  CronJob: 'batch/v1',
+  HorizontalPodAutoscaler: 'autoscaling/v2',
+  MutatingWebhookConfiguration: 'admissionregistration.k8s.io/v1',
+  ValidatingWebhookConfiguration: 'admissionregistration.k8s.io/v1',
+  ValidatingAdmissionPolicy: 'admissionregistration.k8s.io/v1',
+  CustomResourceDefinition: 'apiextensions.k8s.io/v1',
+  APIService: 'apiregistration.k8s.io/v1',
+  TokenReview: 'authentication.k8s.io/v1',
+  LocalSubjectAccessReview: 'authorization.k8s.io/v1',
+  SelfSubjectAccessReview: 'authorization.k8s.io/v1',
+  SelfSubjectRulesReview: 'authorization.k8s.io/v1',
+  SubjectAccessReview: 'authorization.k8s.io/v1',
+  CertificateSigningRequest: 'certificates.k8s.io/v1',
+  Lease: 'coordination.k8s.io/v1',
+  EndpointSlice: 'discovery.k8s.io/v1',
+  FlowSchema: 'flowcontrol.apiserver.k8s.io/v1',
+  PriorityLevelConfiguration: 'flowcontrol.apiserver.k8s.io/v1',
+  IngressClass: 'networking.k8s.io/v1',
+  Ingress: 'networking.k8s.io/v1',
+  NetworkPolicy: 'networking.k8s.io/v1',
+  RuntimeClass: 'node.k8s.io/v1',
+  PodDisruptionBudget: 'policy/v1',
+  PodSecurityPolicy: 'policy/v1beta1',
+  ClusterRoleBinding: 'rbac.authorization.k8s.io/v1',
+  ClusterRole: 'rbac.authorization.k8s.io/v1',
+  RoleBinding: 'rbac.authorization.k8s.io/v1',
+  Role: 'rbac.authorization.k8s.io/v1',
+  PriorityClass: 'scheduling.k8s.io/v1',
+  CSIDriver: 'storage.k8s.io/v1',
+  CSINode: 'storage.k8s.io/v1',
+  CSIStorageCapacity: 'storage.k8s.io/v1',
+  StorageClass: 'storage.k8s.io/v1',
+  VolumeAttachment: 'storage.k8s.io/v1',
+  VolumeSnapshot: 'snapshot.storage.k8s.io/v1',
+  VolumeSnapshotContent: 'snapshot.storage.k8s.io/v1',
+  VolumeSnapshotClass: 'snapshot.storage.k8s.io/v1',
+};
+
 /** Kinds that wrap or answer a request rather than being the object it is about. */
 const NOT_SUBJECT_KINDS = new Set([
   'Status',

@@ -53,7 +53,12 @@ describe('damaged inputs', () => {
       { file: cut, line: expect.any(Number), reason: 'truncated JSON document (the file ends inside it)' },
     ]);
     expect(result.inputs[1]?.issues).toEqual([
-      { file: unknown, line: 1, reason: 'object without a kind (unknown kind): not imported' },
+      {
+        file: unknown,
+        line: 1,
+        reason:
+          'object without a kind, and neither its selfLink nor its file path says which: not imported (save it with kubectl get -o json, which keeps kind)',
+      },
       { file: unknown, line: expect.any(Number), reason: expect.stringMatching(/^invalid YAML: /) },
     ]);
     bundle!.close();

@@ -4,6 +4,7 @@
 
 import type { ImportFormat, SkippedContent } from '../format.ts';
 import { auditLog } from './audit.ts';
+import { clusterInfoDump } from './cluster-info-dump.ts';
 import { containerLog } from './container-log.ts';
 import { helmTemplate } from './helm-template.ts';
 import { hostServiceLog } from './host-service-log.ts';
@@ -14,6 +15,7 @@ import { prometheusText } from './prometheus-text.ts';
 
 export const IMPORT_FORMATS: readonly ImportFormat[] = [
   auditLog,
+  clusterInfoDump,
   kubeJson,
   kubeYaml,
   prometheusText,

@@ -41,9 +41,9 @@ export async function importJsonText(text: string, ctx: FileContext): Promise<vo
     await importDocument(whole, 1, ctx);
     return;
   }
-  // Pretty-printed objects back to back are `kubectl get -w -o json`: versions over time.
-  const stream = !isJsonLines(text);
-  if (stream) ctx.stats.history = true;
+  // Pretty-printed objects back to back are `kubectl get -w -o json`: versions over time. Lists
+  // back to back are several `kubectl get -o json` saved in one file: still a snapshot.
+  const lines = isJsonLines(text);
   for (const doc of splitJsonDocuments(text)) {
     if ('error' in doc) {
       issue(ctx, doc.line, doc.error);
@@ -56,11 +56,14 @@ export async function importJsonText(text: string, ctx: FileContext): Promise<vo
       issue(ctx, doc.line, `invalid JSON: ${messageOf(error)}`);
       continue;
     }
-    await importDocument(value, doc.line, ctx, stream);
+    const watched =
+      !lines && !(isRecord(value) && (Array.isArray(value.items) || Array.isArray(value.Items)));
+    if (watched) ctx.stats.history = true;
+    await importDocument(value, doc.line, ctx, watched);
   }
 }
 
-/** Whether a JSON document is anything this importer reads: it names a kind, holds items, is a watch event or a Prometheus response. */
+/** Whether a JSON document is anything this importer reads: it names a kind, holds items, is a watch event, a Prometheus response or an object with metadata. */
 function isKubernetesShaped(value: unknown): boolean {
   if (Array.isArray(value)) return value.length === 0 || value.some(isKubernetesShaped);
   if (!isRecord(value)) return false;
@@ -71,7 +74,9 @@ function isKubernetesShaped(value: unknown): boolean {
     'Items' in value ||
     'apiVersion' in value ||
     isPrometheusResponse(value) ||
-    (typeof value.type === 'string' && 'object' in value)
+    (typeof value.type === 'string' && 'object' in value) ||
+    // An object saved without kind (an insights archive's config/pod/<ns>/<name>.json): its path says.
+    (isRecord(value.metadata) && typeof value.metadata.name === 'string')
   );
 }
 

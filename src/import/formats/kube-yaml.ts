@@ -7,7 +7,8 @@ import { type FileContext, issue } from '../context.ts';
 import { importDocument } from '../documents.ts';
 import { defineFormat } from '../format.ts';
 
-const YAML_OBJECT_RE = /^(?:- )?(?:apiVersion|kind|items):/m;
+// `metadata:` alone: an object saved without kind, in a layout whose path says which (kind-inference.ts).
+const YAML_OBJECT_RE = /^(?:- )?(?:apiVersion|kind|items|metadata):/m;
 
 export const kubeYaml = defineFormat({
   name: 'kube-yaml',
