@@ -174,3 +174,21 @@ export class LogStream {
     this.ctx.sink.row(row, this.ctx.stats);
   }
 }
+
+/** The log of a pod's container, with the pod's node and uid when its Pod was imported before it. */
+export function podLogStream(
+  ctx: FileContext,
+  p: { namespace: string; pod: string; container: string; previous?: boolean; podUid?: string },
+): LogStream {
+  const known = ctx.sink.podInfo(p.namespace, p.pod);
+  return new LogStream(ctx, {
+    kind: 'Pod',
+    namespace: p.namespace,
+    name: p.pod,
+    container: p.container,
+    previous: p.previous,
+    podUid: p.podUid ?? known?.uid,
+    node: known?.node,
+    label: `${p.namespace}/${p.pod} ${p.container}`,
+  });
+}

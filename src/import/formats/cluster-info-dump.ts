@@ -9,7 +9,7 @@ import { type FileContext, issue } from '../context.ts';
 import { importDocument } from '../documents.ts';
 import { DumpSections } from '../dump-sections.ts';
 import { defineFormat } from '../format.ts';
-import { LogStream } from '../log-stream.ts';
+import { type LogStream, podLogStream } from '../log-stream.ts';
 import type { LineBatch } from '../text.ts';
 
 export const DUMP_MARKER_RE = /^==== (START|END) logs for container (\S+) of pod ([^/\s]+)\/(\S+) ====$/;
@@ -45,7 +45,7 @@ export const clusterInfoDump = defineFormat({
 type State =
   | { in: 'between' }
   | { in: 'document'; lines: string[]; start: number; depth: number }
-  | { in: 'log'; log: LogStream; marker: string };
+  | { in: 'log'; log: LogStream };
 
 async function importDumpLines(batches: AsyncIterable<LineBatch>, ctx: FileContext): Promise<void> {
   let state: State = { in: 'between' };
@@ -76,7 +76,10 @@ async function importDumpLines(batches: AsyncIterable<LineBatch>, ctx: FileConte
       const marker = DUMP_MARKER_RE.exec(line);
       if (marker?.[1] === 'START') {
         const [, , container, namespace, pod] = marker as unknown as string[];
-        state = { in: 'log', log: openLog(ctx, namespace!, pod!, container!), marker: line };
+        state = {
+          in: 'log',
+          log: podLogStream(ctx, { namespace: namespace!, pod: pod!, container: container! }),
+        };
         strayFrom = reportStray(ctx, strayFrom);
         continue;
       }
@@ -105,19 +108,6 @@ async function importDumpLines(batches: AsyncIterable<LineBatch>, ctx: FileConte
 function reportStray(ctx: FileContext, from: number | null): null {
   if (from !== null) issue(ctx, from, 'text outside the JSON documents and log sections: not imported');
   return null;
-}
-
-function openLog(ctx: FileContext, namespace: string, pod: string, container: string): LogStream {
-  const known = ctx.sink.podInfo(namespace, pod);
-  return new LogStream(ctx, {
-    kind: 'Pod',
-    namespace,
-    name: pod,
-    container,
-    podUid: known?.uid,
-    node: known?.node,
-    label: `${namespace}/${pod} ${container}`,
-  });
 }
 
 async function importDumpDocument(

@@ -7,7 +7,7 @@ import { normalizeTs } from '../../kube/time.ts';
 import { type FileContext, type ImportOptions, issue, skipFile } from '../context.ts';
 import { defineFormat, type FormatMatch } from '../format.ts';
 import { type LogSubject, logSubjectOf } from '../layout.ts';
-import { LogStream } from '../log-stream.ts';
+import { type LogStream, podLogStream } from '../log-stream.ts';
 import type { FileEntry } from '../sources.ts';
 import type { LineBatch } from '../text.ts';
 
@@ -92,19 +92,8 @@ async function importLogLines(
   subject: LogSubject,
   ctx: FileContext,
 ): Promise<void> {
-  const open = (namespace: string, pod: string, container: string): LogStream => {
-    const known = ctx.sink.podInfo(namespace, pod);
-    return new LogStream(ctx, {
-      kind: 'Pod',
-      namespace,
-      name: pod,
-      container,
-      previous: subject.previous,
-      podUid: subject.podUid ?? known?.uid,
-      node: known?.node,
-      label: `${namespace}/${pod} ${container}`,
-    });
-  };
+  const open = (namespace: string, pod: string, container: string): LogStream =>
+    podLogStream(ctx, { namespace, pod, container, previous: subject.previous, podUid: subject.podUid });
   // A cluster-info dump's logs.txt names its containers between START and END markers.
   let log = subject.container === null ? null : open(subject.namespace, subject.pod, subject.container);
   let partial = '';
