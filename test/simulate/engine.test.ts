@@ -10,7 +10,7 @@ import { parseBytes, parseCpuMillis, parseDuration } from '../../src/simulate/en
 import { ArraySink } from '../../src/simulate/engine/records.ts';
 import { NAME_ALPHABET, Rng } from '../../src/simulate/engine/rng.ts';
 import { EventRecorder } from '../../src/simulate/events/recorder.ts';
-import { formatBackoff } from '../../src/simulate/kubelet/kubelet.ts';
+import { formatBackoff } from '../../src/simulate/kubelet/runtime-manager.ts';
 
 describe('Rng', () => {
   it('gives the same stream for the same seed and another for another seed', () => {

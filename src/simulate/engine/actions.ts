@@ -7,7 +7,7 @@ import { gitRevision } from '../cluster/bootstrap.ts';
 import { envManifest } from '../cluster/templates.ts';
 import { pdbBudget } from '../controllers/disruption.ts';
 import { controllerOf, isOwnedBy } from '../controllers/util.ts';
-import { NODEFS_CAPACITY_BYTES } from '../kubelet/kubelet.ts';
+import { NODEFS_CAPACITY_BYTES } from '../kubelet/eviction-manager.ts';
 import type { Action } from '../scenario/schema.ts';
 import type { Json } from './json.ts';
 import { formatBytes, formatCpu, parseBytes, parseCpuMillis, parseDuration } from './quantity.ts';
