@@ -11,7 +11,7 @@ import {
   panicExitCode,
   startupLines,
 } from '../logs/app-logs.ts';
-import type { ContainerRuntime } from './container.ts';
+import type { ContainerRuntime, Terminated } from './container.ts';
 import { resolveEnv } from './env.ts';
 import type { Kubelet, PodRuntime } from './kubelet.ts';
 
@@ -173,18 +173,7 @@ export class RuntimeManager {
   }
 
   /** A container exited: record it, then restart it (with back-off) or leave it terminated. */
-  exited(
-    rt: PodRuntime,
-    c: ContainerRuntime,
-    t: {
-      exitCode: number;
-      reason: string;
-      message?: string;
-      startedAt: number;
-      finishedAt: number;
-      containerID: string;
-    },
-  ): void {
+  exited(rt: PodRuntime, c: ContainerRuntime, t: Terminated): void {
     const { rng } = this.k.sim;
     const ranFor = t.startedAt === 0 ? 0 : t.finishedAt - t.startedAt;
     c.processes = 0;
