@@ -9,12 +9,19 @@ import os from 'node:os';
 import path from 'node:path';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { KstoryError, messageOf } from '../errors.ts';
+import { TOOL_VERSION } from '../version.ts';
 
 export interface ConnectOptions {
   /** A kubeconfig file; default: $KUBECONFIG, ~/.kube/config, then the in-cluster configuration. */
   kubeconfig?: string;
   context?: string;
 }
+
+/**
+ * What every request of a recording says it is (API server and Prometheus alike), so that its own
+ * traffic (in audit logs, API server metrics) can be told from the cluster's.
+ */
+export const RECORD_USER_AGENT = `kstory-record/${TOOL_VERSION}`;
 
 /** An API server's answer other than 2xx, with the Status it sent when it sent one. */
 export class ApiError extends Error {
@@ -202,7 +209,7 @@ export class KubeClient {
       hostname: url.hostname,
       port: url.port,
       path: `${url.pathname}${url.search}`,
-      headers: { Accept: 'application/json', 'User-Agent': 'kstory-record' },
+      headers: { Accept: 'application/json', 'User-Agent': RECORD_USER_AGENT },
       agent: this.agent,
     };
     // Asked per request: exec plugins and token files hand out credentials that expire.

@@ -1,15 +1,20 @@
 // Container logs of the recorded pods: follow every running container (init containers and
 // sidecars too) with timestamps; when a container restarts, fetch the log of the one that died.
 // Streams are bounded; when containers wait for one, streams take turns (each resumes where it
-// left off), so every container gets its share instead of the first few keeping them all.
+// left off), so every container gets its share instead of the first few keeping them all. A stream
+// that fails is retried with exponential back-off; a deleted pod's containers are no longer followed.
 
 import type { BundleRow } from '../bundle/row.ts';
 import { messageOf } from '../errors.ts';
 import { normalizeTs, tsKey } from '../kube/time.ts';
 import { type KubeObject, logRow } from '../kube/to-row.ts';
+import { Backoff } from './backoff.ts';
 import type { KubeClient } from './client.ts';
 
-const RETRY_MS = 2000;
+/** A failed stream is retried after 2 s, then 4, 8… up to 5 minutes (with jitter): a container whose
+ * log cannot be read (RBAC, a kubelet that does not answer) costs a request every few minutes. */
+const RETRY_INITIAL_MS = 2000;
+const RETRY_MAX_MS = 300_000;
 const PREVIOUS_TAIL_LINES = 500;
 /** How long the previous log waits for the dead container's follow stream to deliver its last lines. */
 const PREVIOUS_WAIT_MS = 5000;
@@ -38,6 +43,13 @@ export interface LogCollectorOptions {
   acceptsLine?: (line: string) => boolean;
   /** With containers waiting for a stream, a stream yields its turn after this long. */
   turnMs?: number;
+  /** Back-off of failed streams, for tests: delays, jitter, and the timer that waits them out. */
+  retry?: {
+    initialMs?: number;
+    maxMs?: number;
+    random?: () => number;
+    schedule?: (fn: () => void, ms: number) => void;
+  };
   signal: AbortSignal;
   emit: (row: BundleRow) => void;
   log: (line: string) => void;
@@ -68,6 +80,10 @@ interface Container {
    * death but answered after the next is the newer instance's, which a stream may have delivered. */
   followed: FollowedRange[];
   queued: boolean;
+  /** Failed streams in a row and the wait before the next one. */
+  retry: Backoff;
+  /** The pod was deleted: its logs went with it. */
+  deleted: boolean;
   /** Previous logs already fetched for this restart count (in --once mode). */
   previousFetched: number;
 }
@@ -115,12 +131,7 @@ export class LogCollector {
     const namespace = metadata.namespace;
     const name = metadata.name;
     if (!namespace || !name) return;
-    const status = (pod.status ?? {}) as Record<string, ContainerStatus[] | undefined>;
-    const statuses = [
-      ...(status.initContainerStatuses ?? []),
-      ...(status.containerStatuses ?? []),
-      ...(status.ephemeralContainerStatuses ?? []),
-    ];
+    const statuses = containerStatuses(pod);
     const terminating = typeof metadata.deletionTimestamp === 'string';
     for (const st of statuses) {
       if (!st.name || (this.o.acceptsContainer && !this.o.acceptsContainer(st.name))) continue;
@@ -148,6 +159,12 @@ export class LogCollector {
           previousKey: null,
           followed: [],
           queued: false,
+          retry: new Backoff({
+            initialMs: this.o.retry?.initialMs ?? RETRY_INITIAL_MS,
+            maxMs: this.o.retry?.maxMs ?? RETRY_MAX_MS,
+            random: this.o.retry?.random,
+          }),
+          deleted: false,
           previousFetched: 0,
         };
         this.containers.set(key, c);
@@ -170,6 +187,32 @@ export class LogCollector {
         this.enqueue(c, terminating);
       }
     }
+  }
+
+  /**
+   * The pod was deleted: its logs are gone, so its containers are no longer followed nor retried. A
+   * stream still open delivers what the kubelet sends until it ends.
+   */
+  podDeleted(pod: KubeObject): void {
+    const metadata = pod.metadata ?? {};
+    for (const st of containerStatuses(pod)) {
+      const key = `${metadata.namespace}/${metadata.name}/${st.name}`;
+      const c = this.containers.get(key);
+      if (!c || c.podUid !== (metadata.uid ?? null)) continue;
+      c.deleted = true;
+      c.running = false;
+      if (c.queued) {
+        this.queue.splice(this.queue.indexOf(c), 1);
+        c.queued = false;
+      }
+      this.containers.delete(key);
+      this.warned.delete(key);
+    }
+  }
+
+  /** Containers whose logs are followed (or read, with --once): those of pods not deleted. */
+  get containerCount(): number {
+    return this.containers.size;
   }
 
   /** Wait for every request to end: at once when following (the signal ends them), or when read. */
@@ -218,13 +261,23 @@ export class LogCollector {
             // again a little later. One that ended waits for the pod's next status (its container
             // stopped; a restart shows up as a new container there), unless that status came first.
             if (outcome === 'yielded' || c.containerId !== startedFor) this.enqueue(c, false);
-            else if (outcome === 'failed')
-              setTimeout(() => c.running && this.enqueue(c, false), RETRY_MS).unref();
+            else if (outcome === 'failed') this.retryLater(c);
           }
           this.pump();
         }),
       );
     }
+  }
+
+  /** Stream again after the back-off, unless the container stopped or its pod went meanwhile. */
+  private retryLater(c: Container): void {
+    const retry = () => {
+      if (c.running && !c.deleted) this.enqueue(c, false);
+    };
+    const delay = c.retry.next();
+    const schedule = this.o.retry?.schedule;
+    if (schedule) schedule(retry, delay);
+    else setTimeout(retry, delay).unref();
   }
 
   private path(c: Container): string {
@@ -255,10 +308,13 @@ export class LogCollector {
           signal: turn.signal,
         },
       );
+      c.retry.reset();
       return 'ended';
     } catch (error) {
+      // A stream that delivered lines was working: a later failure starts the back-off again.
+      if (received.first !== null || turn.signal.aborted) c.retry.reset();
       if (turn.signal.aborted) return 'yielded';
-      this.warn(c, messageOf(error));
+      if (!c.deleted) this.warn(c, messageOf(error));
       return 'failed';
     } finally {
       clearInterval(timer);
@@ -271,7 +327,8 @@ export class LogCollector {
     dying: Promise<string | null> | null,
     seen: string | null,
   ): Promise<void> {
-    if (this.o.signal.aborted) return;
+    // A deleted pod's logs went with it: the API server answers 404.
+    if (this.o.signal.aborted || c.deleted) return;
     // The dead container's follow stream may still be delivering its last lines when its pod's new
     // status arrives (two connections, no order between them): let it end (the kubelet ends it when
     // the container exits), so that what it delivered is cut from the previous log, not written twice.
@@ -296,7 +353,7 @@ export class LogCollector {
         },
       );
     } catch (error) {
-      if (!this.o.signal.aborted) this.warn(c, `previous log: ${messageOf(error)}`);
+      if (!this.o.signal.aborted && !c.deleted) this.warn(c, `previous log: ${messageOf(error)}`);
     }
   }
 
@@ -346,6 +403,16 @@ export class LogCollector {
     this.warned.add(c.key);
     this.o.log(`warning: logs of ${c.key}: ${message}`);
   }
+}
+
+/** The statuses of every container of the pod: init, regular and ephemeral. */
+function containerStatuses(pod: KubeObject): ContainerStatus[] {
+  const status = (pod.status ?? {}) as Record<string, ContainerStatus[] | undefined>;
+  return [
+    ...(status.initContainerStatuses ?? []),
+    ...(status.containerStatuses ?? []),
+    ...(status.ephemeralContainerStatuses ?? []),
+  ];
 }
 
 /** What `promise` resolves to, or undefined when it takes longer than `ms`. */

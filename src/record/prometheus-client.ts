@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { Agent, fetch, type Response } from 'undici';
 import { KstoryError, messageOf } from '../errors.ts';
+import { RECORD_USER_AGENT } from './client.ts';
 
 export interface PrometheusConnection {
   /** Base URL, e.g. `http://prometheus.monitoring:9090` or `https://host/prometheus/`; may hold user:password. */
@@ -204,7 +205,7 @@ export class PrometheusClient {
   }
 
   private async send(params: URLSearchParams, timeoutMs: number, signal?: AbortSignal): Promise<Response> {
-    const headers: Record<string, string> = { accept: 'application/json' };
+    const headers: Record<string, string> = { accept: 'application/json', 'user-agent': RECORD_USER_AGENT };
     if (this.token !== null) headers.authorization = `Bearer ${this.token}`;
     else if (this.basic !== null) headers.authorization = `Basic ${this.basic}`;
     const timeout = AbortSignal.timeout(timeoutMs);

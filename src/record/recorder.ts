@@ -82,8 +82,10 @@ export class Recorder implements WatchSink {
       return;
     }
     this.append(row);
-    if (this.logs && isPod && watchEvent !== 'DELETED') {
-      this.logs.observePod(object);
+    if (this.logs && isPod) {
+      // A deleted pod's logs went with it: asking for them again would only fail.
+      if (watchEvent === 'DELETED') this.logs.podDeleted(object);
+      else this.logs.observePod(object);
     }
   }
 

@@ -88,6 +88,8 @@ export interface RecordStatus {
   watches: number;
   watchesRetrying: number;
   logStreams: number;
+  /** Containers whose logs are followed, when logs are recorded: those of pods not deleted. */
+  logContainers?: number;
   relists: number;
   gaps: number;
   spoolBytes: number;
@@ -356,6 +358,7 @@ function liveStatus(
     watches: watching,
     watchesRetrying: retrying,
     logStreams: recorder.logs?.streams ?? 0,
+    ...(recorder.logs ? { logContainers: recorder.logs.containerCount } : {}),
     relists: recorder.relists,
     gaps: recorder.gapCount,
     spoolBytes: directoryBytes(writer.spoolDir),

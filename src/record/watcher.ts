@@ -7,6 +7,7 @@ import type { RawJson } from '../bundle/spool.ts';
 import { messageOf } from '../errors.ts';
 import { parseWatchLine } from '../kube/raw-body.ts';
 import type { KubeObject, WatchEvent } from '../kube/to-row.ts';
+import { Backoff } from './backoff.ts';
 import { ApiError, isGone, type KubeClient } from './client.ts';
 import { type ApiResource, apiVersionOf, collectionPath, qualifiedName } from './discovery.ts';
 
@@ -174,7 +175,7 @@ export class ResourceWatcher {
   /** List if not done yet, then watch until the signal aborts, recovering from every failure. */
   async run(): Promise<void> {
     const { signal } = this.o;
-    let backoff = this.o.backoffInitialMs;
+    const backoff = new Backoff({ initialMs: this.o.backoffInitialMs, maxMs: this.o.backoffMaxMs });
     while (!signal.aborted) {
       try {
         if (this.resourceVersion === null) await this.list();
@@ -183,12 +184,8 @@ export class ResourceWatcher {
         this.recovered();
         // A watch the server ended after a while is the normal course: reopen at once. One that
         // ends at once and empty (a proxy cutting streams) must not become a busy loop.
-        if (lines > 0) {
-          backoff = this.o.backoffInitialMs;
-        } else {
-          await sleep(backoff, signal);
-          backoff = Math.min(backoff * 2, this.o.backoffMaxMs);
-        }
+        if (lines > 0) backoff.reset();
+        else await sleep(backoff.nextExact(), signal);
       } catch (error) {
         if (signal.aborted) break;
         if (isGone(error)) {
@@ -198,8 +195,7 @@ export class ResourceWatcher {
           // 410 again with no event in between: back off rather than relist in a tight loop.
           if (!this.progressSinceGone) {
             this.o.sink.failed(this, messageOf(error));
-            await sleep(backoff, signal);
-            backoff = Math.min(backoff * 2, this.o.backoffMaxMs);
+            await sleep(backoff.nextExact(), signal);
           }
           this.progressSinceGone = false;
           continue;
@@ -209,8 +205,7 @@ export class ResourceWatcher {
         this.lastError = messageOf(error);
         this.o.sink.failed(this, this.lastError);
         // Jitter keeps many watchers from hammering a recovering API server in step.
-        await sleep(backoff / 2 + Math.random() * (backoff / 2), signal);
-        backoff = Math.min(backoff * 2, this.o.backoffMaxMs);
+        await sleep(backoff.next(), signal);
       }
     }
     this.state = 'stopped';

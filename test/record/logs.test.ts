@@ -1,11 +1,13 @@
 // Container logs while recording: followed with timestamps, no line twice across a restart, the
-// errors policy, streams taking turns when there are fewer than containers, and --once snapshots
-// with the previous container's log.
+// errors policy, streams taking turns when there are fewer than containers, failed streams retried
+// with back-off, deleted pods no longer followed, and --once snapshots with the previous log.
 
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openBundle } from '../../src/bundle/reader.ts';
-import { runRecord } from '../../src/record/run.ts';
+import { KubeClient } from '../../src/record/client.ts';
+import { LogCollector } from '../../src/record/logs.ts';
+import { type RecordStatus, runRecord } from '../../src/record/run.ts';
 import { aPod, FakeApiServer } from '../support/fake-apiserver.ts';
 import { useTempDir } from '../support/temp.ts';
 import { spoolText, startRecording, until, writeKubeconfig } from './helpers.ts';
@@ -217,6 +219,102 @@ describe('container logs while recording', () => {
     expect(lines).toEqual(['a-0', 'a-1', 'a-2', 'b-0', 'b-1', 'b-2']);
     // Never more than one stream at a time: requests alternate between the two pods.
     expect(follows().length).toBeGreaterThanOrEqual(3);
+  });
+});
+
+describe('failed log streams', () => {
+  /** A collector whose retries wait for the test: each asks for its delay and runs when fired. */
+  async function collector(dir: string, overrides: { maxMs?: number } = {}) {
+    const client = await KubeClient.connect({ kubeconfig: writeKubeconfig(dir, api) });
+    const retries: { ms: number; fire: () => void }[] = [];
+    const stop = new AbortController();
+    const warnings: string[] = [];
+    const logs = new LogCollector({
+      client,
+      policy: 'all',
+      follow: true,
+      maxStreams: 4,
+      since: null,
+      signal: stop.signal,
+      emit: () => {},
+      log: (line) => warnings.push(line),
+      // No jitter: the delays are exactly the back-off's.
+      retry: { maxMs: overrides.maxMs, random: () => 1, schedule: (fire, ms) => retries.push({ ms, fire }) },
+    });
+    const close = async () => {
+      stop.abort();
+      await logs.drain();
+      client.close();
+    };
+    return { logs, retries, warnings, close };
+  }
+
+  const logRequests = (pod: string) => api.requests.filter((r) => r.includes(`/pods/${pod}/log?`));
+
+  it('are retried after 2 s, then twice as long each time, up to the cap', async () => {
+    // The pod is running as the recorder saw it, but the API server no longer has it: 404 each time.
+    const { logs, retries, warnings, close } = await collector(tempDir(), { maxMs: 30_000 });
+    try {
+      logs.observePod({
+        ...withStatus('shop', 'gone-1', 0, 'containerd://one'),
+        metadata: { namespace: 'shop', name: 'gone-1', uid: 'u-1' },
+      });
+      for (let attempt = 1; attempt <= 6; attempt++) {
+        await until(() => retries.length === attempt, `failure ${attempt}`);
+        expect(logRequests('gone-1').length).toBe(attempt);
+        retries[attempt - 1]?.fire();
+      }
+      await until(() => retries.length === 7, 'failure 7');
+      expect(retries.map((r) => r.ms)).toEqual([2000, 4000, 8000, 16_000, 30_000, 30_000, 30_000]);
+      // Said once, not at every attempt.
+      expect(warnings).toEqual([
+        'warning: logs of shop/gone-1/app: GET /api/v1/namespaces/shop/pods/gone-1/log?container=app&timestamps=true&follow=true: 404 pods "gone-1" not found',
+      ]);
+    } finally {
+      await close();
+    }
+  });
+
+  it('stop once the pod is deleted', async () => {
+    const { logs, retries, close } = await collector(tempDir());
+    try {
+      const pod = {
+        ...withStatus('shop', 'gone-2', 0, 'containerd://one'),
+        metadata: { namespace: 'shop', name: 'gone-2', uid: 'u-2' },
+      };
+      logs.observePod(pod);
+      await until(() => retries.length === 1, 'the first failure');
+      expect(logs.containerCount).toBe(1);
+      logs.podDeleted(pod);
+      expect(logs.containerCount).toBe(0);
+      // The retry that was waiting asks for nothing: no stream opens, no other retry is planned.
+      retries[0]?.fire();
+      expect(logs.streams).toBe(0);
+      expect(retries.length).toBe(1);
+      expect(logRequests('gone-2').length).toBe(1);
+    } finally {
+      await close();
+    }
+  });
+
+  it('are no longer followed by a recording once the pod is deleted', async () => {
+    const dir = tempDir();
+    const output = path.join(dir, 'deleted.parquet');
+    api.apply(withStatus('shop', 'web-1', 0, 'containerd://one'));
+    api.apply(withStatus('shop', 'web-2', 0, 'containerd://two'));
+    const statuses: RecordStatus[] = [];
+    const recording = startRecording(output, writeKubeconfig(dir, api), {
+      include: ['pods'],
+      logs: 'all',
+      onStatus: (status) => statuses.push(status),
+      statusIntervalMs: 20,
+    });
+    await until(() => follows().length === 2, 'both log streams');
+    await until(() => statuses.at(-1)?.logContainers === 2, 'both containers followed');
+    api.delete('Pod', 'shop', 'web-1');
+    await until(() => statuses.at(-1)?.logContainers === 1, 'the deleted pod forgotten');
+    recording.stop();
+    await recording.done;
   });
 });
 

@@ -22,6 +22,7 @@ import {
   rangeChunks,
 } from '../../src/record/prometheus-queries.ts';
 import { type RecordOptions, runRecord } from '../../src/record/run.ts';
+import { TOOL_VERSION } from '../../src/version.ts';
 import { kstory, ROOT } from '../support/cli.ts';
 import { aPod, FakeApiServer } from '../support/fake-apiserver.ts';
 import {
@@ -181,6 +182,29 @@ describe('Prometheus credentials', () => {
     expect(refuse({ url: 'http://p:9090', tokenFile: '/nonexistent/token' })).toThrow(
       /--prometheus-token-file \/nonexistent\/token/,
     );
+  });
+});
+
+describe('what kstory sends Prometheus', () => {
+  it('says who it is: kstory-record/<version>', async () => {
+    const agents: string[] = [];
+    const server = createServer((req, res) => {
+      agents.push(req.headers['user-agent'] ?? '');
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ status: 'success', data: { resultType: 'matrix', result: [] } }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const client = PrometheusClient.create({
+      url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    });
+    try {
+      await client.queryRange('up', { start: 0, end: 60, step: 15 });
+      expect(agents).toEqual([`kstory-record/${TOOL_VERSION}`]);
+    } finally {
+      client.close();
+      server.closeAllConnections();
+      server.close();
+    }
   });
 });
 

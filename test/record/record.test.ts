@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openBundle } from '../../src/bundle/reader.ts';
 import { runRecord } from '../../src/record/run.ts';
+import { TOOL_VERSION } from '../../src/version.ts';
 import { aPod, FakeApiServer } from '../support/fake-apiserver.ts';
 import { useTempDir } from '../support/temp.ts';
 import { spoolText, startRecording, TEST_TOKEN, until, writeKubeconfig } from './helpers.ts';
@@ -340,5 +341,19 @@ describe('kstory record --once', () => {
     } finally {
       bundle.close();
     }
+  });
+  it('says who it is: every request carries kstory-record/<version>, logs included', async () => {
+    const dir = tempDir();
+    await runRecord({
+      output: path.join(dir, 'agent.parquet'),
+      kubeconfig: writeKubeconfig(dir, api),
+      namespaces: [],
+      include: [],
+      exclude: [],
+      once: true,
+      logs: 'all',
+    });
+    expect(api.requests.some((r) => r.includes('/log?'))).toBe(true);
+    expect(new Set(api.userAgents)).toEqual(new Set([`kstory-record/${TOOL_VERSION}`]));
   });
 });

@@ -139,6 +139,8 @@ export class FakeApiServer {
   readonly requests: string[] = [];
   /** The Authorization header of each request ('' when none), in the order of `requests`. */
   readonly authorizations: string[] = [];
+  /** The User-Agent header of each request ('' when none), in the order of `requests`. */
+  readonly userAgents: string[] = [];
   port = 0;
 
   private constructor(private readonly options: FakeApiServerOptions) {
@@ -381,6 +383,7 @@ export class FakeApiServer {
     const url = new URL(req.url ?? '/', 'http://localhost');
     this.requests.push(`${req.method} ${url.pathname}${url.search}`);
     this.authorizations.push(req.headers.authorization ?? '');
+    this.userAgents.push(req.headers['user-agent'] ?? '');
     const socket = req.socket as Socket & { getPeerCertificate?: () => { subject?: { CN?: string } } };
     this.clientNames.push(socket.getPeerCertificate?.()?.subject?.CN ?? '');
     try {
