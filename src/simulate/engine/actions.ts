@@ -3,7 +3,7 @@
 // a change of the world outside the API (a registry going down, a node dying, a memory leak).
 
 import type { Actor } from '../api/actors.ts';
-import { gitRevision } from '../cluster/bootstrap.ts';
+import { gitRevision } from '../cluster/argocd.ts';
 import { envManifest } from '../cluster/templates.ts';
 import { pdbBudget } from '../controllers/disruption.ts';
 import { controllerOf, isOwnedBy } from '../controllers/util.ts';
