@@ -14,7 +14,7 @@ import { Rng } from '../engine/rng.ts';
 import { Simulation } from '../engine/simulation.ts';
 import { routineLine } from '../logs/app-logs.ts';
 import { parseScenario } from '../scenario/load.ts';
-import { AppSchema } from '../scenario/schema.ts';
+import { AppSchema } from '../scenario/workload-schema.ts';
 
 export interface ScaleSpec {
   nodes: number;
