@@ -5,6 +5,7 @@ import type { SimContext } from '../engine/context.ts';
 import type { KubeObject, SimRecord } from '../engine/records.ts';
 import type { Actor } from './actors.ts';
 import { type AuditRequest, allowReason, buildAuditEntry } from './audit.ts';
+import { Authorizer } from './authorization.ts';
 import { apiVersionOf, requestPath, resourceOf } from './resources.ts';
 
 export interface Failure {
@@ -82,8 +83,7 @@ export class ApiServer {
   private readonly admission: AdmissionPlugin[] = [];
   private readonly listeners: WriteListener[] = [];
   private readonly writes = new Map<string, number>();
-  /** Users and the requests RBAC refuses them: `verb resource namespace|*`. */
-  private readonly denied = new Map<string, Set<string>>();
+  private readonly rbac = new Authorizer();
 
   constructor(private readonly sim: SimContext) {}
 
@@ -95,10 +95,9 @@ export class ApiServer {
     this.listeners.push(listener);
   }
 
+  /** Refuse `username` a request: `verb resource namespace|*`. */
   deny(username: string, rule: string): void {
-    const set = this.denied.get(username) ?? new Set<string>();
-    set.add(rule);
-    this.denied.set(username, set);
+    this.rbac.deny(username, rule);
   }
 
   get<T extends KubeObject = KubeObject>(
@@ -124,7 +123,7 @@ export class ApiServer {
     name?: string,
     query = '',
   ): Failure | null {
-    const forbidden = this.authorize(actor, verb, kind, namespace, name);
+    const forbidden = this.rbac.authorize(actor, verb, kind, namespace, name);
     const uri = requestPath(kind, namespace, name) + query;
     this.audit({
       actor,
@@ -149,7 +148,7 @@ export class ApiServer {
     const uri =
       requestPath(obj.kind, meta.namespace) +
       (actor.fieldManager ? `?fieldManager=kubectl-create&fieldValidation=Strict` : '');
-    const forbidden = this.authorize(actor, 'create', obj.kind, meta.namespace, meta.name);
+    const forbidden = this.rbac.authorize(actor, 'create', obj.kind, meta.namespace, meta.name);
     if (forbidden) return this.reject(actor, 'create', obj, uri, forbidden);
     if (!generated && this.objects.has(objectKey(obj))) {
       const r = resourceOf(obj.kind);
@@ -214,7 +213,7 @@ export class ApiServer {
         options.subresource,
       );
     }
-    const forbidden = this.authorize(
+    const forbidden = this.rbac.authorize(
       actor,
       verb,
       object.kind,
@@ -350,7 +349,7 @@ export class ApiServer {
         },
       );
     }
-    const forbidden = this.authorize(actor, 'delete', kind, namespace, name);
+    const forbidden = this.rbac.authorize(actor, 'delete', kind, namespace, name);
     if (forbidden) return this.reject(actor, 'delete', old, uri, forbidden);
     const grace =
       options.gracePeriod ??
@@ -502,29 +501,6 @@ export class ApiServer {
     };
     this.sim.sink.push(record);
     for (const listener of this.listeners) listener(obj, event);
-  }
-
-  private authorize(
-    actor: Actor,
-    verb: string,
-    kind: string,
-    namespace: string | undefined,
-    name: string | undefined,
-  ): Failure | null {
-    const rules = this.denied.get(actor.username);
-    if (!rules) return null;
-    const r = resourceOf(kind);
-    if (!rules.has(`${verb} ${r.plural} ${namespace ?? '*'}`) && !rules.has(`${verb} ${r.plural} *`))
-      return null;
-    const group = r.group ? ` in API group "${r.group}"` : ' in API group ""';
-    const scope = r.namespaced && namespace ? ` in the namespace "${namespace}"` : ' at the cluster scope';
-    return {
-      code: 403,
-      authz: true,
-      reason: 'Forbidden',
-      message: `${r.plural}${r.group ? `.${r.group}` : ''}${name ? ` "${name}"` : ''} is forbidden: User "${actor.username}" cannot ${verb} resource "${r.plural}"${group}${scope}`,
-      details: { ...(name ? { name } : {}), ...(r.group ? { group: r.group } : {}), kind: r.plural },
-    };
   }
 
   private reject<T extends KubeObject>(
