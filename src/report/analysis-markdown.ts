@@ -5,6 +5,15 @@
 import { subjectLabel } from '../analyze/detect.ts';
 import type { Report, ReportIncident } from '../analyze/run.ts';
 import { formatDuration, formatTime } from './format.ts';
+import type { Renderer } from './renderer.ts';
+
+export const markdownRenderer: Renderer = {
+  name: 'markdown',
+  description: 'a postmortem draft',
+  produces: 'document',
+  flag: '--markdown',
+  render: (report) => renderAnalysisMarkdown(report),
+};
 
 /** Markdown-safe table cell and inline text. */
 function cell(text: string): string {

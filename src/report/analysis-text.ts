@@ -1,39 +1,22 @@
-// Renders an analysis Report for a terminal, readable in 80 columns. Computes nothing.
+// Renders an analysis Report for a terminal, fitted to its width (80 columns off a terminal).
+// Computes nothing.
 
 import type { ChalkInstance } from 'chalk';
 import { subjectLabel } from '../analyze/detect.ts';
 import type { Report, ReportIncident } from '../analyze/run.ts';
 import type { Severity } from '../patterns/schema.ts';
 import { formatDuration, formatTime } from './format.ts';
+import type { RenderContext, Renderer } from './renderer.ts';
+import { fitLines, padEnd, truncate, wrap } from './width.ts';
 
-const WIDTH = 80;
 const EVIDENCE_PER_STEP = 3;
 
-export interface TextOptions {
-  explain?: boolean;
-}
-
-/** Word-wrap `text` to the width. The first line starts with `prefix`; the others are indented
- * under the text, past the prefix. */
-export function wrap(text: string, indent: number, width = WIDTH, prefix = ''): string[] {
-  const room = Math.max(20, width - indent - prefix.length);
-  const lines: string[] = [];
-  let line = '';
-  for (const word of text.split(/\s+/).filter(Boolean)) {
-    if (line && line.length + 1 + word.length > room) {
-      lines.push(line);
-      line = word;
-    } else {
-      line = line ? `${line} ${word}` : word;
-    }
-  }
-  if (line) lines.push(line);
-  return lines.map((l, i) => `${' '.repeat(indent)}${i === 0 ? prefix : ' '.repeat(prefix.length)}${l}`);
-}
-
-function clip(text: string, width: number): string {
-  return text.length > width ? `${text.slice(0, width - 1)}…` : text;
-}
+export const textRenderer: Renderer = {
+  name: 'text',
+  description: 'for the terminal',
+  produces: 'terminal',
+  render: (report, context) => renderAnalysisText(report, context),
+};
 
 function severityLabel(severity: Severity, chalk: ChalkInstance): string {
   const label = severity.toUpperCase().padEnd(8);
@@ -46,18 +29,14 @@ function clock(iso: string): string {
   return formatTime(iso).slice(11);
 }
 
-function renderIncident(
-  report: Report,
-  incident: ReportIncident,
-  chalk: ChalkInstance,
-  options: TextOptions,
-): string[] {
+function renderIncident(report: Report, incident: ReportIncident, context: RenderContext): string[] {
+  const { chalk, width } = context;
   const lines: string[] = [];
   const confidence = `confidence ${incident.confidence.toFixed(2)}`;
   const head = `${String(incident.rank).padStart(2)}. `;
-  const titleWidth = WIDTH - head.length - 9 - confidence.length - 1;
+  const titleWidth = Math.max(10, width - head.length - 9 - confidence.length - 1);
   lines.push(
-    `${head}${severityLabel(incident.severity, chalk)} ${chalk.bold(clip(incident.title, titleWidth).padEnd(titleWidth))} ${chalk.cyan(confidence)}`,
+    `${head}${severityLabel(incident.severity, chalk)} ${chalk.bold(padEnd(truncate(incident.title, titleWidth), titleWidth))} ${chalk.cyan(confidence)}`,
   );
 
   const impact = incident.impact;
@@ -68,7 +47,9 @@ function renderIncident(
     ...impact.nodes.map((n) => `Node ${n}`),
   ].filter((p): p is string => p !== null);
   const span = `${formatTime(impact.start)} → ${clock(impact.end)} (${formatDuration(impact.duration_seconds * 1000)})`;
-  lines.push(...wrap(`Impact: ${parts.join(', ') || 'none recorded'}; ${span}`, 4).map((l) => chalk.dim(l)));
+  lines.push(
+    ...wrap(`Impact: ${parts.join(', ') || 'none recorded'}; ${span}`, 4, width).map((l) => chalk.dim(l)),
+  );
 
   lines.push(`    ${chalk.bold('What happened')}`);
   // The same failure on several pods reads once, with the others named after it.
@@ -83,17 +64,18 @@ function renderIncident(
   for (const { step, others } of groups.values()) {
     const finding = report.findings[step.finding]!;
     const prefix = `${clock(finding.first)} ${step.via ? '→ ' : ''}`;
-    lines.push(...wrap(finding.summary, 6, WIDTH, prefix));
+    lines.push(...wrap(finding.summary, 6, width, prefix));
     if (others.length > 0) {
       const named =
         others.slice(0, 3).join(', ') + (others.length > 3 ? `, and ${others.length - 3} more` : '');
-      lines.push(...wrap(`The same on ${others.length} more: ${named}.`, 6 + prefix.length));
+      lines.push(...wrap(`The same on ${others.length} more: ${named}.`, 6 + prefix.length, width));
     }
     if (step.via) {
       lines.push(
         ...wrap(
           `(${step.via.description}; link ${step.via.link}, ${step.via.strength.toFixed(2)})`,
           6 + prefix.length,
+          width,
         ).map((l) => chalk.dim(l)),
       );
     }
@@ -103,12 +85,14 @@ function renderIncident(
   for (const step of incident.chain) {
     const finding = report.findings[step.finding]!;
     for (const item of finding.evidence.slice(-EVIDENCE_PER_STEP)) {
-      lines.push(`      ${clip(`${clock(item.ts)} ${item.source.padEnd(6)} ${item.excerpt}`, WIDTH - 6)}`);
+      lines.push(
+        `      ${truncate(`${clock(item.ts)} ${item.source.padEnd(6)} ${item.excerpt}`, width - 6)}`,
+      );
     }
   }
 
   lines.push(`    ${chalk.bold('Remediation')}`);
-  for (const step of incident.remediation.slice(0, 5)) lines.push(...wrap(step, 6, WIDTH, '- '));
+  for (const step of incident.remediation.slice(0, 5)) lines.push(...wrap(step, 6, width, '- '));
 
   if (incident.alternatives.length > 0) {
     lines.push(`    ${chalk.bold('Alternative explanations')}`);
@@ -118,24 +102,25 @@ function renderIncident(
         ...wrap(
           `${alternative.confidence.toFixed(2)} ${cause.title} (${subjectLabel(cause.subject)}, link ${alternative.link})`,
           6,
-          WIDTH,
+          width,
           '- ',
         ),
       );
     }
   }
-  if (options.explain) {
+  if (context.explain) {
     lines.push(`    ${chalk.bold('How confident')}`);
     for (const step of incident.chain) {
       const finding = report.findings[step.finding]!;
-      lines.push(...wrap(`${finding.pattern}: ${finding.confidenceReasons.join('; ')}`, 6, WIDTH, '- '));
+      lines.push(...wrap(`${finding.pattern}: ${finding.confidenceReasons.join('; ')}`, 6, width, '- '));
     }
-    for (const reason of incident.confidence_reasons) lines.push(...wrap(reason, 6, WIDTH, '- '));
+    for (const reason of incident.confidence_reasons) lines.push(...wrap(reason, 6, width, '- '));
   }
   return lines;
 }
 
-export function renderAnalysisText(report: Report, chalk: ChalkInstance, options: TextOptions = {}): string {
+export function renderAnalysisText(report: Report, context: RenderContext): string {
+  const { chalk, width } = context;
   const lines: string[] = [];
   const files =
     report.bundle.files.length === 1 ? report.bundle.files[0] : `${report.bundle.files.length} files`;
@@ -147,6 +132,7 @@ export function renderAnalysisText(report: Report, chalk: ChalkInstance, options
     ...wrap(
       `${cluster}${formatTime(report.window.start)} → ${formatTime(report.window.end)} (${span}), ${report.patterns.loaded} patterns, ${summary}`,
       0,
+      width,
     ).map((l) => chalk.dim(l)),
   );
   if (report.bundle.snapshot) {
@@ -154,6 +140,7 @@ export function renderAnalysisText(report: Report, chalk: ChalkInstance, options
       ...wrap(
         'This bundle is a snapshot without watch history: timelines are partial and rest on restart counts, last states and event counts.',
         0,
+        width,
       ).map((l) => chalk.yellow(l)),
     );
   }
@@ -162,6 +149,7 @@ export function renderAnalysisText(report: Report, chalk: ChalkInstance, options
       ...wrap(
         `The recording has ${report.bundle.gaps.length} gap(s) where it may be incomplete (kstory bundle info lists them).`,
         0,
+        width,
       ).map((l) => chalk.yellow(l)),
     );
   }
@@ -169,15 +157,14 @@ export function renderAnalysisText(report: Report, chalk: ChalkInstance, options
   if (report.incidents.length === 0) {
     lines.push(chalk.green('No incidents: none of the patterns found a failure in this window.'));
   } else {
-    for (const incident of report.incidents)
-      lines.push(...renderIncident(report, incident, chalk, options), '');
+    for (const incident of report.incidents) lines.push(...renderIncident(report, incident, context), '');
   }
-  const context = report.findings.filter((f) => f.incident === null && f.severity === 'info');
-  if (context.length > 0) {
+  const unexplained = report.findings.filter((f) => f.incident === null && f.severity === 'info');
+  if (unexplained.length > 0) {
     lines.push(chalk.bold('Changes in the window that explain no failure'));
-    for (const change of context.slice(0, 10))
-      lines.push(`  ${clip(`${clock(change.first)} ${change.summary}`, WIDTH - 2)}`);
-    if (context.length > 10) lines.push(chalk.dim(`  and ${context.length - 10} more (see --json)`));
+    for (const change of unexplained.slice(0, 10))
+      lines.push(`  ${truncate(`${clock(change.first)} ${change.summary}`, width - 2)}`);
+    if (unexplained.length > 10) lines.push(chalk.dim(`  and ${unexplained.length - 10} more (see --json)`));
     lines.push('');
   }
   if (report.transient > 0) {
@@ -191,5 +178,6 @@ export function renderAnalysisText(report: Report, chalk: ChalkInstance, options
     lines.push(
       chalk.dim(`${report.omitted} more incident(s) left out by the filters, --min-confidence or --top.`),
     );
-  return `${lines.join('\n').trimEnd()}\n`;
+  // What no layout above could fit (a long file name): wrapped at its spaces.
+  return `${fitLines(lines.join('\n').trimEnd(), width)}\n`;
 }

@@ -12,3 +12,6 @@ export function wantsColor(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv =
 export function chalkFor(stream: { isTTY?: boolean }): ChalkInstance {
   return new Chalk({ level: wantsColor(stream) ? 1 : 0 });
 }
+
+/** No colours: for files and for tests. */
+export const plainChalk: ChalkInstance = new Chalk({ level: 0 });

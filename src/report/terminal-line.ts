@@ -3,6 +3,8 @@
 // has taken long enough to wonder about, at most ten times a second, and cut to the terminal's
 // width: a line that wraps cannot be redrawn in place, and each redraw would leave a line behind.
 
+import { DEFAULT_WIDTH, truncate } from './width.ts';
+
 export type TerminalStream = Pick<NodeJS.WriteStream, 'write' | 'isTTY'> & { columns?: number };
 
 export interface TerminalLineOptions {
@@ -16,8 +18,6 @@ export interface TerminalLineOptions {
 
 /** Erase the line the cursor is on and go back to its start. */
 const CLEAR = '\r\x1b[2K';
-/** When the terminal does not say how wide it is. */
-const DEFAULT_COLUMNS = 80;
 
 export class TerminalLine {
   /** False when the stream is not a terminal or the user asked for no progress: nothing is drawn. */
@@ -50,7 +50,7 @@ export class TerminalLine {
     const now = this.now();
     if (now - this.started < this.delayMs || now - this.drawnAt < this.minIntervalMs) return;
     this.drawnAt = now;
-    this.stream.write(`${CLEAR}${fitToWidth(text, this.stream.columns ?? DEFAULT_COLUMNS)}`);
+    this.stream.write(`${CLEAR}${fitToWidth(text, this.stream.columns ?? DEFAULT_WIDTH)}`);
     this.shown = true;
   }
 
@@ -69,7 +69,5 @@ export class TerminalLine {
 
 /** The text on one line of `columns`: the last column is left free, where some terminals wrap. */
 export function fitToWidth(text: string, columns: number): string {
-  const line = text.replace(/[\r\n]+/g, ' ');
-  const width = Math.max(columns - 1, 10);
-  return line.length > width ? `${line.slice(0, width - 1)}…` : line;
+  return truncate(text.replace(/[\r\n]+/g, ' '), Math.max(columns - 1, 10));
 }

@@ -1,8 +1,10 @@
 // `kstory analyze` end to end through bin/kstory.js: the three output formats, --fail-on for CI,
 // and clear errors for bad options.
 
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { RENDERERS } from '../../src/report/renderers.ts';
 import { writeBundle } from '../support/bundles.ts';
 import { kstory } from '../support/cli.ts';
 import { aLogRow, aPodRow } from '../support/rows.ts';
@@ -70,6 +72,53 @@ describe('kstory analyze', () => {
     ]) {
       expect(markdown).toContain(heading);
     }
+  });
+
+  it('prints each format of --format, the same as its alias flag, and lists them in its help', () => {
+    expect(kstory(['analyze', crashing, '--format', 'json']).stdout).toBe(
+      kstory(['analyze', crashing, '--json']).stdout,
+    );
+    const help = kstory(['analyze', '--help']).stdout;
+    for (const renderer of RENDERERS) expect(help).toContain(`${renderer.name} (${renderer.description})`);
+  });
+
+  it('refuses two formats at once and a format it does not know', () => {
+    for (const args of [
+      ['--json', '--markdown'],
+      ['--format', 'markdown', '--json'],
+    ]) {
+      const result = kstory(['analyze', crashing, ...args]);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(/cannot be used with option/);
+    }
+    const unknown = kstory(['analyze', crashing, '--format', 'pdf']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('expected one of text, json, markdown');
+  });
+
+  it('writes the report to the file of -o: text plain and in 80 columns even when colour is forced', () => {
+    const dir = tempDir();
+    const text = path.join(dir, 'report.txt');
+    const markdown = path.join(dir, 'postmortem.md');
+    const result = kstory(['analyze', crashing, '-o', text], { env: { FORCE_COLOR: '1' } });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe('');
+    expect(readFileSync(text, 'utf8')).toBe(kstory(['analyze', crashing]).stdout);
+    expect(kstory(['analyze', crashing, '--markdown', '-o', markdown]).code).toBe(0);
+    expect(readFileSync(markdown, 'utf8')).toBe(kstory(['analyze', crashing, '--format', 'markdown']).stdout);
+    expect(readdirSync(dir).sort()).toEqual(['postmortem.md', 'report.txt']);
+  });
+
+  it('will not write the report over a bundle it reads, nor into a missing directory', () => {
+    const over = kstory(['analyze', crashing, '-o', crashing]);
+    expect(over.code).toBe(2);
+    expect(over.stderr).toContain('is a bundle being analysed');
+    expect(existsSync(crashing) && readFileSync(crashing).subarray(0, 4).toString()).toBe('PAR1');
+    const missing = path.join(tempDir(), 'no/such/dir/report.md');
+    const result = kstory(['analyze', crashing, '-o', missing]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`cannot write ${missing}: directory`);
+    expect(result.stderr).not.toContain('    at ');
   });
 
   it('keeps only incidents about objects a label selector (-l) picks, or what they own', () => {

@@ -1,7 +1,11 @@
 // `kstory analyze`: find what went wrong in one or more bundles and print it, most important first.
 
+import { existsSync, realpathSync } from 'node:fs';
+import path from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
+import { KstoryError } from '../../errors.ts';
 import { SEVERITIES } from '../../patterns/schema.ts';
+import { RENDERERS } from '../../report/renderers.ts';
 
 const list = (value: string, previous: string[] = []) => [
   ...previous,
@@ -25,8 +29,8 @@ function positiveInt(value: string): number {
 }
 
 interface AnalyzeFlags {
-  json?: boolean;
-  markdown?: boolean;
+  format?: string;
+  output?: string;
   since?: string;
   until?: string;
   namespace?: string[];
@@ -44,13 +48,59 @@ interface AnalyzeFlags {
   progress?: boolean;
 }
 
+/**
+ * --format and the flags kept as its aliases (--json, --markdown), from the renderer registry: any
+ * two of them name two formats, and cannot be given together.
+ */
+function formatOptions(): Option[] {
+  const names = RENDERERS.map((r) => r.name);
+  const format = new Option(
+    '--format <name>',
+    `how to print the report: ${RENDERERS.map((r) => `${r.name} (${r.description})`).join(', ')}; default ${names[0]}`,
+  ).argParser((value) => {
+    // Checked here rather than with .choices(), which would list the names a second time in the help.
+    if (!names.includes(value)) throw new InvalidArgumentError(`expected one of ${names.join(', ')}`);
+    return value;
+  });
+  const aliases = RENDERERS.filter((r) => r.flag !== undefined).map(
+    (r) => new Option(r.flag!, `same as --format ${r.name}`),
+  );
+  const all = [format, ...aliases];
+  for (const option of all)
+    option.conflicts(all.filter((other) => other !== option).map((other) => other.attributeName()));
+  return all;
+}
+
+/** The renderer the flags name: --format's, an alias's, or the first (text). */
+function chosenRenderer(flags: AnalyzeFlags) {
+  const given = flags as Record<string, unknown>;
+  return (
+    RENDERERS.find(
+      (r) =>
+        r.name === flags.format ||
+        (r.flag !== undefined && given[new Option(r.flag).attributeName()] === true),
+    ) ?? RENDERERS[0]!
+  );
+}
+
+/** `-o incident.parquet` would replace the recording with its own report. */
+function refuseToOverwriteInput(output: string, files: readonly { path: string }[]): void {
+  const real = (file: string) => (existsSync(file) ? realpathSync(file) : path.resolve(file));
+  if (files.some((file) => real(file.path) === real(output))) {
+    throw new KstoryError(`-o ${output} is a bundle being analysed: the report would replace it`, {
+      hint: 'Write the report to another file, e.g. -o postmortem.md',
+    });
+  }
+}
+
 export function defineAnalyzeCommand(program: Command): void {
-  program
+  const command = program
     .command('analyze')
     .description('find what went wrong in a bundle: findings with evidence, confidence and remediation')
-    .argument('<bundle...>', 'bundle files, spool directories or globs (read together)')
-    .option('--json', 'print the report as JSON (schema kstory.report/v1, see docs/report-format.md)')
-    .option('--markdown', 'print a postmortem draft in Markdown')
+    .argument('<bundle...>', 'bundle files, spool directories or globs (read together)');
+  for (const option of formatOptions()) command.addOption(option);
+  command
+    .option('-o, --output <file>', 'write the report to this file instead of stdout (replaced if it exists)')
     .option('--since <time>', 'start of the window: RFC 3339 time or duration back from the end (2h)')
     .option('--until <time>', 'end of the window: RFC 3339 time or duration back from the end of the bundle')
     .option(
@@ -98,16 +148,12 @@ Examples:
   kstory analyze nightly.parquet --fail-on high      # exit 1 for CI when something high is found`,
     )
     .action(async (paths: string[], flags: AnalyzeFlags) => {
-      if (flags.json && flags.markdown) {
-        const { KstoryError } = await import('../../errors.ts');
-        throw new KstoryError('--json and --markdown cannot be used together', {
-          hint: 'Pick one output format.',
-        });
-      }
+      const renderer = chosenRenderer(flags);
       const { openBundle } = await import('../../bundle/reader.ts');
       const { analyzeBundle, severityAtLeast } = await import('../../analyze/run.ts');
       const { StatusLine } = await import('../status-line.ts');
       const bundle = await openBundle(paths);
+      if (flags.output !== undefined) refuseToOverwriteInput(flags.output, bundle.files);
       const status = new StatusLine(flags.progress !== false);
       try {
         const report = await analyzeBundle(bundle, {
@@ -126,18 +172,9 @@ Examples:
           top: flags.top,
         });
         status.done();
-        if (flags.json) {
-          process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-        } else if (flags.markdown) {
-          const { renderAnalysisMarkdown } = await import('../../report/analysis-markdown.ts');
-          process.stdout.write(renderAnalysisMarkdown(report));
-        } else {
-          const { renderAnalysisText } = await import('../../report/analysis-text.ts');
-          const { chalkFor } = await import('../../report/style.ts');
-          process.stdout.write(
-            renderAnalysisText(report, chalkFor(process.stdout), { explain: flags.explain }),
-          );
-        }
+        const { renderContextFor, writeRendered } = await import('../output.ts');
+        const context = renderContextFor(renderer, flags.output, { explain: flags.explain });
+        writeRendered(renderer.render(report, context), flags.output);
         const failOn = flags.failOn;
         if (failOn && report.incidents.some((i) => severityAtLeast(i.severity, failOn))) process.exitCode = 1;
       } finally {

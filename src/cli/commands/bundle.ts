@@ -27,7 +27,8 @@ Examples:
       try {
         const info = await describeBundle(bundle);
         if (options.json) {
-          process.stdout.write(`${JSON.stringify(info, null, 2)}\n`);
+          const { printJson } = await import('../output.ts');
+          printJson(info);
         } else {
           const { renderInfoText } = await import('../../report/info-text.ts');
           const { chalkFor } = await import('../../report/style.ts');

@@ -95,7 +95,8 @@ Examples:
         force: flags.force,
         progress: flags.progress,
       });
-      if (flags.json) process.stdout.write(`${JSON.stringify(importSummaryJson(result), null, 2)}\n`);
+      const { printJson } = await import('../output.ts');
+      if (flags.json) printJson(importSummaryJson(result));
       else process.stderr.write(renderImportSummary(result, chalkFor(process.stderr)));
       if (!result.bundle) {
         throw new KstoryError('nothing could be imported: no bundle was written', {

@@ -32,7 +32,8 @@ export function definePatternsCommand(program: Command): void {
           file: p.file,
           tests: p.tests.length,
         }));
-        process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+        const { printJson } = await import('../output.ts');
+        printJson(rows);
         return;
       }
       const width = Math.max(...loaded.map((p) => p.id.length));
@@ -91,7 +92,8 @@ Examples:
       progress.clear();
       const failed = results.filter((r) => !r.passed);
       if (flags.json) {
-        process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
+        const { printJson } = await import('../output.ts');
+        printJson(results);
       } else {
         const c = chalkFor(process.stdout);
         for (const r of results) {

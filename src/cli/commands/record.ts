@@ -342,7 +342,8 @@ recorded, its logs are not read and events about it are dropped. The bundle meta
             : undefined,
         });
         statusLine.clear();
-        if (flags.json) process.stdout.write(`${JSON.stringify(recordSummaryJson(result), null, 2)}\n`);
+        const { printJson } = await import('../output.ts');
+        if (flags.json) printJson(recordSummaryJson(result));
         else process.stderr.write(renderRecordSummary(result, chalkFor(process.stderr)));
       } finally {
         process.removeListener('SIGINT', onInt);

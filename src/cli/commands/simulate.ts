@@ -43,13 +43,8 @@ Examples:
         const { listBuiltinScenarios } = await import('../../simulate/scenario/load.ts');
         const all = listBuiltinScenarios();
         if (flags.json) {
-          process.stdout.write(
-            `${JSON.stringify(
-              all.map(({ name, description }) => ({ name, description })),
-              null,
-              2,
-            )}\n`,
-          );
+          const { printJson } = await import('../output.ts');
+          printJson(all.map(({ name, description }) => ({ name, description })));
           return;
         }
         const width = Math.max(0, ...all.map((s) => s.name.length));
@@ -91,7 +86,8 @@ Examples:
         rows_by_source: result.bundle.rowsBySource,
       };
       if (flags.json) {
-        process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+        const { printJson } = await import('../output.ts');
+        printJson(summary);
         return;
       }
       const sources = Object.entries(result.bundle.rowsBySource)

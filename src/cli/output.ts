@@ -1,0 +1,57 @@
+// Where the commands' output goes: text for a person fitted to the width of the stream it goes to
+// (80 columns in a pipe), JSON for scripts, and a rendered report to stdout or to the file of -o.
+
+import { renameSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { KstoryError, messageOf } from '../errors.ts';
+import { toJson } from '../report/json.ts';
+import type { RenderContext, Renderer } from '../report/renderer.ts';
+import { chalkFor, plainChalk } from '../report/style.ts';
+import { DEFAULT_WIDTH, fitLines, terminalWidth } from '../report/width.ts';
+
+type OutputStream = Pick<NodeJS.WriteStream, 'write' | 'isTTY'> & { columns?: number };
+
+/** Text for a person, each line that is too wide for the stream wrapped at spaces. */
+export function writeText(stream: OutputStream, text: string): void {
+  stream.write(fitLines(text, terminalWidth(stream)));
+}
+
+/** A value as JSON on stdout, for scripts (`--json`). */
+export function printJson(value: unknown): void {
+  process.stdout.write(toJson(value));
+}
+
+/** What a renderer draws for: the terminal for terminal text on stdout; otherwise (a file, or a
+ * document, which is the same wherever it goes) plain text in 80 columns. */
+export function renderContextFor(
+  renderer: Renderer,
+  file: string | undefined,
+  options: { explain?: boolean } = {},
+): RenderContext {
+  const explain = options.explain === true;
+  return renderer.produces === 'terminal' && file === undefined
+    ? { chalk: chalkFor(process.stdout), width: terminalWidth(process.stdout), explain }
+    : { chalk: plainChalk, width: DEFAULT_WIDTH, explain };
+}
+
+/** Write what a renderer made to stdout, or to `file` (replaced if it exists). */
+export function writeRendered(output: string | Uint8Array, file: string | undefined): void {
+  if (file === undefined) process.stdout.write(output);
+  else writeFileAtomically(file, output);
+}
+
+/** The whole file or none of it: a report cut short by a full disk or a kill is not left behind. */
+function writeFileAtomically(file: string, data: string | Uint8Array): void {
+  const temporary = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
+  try {
+    writeFileSync(temporary, data);
+    renameSync(temporary, file);
+  } catch (error) {
+    rmSync(temporary, { force: true });
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new KstoryError(
+      `cannot write ${file}: ${code === 'ENOENT' ? `directory ${path.dirname(file)} does not exist` : code === 'EISDIR' ? 'it is a directory' : messageOf(error)}`,
+      { hint: 'Choose a file in a directory you can write to.' },
+    );
+  }
+}

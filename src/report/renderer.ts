@@ -1,0 +1,30 @@
+// What an output format of `kstory analyze` is: a name for --format, a line for its help, what kind
+// of output it makes, and a function from a Report to that output. Renderers compute nothing.
+
+import type { ChalkInstance } from 'chalk';
+import type { Report } from '../analyze/run.ts';
+
+export interface RenderContext {
+  /** Colours: level 0 (none) off a terminal, with NO_COLOR, and for files. */
+  chalk: ChalkInstance;
+  /** Columns to fit a terminal renderer's lines into. */
+  width: number;
+  /** Show how each confidence was reached (--explain). */
+  explain: boolean;
+}
+
+export interface Renderer {
+  /** Its --format name. */
+  name: string;
+  /** What it prints, for the help of --format: one short clause. */
+  description: string;
+  /**
+   * `terminal`: lines for a person at a terminal, in colour there and wrapped to its width (plain
+   * and 80 columns in a pipe or a file). `document`: a file's content (JSON, Markdown, HTML), the
+   * same wherever it is written.
+   */
+  produces: 'terminal' | 'document';
+  /** A flag of its own, same as `--format <name>` (`--json`), for the scripts that use it. */
+  flag?: `--${string}`;
+  render(report: Report, context: RenderContext): string | Uint8Array;
+}
