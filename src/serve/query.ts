@@ -91,14 +91,18 @@ export function tableRows(
   include: IncludeObject = 'Metadata',
 ): TableRow[] {
   const printer = printerFor(resource);
-  return items.map((item) => {
+  // A row is computed once per object, instant and form: pages and repeated lists reuse it.
+  const key = `row:${resource.group}/${resource.version}/${resource.kind}@${at}:${include}`;
+  const make = (item: StoredObject) => {
     const served = servedObject(resource, item);
     const obj = isEventResource(resource) ? toCoreEvent(served) : served;
     const row: TableRow = { cells: printer.cells(obj, at) };
     if (include === 'Object') row.object = served;
     else if (include === 'Metadata') row.object = partialMetadata(served);
     return row;
-  });
+  };
+  // Rows holding whole objects are not kept: they would double the snapshot's memory.
+  return items.map((item) => (include === 'Object' ? make(item) : item.memo(key, () => make(item))));
 }
 
 export function tableOf(

@@ -11,9 +11,11 @@ import type { Json } from '../kube/fields.ts';
 import { type Instant, instantFromIso, type Window } from './instant.ts';
 import { type ApiResource, buildCatalogue, type ResourceCatalogue } from './resources.ts';
 
-/** One object as it stood at an instant: its JSON text as recorded, parsed when first needed. */
+/** One object as it stood at an instant: its JSON text as recorded, parsed when asked for. Only
+ * the text is kept (tens of thousands of parsed objects would take several times its memory), and
+ * what a caller derives from it can be kept beside it (`memo`: a table row, say). */
 export class StoredObject {
-  private parsed: Json | undefined;
+  private memos: Map<string, unknown> | undefined;
 
   constructor(
     readonly namespace: string | null,
@@ -24,8 +26,16 @@ export class StoredObject {
   ) {}
 
   get object(): Json {
-    this.parsed ??= JSON.parse(this.text) as Json;
-    return this.parsed;
+    return JSON.parse(this.text) as Json;
+  }
+
+  /** `make()` once per key for this object. */
+  memo<T>(key: string, make: () => T): T {
+    this.memos ??= new Map();
+    if (this.memos.has(key)) return this.memos.get(key) as T;
+    const value = make();
+    this.memos.set(key, value);
+    return value;
   }
 }
 
@@ -57,12 +67,15 @@ export interface LogLine {
 
 const LATEST = `QUALIFY row_number() OVER (PARTITION BY namespace, name ORDER BY ts DESC, ${VERSION_NUMBER_SQL} DESC NULLS LAST) = 1`;
 
-/** Snapshots kept for paging and repeated requests: a few instants of a few resources. */
+/** Snapshots kept for paging and repeated requests: a few instants of a few resources, within a
+ * budget of recorded text (a large bundle's pods at one instant are over 100 MB). */
 const CACHE_ENTRIES = 16;
+const CACHE_BYTES = 384 * 1024 * 1024;
 
 export class BundleState {
   private queue: Promise<unknown> = Promise.resolve();
   private readonly cache = new Map<string, Promise<StoredObject[]>>();
+  private readonly cacheBytes = new Map<string, number>();
 
   private constructor(
     readonly bundle: Bundle,
@@ -264,9 +277,29 @@ export class BundleState {
     }
     const loading = load();
     this.cache.set(key, loading);
-    loading.catch(() => this.cache.delete(key));
-    while (this.cache.size > CACHE_ENTRIES) this.cache.delete(this.cache.keys().next().value!);
+    loading.then(
+      (items) => {
+        this.cacheBytes.set(
+          key,
+          items.reduce((sum, i) => sum + i.text.length, 0),
+        );
+        this.evict(key);
+      },
+      () => this.cache.delete(key),
+    );
     return loading;
+  }
+
+  /** Forget the least recently used snapshots beyond the budget, never the one just loaded. */
+  private evict(keep: string): void {
+    let bytes = [...this.cacheBytes.values()].reduce((a, b) => a + b, 0);
+    for (const key of [...this.cache.keys()]) {
+      if (this.cache.size <= 1 || (this.cache.size <= CACHE_ENTRIES && bytes <= CACHE_BYTES)) break;
+      if (key === keep) continue;
+      bytes -= this.cacheBytes.get(key) ?? 0;
+      this.cache.delete(key);
+      this.cacheBytes.delete(key);
+    }
   }
 }
 
