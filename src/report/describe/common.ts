@@ -3,6 +3,7 @@
 
 import { arr, type Json, rec, str } from '../../kube/fields.ts';
 import { humanDuration, since } from '../../serve/columns/format.ts';
+import { lastSeen } from '../../serve/events-list.ts';
 import type { Instant } from '../../serve/instant.ts';
 import type { DescribeWriter } from './writer.ts';
 
@@ -83,29 +84,19 @@ export function conditionsTable(
   }
 }
 
-/** `3m (x16 over 20m)`: the Age cell of kubectl's Events table. */
-function eventAge(ev: Json, now: Instant): string {
+/** `3m (x16 over 20m)`: the age cell of kubectl's Events tables (describe, kubectl events). */
+export function eventAge(ev: Json, now: Instant): string {
   const first = str(ev.firstTimestamp) ?? str(ev.eventTime);
   const series = rec(ev.series);
   const last = series ? str(series.lastObservedTime) : (str(ev.lastTimestamp) ?? first);
-  const count = series ? Number(series.count ?? 1) : Number(ev.count ?? 1);
+  const count = Number(series ? series.count : (ev.count ?? 1)) || 1;
   const lastAge = since(last, now);
-  if (count > 1 && first) return `${lastAge} (x${count} over ${since(first, now)})`;
-  return lastAge;
+  return count > 1 && first ? `${lastAge} (x${count} over ${since(first, now)})` : lastAge;
 }
 
 function eventSource(ev: Json): string {
   const source = rec(ev.source) ?? {};
   return str(source.component) ?? str(ev.reportingComponent) ?? str(ev.reportingController) ?? '';
-}
-
-function lastTime(ev: Json): number {
-  const t =
-    str(rec(ev.series)?.lastObservedTime) ??
-    str(ev.lastTimestamp) ??
-    str(ev.eventTime) ??
-    str(ev.firstTimestamp);
-  return t ? Date.parse(t) : 0;
 }
 
 export function eventsTable(w: DescribeWriter, events: readonly Json[], now: Instant): void {
@@ -116,7 +107,7 @@ export function eventsTable(w: DescribeWriter, events: readonly Json[], now: Ins
   w.line(0, 'Events:');
   w.line(1, 'Type', 'Reason', 'Age', 'From', 'Message');
   w.line(1, '----', '------', '----', '----', '-------');
-  for (const ev of [...events].sort((a, b) => lastTime(a) - lastTime(b))) {
+  for (const ev of [...events].sort((a, b) => lastSeen(a) - lastSeen(b))) {
     w.line(
       1,
       String(ev.type ?? ''),
