@@ -2,9 +2,9 @@
 
 import type { TimeControlState } from '../serve/time-control.ts';
 import { escapeControl } from './escape.ts';
-import { formatTime } from './format.ts';
 
 export function renderTimeControl(state: TimeControlState): string {
   const speed = state.speed === null ? '' : `, replaying at ${state.speed}x`;
-  return `${escapeControl(state.cluster, { singleLine: true })} at ${formatTime(state.at)}${speed} (recording ${formatTime(state.window.start)} → ${formatTime(state.window.end)})\n`;
+  const second = (iso: string) => `${iso.slice(0, 19)}Z`;
+  return `${escapeControl(state.cluster, { singleLine: true })} at ${second(state.at)}${speed} (recording ${second(state.window.start)} → ${second(state.window.end)})\n`;
 }

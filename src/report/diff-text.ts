@@ -3,7 +3,7 @@
 
 import type { ChalkInstance } from 'chalk';
 import type { ObjectDiff } from '../serve/diff.ts';
-import { isoSeconds } from '../serve/instant.ts';
+import { isoSecondsOf as isoSeconds } from '../vocab/kube-print.ts';
 import { escapeControl } from './escape.ts';
 import { renderYaml } from './kube-object.ts';
 import { unifiedDiff } from './line-diff.ts';

@@ -1,9 +1,9 @@
 // What `kstory events` prints: kubectl events' table (LAST SEEN with "(x3 over 10m)", TYPE,
 // REASON, OBJECT as Kind/name, MESSAGE), ages measured from the instant shown.
 
-import { type Json, rec } from '../kube/fields.ts';
 import type { Instant } from '../serve/instant.ts';
 import { eventAge } from './describe/common.ts';
+import { type Json, rec } from './describe/fields.ts';
 import { escapeControl } from './escape.ts';
 import { alignColumns } from './kube-table.ts';
 

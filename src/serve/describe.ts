@@ -3,7 +3,8 @@
 // some describers list (a Deployment's ReplicaSets, the pods on a Node).
 
 import { KstoryError } from '../errors.ts';
-import { type Json, rec, str } from '../kube/fields.ts';
+import { arr, type Json, rec, str } from '../kube/fields.ts';
+import { quantityMilli, quantityValue } from '../kube/quantity.ts';
 import { toCoreEvent } from './event-shapes.ts';
 import { type Instant, isoSeconds } from './instant.ts';
 import { whenItExisted } from './offline.ts';
@@ -17,9 +18,50 @@ export interface DescribeInput {
   /** core/v1 Events about the object, as they stood at the instant. */
   events: Json[];
   at: Instant;
-  related: { replicaSets?: Json[]; pods?: Json[] };
+  related: { replicaSets?: Json[]; pods?: Json[]; usage?: NodeUsage };
   /** Set when the object was gone at the end and is shown as it last was. */
   note?: string;
+}
+
+/** What the pods on a node request and are limited to, against what the node can give. */
+export interface NodeUsage {
+  allocatable: { cpuMilli: number; memoryBytes: number };
+  pods: {
+    namespace: string;
+    name: string;
+    created: unknown;
+    cpuRequestMilli: number;
+    cpuLimitMilli: number;
+    memoryRequestBytes: number;
+    memoryLimitBytes: number;
+  }[];
+}
+
+function nodeUsage(node: Json, pods: readonly Json[]): NodeUsage {
+  const allocatable = rec(rec(node.status)?.allocatable) ?? {};
+  return {
+    allocatable: {
+      cpuMilli: quantityMilli(allocatable.cpu) ?? 0,
+      memoryBytes: quantityValue(allocatable.memory) ?? 0,
+    },
+    pods: pods.map((pod) => {
+      const sum = { cpuRequestMilli: 0, cpuLimitMilli: 0, memoryRequestBytes: 0, memoryLimitBytes: 0 };
+      for (const c of arr(rec(pod.spec)?.containers)) {
+        const resources = rec(rec(c)?.resources) ?? {};
+        sum.cpuRequestMilli += quantityMilli(rec(resources.requests)?.cpu) ?? 0;
+        sum.cpuLimitMilli += quantityMilli(rec(resources.limits)?.cpu) ?? 0;
+        sum.memoryRequestBytes += quantityValue(rec(resources.requests)?.memory) ?? 0;
+        sum.memoryLimitBytes += quantityValue(rec(resources.limits)?.memory) ?? 0;
+      }
+      const m = rec(pod.metadata) ?? {};
+      return {
+        namespace: String(m.namespace ?? ''),
+        name: String(m.name ?? ''),
+        created: m.creationTimestamp,
+        ...sum,
+      };
+    }),
+  };
 }
 
 export async function describeObject(
@@ -84,6 +126,7 @@ export async function describeObject(
           (p) =>
             rec(p.spec)?.nodeName === name && !['Succeeded', 'Failed'].includes(String(rec(p.status)?.phase)),
         );
+      related.usage = nodeUsage(object, related.pods);
     }
   }
   return { resource, object, events, at, related, note };

@@ -1,7 +1,8 @@
 // `kstory events`: the Events of a namespace (or all, or of one object) as they stood at an
 // instant, oldest last-seen first, like `kubectl events`.
 
-import { type Json, rec, str } from '../kube/fields.ts';
+import type { Json } from '../kube/fields.ts';
+import { eventLastSeen } from '../vocab/kube-print.ts';
 import { toCoreEvent } from './event-shapes.ts';
 import type { Instant } from './instant.ts';
 import { resolveTypes, splitTypeName } from './offline.ts';
@@ -15,15 +16,6 @@ export interface EventsRequest {
   /** `Warning`, `Normal,Warning`. */
   types?: string;
   at: Instant;
-}
-
-export function lastSeen(ev: Json): number {
-  const t =
-    str(rec(ev.series)?.lastObservedTime) ??
-    str(ev.lastTimestamp) ??
-    str(ev.eventTime) ??
-    str(ev.firstTimestamp);
-  return t ? Date.parse(t) : 0;
 }
 
 export async function listEvents(state: BundleState, request: EventsRequest): Promise<Json[]> {
@@ -43,5 +35,5 @@ export async function listEvents(state: BundleState, request: EventsRequest): Pr
   return events
     .map((e) => toCoreEvent(e.object))
     .filter((e) => !types || types.has(String(e.type ?? '').toLowerCase()))
-    .sort((a, b) => lastSeen(a) - lastSeen(b));
+    .sort((a, b) => eventLastSeen(a) - eventLastSeen(b));
 }

@@ -168,11 +168,11 @@ describe('kstory at', () => {
       });
     try {
       expect((await at([])).stdout).toBe(
-        'prod-eu-1 at 2026-03-02 09:30:00Z (recording 2026-03-02 09:00:00Z → 2026-03-02 09:30:00Z)\n',
+        'prod-eu-1 at 2026-03-02T09:30:00Z (recording 2026-03-02T09:00:00Z → 2026-03-02T09:30:00Z)\n',
       );
-      expect((await at(['2026-03-02T09:12:00Z'])).stdout).toContain('prod-eu-1 at 2026-03-02 09:12:00Z');
+      expect((await at(['2026-03-02T09:12:00Z'])).stdout).toContain('prod-eu-1 at 2026-03-02T09:12:00Z');
       expect(serve.clusters[0]!.clock.now()).toBe(Date.parse('2026-03-02T09:12:00Z') * 1000);
-      expect((await at(['-2m'])).stdout).toContain('at 2026-03-02 09:10:00Z');
+      expect((await at(['-2m'])).stdout).toContain('at 2026-03-02T09:10:00Z');
       const outside = await at(['2026-03-03T00:00:00Z']);
       expect(outside.code).toBe(2);
       expect(outside.stderr).toContain('outside the recording');

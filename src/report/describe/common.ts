@@ -1,10 +1,9 @@
 // Pieces every `kubectl describe` output shares: times in RFC 1123 form, label and annotation
 // lists, conditions, resource lists, controllers and the Events table with kubectl's ages.
 
-import { arr, type Json, rec, str } from '../../kube/fields.ts';
-import { humanDuration, since } from '../../serve/columns/format.ts';
-import { lastSeen } from '../../serve/events-list.ts';
 import type { Instant } from '../../serve/instant.ts';
+import { eventLastSeen, humanDuration, since } from '../../vocab/kube-print.ts';
+import { arr, type Json, rec, str } from './fields.ts';
 import type { DescribeWriter } from './writer.ts';
 
 const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
@@ -107,7 +106,7 @@ export function eventsTable(w: DescribeWriter, events: readonly Json[], now: Ins
   w.line(0, 'Events:');
   w.line(1, 'Type', 'Reason', 'Age', 'From', 'Message');
   w.line(1, '----', '------', '----', '----', '-------');
-  for (const ev of [...events].sort((a, b) => lastSeen(a) - lastSeen(b))) {
+  for (const ev of [...events].sort((a, b) => eventLastSeen(a) - eventLastSeen(b))) {
     w.line(
       1,
       String(ev.type ?? ''),

@@ -1,9 +1,9 @@
 // `kubectl describe` of kinds without a describer of their own (custom resources, ConfigMaps,
 // Services...): the object's fields as an indented outline with kubectl's "Title Case" names.
 
-import { type Json, rec, str } from '../../kube/fields.ts';
 import type { DescribeInput } from '../../serve/describe.ts';
 import { eventsTable, labelsAndAnnotations } from './common.ts';
+import { type Json, rec, str } from './fields.ts';
 import { DescribeWriter } from './writer.ts';
 
 /** `creationTimestamp` → `Creation Timestamp`, as kubectl names fields. */

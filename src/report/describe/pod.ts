@@ -1,9 +1,9 @@
 // `kubectl describe pod`: the pod's placement and status, each container's state, last state,
 // restarts, resources, probes, environment and mounts, conditions, volumes, QoS, tolerations, events.
 
-import { arr, type Json, rec, str } from '../../kube/fields.ts';
 import type { DescribeInput } from '../../serve/describe.ts';
 import { controlledBy, eventsTable, labelsAndAnnotations, resourceList, rfc1123, since } from './common.ts';
+import { arr, type Json, rec, str } from './fields.ts';
 import { DescribeWriter } from './writer.ts';
 
 function probe(p: Json | undefined): string | null {

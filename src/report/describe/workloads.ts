@@ -1,11 +1,10 @@
 // `kubectl describe deployment` and `describe node`: replicas and rollout strategy with the old and
 // new ReplicaSets; a node's conditions, addresses, capacity, the pods it ran and what they requested.
 
-import { arr, type Json, rec, str } from '../../kube/fields.ts';
-import { quantityMilli, quantityValue } from '../../kube/quantity.ts';
-import { formatLabelSelector } from '../../serve/columns/format.ts';
 import type { DescribeInput } from '../../serve/describe.ts';
+import { formatLabelSelector } from '../../vocab/kube-print.ts';
 import { conditionsTable, eventsTable, labelsAndAnnotations, rfc1123, since, sortedPairs } from './common.ts';
+import { arr, type Json, rec, str } from './fields.ts';
 import { DescribeWriter } from './writer.ts';
 
 function templateLines(w: DescribeWriter, template: Json): void {
@@ -108,20 +107,24 @@ export function describeDeployment({ object: d, events, at, related }: DescribeI
   return w.toString();
 }
 
-function quantityText(milli: number, memory: boolean): string {
+function quantityText(value: number, memory: boolean): string {
   if (memory) {
-    const bytes = milli / 1000;
-    if (bytes === 0) return '0';
+    if (value === 0) return '0';
     for (const [unit, size] of [
       ['Gi', 1024 ** 3],
       ['Mi', 1024 ** 2],
       ['Ki', 1024],
     ] as const) {
-      if (bytes % size === 0) return `${bytes / size}${unit}`;
+      if (value % size === 0) return `${value / size}${unit}`;
     }
-    return String(Math.round(bytes));
+    return String(Math.round(value));
   }
-  return milli % 1000 === 0 ? String(milli / 1000) : `${Math.round(milli)}m`;
+  return value % 1000 === 0 ? String(value / 1000) : `${Math.round(value)}m`;
+}
+
+/** `200m (10%)`: a request or limit and its share of what the node can give. */
+function share(value: number, of: number, memory: boolean): string {
+  return `${quantityText(value, memory)} (${of > 0 ? Math.floor((value / of) * 100) : 0}%)`;
 }
 
 export function describeNode({ object: node, events, at, related }: DescribeInput): string {
@@ -176,37 +179,25 @@ export function describeNode({ object: node, events, at, related }: DescribeInpu
     w.line(1, `${title}:`, String(info[key] ?? ''));
   }
   if (str(spec.podCIDR)) w.field(0, 'PodCIDR', String(spec.podCIDR));
-  const pods = related.pods ?? [];
-  const allocatable = rec(status.allocatable) ?? {};
-  const totals = { cpuReq: 0, cpuLim: 0, memReq: 0, memLim: 0 };
-  w.line(0, `Non-terminated Pods:`, `(${pods.length} in total)`);
+  const usage = related.usage ?? { allocatable: { cpuMilli: 0, memoryBytes: 0 }, pods: [] };
+  const { cpuMilli, memoryBytes } = usage.allocatable;
+  w.line(0, 'Non-terminated Pods:', `(${usage.pods.length} in total)`);
   w.line(1, 'Namespace', 'Name', 'CPU Requests', 'CPU Limits', 'Memory Requests', 'Memory Limits', 'Age');
   w.line(1, '---------', '----', '------------', '----------', '---------------', '-------------', '---');
-  const share = (milli: number, of: unknown, memory: boolean) => {
-    const total = memory ? (quantityValue(of) ?? 0) * 1000 : (quantityMilli(of) ?? 0);
-    return `${quantityText(milli, memory)} (${total > 0 ? Math.floor((milli / total) * 100) : 0}%)`;
-  };
-  for (const pod of pods) {
-    const sum = { cpuReq: 0, cpuLim: 0, memReq: 0, memLim: 0 };
-    for (const c of arr(rec(pod.spec)?.containers).map((x) => rec(rec(x)?.resources) ?? {})) {
-      sum.cpuReq += quantityMilli(rec(c.requests)?.cpu) ?? 0;
-      sum.cpuLim += quantityMilli(rec(c.limits)?.cpu) ?? 0;
-      sum.memReq += (quantityValue(rec(c.requests)?.memory) ?? 0) * 1000;
-      sum.memLim += (quantityValue(rec(c.limits)?.memory) ?? 0) * 1000;
-    }
-    for (const k of Object.keys(totals) as (keyof typeof totals)[]) totals[k] += sum[k];
-    const m = rec(pod.metadata) ?? {};
+  for (const p of usage.pods) {
     w.line(
       1,
-      String(m.namespace ?? ''),
-      String(m.name ?? ''),
-      share(sum.cpuReq, allocatable.cpu, false),
-      share(sum.cpuLim, allocatable.cpu, false),
-      share(sum.memReq, allocatable.memory, true),
-      share(sum.memLim, allocatable.memory, true),
-      since(m.creationTimestamp, at),
+      p.namespace,
+      p.name,
+      share(p.cpuRequestMilli, cpuMilli, false),
+      share(p.cpuLimitMilli, cpuMilli, false),
+      share(p.memoryRequestBytes, memoryBytes, true),
+      share(p.memoryLimitBytes, memoryBytes, true),
+      since(p.created, at),
     );
   }
+  const total = (key: 'cpuRequestMilli' | 'cpuLimitMilli' | 'memoryRequestBytes' | 'memoryLimitBytes') =>
+    usage.pods.reduce((sum, p) => sum + p[key], 0);
   w.line(0, 'Allocated resources:');
   w.line(1, '(Total limits may be over 100 percent, i.e., overcommitted.)');
   w.line(1, 'Resource', 'Requests', 'Limits');
@@ -214,14 +205,14 @@ export function describeNode({ object: node, events, at, related }: DescribeInpu
   w.line(
     1,
     'cpu',
-    share(totals.cpuReq, allocatable.cpu, false),
-    share(totals.cpuLim, allocatable.cpu, false),
+    share(total('cpuRequestMilli'), cpuMilli, false),
+    share(total('cpuLimitMilli'), cpuMilli, false),
   );
   w.line(
     1,
     'memory',
-    share(totals.memReq, allocatable.memory, true),
-    share(totals.memLim, allocatable.memory, true),
+    share(total('memoryRequestBytes'), memoryBytes, true),
+    share(total('memoryLimitBytes'), memoryBytes, true),
   );
   eventsTable(w, events, at);
   return w.toString();

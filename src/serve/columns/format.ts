@@ -2,46 +2,8 @@
 // selectors, container names and images. The same rules, so that `kubectl get` reads the same.
 
 import { arr, type Json, rec, str } from '../../kube/fields.ts';
+import { formatLabelSelector, formatLabels, humanDuration, since } from '../../vocab/kube-print.ts';
 import type { Instant } from '../instant.ts';
-
-/** The API server's human duration: `45s`, `2m30s`, `15m`, `3h10m`, `10h`, `3d4h`, `40d`, `2y10d`. */
-export function humanDuration(ms: number): string {
-  const seconds = Math.floor(ms / 1000);
-  if (seconds < -1) return '<invalid>';
-  if (seconds < 0) return '0s';
-  if (seconds < 120) return `${seconds}s`;
-  const minutes = Math.floor(ms / 60_000);
-  if (minutes < 10) {
-    const s = seconds % 60;
-    return s === 0 ? `${minutes}m` : `${minutes}m${s}s`;
-  }
-  if (minutes < 180) return `${minutes}m`;
-  const hours = Math.floor(ms / 3_600_000);
-  if (hours < 8) {
-    const m = minutes % 60;
-    return m === 0 ? `${hours}h` : `${hours}h${m}m`;
-  }
-  if (hours < 48) return `${hours}h`;
-  if (hours < 24 * 8) {
-    const h = hours % 24;
-    return h === 0 ? `${Math.floor(hours / 24)}d` : `${Math.floor(hours / 24)}d${h}h`;
-  }
-  if (hours < 24 * 365 * 2) return `${Math.floor(hours / 24)}d`;
-  if (hours < 24 * 365 * 8) {
-    const days = Math.floor(hours / 24) % 365;
-    const years = Math.floor(hours / 24 / 365);
-    return days === 0 ? `${years}y` : `${years}y${days}d`;
-  }
-  return `${Math.floor(hours / 24 / 365)}y`;
-}
-
-/** Time from a Kubernetes timestamp to `now`, or `<unknown>` without one. */
-export function since(timestamp: unknown, now: Instant): string {
-  if (typeof timestamp !== 'string' || timestamp === '') return '<unknown>';
-  const ms = Date.parse(timestamp);
-  if (Number.isNaN(ms)) return '<unknown>';
-  return humanDuration(now / 1000 - ms);
-}
 
 export function age(obj: Json, now: Instant): string {
   return since(rec(obj.metadata)?.creationTimestamp, now);
@@ -49,42 +11,6 @@ export function age(obj: Json, now: Instant): string {
 
 export function nameOf(obj: Json): string {
   return String(rec(obj.metadata)?.name ?? '');
-}
-
-/** `a=1,b=2` (sorted), or `<none>`. */
-export function formatLabels(labels: unknown): string {
-  const entries = Object.entries(rec(labels) ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  if (entries.length === 0) return '<none>';
-  return entries.map(([k, v]) => `${k}=${String(v)}`).join(',');
-}
-
-/** A LabelSelector as the API server prints it: `app=x,tier in (a,b)`, `<none>` when empty. */
-export function formatLabelSelector(selector: unknown): string {
-  const s = rec(selector);
-  if (!s) return '<none>';
-  const parts: string[] = [];
-  const labels = Object.entries(rec(s.matchLabels) ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  for (const [k, v] of labels) parts.push(`${k}=${String(v)}`);
-  for (const e of arr(s.matchExpressions).map(rec)) {
-    if (!e) continue;
-    const values = arr(e.values).map(String);
-    const key = String(e.key ?? '');
-    switch (e.operator) {
-      case 'In':
-        parts.push(`${key} in (${values.join(',')})`);
-        break;
-      case 'NotIn':
-        parts.push(`${key} notin (${values.join(',')})`);
-        break;
-      case 'Exists':
-        parts.push(key);
-        break;
-      case 'DoesNotExist':
-        parts.push(`!${key}`);
-        break;
-    }
-  }
-  return parts.length === 0 ? '<none>' : parts.join(',');
 }
 
 /** Container names and images of a pod spec, comma-joined. */
@@ -126,3 +52,5 @@ export function text(value: unknown, fallback = ''): string {
 export function num(value: unknown): number {
   return typeof value === 'number' && Number.isFinite(value) ? value : 0;
 }
+
+export { formatLabelSelector, formatLabels, humanDuration, since };
