@@ -322,8 +322,9 @@ function narrow(items: StoredObject[], scope: EventScope): StoredObject[] {
 
 /** The recording's window: the metadata's, else the span of its rows. */
 async function windowOf(bundle: Bundle): Promise<Window> {
-  const [span] = await bundle.query<{ first: number | null; last: number | null }>(
-    'SELECT epoch_us(min(ts))::DOUBLE AS first, epoch_us(max(ts))::DOUBLE AS last FROM bundle',
+  const [span] = await bundle.query<{ first: number | null; last: number | null; observed: number | null }>(
+    `SELECT epoch_us(min(ts))::DOUBLE AS first, epoch_us(max(ts))::DOUBLE AS last,
+            epoch_us(max(ts) FILTER (WHERE source <> 'marker'))::DOUBLE AS observed FROM bundle`,
   );
   const meta = bundle.metadata.window;
   const first = span?.first ?? 0;
@@ -331,6 +332,10 @@ async function windowOf(bundle: Bundle): Promise<Window> {
   // Rows before the window's start are history a snapshot carried in (creation times, old Events):
   // the recording knew the cluster's state only from its start.
   const start = meta.start ? instantFromIso(meta.start) : Number(first);
-  const end = Math.max(meta.end ? instantFromIso(meta.end) : 0, Number(last));
+  // A snapshot's window may run to when it was imported; the cluster was last seen at its newest
+  // observation, and ages ("5m", "restarted 2d ago") count from there.
+  const end = bundle.metadata.snapshot
+    ? Number(span?.observed ?? last)
+    : Math.max(meta.end ? instantFromIso(meta.end) : 0, Number(last));
   return { start: Math.min(start, end), end };
 }
