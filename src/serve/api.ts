@@ -3,8 +3,9 @@
 // a list says which instant it shows, a continue token keeps paging at that instant.
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { isKstoryError } from '../errors.ts';
 import type { Clock } from './clock.ts';
-import type { Instant } from './instant.ts';
+import { type Instant, parseInstant } from './instant.ts';
 import { type IncludeObject, type ListOptions, selectObjects, servedText, tableOf } from './query.ts';
 import type { ApiResource } from './resources.ts';
 import { SelectorError } from './selectors.ts';
@@ -73,8 +74,25 @@ function includeObject(url: URL): IncludeObject {
 }
 
 /** The instant a read shows: the clock's, or the one a continue token or an exact resourceVersion names. */
-function instantOf(url: URL, cluster: ServedCluster, token: ContinueToken | null): Instant {
+/** The header that asks one request for another instant than the server's: `X-Kstory-At: 09:12`. */
+export const AT_HEADER = 'x-kstory-at';
+
+function instantOf(
+  url: URL,
+  cluster: ServedCluster,
+  token: ContinueToken | null,
+  req?: IncomingMessage,
+): Instant {
   if (token) return token.at;
+  const asked = req?.headers[AT_HEADER];
+  if (typeof asked === 'string' && asked.trim() !== '') {
+    try {
+      return parseInstant(asked, cluster.state.window, AT_HEADER, cluster.clock.now());
+    } catch (error) {
+      if (isKstoryError(error)) throw badRequest(error.message);
+      throw error;
+    }
+  }
   const rv = url.searchParams.get('resourceVersion');
   if (rv && rv !== '0' && url.searchParams.get('resourceVersionMatch') === 'Exact') {
     const at = instantOfResourceVersion(rv, cluster);
@@ -93,7 +111,7 @@ export async function getObject(
   res: ServerResponse,
   url: URL,
 ): Promise<void> {
-  const at = instantOf(url, cluster, null);
+  const at = instantOf(url, cluster, null, req);
   const [item] = await cluster.state.objectsAt(resource, at, { namespace, name });
   if (!item) throw notFound(resource.resource, name, resource.group);
   if (wantsTable(req.headers.accept)) {
@@ -116,7 +134,7 @@ export async function listObjects(
 ): Promise<void> {
   const continueText = url.searchParams.get('continue');
   const token = continueText ? decodeContinue(continueText) : null;
-  const at = instantOf(url, cluster, token);
+  const at = instantOf(url, cluster, token, req);
   let items: StoredObject[];
   try {
     items = await selectObjects(cluster.state, resource, at, listOptions(url, namespace));

@@ -4,6 +4,7 @@
 
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { request as httpsRequest } from 'node:https';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { objectRow } from '../../src/kube/to-row.ts';
@@ -143,6 +144,38 @@ describe.skipIf(!hasKubectl)('kstory serve with several clusters', () => {
     await fetchAt('start');
     expect(cluster.clock.now()).toBe(cluster.state.window.start);
     await fetchAt('end');
+  });
+});
+
+describe.skipIf(!hasKubectl)('the X-Kstory-At header', () => {
+  it('reads one request at another instant, and refuses one outside the recording', async () => {
+    const { targetOf } = await import('../../src/serve/at-client.ts');
+    const target = targetOf(serve.kubeconfig, 'kstory-prod-eu-1');
+    const get = (at: string) =>
+      new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const req = httpsRequest(
+          new URL(`${target.server}/apis/argoproj.io/v1alpha1/namespaces/argocd/applications/shop-payments`),
+          { ca: target.ca, headers: { authorization: `Bearer ${target.token}`, 'x-kstory-at': at } },
+          (res) => {
+            let body = '';
+            res.on('data', (c: Buffer) => {
+              body += c.toString('utf8');
+            });
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+          },
+        );
+        req.on('error', reject);
+        req.end();
+      });
+    const start = await get('start');
+    const end = await get('end');
+    expect(start.status).toBe(200);
+    const rv = (text: string) =>
+      (JSON.parse(text) as { metadata: { resourceVersion: string } }).metadata.resourceVersion;
+    expect(rv(start.body)).not.toBe(rv(end.body));
+    const outside = await get('2030-01-01T00:00:00Z');
+    expect(outside.status).toBe(400);
+    expect(outside.body).toContain('outside the recording');
   });
 });
 
