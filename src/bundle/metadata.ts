@@ -21,10 +21,17 @@ export type Gap = z.infer<typeof GapSchema>;
 
 /**
  * Where an input's capture time comes from: `gathered` (the dump says), `newest-observation` (the
- * newest object, event or log time in it), `given` (--at) or `file-time` (the newest file
- * modification time, a last resort: a copy made days later moves it).
+ * newest object, event or log time in it), `given` (--at), `inferred-year` (the newest time of logs
+ * that write no year, klog's: its year inferred) or `file-time` (the newest file modification time,
+ * a last resort: a copy made days later moves it).
  */
-export const CaptureSourceSchema = z.enum(['gathered', 'newest-observation', 'given', 'file-time']);
+export const CaptureSourceSchema = z.enum([
+  'gathered',
+  'newest-observation',
+  'given',
+  'inferred-year',
+  'file-time',
+]);
 export type CaptureSource = z.infer<typeof CaptureSourceSchema>;
 
 /** Where an input's capture time was read from, as a reader is told. */
@@ -32,6 +39,7 @@ export const CAPTURED_FROM: Readonly<Record<CaptureSource, string>> = {
   gathered: 'as the dump says',
   'newest-observation': 'its newest object, event or log time',
   given: 'given with --at',
+  'inferred-year': 'its newest log time, whose year is inferred: --year sets it',
   'file-time': 'file modification time: nothing in it carries a time, and a later copy moves it',
 };
 

@@ -39,6 +39,11 @@ export function noteObserved(stats: InputStats, ts: string): void {
   if (isLater(ts, stats.observedAt)) stats.observedAt = ts;
 }
 
+/** Count a log time whose year was inferred: better than a file's time, worse than any other. */
+export function noteInferred(stats: InputStats, ts: string): void {
+  if (isLater(ts, stats.inferredAt)) stats.inferredAt = ts;
+}
+
 /** Count a file's modification time: the capture time when nothing better is known. */
 export function noteFileTime(stats: InputStats, ts: string): void {
   if (isLater(ts, stats.newestFileTime)) stats.newestFileTime = ts;
@@ -53,16 +58,19 @@ export function finishCapture(stats: InputStats, options: ImportOptions): void {
       ? [stats.observedAt, 'newest-observation']
       : given !== null
         ? [given, 'given']
-        : stats.newestFileTime !== null
-          ? [stats.newestFileTime, 'file-time']
-          : [null, null];
+        : stats.inferredAt !== null
+          ? [stats.inferredAt, 'inferred-year']
+          : stats.newestFileTime !== null
+            ? [stats.newestFileTime, 'file-time']
+            : [null, null];
   stats.capturedAt = at;
   stats.capturedSource = source;
 }
 
 /**
  * The time a file's undated content is taken to precede, as far as the import knows so far: what the
- * dump says or --at, else the newest time anything imported carries, else the file's time.
+ * dump says or --at, else the newest time anything imported carries (log times whose year was
+ * inferred included), else the file's time.
  */
 export function referenceTime(ctx: FileContext): string {
   const { stats, options } = ctx;
@@ -71,5 +79,8 @@ export function referenceTime(ctx: FileContext): string {
     const given = normalizeTs(options.at);
     if (given !== null) return given;
   }
-  return ctx.sink.newestObserved ?? ctx.fallbackTs;
+  const { newestObserved, newestInferred } = ctx.sink;
+  // Inferred years came from the observed times, or from the file's time when there are none.
+  if (newestInferred !== null && isLater(newestInferred, newestObserved)) return newestInferred;
+  return newestObserved ?? ctx.fallbackTs;
 }

@@ -7,6 +7,7 @@ import { noteFileTime } from './capture-time.ts';
 import type { FileContext, ImportOptions } from './context.ts';
 import { detectFile, fileHead } from './detect.ts';
 import type { FileBody } from './format.ts';
+import type { LateFiles } from './late-files.ts';
 import { layoutOfPath, readGatherTimestamp } from './layout.ts';
 import type { Progress } from './progress.ts';
 import type { ImportSink } from './sink.ts';
@@ -23,6 +24,7 @@ export async function importFile(
   sink: ImportSink,
   options: ImportOptions,
   progress: Progress,
+  late: LateFiles | null = null,
 ): Promise<void> {
   const layout = layoutOfPath(entry.relPath);
   if (layout && !stats.layout) stats.layout = layout;
@@ -60,6 +62,8 @@ export async function importFile(
     return;
   }
   const { format, match } = detection;
+  // Read once everything else is: what it holds depends on the rest (see late-files.ts).
+  if (match.late && late && (await late.hold(entry, stream, stats, match.late))) return;
   const ctx: FileContext = {
     entry,
     stats,

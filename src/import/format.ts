@@ -34,6 +34,12 @@ export interface FormatMatch {
   confidence: number;
   /** Why, in a few words: shown when a file is skipped, and by `explainDetection`. */
   reason: string;
+  /**
+   * When the rows depend on what the rest of the import holds, the file is read after every other
+   * file of every input: `dated` for logs whose times lack a year or whose Pod is described
+   * elsewhere; `undated` for text that may carry no time at all, which takes it from all the rest.
+   */
+  late?: 'dated' | 'undated';
 }
 
 /** The content of a file, read once, either way. A format reads it to the end or not at all. */

@@ -47,6 +47,7 @@ export class LogStream {
   private placeholder: string | null = null;
   private seenContent = false;
   private years: YearResolver | null = null;
+  private lastFullDate: string | null = null;
 
   constructor(
     private readonly ctx: FileContext,
@@ -121,8 +122,14 @@ export class LogStream {
       this.emit(addMicros(this.lastTs, this.undated), line, stream);
       return;
     }
-    // A year inferred from the import says nothing new about when it was captured.
-    if (ownTime) this.ctx.sink.observe(this.ctx.stats, ts);
+    // A year inferred from the rest of the import says less of when it was captured.
+    if (ownTime) {
+      this.ctx.sink.observe(this.ctx.stats, ts);
+      this.lastFullDate = ts;
+      this.years?.anchor(ts);
+    } else {
+      this.ctx.sink.observeInferred(this.ctx.stats, ts);
+    }
     if (this.leading.length > 0) this.flushLeading(ts);
     this.lastTs = ts;
     this.undated = 0;
@@ -147,7 +154,11 @@ export class LogStream {
   }
 
   private yearResolver(): YearResolver {
-    this.years ??= new YearResolver(referenceTime(this.ctx), this.ctx.options.year);
+    if (this.years === null) {
+      this.years = new YearResolver(referenceTime(this.ctx), this.ctx.options.year);
+      // A full date earlier in the same log says the year better than anything else.
+      if (this.lastFullDate !== null) this.years.anchor(this.lastFullDate);
+    }
     return this.years;
   }
 

@@ -189,6 +189,14 @@ export class YearResolver {
     return `${new Date(ms).toISOString().slice(0, 23)}${micro}Z`;
   }
 
+  /** A line of the same log with a full date: the lines around it share its year. */
+  anchor(ts: string): void {
+    const ms = Date.parse(ts);
+    if (Number.isNaN(ms)) return;
+    this.year = new Date(ms).getUTCFullYear();
+    this.lastMs = ms;
+  }
+
   private firstYear(t: YearlessTime): number {
     const refMs = Date.parse(this.reference);
     const refYear = new Date(refMs).getUTCFullYear();

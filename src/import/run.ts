@@ -11,6 +11,7 @@ import { markerRow } from '../kube/to-row.ts';
 import { finishCapture } from './capture-time.ts';
 import type { ImportOptions } from './context.ts';
 import { importFile, withoutPrefix } from './file.ts';
+import { LateFiles } from './late-files.ts';
 import { Progress } from './progress.ts';
 import { ImportSink } from './sink.ts';
 import { filesOf, inputBytes, readCounter } from './sources.ts';
@@ -134,19 +135,28 @@ export async function importInputs(
   exclude: readonly string[] = [],
 ): Promise<InputStats[]> {
   const all: InputStats[] = [];
+  const late = new LateFiles();
   for (const input of inputs) {
     const stats = newStats(input);
     all.push(stats);
     try {
       for await (const entry of filesOf(input, exclude)) {
         progress.update(readCounter.bytes, sink.rows, entry.path);
-        await importFile(entry, stats, sink, options, progress);
+        await importFile(entry, stats, sink, options, progress, late);
       }
     } catch (error) {
       // A damaged archive or an unreadable input stops that input only.
       if (!(error instanceof KstoryError)) throw error;
       const message = withoutPrefix(error.message, input);
       sink.issue(stats, { file: input, reason: error.hint ? `${message} (${error.hint})` : message });
+    }
+  }
+  for (const { entry, stats } of late.take()) {
+    try {
+      await importFile(entry, stats, sink, options, progress);
+    } catch (error) {
+      if (!(error instanceof KstoryError)) throw error;
+      sink.issue(stats, { file: entry.path, reason: withoutPrefix(error.message, entry.path) });
     }
   }
   sink.flushAudit();

@@ -5,7 +5,7 @@
 import type { BundleRow, WatchEvent } from '../bundle/row.ts';
 import { type AuditEntry, AuditStageJoiner } from '../kube/audit.ts';
 import { auditRow, eventRow, type KubeObject, lastChangeTime, objectRow } from '../kube/to-row.ts';
-import { isLater, noteObserved, observedTimeOf } from './capture-time.ts';
+import { isLater, noteInferred, noteObserved, observedTimeOf } from './capture-time.ts';
 import type { ImportIssue, InputStats } from './stats.ts';
 
 /** Issues kept per input for the report; all are counted. */
@@ -43,6 +43,8 @@ export class ImportSink {
   rows = 0;
   /** The newest time any object, event or dated log line of the whole import carries. */
   newestObserved: string | null = null;
+  /** The newest log time of the whole import whose year was inferred (klog). */
+  newestInferred: string | null = null;
 
   // Synchronous all the way down: an await per audit line costs more than converting it.
   constructor(private readonly target: RowTarget) {}
@@ -57,6 +59,12 @@ export class ImportSink {
   observe(stats: InputStats, ts: string): void {
     noteObserved(stats, ts);
     if (isLater(ts, this.newestObserved)) this.newestObserved = ts;
+  }
+
+  /** A log time whose year was inferred: a reference for undated text, never for a year. */
+  observeInferred(stats: InputStats, ts: string): void {
+    noteInferred(stats, ts);
+    if (isLater(ts, this.newestInferred)) this.newestInferred = ts;
   }
 
   issue(stats: InputStats, issue: ImportIssue): void {

@@ -24,6 +24,8 @@ export interface FileEntry {
   layers: string[];
   /** The decompressed content. Must be consumed (or drained) before the next entry is produced. */
   bytes: AsyncIterable<Buffer>;
+  /** The content again, for a plain file on disk (not one inside an archive or compressed). */
+  reopen?: () => AsyncIterable<Buffer>;
 }
 
 /** Bytes read from disk so far, for the progress display. */
@@ -80,6 +82,8 @@ interface Origin {
   direct: boolean;
   mtimeMs: number | null;
   layers: string[];
+  /** Where the bytes are on disk, when they are a file's own. */
+  diskPath?: string;
 }
 
 /**
@@ -102,7 +106,14 @@ async function* unwrap(origin: Origin, bytes: AsyncIterable<Buffer>, depth = 0):
     yield* tarEntries({ ...origin, layers: [...origin.layers, 'tar'] }, stream, depth);
     return;
   }
-  yield { ...origin, bytes: stream };
+  const { diskPath, ...entry } = origin;
+  const plainFile = diskPath !== undefined && origin.layers.length === 0;
+  yield { ...entry, bytes: stream, reopen: plainFile ? () => rereadFileBytes(diskPath) : undefined };
+}
+
+/** A file read a second time: not counted again in the progress display. */
+async function* rereadFileBytes(file: string): AsyncGenerator<Buffer> {
+  for await (const chunk of createReadStream(file, { highWaterMark: 256 << 10 })) yield chunk as Buffer;
 }
 
 async function* tarEntries(
@@ -217,6 +228,7 @@ export async function* filesOf(input: string, exclude: readonly string[] = []): 
         direct: false,
         mtimeMs: statSync(file).mtimeMs,
         layers: [],
+        diskPath: file,
       };
       yield* unwrap(origin, readFileBytes(file));
     }
@@ -229,6 +241,7 @@ export async function* filesOf(input: string, exclude: readonly string[] = []): 
     direct: true,
     mtimeMs: stat.mtimeMs,
     layers: [],
+    diskPath: input,
   };
   yield* unwrap(origin, readFileBytes(input));
 }

@@ -39,6 +39,8 @@ export interface InputStats {
   capturedExact: boolean;
   /** The newest time an object, event or dated log line of this input carries. */
   observedAt: string | null;
+  /** The newest time of its log lines that carry no year (klog), the year inferred. */
+  inferredAt: string | null;
   /** The newest modification time of the input's files: when nothing in them says better. */
   newestFileTime: string | null;
 }
@@ -59,6 +61,7 @@ export function newStats(input: string): InputStats {
     capturedSource: null,
     capturedExact: false,
     observedAt: null,
+    inferredAt: null,
     newestFileTime: null,
   };
 }

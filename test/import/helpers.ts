@@ -3,6 +3,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 import { type Bundle, openBundle } from '../../src/bundle/reader.ts';
 import { type ImportResult, type ImportRunOptions, runImport } from '../../src/import/run.ts';
 
@@ -47,4 +48,25 @@ export async function rows(bundle: Bundle, sql: string): Promise<Record<string, 
   return out.map((r) =>
     Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === 'bigint' ? Number(v) : v])),
   );
+}
+
+/** The real-world samples beside the project, and what tests that need them say when they are absent. */
+export const SAMPLES = path.resolve(import.meta.dirname, '../../../shared/real-samples');
+export const SAMPLES_ABSENT = '(skipped: ../shared/real-samples absent)';
+
+/** Imports a sample (a path under SAMPLES) once for the describe block this is called in. */
+export function importedSample(relPath: string): () => { result: ImportResult; bundle: Bundle } {
+  let dir: string;
+  let loaded: { result: ImportResult; bundle: Bundle };
+  beforeAll(async () => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'kstory-real-sample-'));
+    const output = path.join(dir, 'out.parquet');
+    const result = await runImport({ inputs: [path.join(SAMPLES, relPath)], output, progress: false });
+    loaded = { result, bundle: await openBundle([output]) };
+  });
+  afterAll(() => {
+    loaded?.bundle.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  return () => loaded;
 }

@@ -2,53 +2,20 @@
 // one-file dumps of kubectl 1.9 (internal-type JSON), 1.12, 1.20 and a UTF-16 one saved by PowerShell,
 // and a dump directory. The expected counts were taken with an independent script (Python's json over
 // the documents, a line count between the START and END markers).
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Bundle, openBundle } from '../../src/bundle/reader.ts';
-import { type ImportResult, runImport } from '../../src/import/run.ts';
-
-const SAMPLES = path.resolve(import.meta.dirname, '../../../shared/real-samples');
-const SKIP = '(skipped: ../shared/real-samples absent)';
-
-interface Loaded {
-  result: ImportResult;
-  bundle: Bundle;
-}
-
-/** Imports a sample once for its describe block. */
-function importedSample(relPath: string): () => Loaded {
-  let dir: string;
-  let loaded: Loaded;
-  beforeAll(async () => {
-    dir = mkdtempSync(path.join(os.tmpdir(), 'kstory-real-dump-'));
-    const output = path.join(dir, 'out.parquet');
-    const result = await runImport({ inputs: [path.join(SAMPLES, relPath)], output, progress: false });
-    loaded = { result, bundle: await openBundle([output]) };
-  });
-  afterAll(() => {
-    loaded?.bundle.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
-  return () => loaded;
-}
-
-async function query(bundle: Bundle, sql: string): Promise<Record<string, unknown>[]> {
-  const out = await bundle.query(sql);
-  return out.map((r) =>
-    Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === 'bigint' ? Number(v) : v])),
-  );
-}
+import { describe, expect, it } from 'vitest';
+import type { Bundle } from '../../src/bundle/reader.ts';
+import { importedSample, rows, SAMPLES, SAMPLES_ABSENT as SKIP } from './helpers.ts';
 
 async function countsBySource(bundle: Bundle): Promise<Record<string, number>> {
-  const rows = await query(bundle, 'SELECT source, count(*)::INTEGER AS n FROM bundle GROUP BY source');
-  return Object.fromEntries(rows.map((r) => [r.source as string, r.n as number]));
+  const counts = await rows(bundle, 'SELECT source, count(*)::INTEGER AS n FROM bundle GROUP BY source');
+  return Object.fromEntries(counts.map((r) => [r.source as string, r.n as number]));
 }
 
 /** Pod events whose subject uid is a pod of the bundle, and all pod events. */
 async function linkedPodEvents(bundle: Bundle): Promise<{ linked: number; all: number }> {
-  const [row] = await query(
+  const [row] = await rows(
     bundle,
     `SELECT count(*) FILTER (WHERE uid IN (SELECT uid FROM objects WHERE kind = 'Pod'))::INTEGER AS linked, count(*)::INTEGER AS "all"
      FROM events WHERE kind = 'Pod'`,
@@ -74,7 +41,7 @@ describe.skipIf(!existsSync(path.join(SAMPLES, NOTREADY)))(
     it('log sections are the logs of their pod and container, dated by what the components wrote', async () => {
       const { bundle } = sample();
       expect(
-        await query(
+        await rows(
           bundle,
           `SELECT name, container, count(*)::INTEGER AS n, min(ts)::VARCHAR AS first, count(uid)::INTEGER AS with_uid
          FROM logs WHERE name LIKE 'etcd-%' OR name = 'kube-apiserver-cka-controller1' GROUP BY ALL ORDER BY name`,
@@ -117,7 +84,7 @@ describe.skipIf(!existsSync(path.join(SAMPLES, NOTREADY)))(
         capturedSource: 'newest-observation',
       });
       expect(
-        await query(
+        await rows(
           bundle,
           "SELECT name, c.status, c.reason FROM (SELECT *, unnest(conditions) AS c FROM objects WHERE kind = 'Node') WHERE c.type = 'Ready' ORDER BY name",
         ),
@@ -141,7 +108,7 @@ describe.skipIf(!existsSync(path.join(SAMPLES, V19)))(
       expect(result.inputs[0]?.issueCount).toBe(0);
       expect(await countsBySource(bundle)).toEqual({ object: 21, event: 74, log: 29_139, marker: 1 });
       expect(
-        await query(
+        await rows(
           bundle,
           'SELECT api_version, kind, count(*)::INTEGER AS n FROM objects GROUP BY ALL ORDER BY kind',
         ),
@@ -159,13 +126,13 @@ describe.skipIf(!existsSync(path.join(SAMPLES, V19)))(
       const { bundle } = sample();
       expect(await linkedPodEvents(bundle)).toEqual({ linked: 39, all: 39 });
       expect(
-        await query(
+        await rows(
           bundle,
           "SELECT count(*)::INTEGER AS pods, count(node)::INTEGER AS with_node, count(*) FILTER (WHERE phase = 'Running')::INTEGER AS running, count(*) FILTER (WHERE len(containers) > 0)::INTEGER AS with_containers FROM objects WHERE kind = 'Pod'",
         ),
       ).toEqual([{ pods: 6, with_node: 6, running: 6, with_containers: 6 }]);
       expect(
-        await query(
+        await rows(
           bundle,
           "SELECT count(*)::INTEGER AS ready FROM (SELECT unnest(conditions) AS c FROM objects WHERE kind = 'Node') WHERE c.type = 'Ready' AND c.status = 'True'",
         ),
@@ -197,7 +164,7 @@ describe.skipIf(!existsSync(path.join(SAMPLES, V112)))(
       // 16 of the 134 pod events are about pods deleted before the dump.
       expect(await linkedPodEvents(bundle)).toEqual({ linked: 118, all: 134 });
       expect(
-        await query(
+        await rows(
           bundle,
           "SELECT count(*)::INTEGER AS n FROM events WHERE event_reason = 'FailedCreatePodSandBox' AND event_message LIKE '%/run/flannel/subnet.env%'",
         ),
@@ -206,13 +173,13 @@ describe.skipIf(!existsSync(path.join(SAMPLES, V112)))(
 
     it('the flannel restarts are on the pods, and every log line falls on the day of the dump', async () => {
       const { bundle } = sample();
-      const restarts = await query(
+      const restarts = await rows(
         bundle,
         "SELECT name, c.restart_count AS restarts FROM (SELECT *, unnest(containers) AS c FROM objects WHERE kind = 'Pod' AND name LIKE 'kube-flannel-ds-%') ORDER BY name",
       );
       expect(restarts.map((r) => r.restarts).sort()).toEqual([46, 49, 53, 59]);
       expect(
-        await query(
+        await rows(
           bundle,
           'SELECT min(ts)::DATE::VARCHAR AS first, max(ts)::DATE::VARCHAR AS last FROM logs',
         ),
@@ -238,7 +205,7 @@ describe.skipIf(!existsSync(path.join(SAMPLES, UTF16)))(
     it("etcd's JSON lines are dated by their own ts", async () => {
       const { bundle } = sample();
       expect(
-        await query(
+        await rows(
           bundle,
           "SELECT min(ts)::VARCHAR AS first, max(ts)::VARCHAR AS last FROM logs WHERE name = 'etcd-minikube'",
         ),
@@ -259,10 +226,20 @@ describe.skipIf(!existsSync(path.join(SAMPLES, RKE2)))(`dump directory, RKE2 aft
     });
     expect(bundle.metadata.window.end?.slice(0, 10)).toBe('2025-11-01');
     expect(
-      await query(
+      await rows(
         bundle,
         "SELECT min(ts)::VARCHAR AS first, max(ts)::VARCHAR AS last FROM logs WHERE name LIKE 'kube-scheduler-%'",
       ),
     ).toEqual([{ first: '2025-10-31 18:00:12.591042+00', last: '2025-10-31 18:00:33.963456+00' }]);
+  });
+
+  it('its logs.txt files, read after pods.json, carry their pod’s uid and node', async () => {
+    const { bundle } = sample();
+    expect(
+      await rows(
+        bundle,
+        'SELECT count(*)::INTEGER AS n, count(uid)::INTEGER AS u, count(node)::INTEGER AS nd FROM logs',
+      ),
+    ).toEqual([{ n: 3324, u: 3324, nd: 3324 }]);
   });
 });

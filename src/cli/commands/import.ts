@@ -10,6 +10,7 @@ interface ImportFlags {
   pod?: string;
   container?: string;
   at?: string;
+  year?: string;
   force?: boolean;
   json?: boolean;
   progress?: boolean;
@@ -57,6 +58,10 @@ export function defineImportCommand(program: Command): void {
       '--at <time>',
       'time of snapshots that carry none, e.g. a /metrics scrape (default: the file’s time)',
     )
+    .option(
+      '--year <yyyy>',
+      'year of logs whose times lack one (klog, syslog) (default: from the newest time imported, else the file’s date)',
+    )
     .option('--force', 'replace the output file if it exists')
     .option('--json', 'print the summary as JSON on stdout')
     .option('--no-progress', 'do not show progress on stderr')
@@ -83,6 +88,11 @@ Examples:
           hint: 'e.g. --pod shop/checkout-7d9f8-abcde',
         });
       }
+      if (flags.year !== undefined && !/^(19[7-9]\d|2\d\d\d)$/.test(flags.year)) {
+        throw new KstoryError(`--year ${flags.year}: expected a year such as 2024`, {
+          hint: 'It is the year of the first line of klog or syslog logs, which write none.',
+        });
+      }
       const { runImport } = await import('../../import/run.ts');
       const { importSummaryJson, renderImportSummary } = await import('../../import/summary.ts');
       const { chalkFor } = await import('../../report/style.ts');
@@ -92,6 +102,7 @@ Examples:
         pod: flags.pod,
         container: flags.container,
         at: flags.at,
+        year: flags.year === undefined ? undefined : Number(flags.year),
         force: flags.force,
         progress: flags.progress,
       });

@@ -27,19 +27,33 @@ export const containerLog = defineFormat<LogMatch>({
     'container logs: CRI (/var/log/pods), Docker JSON, kubectl logs --timestamps, must-gather, cluster-info dump logs.txt; the pod is read from where the file sits, or given with --pod/--container',
   detect: (head) => {
     const flavour = logFlavourOf(head.lines);
+    // Lines the runtime did not date take their year, and their Pod's node and uid, from the rest
+    // of the import: read last.
+    const late = flavour === 'cluster-info-dump' ? ('dated' as const) : undefined;
     if (flavour !== 'plain') {
-      return { confidence: flavour === 'docker-json' ? 0.9 : 0.8, reason: `${flavour} log lines`, flavour };
+      const confidence = flavour === 'docker-json' ? 0.9 : 0.8;
+      return { confidence, reason: `${flavour} log lines`, flavour, late };
     }
     // Whatever a program wrote, a file where a runtime keeps a pod's log is that pod's log.
     const subject = logSubjectOf(head.path);
     return subject && subject.layout !== 'cluster-info-dump'
-      ? { confidence: 0.6, reason: `log text at a pod's log path (${subject.layout})`, flavour }
+      ? {
+          confidence: 0.6,
+          reason: `log text at a pod's log path (${subject.layout})`,
+          flavour,
+          late: 'undated',
+        }
       : null;
   },
   // Plain text named on the command line with --pod is a log file without timestamps.
   fallback: (head) =>
     head.direct && logSubjectFor({ relPath: head.path, path: head.path, direct: true }, head.options, false)
-      ? { confidence: 0, reason: 'plain text given with --pod and --container', flavour: 'plain' }
+      ? {
+          confidence: 0,
+          reason: 'plain text given with --pod and --container',
+          flavour: 'plain',
+          late: 'undated',
+        }
       : null,
   import: async (body, ctx, match) => {
     const subject = logSubjectFor(ctx.entry, ctx.options, match.flavour === 'cluster-info-dump');

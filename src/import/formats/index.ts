@@ -5,6 +5,7 @@
 import type { ImportFormat, SkippedContent } from '../format.ts';
 import { auditLog } from './audit.ts';
 import { clusterInfoDump } from './cluster-info-dump.ts';
+import { componentLog } from './component-log.ts';
 import { containerLog } from './container-log.ts';
 import { helmTemplate } from './helm-template.ts';
 import { hostServiceLog } from './host-service-log.ts';
@@ -20,6 +21,7 @@ export const IMPORT_FORMATS: readonly ImportFormat[] = [
   kubeYaml,
   prometheusText,
   containerLog,
+  componentLog,
 ];
 
 /** Content recognised in order to say why it is skipped, rather than "unrecognised content". */
