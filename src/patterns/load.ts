@@ -199,5 +199,16 @@ export function loadPatterns(
     byId.set(pattern.id, pattern);
   for (const dir of options.userDirs ?? [])
     for (const pattern of loadPatternDir(dir)) byId.set(pattern.id, pattern);
+  for (const pattern of byId.values()) {
+    pattern.refines.forEach((id, i) => {
+      if (id === pattern.id || !byId.has(id))
+        throw new KstoryError(
+          `${pattern.file}: field refines.${i}: "${id}" is not ${id === pattern.id ? 'another' : 'a'} pattern of the catalogue`,
+          {
+            hint: 'refines names the patterns whose cause this one names more specifically: kstory patterns list',
+          },
+        );
+    });
+  }
   return [...byId.values()];
 }

@@ -150,6 +150,9 @@ export const PatternSchema = z
     subject: z.enum(SUBJECT_LEVELS),
     /** For `object` subjects: the kinds a finding may be about (empty = any). */
     kinds: z.array(z.string()).default([]),
+    /** Pattern ids whose cause this one names more specifically (init-container-failed refines
+     * crash-loop-backoff): a root cause labelled with one of them is also named by this one. */
+    refines: z.array(z.string()).default([]),
     detect: z
       .object({
         signals: z.record(z.string().regex(/^[a-z][a-z0-9_]*$/, 'snake_case'), SignalSchema),
