@@ -24,7 +24,7 @@ export function printJson(value: unknown): void {
 /** What a renderer draws for: the terminal for terminal text on stdout; otherwise (a file, or a
  * document, which is the same wherever it goes) plain text in 80 columns. */
 export function renderContextFor(
-  renderer: Renderer,
+  renderer: Pick<Renderer<unknown>, 'produces'>,
   file: string | undefined,
   options: { explain?: boolean } = {},
 ): RenderContext {

@@ -1,5 +1,6 @@
-// What an output format of `kstory analyze` is: a name for --format, a line for its help, what kind
-// of output it makes, and a function from a Report to that output. Renderers compute nothing.
+// What an output format of a command is (`kstory analyze`'s report, `kstory eval`'s result): a name
+// for --format, a line for its help, what kind of output it makes, and a function from the command's
+// result to that output. Renderers compute nothing.
 
 import type { ChalkInstance } from 'chalk';
 import type { Report } from '../analyze/run.ts';
@@ -13,7 +14,8 @@ export interface RenderContext {
   explain: boolean;
 }
 
-export interface Renderer {
+/** An output format of a command: `T` is what it renders (an analysis Report by default). */
+export interface Renderer<T = Report> {
   /** Its --format name. */
   name: string;
   /** What it prints, for the help of --format: one short clause. */
@@ -26,5 +28,5 @@ export interface Renderer {
   produces: 'terminal' | 'document';
   /** A flag of its own, same as `--format <name>` (`--json`), for the scripts that use it. */
   flag?: `--${string}`;
-  render(report: Report, context: RenderContext): string | Uint8Array;
+  render(input: T, context: RenderContext): string | Uint8Array;
 }

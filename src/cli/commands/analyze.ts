@@ -6,6 +6,7 @@ import { type Command, InvalidArgumentError, Option } from 'commander';
 import { KstoryError } from '../../errors.ts';
 import { SEVERITIES } from '../../patterns/schema.ts';
 import { RENDERERS } from '../../report/renderers.ts';
+import { chosenRenderer, formatOptions } from '../formats.ts';
 
 const list = (value: string, previous: string[] = []) => [
   ...previous,
@@ -48,41 +49,6 @@ interface AnalyzeFlags {
   progress?: boolean;
 }
 
-/**
- * --format and the flags kept as its aliases (--json, --markdown), from the renderer registry: any
- * two of them name two formats, and cannot be given together.
- */
-function formatOptions(): Option[] {
-  const names = RENDERERS.map((r) => r.name);
-  const format = new Option(
-    '--format <name>',
-    `how to print the report: ${RENDERERS.map((r) => `${r.name} (${r.description})`).join(', ')}; default ${names[0]}`,
-  ).argParser((value) => {
-    // Checked here rather than with .choices(), which would list the names a second time in the help.
-    if (!names.includes(value)) throw new InvalidArgumentError(`expected one of ${names.join(', ')}`);
-    return value;
-  });
-  const aliases = RENDERERS.filter((r) => r.flag !== undefined).map(
-    (r) => new Option(r.flag!, `same as --format ${r.name}`),
-  );
-  const all = [format, ...aliases];
-  for (const option of all)
-    option.conflicts(all.filter((other) => other !== option).map((other) => other.attributeName()));
-  return all;
-}
-
-/** The renderer the flags name: --format's, an alias's, or the first (text). */
-function chosenRenderer(flags: AnalyzeFlags) {
-  const given = flags as Record<string, unknown>;
-  return (
-    RENDERERS.find(
-      (r) =>
-        r.name === flags.format ||
-        (r.flag !== undefined && given[new Option(r.flag).attributeName()] === true),
-    ) ?? RENDERERS[0]!
-  );
-}
-
 /** `-o incident.parquet` would replace the recording with its own report. */
 function refuseToOverwriteInput(output: string, files: readonly { path: string }[]): void {
   const real = (file: string) => (existsSync(file) ? realpathSync(file) : path.resolve(file));
@@ -98,7 +64,7 @@ export function defineAnalyzeCommand(program: Command): void {
     .command('analyze')
     .description('find what went wrong in a bundle: findings with evidence, confidence and remediation')
     .argument('<bundle...>', 'bundle files, spool directories or globs (read together)');
-  for (const option of formatOptions()) command.addOption(option);
+  for (const option of formatOptions(RENDERERS)) command.addOption(option);
   command
     .option('-o, --output <file>', 'write the report to this file instead of stdout (replaced if it exists)')
     .option('--since <time>', 'start of the window: RFC 3339 time or duration back from the end (2h)')
@@ -148,7 +114,7 @@ Examples:
   kstory analyze nightly.parquet --fail-on high      # exit 1 for CI when something high is found`,
     )
     .action(async (paths: string[], flags: AnalyzeFlags) => {
-      const renderer = chosenRenderer(flags);
+      const renderer = chosenRenderer(RENDERERS, flags);
       const { openBundle } = await import('../../bundle/reader.ts');
       const { analyzeBundle, severityAtLeast } = await import('../../analyze/run.ts');
       const { StatusLine } = await import('../status-line.ts');

@@ -6,6 +6,7 @@ import { defineAtCommand } from './at.ts';
 import { defineBundleCommand } from './bundle.ts';
 import { defineDescribeCommand } from './describe.ts';
 import { defineDiffCommand } from './diff.ts';
+import { defineEvalCommand } from './eval.ts';
 import { defineEventsCommand } from './events.ts';
 import { defineGetCommand } from './get.ts';
 import { defineImportCommand } from './import.ts';
@@ -21,6 +22,7 @@ export const COMMANDS: readonly ((program: Command) => void)[] = [
   defineBundleCommand,
   defineDescribeCommand,
   defineDiffCommand,
+  defineEvalCommand,
   defineEventsCommand,
   defineGetCommand,
   defineImportCommand,

@@ -1,0 +1,90 @@
+// `kstory eval`: measure how often analysis names the labelled root cause, and how well its
+// confidence figures are calibrated, over the simulator's scenarios and labelled real samples.
+
+import type { Command } from 'commander';
+import { Option } from 'commander';
+import { EVAL_RENDERERS } from '../../report/eval-renderers.ts';
+import { chosenRenderer, formatOptions } from '../formats.ts';
+
+interface EvalFlags {
+  corpus: 'simulated' | 'real' | 'all';
+  only?: string[];
+  samples?: string;
+  patterns?: string[];
+  bundles?: string;
+  format?: string;
+  output?: string;
+  progress?: boolean;
+}
+
+const list = (value: string, previous: string[] = []) => [
+  ...previous,
+  ...value
+    .split(',')
+    .map((v) => v.trim())
+    .filter(Boolean),
+];
+
+export function defineEvalCommand(program: Command): void {
+  const command = program
+    .command('eval')
+    .description(
+      'measure analysis on labelled incidents: root-cause accuracy (top-1, top-3), chain recall, noise and calibration',
+    )
+    .addOption(
+      new Option('--corpus <which>', 'which labelled samples to run')
+        .choices(['simulated', 'real', 'all'])
+        .default('all'),
+    )
+    .option('--only <ids>', 'only these samples: scenario names or real sample ids (comma-separated)', list)
+    .option(
+      '--samples <dir>',
+      'folder of labelled real samples: labels.yaml and the artifacts it names (default ../shared/real-samples beside kstory)',
+    )
+    .option(
+      '--patterns <dir>',
+      'add your own patterns from this directory (repeatable)',
+      (v: string, p: string[] = []) => [...p, v],
+    )
+    .option('--bundles <dir>', 'keep each sample’s bundle here as <id>.parquet, to analyse it again');
+  for (const option of formatOptions(EVAL_RENDERERS, 'the result')) command.addOption(option);
+  command
+    .option('-o, --output <file>', 'write the result to this file instead of stdout (replaced if it exists)')
+    .option('--no-progress', 'do not show what it is doing on stderr')
+    .addHelpText(
+      'after',
+      `
+A sample whose inputs cannot be imported counts as a miss ("not imported"), never as an error.
+When the real-samples folder is absent, --corpus all runs the scenarios only and says so.
+
+Examples:
+  kstory eval --corpus simulated
+  kstory eval --only node-lost,dump-notready --bundles /tmp/eval
+  kstory eval --json | jq '.summary.all.top1'
+  kstory eval --markdown -o accuracy.md
+  npm run eval        # every corpus, written to docs/accuracy.md`,
+    )
+    .action(async (flags: EvalFlags) => {
+      const renderer = chosenRenderer(EVAL_RENDERERS, flags);
+      const { runEval } = await import('../../eval/run.ts');
+      const { StatusLine } = await import('../status-line.ts');
+      const status = new StatusLine(flags.progress !== false);
+      let result: Awaited<ReturnType<typeof runEval>>;
+      try {
+        result = await runEval({
+          corpus: flags.corpus,
+          only: flags.only,
+          samplesDir: flags.samples,
+          patternDirs: flags.patterns,
+          bundlesDir: flags.bundles,
+          onProgress: (text) => status.set(text),
+        });
+      } finally {
+        status.done();
+      }
+      const skipped = result.corpora.real?.skipped;
+      if (skipped && renderer.produces !== 'terminal') process.stderr.write(`kstory eval: ${skipped}\n`);
+      const { renderContextFor, writeRendered } = await import('../output.ts');
+      writeRendered(renderer.render(result, renderContextFor(renderer, flags.output)), flags.output);
+    });
+}

@@ -1,0 +1,251 @@
+// `kstory eval` as a function: builds each labelled sample's bundle (simulating a scenario, or
+// importing real artifacts with the real importer), analyses it as `kstory analyze` would, scores
+// it against its labels and sums up. Prints nothing and never exits.
+
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { listValue } from '@duckdb/node-api';
+import { Relations } from '../analyze/relations.ts';
+import { analyzeBundle } from '../analyze/run.ts';
+import { type Bundle, openBundle } from '../bundle/reader.ts';
+import { KstoryError, messageOf } from '../errors.ts';
+import { runImport } from '../import/run.ts';
+import { loadPatterns } from '../patterns/load.ts';
+import { runSimulate } from '../simulate/run.ts';
+import { PACKAGE_ROOT, TOOL_VERSION } from '../version.ts';
+import {
+  type CorpusName,
+  DEFAULT_SAMPLES_DIR,
+  type EvalSample,
+  realSamples,
+  simulatedSamples,
+} from './corpus.ts';
+import {
+  acceptedPatterns,
+  type Refinement,
+  type RootSpec,
+  type SubjectSpec,
+  subjectMatches,
+} from './match.ts';
+import { CALIBRATION_BINS } from './metrics.ts';
+import { type Analysis, type CaseResult, type Judge, type SampleResult, scoreSample } from './score.ts';
+import { CALIBRATION_SEVERITY, type EvalSummary, summarizeByCorpus } from './summary.ts';
+
+export const EVAL_SCHEMA = 'kstory.eval/v1';
+
+export interface EvalOptions {
+  corpus?: CorpusName | 'all';
+  /** Only the samples with these ids. */
+  only?: string[];
+  /** The folder of labelled real samples (labels.yaml and the artifacts it names). */
+  samplesDir?: string;
+  /** Your own pattern directories, as `kstory analyze --patterns`. */
+  patternDirs?: string[];
+  /** Keep each sample's bundle here as <id>.parquet, to analyse it again by hand. */
+  bundlesDir?: string;
+  /** Told what is being done, for a status line. */
+  onProgress?: (text: string) => void;
+}
+
+export interface EvalResult {
+  schema: typeof EVAL_SCHEMA;
+  tool_version: string;
+  generated_at: string;
+  /** What was asked for. */
+  selection: { corpus: CorpusName | 'all'; only: string[] };
+  corpora: {
+    simulated: { samples: number } | null;
+    real: { dir: string; samples: number; skipped: string | null } | null;
+  };
+  /** How calibration is measured. */
+  calibration: { bins: number; severity: string };
+  /** Pattern ids the labels name that the catalogue does not have (yet). */
+  unknown_patterns: string[];
+  summary: { all: EvalSummary } & Partial<Record<CorpusName, EvalSummary>>;
+  cases: CaseResult[];
+  samples: SampleResult[];
+}
+
+export async function runEval(options: EvalOptions = {}): Promise<EvalResult> {
+  const wanted = options.corpus ?? 'all';
+  const progress = options.onProgress ?? (() => {});
+  const samplesDir = path.resolve(options.samplesDir ?? DEFAULT_SAMPLES_DIR);
+  const catalogue = loadPatterns({ userDirs: options.patternDirs });
+
+  const simulated = wanted === 'real' ? null : simulatedSamples();
+  const real = wanted === 'simulated' ? null : realSamples(samplesDir);
+  if (wanted === 'real' && real?.skipped)
+    throw new KstoryError(real.skipped, {
+      hint: 'Point --samples at a folder holding labels.yaml and the artifacts it names.',
+    });
+  const samples = select([...(simulated ?? []), ...(real?.samples ?? [])], options.only);
+
+  const known = new Set(catalogue.map((p) => p.id));
+  const labelled = samples.flatMap((s) => [
+    ...s.roots.flatMap((r) => r.patterns),
+    ...s.chain.map((c) => c.pattern),
+  ]);
+  const unknown = [...new Set(labelled.filter((id) => !known.has(id)))].sort();
+
+  const work = options.bundlesDir ?? mkdtempSync(path.join(os.tmpdir(), 'kstory-eval-'));
+  mkdirSync(work, { recursive: true });
+  const results: SampleResult[] = [];
+  try {
+    for (const [i, sample] of samples.entries()) {
+      const step = (text: string) => progress(`[${i + 1}/${samples.length}] ${text} ${sample.id}`);
+      const output = path.join(work, `${sample.id}.parquet`);
+      results.push(scoreSample(sample, await analyseSample(sample, output, catalogue, options, step)));
+      if (!options.bundlesDir) rmSync(output, { force: true });
+    }
+  } finally {
+    if (!options.bundlesDir) rmSync(work, { recursive: true, force: true });
+  }
+
+  return {
+    schema: EVAL_SCHEMA,
+    tool_version: TOOL_VERSION,
+    generated_at: new Date().toISOString(),
+    selection: { corpus: wanted, only: options.only ?? [] },
+    corpora: {
+      simulated: simulated ? { samples: results.filter((r) => r.corpus === 'simulated').length } : null,
+      real: real
+        ? {
+            dir: samplesDir,
+            samples: results.filter((r) => r.corpus === 'real').length,
+            skipped: real.skipped,
+          }
+        : null,
+    },
+    calibration: { bins: CALIBRATION_BINS, severity: CALIBRATION_SEVERITY },
+    unknown_patterns: unknown,
+    summary: summarizeByCorpus(results),
+    cases: results.flatMap((r) => r.cases),
+    samples: results,
+  };
+}
+
+function select(samples: EvalSample[], only: readonly string[] | undefined): EvalSample[] {
+  if (!only?.length) return samples;
+  const ids = new Set(samples.map((s) => s.id));
+  const missing = only.filter((id) => !ids.has(id));
+  if (missing.length > 0) {
+    const list = [...ids];
+    throw new KstoryError(`no sample named ${missing.map((id) => `"${id}"`).join(', ')}`, {
+      hint: `Samples: ${list.slice(0, 12).join(', ')}${list.length > 12 ? `, … (${list.length} in all)` : ''}.`,
+    });
+  }
+  return samples.filter((s) => only.includes(s.id));
+}
+
+/** Build the sample's bundle, analyse it and prepare its judge; a failure of either is the result. */
+async function analyseSample(
+  sample: EvalSample,
+  output: string,
+  catalogue: readonly Refinement[],
+  options: EvalOptions,
+  step: (text: string) => void,
+): Promise<Analysis> {
+  let imported: string;
+  try {
+    imported = await buildBundle(sample, output, step);
+  } catch (error) {
+    return { ok: false, stage: 'import', error: withoutFolders(messageOf(error), options) };
+  }
+  let bundle: Bundle | null = null;
+  try {
+    step('analysing');
+    bundle = await openBundle([output]);
+    const report = await analyzeBundle(bundle, { patternDirs: options.patternDirs });
+    const relations = await Relations.load(bundle, {
+      namespaces: new Set(report.findings.map((f) => f.subject.namespace)),
+    });
+    const objects = await objectsOfKinds(bundle, sample);
+    return { ok: true, report, judge: judgeFor(catalogue, relations, objects), imported };
+  } catch (error) {
+    return { ok: false, stage: 'analyze', error: withoutFolders(messageOf(error), options) };
+  } finally {
+    bundle?.close();
+  }
+}
+
+/** Messages name files by where they are on this machine; the result names them from the samples
+ * folder or the kstory checkout, the same on every machine. */
+function withoutFolders(message: string, options: EvalOptions): string {
+  const samples = path.resolve(options.samplesDir ?? DEFAULT_SAMPLES_DIR) + path.sep;
+  return message.replaceAll(samples, '').replaceAll(PACKAGE_ROOT + path.sep, '');
+}
+
+async function buildBundle(
+  sample: EvalSample,
+  output: string,
+  step: (text: string) => void,
+): Promise<string> {
+  if ('scenario' in sample.source) {
+    step('simulating');
+    const result = await runSimulate({ scenario: sample.source.scenario, output, force: true });
+    return `${result.bundle.rows} rows`;
+  }
+  step('importing');
+  const result = await runImport({ inputs: sample.source.inputs, output, force: true, progress: false });
+  const skipped = result.inputs.reduce(
+    (n, s) => n + Object.values(s.skippedFiles).reduce((m, files) => m + files.length, 0),
+    0,
+  );
+  const damaged = result.inputs.reduce((n, s) => n + s.issueCount, 0);
+  const notes = [
+    skipped && `${skipped} file${skipped === 1 ? '' : 's'} skipped`,
+    damaged && `${damaged} damaged record${damaged === 1 ? '' : 's'}`,
+  ].filter(Boolean);
+  if (!result.bundle) {
+    const firstIssue = result.inputs.flatMap((s) => s.issues)[0]?.reason;
+    const reasons = [
+      ...new Set(result.inputs.flatMap((s) => Object.keys(s.skippedFiles))),
+      ...(firstIssue ? [`${damaged} damaged records, the first: ${firstIssue}`] : []),
+    ];
+    throw new KstoryError(`nothing importable${reasons.length ? ` (${reasons.join('; ')})` : ''}`);
+  }
+  return [`${result.bundle.rows} rows`, ...notes].join(', ');
+}
+
+type ObjectRef = { namespace: string | null; kind: string; name: string };
+
+/** The bundle's objects of the kinds the sample's roots are about: a root reported on a controller
+ * of a labelled pod is matched through them. */
+async function objectsOfKinds(bundle: Bundle, sample: EvalSample): Promise<Map<string, ObjectRef[]>> {
+  const kinds = [...new Set(sample.roots.map((r) => r.subject.kind))];
+  const byKind = new Map<string, ObjectRef[]>(kinds.map((k) => [k, []]));
+  if (kinds.length === 0) return byKind;
+  const rows = await bundle.query<ObjectRef>(
+    `SELECT DISTINCT namespace, kind, name FROM objects
+     WHERE name IS NOT NULL AND list_contains(?::VARCHAR[], kind)`,
+    [listValue(kinds)],
+  );
+  for (const row of rows) byKind.get(row.kind)?.push(row);
+  return byKind;
+}
+
+function judgeFor(
+  catalogue: readonly Refinement[],
+  relations: Relations,
+  objects: Map<string, ObjectRef[]>,
+): Judge {
+  const families = new Map<string, Set<string>>();
+  const accepted = (patterns: readonly string[]) => {
+    const key = patterns.join(',');
+    const known = families.get(key);
+    if (known) return known;
+    const set = acceptedPatterns(patterns, catalogue);
+    families.set(key, set);
+    return set;
+  };
+  const about = (subject: Parameters<typeof subjectMatches>[0], spec: SubjectSpec) =>
+    subjectMatches(subject, spec, relations, objects.get(spec.kind) ?? []);
+  return {
+    names: (finding, root: RootSpec) =>
+      accepted(root.patterns).has(finding.pattern) && about(finding.subject, root.subject),
+    isStep: (finding, step) =>
+      accepted([step.pattern]).has(finding.pattern) &&
+      (step.subjects.length === 0 || step.subjects.some((spec) => about(finding.subject, spec))),
+  };
+}

@@ -1,0 +1,72 @@
+// Formatting shared by the renderers of `kstory eval` (text and Markdown): rates, figures, the
+// label of each outcome, and how calibration was binned.
+
+import type { Rate } from '../eval/metrics.ts';
+import type { EvalResult } from '../eval/run.ts';
+import type { Outcome } from '../eval/score.ts';
+import type { EvalSummary } from '../eval/summary.ts';
+
+/** A root ranked first is a hit; ranked lower it counts at top-3 (rank ≤ 3) only; every other
+ * outcome of a labelled root is a miss, its reason in the case's `why`. */
+export const OUTCOME_LABELS: Record<Outcome, string> = {
+  hit: 'hit',
+  ranked: 'ranked',
+  'wrong-root': 'miss',
+  'no-incident': 'miss',
+  'not-imported': 'miss',
+  'not-analyzed': 'miss',
+  quiet: 'quiet',
+  noisy: 'noisy',
+};
+
+/** `35/39 (90%)`, or `-` when there is nothing to count. */
+export function formatRate(rate: Rate): string {
+  return rate.rate === null ? '-' : `${rate.hits}/${rate.total} (${Math.round(rate.rate * 100)}%)`;
+}
+
+/** A figure in [0, 1] with two decimals (three below 0.01, so that a small error is not shown as 0). */
+export function formatFigure(value: number | null): string {
+  if (value === null) return '-';
+  return value > 0 && value < 0.01 ? value.toFixed(3) : value.toFixed(2);
+}
+
+export function describeBinning(result: EvalResult): string {
+  return `${result.calibration.bins} equal-width confidence bins over [0, 1]`;
+}
+
+/** The summary of each corpus that has samples, and of all when there are several. */
+export function summaryRows(result: EvalResult): [string, EvalSummary][] {
+  const rows: [string, EvalSummary][] = [];
+  if (result.summary.simulated) rows.push(['simulated', result.summary.simulated]);
+  if (result.summary.real) rows.push(['real', result.summary.real]);
+  if (rows.length !== 1) rows.push(['all', result.summary.all]);
+  return rows;
+}
+
+/** What each of figureCells is; the first names the corpus. */
+export const FIGURE_HEADS = [
+  'corpus',
+  'top-1',
+  'top-3',
+  'chain recall',
+  'quiet',
+  'noise',
+  'failed',
+  'ECE',
+  'Brier',
+];
+
+/** One corpus's figures, in the order of FIGURE_HEADS. */
+export function figureCells(name: string, s: EvalSummary): string[] {
+  return [
+    name,
+    formatRate(s.top1),
+    formatRate(s.top3),
+    formatRate(s.chainRecall),
+    formatRate(s.quiet),
+    String(s.quiet.noise),
+    String(s.failed),
+    formatFigure(s.calibration.incidents.ece),
+    formatFigure(s.calibration.incidents.brier),
+  ];
+}
