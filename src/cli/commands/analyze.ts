@@ -7,14 +7,7 @@ import { KstoryError } from '../../errors.ts';
 import { SEVERITIES } from '../../patterns/schema.ts';
 import { RENDERERS } from '../../report/renderers.ts';
 import { chosenRenderer, formatOptions } from '../formats.ts';
-
-const list = (value: string, previous: string[] = []) => [
-  ...previous,
-  ...value
-    .split(',')
-    .map((v) => v.trim())
-    .filter(Boolean),
-];
+import { commaList } from '../options.ts';
 
 function confidence(value: string): number {
   const n = Number(value);
@@ -72,16 +65,16 @@ export function defineAnalyzeCommand(program: Command): void {
     .option(
       '-n, --namespace <globs>',
       'only subjects in these namespaces (comma-separated globs, e.g. prod-*)',
-      list,
+      commaList,
     )
     .option(
       '-l, --selector <selector>',
       'only subjects with these labels, or owned by objects with them (app=checkout,tier!=db)',
     )
-    .option('--kind <kinds>', 'only subjects of these kinds (comma-separated)', list)
+    .option('--kind <kinds>', 'only subjects of these kinds (comma-separated)', commaList)
     .option('--subject <ns/kind/name>', 'only incidents about this object, its owners and what it owns')
-    .option('--only <ids>', 'run only these pattern ids (comma-separated)', list)
-    .option('--skip <ids>', 'do not run these pattern ids (comma-separated)', list)
+    .option('--only <ids>', 'run only these pattern ids (comma-separated)', commaList)
+    .option('--skip <ids>', 'do not run these pattern ids (comma-separated)', commaList)
     .option(
       '--patterns <dir>',
       'add your own patterns from this directory (repeatable)',

@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import { EVAL_RENDERERS } from '../../report/eval-renderers.ts';
 import { chosenRenderer, formatOptions } from '../formats.ts';
+import { commaList } from '../options.ts';
 
 interface EvalFlags {
   corpus: 'simulated' | 'real' | 'all';
@@ -17,14 +18,6 @@ interface EvalFlags {
   progress?: boolean;
 }
 
-const list = (value: string, previous: string[] = []) => [
-  ...previous,
-  ...value
-    .split(',')
-    .map((v) => v.trim())
-    .filter(Boolean),
-];
-
 export function defineEvalCommand(program: Command): void {
   const command = program
     .command('eval')
@@ -36,7 +29,11 @@ export function defineEvalCommand(program: Command): void {
         .choices(['simulated', 'real', 'all'])
         .default('all'),
     )
-    .option('--only <ids>', 'only these samples: scenario names or real sample ids (comma-separated)', list)
+    .option(
+      '--only <ids>',
+      'only these samples: scenario names or real sample ids (comma-separated)',
+      commaList,
+    )
     .option(
       '--samples <dir>',
       'folder of labelled real samples: labels.yaml and the artifacts it names (default ../shared/real-samples beside kstory)',

@@ -4,6 +4,7 @@
 import { type Command, InvalidArgumentError, Option } from 'commander';
 // Tiny and dependency-free: checking a pattern while parsing names the flag that holds it.
 import { compileRegex, type RecordFilters } from '../../record/filters.ts';
+import { commaList } from '../options.ts';
 
 /** Commander's flags: the scope filters (--pods, --exclude-pods, ...) keep their option names. */
 interface RecordFlags extends RecordFilters {
@@ -38,14 +39,6 @@ interface RecordFlags extends RecordFilters {
   auditWebhookToken?: string;
   auditWebhookConfig?: string;
 }
-
-const list = (value: string, previous: string[] = []) => [
-  ...previous,
-  ...value
-    .split(',')
-    .map((v) => v.trim())
-    .filter(Boolean),
-];
 
 function positiveInt(value: string): number {
   const n = Number(value);
@@ -105,14 +98,14 @@ export function defineRecordCommand(program: Command): void {
     .option(
       '-n, --namespace <globs>',
       'only these namespaces (comma-separated names or globs, e.g. prod-*)',
-      list,
+      commaList,
     )
     .option(
       '--include <resources>',
       'only these resources (comma-separated: pods, deployments.apps, *.cert-manager.io)',
-      list,
+      commaList,
     )
-    .option('--exclude <resources>', 'leave out these resources (same forms as --include)', list)
+    .option('--exclude <resources>', 'leave out these resources (same forms as --include)', commaList)
     .addOption(
       new Option('--logs <policy>', 'container logs: none, lines that look like errors, or all')
         .choices(['none', 'errors', 'all'])
