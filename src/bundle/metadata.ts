@@ -63,6 +63,14 @@ export const BundleMetadataSchema = z.object({
     .object({
       name: z.string().nullable().default(null),
       server_version: z.string().nullable().default(null),
+      /** The managed service that ran it (GKE, EKS, AKS), when an imported cloud export says. */
+      cloud: z.string().nullable().optional(),
+      /** Its region or zone. */
+      location: z.string().nullable().optional(),
+      /** The GCP project, AWS account or Azure subscription it belongs to. */
+      account: z.string().nullable().optional(),
+      /** The cloud's own id of it (an Azure resource id, a GKE resource name). */
+      id: z.string().nullable().optional(),
     })
     .default({ name: null, server_version: null }),
   /** The period the bundle covers; rows may be older (snapshots keep past timestamps). */

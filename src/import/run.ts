@@ -8,6 +8,7 @@ import { KstoryError } from '../errors.ts';
 import { REDACTION_RULES } from '../kube/redact.ts';
 import { normalizeTs } from '../kube/time.ts';
 import { markerRow } from '../kube/to-row.ts';
+import { clusterOfImport } from './audit-export/clusters.ts';
 import { finishCapture } from './capture-time.ts';
 import type { ImportOptions } from './context.ts';
 import { importFile, withoutPrefix } from './file.ts';
@@ -85,7 +86,9 @@ export async function runImport(options: ImportRunOptions): Promise<ImportResult
     await discard();
     return { inputs: all, bundle: null, snapshot };
   }
+  const cluster = clusterOfImport(all);
   writer.updateMetadata({
+    ...(cluster ? { cluster: { server_version: null, ...cluster } } : {}),
     snapshot,
     inputs: all.map((s) => ({
       path: s.input,
@@ -116,6 +119,7 @@ export async function runImport(options: ImportRunOptions): Promise<ImportResult
         damaged: s.issueCount,
         captured_at: s.capturedAt,
         captured_at_source: s.capturedSource,
+        ...(s.clusters.length > 0 ? { clusters: s.clusters } : {}),
       })),
     },
   });

@@ -2,6 +2,7 @@
 // skipped and lines damaged, and when the input was captured.
 
 import type { CaptureSource } from '../bundle/metadata.ts';
+import type { ClusterIdentity } from './audit-export/clusters.ts';
 
 export interface ImportIssue {
   /** File (and `archive!member`) the problem is in. */
@@ -43,6 +44,8 @@ export interface InputStats {
   inferredAt: string | null;
   /** The newest modification time of the input's files: when nothing in them says better. */
   newestFileTime: string | null;
+  /** Managed clusters the input names (a cloud audit export's GKE, EKS or AKS cluster). */
+  clusters: ClusterIdentity[];
 }
 
 export function newStats(input: string): InputStats {
@@ -63,5 +66,6 @@ export function newStats(input: string): InputStats {
     observedAt: null,
     inferredAt: null,
     newestFileTime: null,
+    clusters: [],
   };
 }

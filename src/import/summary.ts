@@ -3,7 +3,9 @@
 
 import type { ChalkInstance } from 'chalk';
 import { CAPTURED_FROM } from '../bundle/metadata.ts';
+import { escapeControl } from '../report/escape.ts';
 import { formatBytes, formatCount } from '../report/format.ts';
+import { describeCluster } from './audit-export/clusters.ts';
 import { describeFormats, type ImportResult } from './run.ts';
 
 const SOURCES = ['object', 'event', 'audit', 'log', 'metric'] as const;
@@ -25,6 +27,9 @@ export function renderImportSummary(result: ImportResult, chalk: ChalkInstance):
     out.push(
       `  ${counts}${s.duplicates > 0 ? chalk.dim(`  (${formatCount(s.duplicates)} duplicates merged)`) : ''}`,
     );
+    for (const cluster of s.clusters) {
+      out.push(chalk.dim(`  cluster ${escapeControl(describeCluster(cluster), { singleLine: true })}`));
+    }
     if (!s.history && s.capturedAt !== null && Object.keys(s.records).length > 0) {
       const text = `  snapshot taken ${s.capturedAt} (${s.capturedSource ? CAPTURED_FROM[s.capturedSource] : 'source unknown'})`;
       out.push(s.capturedSource === 'file-time' ? chalk.yellow(text) : chalk.dim(text));
@@ -92,6 +97,7 @@ export function importSummaryJson(result: ImportResult): unknown {
       issues: s.issues,
       captured_at: s.capturedAt,
       captured_at_source: s.capturedSource,
+      clusters: s.clusters,
     })),
   };
 }

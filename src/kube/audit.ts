@@ -13,6 +13,25 @@ export function isAuditEntry(value: unknown): boolean {
   return v.kind === 'Event' && typeof v.apiVersion === 'string' && v.apiVersion.startsWith('audit.k8s.io/');
 }
 
+/**
+ * An audit event as an export or a log shipper passes it on: the event itself when it says kind
+ * Event and apiVersion audit.k8s.io/*, or with them restored when the shipper dropped them but kept
+ * the event's own fields (auditID, stage, verb, and requestURI or objectRef).
+ */
+export function asAuditEvent(value: unknown): AuditEntry | null {
+  if (isAuditEntry(value)) return value as AuditEntry;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
+  const v = value as Record<string, unknown>;
+  if (v.kind !== undefined && v.kind !== 'Event') return null;
+  if (typeof v.auditID !== 'string' || typeof v.stage !== 'string' || typeof v.verb !== 'string') return null;
+  if (typeof v.requestURI !== 'string' && (typeof v.objectRef !== 'object' || v.objectRef === null))
+    return null;
+  // v1beta1 dates a stage with `timestamp`, v1 with `stageTimestamp`.
+  const apiVersion =
+    v.stageTimestamp === undefined && v.timestamp !== undefined ? 'audit.k8s.io/v1beta1' : 'audit.k8s.io/v1';
+  return { ...v, kind: 'Event', apiVersion };
+}
+
 /** What one line of an audit log holds. */
 export type AuditLine =
   | { type: 'blank' }

@@ -3,10 +3,14 @@
 // of `kstory import --help`.
 
 import type { ImportFormat, SkippedContent } from '../format.ts';
+import { aksAudit } from './aks-audit.ts';
 import { auditLog } from './audit.ts';
+import { auditWrapped } from './audit-wrapped.ts';
 import { clusterInfoDump } from './cluster-info-dump.ts';
 import { componentLog } from './component-log.ts';
 import { containerLog } from './container-log.ts';
+import { eksAudit } from './eks-audit.ts';
+import { gkeAudit } from './gke-audit.ts';
 import { helmTemplate } from './helm-template.ts';
 import { hostServiceLog } from './host-service-log.ts';
 import { htmlPage } from './html-page.ts';
@@ -16,6 +20,10 @@ import { prometheusText } from './prometheus-text.ts';
 
 export const IMPORT_FORMATS: readonly ImportFormat[] = [
   auditLog,
+  gkeAudit,
+  eksAudit,
+  aksAudit,
+  auditWrapped,
   clusterInfoDump,
   kubeJson,
   kubeYaml,

@@ -92,8 +92,8 @@ function isJsonLines(text: string): boolean {
   return firstLine.length > 1 && firstLine.startsWith('{') && firstLine.endsWith('}');
 }
 
-export function* splitJsonDocuments(text: string): Generator<Split> {
-  if (isJsonLines(text)) {
+export function* splitJsonDocuments(text: string, byLine = isJsonLines(text)): Generator<Split> {
+  if (byLine) {
     yield* splitLines(text);
     return;
   }

@@ -47,7 +47,7 @@ export async function importYamlText(text: string, ctx: FileContext): Promise<vo
 
 const YAML_SEPARATOR_RE = /^(?:---|\.\.\.)(?:[ \t].*)?$/;
 
-function* splitYamlDocuments(text: string): Generator<{ text: string; line: number }> {
+export function* splitYamlDocuments(text: string): Generator<{ text: string; line: number }> {
   let start = 0;
   let startLine = 1;
   let line = 1;
