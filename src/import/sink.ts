@@ -81,6 +81,8 @@ export class ImportSink {
   /**
    * One object version. `watchEvent` null means "first sighting LISTED, later ones MODIFIED", for
    * `kubectl get -w` streams that do not say. `fallbackTs` dates objects that carry no time at all.
+   * `observed: false` for an object whose times were computed from a reference time (ages in
+   * kubectl's text) rather than read: they must not date the capture.
    */
   object(
     obj: KubeObject,
@@ -90,6 +92,7 @@ export class ImportSink {
       watchEvent: WatchEvent | null;
       ts?: string;
       fallbackTs: string;
+      observed?: boolean;
     },
   ): void {
     const metadata = obj.metadata ?? {};
@@ -118,10 +121,14 @@ export class ImportSink {
     const ts = opts.ts ?? (lastChangeTime(obj) === null ? opts.fallbackTs : undefined);
     this.append(objectRow(obj, { watchEvent, origin: opts.origin, ts }), opts.stats);
     const observed = observedTimeOf(obj as Record<string, unknown>);
-    if (observed !== null) this.observe(opts.stats, observed);
+    if (observed !== null && opts.observed !== false) this.observe(opts.stats, observed);
   }
 
-  event(ev: Record<string, unknown>, opts: { stats: InputStats; origin: string; fallbackTs: string }): void {
+  /** One Event; `observed: false` as for objects. */
+  event(
+    ev: Record<string, unknown>,
+    opts: { stats: InputStats; origin: string; fallbackTs: string; observed?: boolean },
+  ): void {
     const metadata = (ev.metadata ?? {}) as Record<string, unknown>;
     const key =
       metadata.uid !== undefined && metadata.resourceVersion !== undefined
@@ -135,7 +142,7 @@ export class ImportSink {
     let row: BundleRow;
     try {
       row = eventRow(ev, { origin: opts.origin });
-      this.observe(opts.stats, row.ts);
+      if (opts.observed !== false) this.observe(opts.stats, row.ts);
     } catch {
       row = eventRow(ev, { origin: opts.origin, ts: opts.fallbackTs });
     }

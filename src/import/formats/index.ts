@@ -16,6 +16,7 @@ import { hostServiceLog } from './host-service-log.ts';
 import { htmlPage } from './html-page.ts';
 import { kubeJson } from './kube-json.ts';
 import { kubeYaml } from './kube-yaml.ts';
+import { kubectlDescribe } from './kubectl-describe.ts';
 import { prometheusText } from './prometheus-text.ts';
 
 export const IMPORT_FORMATS: readonly ImportFormat[] = [
@@ -28,6 +29,7 @@ export const IMPORT_FORMATS: readonly ImportFormat[] = [
   kubeJson,
   kubeYaml,
   prometheusText,
+  kubectlDescribe,
   containerLog,
   componentLog,
 ];

@@ -1,0 +1,28 @@
+// `kubectl describe` output saved to a file or pasted into a ticket: pods, nodes, deployments,
+// replica sets, stateful sets, daemon sets, jobs, cron jobs, claims, volumes and services, one or
+// many back to back, read back into objects and their Events (src/import/kubectl-text/).
+
+import { skipFile } from '../context.ts';
+import { defineFormat } from '../format.ts';
+import { importDescribe, isDescribeStart } from '../kubectl-text/describe.ts';
+import { numberedLines } from '../kubectl-text/lines.ts';
+
+// Fields every describer prints near the top, at the left margin.
+const DESCRIBE_FIELD_RE =
+  /^(?:Namespace|Labels|Roles|Selector|CreationTimestamp|StorageClass|Priority|Annotations):\s/;
+
+export const kubectlDescribe = defineFormat({
+  name: 'kubectl-describe',
+  description:
+    'kubectl describe output (pod, node, deployment, replicaset, statefulset, daemonset, job, cronjob, pvc, pv, service; others by name and events), several back to back; rebuilt objects are marked kstory.dev/derived-from',
+  detect: (head) => {
+    const lines = head.lines.filter((l) => l.trim() !== '');
+    if (!lines[0] || !isDescribeStart(lines[0])) return null;
+    if (!lines.slice(1, 12).some((l) => DESCRIBE_FIELD_RE.test(l))) return null;
+    return { confidence: 0.8, reason: 'kubectl describe output' };
+  },
+  import: async (body, ctx) => {
+    const read = importDescribe(numberedLines(await body.text()), ctx);
+    if (read === 0) skipFile(ctx, 'kubectl describe output of no kind kstory reads');
+  },
+});
