@@ -88,7 +88,7 @@ export function readSpoolState(dir: string): SpoolState {
 
 export function writeSpoolState(dir: string, state: SpoolState): void {
   const file = path.join(dir, SPOOL_FILE);
-  writeFileSync(`${file}.tmp`, JSON.stringify(state, null, 2));
+  writeFileSync(`${file}.tmp`, JSON.stringify(state, null, 2), { mode: 0o600 });
   renameSync(`${file}.tmp`, file);
 }
 
@@ -103,7 +103,7 @@ export function lockSpool(dir: string): void {
       });
     }
   }
-  writeFileSync(file, String(process.pid));
+  writeFileSync(file, String(process.pid), { mode: 0o600 });
 }
 
 export function unlockSpool(dir: string): void {
@@ -150,15 +150,20 @@ export function truncatePartialLine(file: string): number {
 }
 
 /**
- * A body the producer has already serialised (and redacted): the writer embeds it as is. Text, or
- * UTF-8 bytes in pieces (a watch event's object as it came, managedFields cut out), which the
- * writer copies to the spool without ever making a string of them.
+ * A body the producer has already serialised: the writer embeds it as is when redaction changes
+ * nothing in it. Text, or UTF-8 bytes in pieces (a watch event's object as it came, managedFields
+ * cut out), which the writer copies to the spool without ever making a string of them. `value` is
+ * the JSON the text holds, when the producer parsed it anyway: redaction reads that instead of
+ * parsing the text again.
  */
 export class RawJson {
   readonly pieces: readonly Uint8Array[] | null;
   private decoded: string | null;
 
-  constructor(json: string | readonly Uint8Array[]) {
+  constructor(
+    json: string | readonly Uint8Array[],
+    readonly value?: unknown,
+  ) {
     this.pieces = typeof json === 'string' ? null : json;
     this.decoded = typeof json === 'string' ? json : null;
   }
@@ -166,6 +171,11 @@ export class RawJson {
   get text(): string {
     this.decoded ??= Buffer.concat(this.pieces ?? []).toString('utf8');
     return this.decoded;
+  }
+
+  /** The same text, known to hold `value`. */
+  holding(value: unknown): RawJson {
+    return new RawJson(this.pieces ?? this.text, value);
   }
 }
 

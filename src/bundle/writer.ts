@@ -4,6 +4,7 @@
 // point leaves a spool that `kstory bundle repair` finishes (see repair.ts).
 
 import {
+  chmodSync,
   closeSync,
   existsSync,
   fdatasyncSync,
@@ -16,6 +17,7 @@ import {
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { KstoryError, messageOf } from '../errors.ts';
+import { REDACTION_RULES, Redactor } from '../kube/redact.ts';
 import { TOOL_VERSION } from '../version.ts';
 import { COLUMNS, FORMAT_VERSION, readJsonColumnsLiteral, SORT_ORDER, SOURCES } from './columns.ts';
 import { Database, sqlList, sqlString } from './duckdb.ts';
@@ -62,7 +64,14 @@ export interface WriterOptions {
   rowGroupSize?: number;
   /** zstd level of the final file. */
   compressionLevel?: number;
+  /** The key of the tokens that replace credentials: only for output that must be the same on
+   * every run (the simulator's fixtures). Otherwise random, and never written anywhere. */
+  redactionKey?: Uint8Array;
 }
+
+/** Bundles and spools are readable by their owner only: they hold what a cluster said. */
+const FILE_MODE = 0o600;
+const DIRECTORY_MODE = 0o700;
 
 export interface FinishResult {
   path: string;
@@ -101,15 +110,20 @@ export class BundleWriter {
   private compactionError: unknown = null;
   private finished = false;
   private appended = 0;
+  private readonly redactor: Redactor;
 
   private constructor(
-    private readonly options: Required<Omit<WriterOptions, 'spoolDir' | 'resume'>> & { spoolDir: string },
+    private readonly options: Required<Omit<WriterOptions, 'spoolDir' | 'resume' | 'redactionKey'>> & {
+      spoolDir: string;
+    },
     private readonly db: Database,
     state: SpoolState,
     nextSegment: number,
+    redactionKey: Uint8Array | undefined,
   ) {
     this.state = state;
     this.segmentNumber = nextSegment;
+    this.redactor = new Redactor({ key: redactionKey });
   }
 
   static async create(options: WriterOptions): Promise<BundleWriter> {
@@ -155,7 +169,7 @@ export class BundleWriter {
       }
       nextSegment = (segments.at(-1)?.number ?? 0) + 1;
     } else {
-      mkdirSync(spoolDir, { recursive: true });
+      mkdirSync(spoolDir, { recursive: true, mode: DIRECTORY_MODE });
       lockSpool(spoolDir);
       state = {
         spool_version: 1,
@@ -169,10 +183,12 @@ export class BundleWriter {
         }),
       };
     }
+    // The writer redacts every row, whatever the producer says it did.
+    state.metadata.redaction = [...REDACTION_RULES];
     writeSpoolState(spoolDir, state);
     const tempDirectory = path.join(spoolDir, 'tmp');
     const db = await openCompactionDatabase(resolved.memoryLimit, tempDirectory);
-    const writer = new BundleWriter(resolved, db, state, nextSegment);
+    const writer = new BundleWriter(resolved, db, state, nextSegment, options.redactionKey);
     // Segments left as JSON lines by an earlier run are compacted right away.
     for (const segment of listSegments(spoolDir)) {
       if (segment.ndjson && !segment.parquet) {
@@ -195,13 +211,17 @@ export class BundleWriter {
     return this.appended;
   }
 
-  /** Buffer one row. Rows reach the spool within `flushIntervalMs`, even in a tight loop. */
-  append(row: BundleRow): void {
+  /**
+   * Buffer one row, its credentials replaced by tokens (see redact.ts). Rows reach the spool within
+   * `flushIntervalMs`, even in a tight loop.
+   */
+  append(given: BundleRow): void {
     if (this.finished) throw new Error('BundleWriter.append after finish()');
-    if (!VALID_SOURCES.has(row.source)) throw new Error(`bundle row has unknown source "${row.source}"`);
-    if (typeof row.ts !== 'string' || !TIMESTAMP_RE.test(row.ts)) {
-      throw new Error(`bundle row has an invalid ts "${String(row.ts)}" (want RFC 3339 UTC)`);
+    if (!VALID_SOURCES.has(given.source)) throw new Error(`bundle row has unknown source "${given.source}"`);
+    if (typeof given.ts !== 'string' || !TIMESTAMP_RE.test(given.ts)) {
+      throw new Error(`bundle row has an invalid ts "${String(given.ts)}" (want RFC 3339 UTC)`);
     }
+    const row = this.redactor.row(given);
     const start = this.lines.length;
     const bytes = this.lines.add(row);
     if (bytes > MAX_OBJECT_SIZE - 1024) {
@@ -266,7 +286,7 @@ export class BundleWriter {
 
   private openSegment(): void {
     const file = path.join(this.options.spoolDir, segmentName(this.segmentNumber, 'ndjson'));
-    this.fd = openSync(file, 'a');
+    this.fd = openSync(file, 'a', FILE_MODE);
     this.segmentBytes = statSync(file).size;
   }
 
@@ -458,6 +478,8 @@ async function writeFinalBundle(
     `.${path.basename(options.output)}.${process.pid}.tmp`,
   );
   try {
+    // Created before DuckDB writes it, so that it is never readable by others, not even while written.
+    closeSync(openSync(temp, 'w', FILE_MODE));
     // Without it DuckDB's parallel Parquet writer interleaves row groups, and the sorted order the
     // format promises (and compression relies on) is lost.
     await db.run('SET preserve_insertion_order = true');
@@ -471,6 +493,7 @@ async function writeFinalBundle(
         `TO ${sqlString(temp)} (FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL ${options.compressionLevel}, ` +
         `ROW_GROUP_SIZE ${rowGroupSize}, KV_METADATA {${keyValues}})`,
     );
+    chmodSync(temp, FILE_MODE);
     const fd = openSync(temp, 'r');
     fdatasyncSync(fd);
     closeSync(fd);

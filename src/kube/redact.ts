@@ -1,195 +1,209 @@
-// Redaction at the source: what must never reach a bundle (Secret values, credential-looking env
-// values and annotations, managedFields noise), applied to every object before it is written.
-// Copy-on-write: subtrees that need no change are shared with the input, which is never mutated.
+// Redaction at the source: what must never reach a bundle (Secret values, credentials under any
+// name or inside any text, managedFields noise), applied by the bundle writer to every row before
+// it reaches the spool, so that no producer can write a credential by forgetting to.
+// A credential becomes a keyed hash: the same value gives the same token within one bundle, so
+// "it changed" stays visible, and without the key (random, never stored) neither value can be
+// guessed back.
 
-/** Names of the rules applied by redactObject, recorded in the bundle metadata `redaction`. */
+import { createHash, createHmac, randomBytes } from 'node:crypto';
+import type { BundleRow } from '../bundle/row.ts';
+import { RawJson } from '../bundle/spool.ts';
+import { libraryRuleIds } from './credential-library.ts';
+import { findCredentials, TOKEN_OPEN } from './credential-text.ts';
+import { ObjectRedactor, type Redaction } from './redact-object.ts';
+
+/** Names of the rules applied, recorded in the bundle metadata `redaction`. */
 export const REDACTION_RULES: readonly string[] = [
+  'hmac-sha256-tokens',
   'secret-data-values',
   'secret-last-applied-configuration',
-  'credential-env-values',
-  'credential-annotations',
-  'credential-looking-values',
-  'last-applied-configuration-redacted',
+  'credential-names',
+  'credential-text',
+  'url-passwords',
+  'cli-flag-values',
+  'authorization-headers',
+  'jwts',
+  'private-keys',
+  'secretlint-preset-recommend',
   'managed-fields-dropped',
 ];
 
-/** What replaces a redacted value: visibly not a value, and not valid base64, so nobody decodes it. */
-export const REDACTED = '<redacted>';
-
-const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
-
-// Env names are upper snake case (DB_PASSWORD, AWS_SECRET_ACCESS_KEY); annotations are dotted and
-// dashed (example.com/api-token). One pattern serves both by allowing any separator.
-const CREDENTIAL_NAME_RE =
-  /passw(?:or)?d|passphrase|(?:^|[^a-z])pass(?:$|[^a-z])|[-_.]pwd$|token|secret|api[-_.]?key|private[-_.]?key|access[-_.]?key|credential|bearer|auth[-_.]?(?:key|header)|session[-_.]?key|signing[-_.]?key|encryption[-_.]?key|connection[-_.]?string|dsn$/i;
-// Values that are credentials whatever they are called: PEM private keys, JWTs, URLs with a password.
-const CREDENTIAL_VALUE_RE =
-  /-----BEGIN [A-Z ]*PRIVATE KEY-----|^eyJ[\w-]{8,}\.eyJ[\w-]{8,}\.[\w-]+$|^[a-z][a-z0-9+.-]*:\/\/[^/\s:@]+:[^/\s@]+@/i;
-// Annotations that carry references or hashes, not credentials, though their names match the pattern.
-const SAFE_ANNOTATION_RE =
-  /^(?:kubernetes\.io\/service-account\.(?:name|uid)|openshift\.io\/token-secret\.(?:name|value-hash)|kubernetes\.io\/created-by|.*checksum.*|.*-hash)$/i;
-
-// Env and annotation names repeat in every version of every object; the pattern is long.
-const credentialNames = new Map<string, boolean>();
-
-export function isCredentialName(name: string): boolean {
-  let result = credentialNames.get(name);
-  if (result === undefined) {
-    result = CREDENTIAL_NAME_RE.test(name);
-    // Bounded, should a producer send endless distinct names.
-    if (credentialNames.size >= 4096) credentialNames.clear();
-    credentialNames.set(name, result);
-  }
-  return result;
+/** Every rule that can report a finding, own and the library's, for documentation and tests. */
+export function findingRules(): string[] {
+  return [
+    'secret-data',
+    'credential-name',
+    'cli-flag',
+    'key-value',
+    'url-password',
+    'bearer',
+    'jwt',
+    'private-key',
+    'unparseable-last-applied',
+    ...libraryRuleIds(),
+  ];
 }
 
-export function looksLikeCredential(value: string): boolean {
-  return value.length >= 16 && CREDENTIAL_VALUE_RE.test(value);
+/** Hex digits of the HMAC kept in a token: 48 bits, no collision among a bundle's few secrets. */
+const TOKEN_HEX = 12;
+/** `‹redacted:hmac:0123456789ab›`: visibly not a value, and not valid base64, so nobody decodes it. */
+export const TOKEN_RE = /‹redacted:hmac:[0-9a-f]{12}›/;
+
+export function isToken(value: string): boolean {
+  return value.startsWith(TOKEN_OPEN) && TOKEN_RE.test(value);
 }
 
-type Json = Record<string, unknown>;
-
-function isRecord(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+/** A credential the redactor replaced: which rule, and where (column, then the path inside it). */
+export interface Finding {
+  rule: string;
+  path: (string | number)[];
 }
+
+export interface RedactorOptions {
+  /**
+   * Only for output that must be the same on every run (the simulator's fixtures); every other
+   * bundle gets a random key that is never written anywhere.
+   */
+  key?: Uint8Array;
+  /** Told of every credential replaced (`kstory bundle scan`). */
+  onFinding?: (finding: Finding) => void;
+}
+
+/** Texts at least this long are remembered with their redacted form: most strings of an object come
+ * back unchanged in its next version, and looking one up costs less than reading it again. */
+const LONG_TEXT = 24;
+
+/** Columns that hold no free text: enumerations, ids, timestamps (typed by DuckDB), the body (walked apart). */
+const NOT_TEXT = new Set([
+  'source',
+  'ts',
+  'body',
+  'uid',
+  'owner_uid',
+  'event_uid',
+  'resource_version',
+  'audit_id',
+  'watch_event',
+  'created_at',
+  'deleted_at',
+  'event_first',
+  'event_last',
+  'marker',
+  'marker_end',
+  'audit_stage',
+  'audit_level',
+  'audit_verb',
+]);
 
 /**
- * A redacted copy of a Kubernetes object, a List of them, or any JSON holding objects (audit
- * entries call this on requestObject/responseObject). Unchanged subtrees are shared with the
- * input: treat the result as read-only.
+ * A key that is the same on every run, for synthetic bundles only (the simulator): its tokens
+ * hide nothing from whoever knows `label`, which is why real data never gets one.
  */
-export function redactObject<T>(obj: T): T {
-  return redactValue(obj, undefined) as T;
+export function fixedRedactionKey(label: string): Uint8Array {
+  return createHash('sha256').update(`kstory:${label}`).digest();
 }
 
-/**
- * Redact `value` knowing (when the caller does) the kind of object it is: list items and audit
- * bodies of `secrets` requests do not carry a kind of their own.
- */
-export function redactAs<T>(value: T, kind: string | undefined): T {
-  return redactValue(value, kind) as T;
-}
+/** One bundle's redaction: its key, and the tokens it has made. */
+export class Redactor {
+  private readonly key: Uint8Array;
+  private readonly tokens = new Map<string, string>();
+  private readonly texts = new Map<string, string>();
+  private readonly walker: ObjectRedactor;
 
-function redactValue(value: unknown, impliedKind: string | undefined): unknown {
-  if (Array.isArray(value)) return redactArray(value, undefined);
-  if (!isRecord(value)) return value;
-  return redactRecord(value, impliedKind);
-}
+  private readonly onFinding: ((finding: Finding) => void) | undefined;
 
-function redactArray(array: unknown[], itemKind: string | undefined): unknown[] {
-  let out: unknown[] | null = null;
-  for (let i = 0; i < array.length; i++) {
-    const item = array[i];
-    const next = redactValue(item, itemKind);
-    if (next !== item) {
-      out ??= array.slice();
-      out[i] = next;
+  constructor(options: RedactorOptions = {}) {
+    this.key = options.key ?? randomBytes(32);
+    this.onFinding = options.onFinding;
+    const redaction: Redaction = {
+      value: (value, rule, path) => {
+        this.onFinding?.({ rule, path: [...path] });
+        return this.token(value);
+      },
+      text: (text, path) => this.text(text, path),
+    };
+    this.walker = new ObjectRedactor(redaction, this.onFinding === undefined);
+  }
+
+  /** The token that stands for `value` in this bundle. */
+  token(value: string): string {
+    let token = this.tokens.get(value);
+    if (token === undefined) {
+      const hex = createHmac('sha256', this.key).update(value).digest('hex').slice(0, TOKEN_HEX);
+      token = `${TOKEN_OPEN}hmac:${hex}›`;
+      // Bounded: the map only saves hashing again, the key makes the same token anyway.
+      if (this.tokens.size >= 65_536) this.tokens.clear();
+      this.tokens.set(value, token);
     }
+    return token;
   }
-  return out ?? array;
-}
 
-function redactRecord(record: Json, impliedKind: string | undefined): Json {
-  const kind = typeof record.kind === 'string' ? record.kind : impliedKind;
-  const isSecret = kind === 'Secret';
-  // Items of `SecretList` (an API list) carry no kind: they take it from the list.
-  const itemKind = kind?.endsWith('List') && kind !== 'List' ? kind.slice(0, -4) : undefined;
-  let out: Json | null = null;
-  const set = (key: string, next: unknown) => {
-    out ??= { ...record };
-    if (next === undefined) delete out[key];
-    else out[key] = next;
-  };
-  for (const key in record) {
-    const child = record[key];
-    let next: unknown;
-    if (key === 'metadata' && isRecord(child)) next = redactMetadata(child, isSecret);
-    else if (isSecret && (key === 'data' || key === 'stringData') && isRecord(child))
-      next = redactMapValues(child);
-    else if (key === 'env' && Array.isArray(child)) next = redactEnv(child);
-    else if (key === 'items' && Array.isArray(child)) next = redactArray(child, itemKind);
-    else if (typeof child === 'object' && child !== null) next = redactValue(child, undefined);
-    else continue;
-    if (next !== child) set(key, next);
-  }
-  return out ?? record;
-}
-
-function redactMapValues(map: Json): Json {
-  const out: Json = {};
-  for (const key in map) out[key] = REDACTED;
-  return out;
-}
-
-function redactMetadata(metadata: Json, isSecret: boolean): Json {
-  let out: Json | null = null;
-  if ('managedFields' in metadata) {
-    out = { ...metadata };
-    delete out.managedFields;
-  }
-  const annotations = metadata.annotations;
-  if (isRecord(annotations)) {
-    const next = redactAnnotations(annotations, isSecret);
-    if (next !== annotations) {
-      out ??= { ...metadata };
-      out.annotations = next;
+  /** `text` with every credential it holds replaced by its token. */
+  text(text: string, path: readonly (string | number)[] = []): string {
+    if (this.onFinding === undefined && text.length >= LONG_TEXT) {
+      let known = this.texts.get(text);
+      if (known === undefined) {
+        known = this.redactText(text, path);
+        if (this.texts.size >= 16_384) this.texts.clear();
+        this.texts.set(text, known);
+      }
+      return known;
     }
+    return this.redactText(text, path);
   }
-  return out ?? metadata;
-}
 
-function redactAnnotations(annotations: Json, isSecret: boolean): Json {
-  let out: Json | null = null;
-  for (const key in annotations) {
-    const value = annotations[key];
-    let next: unknown = value;
-    if (key === LAST_APPLIED) {
-      // A Secret's last applied configuration is the Secret itself, values included: drop it. For
-      // other kinds it is kept, with the same rules applied to the object it describes.
-      next = isSecret ? undefined : redactLastApplied(value);
-    } else if (typeof value === 'string' && isCredentialAnnotation(key, value)) {
-      next = REDACTED;
+  private redactText(text: string, path: readonly (string | number)[]): string {
+    const found = findCredentials(text);
+    if (found === null) return text;
+    let out = '';
+    let from = 0;
+    for (const m of found) {
+      this.onFinding?.({ rule: m.rule, path: [...path] });
+      out += text.slice(from, m.start) + this.token(text.slice(m.start, m.end));
+      from = m.end;
     }
-    if (next !== value) {
-      out ??= { ...annotations };
-      if (next === undefined) delete out[key];
-      else out[key] = next;
+    return out + text.slice(from);
+  }
+
+  /** A redacted copy of a Kubernetes object or any JSON value; the input is never mutated. */
+  value<T>(value: T, kind?: string): T {
+    return this.walker.walk(value, kind);
+  }
+
+  /** The row with every credential in its columns and body replaced; the row itself if none. */
+  row(row: BundleRow): BundleRow {
+    let out: BundleRow | null = null;
+    const record = row as unknown as Record<string, unknown>;
+    for (const key in record) {
+      if (NOT_TEXT.has(key)) continue;
+      const value = record[key];
+      let next: unknown;
+      if (typeof value === 'string') next = value.length < 8 ? value : this.text(value, [key]);
+      else if (value !== null && typeof value === 'object') next = this.walker.at(key).texts(value);
+      else continue;
+      if (next !== value) {
+        out ??= { ...row };
+        (out as unknown as Record<string, unknown>)[key] = next;
+      }
     }
-  }
-  return out ?? annotations;
-}
-
-function isCredentialAnnotation(key: string, value: string): boolean {
-  if (value === '') return false;
-  if (looksLikeCredential(value)) return true;
-  // Only the part after the prefix names the value: `secret.example.com/owner` is not a secret.
-  const name = key.slice(key.lastIndexOf('/') + 1);
-  return isCredentialName(name) && !SAFE_ANNOTATION_RE.test(key);
-}
-
-function redactLastApplied(value: unknown): unknown {
-  if (typeof value !== 'string') return value;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(value);
-  } catch {
-    // Unparseable means unreviewable: it could hold anything.
-    return REDACTED;
-  }
-  const next = redactValue(parsed, undefined);
-  return next === parsed ? value : JSON.stringify(next);
-}
-
-function redactEnv(env: unknown[]): unknown[] {
-  let out: unknown[] | null = null;
-  for (let i = 0; i < env.length; i++) {
-    const item = env[i];
-    if (!isRecord(item) || typeof item.value !== 'string' || item.value === '') continue;
-    const name = typeof item.name === 'string' ? item.name : '';
-    if (isCredentialName(name) || looksLikeCredential(item.value)) {
-      out ??= env.slice();
-      out[i] = { ...item, value: REDACTED };
+    if (row.body !== undefined && row.body !== null) {
+      const body = this.body(row);
+      if (body !== row.body) {
+        out ??= { ...row };
+        out.body = body;
+      }
     }
+    return out ?? row;
   }
-  return out ?? env;
+
+  private body(row: BundleRow): unknown {
+    const body = row.body;
+    let parsed = body;
+    if (body instanceof RawJson) parsed = body.value !== undefined ? body.value : JSON.parse(body.text);
+    const next =
+      row.source === 'audit' && typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)
+        ? this.walker.auditEntry(parsed as Record<string, unknown>, row.audit_resource ?? null, ['body'])
+        : this.walker.walk(parsed, undefined, ['body']);
+    return next === parsed ? body : next;
+  }
 }

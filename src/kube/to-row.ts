@@ -1,5 +1,6 @@
 // Kubernetes JSON to bundle rows, shared by record, import and the simulator: one function per
-// source. Objects are redacted here, so no producer can write a Secret value by forgetting to.
+// source. Rows carry what they were given; the bundle writer redacts every row it is handed (see
+// redact.ts), so no producer can write a credential by forgetting to.
 
 import type { BundleRow, MarkerKind, Timestamp, WatchEvent } from '../bundle/row.ts';
 import { RawJson } from '../bundle/spool.ts';
@@ -22,7 +23,6 @@ import {
   str,
   taintsOf,
 } from './fields.ts';
-import { REDACTED, redactAs, redactObject } from './redact.ts';
 import { CLUSTER_SCOPED_KINDS, kindOfResource } from './resources.ts';
 import { latestTs, normalizeTs } from './time.ts';
 
@@ -136,7 +136,7 @@ export function objectRow(
     owner_uid: str(owner?.uid),
     resource_version: str(metadata?.resourceVersion),
     origin: opts.origin ?? null,
-    body: redactedBody(obj, opts.raw),
+    body: bodyOf(obj, opts.raw),
     watch_event: opts.watchEvent,
     labels: labelsOf(metadata),
     created_at: normalizeTs(metadata?.creationTimestamp),
@@ -161,10 +161,9 @@ export function objectRow(
   };
 }
 
-/** Redaction is copy-on-write: an object it leaves alone is its own text. */
-function redactedBody(obj: unknown, raw: RawJson | undefined): unknown {
-  const redacted = redactObject(obj);
-  return raw !== undefined && redacted === obj ? raw : redacted;
+/** The text the object came as, when there is one: the writer keeps it unless redaction changes the object. */
+function bodyOf(obj: unknown, raw: RawJson | undefined): unknown {
+  return raw !== undefined ? raw.holding(obj) : obj;
 }
 
 function positive(value: unknown): number | null {
@@ -220,7 +219,7 @@ export function eventRow(ev: unknown, opts?: RowOptions & { raw?: RawJson }): Bu
     node: str(source?.host) ?? (reportingController === 'kubelet' ? str(ev.reportingInstance) : null),
     resource_version: str(metadata?.resourceVersion),
     origin: opts?.origin ?? null,
-    body: redactedBody(ev, opts?.raw),
+    body: bodyOf(ev, opts?.raw),
     event_type: str(ev.type),
     event_reason: str(ev.reason),
     event_message: str(ev.message) ?? str(ev.note),
@@ -269,7 +268,6 @@ export function auditRow(entry: unknown, opts?: RowOptions & { raw?: string }): 
   }
   const group = str(ref?.apiGroup);
   const version = str(ref?.apiVersion);
-  const body = redactAuditEntry(entry, resource);
   const responseObject = rec(entry.responseObject);
   const requestObject = rec(entry.requestObject);
   return {
@@ -283,7 +281,7 @@ export function auditRow(entry: unknown, opts?: RowOptions & { raw?: string }): 
     uid: str(ref?.uid),
     resource_version: str(ref?.resourceVersion),
     origin: opts?.origin ?? null,
-    body: body === entry && opts?.raw !== undefined ? new RawJson(opts.raw) : body,
+    body: opts?.raw !== undefined ? new RawJson(opts.raw, entry) : entry,
     audit_id: auditId,
     audit_stage: str(entry.stage),
     audit_level: str(entry.level),
@@ -297,31 +295,6 @@ export function auditRow(entry: unknown, opts?: RowOptions & { raw?: string }): 
     audit_decision: str(rec(entry.annotations)?.['authorization.k8s.io/decision']),
     audit_code: int(rec(entry.responseStatus)?.code),
   };
-}
-
-/** The entry with its request and response bodies redacted as the objects they are. */
-export function redactAuditEntry(entry: Json, resource: string | null): Json {
-  // Without bodies (level Metadata, most of any log) nothing in an entry can hold a credential.
-  if (entry.requestObject === undefined && entry.responseObject === undefined) return entry;
-  // The generic walk already redacts bodies that name their kind.
-  let out = redactObject(entry);
-  if (resource !== 'secrets') return out;
-  // Bodies of requests on secrets may carry no kind (patches, list items): they are Secrets.
-  for (const key of ['requestObject', 'responseObject'] as const) {
-    const value = entry[key];
-    if (value === undefined || value === null) continue;
-    const next = Array.isArray(value) ? redactJsonPatch(value) : redactAs(value, 'Secret');
-    if (next !== value) {
-      if (out === entry) out = { ...entry };
-      out[key] = next;
-    }
-  }
-  return out;
-}
-
-/** A JSON patch (RFC 6902) on a Secret: every operation's value may be secret data. */
-function redactJsonPatch(ops: unknown[]): unknown[] {
-  return ops.map((op) => (isRecord(op) && 'value' in op ? { ...op, value: REDACTED } : op));
 }
 
 export interface LogLine {

@@ -5,6 +5,7 @@ import type { BundleRow } from '../bundle/row.ts';
 import type { FinishResult } from '../bundle/writer.ts';
 import { BundleWriter } from '../bundle/writer.ts';
 import { KstoryError } from '../errors.ts';
+import { fixedRedactionKey } from '../kube/redact.ts';
 import { parseDuration } from './engine/quantity.ts';
 import type { RecordSink, SimRecord } from './engine/records.ts';
 import { Simulation } from './engine/simulation.ts';
@@ -55,6 +56,14 @@ export function simulateRows(
   return { seed, start: new Date(start).toISOString() };
 }
 
+/**
+ * The key of a simulated bundle's redaction tokens: synthetic data, so the same scenario and seed
+ * give the same bundle, tokens included (and its fixture test can make the same rows).
+ */
+export function simulationRedactionKey(scenario: Scenario, seed?: number): Uint8Array {
+  return fixedRedactionKey(`simulate:${scenario.name}:${seed ?? scenario.seed}`);
+}
+
 export async function runSimulate(options: SimulateOptions): Promise<SimulateResult> {
   const scenario = loadScenarioFile(resolveScenario(options.scenario));
   if (existsSync(options.output)) {
@@ -66,6 +75,8 @@ export async function runSimulate(options: SimulateOptions): Promise<SimulateRes
   }
   const writer = await BundleWriter.create({
     output: options.output,
+    // Synthetic data: the same scenario and seed give the same bundle, tokens included.
+    redactionKey: simulationRedactionKey(scenario, options.seed),
     metadata: {
       producer: 'simulate',
       cluster: { name: scenario.cluster.name, server_version: scenario.cluster.version },
@@ -124,6 +135,7 @@ export async function runSimulateScale(options: ScaleOptions): Promise<SimulateR
   const writer = await BundleWriter.create({
     output: options.output,
     memoryLimit: '2GB',
+    redactionKey: fixedRedactionKey(`simulate-scale:${options.scale}:${seed}`),
     metadata: {
       producer: 'simulate',
       cluster: { name: 'scale', server_version: 'v1.34.1' },

@@ -5,8 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import { encodeRow, RawJson } from '../../src/bundle/spool.ts';
 import { managedFieldsMember, parseWatchLine } from '../../src/kube/raw-body.ts';
-import { redactObject } from '../../src/kube/redact.ts';
-import { eventRow, type KubeObject, objectRow } from '../../src/kube/to-row.ts';
+import { Redactor } from '../../src/kube/redact.ts';
+import { type KubeObject, eventRow as toEventRow, objectRow as toObjectRow } from '../../src/kube/to-row.ts';
 
 /** FieldsV1 as the API server writes it: keys holding JSON with escaped quotes. */
 const MANAGED_FIELDS = [
@@ -100,7 +100,8 @@ describe('parseWatchLine', () => {
       const parsed = parseWatchLine(Buffer.from(line));
       expect(parsed?.object).toBeNull();
       expect(parsed?.event.type).toBe('ADDED');
-      expect(redactObject(parsed?.event.object)).toEqual(redactObject(pod));
+      const redactor = new Redactor();
+      expect(redactor.value(parsed?.event.object)).toEqual(redactor.value(pod));
     }
   });
 
@@ -136,8 +137,12 @@ describe('managedFieldsMember', () => {
   });
 });
 
-describe('rows with the text from the watch', () => {
+describe('rows with the text from the watch, as the writer redacts them', () => {
   const opts = { ts: '2026-03-01T10:00:00Z', origin: 'watch:pods', watchEvent: 'MODIFIED' as const };
+  const redactor = new Redactor();
+  const objectRow = (obj: KubeObject, o: Parameters<typeof toObjectRow>[1]) =>
+    redactor.row(toObjectRow(obj, o));
+  const eventRow = (ev: unknown, o?: Parameters<typeof toEventRow>[1]) => redactor.row(toEventRow(ev, o));
 
   it('write the same spool line as the object serialised, managedFields dropped', () => {
     const pod = aPod({ managedFields: MANAGED_FIELDS });
@@ -177,7 +182,7 @@ describe('rows with the text from the watch', () => {
     const parsed = parseWatchLine(watchLine('MODIFIED', obj));
     const row = objectRow(parsed?.event.object as KubeObject, { ...opts, raw: parsed?.object ?? undefined });
     expect(row.body).not.toBeInstanceOf(RawJson);
-    expect(row.body).toEqual(redactObject(obj));
+    expect(row.body).toEqual(redactor.value(obj));
     expect(encodeRow(row)).not.toContain(secret);
   });
 });

@@ -1,7 +1,7 @@
 // Kubernetes JSON to bundle rows: every typed column a kind has, for objects, events, audit
 // entries, logs, metrics and markers.
 import { describe, expect, it } from 'vitest';
-import { REDACTED } from '../../src/kube/redact.ts';
+import { Redactor } from '../../src/kube/redact.ts';
 import { auditRow, eventRow, logRow, markerRow, metricRow, objectRow } from '../../src/kube/to-row.ts';
 import { aDeployment, aNode, aPod, aSecret, T0, TEST_CERT_PEM } from './builders.ts';
 
@@ -201,11 +201,15 @@ describe('objectRow: Pod', () => {
     ]);
   });
 
-  it('redacts the body', () => {
+  it('carries the body as given: the writer redacts it', () => {
     const pod = aPod({
-      spec: { containers: [{ name: 'app', env: [{ name: 'DB_PASSWORD', value: 'pw' }] }] },
+      spec: { containers: [{ name: 'app', env: [{ name: 'DB_PASSWORD', value: 'pw-1234' }] }] },
     });
-    expect(JSON.stringify(objectRow(pod, { watchEvent: 'LISTED' }).body)).toContain(REDACTED);
+    const row = objectRow(pod, { watchEvent: 'LISTED' });
+    expect(row.body).toBe(pod);
+    const body = JSON.stringify(new Redactor().row(row).body);
+    expect(body).not.toContain('pw-1234');
+    expect(body).toMatch(/"value":"‹redacted:hmac:[0-9a-f]{12}›"/);
   });
 });
 
@@ -612,7 +616,7 @@ describe('auditRow', () => {
       requestObject: { metadata: { name: 'db' }, data: { password: 'c2VjcmV0' } },
       responseObject: aSecret(),
     };
-    const row = auditRow(entry, { origin: 'audit.log' });
+    const row = new Redactor().row(auditRow(entry, { origin: 'audit.log' }));
     expect(row).toMatchObject({
       source: 'audit',
       ts: '2026-03-01T10:00:00.200000Z',
@@ -637,18 +641,23 @@ describe('auditRow', () => {
   });
 
   it('redacts JSON patches on secrets and SecretList responses', () => {
-    const patch = auditRow({
-      ...base,
-      verb: 'patch',
-      requestObject: [{ op: 'replace', path: '/data/password', value: 'bmV3' }],
-    });
+    const redactor = new Redactor();
+    const patch = redactor.row(
+      auditRow({
+        ...base,
+        verb: 'patch',
+        requestObject: [{ op: 'replace', path: '/data/password', value: 'bmV3' }],
+      }),
+    );
     expect(JSON.stringify(patch.body)).not.toContain('bmV3');
-    const list = auditRow({
-      ...base,
-      verb: 'list',
-      objectRef: { resource: 'secrets', namespace: 'shop' },
-      responseObject: { kind: 'SecretList', items: [{ metadata: { name: 'a' }, data: { k: 'dmFsdWU=' } }] },
-    });
+    const list = redactor.row(
+      auditRow({
+        ...base,
+        verb: 'list',
+        objectRef: { resource: 'secrets', namespace: 'shop' },
+        responseObject: { kind: 'SecretList', items: [{ metadata: { name: 'a' }, data: { k: 'dmFsdWU=' } }] },
+      }),
+    );
     expect(JSON.stringify(list.body)).not.toContain('dmFsdWU=');
     expect(list.kind).toBe('Secret');
   });
@@ -690,7 +699,9 @@ describe('auditRow', () => {
       objectRef: { resource: 'pods', namespace: 'shop', name: 'p' },
     };
     const raw = JSON.stringify(entry);
-    expect(auditRow(entry, { raw }).body).toMatchObject({ text: raw });
+    const row = auditRow(entry, { raw });
+    expect(new Redactor().row(row).body).toBe(row.body);
+    expect(row.body).toMatchObject({ text: raw });
     expect(() => auditRow({ auditID: 'x' })).toThrow(/audit entry x carries no timestamp/);
   });
 });

@@ -11,7 +11,8 @@ import { COLUMNS, readJsonColumnsLiteral } from '../../src/bundle/columns.ts';
 import { Database, sqlString } from '../../src/bundle/duckdb.ts';
 import { openBundle } from '../../src/bundle/reader.ts';
 import { encodeRow } from '../../src/bundle/spool.ts';
-import { simulateRows } from '../../src/simulate/run.ts';
+import { Redactor } from '../../src/kube/redact.ts';
+import { simulateRows, simulationRedactionKey } from '../../src/simulate/run.ts';
 import { listBuiltinScenarios, loadScenarioFile } from '../../src/simulate/scenario/load.ts';
 import { failureSigns, knownPatterns, signalCount } from './ground-truth.ts';
 
@@ -91,7 +92,10 @@ function defineOne(name: string, file: string): void {
     expect(existsSync(committed), `fixtures/${name}.parquet is missing: run npm run fixtures`).toBe(true);
     expect(statSync(committed).size).toBeLessThan(1 << 20);
     const lines: string[] = [];
-    simulateRows(loadScenarioFile(file), {}, (row) => lines.push(encodeRow(row)));
+    const scenario = loadScenarioFile(file);
+    // Redacted as the writer does it, with the simulator's key.
+    const redactor = new Redactor({ key: simulationRedactionKey(scenario) });
+    simulateRows(scenario, {}, (row) => lines.push(encodeRow(redactor.row(row))));
     const fresh = path.join(temp, `${name}.ndjson`);
     writeFileSync(fresh, `${lines.join('\n')}\n`);
     const result = await compareContent(committed, fresh);
