@@ -221,10 +221,14 @@ export class ObjectRedactor {
   }
 
   private mapValues(map: Json, rule: string): Json {
-    const out: Json = {};
+    let out: Json | null = null;
     for (const key in map) {
       const value = map[key];
+      // Empty, or a token already (a bundle read back): nothing to hide.
+      if (value === '' || value === null || (typeof value === 'string' && value.startsWith(TOKEN_OPEN)))
+        continue;
       this.path.push(key);
+      out ??= { ...map };
       out[key] = this.redaction.value(
         typeof value === 'string' ? value : JSON.stringify(value),
         rule,
@@ -232,7 +236,7 @@ export class ObjectRedactor {
       );
       this.path.pop();
     }
-    return out;
+    return out ?? map;
   }
 
   private metadata(metadata: Json, isSecret: boolean): Json {
@@ -287,6 +291,7 @@ export class ObjectRedactor {
   }
 
   private lastApplied(value: string): string {
+    if (value.startsWith(TOKEN_OPEN)) return value;
     const known = this.cache ? this.applied.get(value) : undefined;
     if (known !== undefined) return known;
     const next = this.lastAppliedOnce(value);
@@ -359,6 +364,7 @@ export class ObjectRedactor {
   private jsonPatch(ops: unknown[], at: readonly (string | number)[]): unknown[] {
     return ops.map((op, i) => {
       if (!isRecord(op) || !('value' in op)) return op;
+      if (typeof op.value === 'string' && (op.value === '' || op.value.startsWith(TOKEN_OPEN))) return op;
       this.path.length = 0;
       this.path.push(...at, i, 'value');
       const value = typeof op.value === 'string' ? op.value : JSON.stringify(op.value);

@@ -1,4 +1,5 @@
-// `kstory bundle info|repair`: look inside a bundle, and finish the spool of a writer that was killed.
+// `kstory bundle info|repair|scan`: look inside a bundle, finish the spool of a writer that was
+// killed, and check a bundle for credentials.
 
 import type { Command } from 'commander';
 
@@ -61,5 +62,35 @@ Examples:
       process.stdout.write(
         `repaired ${formatCount(result.rows)} rows into ${result.path} (${formatBytes(result.bytes)})\n`,
       );
+    });
+
+  bundle
+    .command('scan')
+    .description('check every row of a bundle for credentials (exit 1 if any is found)')
+    .argument('<bundle...>', 'bundle files, spool directories or globs')
+    .option('--json', 'print every finding as JSON')
+    .addHelpText(
+      'after',
+      `
+The same detector the writer applies to every row: Secret values, values under credential names
+(passwords, tokens, keys), passwords in URLs, flag values, Authorization headers, JWTs, private keys
+and the token formats of secretlint's recommended rules. Findings name the file, row, column and
+rule, never the value. Values the writer replaced (‹redacted:hmac:…›) are not findings.
+Exit code: 0 clean, 1 credentials found, 2 the bundle could not be read.
+
+Examples:
+  kstory bundle scan incident.parquet
+  kstory bundle scan 'recordings/*.parquet' --json | jq '.findings[] | .column'`,
+    )
+    .action(async (paths: string[], options: { json?: boolean }) => {
+      const { scanBundles } = await import('../../bundle/scan.ts');
+      const result = await scanBundles(paths);
+      if (options.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+      else {
+        const { renderScanText } = await import('../../report/scan-text.ts');
+        const { chalkFor } = await import('../../report/style.ts');
+        process.stdout.write(renderScanText(result, chalkFor(process.stdout)));
+      }
+      if (result.total > 0) process.exitCode = 1;
     });
 }
