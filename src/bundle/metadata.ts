@@ -95,6 +95,8 @@ export const BundleMetadataSchema = z.object({
   row_order: z.enum(['sorted', 'sorted-per-segment']).default('sorted'),
   /** Free-form producer details (simulator seed and scenario, recorder settings). */
   extra: z.record(z.string(), z.unknown()).default({}),
+  /** Names, users, addresses and hosts replaced by pseudonyms (share-safe; see bundle/anonymize.ts). */
+  anonymized: z.boolean().default(false),
 });
 export type BundleMetadata = z.infer<typeof BundleMetadataSchema>;
 export type BundleMetadataInput = z.input<typeof BundleMetadataSchema>;
@@ -194,5 +196,7 @@ export function mergeMetadata(all: readonly BundleMetadata[]): BundleMetadata {
     snapshot: all.some((m) => m.snapshot),
     inputs: all.flatMap((m) => m.inputs),
     repaired: all.some((m) => m.repaired),
+    // Share-safe only if every part is.
+    anonymized: all.every((m) => m.anonymized),
   };
 }

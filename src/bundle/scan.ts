@@ -45,10 +45,7 @@ export async function scanBundles(inputs: readonly string[], options: ScanOption
   try {
     for (const file of bundle.files) {
       result.files.push(file.path);
-      // One row as JSON text: DuckDB turns maps, structs and timestamps into what a row held.
-      const stream = await bundle.db.connection.stream(
-        `SELECT file_row_number, CAST(to_json(t) AS VARCHAR) AS row FROM ${reader(file)} AS t`,
-      );
+      const stream = await bundle.db.connection.stream(rowsAsJsonSql(file));
       for (;;) {
         const chunk = await stream.fetchChunk();
         if (chunk === null || chunk.rowCount === 0) break;
@@ -72,6 +69,18 @@ export async function scanBundles(inputs: readonly string[], options: ScanOption
     bundle.close();
   }
   return result;
+}
+
+/**
+ * Every row of a bundle file as JSON text, with its row number: DuckDB turns maps, structs and
+ * timestamps into what a producer gave. Metric values as text, NaN and infinities included (which
+ * JSON has not). Also read by `bundle anonymize`.
+ */
+export function rowsAsJsonSql(file: { path: string; format: string }): string {
+  return (
+    `SELECT file_row_number, CAST(to_json(t) AS VARCHAR) AS row FROM ` +
+    `(SELECT * REPLACE (CAST(metric_value AS VARCHAR) AS metric_value) FROM ${reader(file)}) AS t`
+  );
 }
 
 function reader(file: { path: string; format: string }): string {

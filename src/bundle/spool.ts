@@ -34,6 +34,8 @@ export const SpoolStateSchema = z.object({
   metadata: BundleMetadataSchema,
   /** JSON-lines bytes of the closed segments: the size of the rows as DuckDB will hold them. */
   spooled_bytes: z.number().nonnegative().default(0),
+  /** Finish into a share-safe bundle (`--anonymize`): kept here so that a repair does it too. */
+  anonymize: z.boolean().default(false),
 });
 export type SpoolState = z.infer<typeof SpoolStateSchema>;
 

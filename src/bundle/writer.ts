@@ -67,6 +67,8 @@ export interface WriterOptions {
   /** The key of the tokens that replace credentials: only for output that must be the same on
    * every run (the simulator's fixtures). Otherwise random, and never written anywhere. */
   redactionKey?: Uint8Array;
+  /** Write a share-safe bundle (see anonymize.ts); `mappingFile` receives the mapping, mode 0600. */
+  anonymize?: { mappingFile?: string };
 }
 
 /** Bundles and spools are readable by their owner only: they hold what a cluster said. */
@@ -113,8 +115,11 @@ export class BundleWriter {
   private readonly redactor: Redactor;
 
   private constructor(
-    private readonly options: Required<Omit<WriterOptions, 'spoolDir' | 'resume' | 'redactionKey'>> & {
+    private readonly options: Required<
+      Omit<WriterOptions, 'spoolDir' | 'resume' | 'redactionKey' | 'anonymize'>
+    > & {
       spoolDir: string;
+      mappingFile?: string;
     },
     private readonly db: Database,
     state: SpoolState,
@@ -143,6 +148,7 @@ export class BundleWriter {
       memoryLimit: options.memoryLimit ?? DEFAULT_MEMORY_LIMIT,
       rowGroupSize: options.rowGroupSize ?? 16_384,
       compressionLevel: options.compressionLevel ?? 9,
+      mappingFile: options.anonymize?.mappingFile,
     };
     if (!existsSync(path.dirname(output))) {
       throw new KstoryError(
@@ -175,6 +181,7 @@ export class BundleWriter {
         spool_version: 1,
         output,
         spooled_bytes: 0,
+        anonymize: false,
         metadata: BundleMetadataSchema.parse({
           format_version: FORMAT_VERSION,
           tool_version: TOOL_VERSION,
@@ -185,6 +192,7 @@ export class BundleWriter {
     }
     // The writer redacts every row, whatever the producer says it did.
     state.metadata.redaction = [...REDACTION_RULES];
+    if (options.anonymize) state.anonymize = true;
     writeSpoolState(spoolDir, state);
     const tempDirectory = path.join(spoolDir, 'tmp');
     const db = await openCompactionDatabase(resolved.memoryLimit, tempDirectory);
@@ -321,12 +329,25 @@ export class BundleWriter {
       });
     }
     try {
-      const result = await writeFinalBundle(
+      // A share-safe bundle is written plain inside the spool first, then rewritten into the output:
+      // nothing but pseudonyms ever reaches the output path.
+      const plain = path.join(this.options.spoolDir, 'plain.parquet');
+      let result = await writeFinalBundle(
         this.db,
-        this.options,
+        this.state.anonymize ? { ...this.options, output: plain } : this.options,
         this.state.metadata,
         this.state.spooled_bytes,
       );
+      if (this.state.anonymize) {
+        const { anonymizeBundle } = await import('./anonymize.ts');
+        const spoolDir = path.join(this.options.spoolDir, 'anonymize.spool');
+        rmSync(spoolDir, { recursive: true, force: true });
+        result = await anonymizeBundle(plain, this.options.output, {
+          spoolDir,
+          memoryLimit: this.options.memoryLimit,
+          mappingFile: this.options.mappingFile,
+        });
+      }
       unlockSpool(this.options.spoolDir);
       rmSync(this.options.spoolDir, { recursive: true, force: true });
       return result;

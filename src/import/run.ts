@@ -25,6 +25,8 @@ export interface ImportRunOptions extends ImportOptions {
   force?: boolean;
   /** Show progress on stderr (only drawn when stderr is a TTY). */
   progress?: boolean;
+  /** Write a share-safe bundle (pseudonyms for names, users, addresses), its mapping here if given. */
+  anonymize?: { mappingFile?: string };
 }
 
 export interface ImportResult {
@@ -59,6 +61,7 @@ export async function runImport(options: ImportRunOptions): Promise<ImportResult
   // Created up front so that conversion never waits on it; removed again if nothing is imported.
   const writer = await BundleWriter.create({
     output,
+    anonymize: options.anonymize,
     metadata: { producer: 'import', redaction: [...REDACTION_RULES] },
   });
   const discard = async () => {

@@ -29,6 +29,8 @@ import { WatchSet } from './watch-set.ts';
 
 export interface RecordOptions {
   output: string;
+  /** Write a share-safe bundle (pseudonyms for names, users, addresses), its mapping here if given. */
+  anonymize?: { mappingFile?: string };
   kubeconfig?: string;
   context?: string;
   /** Namespace names or globs; empty for all. */
@@ -181,6 +183,7 @@ async function recordUntilStopped(
   const writer = await BundleWriter.create({
     output,
     resume: options.resume,
+    anonymize: options.anonymize,
     metadata: initialMetadata(options, scope, identity, windowStart, audit !== null),
   });
   let finished = false;

@@ -10,7 +10,7 @@ import type { BundleRow } from '../../src/bundle/row.ts';
 import { encodeRow, segmentName, writeSpoolState } from '../../src/bundle/spool.ts';
 import { BundleWriter } from '../../src/bundle/writer.ts';
 import { kstory } from '../support/cli.ts';
-import { aLogRow, aPodRow } from '../support/rows.ts';
+import { aLogRow, aMetricRow, aPodRow } from '../support/rows.ts';
 import { useTempDir } from '../support/temp.ts';
 
 const tempDir = useTempDir('kstory-scan-');
@@ -23,6 +23,7 @@ function clearSpool(dir: string, rows: BundleRow[]): string {
     spool_version: 1,
     output: path.join(dir, 'old.parquet'),
     spooled_bytes: 0,
+    anonymize: false,
     metadata: BundleMetadataSchema.parse({
       format_version: FORMAT_VERSION,
       tool_version: '0.0.1',
@@ -43,6 +44,8 @@ const LEAKS = {
 function leakyRows(): BundleRow[] {
   return [
     aLogRow({ log_line: 'all fine' }),
+    // JSON has no NaN: the row is read all the same.
+    aMetricRow({ metric_value: Number.NaN }),
     aLogRow({ log_line: `login password=${LEAKS.logPassword}`, ts: '2026-03-01T10:42:14Z' }),
     {
       ...aPodRow(),
@@ -66,8 +69,8 @@ describe('kstory bundle scan', () => {
     const spool = clearSpool(tempDir(), leakyRows());
     const text = kstory(['bundle', 'scan', spool], { env: { NO_COLOR: '1' } });
     expect(text.code, text.stderr).toBe(1);
-    expect(text.stdout).toMatch(/^3 credentials in 3 of 4 rows of /);
-    expect(text.stdout).toMatch(/row 1 {2}log_line {2}key-value {2}log Pod/);
+    expect(text.stdout).toMatch(/^3 credentials in 3 of 5 rows of /);
+    expect(text.stdout).toMatch(/row 2 {2}log_line {2}key-value {2}log Pod/);
     expect(text.stdout).toMatch(/body\.data\.db_password {2}credential-name {2}object ConfigMap/);
     expect(text.stdout).toMatch(/body\.data\.password {2}secret-data {2}object Secret/);
     for (const value of Object.values(LEAKS)) expect(text.stdout + text.stderr).not.toContain(value);
@@ -79,11 +82,11 @@ describe('kstory bundle scan', () => {
       total: number;
       findings: { row: number; column: string; rule: string }[];
     };
-    expect(result).toMatchObject({ rows: 4, total: 3 });
+    expect(result).toMatchObject({ rows: 5, total: 3 });
     expect(result.findings.map((f) => [f.row, f.column, f.rule])).toEqual([
-      [1, 'log_line', 'key-value'],
-      [2, 'body.data.db_password', 'credential-name'],
-      [3, 'body.data.password', 'secret-data'],
+      [2, 'log_line', 'key-value'],
+      [3, 'body.data.db_password', 'credential-name'],
+      [4, 'body.data.password', 'secret-data'],
     ]);
     for (const value of Object.values(LEAKS)) expect(json.stdout).not.toContain(value);
   });
@@ -96,7 +99,7 @@ describe('kstory bundle scan', () => {
     await writer.finish();
     const result = kstory(['bundle', 'scan', output], { env: { NO_COLOR: '1' } });
     expect(result.code, result.stdout + result.stderr).toBe(0);
-    expect(result.stdout).toMatch(/^clean: no credential in 4 rows of /);
+    expect(result.stdout).toMatch(/^clean: no credential in 5 rows of /);
   });
 
   it('exits 2 with one line for what is not a bundle', () => {

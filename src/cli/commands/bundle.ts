@@ -1,5 +1,5 @@
-// `kstory bundle info|repair|scan`: look inside a bundle, finish the spool of a writer that was
-// killed, and check a bundle for credentials.
+// `kstory bundle info|repair|scan|anonymize`: look inside a bundle, finish the spool of a writer
+// that was killed, check a bundle for credentials, and make a share-safe copy of one.
 
 import type { Command } from 'commander';
 
@@ -92,5 +92,50 @@ Examples:
         process.stdout.write(renderScanText(result, chalkFor(process.stdout)));
       }
       if (result.total > 0) process.exitCode = 1;
+    });
+
+  bundle
+    .command('anonymize')
+    .description('write a share-safe copy: names, namespaces, users, IPs and hosts as stable pseudonyms')
+    .argument('<bundle>', 'the bundle to copy')
+    .requiredOption('-o, --output <file>', 'the share-safe bundle to write')
+    .option(
+      '--mapping <file>',
+      'also write the mapping from each original to its pseudonym (mode 0600): keep it to yourself',
+    )
+    .option('--force', 'replace the output file if it exists')
+    .addHelpText(
+      'after',
+      `
+The same name becomes the same pseudonym everywhere (columns, object bodies, Event messages, logs,
+audit entries), so the copy analyzes to the same incidents with other names. What carries meaning
+for Kubernetes stays: kube-system, default and other kube-* namespaces, system:* users, well-known
+label keys, kinds, reasons, image tags and digests. The key of the pseudonyms is random and never
+stored: without --mapping nobody, you included, can map them back.
+
+Examples:
+  kstory bundle anonymize incident.parquet -o incident-shareable.parquet
+  kstory bundle anonymize incident.parquet -o shareable.parquet --mapping ~/incident-mapping.json`,
+    )
+    .action(async (input: string, options: { output: string; mapping?: string; force?: boolean }) => {
+      const { existsSync, rmSync, statSync } = await import('node:fs');
+      const { KstoryError } = await import('../../errors.ts');
+      if (existsSync(options.output)) {
+        if (statSync(options.output).isDirectory())
+          throw new KstoryError(`${options.output} is a directory`, { hint: 'Give -o a file path.' });
+        if (!options.force)
+          throw new KstoryError(`${options.output} already exists`, {
+            hint: 'Choose another output path or pass --force to replace it.',
+          });
+        rmSync(options.output);
+      }
+      const { anonymizeBundle } = await import('../../bundle/anonymize.ts');
+      const result = await anonymizeBundle(input, options.output, { mappingFile: options.mapping });
+      const { formatBytes, formatCount } = await import('../../report/format.ts');
+      process.stdout.write(
+        `wrote ${formatCount(result.rows)} rows to ${result.path} (${formatBytes(result.bytes)}): ` +
+          `${formatCount(result.mapped.words)} name words, ${formatCount(result.mapped.ips)} addresses replaced` +
+          `${options.mapping ? `; mapping in ${options.mapping}` : ''}\n`,
+      );
     });
 }

@@ -4,6 +4,7 @@
 import type { Command } from 'commander';
 import { KstoryError } from '../../errors.ts';
 import type { ImportFormat, SkippedContent } from '../../import/format.ts';
+import { ANONYMIZE_HELP, anonymizeOption, MAPPING_HELP } from '../anonymize-option.ts';
 
 interface ImportFlags {
   output: string;
@@ -14,6 +15,8 @@ interface ImportFlags {
   force?: boolean;
   json?: boolean;
   progress?: boolean;
+  anonymize?: boolean;
+  mapping?: string;
 }
 
 /**
@@ -63,6 +66,8 @@ export function defineImportCommand(program: Command): void {
       'year of logs whose times lack one (klog, syslog) (default: from the newest time imported, else the file’s date)',
     )
     .option('--force', 'replace the output file if it exists')
+    .option('--anonymize', ANONYMIZE_HELP)
+    .option('--mapping <file>', MAPPING_HELP)
     .option('--json', 'print the summary as JSON on stdout')
     .option('--no-progress', 'do not show progress on stderr')
     .addHelpText('after', ({ command }) => {
@@ -105,6 +110,7 @@ Examples:
         year: flags.year === undefined ? undefined : Number(flags.year),
         force: flags.force,
         progress: flags.progress,
+        anonymize: anonymizeOption(flags),
       });
       const { printJson } = await import('../output.ts');
       if (flags.json) printJson(importSummaryJson(result));

@@ -4,11 +4,14 @@
 import { type Command, InvalidArgumentError, Option } from 'commander';
 // Tiny and dependency-free: checking a pattern while parsing names the flag that holds it.
 import { compileRegex, type RecordFilters } from '../../record/filters.ts';
+import { ANONYMIZE_HELP, anonymizeOption, MAPPING_HELP } from '../anonymize-option.ts';
 import { commaList } from '../options.ts';
 
 /** Commander's flags: the scope filters (--pods, --exclude-pods, ...) keep their option names. */
 interface RecordFlags extends RecordFilters {
   output: string;
+  anonymize?: boolean;
+  mapping?: string;
   kubeconfig?: string;
   context?: string;
   namespace?: string[];
@@ -162,6 +165,8 @@ export function defineRecordCommand(program: Command): void {
     )
     .option('--force', 'replace the output file if it exists')
     .option('--resume', 'continue an interrupted recording (killed, crashed) into its spool')
+    .option('--anonymize', ANONYMIZE_HELP)
+    .option('--mapping <file>', MAPPING_HELP)
     .option('--json', 'print the summary as JSON on stdout')
     .option('--no-progress', 'do not show the live status on stderr')
     .addHelpText(
@@ -287,6 +292,7 @@ recorded, its logs are not read and events about it are dropped. The bundle meta
           durationMs: flags.duration,
           force: flags.force,
           resume: flags.resume,
+          anonymize: anonymizeOption(flags),
           logs: flags.logs,
           since: flags.since,
           filters: {
