@@ -6,10 +6,12 @@ import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'no
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Database, sqlString } from '../../src/bundle/duckdb.ts';
+import { BundleWriter } from '../../src/bundle/writer.ts';
 import { runRecord } from '../../src/record/run.ts';
 import { writeKubeconfig } from '../record/helpers.ts';
 import { kstory, ROOT } from '../support/cli.ts';
 import { aPod, FakeApiServer } from '../support/fake-apiserver.ts';
+import { aLogRow, aPodRow } from '../support/rows.ts';
 import { useTempDir } from '../support/temp.ts';
 
 const tempDir = useTempDir('kstory-anonymize-');
@@ -148,6 +150,36 @@ describe('kstory bundle anonymize', () => {
     const onDirectory = kstory(['bundle', 'anonymize', input, '-o', directory, '--force']);
     expect(onDirectory.code).toBe(2);
     expect(onDirectory.stderr).toContain('is a directory');
+    // The mapping file too: not replaced without --force, checked before any work.
+    const mapping = path.join(dir, 'mapping.json');
+    writeFileSync(mapping, 'kept');
+    const output = path.join(dir, 'new.parquet');
+    const mappingRefused = kstory(['bundle', 'anonymize', input, '-o', output, '--mapping', mapping]);
+    expect(mappingRefused.code).toBe(2);
+    expect(mappingRefused.stderr).toContain('already exists');
+    expect(readFileSync(mapping, 'utf8')).toBe('kept');
+    expect(existsSync(output)).toBe(false);
+    const replaced = kstory(['bundle', 'anonymize', input, '-o', output, '--mapping', mapping, '--force']);
+    expect(replaced.code, replaced.stderr).toBe(0);
+    expect(JSON.parse(readFileSync(mapping, 'utf8'))).toHaveProperty('words');
+    expect(statSync(mapping).mode & 0o777).toBe(0o600);
+  });
+
+  it('a spool left by an anonymizing writer is repaired into a share-safe bundle', async () => {
+    const dir = tempDir();
+    const output = path.join(dir, 'interrupted.parquet');
+    const writer = await BundleWriter.create({ output, metadata: { producer: 'test' }, anonymize: {} });
+    writer.append(aPodRow({ namespace: 'acme-billing', name: 'invoicer-7d9f8-abcde', node: 'node-a' }));
+    writer.append(
+      aLogRow({ namespace: 'acme-billing', name: 'invoicer-7d9f8-abcde', log_line: 'invoicer ready' }),
+    );
+    // Stopped as a crash would: the spool is left, marked for anonymization.
+    await writer.close();
+    const repaired = kstory(['bundle', 'repair', `${output}.spool`]);
+    expect(repaired.code, repaired.stderr).toBe(0);
+    const text = await bundleText(output);
+    for (const original of ['acme', 'billing', 'invoicer']) expect(text, original).not.toContain(original);
+    expect(JSON.parse(kstory(['bundle', 'info', output, '--json']).stdout).metadata.anonymized).toBe(true);
   });
 });
 

@@ -129,6 +129,10 @@ Examples:
           });
         rmSync(options.output);
       }
+      if (options.mapping !== undefined) {
+        const { checkMappingFile } = await import('../anonymize-option.ts');
+        checkMappingFile(options.mapping, options.force === true);
+      }
       const { anonymizeBundle } = await import('../../bundle/anonymize.ts');
       const result = await anonymizeBundle(input, options.output, { mappingFile: options.mapping });
       const { formatBytes, formatCount } = await import('../../report/format.ts');
