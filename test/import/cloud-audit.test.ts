@@ -482,6 +482,70 @@ describe('AKS diagnostic logs', () => {
   });
 });
 
+describe('AKS Log Analytics rows (AKSAudit, AKSAuditAdmin)', () => {
+  const columns = [
+    'TimeGenerated [UTC]',
+    'AuditId',
+    'Verb',
+    'Stage',
+    'Level',
+    'RequestUri',
+    'User',
+    'SourceIps',
+    'UserAgent',
+    'ObjectRef',
+    'ResponseStatus',
+    'RequestObject',
+    'RequestReceivedTime',
+    'StageReceivedTime',
+    'Annotations',
+    '_ResourceId',
+    'Type',
+  ];
+  const rowOf = (e: Record<string, unknown>) => ({
+    'TimeGenerated [UTC]': e.stageTimestamp,
+    AuditId: e.auditID,
+    Verb: e.verb,
+    Stage: e.stage,
+    Level: e.level,
+    RequestUri: e.requestURI,
+    User: JSON.stringify(e.user),
+    SourceIps: JSON.stringify(e.sourceIPs),
+    UserAgent: e.userAgent,
+    ObjectRef: JSON.stringify(e.objectRef),
+    ResponseStatus: JSON.stringify(e.responseStatus),
+    // What AKS keeps of a body it found too big.
+    RequestObject: 'skipped-too-big-size-object',
+    RequestReceivedTime: e.requestReceivedTimestamp,
+    StageReceivedTime: e.stageTimestamp,
+    Annotations: JSON.stringify(e.annotations),
+    _ResourceId:
+      '/subscriptions/0000/resourcegroups/shop/providers/microsoft.containerservice/managedclusters/shop-aks',
+    Type: 'AKSAuditAdmin',
+  });
+
+  it('a query exported as CSV (nested columns as JSON text) and as JSON', async () => {
+    const cell = (v: unknown) => `"${String(v ?? '').replaceAll('"', '""')}"`;
+    const table = events.map(rowOf);
+    const csv = scratch.write(
+      'aks/query.csv',
+      `${columns.join(',')}\n${table.map((r) => columns.map((c) => cell(r[c as keyof typeof r])).join(',')).join('\n')}\n`,
+    );
+    const json = scratch.write('aks/query.json', JSON.stringify(table, null, 2));
+    for (const file of [csv, json]) {
+      const { result, bundle } = await scratch.import([file]);
+      expect([file, result.inputs[0]!.formats, result.inputs[0]!.issueCount]).toEqual([
+        file,
+        { 'aks-audit': 1 },
+        0,
+      ]);
+      expect(await auditRows(bundle!)).toEqual(EXPECTED);
+      expect(bundle!.metadata.cluster).toMatchObject({ name: 'shop-aks', cloud: 'AKS', account: '0000' });
+      bundle!.close();
+    }
+  });
+});
+
 describe('audit events wrapped by log shippers', () => {
   it("Docker's JSON log, journald's MESSAGE, a text prefix, and a shipper that dropped kind, apiVersion and times", async () => {
     const [deleted, exec, denied] = events as Record<string, unknown>[];

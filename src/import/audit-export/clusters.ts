@@ -79,16 +79,19 @@ const eks: CloudExport = {
 
 const AKS_RESOURCE_RE =
   /^\/subscriptions\/([^/]+)\/resourcegroups\/([^/]+)\/providers\/microsoft\.containerservice\/managedclusters\/([^/]+)$/i;
-const AKS_CATEGORIES = new Set(['kube-audit', 'kube-audit-admin']);
+// Diagnostic categories, and the Log Analytics tables they land in.
+const AKS_CATEGORIES = new Set(['kube-audit', 'kube-audit-admin', 'aksaudit', 'aksauditadmin']);
 
 const aks: CloudExport = {
   cloud: 'AKS',
   accountIs: 'subscription',
   identify: ({ entry, envelopes }) => {
-    if (entry.type !== 'kubernetes' || envelopes.length === 0) return null;
-    const resourceId = envelopeString(envelopes, ['resourceId', 'ResourceId', '_ResourceId']);
+    if (entry.type !== 'kubernetes') return null;
+    // A diagnostic record wraps the event; a Log Analytics row is the event with its resource id.
+    const around = [...envelopes, entry.source];
+    const resourceId = envelopeString(around, ['resourceId', 'ResourceId', '_ResourceId']);
     const match = AKS_RESOURCE_RE.exec(resourceId ?? '');
-    const category = envelopeString(envelopes, ['category', 'Category']);
+    const category = envelopeString(around, ['category', 'Category', 'Type']);
     if (!match && !(category && AKS_CATEGORIES.has(category.toLowerCase()))) return null;
     return {
       cloud: 'AKS',

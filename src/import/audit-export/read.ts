@@ -27,7 +27,7 @@ export interface ExportSniff {
 const sniffed = new WeakMap<FileHead, ExportSniff | null>();
 
 // Every entry found has one of these: a head without any is not searched (most files of a dump).
-const ENTRY_MARKER_RE = /auditID|protoPayload|audit\.k8s\.io/;
+const ENTRY_MARKER_RE = /auditID|AuditId|protoPayload|audit\.k8s\.io/;
 
 export function sniffExport(head: FileHead): ExportSniff | null {
   if (sniffed.has(head)) return sniffed.get(head)!;

@@ -16,9 +16,8 @@ export type ExportDocument =
   /** `prefixed`: the line had text before its JSON. */
   { value: unknown; line: number; prefixed: boolean } | { error: string; line: number };
 
-// A header row of column names, one of them the message (`@timestamp,@message`).
-const CSV_HEADER_RE = /^"?[@\w.-]+"?(?:,"?[@\w.-]+"?)+$/;
-const CSV_MESSAGE_COLUMN_RE = /(?:^|,)"?(?:@message|message|log|MESSAGE|Message)"?(?:,|$)/;
+// A header row of column names: `@timestamp,@message`, `TimeGenerated [UTC],AuditId,Verb,…`.
+const CSV_COLUMN_RE = /^"?[@\w][\w@. \-[\]()/]*"?$/;
 const YAML_START_RE = /^(?:---[ \t]*$|[A-Za-z@'"][^:\n]*:(?:[ \t]|$))/;
 
 /** The shape of a file from its head, or null when it has none of them. */
@@ -28,7 +27,8 @@ export function shapeOf(head: FileHead): ExportShape | null {
     return parseJsonText(head.lines[0] ?? '') !== undefined ? 'lines' : 'json';
   }
   const first = head.lines[0] ?? '';
-  if (CSV_HEADER_RE.test(first) && CSV_MESSAGE_COLUMN_RE.test(first)) return 'csv';
+  const columns = first.split(',');
+  if (columns.length > 1 && columns.every((c) => CSV_COLUMN_RE.test(c))) return 'csv';
   if (head.lines.some((line) => prefixedJson(line) !== undefined)) return 'lines';
   if (YAML_START_RE.test(text)) return 'yaml';
   return null;
