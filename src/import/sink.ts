@@ -20,6 +20,14 @@ interface AuditSource {
   line?: number;
 }
 
+/** What the import knows of a pod from its objects, for files that name only the pod (logs, tables). */
+export interface PodInfo {
+  node: string | undefined;
+  uid: string | undefined;
+  /** Names of its (non-init) containers. */
+  containers: string[];
+}
+
 /** Where rows go: a BundleWriter, or (in benchmarks) anything else that takes rows. */
 export interface RowTarget {
   append(row: BundleRow): void;
@@ -40,6 +48,8 @@ export class ImportSink {
       this.issue(source.stats, { file: source.file ?? source.origin, line: source.line, reason }),
   });
   private readonly seenObjects = new Set<string>();
+  /** Objects by kind, namespace and name, whatever their uid. */
+  private readonly named = new Set<string>();
   rows = 0;
   /** The newest time any object, event or dated log line of the whole import carries. */
   newestObserved: string | null = null;
@@ -106,16 +116,24 @@ export class ImportSink {
       }
       this.objectKeys.add(key);
     }
+    this.named.add(`${obj.kind}\0${metadata.namespace ?? ''}\0${metadata.name ?? ''}`);
     let watchEvent = opts.watchEvent;
     if (watchEvent === null) {
       watchEvent = this.seenObjects.has(identity) ? 'MODIFIED' : 'LISTED';
       this.seenObjects.add(identity);
     }
     if (obj.kind === 'Pod' && metadata.name && metadata.namespace) {
-      const spec = obj.spec as { nodeName?: unknown } | undefined;
+      const spec = obj.spec as { nodeName?: unknown; containers?: unknown } | undefined;
+      const known = this.pods.get(`${metadata.namespace}/${metadata.name}`);
+      const containers = Array.isArray(spec?.containers)
+        ? spec.containers
+            .map((c) => (c as { name?: unknown }).name)
+            .filter((n): n is string => typeof n === 'string')
+        : [];
       this.pods.set(`${metadata.namespace}/${metadata.name}`, {
-        node: typeof spec?.nodeName === 'string' ? spec.nodeName : undefined,
-        uid: metadata.uid,
+        node: typeof spec?.nodeName === 'string' ? spec.nodeName : known?.node,
+        uid: metadata.uid ?? known?.uid,
+        containers: containers.length > 0 ? containers : (known?.containers ?? []),
       });
     }
     const ts = opts.ts ?? (lastChangeTime(obj) === null ? opts.fallbackTs : undefined);
@@ -207,14 +225,19 @@ export class ImportSink {
   }
 
   private readonly logStreams = new Set<string>();
-  private readonly pods = new Map<string, { node: string | undefined; uid: string | undefined }>();
+  private readonly pods = new Map<string, PodInfo>();
 
   /**
    * Node and UID of a pod seen among the objects so far: log files do not say where their pod ran
    * (must-gather lists pods before their logs, so this is usually known by then).
    */
-  podInfo(namespace: string, pod: string): { node: string | undefined; uid: string | undefined } | undefined {
+  podInfo(namespace: string, pod: string): PodInfo | undefined {
     return this.pods.get(`${namespace}/${pod}`);
+  }
+
+  /** Whether any version of the object was imported so far (from any file). */
+  hasObject(kind: string, namespace: string | undefined, name: string): boolean {
+    return this.named.has(`${kind}\0${namespace ?? ''}\0${name}`);
   }
 
   /** False when a log stream (pod, container, instance) was already imported from another file. */

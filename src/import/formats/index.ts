@@ -17,6 +17,9 @@ import { htmlPage } from './html-page.ts';
 import { kubeJson } from './kube-json.ts';
 import { kubeYaml } from './kube-yaml.ts';
 import { kubectlDescribe } from './kubectl-describe.ts';
+import { kubectlGet } from './kubectl-get.ts';
+import { kubectlTranscript } from './kubectl-transcript.ts';
+import { manifest } from './manifest.ts';
 import { prometheusText } from './prometheus-text.ts';
 
 export const IMPORT_FORMATS: readonly ImportFormat[] = [
@@ -30,9 +33,11 @@ export const IMPORT_FORMATS: readonly ImportFormat[] = [
   kubeYaml,
   prometheusText,
   kubectlDescribe,
+  kubectlGet,
+  kubectlTranscript,
   containerLog,
   componentLog,
 ];
 
 /** Content recognised in order to say why it is skipped, rather than "unrecognised content". */
-export const SKIPPED_CONTENT: readonly SkippedContent[] = [helmTemplate, htmlPage, hostServiceLog];
+export const SKIPPED_CONTENT: readonly SkippedContent[] = [helmTemplate, htmlPage, hostServiceLog, manifest];

@@ -22,7 +22,7 @@ export const kubectlDescribe = defineFormat({
     return { confidence: 0.8, reason: 'kubectl describe output' };
   },
   import: async (body, ctx) => {
-    const read = importDescribe(numberedLines(await body.text()), ctx);
-    if (read === 0) skipFile(ctx, 'kubectl describe output of no kind kstory reads');
+    if (!importDescribe(numberedLines(await body.text()), ctx))
+      skipFile(ctx, 'kubectl describe output of no kind kstory reads');
   },
 });

@@ -75,7 +75,8 @@ export function parseDescribeEvents(
   return out;
 }
 
-interface Row {
+/** One event as a table prints it. */
+export interface EventRow {
   type: string;
   reason: string;
   lastAge: Age | null;
@@ -93,7 +94,7 @@ function headerColumns(text: string): Columns {
 }
 
 /** `Warning  FailedScheduling  4m58s (x23 over 115m)  default-scheduler  0/1 nodes are available…` */
-function newRow(text: string, columns: Columns | null): Row | null {
+function newRow(text: string, columns: Columns | null): EventRow | null {
   const m = ROW_RE.exec(text.trim());
   if (!m) return null;
   const rest = m[6] ?? '';
@@ -135,7 +136,7 @@ function splitFrom(rest: string): [string, string] {
 }
 
 /** `5m  1h  23  {kubelet node-1}  spec.containers{app}  Warning  BackOff  Back-off restarting…` */
-function oldRow(text: string, columns: Columns): Row | null {
+function oldRow(text: string, columns: Columns): EventRow | null {
   const m = OLD_ROW_RE.exec(text.trim());
   if (!m) return null;
   const cell = (name: string, next: string): string => {
@@ -158,7 +159,14 @@ function oldRow(text: string, columns: Columns): Row | null {
   };
 }
 
-function eventOf(row: Row, subject: EventSubject, capture: string, source: string): Record<string, unknown> {
+/** The core/v1 Event a table row stands for, marked as derived from `source`. */
+export function eventOf(
+  row: EventRow,
+  subject: EventSubject,
+  capture: string,
+  source: string,
+  name?: string,
+): Record<string, unknown> {
   const last = row.lastAge ? beforeCapture(capture, row.lastAge) : capture;
   const first = row.firstAge ? beforeCapture(capture, row.firstAge) : last;
   const { component, host } = sourceOf(row.from, subject);
@@ -169,15 +177,17 @@ function eventOf(row: Row, subject: EventSubject, capture: string, source: strin
       apiVersion: 'v1',
       kind: 'Event',
       metadata: {
-        name: derivedEventName(subject.name, [
-          subject.kind,
-          namespace,
-          subject.name,
-          row.type,
-          row.reason,
-          component,
-          row.message,
-        ]),
+        name:
+          name ??
+          derivedEventName(subject.name, [
+            subject.kind,
+            namespace,
+            subject.name,
+            row.type,
+            row.reason,
+            component,
+            row.message,
+          ]),
         namespace,
       },
       involvedObject: {

@@ -3,13 +3,14 @@
 // capture time from the absolute times it shows and the ages beside them (see captureOf).
 
 import { addMicros } from '../../kube/time.ts';
-import { isLater, observedTimeOf, referenceTime } from '../capture-time.ts';
+import { isLater, observedTimeOf } from '../capture-time.ts';
 import { type FileContext, issue } from '../context.ts';
 import { markDerived } from './derived.ts';
 import type { DescribedObject, DescribeKind, Json } from './describe-common.ts';
 import { type EventSubject, parseDescribeEvents } from './describe-events.ts';
 import { DESCRIBE_KINDS, describerForKind } from './describe-kinds.ts';
 import { indentOf, parseDescribeTree, type TextLine } from './describe-tree.ts';
+import { emitInOrder, type PreparedSection } from './prepared.ts';
 import type { Age } from './time-text.ts';
 
 /** What the command that printed the text says about it, when it is known. */
@@ -37,23 +38,39 @@ interface Block {
   capture: string | null;
 }
 
-/** Import the describe blocks in `lines`; returns how many objects were read. */
-export function importDescribe(
+/** Read the describe blocks in `lines`, to be written once it is known when they were printed. */
+export function prepareDescribe(
   lines: readonly TextLine[],
   ctx: FileContext,
   hint: DescribeHint = {},
-): number {
+): PreparedSection | null {
   const blocks: Block[] = [];
   for (const blockLines of splitBlocks(lines, ctx)) {
     const block = readBlock(blockLines, ctx, hint);
     if (block) blocks.push(block);
   }
+  if (blocks.length === 0) return null;
   // One command printed them all at once: the latest time any of them shows is when, for each.
-  let capture: string | null = null;
-  for (const b of blocks) if (b.capture !== null && isLater(b.capture, capture)) capture = b.capture;
-  for (const block of blocks) emit(block, capture ?? referenceTime(ctx), capture !== null, ctx);
-  if (capture !== null) ctx.sink.observe(ctx.stats, capture);
-  return blocks.length;
+  let floor: string | null = null;
+  for (const b of blocks) if (b.capture !== null && isLater(b.capture, floor)) floor = b.capture;
+  return {
+    floor,
+    emit: (capture, observed) => {
+      for (const b of blocks) emit(b, capture, observed, ctx);
+    },
+  };
+}
+
+/** Import the describe blocks in `lines`; false when none could be read. */
+export function importDescribe(
+  lines: readonly TextLine[],
+  ctx: FileContext,
+  hint: DescribeHint = {},
+): boolean {
+  const prepared = prepareDescribe(lines, ctx, hint);
+  if (!prepared) return false;
+  emitInOrder([prepared], ctx);
+  return true;
 }
 
 /** Blocks from each `Name:` line at the left margin to the next. */
@@ -137,8 +154,13 @@ function emit(block: Block, capture: string, observed: boolean, ctx: FileContext
   built.relative?.(built.object, capture);
   const opts = { stats: ctx.stats, origin: ctx.origin, fallbackTs: capture, observed };
   ctx.sink.object(markDerived(built.object, DESCRIBE_SOURCE), { ...opts, watchEvent: null });
-  for (const related of built.related ?? [])
+  for (const related of built.related ?? []) {
+    // What a describe says of another object (a Deployment's ReplicaSets) is less than that object's
+    // own describe or YAML: as another version it would make every field it lacks look changed.
+    const meta = related.metadata as { name: string; namespace?: string };
+    if (ctx.sink.hasObject(related.kind as string, meta.namespace, meta.name)) continue;
     ctx.sink.object(markDerived(related, DESCRIBE_SOURCE), { ...opts, watchEvent: null });
+  }
   const { events, unreadable } = parseDescribeEvents(
     block.eventLines,
     block.subject,

@@ -1,0 +1,104 @@
+// Each section of kubectl text read as what it holds, the content first (a describe, a table, JSON
+// or YAML objects), the command second (a log, rows whose header a filter removed); errors kubectl
+// printed instead of output are said, never read as output.
+
+import { type FileContext, issue } from '../context.ts';
+import { importJsonText } from '../formats/kube-json.ts';
+import { importYamlText } from '../formats/kube-yaml.ts';
+import type { KubectlCommand } from './command.ts';
+import { isDescribeStart, prepareDescribe } from './describe.ts';
+import type { TextLine } from './describe-tree.ts';
+import { prepareGet } from './get.ts';
+import { prepareLogs } from './logs.ts';
+import type { PreparedSection } from './prepared.ts';
+import type { Section } from './sections.ts';
+import { isTableHeader } from './tables.ts';
+
+// What kubectl prints instead of output when it fails.
+const KUBECTL_ERROR_RE =
+  /^(?:Error from server(?: \([A-Za-z]+\))?: |error: |Error: |Unable to connect to the server|The connection to the server .* was refused)/;
+const YAML_OBJECT_RE = /^(?:apiVersion|kind|items|metadata):/;
+
+export interface SectionResult {
+  prepared: PreparedSection | null;
+  /** Objects written straight away (JSON and YAML carry their own times). */
+  direct: boolean;
+  /** The command printed nothing (a log with no line, a filter that matched nothing). */
+  empty?: boolean;
+}
+
+/** Read one section; what cannot be read is an issue at its line. */
+export async function readSection(section: Section, ctx: FileContext): Promise<SectionResult> {
+  const none = { prepared: null, direct: false };
+  const { command, lines } = section;
+  const what = command ? `"${command.text}"` : 'text';
+  const first = lines[0];
+  // `Defaulted container "app" out of: …` comes before whatever `kubectl logs` prints, errors too.
+  const [said, ...rest] = first && /^Defaulted container /.test(first.text) ? lines.slice(1) : lines;
+  const printedError = said && KUBECTL_ERROR_RE.test(said.text.trim()) ? said : undefined;
+  const failedLogs = command?.verb === 'logs';
+  // kubectl's own error says more than the recorder's status; it is said once.
+  if (section.error || (printedError && !(failedLogs && rest.length > 0))) {
+    const text = printedError?.text.trim() ?? section.error!;
+    issue(
+      ctx,
+      printedError?.line ?? section.line,
+      `${failedLogs ? 'logs not captured' : `${what} failed`}: ${text.replace(/\s+/g, ' ').slice(0, 300)}`,
+    );
+    if (printedError || lines.length === 0) return none;
+  }
+  if (!first) return { ...none, empty: true };
+  const firstText = first.text.trim();
+  // `No resources found in shop namespace.`: an answer, of nothing.
+  if (/^No resources found\b/.test(firstText)) return none;
+  if (section.tool !== undefined) {
+    issue(
+      ctx,
+      section.line,
+      `recorded output of the tool ${section.tool}, not of a kubectl command: not read`,
+    );
+    return none;
+  }
+  if (command && !command.kubectl) {
+    issue(ctx, section.line, `output of ${what} not read: only kubectl's output is`);
+    return none;
+  }
+  if (isDescribeStart(first.text)) {
+    return {
+      prepared: prepareDescribe(lines, ctx, { kind: command?.kinds[0], namespace: command?.namespace }),
+      direct: false,
+    };
+  }
+  if (firstText.startsWith('{') || firstText.startsWith('[')) {
+    await importJsonText(padded(lines), ctx);
+    return { prepared: null, direct: true };
+  }
+  if (YAML_OBJECT_RE.test(firstText) || firstText === '---') {
+    await importYamlText(padded(lines), ctx);
+    return { prepared: null, direct: true };
+  }
+  // Tables of `kubectl get` only: other commands (plugins such as lineage, top) print other columns.
+  if (
+    (command === null && isTableHeader(first.text)) ||
+    (command?.verb === 'get' && !command.output?.match(/^(yaml|json)$/))
+  ) {
+    const prepared = prepareGet(lines, command, ctx);
+    if (prepared) return { prepared, direct: false };
+  }
+  if (command?.verb === 'logs') return { prepared: prepareLogs(lines, command, ctx), direct: false };
+  // Notes before a transcript's first command are no one's output.
+  if (section.preamble) return none;
+  issue(ctx, first.line, unreadable(command, firstText));
+  return none;
+}
+
+function unreadable(command: KubectlCommand | null, firstText: string): string {
+  if (!command) return `text kstory does not read: "${firstText.slice(0, 80)}"`;
+  return `output of "${command.text}" not read: kstory reads describe, get tables, logs, -o yaml and -o json`;
+}
+
+/** The section's text with its lines where they are in the file, so that messages name the right line. */
+function padded(lines: readonly TextLine[]): string {
+  const first = lines[0]?.line ?? 1;
+  return '\n'.repeat(first - 1) + lines.map((l) => l.text).join('\n');
+}

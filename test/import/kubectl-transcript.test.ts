@@ -1,0 +1,401 @@
+// kubectl output kept with the command that printed it: terminal transcripts, recorded tool calls
+// (JSON header lines, stdout:/stderr:), command lines followed by their output, and `kubectl get`
+// tables on their own; each section read as what it holds, errors said, manifests named and skipped.
+import { utimesSync } from 'node:fs';
+import { afterAll, describe, expect, it } from 'vitest';
+import { parseCommand } from '../../src/import/kubectl-text/command.ts';
+import { rows, Scratch } from './helpers.ts';
+
+const scratch = new Scratch();
+afterAll(() => scratch.remove());
+
+const TRANSCRIPT = `Notes from the on-call shift, web was flapping.
+
+ops@bastion:~$ kubectl get pods -n shop -o wide
+NAME    READY   STATUS             RESTARTS       AGE   IP           NODE       NOMINATED NODE   READINESS GATES
+web-1   0/1     CrashLoopBackOff   5 (2m ago)     30m   10.42.1.7    worker-1   <none>           <none>
+web-2   1/1     Running            0              30m   10.42.2.9    worker-2   <none>           <none>
+web-3   0/1     Pending            0              30m   <none>       <none>     <none>           <none>
+ops@bastion:~$ kubectl -n shop describe pod web-1
+Name:             web-1
+Namespace:        shop
+Priority:         0
+Service Account:  default
+Node:             worker-1/10.1.0.11
+Start Time:       Tue, 10 Mar 2026 09:00:00 +0000
+Labels:           app=web
+Annotations:      <none>
+Status:           Running
+IP:               10.42.1.7
+IPs:
+  IP:  10.42.1.7
+Containers:
+  app:
+    Container ID:   containerd://ccc333
+    Image:          example/web:4.2
+    Image ID:       example/web@sha256:89ab
+    Port:           8080/TCP
+    Host Port:      0/TCP
+    State:          Waiting
+      Reason:       CrashLoopBackOff
+    Last State:     Terminated
+      Reason:       Error
+      Exit Code:    1
+      Started:      Tue, 10 Mar 2026 09:27:40 +0000
+      Finished:     Tue, 10 Mar 2026 09:28:00 +0000
+    Ready:          False
+    Restart Count:  5
+    Environment:    <none>
+    Mounts:         <none>
+Conditions:
+  Type              Status
+  Ready             False
+Volumes:            <none>
+QoS Class:          BestEffort
+Node-Selectors:     <none>
+Tolerations:        <none>
+Events:
+  Type     Reason   Age                 From     Message
+  ----     ------   ----                ----     -------
+  Warning  BackOff  10s (x12 over 29m)  kubelet  Back-off restarting failed container app in pod web-1_shop(aaaa)
+ops@bastion:~$ kubectl logs web-1 -n shop -c app --previous
+starting web 4.2
+panic: config key "db.url" missing
+ops@bastion:~$ systemctl status kubelet
+● kubelet.service - kubelet: The Kubernetes Node Agent
+     Active: active (running)
+ops@bastion:~$ 
+`;
+
+describe('terminal transcripts', () => {
+  it("reads each command's output as what it is: a table, a describe, a previous log; says what it skips", async () => {
+    const file = scratch.write('shift/notes.txt', TRANSCRIPT);
+    const { result, bundle } = await scratch.import([file]);
+    const [stats] = result.inputs;
+    expect(stats?.formats).toEqual({ 'kubectl-transcript': 1 });
+    expect(stats?.issues.map((i) => [i.line, i.reason])).toEqual([
+      [53, 'output of "systemctl status kubelet" not read: only kubectl\'s output is'],
+    ]);
+    // Started at 09:00, backing off for 29m since: the describe ran at 09:29 or later; the table
+    // printed before it in the same session is dated from it.
+    expect(stats?.capturedAt).toBe('2026-03-10T09:29:00.000000Z');
+    expect(
+      await rows(
+        bundle!,
+        `SELECT name, phase, node, created_at::VARCHAR AS created, body->>'$.metadata.annotations."kstory.dev/derived-from"' AS source
+         FROM objects ORDER BY name, source`,
+      ),
+    ).toEqual([
+      { name: 'web-1', phase: 'Running', node: 'worker-1', created: null, source: 'kubectl describe' },
+      {
+        name: 'web-1',
+        phase: null,
+        node: 'worker-1',
+        created: '2026-03-10 08:59:00+00',
+        source: 'kubectl get -o wide',
+      },
+      {
+        name: 'web-2',
+        phase: 'Running',
+        node: 'worker-2',
+        created: '2026-03-10 08:59:00+00',
+        source: 'kubectl get -o wide',
+      },
+      {
+        name: 'web-3',
+        phase: 'Pending',
+        node: null,
+        created: '2026-03-10 08:59:00+00',
+        source: 'kubectl get -o wide',
+      },
+    ]);
+    const [row] = await rows(bundle!, "SELECT body FROM objects WHERE name = 'web-1' AND phase IS NULL");
+    expect(JSON.parse(row!.body as string).metadata.annotations['kstory.dev/kubectl-get']).toBe(
+      'STATUS=CrashLoopBackOff READY=0/1 RESTARTS=5 (2m ago)',
+    );
+    expect(
+      await rows(bundle!, 'SELECT namespace, name, container, log_previous, log_line FROM logs ORDER BY ts'),
+    ).toEqual([
+      {
+        namespace: 'shop',
+        name: 'web-1',
+        container: 'app',
+        log_previous: true,
+        log_line: 'starting web 4.2',
+      },
+      {
+        namespace: 'shop',
+        name: 'web-1',
+        container: 'app',
+        log_previous: true,
+        log_line: 'panic: config key "db.url" missing',
+      },
+    ]);
+    bundle!.close();
+  });
+
+  it('reads rows a filter left without their header, with the columns the command prints', async () => {
+    const file = scratch.write(
+      'grep/pods.txt',
+      `$ kubectl get pods -A -o wide | grep api
+shop     api-7d9f-x1   0/1   ImagePullBackOff   0     4m    10.42.3.3   worker-3   <none>   <none>
+billing  api-55c4-q9   1/1   Running            2 (1h ago)   2d   10.42.1.4   worker-1   <none>   <none>
+`,
+    );
+    const { result, bundle } = await scratch.import([file]);
+    expect(result.inputs[0]?.issues).toEqual([]);
+    expect(await rows(bundle!, 'SELECT namespace, name, node FROM objects ORDER BY namespace')).toEqual([
+      { namespace: 'billing', name: 'api-55c4-q9', node: 'worker-1' },
+      { namespace: 'shop', name: 'api-7d9f-x1', node: 'worker-3' },
+    ]);
+    bundle!.close();
+  });
+});
+
+describe('recorded tool calls', () => {
+  it('reads the output a header names: a describe, a previous log, YAML after the echoed command', async () => {
+    const dir = 'recorded/';
+    scratch.write(
+      `${dir}describe.txt`,
+      `${JSON.stringify({ tool_name: 'kubectl_describe', params: { kind: 'pvc', name: 'data-0', namespace: 'db' } })}
+stdout:
+Name:          data-0
+Namespace:     db
+StorageClass:  gold
+Status:        Pending
+Volume:
+Labels:        <none>
+Annotations:   <none>
+Finalizers:    [kubernetes.io/pvc-protection]
+Capacity:
+Access Modes:
+VolumeMode:    Filesystem
+Used By:       db-0
+Events:
+  Type     Reason              Age                From                         Message
+  ----     ------              ----               ----                         -------
+  Warning  ProvisioningFailed  5s (x9 over 2m)    persistentvolume-controller  storageclass.storage.k8s.io "gold" not found
+
+stderr:
+`,
+    );
+    scratch.write(
+      `${dir}logs.txt`,
+      `${JSON.stringify({ toolset_name: 'k8s', tool_name: 'run_command' })}
+${JSON.stringify({ status: 'success', invocation: 'kubectl logs db-0 -n db -c postgres --previous' })}
+2026-03-10T08:59:58.123Z FATAL: could not open file "pg_wal/000001": No such file or directory
+`,
+    );
+    scratch.write(
+      `${dir}yaml.txt`,
+      `${JSON.stringify({ tool_name: 'run_command', params: { command: 'kubectl get pod db-0 -n db -o yaml' } })}
+kubectl get pod db-0 -n db -o yaml
+apiVersion: v1
+kind: Pod
+metadata:
+  name: db-0
+  namespace: db
+  uid: 5f0c
+  resourceVersion: "77"
+  creationTimestamp: "2026-03-10T08:50:00Z"
+spec:
+  containers:
+  - name: postgres
+    image: postgres:16
+status:
+  phase: Running
+`,
+    );
+    scratch.write(
+      `${dir}failed.txt`,
+      `${JSON.stringify({ tool_name: 'kubectl_top_pods', params: {} })}
+${JSON.stringify({ status: 'error', error: 'Metrics API not available', invocation: 'kubectl top pods -A' })}
+error: Metrics API not available
+`,
+    );
+    scratch.write(
+      `${dir}finding.txt`,
+      `${JSON.stringify({ tool_name: 'fetch_alert', params: { id: '7' } })}\nseverity: high\n`,
+    );
+    const { result, bundle } = await scratch.import([scratch.path(dir)]);
+    const [stats] = result.inputs;
+    expect(stats?.formats).toEqual({ 'kubectl-transcript': 5 });
+    expect(stats?.issues.map((i) => `${i.file.split('/').pop()}:${i.line} ${i.reason}`)).toEqual([
+      'failed.txt:3 "kubectl top pods -A" failed: error: Metrics API not available',
+      'finding.txt:1 recorded output of the tool fetch_alert, not of a kubectl command: not read',
+    ]);
+    expect(await rows(bundle!, 'SELECT kind, name, phase FROM objects ORDER BY kind')).toEqual([
+      { kind: 'PersistentVolumeClaim', name: 'data-0', phase: 'Pending' },
+      { kind: 'Pod', name: 'db-0', phase: 'Running' },
+    ]);
+    expect(await rows(bundle!, 'SELECT name, container, log_previous, ts::VARCHAR AS ts FROM logs')).toEqual([
+      { name: 'db-0', container: 'postgres', log_previous: true, ts: '2026-03-10 08:59:58.123+00' },
+    ]);
+    expect(await rows(bundle!, 'SELECT event_reason, event_count FROM events')).toEqual([
+      { event_reason: 'ProvisioningFailed', event_count: 9 },
+    ]);
+    bundle!.close();
+  });
+});
+
+describe('kubectl get tables on their own', () => {
+  it('reads events tables of kubectl 1.14 on and of 1.9, dated back from the rest of the import', async () => {
+    const dir = 'events/';
+    scratch.write(
+      `${dir}events-new.txt`,
+      `NAMESPACE   LAST SEEN            TYPE      REASON             OBJECT                MESSAGE
+shop        4m (x12 over 30m)    Warning   BackOff            pod/web-1             Back-off restarting failed container app in pod web-1_shop(aaaa)
+shop        2m                   Normal    ScalingReplicaSet  deployment/web        Scaled up replica set web-5c4 to 3
+            10m                  Warning   NodeNotReady       node/worker-4         Node worker-4 status is now: NodeNotReady
+`,
+    );
+    scratch.write(
+      `${dir}events-old.txt`,
+      `LASTSEEN   FIRSTSEEN   COUNT     NAME      KIND      SUBOBJECT                TYPE      REASON    SOURCE              MESSAGE
+1m         1h          20        db-0      Pod       spec.containers{postgres}   Warning   BackOff   kubelet, worker-2   Back-off restarting failed container
+`,
+    );
+    // A pod whose times say when the rest was taken.
+    scratch.write(
+      `${dir}pod.json`,
+      JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name: 'web-1', namespace: 'shop', uid: 'u1', creationTimestamp: '2026-03-10T10:00:00Z' },
+        spec: { containers: [{ name: 'app', image: 'example/web:4.2' }] },
+        status: { phase: 'Running' },
+      }),
+    );
+    const { result, bundle } = await scratch.import([scratch.path(dir)]);
+    expect(result.inputs[0]?.formats).toEqual({ 'kube-json': 1, 'kubectl-get': 2 });
+    expect(result.inputs[0]?.issues).toEqual([]);
+    expect(
+      await rows(
+        bundle!,
+        `SELECT kind, namespace, name, container, node, event_reason, event_count,
+           event_first::VARCHAR AS f, event_last::VARCHAR AS l
+         FROM events ORDER BY kind, name`,
+      ),
+    ).toEqual([
+      {
+        kind: 'Deployment',
+        namespace: 'shop',
+        name: 'web',
+        container: null,
+        node: null,
+        event_reason: 'ScalingReplicaSet',
+        event_count: 1,
+        f: '2026-03-10 09:58:00+00',
+        l: '2026-03-10 09:58:00+00',
+      },
+      {
+        kind: 'Node',
+        namespace: null,
+        name: 'worker-4',
+        container: null,
+        node: null,
+        event_reason: 'NodeNotReady',
+        event_count: 1,
+        f: '2026-03-10 09:50:00+00',
+        l: '2026-03-10 09:50:00+00',
+      },
+      {
+        kind: 'Pod',
+        namespace: 'default',
+        name: 'db-0',
+        container: 'postgres',
+        node: 'worker-2',
+        event_reason: 'BackOff',
+        event_count: 20,
+        f: '2026-03-10 09:00:00+00',
+        l: '2026-03-10 09:59:00+00',
+      },
+      {
+        kind: 'Pod',
+        namespace: 'shop',
+        name: 'web-1',
+        container: null,
+        node: null,
+        event_reason: 'BackOff',
+        event_count: 12,
+        f: '2026-03-10 09:30:00+00',
+        l: '2026-03-10 09:56:00+00',
+      },
+    ]);
+    bundle!.close();
+  });
+
+  it("says when the times are the file's, having nothing better", async () => {
+    const file = scratch.write(
+      'nodes/nodes.txt',
+      `NAME       STATUS                        ROLES           AGE   VERSION
+cp-1       Ready                         control-plane   40d   v1.30.1
+worker-1   NotReady,SchedulingDisabled   <none>          40d   v1.30.1
+`,
+    );
+    const when = new Date('2026-05-01T00:00:00Z');
+    utimesSync(file, when, when);
+    const { result, bundle } = await scratch.import([file]);
+    expect(result.inputs[0]).toMatchObject({
+      capturedSource: 'file-time',
+      capturedAt: '2026-05-01T00:00:00.000Z',
+    });
+    expect(
+      await rows(
+        bundle!,
+        "SELECT name, unschedulable, status FROM objects o JOIN conditions c USING (name) WHERE c.type = 'Ready' ORDER BY name",
+      ),
+    ).toEqual([
+      { name: 'cp-1', unschedulable: false, status: 'True' },
+      { name: 'worker-1', unschedulable: true, status: 'False' },
+    ]);
+    bundle!.close();
+  });
+});
+
+describe('manifests', () => {
+  it('are named and skipped: what was applied is not what the cluster held', async () => {
+    const file = scratch.write(
+      'manifests/deploy.yaml',
+      'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 2\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  ports:\n  - port: 80\n',
+    );
+    const { result } = await scratch.import([file]);
+    expect(result.bundle).toBeNull();
+    expect(Object.keys(result.inputs[0]!.skippedFiles)).toEqual([
+      'manifest (no uid, resourceVersion or status): what was applied, not cluster state',
+    ]);
+  });
+});
+
+describe('kubectl command lines', () => {
+  it('say the verb, kinds, names, namespace, output, container and filters, as people type them', () => {
+    expect(parseCommand('kubectl -n kube-system get po,svc -owide --show-labels | grep dns')).toMatchObject({
+      verb: 'get',
+      kinds: ['Pod', 'Service'],
+      namespace: 'kube-system',
+      output: 'wide',
+      showLabels: true,
+      filtered: true,
+    });
+    expect(parseCommand('sudo k3s kubectl logs deploy/api --previous=true -c app')).toMatchObject({
+      verb: 'logs',
+      kinds: ['Deployment'],
+      names: ['api'],
+      previous: true,
+      container: 'app',
+    });
+    expect(parseCommand('oc logs -f api-1 app --namespace=shop')).toMatchObject({
+      kinds: ['Pod'],
+      names: ['api-1'],
+      container: 'app',
+      namespace: 'shop',
+    });
+    expect(parseCommand('kubectl describe PersistentVolumeClaim data --all-namespaces=true')).toMatchObject({
+      verb: 'describe',
+      kinds: ['PersistentVolumeClaim'],
+      names: ['data'],
+      allNamespaces: true,
+    });
+    expect(parseCommand('systemctl status kubelet')).toMatchObject({ verb: 'systemctl', kubectl: false });
+  });
+});
