@@ -18,30 +18,48 @@ export interface ColumnSpec {
   doc: string;
 }
 
-const CONTAINER_STRUCT = [
-  'name VARCHAR',
-  'image VARCHAR',
-  '"init" BOOLEAN',
-  'ready BOOLEAN',
-  'restart_count INTEGER',
-  'state VARCHAR',
-  'reason VARCHAR',
-  'message VARCHAR',
-  'exit_code INTEGER',
-  'started_at TIMESTAMPTZ',
-  'finished_at TIMESTAMPTZ',
-  'last_reason VARCHAR',
-  'last_exit_code INTEGER',
-  'last_started_at TIMESTAMPTZ',
-  'last_finished_at TIMESTAMPTZ',
-  'cpu_request_m BIGINT',
-  'cpu_limit_m BIGINT',
-  'memory_request_bytes BIGINT',
-  'memory_limit_bytes BIGINT',
-].join(', ');
+/**
+ * The fields of one entry of the `containers` column, in order, with their DuckDB types: the one list
+ * behind the column's STRUCT type, the ContainerRow producers fill in (row.ts) and the columns of the
+ * `containers` view.
+ */
+export const CONTAINER_FIELDS = {
+  name: 'VARCHAR',
+  image: 'VARCHAR',
+  init: 'BOOLEAN',
+  ready: 'BOOLEAN',
+  restart_count: 'INTEGER',
+  state: 'VARCHAR',
+  reason: 'VARCHAR',
+  message: 'VARCHAR',
+  exit_code: 'INTEGER',
+  started_at: 'TIMESTAMPTZ',
+  finished_at: 'TIMESTAMPTZ',
+  last_reason: 'VARCHAR',
+  last_exit_code: 'INTEGER',
+  last_started_at: 'TIMESTAMPTZ',
+  last_finished_at: 'TIMESTAMPTZ',
+  cpu_request_m: 'BIGINT',
+  cpu_limit_m: 'BIGINT',
+  memory_request_bytes: 'BIGINT',
+  memory_limit_bytes: 'BIGINT',
+} as const;
 
-const CONDITION_STRUCT =
-  'type VARCHAR, status VARCHAR, reason VARCHAR, message VARCHAR, last_transition TIMESTAMPTZ';
+/** The fields of one entry of the `conditions` column (ConditionRow in row.ts). */
+export const CONDITION_FIELDS = {
+  type: 'VARCHAR',
+  status: 'VARCHAR',
+  reason: 'VARCHAR',
+  message: 'VARCHAR',
+  last_transition: 'TIMESTAMPTZ',
+} as const;
+
+/** A DuckDB STRUCT type with these fields. */
+function structType(fields: Readonly<Record<string, string>>): string {
+  return `STRUCT(${Object.entries(fields)
+    .map(([name, type]) => `${name} ${type}`)
+    .join(', ')})`;
+}
 
 export const COLUMNS: readonly ColumnSpec[] = [
   // --- common to every source ---
@@ -138,13 +156,13 @@ export const COLUMNS: readonly ColumnSpec[] = [
   { name: 'status_message', type: 'VARCHAR', group: 'object', doc: '`status.message`.' },
   {
     name: 'containers',
-    type: `STRUCT(${CONTAINER_STRUCT})[]`,
+    type: `${structType(CONTAINER_FIELDS)}[]`,
     group: 'object',
     doc: 'Pods: one entry per container (init containers flagged) with spec and status merged; `state` is `waiting`, `running` or `terminated`, `last_*` comes from `lastState.terminated`. Workloads (Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob): the pod template’s containers, status fields null.',
   },
   {
     name: 'conditions',
-    type: `STRUCT(${CONDITION_STRUCT})[]`,
+    type: `${structType(CONDITION_FIELDS)}[]`,
     group: 'object',
     doc: '`status.conditions` of any kind, custom resources included.',
   },

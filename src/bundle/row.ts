@@ -1,40 +1,33 @@
 // The TypeScript shape of one bundle row, as producers (record, import, simulate) hand it to the writer.
 // Field names are the Parquet column names (see columns.ts); every field but `source` and `ts` is optional.
 
-import type { Source } from './columns.ts';
+import type { CONDITION_FIELDS, CONTAINER_FIELDS, Source } from './columns.ts';
 
 /** An RFC 3339 timestamp in UTC, microseconds allowed, e.g. `2026-03-01T10:42:13.123456Z`. */
 export type Timestamp = string;
 
-export interface ContainerRow {
-  name: string;
-  image?: string | null;
-  init?: boolean | null;
-  ready?: boolean | null;
-  restart_count?: number | null;
-  state?: 'waiting' | 'running' | 'terminated' | null;
-  reason?: string | null;
-  message?: string | null;
-  exit_code?: number | null;
-  started_at?: Timestamp | null;
-  finished_at?: Timestamp | null;
-  last_reason?: string | null;
-  last_exit_code?: number | null;
-  last_started_at?: Timestamp | null;
-  last_finished_at?: Timestamp | null;
-  cpu_request_m?: number | null;
-  cpu_limit_m?: number | null;
-  memory_request_bytes?: number | null;
-  memory_limit_bytes?: number | null;
-}
+/** The value a row carries for a column of this DuckDB type. */
+type ValueOf<T extends string> = T extends 'VARCHAR'
+  ? string
+  : T extends 'BOOLEAN'
+    ? boolean
+    : T extends 'TIMESTAMPTZ'
+      ? Timestamp
+      : number;
 
-export interface ConditionRow {
-  type: string;
-  status?: string | null;
-  reason?: string | null;
-  message?: string | null;
-  last_transition?: Timestamp | null;
-}
+/** An entry of a LIST of STRUCT column: every field optional. */
+type StructRow<Fields extends Readonly<Record<string, string>>> = {
+  -readonly [Field in keyof Fields]?: ValueOf<Fields[Field]> | null;
+};
+
+export type ContainerState = 'waiting' | 'running' | 'terminated';
+
+export type ContainerRow = Omit<StructRow<typeof CONTAINER_FIELDS>, 'name' | 'state'> & {
+  name: string;
+  state?: ContainerState | null;
+};
+
+export type ConditionRow = Omit<StructRow<typeof CONDITION_FIELDS>, 'type'> & { type: string };
 
 export interface RefRow {
   kind: string;
