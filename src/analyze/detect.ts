@@ -5,10 +5,11 @@
 import { listValue } from '@duckdb/node-api';
 import { VERSION_ORDER_SQL } from '../bundle/columns.ts';
 import type { Bundle } from '../bundle/reader.ts';
-import { compileEvidence, compileProbe, compileSignal } from '../patterns/compile.ts';
 import { evaluateCondition, positiveSignalsOf, signalsOf } from '../patterns/condition.ts';
+import { compileEvidence } from '../patterns/evidence-sql.ts';
 import { GONE_SIGNAL, type LoadedPattern } from '../patterns/load.ts';
 import type { Severity, Variant } from '../patterns/schema.ts';
+import { compileProbe, compileSignal } from '../patterns/signal-sql.ts';
 import { formatBytes } from '../report/format.ts';
 import { analysisWidth, onConnections } from './parallel.ts';
 import { objectKey } from './relations.ts';

@@ -7,7 +7,7 @@
 // several connections can ask questions in parallel (parallel.ts).
 
 import { type Source, sourceColumns } from '../bundle/columns.ts';
-import { type Bundle, conditionsSql, containersSql } from '../bundle/reader.ts';
+import type { Bundle } from '../bundle/reader.ts';
 import { onConnections } from './parallel.ts';
 
 /**
@@ -23,14 +23,11 @@ const KINDS_WITH_BODY = ['ConfigMap', 'Secret', 'Application'];
  * bundle's rows, and only a few signals read them, through filters DuckDB pushes into the Parquet scan.
  */
 const LOADS: readonly { view: string; after: readonly string[]; select: string }[] = [
-  // Containers and conditions are unnested straight from the bundle: the objects table then need
-  // not hold them (it keeps the containers of workloads, whose images and resources `changes` compares).
-  {
-    view: 'containers',
-    after: [],
-    select: containersSql(objectRowsInBundle("kind = 'Pod'")),
-  },
-  { view: 'conditions', after: [], select: conditionsSql(objectRowsInBundle('true')) },
+  // Containers and conditions are unnested straight from the bundle (see their SQL): the objects
+  // table then need not hold them (it keeps the containers of workloads, whose images and resources
+  // `changes` compares).
+  { view: 'containers', after: [], select: 'SELECT * FROM containers' },
+  { view: 'conditions', after: [], select: 'SELECT * FROM conditions' },
   {
     view: 'objects',
     after: [],
@@ -51,15 +48,10 @@ const LOADS: readonly { view: string; after: readonly string[]; select: string }
 /** The views loadWorkingSet turns into in-memory tables. */
 export const LOADED_VIEWS: ReadonlySet<string> = new Set(LOADS.map((load) => load.view));
 
-/** Object rows that pass `filter`, read from the bundle's files whatever `objects` is by then. */
-function objectRowsInBundle(filter: string): string {
-  return `(SELECT * FROM bundle WHERE source = 'object' AND ${filter})`;
-}
-
 /**
  * The rows of a source's view with the columns of that source and the common ones: the only
- * columns patterns may name on it (see VIEW_SPECS), and the only ones decoded from the bundle.
- * `replace` gives other expressions for some of them.
+ * columns patterns may name on it (see patternColumns in src/views/catalogue.ts), and the only
+ * ones decoded from the bundle. `replace` gives other expressions for some of them.
  */
 function ownColumns(view: string, source: Source, replace: Record<string, string> = {}): string {
   const columns = sourceColumns(source).map((c) =>

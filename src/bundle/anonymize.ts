@@ -7,7 +7,7 @@ import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { KstoryError } from '../errors.ts';
 import { Anonymizer } from '../kube/anonymize.ts';
 import type { BundleMetadata } from './metadata.ts';
-import { openBundle } from './reader.ts';
+import { openBundleFiles } from './reader.ts';
 import type { BundleRow } from './row.ts';
 import { rowsAsJsonSql } from './scan.ts';
 import { BundleWriter, type FinishResult } from './writer.ts';
@@ -33,7 +33,7 @@ export async function anonymizeBundle(
   options: AnonymizeOptions = {},
 ): Promise<AnonymizeResult> {
   const anonymizer = new Anonymizer();
-  const bundle = await openBundle([input]);
+  const bundle = await openBundleFiles([input]);
   let result: FinishResult;
   try {
     const metadata = bundle.metadata;
@@ -107,7 +107,7 @@ function anonymizedMetadata(metadata: BundleMetadata, anonymizer: Anonymizer): B
 
 /** Every row of the bundle, as a producer would have handed it to the writer. */
 async function eachRow(
-  bundle: Awaited<ReturnType<typeof openBundle>>,
+  bundle: Awaited<ReturnType<typeof openBundleFiles>>,
   visit: (row: BundleRow) => void,
   progress: (rows: number) => void,
 ): Promise<void> {

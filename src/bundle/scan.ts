@@ -4,7 +4,7 @@
 
 import { type Finding, Redactor } from '../kube/redact.ts';
 import { sqlString } from './duckdb.ts';
-import { openBundle } from './reader.ts';
+import { openBundleFiles } from './reader.ts';
 import type { BundleRow } from './row.ts';
 
 export interface ScanFinding {
@@ -41,7 +41,7 @@ export interface ScanOptions {
 export async function scanBundles(inputs: readonly string[], options: ScanOptions = {}): Promise<ScanResult> {
   const limit = options.limit ?? Number.POSITIVE_INFINITY;
   const result: ScanResult = { files: [], rows: 0, findings: [], total: 0, rowsWithFindings: 0 };
-  const bundle = await openBundle(inputs);
+  const bundle = await openBundleFiles(inputs);
   try {
     for (const file of bundle.files) {
       result.files.push(file.path);

@@ -8,12 +8,13 @@ import path from 'node:path';
 import { listValue } from '@duckdb/node-api';
 import { Relations } from '../analyze/relations.ts';
 import { analyzeBundle } from '../analyze/run.ts';
-import { type Bundle, openBundle } from '../bundle/reader.ts';
+import type { Bundle } from '../bundle/reader.ts';
 import { KstoryError, messageOf } from '../errors.ts';
 import { runImport } from '../import/run.ts';
 import { loadPatterns } from '../patterns/load.ts';
 import { runSimulate } from '../simulate/run.ts';
 import { PACKAGE_ROOT, TOOL_VERSION } from '../version.ts';
+import { openBundle } from '../views/open.ts';
 import {
   type CorpusName,
   DEFAULT_SAMPLES_DIR,

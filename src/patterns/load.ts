@@ -8,9 +8,10 @@ import { CORE_SCHEMA, load as loadYaml } from 'js-yaml';
 import { parseDocument } from 'yaml';
 import { KstoryError } from '../errors.ts';
 import { PACKAGE_ROOT } from '../version.ts';
-import { compileWhere, SignalCompileError, subjectSql } from './compile.ts';
 import { type Condition, ConditionError, parseCondition, signalsOf } from './condition.ts';
 import { type Pattern, PatternSchema } from './schema.ts';
+import { subjectSql } from './signal-rows.ts';
+import { compileWhere, SignalCompileError } from './where.ts';
 
 export interface LoadedPattern extends Pattern {
   file: string;

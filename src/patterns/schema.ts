@@ -4,26 +4,10 @@
 // say what it means. Also exported as JSON Schema for editors (patterns/pattern.schema.json).
 
 import { z } from 'zod';
+import { SIGNAL_VIEWS } from '../views/registry.ts';
 
 export const SEVERITIES = ['info', 'low', 'medium', 'high', 'critical'] as const;
 export type Severity = (typeof SEVERITIES)[number];
-
-/** Views a signal can read, with the subject each of their rows is about. */
-export const SIGNAL_VIEWS = [
-  'containers',
-  'pods',
-  'objects',
-  'conditions',
-  'events',
-  'audit',
-  'logs',
-  'metrics',
-  'changes',
-  'memory_usage',
-  'cpu_throttling',
-  'services',
-] as const;
-export type SignalView = (typeof SIGNAL_VIEWS)[number];
 
 /** What one finding is about. `container` findings are keyed by namespace, pod and container;
  * `object` findings by namespace, kind and name (a Pod, a Deployment, a Node, a custom resource). */

@@ -5,8 +5,8 @@
 import path from 'node:path';
 import { Relations } from '../analyze/relations.ts';
 import { analyzeBundle, type ReportFinding } from '../analyze/run.ts';
-import { openBundle } from '../bundle/reader.ts';
 import { PACKAGE_ROOT } from '../version.ts';
+import { openBundle } from '../views/open.ts';
 import { BUILTIN_PATTERNS_DIR, type LoadedPattern } from './load.ts';
 
 export interface PatternTestResult {

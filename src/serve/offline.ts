@@ -2,8 +2,8 @@
 // engine, kubectl's way of naming resources (`pods`, `po`, `deploy.apps`, `pod/web-1`, `all`), and
 // the instant to show with a word on when a missing object did exist.
 
-import { openBundle } from '../bundle/reader.ts';
 import { KstoryError } from '../errors.ts';
+import { openBundle } from '../views/open.ts';
 import { type Instant, isoOf, isoSeconds, parseInstant } from './instant.ts';
 import type { ApiResource } from './resources.ts';
 import { BundleState } from './state.ts';

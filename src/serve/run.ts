@@ -2,8 +2,9 @@
 // place every cluster's clock at --at, start the HTTPS API and write the kubeconfig.
 
 import { readFileSync } from 'node:fs';
-import { type Bundle, openBundle } from '../bundle/reader.ts';
+import type { Bundle } from '../bundle/reader.ts';
 import { KstoryError, messageOf } from '../errors.ts';
+import { openBundle } from '../views/open.ts';
 import type { ServedCluster } from './api.ts';
 import { Clock } from './clock.ts';
 import { type Instant, parseInstant } from './instant.ts';

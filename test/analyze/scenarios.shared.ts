@@ -8,8 +8,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Relations } from '../../src/analyze/relations.ts';
 import { analyzeBundle } from '../../src/analyze/run.ts';
-import { openBundle } from '../../src/bundle/reader.ts';
 import { listBuiltinScenarios, loadScenarioFile } from '../../src/simulate/scenario/load.ts';
+import { openBundle } from '../../src/views/open.ts';
 import { checkGroundTruth } from '../support/ground-truth.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');

@@ -5,8 +5,8 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { openBundle } from '../../src/bundle/reader.ts';
 import { repairSpool } from '../../src/bundle/repair.ts';
+import { openBundle } from '../../src/views/open.ts';
 import { useTempDir } from '../support/temp.ts';
 
 const tempDir = useTempDir();

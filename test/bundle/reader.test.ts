@@ -6,9 +6,9 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { COLUMNS } from '../../src/bundle/columns.ts';
 import { Database, sqlString } from '../../src/bundle/duckdb.ts';
-import { openBundle } from '../../src/bundle/reader.ts';
 import { BundleWriter } from '../../src/bundle/writer.ts';
 import { KstoryError } from '../../src/errors.ts';
+import { openBundle } from '../../src/views/open.ts';
 import { aLogRow, aPodRow } from '../support/rows.ts';
 import { useTempDir } from '../support/temp.ts';
 

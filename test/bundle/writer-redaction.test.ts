@@ -4,9 +4,9 @@
 import { statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { openBundle } from '../../src/bundle/reader.ts';
 import { RawJson } from '../../src/bundle/spool.ts';
 import { BundleWriter } from '../../src/bundle/writer.ts';
+import { openBundle } from '../../src/views/open.ts';
 import { aLogRow, aPodRow } from '../support/rows.ts';
 import { useTempDir } from '../support/temp.ts';
 

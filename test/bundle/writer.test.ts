@@ -6,9 +6,9 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SORT_ORDER } from '../../src/bundle/columns.ts';
 import { Database, sqlString } from '../../src/bundle/duckdb.ts';
-import { openBundle } from '../../src/bundle/reader.ts';
 import { BundleWriter, finishSpool } from '../../src/bundle/writer.ts';
 import { KstoryError } from '../../src/errors.ts';
+import { openBundle } from '../../src/views/open.ts';
 import { aLogRow, aMetricRow, aPodRow, numberedRows } from '../support/rows.ts';
 import { useTempDir } from '../support/temp.ts';
 

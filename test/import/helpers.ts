@@ -4,8 +4,9 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
-import { type Bundle, openBundle } from '../../src/bundle/reader.ts';
+import type { Bundle } from '../../src/bundle/reader.ts';
 import { type ImportResult, type ImportRunOptions, runImport } from '../../src/import/run.ts';
+import { openBundle } from '../../src/views/open.ts';
 
 export class Scratch {
   readonly dir = mkdtempSync(path.join(os.tmpdir(), 'kstory-import-test-'));

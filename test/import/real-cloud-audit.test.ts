@@ -6,8 +6,9 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Bundle, openBundle } from '../../src/bundle/reader.ts';
+import type { Bundle } from '../../src/bundle/reader.ts';
 import { type ImportResult, runImport } from '../../src/import/run.ts';
+import { openBundle } from '../../src/views/open.ts';
 import { rows } from './helpers.ts';
 
 const SAMPLES = path.resolve(import.meta.dirname, '../../../shared/real-samples');

@@ -21,7 +21,6 @@ import { Chalk } from 'chalk';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import type { Gap } from '../../src/bundle/metadata.ts';
-import { openBundle } from '../../src/bundle/reader.ts';
 import type { BundleRow } from '../../src/bundle/row.ts';
 import { KstoryError } from '../../src/errors.ts';
 import { Redactor } from '../../src/kube/redact.ts';
@@ -29,6 +28,7 @@ import { type AuditSourceOptions, AuditSources } from '../../src/record/audit.ts
 import { parseListenAddress } from '../../src/record/audit-webhook.ts';
 import type { RecordResult, RecordStatus } from '../../src/record/run.ts';
 import { renderRecordSummary, renderStatusLine } from '../../src/record/summary.ts';
+import { openBundle } from '../../src/views/open.ts';
 import { kstory, ROOT } from '../support/cli.ts';
 import { FakeApiServer } from '../support/fake-apiserver.ts';
 import { useTempDir } from '../support/temp.ts';

@@ -5,7 +5,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { openBundle } from '../../src/bundle/reader.ts';
+import { openBundle } from '../../src/views/open.ts';
 import { ROOT } from '../support/cli.ts';
 import { aPod, FakeApiServer } from '../support/fake-apiserver.ts';
 import { useTempDir } from '../support/temp.ts';

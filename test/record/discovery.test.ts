@@ -3,11 +3,11 @@
 
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openBundle } from '../../src/bundle/reader.ts';
 import { KubeClient } from '../../src/record/client.ts';
 import { monotonicClock } from '../../src/record/clock.ts';
 import { discoverResources, qualifiedName } from '../../src/record/discovery.ts';
 import { namespaceScope } from '../../src/record/namespaces.ts';
+import { openBundle } from '../../src/views/open.ts';
 import { FakeApiServer, type FakeResource } from '../support/fake-apiserver.ts';
 import { useTempDir } from '../support/temp.ts';
 import { spoolText, startRecording, until, writeKubeconfig } from './helpers.ts';

@@ -4,10 +4,10 @@
 
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openBundle } from '../../src/bundle/reader.ts';
 import { KubeClient } from '../../src/record/client.ts';
 import { LogCollector } from '../../src/record/logs.ts';
 import { type RecordStatus, runRecord } from '../../src/record/run.ts';
+import { openBundle } from '../../src/views/open.ts';
 import { aPod, FakeApiServer } from '../support/fake-apiserver.ts';
 import { useTempDir } from '../support/temp.ts';
 import { spoolText, startRecording, until, writeKubeconfig } from './helpers.ts';

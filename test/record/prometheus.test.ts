@@ -10,7 +10,6 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openBundle } from '../../src/bundle/reader.ts';
 import { isKstoryError } from '../../src/errors.ts';
 import { PrometheusClient } from '../../src/record/prometheus-client.ts';
 import {
@@ -23,6 +22,7 @@ import {
 } from '../../src/record/prometheus-queries.ts';
 import { type RecordOptions, runRecord } from '../../src/record/run.ts';
 import { TOOL_VERSION } from '../../src/version.ts';
+import { openBundle } from '../../src/views/open.ts';
 import { kstory, ROOT } from '../support/cli.ts';
 import { aPod, FakeApiServer } from '../support/fake-apiserver.ts';
 import {

@@ -3,9 +3,9 @@
 
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openBundle } from '../../src/bundle/reader.ts';
 import { runRecord } from '../../src/record/run.ts';
 import { TOOL_VERSION } from '../../src/version.ts';
+import { openBundle } from '../../src/views/open.ts';
 import { aPod, FakeApiServer } from '../support/fake-apiserver.ts';
 import { useTempDir } from '../support/temp.ts';
 import { spoolText, startRecording, TEST_TOKEN, until, writeKubeconfig } from './helpers.ts';

@@ -6,7 +6,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { openBundle } from '../../src/bundle/reader.ts';
+import { openBundle } from '../../src/views/open.ts';
 import { BundleReplay } from '../support/bundle-replay.ts';
 import { ROOT } from '../support/cli.ts';
 import { FakeApiServer } from '../support/fake-apiserver.ts';

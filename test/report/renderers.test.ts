@@ -4,10 +4,10 @@
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { analyzeBundle, type Report } from '../../src/analyze/run.ts';
-import { openBundle } from '../../src/bundle/reader.ts';
 import { RENDERERS } from '../../src/report/renderers.ts';
 import { plainChalk } from '../../src/report/style.ts';
 import { displayWidth } from '../../src/report/width.ts';
+import { openBundle } from '../../src/views/open.ts';
 import { ROOT } from '../support/cli.ts';
 
 let report: Report;

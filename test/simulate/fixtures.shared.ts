@@ -9,11 +9,11 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { COLUMNS, readJsonColumnsLiteral } from '../../src/bundle/columns.ts';
 import { Database, sqlString } from '../../src/bundle/duckdb.ts';
-import { openBundle } from '../../src/bundle/reader.ts';
 import { encodeRow } from '../../src/bundle/spool.ts';
 import { Redactor } from '../../src/kube/redact.ts';
 import { simulateRows, simulationRedactionKey } from '../../src/simulate/run.ts';
 import { listBuiltinScenarios, loadScenarioFile } from '../../src/simulate/scenario/load.ts';
+import { openBundle } from '../../src/views/open.ts';
 import { failureSigns, knownPatterns, signalCount } from './ground-truth.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');

@@ -5,9 +5,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { openBundle } from '../../src/bundle/reader.ts';
 import { run } from '../../src/cli/main.ts';
 import { listBuiltinScenarios, loadScenarioFile, parseScenario } from '../../src/simulate/scenario/load.ts';
+import { openBundle } from '../../src/views/open.ts';
 
 const temp = mkdtempSync(path.join(os.tmpdir(), 'kstory-scenario-'));
 afterAll(() => rmSync(temp, { recursive: true, force: true }));

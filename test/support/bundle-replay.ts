@@ -3,8 +3,8 @@
 // event (ADDED, MODIFIED, DELETED) in time order, its Events, and its container logs (a container
 // whose restart count grows gets its log turned into the previous one), optionally time-compressed.
 
-import { openBundle } from '../../src/bundle/reader.ts';
 import { CLUSTER_SCOPED_KINDS } from '../../src/kube/resources.ts';
+import { openBundle } from '../../src/views/open.ts';
 import type { FakeApiServer, FakeResource } from './fake-apiserver.ts';
 
 type Json = Record<string, unknown> & { metadata?: Record<string, unknown> };

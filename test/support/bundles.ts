@@ -2,9 +2,10 @@
 
 import path from 'node:path';
 import type { MetadataPatch } from '../../src/bundle/metadata.ts';
-import { type Bundle, openBundle } from '../../src/bundle/reader.ts';
+import type { Bundle } from '../../src/bundle/reader.ts';
 import type { BundleRow } from '../../src/bundle/row.ts';
 import { BundleWriter } from '../../src/bundle/writer.ts';
+import { openBundle } from '../../src/views/open.ts';
 
 export async function writeBundle(
   dir: string,

@@ -108,7 +108,7 @@ Examples:
     )
     .action(async (paths: string[], flags: AnalyzeFlags) => {
       const renderer = chosenRenderer(RENDERERS, flags);
-      const { openBundle } = await import('../../bundle/reader.ts');
+      const { openBundle } = await import('../../views/open.ts');
       const { analyzeBundle, severityAtLeast } = await import('../../analyze/run.ts');
       const { StatusLine } = await import('../status-line.ts');
       const bundle = await openBundle(paths);

@@ -22,9 +22,9 @@ Examples:
   kstory bundle info 'recordings/*.parquet' --json | jq .by_source`,
     )
     .action(async (paths: string[], options: { json?: boolean }) => {
-      const { openBundle } = await import('../../bundle/reader.ts');
+      const { openBundleFiles } = await import('../../bundle/reader.ts');
       const { describeBundle } = await import('../../bundle/info.ts');
-      const bundle = await openBundle(paths);
+      const bundle = await openBundleFiles(paths);
       try {
         const info = await describeBundle(bundle);
         if (options.json) {

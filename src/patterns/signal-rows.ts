@@ -1,0 +1,163 @@
+// The rows a signal matches, as SQL shared by its probe, its query and its evidence: the view's rows
+// in the analysed range that pass its `where`, `any`, row-level threshold and scope, with the subject
+// each row is about and, for state views, when that state ended.
+
+import { type DuckDBValue, listValue } from '@duckdb/node-api';
+import { VERSION_NUMBER_SQL } from '../bundle/columns.ts';
+import { type SignalViewInfo, signalView } from '../views/catalogue.ts';
+import type { SignalView } from '../views/registry.ts';
+import { durationMs, type Signal } from './schema.ts';
+import { compileWhere, fieldSql, quote } from './where.ts';
+
+/** SQL expressions for the subject of a row. */
+export interface SubjectSql {
+  namespace: string;
+  kind: string;
+  name: string;
+  container: string;
+}
+
+/** Which subjects a query is about; all of them when `names` is not given. */
+export interface SubjectScope {
+  /** Subject names (`s_name`): asked of every view row before anything else is computed. */
+  names?: readonly string[];
+}
+
+export interface CompiledSignal {
+  sql: string;
+  params: DuckDBValue[];
+}
+
+/** SQL expressions for the subject of a signal's rows: the view's own, or the signal's override. */
+export function subjectSql(signal: Signal): SubjectSql {
+  const view = signalView(signal.from);
+  const override = signal.subject;
+  if (!override) return { namespace: 'namespace', ...view.subject };
+  return {
+    namespace:
+      override.namespace === null
+        ? 'CAST(NULL AS VARCHAR)'
+        : override.namespace === undefined
+          ? 'namespace'
+          : fieldSql(signal.from, override.namespace, 'subject.namespace'),
+    kind: quote(override.kind),
+    name: fieldSql(signal.from, override.name, 'subject.name'),
+    container: 'CAST(NULL AS VARCHAR)',
+  };
+}
+
+/** A row's place among the versions of its object (VERSION_ORDER_SQL); null in views without one. */
+export function versionOf(view: SignalView): string {
+  return signalView(view).columns.has('resource_version') ? VERSION_NUMBER_SQL : 'CAST(NULL AS HUGEINT)';
+}
+
+export function timeOrder(view: SignalView, direction: 'ASC' | 'DESC' = 'ASC'): string {
+  return `ts ${direction}, ${versionOf(view)} ${direction} NULLS FIRST`;
+}
+
+/**
+ * The rows a signal reads, each with `next_ts`: when the subject was next observed (a state lasts
+ * until then; null for its newest row). With `latest`, only each subject's newest row, so that a
+ * condition on it describes the subject's final state.
+ *
+ * `next_ts` needs each subject's whole history, but only the few subjects with a row that matches
+ * `matching` (the signal's own filter, params in order) can hit: their histories alone are ordered,
+ * not those of every pod of the cluster.
+ */
+export function fromClause(
+  signal: Signal,
+  subject: SubjectSql,
+  matching: { sql: string; params: DuckDBValue[] },
+): { sql: string; params: DuckDBValue[] } {
+  const view = signalView(signal.from);
+  if (!view.state && !signal.latest)
+    return { sql: `(SELECT *, ts AS next_ts FROM ${signal.from})`, params: [] };
+  const keys = [subject.namespace, subject.kind, subject.name, subject.container, ...(view.history ?? [])];
+  const candidates = `SELECT DISTINCT ${keys.map((k, i) => `${k} AS k${i}`).join(', ')} FROM ${signal.from} WHERE ${matching.sql}`;
+  const sameSubject = keys.map((k, i) => `${k} IS NOT DISTINCT FROM candidate.k${i}`).join(' AND ');
+  const rows = `SELECT *, lead(ts) OVER (PARTITION BY ${keys.join(', ')} ORDER BY ${timeOrder(signal.from)}) AS next_ts
+    FROM ${signal.from} SEMI JOIN (${candidates}) AS candidate ON ${sameSubject}`;
+  return { sql: signal.latest ? `(${rows} QUALIFY next_ts IS NULL)` : `(${rows})`, params: matching.params };
+}
+
+/** A signal's `window` narrows the analysed range to its last part. */
+function signalRange(signal: Signal, range: { start: string; end: string }): { start: string; end: string } {
+  if (!signal.window) return range;
+  const start = Date.parse(range.end) - durationMs(signal.window);
+  return {
+    start: start > Date.parse(range.start) ? new Date(start).toISOString() : range.start,
+    end: range.end,
+  };
+}
+
+/**
+ * "max ≥ N" holds exactly when some row is ≥ N (and "min ≤ N" when some row is ≤ N): filtering rows
+ * instead of the aggregate makes the signal start when the threshold was crossed, and keeps the
+ * evidence to the rows that crossed it.
+ */
+export function rowThreshold(signal: Signal): { rowLevel: boolean; sql: string; params: DuckDBValue[] } {
+  const aggregate = signal.aggregate;
+  const rowLevel =
+    aggregate?.field !== undefined &&
+    ((aggregate.fn === 'max' && aggregate.lte === undefined && aggregate.lt === undefined) ||
+      (aggregate.fn === 'min' && aggregate.gte === undefined && aggregate.gt === undefined));
+  if (!rowLevel || !aggregate?.field) return { rowLevel: false, sql: '', params: [] };
+  const field = fieldSql(signal.from, aggregate.field, 'aggregate.field');
+  const parts: string[] = [];
+  const params: DuckDBValue[] = [];
+  for (const [bound, symbol] of [
+    ['gte', '>='],
+    ['gt', '>'],
+    ['lte', '<='],
+    ['lt', '<'],
+  ] as const) {
+    const value = aggregate[bound];
+    if (value !== undefined) {
+      parts.push(` AND ${field} ${symbol} ?`);
+      params.push(value);
+    }
+  }
+  return { rowLevel: true, sql: parts.join(''), params };
+}
+
+export interface SignalParts {
+  range: { start: string; end: string };
+  view: SignalViewInfo;
+  subject: SubjectSql;
+  /** The condition on the view's rows the signal matches, with its parameters in order. */
+  matching: { sql: string; params: DuckDBValue[] };
+}
+
+/**
+ * What every query of a signal shares: its range, view and subject, and `matching`, the condition
+ * on the view's rows it matches (range, `where` and `any`, a row-level threshold, the scope).
+ */
+export function signalParts(
+  signal: Signal,
+  analysed: { start: string; end: string },
+  scope: SubjectScope = {},
+): SignalParts {
+  const where = compileWhere(signal.from, signal.where);
+  const alternatives = (signal.any ?? []).map((w) => compileWhere(signal.from, w));
+  const any = alternatives.length > 0 ? ` AND (${alternatives.map((a) => `(${a.sql})`).join(' OR ')})` : '';
+  const threshold = rowThreshold(signal);
+  const range = signalRange(signal, analysed);
+  const subject = subjectSql(signal);
+  const inScope = scope.names ? ` AND ${subject.name} IN (SELECT unnest(?::VARCHAR[]))` : '';
+  return {
+    range,
+    view: signalView(signal.from),
+    subject,
+    matching: {
+      sql: `ts >= ?::TIMESTAMPTZ AND ts <= ?::TIMESTAMPTZ AND ${where.sql}${any}${threshold.sql}${inScope}`,
+      params: [
+        range.start,
+        range.end,
+        ...where.params,
+        ...alternatives.flatMap((a) => a.params),
+        ...threshold.params,
+        ...(scope.names ? [listValue([...scope.names])] : []),
+      ] as DuckDBValue[],
+    },
+  };
+}

@@ -1,0 +1,151 @@
+// Compiles a pattern signal into the SQL detection asks: whether the view has a matching row at all
+// (the probe), and one row per subject that shows the signal, with when, how often and how much.
+
+import type { DuckDBValue } from '@duckdb/node-api';
+import { durationMs, type Signal } from './schema.ts';
+import {
+  type CompiledSignal,
+  fromClause,
+  rowThreshold,
+  type SubjectScope,
+  signalParts,
+  versionOf,
+} from './signal-rows.ts';
+import { fieldSql } from './where.ts';
+
+/**
+ * SQL that is true when the view has a row the signal matches in [start, end]: a signal without one
+ * cannot hit, and asking this costs a fraction of planning the signal's whole query.
+ */
+export function compileProbe(signal: Signal, analysed: { start: string; end: string }): CompiledSignal {
+  const { matching } = signalParts(signal, analysed);
+  return { sql: `EXISTS (SELECT 1 FROM ${signal.from} WHERE ${matching.sql})`, params: matching.params };
+}
+
+/**
+ * SQL returning one row per subject that shows the signal in [start, end]:
+ * s_namespace, s_kind, s_name, s_container, first, last, occurrences, value, and text (the newest
+ * matching row's excerpt: an event's message, a change with its author).
+ */
+export function compileSignal(
+  signal: Signal,
+  analysed: { start: string; end: string },
+  scope: SubjectScope = {},
+): CompiledSignal {
+  const { range, view, subject, matching } = signalParts(signal, analysed, scope);
+  const aggregate = signal.aggregate;
+  const valueField = aggregate?.field ? fieldSql(signal.from, aggregate.field, 'aggregate.field') : 'NULL';
+  // A row that stands for repeats (an Event) counts them, from the first of them, which is when the
+  // signal began; other rows count once, when they were seen.
+  const occurrence = view.repeats?.occurrences ?? '1';
+  const firstSeen = view.repeats?.first ?? 'ts';
+  // A state lasts until the subject's next version, or the end of the window for its newest one:
+  // an Endpoints object rewritten only when it changes stays empty until that change.
+  // A deleted object's last state ends with its deletion.
+  const deleted = view.columns.has('watch_event') ? `watch_event = 'DELETED'` : 'false';
+  const until = view.state
+    ? `CASE WHEN ${deleted} THEN ts ELSE least(coalesce(next_ts, ?::TIMESTAMPTZ), ?::TIMESTAMPTZ) END`
+    : 'ts';
+  const identity = view.repeats?.identity ?? 'NULL';
+  // Over the per-identity rows below.
+  const valueAggregate = aggregate
+    ? {
+        max: 'max(max_v)',
+        min: 'min(min_v)',
+        sum: 'sum(sum_v)',
+        delta: 'max(max_v) - min(min_v)',
+        count: 'sum(occurrences)',
+      }[aggregate.fn]
+    : 'NULL';
+  const { rowLevel } = rowThreshold(signal);
+  const thresholds: string[] = ['occurrences >= ?'];
+  const thresholdParams: DuckDBValue[] = [signal.min_count];
+  if (signal.lasting) {
+    thresholds.push(`epoch_ms(last) - epoch_ms(first) >= ?`);
+    thresholdParams.push(durationMs(signal.lasting));
+  }
+  for (const [key, symbol] of [
+    ['gte', '>='],
+    ['gt', '>'],
+    ['lte', '<='],
+    ['lt', '<'],
+  ] as const) {
+    const bound = aggregate?.[key];
+    if (bound !== undefined && !rowLevel) {
+      thresholds.push(`value ${symbol} ?`);
+      thresholdParams.push(bound);
+    }
+  }
+  const from = fromClause(signal, subject, matching);
+  const hitsSql = `
+      SELECT ${subject.namespace} AS s_namespace, ${subject.kind} AS s_kind, ${subject.name} AS s_name,
+             ${subject.container} AS s_container, ts, ${firstSeen} AS first_seen, ${until} AS until,
+             ${occurrence} AS n, ${identity} AS identity,
+             ${valueField} AS v,
+             ${view.excerpt} AS excerpt, ${versionOf(signal.from)} AS version
+      FROM ${from.sql}
+      WHERE ${matching.sql}`;
+  const sql = `
+    WITH hits AS (${view.repeats ? repeatBursts(hitsSql, signal.min_count) : hitsSql}),
+    per_identity AS (
+      SELECT s_namespace, s_kind, s_name, s_container, identity, min(first_seen) AS first, max(until) AS last,
+             sum(n) AS occurrences, max(v) AS max_v, min(v) AS min_v, sum(v) AS sum_v,
+             arg_max(excerpt, (ts, version, excerpt)) AS excerpt
+      FROM hits GROUP BY ALL
+    ),
+    per_subject AS (
+      SELECT s_namespace, s_kind, s_name, s_container, min(first) AS first, max(last) AS last,
+             sum(occurrences)::DOUBLE AS occurrences,
+             (${valueAggregate})::DOUBLE AS value, arg_max(excerpt, (last, excerpt)) AS text
+      FROM per_identity GROUP BY ALL
+    )
+    SELECT s_namespace, s_kind, s_name, s_container,
+           strftime(first, '%Y-%m-%dT%H:%M:%S.%fZ') AS first, strftime(last, '%Y-%m-%dT%H:%M:%S.%fZ') AS last,
+           occurrences, value, text
+    FROM per_subject WHERE ${thresholds.join(' AND ')}
+    ORDER BY s_namespace, s_kind, s_name, s_container`;
+  return {
+    sql,
+    params: [
+      ...(view.state ? [range.end, range.end] : []),
+      ...from.params,
+      ...matching.params,
+      ...thresholdParams,
+    ],
+  };
+}
+
+/** Occurrences of an Event further apart than this belong to separate bursts. Repeating sources
+ * (probes every few seconds, back-off restarts at most 5 minutes apart, mount retries every 2) stay
+ * within one burst while the problem lasts. */
+const BURST_GAP = '15 minutes';
+
+/**
+ * Repeats in bursts: the event recorder folds repeats into one Event whose count grows and whose
+ * firstTimestamp stays at the first occurrence, even when that was a lone probe failure at start-up
+ * half an hour before the real trouble. Each version of an Event stands for the occurrences since
+ * its previous version (the first for all those since firstTimestamp); occurrences separated by a
+ * quiet gap form separate bursts, and only bursts that reach the signal's `min_count` on their own
+ * count. Without this, two failed probes at 08:50 and 09:20 read as one problem since 08:50.
+ */
+function repeatBursts(hitsSql: string, minCount: number): string {
+  const subjectColumns = 's_namespace, s_kind, s_name, s_container';
+  return `
+    SELECT * EXCLUDE (prev_n, starts_burst, burst, burst_n) FROM (
+      SELECT *, sum(n) OVER (PARTITION BY ${subjectColumns}, burst) AS burst_n FROM (
+        SELECT *, sum(starts_burst) OVER (PARTITION BY ${subjectColumns} ORDER BY first_seen, ts
+                                          ROWS UNBOUNDED PRECEDING) AS burst
+        FROM (
+          SELECT *, CASE WHEN first_seen - max(ts) OVER (PARTITION BY ${subjectColumns} ORDER BY first_seen, ts
+                                                     ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
+                              > INTERVAL '${BURST_GAP}' THEN 1 ELSE 0 END AS starts_burst
+          FROM (
+            SELECT * REPLACE (
+                     CASE WHEN prev_n IS NULL THEN first_seen ELSE ts END AS first_seen,
+                     CASE WHEN prev_n IS NULL THEN n ELSE n - least(prev_n, n) END AS n)
+            FROM (SELECT *, lag(n) OVER (PARTITION BY ${subjectColumns}, identity ORDER BY ts, n) AS prev_n FROM (${hitsSql}))
+          )
+        )
+      )
+    ) WHERE burst_n >= ${Math.max(1, Math.floor(minCount))}`;
+}

@@ -1,0 +1,78 @@
+// The columns of every view, read from DuckDB (DESCRIBE) once, when this module loads: the views are
+// created over an empty table with the bundle's columns, so that their columns are exactly what their
+// SQL produces, never a list kept by hand. Pattern loading checks signals against them synchronously.
+
+import { COLUMNS, type Source, sourceColumns } from '../bundle/columns.ts';
+import { Database } from '../bundle/duckdb.ts';
+import { createViews } from './create.ts';
+import { type SignalView, VIEWS, type ViewName, viewNamed } from './registry.ts';
+import type { SignalSpec, ViewDefinition } from './view.ts';
+
+export interface ViewColumn {
+  name: string;
+  /** DuckDB type, e.g. `VARCHAR`, `MAP(VARCHAR, VARCHAR)`. */
+  type: string;
+}
+
+/** Each view's columns, in order, as DuckDB describes them over an empty bundle. */
+async function describeViews(views: readonly ViewDefinition[] = VIEWS): Promise<Map<string, ViewColumn[]>> {
+  const db = await Database.open({ memoryLimit: '64MB', threads: 1 });
+  try {
+    await db.run(`CREATE TABLE bundle (${COLUMNS.map((c) => `"${c.name}" ${c.type}`).join(', ')})`);
+    await createViews(db, views);
+    const described = new Map<string, ViewColumn[]>();
+    for (const view of views) {
+      const rows = await db.all<{ column_name: string; column_type: string }>(`DESCRIBE ${view.name}`);
+      described.set(
+        view.name,
+        rows.map((r) => ({ name: r.column_name, type: r.column_type })),
+      );
+    }
+    return described;
+  } finally {
+    db.close();
+  }
+}
+
+const DESCRIBED = await describeViews();
+
+/** A view's columns, in order. */
+export function viewColumns(view: ViewName): readonly ViewColumn[] {
+  return DESCRIBED.get(view)!;
+}
+
+/** The columns of a view a pattern may name: all of them, but for a source's rows (and views with
+ * the same columns) those of that source and the common ones; naming another source's column,
+ * always null there, is a mistake reported when the pattern loads. */
+export function patternColumns(view: ViewName): readonly string[] {
+  const definition = viewNamed(view)!;
+  const docs = definition.columns;
+  if (docs.kind === 'as') return patternColumns(docs.view as ViewName);
+  const described = viewColumns(view).map((c) => c.name);
+  if (docs.kind === 'list') return described;
+  const own = new Set(sourceColumns(docs.source).map((c) => c.name));
+  return described.filter((c) => own.has(c));
+}
+
+/** What the pattern compiler needs of a view a signal reads. */
+export interface SignalViewInfo extends SignalSpec {
+  name: SignalView;
+  source: Source;
+  /** The columns a pattern may name (patternColumns). */
+  columns: ReadonlySet<string>;
+}
+
+const SIGNAL_INFO = new Map<string, SignalViewInfo>();
+for (const view of VIEWS) {
+  if (!view.signal) continue;
+  SIGNAL_INFO.set(view.name, {
+    ...view.signal,
+    name: view.name as SignalView,
+    source: view.source,
+    columns: new Set(patternColumns(view.name)),
+  });
+}
+
+export function signalView(view: SignalView): SignalViewInfo {
+  return SIGNAL_INFO.get(view)!;
+}

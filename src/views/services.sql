@@ -1,0 +1,48 @@
+-- services: each version of a Service or of its Endpoints, with how many pods its selector matches
+-- (at any time in the bundle) and its ready and not-ready endpoints at that moment.
+--
+-- Reads: objects, pods
+--
+-- Columns:
+--   ts: when the Service or Endpoints version was seen
+--   namespace, name, uid: the Service
+--   selector: the Service's `spec.selector`
+--   type: the Service's `spec.type`
+--   matching_pods: pods of the bundle whose labels the selector matches
+--   ready_endpoints, not_ready_endpoints: addresses of the Endpoints object then (null without one)
+--
+-- By hand, in the DuckDB CLI from the repository root:
+--   CREATE VIEW bundle AS FROM 'fixtures/service-selector-mismatch.parquet';
+--   CREATE VIEW objects AS FROM bundle WHERE source = 'object';
+--   .read src/views/pods.sql
+--   .read src/views/services.sql
+--   SELECT ts, name, selector, matching_pods, ready_endpoints FROM services ORDER BY ts;
+
+CREATE VIEW services AS
+WITH service_versions AS (
+  SELECT ts, namespace, name, uid, selector, attrs['type'] AS type FROM objects WHERE kind = 'Service'
+),
+pod_labels AS (SELECT DISTINCT namespace, name, labels FROM pods WHERE labels IS NOT NULL),
+selectors AS (SELECT DISTINCT namespace, name, selector FROM service_versions WHERE cardinality(selector) > 0),
+matches AS (
+  SELECT s.namespace, s.name, count(DISTINCT p.name) AS matching_pods
+  FROM selectors s
+  LEFT JOIN pod_labels p
+    ON p.namespace = s.namespace AND list_bool_and(list_transform(map_keys(s.selector), k -> p.labels[k] = s.selector[k]))
+  GROUP BY ALL
+),
+endpoints AS (
+  SELECT ts, namespace, name, TRY_CAST(attrs['ready_addresses'] AS INTEGER) AS ready,
+         TRY_CAST(attrs['not_ready_addresses'] AS INTEGER) AS not_ready
+  FROM objects WHERE kind = 'Endpoints'
+),
+timeline AS (
+  SELECT ts, namespace, name FROM service_versions
+  UNION SELECT ts, namespace, name FROM endpoints
+)
+SELECT t.ts, t.namespace, t.name, sv.uid, sv.selector, sv.type, coalesce(m.matching_pods, 0) AS matching_pods,
+       e.ready AS ready_endpoints, e.not_ready AS not_ready_endpoints
+FROM timeline t
+ASOF JOIN service_versions sv ON sv.namespace = t.namespace AND sv.name = t.name AND sv.ts <= t.ts
+ASOF LEFT JOIN endpoints e ON e.namespace = t.namespace AND e.name = t.name AND e.ts <= t.ts
+LEFT JOIN matches m ON m.namespace = t.namespace AND m.name = t.name;
