@@ -1,14 +1,18 @@
 // `npm run docs`: regenerate what is derived from the code: the column tables of
-// docs/bundle-format.md and the JSON Schema of pattern files (patterns/pattern.schema.json).
+// docs/bundle-format.md, the view reference of docs/views.md and the JSON Schema of pattern files
+// (patterns/pattern.schema.json).
 
 import { readFileSync, writeFileSync } from 'node:fs';
 import { updateFormatDoc } from '../src/bundle/format-doc.ts';
 import { patternJsonSchema } from '../src/patterns/schema.ts';
+import { updateViewsDoc } from '../src/views/docs.ts';
 
 const formatDoc = new URL('../docs/bundle-format.md', import.meta.url);
 writeFileSync(formatDoc, updateFormatDoc(readFileSync(formatDoc, 'utf8')));
+const viewsDoc = new URL('../docs/views.md', import.meta.url);
+writeFileSync(viewsDoc, updateViewsDoc(readFileSync(viewsDoc, 'utf8')));
 writeFileSync(
   new URL('../patterns/pattern.schema.json', import.meta.url),
   `${JSON.stringify(patternJsonSchema(), null, 2)}\n`,
 );
-process.stdout.write('docs/bundle-format.md and patterns/pattern.schema.json updated\n');
+process.stdout.write('docs/bundle-format.md, docs/views.md and patterns/pattern.schema.json updated\n');

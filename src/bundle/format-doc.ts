@@ -36,11 +36,23 @@ export function renderColumnTables(): string {
   return out.join('\n');
 }
 
+/** Replace the part of a document between two markers, keeping the prose around it. */
+export function replaceGenerated(
+  document: string,
+  markers: { start: string; end: string; name: string },
+  content: string,
+): string {
+  const start = document.indexOf(markers.start);
+  const end = document.indexOf(markers.end);
+  if (start < 0 || end < start) throw new Error(`${markers.name} lacks its generated-part markers`);
+  return `${document.slice(0, start + markers.start.length)}\n${content}\n${document.slice(end)}`;
+}
+
 /** Replace the generated part of the document, keeping the prose around it. */
 export function updateFormatDoc(document: string): string {
-  const start = document.indexOf(DOC_START);
-  const end = document.indexOf(DOC_END);
-  if (start < 0 || end < start)
-    throw new Error('docs/bundle-format.md lacks the columns:start/columns:end markers');
-  return `${document.slice(0, start + DOC_START.length)}\n${renderColumnTables()}\n${document.slice(end)}`;
+  return replaceGenerated(
+    document,
+    { start: DOC_START, end: DOC_END, name: 'docs/bundle-format.md' },
+    renderColumnTables(),
+  );
 }
