@@ -132,8 +132,12 @@ describe('views over real bundles', () => {
       for (const view of VIEWS) {
         const [row] = await bundle.query<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM ${view.name}`);
         counts[view.name] = row!.n;
-        const described = await bundle.query<{ column_name: string }>(`DESCRIBE ${view.name}`);
-        expect(described.map((d) => d.column_name)).toEqual(viewColumns(view.name).map((c) => c.name));
+        const described = await bundle.query<{ column_name: string; column_type: string }>(
+          `DESCRIBE ${view.name}`,
+        );
+        expect(described.map((d) => ({ name: d.column_name, type: d.column_type }))).toEqual(
+          viewColumns(view.name),
+        );
       }
       expect(counts.objects).toBeGreaterThan(counts.pods!);
       expect(counts.containers).toBeGreaterThan(0);
