@@ -1,7 +1,8 @@
 // Renders the column tables of docs/bundle-format.md from columns.ts, so that the document cannot
 // drift from what the writer writes (a test compares them; `npm run docs` rewrites them).
 
-import { ATTRS_KEYS, COLUMNS, type ColumnGroup } from './columns.ts';
+import { ATTRS_KEYS } from './attrs-keys.ts';
+import { COLUMNS, type ColumnGroup } from './columns.ts';
 
 const GROUP_TITLES: Record<ColumnGroup, string> = {
   common: 'Columns common to all sources',

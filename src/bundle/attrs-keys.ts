@@ -1,0 +1,56 @@
+// The known keys of the `attrs` column, per kind: documented in docs/bundle-format.md so that
+// patterns can rely on them (src/kube/ fills them in).
+
+/** Per kind, the keys producers may set in `attrs`. */
+export const ATTRS_KEYS: Readonly<Record<string, readonly string[]>> = {
+  Pod: ['qos_class', 'priority_class', 'service_account', 'restart_policy', 'scheduler'],
+  Node: [
+    'kubelet_version',
+    'os_image',
+    'container_runtime',
+    'allocatable_cpu_m',
+    'allocatable_memory_bytes',
+    'allocatable_pods',
+  ],
+  Deployment: ['strategy', 'max_surge', 'max_unavailable', 'progress_deadline_seconds', 'paused', 'revision'],
+  ReplicaSet: ['revision', 'pod_template_hash'],
+  StatefulSet: ['update_strategy', 'current_revision', 'update_revision', 'partition'],
+  DaemonSet: ['number_misscheduled', 'number_unavailable', 'update_strategy'],
+  Job: [
+    'active',
+    'succeeded',
+    'failed',
+    'backoff_limit',
+    'active_deadline_seconds',
+    'completions',
+    'parallelism',
+    'start_time',
+    'completion_time',
+  ],
+  CronJob: [
+    'schedule',
+    'suspend',
+    'last_schedule_time',
+    'last_successful_time',
+    'concurrency_policy',
+    'starting_deadline_seconds',
+  ],
+  HorizontalPodAutoscaler: ['min_replicas', 'max_replicas', 'target_kind', 'target_name'],
+  PodDisruptionBudget: [
+    'min_available',
+    'max_unavailable',
+    'disruptions_allowed',
+    'current_healthy',
+    'desired_healthy',
+    'expected_pods',
+  ],
+  PersistentVolumeClaim: ['storage_class', 'volume_name', 'requested_storage', 'access_modes'],
+  PersistentVolume: ['storage_class', 'claim_namespace', 'claim_name', 'reclaim_policy', 'capacity'],
+  Service: ['type', 'cluster_ip'],
+  Endpoints: ['ready_addresses', 'not_ready_addresses'],
+  EndpointSlice: ['service_name', 'ready_endpoints', 'not_ready_endpoints'],
+  ResourceQuota: ['hard.<resource>', 'used.<resource>'],
+  Secret: ['type', 'tls_not_after', 'data_keys'],
+  Application: ['health_status', 'sync_status', 'sync_revision', 'operation_phase'],
+  Namespace: [],
+};
