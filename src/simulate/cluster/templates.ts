@@ -101,6 +101,7 @@ export function podTemplate(
   const volumes = podVolumes(w.containers);
   if (volumes.length > 0) spec.volumes = volumes;
   if (w.nodeSelector) spec.nodeSelector = w.nodeSelector;
+  if (w.nodeName) spec.nodeName = w.nodeName;
   if (w.tolerations.length > 0) spec.tolerations = w.tolerations;
   if (w.priorityClassName) spec.priorityClassName = w.priorityClassName;
   const metadata: Json = { labels: { ...selectorLabels, ...w.labels } };

@@ -1,17 +1,31 @@
 // The node lifecycle controller and the taint-eviction controller: node-condition taints
 // (memory/disk/pid pressure, unschedulable), Ready=Unknown after the grace period without
 // heartbeats, the not-ready/unreachable NoExecute taints, pods marked not ready, and after their
-// tolerationSeconds the pods deleted (TaintManagerEviction).
+// tolerationSeconds the pods deleted (TaintManagerEviction), with the DisruptionTarget condition
+// from 1.26. Releases before taint-based evictions (1.12 and older) delete a lost node's pods
+// themselves after the pod eviction timeout (NodeControllerEviction), and before 1.12 the scheduler
+// filters such nodes on their condition rather than on a taint.
 
 import type { Actor } from '../api/actors.ts';
 import { controllerActor } from '../api/actors.ts';
 import type { SimContext } from '../engine/context.ts';
 import type { Json } from '../engine/json.ts';
 import type { KubeObject } from '../engine/records.ts';
+import { kubeMinor } from '../engine/version.ts';
 import { involvedOf } from '../events/recorder.ts';
+import { CONDITION_TAINTS_SINCE } from '../scheduler/messages.ts';
 import { setCondition } from './util.ts';
 
 const GRACE_MS = 50_000;
+/** The release from which NoExecute taints drive evictions (TaintBasedEvictions, beta in 1.13). */
+const TAINT_EVICTIONS_SINCE = 13;
+/** The release from which an evicting controller first marks the pod DisruptionTarget (1.26). */
+const DISRUPTION_CONDITIONS_SINCE = 26;
+/** --pod-eviction-timeout of the releases that evicted without taints. */
+const POD_EVICTION_TIMEOUT_MS = 300_000;
+/** The taints of a node that is not ready (Ready False) or unreachable (Ready Unknown). */
+const NOT_READY_TAINT = 'node.kubernetes.io/not-ready';
+const UNREACHABLE_TAINT = 'node.kubernetes.io/unreachable';
 const CONDITION_TAINTS: [string, string][] = [
   ['MemoryPressure', 'node.kubernetes.io/memory-pressure'],
   ['DiskPressure', 'node.kubernetes.io/disk-pressure'],
@@ -25,9 +39,13 @@ export class NodeLifecycleController {
   /** Last heartbeat (Lease renewal) per node. */
   readonly heartbeats = new Map<string, number>();
   private readonly notReadySince = new Map<string, number>();
+  /** Nodes whose pods the controller of old releases already deleted in this outage. */
+  private readonly evicted = new Set<string>();
+  private readonly minor: number;
 
   constructor(private readonly sim: SimContext) {
     this.actor = controllerActor('node-controller', sim.version);
+    this.minor = kubeMinor(sim.version);
     this.evictionActor = controllerActor('node-controller', sim.version);
   }
 
@@ -90,9 +108,11 @@ export class NodeLifecycleController {
         }
       } else if (clock.now - last <= GRACE_MS && ready?.status === 'True' && this.notReadySince.has(name)) {
         this.notReadySince.delete(name);
+        this.evicted.delete(name);
       }
       this.syncTaints(current);
-      this.evictUnreachablePods(current);
+      if (this.minor >= TAINT_EVICTIONS_SINCE) this.evictTaintedPods(current);
+      else this.evictAfterTimeout(current);
     }
   }
 
@@ -107,19 +127,11 @@ export class NodeLifecycleController {
         want.set(key, { key, effect: 'NoSchedule' });
     }
     const ready = conditions.find((c) => c.type === 'Ready')?.status;
-    if (ready === 'Unknown') {
-      want.set('node.kubernetes.io/unreachable', {
-        key: 'node.kubernetes.io/unreachable',
-        effect: 'NoSchedule',
-      });
-      want.set('node.kubernetes.io/unreachable:NoExecute', {
-        key: 'node.kubernetes.io/unreachable',
-        effect: 'NoExecute',
-        timeAdded: clock.iso(),
-      });
-    } else if (ready === 'False') {
-      want.set('node.kubernetes.io/not-ready', { key: 'node.kubernetes.io/not-ready', effect: 'NoSchedule' });
-    }
+    const readiness = ready === 'Unknown' ? UNREACHABLE_TAINT : ready === 'False' ? NOT_READY_TAINT : null;
+    if (readiness && this.minor >= CONDITION_TAINTS_SINCE)
+      want.set(readiness, { key: readiness, effect: 'NoSchedule' });
+    if (readiness && this.minor >= TAINT_EVICTIONS_SINCE)
+      want.set(`${readiness}:NoExecute`, { key: readiness, effect: 'NoExecute', timeAdded: clock.iso() });
     if (spec.unschedulable)
       want.set('node.kubernetes.io/unschedulable', {
         key: 'node.kubernetes.io/unschedulable',
@@ -140,19 +152,24 @@ export class NodeLifecycleController {
     );
   }
 
-  /** Taint-based eviction: pods on a NoExecute-tainted node go after their tolerationSeconds. */
-  private evictUnreachablePods(node: KubeObject): void {
+  /**
+   * Taint-based eviction: pods on a node with a not-ready or unreachable NoExecute taint go after
+   * their tolerationSeconds. The controller announces it on the pod (TaintManagerEviction), marks it
+   * DisruptionTarget (1.26+), then deletes it; on an unreachable node the pod stays Terminating, as
+   * no kubelet confirms its end, while its controller replaces it.
+   */
+  private evictTaintedPods(node: KubeObject): void {
     const { api, clock, recorder } = this.sim;
     const taint = (((node.spec as Json).taints as Json[] | undefined) ?? []).find(
-      (t) => t.effect === 'NoExecute' && t.key === 'node.kubernetes.io/unreachable',
+      (t) => t.effect === 'NoExecute' && (t.key === UNREACHABLE_TAINT || t.key === NOT_READY_TAINT),
     );
     if (!taint) return;
     const since = Date.parse(taint.timeAdded ?? clock.iso());
-    for (const pod of api
-      .list('Pod')
-      .filter((p) => (p.spec as Json).nodeName === node.metadata.name && !p.metadata.deletionTimestamp)) {
+    for (const pod of this.podsOn(node)) {
       const toleration = (((pod.spec as Json).tolerations as Json[] | undefined) ?? []).find(
-        (t) => t.key === taint.key && t.effect === 'NoExecute',
+        (t) =>
+          (t.key === taint.key || (t.operator === 'Exists' && !t.key)) &&
+          (!t.effect || t.effect === 'NoExecute'),
       );
       if (toleration && toleration.tolerationSeconds === undefined) continue;
       const seconds = toleration?.tolerationSeconds ?? 0;
@@ -164,7 +181,62 @@ export class NodeLifecycleController {
         'TaintManagerEviction',
         `Marking for deletion Pod ${pod.metadata.namespace}/${pod.metadata.name}`,
       );
+      if (this.minor >= DISRUPTION_CONDITIONS_SINCE) {
+        const conditions = setCondition(
+          (pod.status as Json)?.conditions,
+          {
+            type: 'DisruptionTarget',
+            status: 'True',
+            reason: 'DeletionByTaintManager',
+            message: 'Taint manager: deleting due to NoExecute taint',
+          },
+          clock.iso(),
+          { probeTime: true },
+        );
+        api.update({ ...pod, status: { ...(pod.status as Json), conditions } }, this.evictionActor, {
+          subresource: 'status',
+          verb: 'patch',
+        });
+      }
       api.delete('Pod', pod.metadata.namespace, pod.metadata.name, this.evictionActor);
     }
+  }
+
+  /**
+   * Eviction before taints (1.12 and older): once a node has been not ready for the pod eviction
+   * timeout, the node controller deletes all its pods (DaemonSet pods excepted), announcing each on
+   * the pod (NodeControllerEviction) and the whole on the node (DeletingAllPods).
+   */
+  private evictAfterTimeout(node: KubeObject): void {
+    const { api, clock, recorder } = this.sim;
+    const name = node.metadata.name;
+    const since = this.notReadySince.get(name);
+    if (since === undefined || this.evicted.has(name) || clock.now - since < POD_EVICTION_TIMEOUT_MS) return;
+    this.evicted.add(name);
+    recorder.record(
+      { component: 'node-controller' },
+      involvedOf(node),
+      'Normal',
+      'DeletingAllPods',
+      `Deleting all Pods from Node ${name}.`,
+    );
+    for (const pod of this.podsOn(node)) {
+      if (pod.metadata.ownerReferences?.some((o) => o.controller && o.kind === 'DaemonSet')) continue;
+      recorder.record(
+        { component: 'node-controller' },
+        involvedOf(pod),
+        'Normal',
+        'NodeControllerEviction',
+        `Marking for deletion Pod ${pod.metadata.name} from Node ${name}`,
+      );
+      api.delete('Pod', pod.metadata.namespace, pod.metadata.name, this.evictionActor);
+    }
+  }
+
+  /** The pods bound to the node that are not already being deleted. */
+  private podsOn(node: KubeObject): KubeObject[] {
+    return this.sim.api
+      .list('Pod')
+      .filter((p) => (p.spec as Json).nodeName === node.metadata.name && !p.metadata.deletionTimestamp);
   }
 }

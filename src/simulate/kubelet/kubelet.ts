@@ -1,7 +1,8 @@
 // The kubelet of one node, split the way the real kubelet is: this file is its pod workers (admitting
 // the pods bound to the node, creating their sandboxes, starting their containers in order, killing
-// them on deletion or eviction, a reboot); node status, images, volumes, the container runtime, the
-// application inside each container, probes, eviction and pod status each have a manager of their own.
+// them on deletion or eviction, a reboot); admission, node status, images, volumes, the container
+// runtime, the application inside each container, probes, eviction and pod status each have a
+// manager of their own.
 
 import type { Actor } from '../api/actors.ts';
 import { kubeletActor } from '../api/actors.ts';
@@ -13,6 +14,7 @@ import { type InvolvedObject, involvedOf } from '../events/recorder.ts';
 import { shutdownLine } from '../logs/app-logs.ts';
 import type { NodeSpec } from '../scenario/schema.ts';
 import { AppSchema } from '../scenario/workload-schema.ts';
+import { AdmissionManager } from './admission.ts';
 import { AppRunner } from './app-runner.ts';
 import { type ContainerRuntime, newContainerRuntime } from './container.ts';
 import { EvictionManager } from './eviction-manager.ts';
@@ -54,6 +56,9 @@ export class Kubelet {
   readonly prober = new Prober(this);
   readonly eviction = new EvictionManager(this);
   readonly status = new StatusManager(this);
+  readonly admission = new AdmissionManager(this);
+  /** Pods refused at admission whose rejection is being written. */
+  private readonly rejecting = new Set<string>();
   private nextIp = 2;
 
   constructor(
@@ -117,6 +122,17 @@ export class Kubelet {
     }
     if (!rt) {
       if ((pod.status as Json)?.phase === 'Succeeded' || (pod.status as Json)?.phase === 'Failed') return;
+      if (this.rejecting.has(uid)) return;
+      const rejection = this.admission.check(pod);
+      if (rejection) {
+        // The pod worker gets to it a moment later (HandlePodAdditions).
+        this.rejecting.add(uid);
+        this.sim.after(this.sim.rng.int(100, 600), () => {
+          this.rejecting.delete(uid);
+          this.admission.reject(pod, rejection);
+        });
+        return;
+      }
       rt = this.admit(pod);
       if (!rt) return;
     }

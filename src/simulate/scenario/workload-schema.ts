@@ -108,6 +108,8 @@ const PodTemplateFields = {
   annotations: Labels.default({}),
   containers: z.array(ContainerSchema).min(1),
   nodeSelector: Labels.optional(),
+  /** Bind the pods to this node directly, bypassing the scheduler: only the kubelet checks they fit. */
+  nodeName: Name.optional(),
   tolerations: z.array(TolerationSchema).default([]),
   serviceAccount: Name.default('default'),
   priorityClassName: z.string().optional(),

@@ -1,7 +1,7 @@
 // The default scheduler: filters in the upstream plugin order (NodeUnschedulable, TaintToleration,
 // NodeAffinity, NodeResourcesFit, VolumeBinding), least-allocated scoring, binding through the
-// pods/binding subresource, and FailedScheduling in the real message format, including the
-// preemption post-filter's summary. Unschedulable pods are retried on cluster changes and at the
+// pods/binding subresource, and FailedScheduling in the words of the release it runs (messages.ts).
+// Unschedulable pods are retried on cluster changes and at the
 // latest every 5 minutes (podMaxInUnschedulablePodsDuration).
 
 import type { Actor } from '../api/actors.ts';
@@ -12,7 +12,14 @@ import type { SimContext } from '../engine/context.ts';
 import type { Json } from '../engine/json.ts';
 import { parseBytes, parseCpuMillis } from '../engine/quantity.ts';
 import type { KubeObject } from '../engine/records.ts';
+import { kubeMinor } from '../engine/version.ts';
 import { involvedOf } from '../events/recorder.ts';
+import {
+  CONDITION_TAINTS_SINCE,
+  fitErrorMessage,
+  type NodeFitFailure,
+  preFilterMessage,
+} from './messages.ts';
 
 const RETRY_MS = 300_000;
 
@@ -52,12 +59,15 @@ export class Scheduler {
   private readonly actor: Actor;
   /** Last attempt per unschedulable pod uid, and the cluster state signature at that time. */
   private readonly attempts = new Map<string, { at: number; signature: string }>();
+  /** The release whose wording FailedScheduling messages take. */
+  private readonly minor: number;
 
   constructor(
     private readonly sim: SimContext,
     private readonly instance: string,
   ) {
     this.actor = schedulerActor(sim.version);
+    this.minor = kubeMinor(sim.version);
   }
 
   reconcile(): void {
@@ -96,21 +106,15 @@ export class Scheduler {
     const { api, clock, recorder } = this.sim;
     const spec = pod.spec as Json;
     const nodes = api.list('Node');
-    const reasons = new Map<string, number>();
     const feasible: { node: KubeObject; score: number }[] = [];
-    let resourceNodes = 0;
-    const add = (reason: string) => reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
 
     // VolumeBinding PreFilter: an unbound immediate PVC fails the whole pod.
     for (const v of (spec.volumes as Json[] | undefined) ?? []) {
       if (!v.persistentVolumeClaim) continue;
       const pvc = api.get('PersistentVolumeClaim', pod.metadata.namespace, v.persistentVolumeClaim.claimName);
       if (!pvc) {
-        this.fail(
-          pod,
-          signature,
-          `0/${nodes.length} nodes are available: persistentvolumeclaim "${v.persistentVolumeClaim.claimName}" not found. preemption: 0/${nodes.length} nodes are available: ${nodes.length} Preemption is not helpful for scheduling.`,
-        );
+        const reason = `persistentvolumeclaim "${v.persistentVolumeClaim.claimName}" not found`;
+        this.fail(pod, signature, preFilterMessage(reason, nodes.length, this.minor));
         return;
       }
       const sc = (pvc.spec as Json).storageClassName as string | undefined;
@@ -118,81 +122,34 @@ export class Scheduler {
       const waitForConsumer =
         (storageClass?.volumeBindingMode as string | undefined) === 'WaitForFirstConsumer';
       if ((pvc.status as Json)?.phase !== 'Bound' && !waitForConsumer) {
-        this.fail(
-          pod,
-          signature,
-          `0/${nodes.length} nodes are available: pod has unbound immediate PersistentVolumeClaims. preemption: 0/${nodes.length} nodes are available: ${nodes.length} Preemption is not helpful for scheduling.`,
-        );
+        const reason = 'pod has unbound immediate PersistentVolumeClaims';
+        this.fail(pod, signature, preFilterMessage(reason, nodes.length, this.minor));
         return;
       }
     }
 
     const req = podRequests(pod);
     const nodeUsage = this.nodeUsage();
+    const failures: NodeFitFailure[][] = [];
     for (const node of nodes) {
-      const nspec = node.spec as Json;
+      const failed = this.filter(pod, node, req, nodeUsage.get(node.metadata.name));
+      if (failed.length > 0) {
+        failures.push(failed);
+        continue;
+      }
       const nstatus = node.status as Json;
-      if (
-        nspec.unschedulable &&
-        !tolerates(spec.tolerations, { key: 'node.kubernetes.io/unschedulable', effect: 'NoSchedule' })
-      ) {
-        add('node(s) were unschedulable');
-        continue;
-      }
-      const taint = ((nspec.taints as Json[] | undefined) ?? []).find(
-        (t) =>
-          (t.effect === 'NoSchedule' || t.effect === 'NoExecute') &&
-          !tolerates(spec.tolerations, t as { key: string; effect: string }),
-      );
-      if (taint) {
-        add(`node(s) had untolerated taint {${taint.key}: ${taint.value ?? ''}}`);
-        continue;
-      }
-      const selector = spec.nodeSelector as Record<string, string> | undefined;
-      const affinityNode =
-        spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms?.[0]
-          ?.matchFields?.[0]?.values?.[0];
-      if (
-        (selector && !Object.entries(selector).every(([k, v]) => node.metadata.labels?.[k] === v)) ||
-        (affinityNode && affinityNode !== node.metadata.name)
-      ) {
-        add("node(s) didn't match Pod's node affinity/selector");
-        continue;
-      }
       const alloc = {
         cpu: parseCpuMillis(nstatus.allocatable.cpu),
         memory: parseBytes(nstatus.allocatable.memory),
-        pods: Number(nstatus.allocatable.pods),
       };
       const used = nodeUsage.get(node.metadata.name) ?? { cpu: 0, memory: 0, pods: 0 };
-      const insufficient: string[] = [];
-      if (used.pods + 1 > alloc.pods) insufficient.push('Too many pods');
-      if (used.cpu + req.cpu > alloc.cpu) insufficient.push('Insufficient cpu');
-      if (used.memory + req.memory > alloc.memory) insufficient.push('Insufficient memory');
-      if (insufficient.length > 0) {
-        for (const r of insufficient) add(r);
-        resourceNodes++;
-        continue;
-      }
       const score =
         (1 - (used.cpu + req.cpu) / alloc.cpu + 1 - (used.memory + req.memory) / alloc.memory) / 2;
       feasible.push({ node, score });
     }
 
     if (feasible.length === 0) {
-      // FitError sorts the "count reason" strings themselves (sort.Strings), counts included.
-      const parts = [...reasons.entries()].map(([r, n]) => `${n} ${r}`).sort();
-      // Preemption: nodes failing only on resources could be freed by evicting lower-priority pods;
-      // with none to evict the post-filter finds no victims. Other failures cannot be helped.
-      const otherNodes = nodes.length - resourceNodes;
-      const pre: string[] = [];
-      if (resourceNodes > 0) pre.push(`${resourceNodes} No preemption victims found for incoming pod`);
-      if (otherNodes > 0) pre.push(`${otherNodes} Preemption is not helpful for scheduling`);
-      this.fail(
-        pod,
-        signature,
-        `0/${nodes.length} nodes are available: ${parts.join(', ')}. preemption: 0/${nodes.length} nodes are available: ${pre.sort().join(', ')}.`,
-      );
+      this.fail(pod, signature, fitErrorMessage(failures, this.minor));
       return;
     }
 
@@ -231,6 +188,56 @@ export class Scheduler {
       'Binding',
       `Successfully assigned ${pod.metadata.namespace}/${pod.metadata.name} to ${chosen.metadata.name}`,
     );
+  }
+
+  /**
+   * The filter plugins, in the upstream order, on one node: why it cannot take the pod (empty when it
+   * can). Releases before conditions became taints filtered NotReady nodes on the condition itself.
+   */
+  private filter(
+    pod: KubeObject,
+    node: KubeObject,
+    req: { cpu: number; memory: number },
+    used: { cpu: number; memory: number; pods: number } = { cpu: 0, memory: 0, pods: 0 },
+  ): NodeFitFailure[] {
+    const spec = pod.spec as Json;
+    const nspec = node.spec as Json;
+    const nstatus = node.status as Json;
+    if (this.minor < CONDITION_TAINTS_SINCE) {
+      const ready = ((nstatus.conditions as Json[] | undefined) ?? []).find((c) => c.type === 'Ready');
+      if (ready && ready.status !== 'True') return [{ kind: 'not-ready' }];
+    }
+    if (
+      nspec.unschedulable &&
+      !tolerates(spec.tolerations, { key: 'node.kubernetes.io/unschedulable', effect: 'NoSchedule' })
+    )
+      return [{ kind: 'unschedulable' }];
+    const taint = ((nspec.taints as Json[] | undefined) ?? []).find(
+      (t) =>
+        (t.effect === 'NoSchedule' || t.effect === 'NoExecute') &&
+        !tolerates(spec.tolerations, t as { key: string; effect: string }),
+    );
+    if (taint) return [{ kind: 'taint', key: taint.key, value: taint.value }];
+    const selector = spec.nodeSelector as Record<string, string> | undefined;
+    const affinityNode =
+      spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms?.[0]
+        ?.matchFields?.[0]?.values?.[0];
+    if (
+      (selector && !Object.entries(selector).every(([k, v]) => node.metadata.labels?.[k] === v)) ||
+      (affinityNode && affinityNode !== node.metadata.name)
+    )
+      return [{ kind: 'node-selector' }];
+    const alloc = {
+      cpu: parseCpuMillis(nstatus.allocatable.cpu),
+      memory: parseBytes(nstatus.allocatable.memory),
+      pods: Number(nstatus.allocatable.pods),
+    };
+    const insufficient: NodeFitFailure[] = [];
+    if (used.pods + 1 > alloc.pods) insufficient.push({ kind: 'too-many-pods' });
+    if (used.cpu + req.cpu > alloc.cpu) insufficient.push({ kind: 'insufficient', resource: 'cpu' });
+    if (used.memory + req.memory > alloc.memory)
+      insufficient.push({ kind: 'insufficient', resource: 'memory' });
+    return insufficient;
   }
 
   private fail(pod: KubeObject, signature: string, message: string): void {
