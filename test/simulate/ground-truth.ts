@@ -86,6 +86,13 @@ const SIGNALS: Record<string, (s: Subject, container?: string) => string> = {
   'pod-evicted': (s) =>
     `SELECT (SELECT count(*) FROM pods WHERE ${podsOf(s)} AND status_reason = 'Evicted')
           + (SELECT count(*) FROM events WHERE event_reason = 'TaintManagerEviction' AND name IN (${podNames(s)}))`,
+  // Deleted from a lost node by the taint manager (DisruptionTarget, TaintManagerEviction) or the node controller.
+  'pod-taint-evicted': (s) =>
+    `SELECT (SELECT count(*) FROM conditions WHERE kind = 'Pod' AND name IN (${podNames(s)}) AND type = 'DisruptionTarget' AND reason = 'DeletionByTaintManager')
+          + (SELECT count(*) FROM events WHERE event_reason IN ('TaintManagerEviction', 'NodeControllerEviction') AND event_message LIKE 'Marking for deletion%' AND name IN (${podNames(s)}))`,
+  // Refused at admission by the kubelet of the node it was bound to (OutOfcpu, OutOfmemory, ...).
+  'pod-rejected-by-node': (s) =>
+    `SELECT count(*) FROM pods WHERE ${podsOf(s)} AND phase = 'Failed' AND status_message LIKE 'Pod was rejected: %'`,
   'node-not-ready': (s) =>
     `SELECT count(*) FROM conditions WHERE ${objectIs(s)} AND type = 'Ready' AND status IN ('False', 'Unknown')`,
   'readiness-probe-failed': (s) =>
@@ -94,8 +101,13 @@ const SIGNALS: Record<string, (s: Subject, container?: string) => string> = {
     `SELECT count(*) FROM events WHERE event_reason = 'Killing' AND event_message LIKE '%failed startup probe, will be restarted' AND name IN (${podNames(s)})`,
   'liveness-probe-failed': (s) =>
     `SELECT count(*) FROM events WHERE event_reason = 'Unhealthy' AND event_message LIKE 'Liveness probe failed%' AND name IN (${podNames(s)})`,
+  // A Job, or a Job of the CronJob (named <cronjob>-<scheduled minute>).
   'job-failed': (s) =>
-    `SELECT count(*) FROM conditions WHERE ${objectIs(s)} AND type = 'Failed' AND status = 'True' AND reason = 'BackoffLimitExceeded'`,
+    `SELECT count(*) FROM conditions WHERE ${
+      s.kind === 'CronJob'
+        ? `kind = 'Job' AND namespace = '${s.namespace}' AND regexp_matches(name, '^${s.name}-[0-9]+$')`
+        : objectIs(s)
+    } AND type = 'Failed' AND status = 'True' AND reason = 'BackoffLimitExceeded'`,
   'resourcequota-changed': (s) =>
     `SELECT count(*) FROM audit WHERE ${objectIs(s)} AND audit_verb IN ('patch', 'update') AND audit_code = 200 AND audit_user NOT LIKE 'system:%'`,
   'resourcequota-exceeded': (s) =>
