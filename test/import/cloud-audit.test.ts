@@ -421,7 +421,7 @@ describe('EKS audit logs exported from CloudWatch Logs', () => {
     bundle!.close();
   });
 
-  it('a Logs Insights export, as CSV and as JSON', async () => {
+  it('a Logs Insights export, as CSV and as JSON, and aws logs tail', async () => {
     const csvField = (s: string) => `"${s.replaceAll('"', '""')}"`;
     const csv = scratch.write(
       'eks/insights.csv',
@@ -432,13 +432,20 @@ describe('EKS audit logs exported from CloudWatch Logs', () => {
         )
         .join('\n')}\n`,
     );
+    // `aws logs tail` prints each message after its time and stream.
+    const tail = scratch.write(
+      'eks/tail.log',
+      events
+        .map((e) => `2026-03-01T10:00:00.000000+00:00 kube-apiserver-audit-0a1b2c ${JSON.stringify(e)}`)
+        .join('\n'),
+    );
     const json = scratch.write(
       'eks/insights.json',
       JSON.stringify(
         events.map((e) => ({ '@timestamp': '2026-03-01 10:00:00.000', '@message': JSON.stringify(e) })),
       ),
     );
-    for (const file of [csv, json]) {
+    for (const file of [csv, json, tail]) {
       const { result, bundle } = await scratch.import([file]);
       expect([file, result.inputs[0]!.formats]).toEqual([file, { 'eks-audit': 1 }]);
       expect(await auditRows(bundle!)).toEqual(EXPECTED);
@@ -559,7 +566,7 @@ describe('audit events wrapped by log shippers', () => {
     );
     const prefixed = scratch.write(
       'ship/tail.log',
-      `2026-03-01T10:00:30Z kube-apiserver-audit-1 ${JSON.stringify(denied)}\n`,
+      `Mar  1 10:00:30 master-0 apiserver-audit: ${JSON.stringify(denied)}\n`,
     );
     const { kind: _k, apiVersion: _a, stageTimestamp: _s, requestReceivedTimestamp: _r, ...bare } = denied!;
     const stripped = scratch.write(

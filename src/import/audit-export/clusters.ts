@@ -62,7 +62,11 @@ const eks: CloudExport = {
     const group = EKS_GROUP_RE.exec(
       envelopeString(envelopes, ['logGroup', 'logGroupName', '@log', 'log_group']) ?? '',
     );
-    const stream = envelopeString(envelopes, ['logStreamName', 'logStream', '@logStream', 'log_stream']);
+    // `aws logs tail` prints the stream before each message.
+    const stream =
+      envelopeString(envelopes, ['logStreamName', 'logStream', '@logStream', 'log_stream']) ??
+      /\bkube-apiserver-audit-\S+/.exec(envelopeString(envelopes, ['prefix']) ?? '')?.[0] ??
+      null;
     // A CloudWatch export without its log group (filter-log-events, an Insights export): its keys say CloudWatch.
     const cloudWatch = envelopes.some((e) => '@message' in e || 'logStreamName' in e || 'logEvents' in e);
     if (!group && !(stream && EKS_STREAM_RE.test(stream)) && !cloudWatch) return null;

@@ -17,8 +17,8 @@ import { bodyDocuments, type ExportShape, headDocuments, shapeOf } from './shape
 /** What detection learns from a file's head: its shape, and the entries of the documents in it. */
 export interface ExportSniff {
   shape: ExportShape;
-  /** Entries found in the documents that fit whole in the head, with whether their line had a prefix. */
-  entries: { found: FoundEntry; prefixed: boolean; cluster: ClusterIdentity | null }[];
+  /** Entries found in the documents that fit whole in the head, and the cluster each names. */
+  entries: { found: FoundEntry; cluster: ClusterIdentity | null }[];
   /** The head's text, for markers when no whole document fits in it. */
   text: string;
 }
@@ -38,7 +38,7 @@ export function sniffExport(head: FileHead): ExportSniff | null {
     for (const doc of headDocuments(head, shape)) {
       if (!('value' in doc)) continue;
       for (const found of findEntries(doc.value)) {
-        entries.push({ found, prefixed: doc.prefixed, cluster: identifyCluster(found) });
+        entries.push({ found, cluster: identifyCluster(found) });
       }
     }
     sniff = { shape, entries, text: head.text };
@@ -49,7 +49,7 @@ export function sniffExport(head: FileHead): ExportSniff | null {
 
 /** Whether the head's entries come wrapped: an envelope, a prefix, a dropped kind, a cloud's own form. */
 export function wrappedEntries(sniff: ExportSniff): number {
-  return sniff.entries.filter((e) => e.prefixed || isWrapped(e.found)).length;
+  return sniff.entries.filter((e) => isWrapped(e.found)).length;
 }
 
 /** The format's match: detection's claim, with the shape that import cuts the file by. */

@@ -12,9 +12,7 @@ import { csvRecords } from './csv.ts';
 
 export type ExportShape = 'lines' | 'json' | 'yaml' | 'csv';
 
-export type ExportDocument =
-  /** `prefixed`: the line had text before its JSON. */
-  { value: unknown; line: number; prefixed: boolean } | { error: string; line: number };
+export type ExportDocument = { value: unknown; line: number } | { error: string; line: number };
 
 // A header row of column names: `@timestamp,@message`, `TimeGenerated [UTC],AuditId,Verb,…`.
 const CSV_COLUMN_RE = /^"?[@\w][\w@. \-[\]()/]*"?$/;
@@ -34,18 +32,23 @@ export function shapeOf(head: FileHead): ExportShape | null {
   return null;
 }
 
-/** JSON after a text prefix on one line: the first `{` that starts a JSON object to the line's end. */
-function prefixedJson(line: string): unknown {
+/**
+ * JSON after a text prefix on one line (the first `{` that starts a JSON object to the line's end),
+ * as an envelope: the prefix may say where the line came from (`aws logs tail` names its stream).
+ */
+function prefixedJson(line: string): { prefix: string; entry: unknown } | undefined {
   const at = line.indexOf('{');
-  return at > 0 ? parseJsonText(line.slice(at)) : undefined;
+  if (at <= 0) return undefined;
+  const entry = parseJsonText(line.slice(at));
+  return entry === undefined ? undefined : { prefix: line.slice(0, at).trim(), entry };
 }
 
 function lineDocument(text: string, line: number): ExportDocument | null {
   if (text.length === 0 || text.trim() === '') return null;
   const whole = parseJsonText(text);
-  if (whole !== undefined) return { value: whole, line, prefixed: false };
+  if (whole !== undefined) return { value: whole, line };
   const prefixed = prefixedJson(text);
-  if (prefixed !== undefined) return { value: prefixed, line, prefixed: true };
+  if (prefixed !== undefined) return { value: prefixed, line };
   return { error: text.trimStart().startsWith('{') ? 'invalid JSON (truncated line?)' : 'not JSON', line };
 }
 
@@ -66,7 +69,7 @@ export function headDocuments(head: FileHead, shape: ExportShape): ExportDocumen
     // A large array: the items that fit in the head.
     if (!head.text.startsWith('[')) return docs;
     for (const item of splitJsonDocuments(head.text.slice(1), false)) {
-      if ('text' in item) docs.push({ value: parseJsonText(item.text), line: item.line, prefixed: false });
+      if ('text' in item) docs.push({ value: parseJsonText(item.text), line: item.line });
     }
     return docs.filter((d) => !('value' in d) || d.value !== undefined);
   }
@@ -93,7 +96,7 @@ export async function* bodyDocuments(body: FileBody, shape: ExportShape): AsyncG
 
 function jsonDocuments(text: string): ExportDocument[] {
   try {
-    return [{ value: JSON.parse(text), line: 1, prefixed: false }];
+    return [{ value: JSON.parse(text), line: 1 }];
   } catch {
     // Not one document: several back to back (a stream of exports, concatenated batches).
   }
@@ -105,7 +108,7 @@ function jsonDocuments(text: string): ExportDocument[] {
       continue;
     }
     try {
-      docs.push({ value: JSON.parse(item.text), line: item.line, prefixed: false });
+      docs.push({ value: JSON.parse(item.text), line: item.line });
     } catch (error) {
       docs.push({ error: `invalid JSON: ${messageOf(error)}`, line: item.line });
     }
@@ -120,7 +123,7 @@ function yamlDocuments(text: string, complete: boolean): ExportDocument[] {
   for (const part of parts) {
     try {
       const value = loadYaml(part.text, { schema: CORE_SCHEMA, json: true });
-      if (value !== null && value !== undefined) docs.push({ value, line: part.line, prefixed: false });
+      if (value !== null && value !== undefined) docs.push({ value, line: part.line });
     } catch (error) {
       const at = error instanceof YAMLException ? (error.mark?.line ?? 0) : 0;
       const reason = error instanceof YAMLException ? error.reason : messageOf(error);
@@ -143,7 +146,7 @@ function csvDocuments(text: string, complete: boolean): ExportDocument[] {
     record.fields.forEach((field, k) => {
       value[header![k] ?? `column ${k + 1}`] = field;
     });
-    docs.push({ value, line: record.line, prefixed: false });
+    docs.push({ value, line: record.line });
   }
   return docs;
 }
