@@ -781,3 +781,182 @@ function o(kind: string, namespace: string | null, name: string, extra: Record<s
     ...extra,
   };
 }
+
+// kubectl 1.13: `kubelet, node` sources in the Type/Reason/Age/From/Message table, a terminating
+// pod; and a daemon set, a cron job and a released volume.
+const MORE = `Name:                      cache-0
+Namespace:                 shop
+Node:                      worker-1/10.1.0.11
+Start Time:                Wed, 11 Mar 2026 10:00:00 +0000
+Labels:                    app=cache
+Annotations:               <none>
+Status:                    Terminating (lasts 2m)
+Termination Grace Period:  30s
+IP:                        10.42.1.20
+Controlled By:             StatefulSet/cache
+Containers:
+  redis:
+    Container ID:   docker://ddd444
+    Image:          redis:7
+    Image ID:       docker-pullable://redis@sha256:cdef
+    Port:           6379/TCP
+    Host Port:      0/TCP
+    State:          Running
+      Started:      Wed, 11 Mar 2026 10:00:05 +0000
+    Ready:          True
+    Restart Count:  0
+    Environment:    <none>
+    Mounts:         <none>
+Conditions:
+  Type           Status
+  Ready          True 
+Volumes:         <none>
+QoS Class:       BestEffort
+Node-Selectors:  <none>
+Tolerations:     <none>
+Events:
+  Type    Reason     Age                 From               Message
+  ----    ------     ----                ----               -------
+  Normal  Scheduled  20m                 default-scheduler  Successfully assigned shop/cache-0 to worker-1
+  Normal  Killing    2m (x2 over 3m)     kubelet, worker-1  Killing container with id docker://redis:Need to kill Pod
+
+Name:           node-exporter
+Selector:       app=node-exporter
+Node-Selector:  kubernetes.io/os=linux
+Labels:         app=node-exporter
+Annotations:    deprecated.daemonset.template.generation: 1
+Desired Number of Nodes Scheduled: 3
+Current Number of Nodes Scheduled: 3
+Number of Nodes Scheduled with Up-to-date Pods: 3
+Number of Nodes Scheduled with Available Pods: 2
+Number of Nodes Misscheduled: 0
+Pods Status:  3 Running / 0 Waiting / 0 Succeeded / 0 Failed
+Pod Template:
+  Labels:  app=node-exporter
+  Containers:
+   node-exporter:
+    Image:        prom/node-exporter:v1.8.0
+    Port:         9100/TCP
+    Host Port:    9100/TCP
+    Environment:  <none>
+    Mounts:       <none>
+  Volumes:        <none>
+Events:           <none>
+
+Name:                          nightly
+Namespace:                     shop
+Labels:                        <none>
+Annotations:                   <none>
+Schedule:                      0 2 * * *
+Concurrency Policy:            Forbid
+Suspend:                       False
+Successful Job History Limit:  3
+Failed Job History Limit:      1
+Starting Deadline Seconds:     <unset>
+Selector:                      <unset>
+Parallelism:                   <unset>
+Completions:                   <unset>
+Pod Template:
+  Labels:  <none>
+  Containers:
+   report:
+    Image:      example/report:1
+    Port:       <none>
+    Host Port:  <none>
+    Environment:  <none>
+    Mounts:       <none>
+  Volumes:        <none>
+Last Schedule Time:  Wed, 11 Mar 2026 02:00:00 +0000
+Active Jobs:         nightly-29031240
+Events:              <none>
+
+Name:            pvc-3f1c
+Labels:          <none>
+Annotations:     pv.kubernetes.io/provisioned-by: ebs.csi.aws.com
+Finalizers:      [kubernetes.io/pv-protection]
+StorageClass:    gp3
+Status:          Released
+Claim:           shop/data-cache-0
+Reclaim Policy:  Retain
+Access Modes:    RWO
+VolumeMode:      Filesystem
+Capacity:        20Gi
+Node Affinity:   <none>
+Message:
+Source:
+    Type:              CSI (a Container Storage Interface (CSI) volume source)
+    Driver:            ebs.csi.aws.com
+    FSType:            ext4
+    VolumeHandle:      vol-0abc
+Events:                <none>
+`;
+
+describe('kubectl describe: more kinds and older layouts', () => {
+  it('reads a terminating pod, a daemon set, a cron job and a released volume', async () => {
+    const { result, bundle } = await scratch.import([scratch.write('more/describe.txt', MORE)]);
+    expect(result.inputs[0]?.issues).toEqual([]);
+    const bodies = Object.fromEntries(
+      (await rows(bundle!, 'SELECT kind, body FROM objects')).map((r) => [
+        r.kind,
+        JSON.parse(r.body as string),
+      ]),
+    );
+    // Scheduled 20 minutes after… the start at 10:00: described at 10:20; deleted 2 minutes before.
+    expect(bodies.Pod.metadata.deletionTimestamp).toBe('2026-03-11T10:18:00.000000Z');
+    expect(bodies.Pod.status.phase).toBeUndefined();
+    expect(bodies.DaemonSet.status).toEqual({
+      desiredNumberScheduled: 3,
+      currentNumberScheduled: 3,
+      updatedNumberScheduled: 3,
+      numberAvailable: 2,
+      numberMisscheduled: 0,
+      numberUnavailable: 1,
+      numberReady: 2,
+    });
+    expect(bodies.DaemonSet.spec.template.spec.containers[0].ports).toEqual([
+      { containerPort: 9100, protocol: 'TCP', hostPort: 9100 },
+    ]);
+    expect(bodies.CronJob.spec).toMatchObject({
+      schedule: '0 2 * * *',
+      concurrencyPolicy: 'Forbid',
+      successfulJobsHistoryLimit: 3,
+    });
+    expect(bodies.CronJob.status).toEqual({
+      lastScheduleTime: '2026-03-11T02:00:00Z',
+      active: [{ kind: 'Job', name: 'nightly-29031240', namespace: 'shop' }],
+    });
+    expect(bodies.PersistentVolume.spec).toMatchObject({
+      claimRef: { kind: 'PersistentVolumeClaim', namespace: 'shop', name: 'data-cache-0' },
+      persistentVolumeReclaimPolicy: 'Retain',
+      accessModes: ['ReadWriteOnce'],
+      capacity: { storage: '20Gi' },
+      csi: { driver: 'ebs.csi.aws.com', fsType: 'ext4', volumeHandle: 'vol-0abc' },
+    });
+    expect(bodies.PersistentVolume.status).toEqual({ phase: 'Released' });
+    expect(
+      await rows(
+        bundle!,
+        "SELECT event_count, event_source, node, event_first::VARCHAR AS f FROM events WHERE event_reason = 'Killing'",
+      ),
+    ).toEqual([{ event_count: 2, event_source: 'kubelet', node: 'worker-1', f: '2026-03-11 10:17:00+00' }]);
+    bundle!.close();
+  });
+});
+
+describe('kubectl describe pasted into a ticket', () => {
+  it('is read inside a Markdown fence and indented as a quoted block', async () => {
+    const pasted = [
+      '```console',
+      ...INIT_FAILING_POD.split('\n').map((l) => (l === '' ? l : `    ${l}`)),
+      '```',
+      '',
+    ].join('\n');
+    const { result, bundle } = await scratch.import([scratch.write('ticket/paste.md', pasted)]);
+    expect(result.inputs[0]?.formats).toEqual({ 'kubectl-describe': 1 });
+    expect(await rows(bundle!, 'SELECT name, phase FROM objects')).toEqual([
+      { name: 'agent-7c9d8b6f5-x2x9q', phase: 'Pending' },
+    ]);
+    expect(await rows(bundle!, 'SELECT count(*)::INTEGER AS n FROM events')).toEqual([{ n: 4 }]);
+    bundle!.close();
+  });
+});

@@ -399,3 +399,26 @@ describe('kubectl command lines', () => {
     expect(parseCommand('systemctl status kubelet')).toMatchObject({ verb: 'systemctl', kubectl: false });
   });
 });
+
+describe('kubectl logs --prefix', () => {
+  it('sends each line to the container it names', async () => {
+    const file = scratch.write(
+      'prefix/logs.txt',
+      `$ kubectl logs deploy/api -n shop --all-containers --prefix
+[pod/api-6f7-abc/app] 2026-03-10T10:00:00Z listening on :8080
+[pod/api-6f7-abc/proxy] 2026-03-10T10:00:01Z upstream connect error
+    at retry (proxy.js:10)
+[pod/api-6f7-abc/app] 2026-03-10T10:00:02Z ready
+`,
+    );
+    const { result, bundle } = await scratch.import([file]);
+    expect(result.inputs[0]?.issues).toEqual([]);
+    expect(await rows(bundle!, 'SELECT container, log_line FROM logs ORDER BY ts')).toEqual([
+      { container: 'app', log_line: 'listening on :8080' },
+      { container: 'proxy', log_line: 'upstream connect error' },
+      { container: 'proxy', log_line: '    at retry (proxy.js:10)' },
+      { container: 'app', log_line: 'ready' },
+    ]);
+    bundle!.close();
+  });
+});

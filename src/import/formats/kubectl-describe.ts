@@ -5,7 +5,7 @@
 import { skipFile } from '../context.ts';
 import { defineFormat } from '../format.ts';
 import { importDescribe, isDescribeStart } from '../kubectl-text/describe.ts';
-import { numberedLines } from '../kubectl-text/lines.ts';
+import { contentLines, numberedLines } from '../kubectl-text/lines.ts';
 
 // Fields every describer prints near the top, at the left margin.
 const DESCRIBE_FIELD_RE =
@@ -16,7 +16,7 @@ export const kubectlDescribe = defineFormat({
   description:
     'kubectl describe output (pod, node, deployment, replicaset, statefulset, daemonset, job, cronjob, pvc, pv, service; others by name and events), several back to back; rebuilt objects are marked kstory.dev/derived-from',
   detect: (head) => {
-    const lines = head.lines.filter((l) => l.trim() !== '');
+    const lines = contentLines(head.lines);
     if (!lines[0] || !isDescribeStart(lines[0])) return null;
     if (!lines.slice(1, 12).some((l) => DESCRIBE_FIELD_RE.test(l))) return null;
     return { confidence: 0.8, reason: 'kubectl describe output' };

@@ -6,7 +6,7 @@ import { defineFormat } from '../format.ts';
 import { isEventTable } from '../kubectl-text/get-events.ts';
 import { kindOfColumns } from '../kubectl-text/get-rows.ts';
 import { importSections } from '../kubectl-text/import-text.ts';
-import { numberedLines } from '../kubectl-text/lines.ts';
+import { contentLines, numberedLines } from '../kubectl-text/lines.ts';
 import { isTableHeader, parseTables } from '../kubectl-text/tables.ts';
 
 export const kubectlGet = defineFormat({
@@ -14,7 +14,7 @@ export const kubectlGet = defineFormat({
   description:
     'kubectl get tables (pods, nodes, deployments, replicasets, daemonsets, jobs, cronjobs, pvc, pv, services, events; -o wide, -A, --show-labels) as the objects and Events they print',
   detect: (head) => {
-    const first = head.lines.find((l) => l.trim() !== '');
+    const [first] = contentLines(head.lines);
     if (!first || !isTableHeader(first)) return null;
     const [table] = parseTables([{ text: first, line: 1 }]);
     const headers = table?.headers ?? [];

@@ -106,7 +106,7 @@ export const describePersistentVolume: DescribeKind = {
           accessModes: accessModesOf(someValue(nodes, 'Access Modes')),
           volumeMode: someValue(nodes, 'VolumeMode'),
           capacity: capacity ? { storage: capacity } : undefined,
-          ...(type ? { [type.charAt(0).toLowerCase() + type.slice(1)]: sourceFields(source!) } : {}),
+          ...(type ? { [VOLUME_FIELD[type] ?? fieldName(type)]: sourceFields(source!) } : {}),
         }),
         status: compact({
           phase: terminatingOr(someValue(nodes, 'Status')),
@@ -117,11 +117,27 @@ export const describePersistentVolume: DescribeKind = {
   },
 };
 
+// The PersistentVolume field of each source describe names by its type word, where it is not the word.
+const VOLUME_FIELD: Record<string, string> = {
+  LocalVolume: 'local',
+  vSphereVolume: 'vsphereVolume',
+  CephFS: 'cephfs',
+  ISCSI: 'iscsi',
+};
+
+/** `FSType` → `fsType`, `VolumeHandle` → `volumeHandle`, `CSI` → `csi`. */
+function fieldName(word: string): string {
+  const acronym = /^([A-Z]+)([A-Z][a-z].*)$/.exec(word);
+  if (acronym) return acronym[1]!.toLowerCase() + acronym[2];
+  if (/^[A-Z]+$/.test(word)) return word.toLowerCase();
+  return word.charAt(0).toLowerCase() + word.slice(1);
+}
+
 function sourceFields(source: DescribeNode): Json {
   const out: Json = {};
   for (const c of source.children) {
     if (c.key === null || c.key === 'Type' || c.value === '') continue;
-    out[c.key.charAt(0).toLowerCase() + c.key.slice(1)] = c.value;
+    out[fieldName(c.key)] = c.value;
   }
   return out;
 }

@@ -63,6 +63,8 @@ export async function readSection(section: Section, ctx: FileContext): Promise<S
     issue(ctx, section.line, `output of ${what} not read: only kubectl's output is`);
     return none;
   }
+  // A log is a log whatever its lines look like (JSON lines, YAML-ish text).
+  if (command?.verb === 'logs') return { prepared: prepareLogs(lines, command, ctx), direct: false };
   if (isDescribeStart(first.text)) {
     return {
       prepared: prepareDescribe(lines, ctx, { kind: command?.kinds[0], namespace: command?.namespace }),
@@ -85,7 +87,6 @@ export async function readSection(section: Section, ctx: FileContext): Promise<S
     const prepared = prepareGet(lines, command, ctx);
     if (prepared) return { prepared, direct: false };
   }
-  if (command?.verb === 'logs') return { prepared: prepareLogs(lines, command, ctx), direct: false };
   // Notes before a transcript's first command are no one's output.
   if (section.preamble) return none;
   issue(ctx, first.line, unreadable(command, firstText));
