@@ -104,6 +104,8 @@ export function podTemplate(
   if (w.nodeName) spec.nodeName = w.nodeName;
   if (w.tolerations.length > 0) spec.tolerations = w.tolerations;
   if (w.priorityClassName) spec.priorityClassName = w.priorityClassName;
+  // A network plugin's agent runs on the host's network: it is what gives the other pods theirs.
+  if (w.kind === 'DaemonSet' && w.networkPlugin) spec.hostNetwork = true;
   const metadata: Json = { labels: { ...selectorLabels, ...w.labels } };
   if (Object.keys(w.annotations).length > 0) metadata.annotations = w.annotations;
   return { metadata, spec };

@@ -5,10 +5,12 @@
 import type { Json } from '../engine/json.ts';
 import { parseBytes } from '../engine/quantity.ts';
 import type { KubeObject } from '../engine/records.ts';
+import type { DependencyMode } from '../engine/world.ts';
 import {
   configPanicLines,
   configReloadLine,
   dependencyErrorLine,
+  dependencyFatalLine,
   memoryPressureLine,
   panicExitCode,
   routineLine,
@@ -77,28 +79,54 @@ export class AppRunner {
   }
 
   appTick(rt: PodRuntime, c: ContainerRuntime, _containerID: string): void {
-    const { world, clock, rng, api } = this.k.sim;
+    const { rng } = this.k.sim;
     if (c.upAt === undefined || c.app.type === 'batch') {
       if (c.app.type === 'batch' && c.upAt !== undefined)
         this.k.runtime.log(rt, c, [routineLine(c.app, rng)]);
       return;
     }
-    const failing = c.app.dependsOn
-      .map((d) => ({ target: d, mode: world.dependency(d.split(':')[0] ?? d, clock.now) }))
-      .filter((d) => d.mode !== null);
+    const failing = this.failingDependencies(rt, c);
     if (failing.length > 0) {
-      for (const f of failing) {
-        const host = f.target.split(':')[0] ?? '';
-        const svcName = host.split('.')[0] ?? '';
-        const svcNs = host.split('.')[1] ?? rt.namespace;
-        const ip =
-          ((api.get('Service', svcNs, svcName)?.spec as Json | undefined)?.clusterIP as string | undefined) ??
-          '10.96.0.1';
-        this.k.runtime.log(rt, c, [dependencyErrorLine(c.app, f.target, f.mode!, ip)]);
-      }
+      if (this.failFast(rt, c, failing)) return;
+      for (const f of failing)
+        this.k.runtime.log(rt, c, [dependencyErrorLine(c.app, f.target, f.mode, f.ip)]);
       return;
     }
     this.k.runtime.log(rt, c, [routineLine(c.app, rng)]);
+  }
+
+  /** The dependencies of the app that are down now, with the address it dials. */
+  failingDependencies(
+    rt: PodRuntime,
+    c: ContainerRuntime,
+  ): { target: string; mode: DependencyMode; ip: string }[] {
+    const { world, clock, api } = this.k.sim;
+    return c.app.dependsOn.flatMap((target) => {
+      const host = target.split(':')[0] ?? target;
+      const mode = world.dependency(host, clock.now);
+      if (mode === null) return [];
+      const svcName = host.split('.')[0] ?? '';
+      const svcNs = host.split('.')[1] ?? rt.namespace;
+      const ip =
+        ((api.get('Service', svcNs, svcName)?.spec as Json | undefined)?.clusterIP as string | undefined) ??
+        '10.96.0.1';
+      return [{ target, mode, ip }];
+    });
+  }
+
+  /** A fail-fast app exits when a dependency is down (at start or later); true when it did. */
+  failFast(rt: PodRuntime, c: ContainerRuntime, failing = this.failingDependencies(rt, c)): boolean {
+    if (!c.app.failFast || failing.length === 0) return false;
+    const f = failing[0]!;
+    this.k.runtime.log(rt, c, [dependencyFatalLine(c.app, f.target, f.mode, f.ip)]);
+    this.k.runtime.exited(rt, c, {
+      exitCode: 1,
+      reason: 'Error',
+      startedAt: c.startedAt!,
+      finishedAt: this.k.sim.clock.now,
+      containerID: c.containerID!,
+    });
+    return true;
   }
 
   memoryTick(rt: PodRuntime, c: ContainerRuntime, instance: number, containerID: string): void {

@@ -19,6 +19,7 @@ import { AppRunner } from './app-runner.ts';
 import { type ContainerRuntime, newContainerRuntime } from './container.ts';
 import { EvictionManager } from './eviction-manager.ts';
 import { ImageManager } from './image-manager.ts';
+import { NetworkManager } from './network.ts';
 import { NodeStatusManager } from './node-status.ts';
 import { Prober } from './prober.ts';
 import { RuntimeManager } from './runtime-manager.ts';
@@ -51,6 +52,7 @@ export class Kubelet {
   readonly nodeStatus = new NodeStatusManager(this);
   readonly images = new ImageManager(this);
   readonly volumes = new VolumeManager(this);
+  readonly network = new NetworkManager(this);
   readonly runtime = new RuntimeManager(this);
   readonly app = new AppRunner(this);
   readonly prober = new Prober(this);
@@ -201,6 +203,12 @@ export class Kubelet {
   /** The pod's sandbox (its network namespace and IP), then its containers in order. */
   createSandbox(rt: PodRuntime): void {
     if (!this.alive(rt) || rt.terminating) return;
+    const failure = this.network.sandboxError(rt);
+    if (failure) {
+      this.event(rt, undefined, 'Warning', failure.reason, failure.message);
+      this.sim.after(this.network.retryAfter(rt), () => this.createSandbox(rt));
+      return;
+    }
     rt.sandboxReady = true;
     rt.podIP = `${this.podCidr.split('.').slice(0, 3).join('.')}.${this.nextIp++ % 254 || 2}`;
     rt.statusDirty = true;
@@ -289,6 +297,7 @@ export class Kubelet {
    */
   reboot(): void {
     this.nodeStatus.identify(() => this.sim.rng.uuid());
+    this.network.rebooted();
     this.sim.recorder.record(
       this.source(),
       this.nodeRef(),

@@ -6,6 +6,7 @@ import type { Json } from '../engine/json.ts';
 import { parseBytes, parseCpuMillis } from '../engine/quantity.ts';
 import type { KubeObject } from '../engine/records.ts';
 import type { Kubelet } from './kubelet.ts';
+import { NETWORK_NOT_READY } from './network.ts';
 
 const STATUS_REPORT_MS = 300_000;
 
@@ -19,7 +20,30 @@ export class NodeStatusManager {
 
   constructor(private readonly k: Kubelet) {}
 
+  /** The labels the kubelet registers its Node with. */
+  labels(): Record<string, string> {
+    return {
+      'beta.kubernetes.io/arch': 'amd64',
+      'beta.kubernetes.io/instance-type': this.k.spec.instanceType,
+      'beta.kubernetes.io/os': 'linux',
+      'failure-domain.beta.kubernetes.io/zone': this.k.spec.zone,
+      'kubernetes.io/arch': 'amd64',
+      'kubernetes.io/hostname': this.k.nodeName,
+      'kubernetes.io/os': 'linux',
+      'node.kubernetes.io/instance-type': this.k.spec.instanceType,
+      'topology.kubernetes.io/region': this.k.spec.zone.replace(/[a-z]$/, ''),
+      'topology.kubernetes.io/zone': this.k.spec.zone,
+      ...(this.k.spec.role === 'control-plane' ? { 'node-role.kubernetes.io/control-plane': '' } : {}),
+      ...this.k.spec.labels,
+    };
+  }
+
   register(): void {
+    // A kubelet that starts without a pod network registers its node tainted not-ready, so that
+    // nothing is scheduled there before the node lifecycle controller sees its condition.
+    const taints = this.k.network.runtimeNetworkReady()
+      ? this.k.spec.taints
+      : [...this.k.spec.taints, { key: 'node.kubernetes.io/not-ready', effect: 'NoSchedule' as const }];
     const node: KubeObject = {
       apiVersion: 'v1',
       kind: 'Node',
@@ -29,25 +53,12 @@ export class NodeStatusManager {
           'node.alpha.kubernetes.io/ttl': '0',
           'volumes.kubernetes.io/controller-managed-attach-detach': 'true',
         },
-        labels: {
-          'beta.kubernetes.io/arch': 'amd64',
-          'beta.kubernetes.io/instance-type': this.k.spec.instanceType,
-          'beta.kubernetes.io/os': 'linux',
-          'failure-domain.beta.kubernetes.io/zone': this.k.spec.zone,
-          'kubernetes.io/arch': 'amd64',
-          'kubernetes.io/hostname': this.k.nodeName,
-          'kubernetes.io/os': 'linux',
-          'node.kubernetes.io/instance-type': this.k.spec.instanceType,
-          'topology.kubernetes.io/region': this.k.spec.zone.replace(/[a-z]$/, ''),
-          'topology.kubernetes.io/zone': this.k.spec.zone,
-          ...(this.k.spec.role === 'control-plane' ? { 'node-role.kubernetes.io/control-plane': '' } : {}),
-          ...this.k.spec.labels,
-        },
+        labels: this.labels(),
       },
       spec: {
         podCIDR: this.k.podCidr,
         podCIDRs: [this.k.podCidr],
-        ...(this.k.spec.taints.length > 0 ? { taints: this.k.spec.taints } : {}),
+        ...(taints.length > 0 ? { taints } : {}),
       },
       status: {},
     };
@@ -119,7 +130,14 @@ export class NodeStatusManager {
       'KubeletHasSufficientPID',
       'kubelet has sufficient PID available',
     );
-    set('Ready', true, 'KubeletReady', 'kubelet is posting ready status', 'KubeletNotReady', '');
+    set(
+      'Ready',
+      this.k.network.runtimeNetworkReady(),
+      'KubeletReady',
+      'kubelet is posting ready status',
+      'KubeletNotReady',
+      NETWORK_NOT_READY,
+    );
     return conditions.map((c) => {
       const { type, status, lastTransitionTime, reason, message } = c;
       return { lastHeartbeatTime: now, lastTransitionTime, message, reason, status, type };

@@ -106,7 +106,7 @@ export class RuntimeManager {
       return;
     }
     this.k.sim.after(startupMs, () => {
-      if (!live()) return;
+      if (!live() || this.k.app.failFast(rt, c)) return;
       c.upAt = this.k.sim.clock.now;
       c.memory = parseBytes(c.app.memory);
       this.log(rt, c, startupLines(c.app, c.name, port));

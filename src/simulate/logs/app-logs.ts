@@ -108,6 +108,18 @@ export function dependencyErrorLine(app: AppSpec, target: string, mode: Dependen
   return { line: json('error', 'request failed', { upstream: target, error: cause }), stream: 'stderr' };
 }
 
+/** What a fail-fast app prints before it exits on a dependency it cannot reach. */
+export function dependencyFatalLine(app: AppSpec, target: string, mode: DependencyMode, ip: string): LogLine {
+  const { line } = dependencyErrorLine(app, target, mode, ip);
+  if (app.runtime !== 'go')
+    return { line: `FATAL cannot reach ${target}, exiting: ${line}`, stream: 'stderr' };
+  const cause = (JSON.parse(line) as { error: string }).error;
+  return {
+    line: json('fatal', 'cannot reach dependency, exiting', { upstream: target, error: cause }),
+    stream: 'stderr',
+  };
+}
+
 /** What an app that watches its mounted configuration prints when the file changes. */
 export function configReloadLine(app: AppSpec, key: string): LogLine {
   if (app.runtime === 'java')

@@ -55,6 +55,9 @@ export const AppSchema = z.strictObject({
   disk: Quantity.default('20Mi'),
   /** Processes and threads (PIDs) the container runs; the default depends on the runtime. */
   processes: z.number().int().min(1).optional(),
+  /** Exit with an error when a dependency is unreachable (a controller that cannot reach its API
+   * server), instead of logging the failure and carrying on: the container then crash-loops. */
+  failFast: z.boolean().default(false),
 });
 
 /**
@@ -165,10 +168,16 @@ export const StatefulSetSchema = z.strictObject({
   pdb: PdbSchema.optional(),
 });
 
+/** Network plugins (CNI) the simulated kubelet knows: how each sets up a pod's network. */
+export const NETWORK_PLUGINS = ['flannel', 'calico', 'cilium', 'weave'] as const;
+
 export const DaemonSetSchema = z.strictObject({
   kind: z.literal('DaemonSet'),
   ...Common,
   service: ServiceSchema.optional(),
+  /** This DaemonSet is the cluster's network plugin: its pods run on the host network, and the
+   * kubelet can give other pods a network only while the plugin's pod on its node is up. */
+  networkPlugin: z.enum(NETWORK_PLUGINS).optional(),
 });
 
 const JobFields = {
