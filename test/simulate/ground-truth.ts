@@ -93,6 +93,13 @@ const SIGNALS: Record<string, (s: Subject, container?: string) => string> = {
   // Refused at admission by the kubelet of the node it was bound to (OutOfcpu, OutOfmemory, ...).
   'pod-rejected-by-node': (s) =>
     `SELECT count(*) FROM pods WHERE ${podsOf(s)} AND phase = 'Failed' AND status_message LIKE 'Pod was rejected: %'`,
+  'pod-sandbox-failed': (s) =>
+    `SELECT count(*) FROM events WHERE event_reason IN ('FailedCreatePodSandBox', 'NetworkNotReady') AND kind = 'Pod' AND name IN (${podNames(s)})`,
+  'network-plugin-not-ready': (s) =>
+    `SELECT (SELECT count(*) FROM conditions WHERE ${objectIs(s)} AND type = 'Ready' AND status = 'False' AND message LIKE '%NetworkPluginNotReady%')
+          + (SELECT count(*) FROM events WHERE event_reason = 'FailedCreatePodSandBox' AND node = '${s.name}')`,
+  'network-plugin-down': (s) =>
+    `SELECT count(*) FROM containers WHERE ${podsOf(s)} AND NOT init AND (state <> 'running' OR NOT ready)`,
   'node-not-ready': (s) =>
     `SELECT count(*) FROM conditions WHERE ${objectIs(s)} AND type = 'Ready' AND status IN ('False', 'Unknown')`,
   'readiness-probe-failed': (s) =>
