@@ -137,6 +137,18 @@ function mentions(effect: Finding, cause: Finding): boolean {
   );
 }
 
+/** Whether the effect's evidence names a taint its cause, a Node, carried: the scheduler quotes
+ * the taints pods did not tolerate ("untolerated taint {node.kubernetes.io/not-ready: }"). */
+function namesTaint(effect: Finding, cause: Finding, relations: Relations): boolean {
+  if (cause.subject.kind !== 'Node') return false;
+  const quoted = relations.taintsOf(cause.subject.name).map((key) => `{${key}:`);
+  const texts = [
+    ...Object.values(effect.signals).map((hit) => hit.text ?? ''),
+    ...effect.evidence.map((e) => e.excerpt),
+  ];
+  return quoted.some((q) => texts.some((t) => t.includes(q)));
+}
+
 function samePod(a: Finding, b: Finding): boolean {
   return (
     a.subject.kind === 'Pod' &&
@@ -165,12 +177,13 @@ export function linkFindings(
         const cause = findings[c]!;
         const effect = findings[e]!;
         if (!ordered(cause, effect, lag)) continue;
-        if (
+        const joined =
           link.join === 'mentions'
-            ? !mentions(effect, cause)
-            : !relations.related(link.join, cause.subject, effect.subject)
-        )
-          continue;
+            ? mentions(effect, cause)
+            : link.join === 'taint'
+              ? namesTaint(effect, cause, relations)
+              : relations.related(link.join, cause.subject, effect.subject);
+        if (!joined) continue;
         edges.push({ cause: c, effect: e, link, weight: link.strength * cause.confidence });
         linked.add(`${c}>${e}`).add(`${e}>${c}`);
       }

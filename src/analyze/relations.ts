@@ -30,6 +30,8 @@ export class Relations {
   private readonly podRefs = new Map<string, Set<string>>();
   /** Service or PodDisruptionBudget key → pod keys it selects */
   private readonly selected = new Map<string, Set<string>>();
+  /** node name → the keys of the taints it carried at any time */
+  private readonly nodeTaints = new Map<string, Set<string>>();
   /** controller key → pod keys below it (built once, after loading) */
   private readonly podsByAncestor = new Map<string, string[]>();
 
@@ -64,12 +66,15 @@ export class Relations {
        SELECT DISTINCT s.namespace, s.kind, s.name, p.name AS pod
        FROM selectors s JOIN pod_labels p ON p.namespace = s.namespace
        WHERE list_bool_and(list_transform(map_keys(s.selector), k -> p.labels[k] = s.selector[k]))`,
+      `SELECT DISTINCT name, t.key AS taint
+       FROM (SELECT name, unnest(taints) AS t FROM objects WHERE kind = 'Node' AND taints IS NOT NULL)
+       WHERE t.key IS NOT NULL`,
       // An Argo CD Application manages the resources its status lists: it is degraded when they are.
       `SELECT DISTINCT namespace AS app_namespace, name AS app,
               unnest(from_json(json_extract(body, '$.status.resources'), '[{"kind":"VARCHAR","name":"VARCHAR","namespace":"VARCHAR"}]')) AS r
        FROM objects WHERE kind = 'Application' AND api_version LIKE 'argoproj.io/%' AND body IS NOT NULL`,
     ];
-    const [owners, nodes, refs, selections, managed] = await onConnections(
+    const [owners, nodes, refs, selections, taints, managed] = await onConnections(
       bundle,
       queries,
       (connection, sql) => connection.query(sql),
@@ -90,6 +95,7 @@ export class Relations {
     for (const s of selections as { namespace: string; kind: string; name: string; pod: string }[]) {
       addTo(relations.selected, key(s.namespace, s.kind, s.name), key(s.namespace, 'Pod', s.pod));
     }
+    for (const t of taints as { name: string; taint: string }[]) addTo(relations.nodeTaints, t.name, t.taint);
     for (const m of managed as {
       app_namespace: string;
       app: string;
@@ -158,9 +164,14 @@ export class Relations {
       });
   }
 
-  /** Whether `cause` and `effect` are related the way a chain link requires (`mentions` is decided
-   * from the findings' evidence, in chain.ts). */
-  related(join: Exclude<Join, 'mentions'>, cause: Subject, effect: Subject): boolean {
+  /** The keys of the taints the node carried at any time. */
+  taintsOf(node: string): string[] {
+    return [...(this.nodeTaints.get(node) ?? [])];
+  }
+
+  /** Whether `cause` and `effect` are related the way a chain link requires (`mentions` and
+   * `taint` are decided from the findings' evidence, in chain.ts). */
+  related(join: Exclude<Join, 'mentions' | 'taint'>, cause: Subject, effect: Subject): boolean {
     const causeKey = key(cause.namespace, cause.kind, cause.name);
     const effectKey = key(effect.namespace, effect.kind, effect.name);
     switch (join) {

@@ -171,7 +171,17 @@ export function patternJsonSchema(): unknown {
 }
 
 /** How a cause's subject must relate to its effect's subject for a causal link. */
-export const JOINS = ['same', 'owner', 'node', 'refs', 'selects', 'namespace', 'mentions', 'any'] as const;
+export const JOINS = [
+  'same',
+  'owner',
+  'node',
+  'refs',
+  'selects',
+  'namespace',
+  'mentions',
+  'taint',
+  'any',
+] as const;
 export type Join = (typeof JOINS)[number];
 
 /** A domain link between two patterns (patterns/chains/*.yaml): "a cause of this kind, on a related
@@ -186,7 +196,8 @@ export const ChainLinkSchema = z
     /** `same` object; `owner`: one owns the other (Pod → ReplicaSet → Deployment); `node`: a pod on
      * the node; `refs`: the pod (or its workload's pods) uses the ConfigMap/Secret/PVC; `selects`: the
      * Service or PodDisruptionBudget selects the pod (or a pod of the workload); `namespace`: the same namespace; `mentions`: the effect's
-     * evidence names the cause's subject (the webhook in a FailedCreate message); `any`: no relation needed (for
+     * evidence names the cause's subject (the webhook in a FailedCreate message); `taint`: the effect's evidence
+     * names a taint the cause (a Node) carried (FailedScheduling's "untolerated taint {key: }"); `any`: no relation needed (for
      * cluster-wide effects such as API server errors). */
     join: z.enum(JOINS),
     /** How long after the cause (its last sign) the effect may start. */
