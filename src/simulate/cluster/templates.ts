@@ -94,11 +94,12 @@ export function podTemplate(
 ): Json {
   const spec: Json = {
     containers: w.containers.map(containerManifest),
+    ...(w.initContainers.length > 0 ? { initContainers: w.initContainers.map(containerManifest) } : {}),
     restartPolicy,
     serviceAccountName: w.serviceAccount,
     terminationGracePeriodSeconds: w.terminationGracePeriod,
   };
-  const volumes = podVolumes(w.containers);
+  const volumes = podVolumes([...w.initContainers, ...w.containers]);
   if (volumes.length > 0) spec.volumes = volumes;
   if (w.nodeSelector) spec.nodeSelector = w.nodeSelector;
   if (w.nodeName) spec.nodeName = w.nodeName;

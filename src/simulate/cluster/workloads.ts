@@ -27,11 +27,11 @@ export function createWorkloads(sim: SimContext, admin: Actor): void {
 
 export function createWorkload(sim: SimContext, w: Workload, admin: Actor): void {
   const { api, world } = sim;
-  const apps = new Map(w.containers.map((c) => [c.name, c.app]));
+  const apps = new Map([...w.initContainers, ...w.containers].map((c) => [c.name, c.app]));
   world.apps.set(`${w.namespace}/${w.name}`, apps);
   if (w.kind === 'Deployment' || w.kind === 'StatefulSet')
     world.declaredReplicas.set(`${w.namespace}/${w.name}`, Math.max(1, w.replicas));
-  for (const c of w.containers) {
+  for (const c of [...w.initContainers, ...w.containers]) {
     const binaries = world.imageBinaries.get(c.image) ?? new Set<string>();
     if (c.command?.[0]) binaries.add(c.command[0]);
     world.imageBinaries.set(c.image, binaries);

@@ -60,10 +60,20 @@ function patchTemplate(
 }
 
 function containerOf(spec: Json, name: string | undefined): Json {
-  const containers = spec.containers as Json[];
-  const c = name ? containers.find((x) => x.name === name) : containers[0];
-  if (!c) throw new Error(`timeline: no container ${name ?? '(first)'}`);
-  return c;
+  return containerIn(spec, name).container;
+}
+
+/** The named container (an init container's name too) and the list of the pod spec it is in. */
+function containerIn(
+  spec: Json,
+  name: string | undefined,
+): { container: Json; list: 'containers' | 'initContainers' } {
+  for (const list of ['containers', 'initContainers'] as const) {
+    const containers = (spec[list] as Json[] | undefined) ?? [];
+    const c = name ? containers.find((x) => x.name === name) : containers[0];
+    if (c) return { container: c, list };
+  }
+  throw new Error(`timeline: no container ${name ?? '(first)'}`);
 }
 
 export function applyAction(sim: Simulation, action: Action): void {
@@ -86,9 +96,9 @@ export function applyAction(sim: Simulation, action: Action): void {
       return;
     case 'set-command':
       patchTemplate(sim, actor, action.namespace, action.name, 'kubectl-patch', (spec) => {
-        const c = containerOf(spec, action.container);
+        const { container: c, list } = containerIn(spec, action.container);
         c.command = action.command;
-        return { spec: { containers: [{ name: c.name, command: action.command }] } };
+        return { spec: { [list]: [{ name: c.name, command: action.command }] } };
       });
       return;
     case 'set-env':

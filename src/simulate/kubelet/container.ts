@@ -17,6 +17,8 @@ export interface Terminated {
 
 export interface ContainerRuntime {
   name: string;
+  /** An init container: runs to completion before the pod's containers start. */
+  init?: boolean;
   spec: Json;
   app: AppSpec;
   workload: string;

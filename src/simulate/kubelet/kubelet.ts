@@ -34,6 +34,10 @@ export interface PodRuntime {
   name: string;
   pod: KubeObject;
   containers: ContainerRuntime[];
+  /** Init containers, run one after another to completion before the containers start. */
+  initContainers: ContainerRuntime[];
+  /** Every init container has completed. */
+  initialized: boolean;
   admittedAt: number;
   volumesReady: boolean;
   mountAttempts: number;
@@ -154,6 +158,11 @@ export class Kubelet {
       containers: (spec.containers as Json[]).map((c) =>
         newContainerRuntime(c, apps?.get(c.name) ?? DEFAULT_APP, workload),
       ),
+      initContainers: ((spec.initContainers as Json[] | undefined) ?? []).map((c) => ({
+        ...newContainerRuntime(c, apps?.get(c.name) ?? DEFAULT_APP, workload),
+        init: true,
+      })),
+      initialized: !((spec.initContainers as Json[] | undefined)?.length ?? 0),
       admittedAt: this.sim.clock.now,
       volumesReady: false,
       mountAttempts: 0,
@@ -163,6 +172,7 @@ export class Kubelet {
       statusDirty: true,
       restartPolicy: spec.restartPolicy ?? 'Always',
     };
+    if (!rt.initialized) for (const c of rt.containers) c.reason = 'PodInitializing';
     this.pods.set(rt.uid, rt);
     this.sim.after(this.sim.rng.int(200, 900), () => this.volumes.mountVolumes(rt));
     return rt;
@@ -186,7 +196,9 @@ export class Kubelet {
   }
 
   private podRef(rt: PodRuntime, container?: string): InvolvedObject {
-    return involvedOf(rt.pod, container ? `spec.containers{${container}}` : undefined);
+    if (!container) return involvedOf(rt.pod);
+    const list = rt.initContainers.some((c) => c.name === container) ? 'initContainers' : 'containers';
+    return involvedOf(rt.pod, `spec.${list}{${container}}`);
   }
 
   /** An Event about the pod (or one of its containers) from this kubelet. */
@@ -212,7 +224,25 @@ export class Kubelet {
     rt.sandboxReady = true;
     rt.podIP = `${this.podCidr.split('.').slice(0, 3).join('.')}.${this.nextIp++ % 254 || 2}`;
     rt.statusDirty = true;
-    this.startContainer(rt, 0);
+    this.startInitContainer(rt, 0);
+  }
+
+  /** Run the init containers in order, each to completion; then start the containers. */
+  private startInitContainer(rt: PodRuntime, index: number): void {
+    const c = rt.initContainers[index];
+    if (!c) {
+      rt.initialized = true;
+      rt.statusDirty = true;
+      this.startContainer(rt, 0);
+      return;
+    }
+    this.images.ensureImage(rt, c, () => this.runtime.runContainer(rt, c));
+  }
+
+  /** An init container completed (exit 0): the next one runs. */
+  initContainerDone(rt: PodRuntime, c: ContainerRuntime): void {
+    if (!this.alive(rt) || rt.terminating) return;
+    this.startInitContainer(rt, rt.initContainers.indexOf(c) + 1);
   }
 
   /** Start containers in order; each waits for the previous one's create step, as kubelet's loop does. */

@@ -116,7 +116,12 @@ export class RuntimeManager {
     if (c.app.type === 'batch') {
       this.k.sim.after(startupMs + rng.around(parseDurationMs(c.app.runFor), 0.2), () => {
         if (!live()) return;
-        this.log(rt, c, batchEndLines(c.app.exitCode));
+        this.log(
+          rt,
+          c,
+          c.app.exitLines?.map((line) => ({ line, stream: 'stderr' as const })) ??
+            batchEndLines(c.app.exitCode),
+        );
         this.exited(rt, c, {
           exitCode: c.app.exitCode,
           reason: c.app.exitCode === 0 ? 'Completed' : 'Error',
@@ -185,6 +190,10 @@ export class RuntimeManager {
     c.instance++;
     rt.statusDirty = true;
     if (rt.terminating || rt.evicted) return;
+    if (c.init && t.exitCode === 0) {
+      this.k.initContainerDone(rt, c);
+      return;
+    }
     const restarts = rt.restartPolicy === 'Always' || (rt.restartPolicy === 'OnFailure' && t.exitCode !== 0);
     if (!restarts) return;
     if (ranFor >= BACKOFF_RESET_MS) c.backoffMs = 0;

@@ -29,8 +29,12 @@ export class StatusManager {
     const unready = rt.containers.filter((c) => !c.ready).map((c) => c.name);
     const allTerminated = rt.containers.every((c) => c.state === 'terminated');
     const allSucceeded = allTerminated && rt.containers.every((c) => c.terminated?.exitCode === 0);
+    // An init container that failed under restartPolicy Never fails the pod.
+    const initFailed =
+      rt.restartPolicy === 'Never' &&
+      rt.initContainers.some((c) => c.state === 'terminated' && (c.terminated?.exitCode ?? 0) !== 0);
     let phase: string;
-    if (rt.evicted) phase = 'Failed';
+    if (rt.evicted || initFailed) phase = 'Failed';
     else if (allTerminated && rt.restartPolicy !== 'Always' && !rt.terminating)
       phase = allSucceeded ? 'Succeeded' : rt.restartPolicy === 'Never' ? 'Failed' : 'Running';
     else if (rt.containers.some((c) => c.state === 'running' || c.restartCount > 0 || c.last))
@@ -87,7 +91,15 @@ export class StatusManager {
         { probeTime: true },
       );
     } else {
-      set('Initialized', true);
+      const incomplete = rt.initContainers.filter(
+        (c) => c.state !== 'terminated' || c.terminated?.exitCode !== 0,
+      );
+      set(
+        'Initialized',
+        rt.initialized,
+        'ContainersNotInitialized',
+        `containers with incomplete status: [${incomplete.map((c) => c.name).join(' ')}]`,
+      );
       const msg = `containers with unready status: [${unready.join(' ')}]`;
       set('Ready', unready.length === 0, 'ContainersNotReady', msg);
       set('ContainersReady', unready.length === 0, 'ContainersNotReady', msg);
@@ -108,6 +120,9 @@ export class StatusManager {
       containerStatuses: statuses,
       hostIP: this.k.ip,
       hostIPs: [{ ip: this.k.ip }],
+      ...(rt.initContainers.length > 0
+        ? { initContainerStatuses: rt.initContainers.map(containerStatusJson) }
+        : {}),
       observedGeneration: gen,
       phase,
       ...(rt.podIP && !rt.evicted ? { podIP: rt.podIP, podIPs: [{ ip: rt.podIP }] } : {}),

@@ -29,6 +29,8 @@ export const AppSchema = z.strictObject({
   /** batch: run time and exit code. */
   runFor: Duration.default('30s'),
   exitCode: z.number().int().default(0),
+  /** batch: what it prints on stderr as it exits (a shell's "sh: wge: not found"), instead of a summary. */
+  exitLines: z.array(z.string()).optional(),
   /** An env var the app validates at start: a value not matching `valid` makes it panic. */
   config: z
     .strictObject({
@@ -110,6 +112,8 @@ const PodTemplateFields = {
   labels: Labels.default({}),
   annotations: Labels.default({}),
   containers: z.array(ContainerSchema).min(1),
+  /** Run one after another to completion before the containers start (give them a batch app). */
+  initContainers: z.array(ContainerSchema).default([]),
   nodeSelector: Labels.optional(),
   /** Bind the pods to this node directly, bypassing the scheduler: only the kubelet checks they fit. */
   nodeName: Name.optional(),
