@@ -105,6 +105,7 @@ export function podTemplate(
   if (w.nodeName) spec.nodeName = w.nodeName;
   if (w.tolerations.length > 0) spec.tolerations = w.tolerations;
   if (w.priorityClassName) spec.priorityClassName = w.priorityClassName;
+  if (w.imagePullSecrets.length > 0) spec.imagePullSecrets = w.imagePullSecrets.map((name) => ({ name }));
   // A network plugin's agent runs on the host's network: it is what gives the other pods theirs.
   if (w.kind === 'DaemonSet' && w.networkPlugin) spec.hostNetwork = true;
   const metadata: Json = { labels: { ...selectorLabels, ...w.labels } };

@@ -1,6 +1,7 @@
 // The kubelet's image manager: the images present on the node, pulls (ErrImagePull, then
-// ImagePullBackOff with the 10 s doubling back-off), references containerd cannot parse, and the
-// image garbage collector that frees disk space from unused images.
+// ImagePullBackOff with the 10 s doubling back-off; a private registry refuses pods without its
+// pull secret), references containerd cannot parse, and the image garbage collector that frees
+// disk space from unused images.
 
 import type { Json } from '../engine/json.ts';
 import { normalizeImage, registryOf } from '../engine/world.ts';
@@ -13,6 +14,8 @@ import { INITIAL_BACKOFF_MS, MAX_BACKOFF_MS } from './runtime-manager.ts';
 const IMAGE_GC_PERIOD_MS = 300_000;
 const IMAGE_GC_HIGH_PERCENT = 85;
 const IMAGE_GC_LOW_PERCENT = 80;
+/** The kubelet syncs every pod about once a minute even when nothing changed. */
+const POD_RESYNC_MS = 60_000;
 
 /** The size containerd reports for an image (deterministic per reference). */
 export function imageSize(ref: string): number {
@@ -26,10 +29,31 @@ export function isValidImageReference(image: string): boolean {
   );
 }
 
+/**
+ * How a registry refuses a pull without credentials, as containerd reports it: ECR answers the
+ * manifest request 401, ACR and Artifact Registry refuse the anonymous token (401, 403), Docker
+ * Hub and most others say "pull access denied" (which they also say for a missing repository).
+ */
+export function refusedPull(registry: string, ref: string): string {
+  const repository = ref.slice(registry.length + 1).replace(/[:@].*$/, '');
+  const tag = ref.split(':').pop();
+  const scope = `scope=repository%3A${encodeURIComponent(repository)}%3Apull&service=${registry}`;
+  if (/\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com$/.test(registry))
+    return `unexpected status from HEAD request to https://${registry}/v2/${repository}/manifests/${tag}: 401 Unauthorized`;
+  if (registry.endsWith('.azurecr.io'))
+    return `failed to authorize: failed to fetch anonymous token: unexpected status from GET request to https://${registry}/oauth2/token?${scope}: 401 Unauthorized`;
+  if (registry === 'gcr.io' || registry.endsWith('.gcr.io') || registry.endsWith('-docker.pkg.dev'))
+    return `failed to authorize: failed to fetch oauth token: unexpected status from GET request to https://${registry}/v2/token?${scope}: 403 Forbidden`;
+  return 'pull access denied, repository does not exist or may require authorization: server message: insufficient_scope: authorization failed';
+}
+
 export class ImageManager {
   private readonly present = new Set<string>();
   private lastImageGc = Number.NEGATIVE_INFINITY;
   private imageGcFailed = false;
+  /** Pods whose periodic sync re-reads their pull secrets, and when each last warned. */
+  private readonly syncing = new WeakSet<PodRuntime>();
+  private readonly warnedAt = new WeakMap<PodRuntime, number>();
 
   constructor(private readonly k: Kubelet) {}
 
@@ -41,6 +65,42 @@ export class ImageManager {
   /** The size of each image on the node's filesystem, in the order they were pulled. */
   *sizes(): Iterable<number> {
     for (const ref of this.present) yield imageSize(ref);
+  }
+
+  /**
+   * The pod's image pull secrets that exist. The kubelet reads them at every sync of the pod (about
+   * once a minute, and at each pull) and warns about those it cannot find, whether or not it then
+   * needs to pull: FailedToRetrieveImagePullSecret repeats for as long as the pod lives.
+   */
+  private pullSecrets(rt: PodRuntime): string[] {
+    const k = this.k;
+    const names = (((rt.pod.spec as Json).imagePullSecrets as Json[] | undefined) ?? []).map(
+      (s) => s.name as string,
+    );
+    if (names.length === 0) return [];
+    const found = names.filter((name) => k.sim.api.get('Secret', rt.namespace, name));
+    const missing = names.filter((name) => !found.includes(name));
+    // One warning per sync, not one per container pulled in that sync.
+    if (missing.length > 0 && this.warnedAt.get(rt) !== k.sim.clock.now) {
+      this.warnedAt.set(rt, k.sim.clock.now);
+      k.event(
+        rt,
+        undefined,
+        'Warning',
+        'FailedToRetrieveImagePullSecret',
+        `Unable to retrieve some image pull secrets (${missing.join(', ')}); attempting to pull the image may not succeed.`,
+      );
+    }
+    if (!this.syncing.has(rt)) {
+      this.syncing.add(rt);
+      const sync = () => {
+        if (!k.alive(rt) || rt.terminating) return;
+        this.pullSecrets(rt);
+        k.sim.after(k.sim.rng.around(POD_RESYNC_MS, 0.3), sync);
+      };
+      k.sim.after(k.sim.rng.around(POD_RESYNC_MS, 0.3), sync);
+    }
+    return found;
   }
 
   /** Make the container's image present (pulling it unless already there), then call `then`. */
@@ -63,6 +123,7 @@ export class ImageManager {
       k.sim.after(rng.int(10_000, 20_000), () => this.ensureImage(rt, c, then));
       return;
     }
+    const found = this.pullSecrets(rt);
     if (this.present.has(ref) && !always) {
       k.event(rt, c.name, 'Normal', 'Pulled', `Container image "${image}" already present on machine`);
       then();
@@ -74,8 +135,8 @@ export class ImageManager {
       ? `failed to pull and unpack image "${ref}": failed to resolve reference "${ref}": failed to do request: Head "https://${registry}/v2/${ref.slice(registry.length + 1).replace(/:[^:]+$/, '')}/manifests/${ref.split(':').pop()}": dial tcp: lookup ${registry} on 10.0.0.2:53: no such host`
       : world.missingImages.has(image) || world.missingImages.has(ref)
         ? `failed to pull and unpack image "${ref}": failed to resolve reference "${ref}": ${ref}: not found`
-        : world.privateRegistries.has(registry)
-          ? `failed to pull and unpack image "${ref}": failed to resolve reference "${ref}": pull access denied, repository does not exist or may require authorization: server message: insufficient_scope: authorization failed`
+        : world.privateRegistries.has(registry) && found.length === 0
+          ? `failed to pull and unpack image "${ref}": failed to resolve reference "${ref}": ${refusedPull(registry, ref)}`
           : null;
     const pullMs = failure ? rng.int(300, 1500) : rng.int(1200, 9000);
     k.sim.after(pullMs, () => {

@@ -119,6 +119,9 @@ const PodTemplateFields = {
   nodeName: Name.optional(),
   tolerations: z.array(TolerationSchema).default([]),
   serviceAccount: Name.default('default'),
+  /** Secrets holding registry credentials, named in the pod spec; a private registry accepts the
+   * pull only when one of them exists. */
+  imagePullSecrets: z.array(Name).default([]),
   priorityClassName: z.string().optional(),
   terminationGracePeriod: z.number().int().default(30),
 };
