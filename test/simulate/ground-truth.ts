@@ -51,6 +51,18 @@ const SIGNALS: Record<string, (s: Subject, container?: string) => string> = {
        AND m.name IN (${podNames(s)}) AND m.metric_value >= 0.9 * (SELECT max(memory_limit_bytes) FROM containers WHERE ${podsOf(s)})`,
   'image-pull-backoff': (s) =>
     `SELECT count(*) FROM containers WHERE ${podsOf(s)} AND reason IN ('ImagePullBackOff', 'ErrImagePull')`,
+  // An init container that exited with an error or could not start, so the pod never started.
+  'init-container-failed': (s) =>
+    `SELECT count(*) FROM containers WHERE ${podsOf(s)} AND init
+       AND (reason IN ('CrashLoopBackOff', 'StartError') OR last_exit_code > 0 OR last_reason = 'StartError')`,
+  // The kubelet could not find a pull secret the pod names.
+  'image-pull-secret-missing': (s) =>
+    `SELECT count(*) FROM events WHERE event_reason = 'FailedToRetrieveImagePullSecret' AND kind = 'Pod' AND name IN (${podNames(s)})`,
+  // The registry refused the pull for want of credentials, and the container waits for its image.
+  'registry-auth': (s) =>
+    `SELECT (SELECT count(*) FROM containers WHERE ${podsOf(s)} AND reason IN ('ImagePullBackOff', 'ErrImagePull'))
+          * (SELECT count(*) FROM events WHERE event_reason = 'Failed' AND name IN (${podNames(s)})
+               AND regexp_matches(event_message, 'Failed to pull image .*(authoriz|Unauthorized|Forbidden|pull access denied)'))`,
   'create-container-config-error': (s) =>
     `SELECT count(*) FROM containers WHERE ${podsOf(s)} AND reason = 'CreateContainerConfigError'`,
   'container-creating-stuck': (s) =>
@@ -74,7 +86,7 @@ const SIGNALS: Record<string, (s: Subject, container?: string) => string> = {
   'service-no-ready-endpoints': (s) =>
     `SELECT count(*) FROM objects WHERE kind = 'Endpoints' AND namespace = '${s.namespace}' AND name = '${s.name}' AND json_extract(body, '$.subsets[0].addresses') IS NULL`,
   'config-changed': (s) =>
-    `SELECT count(*) FROM audit WHERE ${objectIs(s)} AND audit_verb IN ('patch', 'update') AND audit_code = 200 AND audit_user NOT LIKE 'system:%'`,
+    `SELECT count(*) FROM audit WHERE ${objectIs(s)} AND audit_verb IN ('patch', 'update', 'delete') AND audit_code = 200 AND audit_user NOT LIKE 'system:%'`,
   'workload-resources-changed': (s) =>
     `SELECT count(*) FROM audit WHERE ${objectIs(s)} AND audit_verb = 'patch' AND audit_code = 200 AND audit_user NOT LIKE 'system:%' AND body LIKE '%"resources"%'`,
   'workload-image-changed': (s) =>
