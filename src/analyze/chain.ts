@@ -8,8 +8,11 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { CORE_SCHEMA, load as loadYaml } from 'js-yaml';
 import { KstoryError } from '../errors.ts';
-import { ChainFileSchema, type ChainLink, durationMs, type Severity } from '../patterns/schema.ts';
-import { type Finding, subjectLabel } from './detect.ts';
+import { ChainFileSchema, type ChainLink } from '../patterns/schema.ts';
+import { parseDuration } from '../vocab/duration.ts';
+import { formatObjectRef, formatSubject, namespacedName, parseObjectKey } from '../vocab/object-ref.ts';
+import { highestSeverity, type Severity } from '../vocab/severity.ts';
+import type { Finding } from './detect.ts';
 import type { Relations } from './relations.ts';
 
 export interface LoadedLink extends ChainLink {
@@ -117,8 +120,6 @@ export interface Incident {
   alternatives: Alternative[];
 }
 
-const SEVERITY_ORDER: Severity[] = ['info', 'low', 'medium', 'high', 'critical'];
-
 function ordered(cause: Finding, effect: Finding, maxLagMs: number): boolean {
   const effectStart = Date.parse(effect.first);
   return (
@@ -170,7 +171,7 @@ export function linkFindings(
   const edges: Edge[] = [];
   const linked = new Set<string>();
   for (const link of links) {
-    const lag = durationMs(link.max_lag);
+    const lag = parseDuration(link.max_lag);
     for (const c of byPattern.get(link.cause) ?? []) {
       for (const e of byPattern.get(link.effect) ?? []) {
         if (c === e) continue;
@@ -190,7 +191,7 @@ export function linkFindings(
     }
   }
   // Failures on the same pod that no domain link connects: the earlier weakly explains the later.
-  const lag = durationMs(SAME_POD_LINK.max_lag);
+  const lag = parseDuration(SAME_POD_LINK.max_lag);
   findings.forEach((cause, c) => {
     findings.forEach((effect, e) => {
       if (c === e || linked.has(`${c}>${e}`) || cause.severity === 'info' || effect.severity === 'info')
@@ -232,7 +233,7 @@ function adoptSiblings(findings: readonly Finding[], parent: Map<number, Edge>, 
     const key = `${finding.pattern}|${ancestry.at(-1)}`;
     groups.set(key, [...(groups.get(key) ?? []), i]);
   });
-  const lag = durationMs(SIBLING_LINK.max_lag);
+  const lag = parseDuration(SIBLING_LINK.max_lag);
   for (const members of groups.values()) {
     members.sort((a, b) => findings[a]!.first.localeCompare(findings[b]!.first));
     const [first, ...rest] = members;
@@ -323,9 +324,7 @@ export function buildIncidents(
     const { confidence, reasons } = scoreChain(findings, r, chain);
     incidents.push({
       root: r,
-      severity: members
-        .map((m) => findings[m]!.severity)
-        .sort((a, b) => SEVERITY_ORDER.indexOf(b) - SEVERITY_ORDER.indexOf(a))[0]!,
+      severity: highestSeverity(members.map((m) => findings[m]!.severity)),
       confidence,
       confidence_reasons: reasons,
       chain,
@@ -356,7 +355,7 @@ function scoreChain(
 ): { confidence: number; reasons: string[] } {
   const rootFinding = findings[root]!;
   const reasons = [
-    `${rootFinding.confidence.toFixed(2)} root cause ${rootFinding.pattern} (${subjectLabel(rootFinding.subject)})`,
+    `${rootFinding.confidence.toFixed(2)} root cause ${rootFinding.pattern} (${formatSubject(rootFinding.subject)})`,
   ];
   const factors: number[] = [];
   for (const step of chain) {
@@ -389,16 +388,16 @@ function impactOf(members: Finding[], relations: Relations): Impact {
   const nodes = new Set<string>();
   for (const finding of members) {
     const s = finding.subject;
-    const label = `${s.namespace ? `${s.namespace}/` : ''}${s.name}`;
+    const label = namespacedName(s);
     if (s.kind === 'Pod') pods.add(label);
     else if (s.kind === 'Node') nodes.add(s.name);
     else if (s.kind === 'Service') services.add(label);
     else if (['Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob'].includes(s.kind))
       workloads.add(`${s.kind} ${label}`);
     for (const ancestor of relations.ancestry(s).slice(1)) {
-      const [namespace, kind, ...name] = ancestor.split('/');
-      if (['Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob'].includes(kind!))
-        workloads.add(`${kind} ${namespace ? `${namespace}/` : ''}${name.join('/')}`);
+      const owner = parseObjectKey(ancestor);
+      if (['Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob'].includes(owner.kind))
+        workloads.add(formatObjectRef(owner));
     }
     if (s.kind === 'Pod') for (const service of relations.servicesOf(s)) services.add(service);
   }

@@ -8,19 +8,15 @@ import type { Bundle } from '../bundle/reader.ts';
 import { evaluateCondition, positiveSignalsOf, signalsOf } from '../patterns/condition.ts';
 import { compileEvidence } from '../patterns/evidence-sql.ts';
 import { GONE_SIGNAL, type LoadedPattern } from '../patterns/load.ts';
-import type { Severity, Variant } from '../patterns/schema.ts';
+import type { Variant } from '../patterns/schema.ts';
 import { compileProbe, compileSignal } from '../patterns/signal-sql.ts';
-import { formatBytes } from '../report/format.ts';
+import { formatDuration } from '../vocab/duration.ts';
+import { formatSubject, objectKey, type Subject } from '../vocab/object-ref.ts';
+import { fillPlaceholders } from '../vocab/placeholder.ts';
+import type { Severity } from '../vocab/severity.ts';
+import { formatTime } from '../vocab/units.ts';
 import { analysisWidth, onConnections } from './parallel.ts';
-import { objectKey } from './relations.ts';
 import { LOADED_VIEWS } from './working-set.ts';
-
-export interface Subject {
-  namespace: string | null;
-  kind: string;
-  name: string;
-  container: string | null;
-}
 
 export interface SignalHit {
   first: string;
@@ -193,11 +189,6 @@ export function subjectKey(subject: Subject): string {
   return `${subject.namespace ?? ''}/${subject.kind}/${subject.name}/${subject.container ?? ''}`;
 }
 
-export function subjectLabel(subject: Subject): string {
-  const base = `${subject.namespace ? `${subject.namespace}/` : ''}${subject.kind} ${subject.name}`;
-  return subject.container ? `${base}, container ${subject.container}` : base;
-}
-
 function mergeHit(a: SignalHit | undefined, b: SignalHit): SignalHit {
   if (!a) return b;
   return {
@@ -330,10 +321,10 @@ export async function detectPattern(
       signals: Object.fromEntries(hits),
       confidence,
       confidenceReasons: reasons,
-      summary: fillTemplate(variant?.summary ?? pattern.narrative.summary, values),
-      detail: pattern.narrative.detail ? fillTemplate(pattern.narrative.detail, values) : null,
+      summary: fillPlaceholders(variant?.summary ?? pattern.narrative.summary, values),
+      detail: pattern.narrative.detail ? fillPlaceholders(pattern.narrative.detail, values) : null,
       remediation: [...(variant?.remediation ?? []), ...pattern.remediation].map((step) =>
-        fillTemplate(step, values),
+        fillPlaceholders(step, values),
       ),
       references: pattern.references,
       evidence: [],
@@ -416,53 +407,26 @@ function placeholderValues(
     kind: subject.kind,
     name: subject.name,
     container: subject.container ?? '',
-    subject: subjectLabel(subject),
-    first: shortTime(first),
-    last: shortTime(last),
-    duration: humanDuration(Date.parse(last) - Date.parse(first)),
+    subject: formatSubject(subject),
+    first: formatTime(first),
+    last: formatTime(last),
+    duration: narrativeDuration(Date.parse(last) - Date.parse(first)),
     variant: variant?.id ?? '',
   };
   for (const [signal, hit] of hits) {
     values[`count.${signal}`] = String(hit.occurrences);
     values[`value.${signal}`] = hit.value === null ? '' : formatNumber(hit.value);
-    values[`first.${signal}`] = shortTime(hit.first);
-    values[`last.${signal}`] = shortTime(hit.last);
+    values[`first.${signal}`] = formatTime(hit.first);
+    values[`last.${signal}`] = formatTime(hit.last);
     values[`text.${signal}`] = hit.text ?? '';
   }
   return values;
 }
 
-/** Formats a placeholder's value may be given with: `{{value.limit|bytes}}`. */
-const FORMATTERS: Record<string, (value: number) => string> = {
-  bytes: (v) => formatBytes(v),
-  percent: (v) => `${Math.round(v * 100)}%`,
-  days: (v) => `${Math.abs(Math.round(v))} day${Math.abs(Math.round(v)) === 1 ? '' : 's'}`,
-};
-
-export function fillTemplate(template: string, values: Record<string, string>): string {
-  return template
-    .replace(
-      /\{\{\s*([a-z_]+(?:\.[a-z_][a-z0-9_]*)?)(?:\|([a-z]+))?\s*\}\}/g,
-      (_m, key: string, format?: string) => {
-        const value = values[key];
-        if (value === undefined || value === '') return '?';
-        const formatter = format ? FORMATTERS[format] : undefined;
-        return formatter && Number.isFinite(Number(value)) ? formatter(Number(value)) : value;
-      },
-    )
-    .trim();
-}
-
-function shortTime(iso: string): string {
-  return `${iso.slice(0, 19).replace('T', ' ')}Z`;
-}
-
-function humanDuration(ms: number): string {
+/** How long a problem lasted, in a sentence: `20m`, `2h 5m`. */
+function narrativeDuration(ms: number): string {
   if (!Number.isFinite(ms) || ms <= 0) return 'a moment';
-  const minutes = Math.round(ms / 60_000);
-  if (minutes < 1) return `${Math.round(ms / 1000)}s`;
-  if (minutes < 120) return `${minutes}m`;
-  return `${Math.floor(minutes / 60)}h ${minutes % 60}m`;
+  return formatDuration(ms, { smallest: 'm' });
 }
 
 function formatNumber(value: number): string {

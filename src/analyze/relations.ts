@@ -6,18 +6,20 @@ import { VERSION_ORDER_SQL } from '../bundle/columns.ts';
 import { sqlList } from '../bundle/duckdb.ts';
 import type { Bundle } from '../bundle/reader.ts';
 import type { Join } from '../patterns/schema.ts';
-import type { Subject } from './detect.ts';
+import {
+  namespacedName,
+  type ObjectRef,
+  objectKey,
+  parseObjectKey,
+  parseObjectPath,
+  type Subject,
+} from '../vocab/object-ref.ts';
 import { onConnections } from './parallel.ts';
 
 /** Kinds whose label selector picks pods without owning them. */
 const SELECTORS = ['Service', 'PodDisruptionBudget'];
 
-const key = (namespace: string | null, kind: string, name: string) => `${namespace ?? ''}/${kind}/${name}`;
-
-/** `namespace/Kind/name` (empty namespace for cluster-scoped objects): how relations name objects. */
-export function objectKey(object: { namespace: string | null; kind: string; name: string }): string {
-  return key(object.namespace, object.kind, object.name);
-}
+const key = (namespace: string | null, kind: string, name: string) => objectKey({ namespace, kind, name });
 
 export class Relations {
   /** object key → its controller's key */
@@ -115,10 +117,10 @@ export class Relations {
     const pods = new Set([
       ...this.podNodes.keys(),
       ...this.podRefs.keys(),
-      ...[...this.owner.keys()].filter((k) => k.split('/')[1] === 'Pod'),
+      ...[...this.owner.keys()].filter((k) => parseObjectKey(k).kind === 'Pod'),
     ]);
     for (const pod of pods) {
-      for (const ancestor of this.ancestry(parseKey(pod)).slice(1)) {
+      for (const ancestor of this.ancestry(parseObjectKey(pod)).slice(1)) {
         const list = this.podsByAncestor.get(ancestor) ?? [];
         list.push(pod);
         this.podsByAncestor.set(ancestor, list);
@@ -127,8 +129,8 @@ export class Relations {
   }
 
   /** The subject and its controllers, nearest first (Pod, ReplicaSet, Deployment). */
-  ancestry(subject: Subject): string[] {
-    const chain = [key(subject.namespace, subject.kind, subject.name)];
+  ancestry(subject: ObjectRef): string[] {
+    const chain = [objectKey(subject)];
     for (let i = 0; i < 5; i++) {
       const parent = this.owner.get(chain.at(-1)!);
       if (!parent || chain.includes(parent)) break;
@@ -140,8 +142,7 @@ export class Relations {
   /** Whether the subject is the object (`namespace/Kind/name`, or `Kind/name` when cluster-scoped)
    * or something it owns: a pod of the Deployment. */
   concerns(subject: Subject, object: string): boolean {
-    const target = object.split('/').length === 2 ? `/${object}` : object;
-    return this.ancestry(subject).includes(target);
+    return this.ancestry(subject).includes(objectKey(parseObjectPath(object)));
   }
 
   /** Pods of the subject: itself if a pod, else the pods it (transitively) owns or selects. */
@@ -157,11 +158,8 @@ export class Relations {
   servicesOf(pod: Subject): string[] {
     const podKey = key(pod.namespace, 'Pod', pod.name);
     return [...this.selected.entries()]
-      .filter(([selector, pods]) => selector.split('/')[1] === 'Service' && pods.has(podKey))
-      .map(([service]) => {
-        const [namespace, , ...name] = service.split('/');
-        return `${namespace}/${name.join('/')}`;
-      });
+      .filter(([selector, pods]) => parseObjectKey(selector).kind === 'Service' && pods.has(podKey))
+      .map(([service]) => namespacedName(parseObjectKey(service)));
   }
 
   /** The keys of the taints the node carried at any time. */
@@ -214,9 +212,4 @@ function addTo(map: Map<string, Set<string>>, key: string, value: string): void 
   const set = map.get(key);
   if (set) set.add(value);
   else map.set(key, new Set([value]));
-}
-
-function parseKey(text: string): Subject {
-  const [namespace, kind, ...name] = text.split('/');
-  return { namespace: namespace || null, kind: kind!, name: name.join('/'), container: null };
 }

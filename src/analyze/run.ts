@@ -7,8 +7,16 @@ import type { Gap } from '../bundle/metadata.ts';
 import type { Bundle } from '../bundle/reader.ts';
 import { KstoryError } from '../errors.ts';
 import { BUILTIN_PATTERNS_DIR, type LoadedPattern, loadPatterns } from '../patterns/load.ts';
-import { durationMs, SEVERITIES, type Severity } from '../patterns/schema.ts';
 import { TOOL_VERSION } from '../version.ts';
+import { isDuration, parseDuration } from '../vocab/duration.ts';
+import {
+  formatObjectRef,
+  objectKey,
+  parseObjectKey,
+  parseObjectPath,
+  type Subject,
+} from '../vocab/object-ref.ts';
+import { type Severity, severityWeight } from '../vocab/severity.ts';
 import {
   type Alternative,
   buildIncidents,
@@ -19,9 +27,9 @@ import {
   linkFindings,
   loadChainLinks,
 } from './chain.ts';
-import { detectPattern, Existence, type Finding, probeSignals, type Subject } from './detect.ts';
+import { detectPattern, Existence, type Finding, probeSignals } from './detect.ts';
 import { onConnections } from './parallel.ts';
-import { objectKey, Relations } from './relations.ts';
+import { Relations } from './relations.ts';
 import { type Labels, parseSelector } from './selector.ts';
 import { loadWorkingSet } from './working-set.ts';
 
@@ -92,13 +100,8 @@ export interface ReportIncident {
   remediation: string[];
 }
 
-const SEVERITY_WEIGHT: Record<Severity, number> = { info: 1, low: 2, medium: 3, high: 4, critical: 5 };
-
-export function severityAtLeast(severity: Severity, threshold: Severity): boolean {
-  return SEVERITIES.indexOf(severity) >= SEVERITIES.indexOf(threshold);
-}
-
 export async function analyzeBundle(bundle: Bundle, options: AnalyzeOptions = {}): Promise<Report> {
+  const subject = options.subject ? parseObjectPath(options.subject) : null;
   const loaded = loadPatterns({ userDirs: options.patternDirs });
   const patterns = selectPatterns(loaded, options);
   const links = loadChainLinks(
@@ -149,7 +152,6 @@ export async function analyzeBundle(bundle: Bundle, options: AnalyzeOptions = {}
 
   const incidents = buildIncidents(findings, linkFindings(findings, links, relations), relations);
 
-  const subject = options.subject ? parseSubject(options.subject) : null;
   const selected = options.selector ? await selectedObjects(bundle, parseSelector(options.selector)) : null;
   const inScope = incidents.filter((incident) =>
     incident.chain.some(({ finding }) => {
@@ -160,8 +162,8 @@ export async function analyzeBundle(bundle: Bundle, options: AnalyzeOptions = {}
         (!options.kinds?.length || options.kinds.some((k) => k.toLowerCase() === s.kind.toLowerCase())) &&
         (!selected || relations.ancestry(s).some((k) => selected.has(k))) &&
         (!subject ||
-          relations.ancestry(s).includes(subject) ||
-          relations.ancestry({ ...parseKey(subject), container: null }).includes(objectKey(s)))
+          relations.ancestry(s).includes(objectKey(subject)) ||
+          relations.ancestry(subject).includes(objectKey(s)))
       );
     }),
   );
@@ -250,7 +252,7 @@ function isTransient(incident: Incident, findings: readonly Finding[], existence
       const onset = Date.parse(m.first);
       const created = existence.created(objectKey(m.subject));
       const installed = m.subject.namespace
-        ? existence.created(`/Namespace/${m.subject.namespace}`)
+        ? existence.created(objectKey({ kind: 'Namespace', name: m.subject.namespace }))
         : undefined;
       return (
         (created !== undefined && onset - created <= STARTUP_MS) ||
@@ -269,7 +271,7 @@ function scoreIncident(incident: Incident): number {
     incident.impact.nodes.length;
   return (
     Math.round(
-      SEVERITY_WEIGHT[incident.severity] * incident.confidence * (1 + Math.log2(1 + affected)) * 100,
+      severityWeight(incident.severity) * incident.confidence * (1 + Math.log2(1 + affected)) * 100,
     ) / 100
   );
 }
@@ -277,8 +279,7 @@ function scoreIncident(incident: Incident): number {
 function topOwner(relations: Relations, subject: Subject): string | null {
   const ancestry = relations.ancestry(subject);
   if (ancestry.length < 2) return null;
-  const { namespace, kind, name } = parseKey(ancestry.at(-1)!);
-  return `${kind} ${namespace ? `${namespace}/` : ''}${name}`;
+  return formatObjectRef(parseObjectKey(ancestry.at(-1)!));
 }
 
 /** Keys (`namespace/Kind/name`) of the objects whose labels, at any time, the selector matches. */
@@ -292,23 +293,6 @@ async function selectedObjects(bundle: Bundle, matches: (labels: Labels) => bool
     if (matches(JSON.parse(row.labels) as Labels)) keys.add(objectKey(row));
   }
   return keys;
-}
-
-function parseSubject(text: string): string {
-  const parts = text.split('/');
-  if (parts.length !== 3 || parts.some((p, i) => p === '' && i !== 0)) {
-    throw new KstoryError(`--subject "${text}" is not namespace/kind/name`, {
-      hint: 'e.g. --subject shop/Deployment/checkout, or /Node/worker-1 for a cluster-scoped object.',
-    });
-  }
-  const [namespace, kind, name] = parts as [string, string, string];
-  const canonical = kind.charAt(0).toUpperCase() + kind.slice(1);
-  return `${namespace}/${canonical}/${name}`;
-}
-
-function parseKey(key: string): { namespace: string | null; kind: string; name: string } {
-  const [namespace, kind, ...name] = key.split('/');
-  return { namespace: namespace || null, kind: kind!, name: name.join('/') };
 }
 
 function selectPatterns(patterns: LoadedPattern[], options: AnalyzeOptions): LoadedPattern[] {
@@ -343,7 +327,7 @@ async function resolveWindow(
 
 /** An absolute RFC 3339 time, or a duration back from `reference` (`2h` = two hours before it). */
 export function resolveTime(text: string, reference: string, flag: string): string {
-  if (/^\d+[smhd]$/.test(text)) return new Date(Date.parse(reference) - durationMs(text)).toISOString();
+  if (isDuration(text)) return new Date(Date.parse(reference) - parseDuration(text)).toISOString();
   const ms = Date.parse(text);
   if (Number.isNaN(ms)) {
     throw new KstoryError(`${flag} "${text}" is neither a time nor a duration`, {

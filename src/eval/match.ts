@@ -2,8 +2,7 @@
 // the label, or a pattern of the catalogue that refines one of them) about the same object (the
 // labelled object, one of its controllers, or a controller of it).
 
-import { type Subject, subjectLabel } from '../analyze/detect.ts';
-import { objectKey } from '../analyze/relations.ts';
+import { formatSubject, objectKey, type Subject } from '../vocab/object-ref.ts';
 
 /** The object a labelled root cause is about. */
 export interface SubjectSpec {
@@ -34,7 +33,7 @@ export interface Ownership {
 /** As analysis names subjects (`kube-system/Pod kube-flannel-ds-.*`, `Node worker-3`,
  * `shop/Deployment checkout, container app`); no namespace: cluster-scoped, or any namespace. */
 export function describeSpec(spec: SubjectSpec): string {
-  return subjectLabel({
+  return formatSubject({
     namespace: spec.namespace ?? null,
     kind: spec.kind,
     name: spec.name,

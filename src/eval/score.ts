@@ -2,9 +2,9 @@
 // chain steps found under it, the noise on a sample that must stay quiet, and for every incident
 // reported whether its root is one the labels name (what calibration is measured on).
 
-import { subjectLabel } from '../analyze/detect.ts';
-import { type Report, type ReportFinding, severityAtLeast } from '../analyze/run.ts';
-import type { Severity } from '../patterns/schema.ts';
+import type { Report, ReportFinding } from '../analyze/run.ts';
+import { formatSubject } from '../vocab/object-ref.ts';
+import { type Severity, severityAtLeast } from '../vocab/severity.ts';
 import type { ChainStepSpec, CorpusName, EvalSample } from './corpus.ts';
 import { describeSpec, type RootSpec } from './match.ts';
 
@@ -79,7 +79,7 @@ export interface SampleResult {
 const NOISE_SEVERITY: Severity = 'high';
 
 function summarize(finding: ReportFinding, severity: Severity, confidence: number): RootSummary {
-  return { pattern: finding.pattern, subject: subjectLabel(finding.subject), severity, confidence };
+  return { pattern: finding.pattern, subject: formatSubject(finding.subject), severity, confidence };
 }
 
 export function scoreSample(sample: EvalSample, analysis: Analysis): SampleResult {
@@ -178,7 +178,7 @@ export function scoreSample(sample: EvalSample, analysis: Analysis): SampleResul
     const placed = found.find((f) => f.incident !== null);
     if (placed) {
       const r = rootOf(placed.incident!);
-      return `found under #${placed.incident} (root ${r.pattern} on ${subjectLabel(r.subject)})`;
+      return `found under #${placed.incident} (root ${r.pattern} on ${formatSubject(r.subject)})`;
     }
     if (found.length > 0) return 'found, but in no reported incident (transient)';
     return 'not found';

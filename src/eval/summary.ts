@@ -1,7 +1,7 @@
 // The figures of an evaluation, from its scored samples: root-cause accuracy at ranks 1 and 3,
 // chain recall, noise on what must stay quiet, and calibration of the confidence figures.
 
-import { severityAtLeast } from '../analyze/run.ts';
+import { severityAtLeast } from '../vocab/severity.ts';
 import { CORPORA, type CorpusName } from './corpus.ts';
 import { type Calibration, calibrationOf, type Prediction, type Rate, rate } from './metrics.ts';
 import type { SampleResult } from './score.ts';

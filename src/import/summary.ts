@@ -4,7 +4,7 @@
 import type { ChalkInstance } from 'chalk';
 import { CAPTURED_FROM } from '../bundle/metadata.ts';
 import { escapeControl } from '../report/escape.ts';
-import { formatBytes, formatCount } from '../report/format.ts';
+import { formatBytes, formatCount } from '../vocab/units.ts';
 import { describeCluster } from './audit-export/clusters.ts';
 import { describeFormats, type ImportResult } from './run.ts';
 

@@ -8,6 +8,7 @@ import { CORE_SCHEMA, load as loadYaml } from 'js-yaml';
 import { parseDocument } from 'yaml';
 import { KstoryError } from '../errors.ts';
 import { PACKAGE_ROOT } from '../version.ts';
+import { placeholderProblem, placeholdersOf } from '../vocab/placeholder.ts';
 import { type Condition, ConditionError, parseCondition, signalsOf } from './condition.ts';
 import { type Pattern, PatternSchema } from './schema.ts';
 import { subjectSql } from './signal-rows.ts';
@@ -25,21 +26,6 @@ export const GONE_SIGNAL = 'gone';
 
 /** The catalogue shipped with kstory. */
 export const BUILTIN_PATTERNS_DIR = path.join(PACKAGE_ROOT, 'patterns');
-
-const SUBJECT_PLACEHOLDERS = [
-  'namespace',
-  'kind',
-  'name',
-  'container',
-  'subject',
-  'first',
-  'last',
-  'duration',
-  'variant',
-];
-const SIGNAL_PLACEHOLDERS = ['count', 'value', 'first', 'last', 'text'];
-const PLACEHOLDER = /\{\{\s*([a-z_]+(?:\.[a-z_][a-z0-9_]*)?)(?:\|([a-z]+))?\s*\}\}/g;
-const FORMATS = ['bytes', 'percent', 'days'];
 
 export interface LoadOptions {
   /** Refuse patterns without a positive and a negative test (the built-in catalogue's rule). */
@@ -155,24 +141,9 @@ export function loadPatternFile(file: string, options: LoadOptions = {}): Loaded
     ),
   ];
   for (const [field, template] of templates) {
-    for (const match of (template ?? '').matchAll(PLACEHOLDER)) {
-      if (match[2] && !FORMATS.includes(match[2])) {
-        fail(
-          field,
-          `placeholder {{${match[1]}|${match[2]}}}: unknown format "${match[2]}" (use ${FORMATS.join(', ')})`,
-        );
-      }
-      const [head, signal] = match[1]!.split('.');
-      const known =
-        signal === undefined
-          ? SUBJECT_PLACEHOLDERS.includes(head!)
-          : SIGNAL_PLACEHOLDERS.includes(head!) && declared.has(signal);
-      if (!known) {
-        fail(
-          field,
-          `placeholder {{${match[1]}}} is not filled by anything (use ${SUBJECT_PLACEHOLDERS.join(', ')} or count|value|first|last|text.<signal>)`,
-        );
-      }
+    for (const placeholder of placeholdersOf(template ?? '')) {
+      const problem = placeholderProblem(placeholder, declared);
+      if (problem) fail(field, problem);
     }
   }
 

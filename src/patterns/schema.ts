@@ -5,9 +5,8 @@
 
 import { z } from 'zod';
 import { SIGNAL_VIEWS } from '../views/registry.ts';
-
-export const SEVERITIES = ['info', 'low', 'medium', 'high', 'critical'] as const;
-export type Severity = (typeof SEVERITIES)[number];
+import { DurationSchema } from '../vocab/duration.ts';
+import { SeveritySchema } from '../vocab/severity.ts';
 
 /** What one finding is about. `container` findings are keyed by namespace, pod and container;
  * `object` findings by namespace, kind and name (a Pod, a Deployment, a Node, a custom resource). */
@@ -30,16 +29,6 @@ export const OPERATORS = [
   'exists',
 ] as const;
 export type Operator = (typeof OPERATORS)[number];
-
-const DURATION = /^(\d+)(s|m|h|d)$/;
-export const DurationSchema = z.string().regex(DURATION, 'a duration such as 30s, 5m, 2h or 1d');
-
-export function durationMs(text: string): number {
-  const match = DURATION.exec(text);
-  if (!match) throw new Error(`not a duration: ${text}`);
-  const unit = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[match[2] as 's' | 'm' | 'h' | 'd'];
-  return Number(match[1]) * unit;
-}
 
 const ScalarSchema = z.union([z.string(), z.number(), z.boolean()]);
 /** `{ field: value }` or `{ "field|op": value }`: every entry must hold (AND). */
@@ -127,7 +116,7 @@ export const PatternSchema = z
     id: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'lower-case words joined by dashes'),
     title: z.string().min(1),
     status: z.enum(['experimental', 'stable']),
-    severity: z.enum(SEVERITIES),
+    severity: SeveritySchema,
     description: z.string().min(1),
     references: z.array(z.url()).default([]),
     false_positives: z.array(z.string()).default([]),

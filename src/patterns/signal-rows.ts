@@ -6,7 +6,8 @@ import { type DuckDBValue, listValue } from '@duckdb/node-api';
 import { VERSION_NUMBER_SQL } from '../bundle/columns.ts';
 import { type SignalViewInfo, signalView } from '../views/catalogue.ts';
 import type { SignalView } from '../views/registry.ts';
-import { durationMs, type Signal } from './schema.ts';
+import { parseDuration } from '../vocab/duration.ts';
+import type { Signal } from './schema.ts';
 import { compileWhere, fieldSql, quote } from './where.ts';
 
 /** SQL expressions for the subject of a row. */
@@ -83,7 +84,7 @@ export function fromClause(
 /** A signal's `window` narrows the analysed range to its last part. */
 function signalRange(signal: Signal, range: { start: string; end: string }): { start: string; end: string } {
   if (!signal.window) return range;
-  const start = Date.parse(range.end) - durationMs(signal.window);
+  const start = Date.parse(range.end) - parseDuration(signal.window);
   return {
     start: start > Date.parse(range.start) ? new Date(start).toISOString() : range.start,
     end: range.end,

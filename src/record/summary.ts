@@ -2,7 +2,8 @@
 // summary, as text or JSON. Formatting only; the figures come from run.ts.
 
 import type { ChalkInstance } from 'chalk';
-import { formatBytes, formatDuration } from '../report/format.ts';
+import { formatDuration } from '../vocab/duration.ts';
+import { formatBytes } from '../vocab/units.ts';
 import type { AuditSummary } from './audit.ts';
 import type { PrometheusReport } from './prometheus.ts';
 import type { RecordResult, RecordStatus } from './run.ts';

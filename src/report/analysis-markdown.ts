@@ -2,9 +2,10 @@
 // impact, evidence, remediation and alternative explanations, for the most important incident,
 // then the others in brief. Computes nothing.
 
-import { subjectLabel } from '../analyze/detect.ts';
 import type { Report, ReportIncident } from '../analyze/run.ts';
-import { formatDuration, formatTime } from './format.ts';
+import { formatDuration } from '../vocab/duration.ts';
+import { formatSubject } from '../vocab/object-ref.ts';
+import { formatTime } from '../vocab/units.ts';
 import type { Renderer } from './renderer.ts';
 
 export const markdownRenderer: Renderer = {
@@ -71,7 +72,7 @@ function renderMain(report: Report, incident: ReportIncident): string[] {
     return [
       {
         ts: finding.first,
-        text: `**${finding.title}** (${subjectLabel(finding.subject)})`,
+        text: `**${finding.title}** (${formatSubject(finding.subject)})`,
         source: finding.pattern,
       },
       ...finding.evidence.map((e) => ({ ts: e.ts, text: e.excerpt, source: e.source })),
@@ -107,7 +108,7 @@ function renderMain(report: Report, incident: ReportIncident): string[] {
   out.push('## Evidence', '');
   for (const step of incident.chain) {
     const finding = report.findings[step.finding]!;
-    out.push(`**${finding.title}** — ${subjectLabel(finding.subject)}`, '');
+    out.push(`**${finding.title}** — ${formatSubject(finding.subject)}`, '');
     for (const item of finding.evidence)
       out.push(`- ${formatTime(item.ts)} ${item.source}: ${code(item.excerpt)}`);
     if (finding.evidence.length === 0) out.push('- (no rows to show)');

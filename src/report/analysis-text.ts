@@ -2,10 +2,11 @@
 // Computes nothing.
 
 import type { ChalkInstance } from 'chalk';
-import { subjectLabel } from '../analyze/detect.ts';
 import type { Report, ReportIncident } from '../analyze/run.ts';
-import type { Severity } from '../patterns/schema.ts';
-import { formatDuration, formatTime } from './format.ts';
+import { formatDuration } from '../vocab/duration.ts';
+import { formatSubject } from '../vocab/object-ref.ts';
+import type { Severity } from '../vocab/severity.ts';
+import { formatTime } from '../vocab/units.ts';
 import type { RenderContext, Renderer } from './renderer.ts';
 import { fitLines, padEnd, truncate, wrap } from './width.ts';
 
@@ -100,7 +101,7 @@ function renderIncident(report: Report, incident: ReportIncident, context: Rende
       const cause = report.findings[alternative.finding]!;
       lines.push(
         ...wrap(
-          `${alternative.confidence.toFixed(2)} ${cause.title} (${subjectLabel(cause.subject)}, link ${alternative.link})`,
+          `${alternative.confidence.toFixed(2)} ${cause.title} (${formatSubject(cause.subject)}, link ${alternative.link})`,
           6,
           width,
           '- ',

@@ -3,7 +3,8 @@
 import type { ChalkInstance } from 'chalk';
 import type { BundleInfo } from '../bundle/info.ts';
 import { CAPTURED_FROM } from '../bundle/metadata.ts';
-import { formatBytes, formatCount, formatDuration, formatTime } from './format.ts';
+import { formatDuration } from '../vocab/duration.ts';
+import { formatBytes, formatCount, formatTime } from '../vocab/units.ts';
 
 export function renderInfoText(info: BundleInfo, chalk: ChalkInstance): string {
   const m = info.metadata;

@@ -3,7 +3,7 @@
 
 import type { ChalkInstance } from 'chalk';
 import type { ScanResult } from '../bundle/scan.ts';
-import { formatCount } from './format.ts';
+import { formatCount } from '../vocab/units.ts';
 
 /** Findings listed in text; all of them are in --json. */
 const SHOWN = 50;

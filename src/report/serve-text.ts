@@ -4,8 +4,8 @@
 import type { ChalkInstance } from 'chalk';
 import { isoSeconds } from '../serve/instant.ts';
 import type { RunningServe } from '../serve/run.ts';
+import { formatTime } from '../vocab/units.ts';
 import { escapeControl } from './escape.ts';
-import { formatTime } from './format.ts';
 
 /** A path quoted for a POSIX shell when it needs to be. */
 function shellQuote(text: string): string {

@@ -4,7 +4,7 @@
 import { resolveTime } from '../analyze/run.ts';
 import { KstoryError } from '../errors.ts';
 import { normalizeTs } from '../kube/time.ts';
-import { durationMs } from '../patterns/schema.ts';
+import { isDuration, parseDuration } from '../vocab/duration.ts';
 
 /** Microseconds since the epoch, UTC. */
 export type Instant = number;
@@ -47,9 +47,9 @@ export function parseInstant(text: string, window: Window, flag = '--at', relati
   let at: Instant;
   if (value === 'start') at = window.start;
   else if (value === 'end' || value === 'now') at = window.end;
-  else if (/^[+-]\d+[smhd]$/.test(value)) {
+  else if (/^[+-]/.test(value) && isDuration(value.slice(1))) {
     const base = relativeTo ?? (value.startsWith('+') ? window.start : window.end);
-    at = base + (value.startsWith('+') ? 1 : -1) * durationMs(value.slice(1)) * 1000;
+    at = base + (value.startsWith('+') ? 1 : -1) * parseDuration(value.slice(1)) * 1000;
   } else {
     const exact = normalizeTs(value);
     at = instantFromIso(exact ?? resolveTime(value, isoOf(window.end), flag));

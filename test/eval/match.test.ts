@@ -2,7 +2,6 @@
 // and subjects through ownership in both directions.
 
 import { describe, expect, it } from 'vitest';
-import type { Subject } from '../../src/analyze/detect.ts';
 import {
   acceptedPatterns,
   describeSpec,
@@ -10,6 +9,7 @@ import {
   specOfKey,
   subjectMatches,
 } from '../../src/eval/match.ts';
+import type { Subject } from '../../src/vocab/object-ref.ts';
 
 /** Pods web-1 and web-2 of ReplicaSet web-5d8 of Deployment web, in namespace shop. */
 const OWNERS: Record<string, string> = {

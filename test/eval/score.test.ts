@@ -6,7 +6,7 @@ import type { EvalSample } from '../../src/eval/corpus.ts';
 import { specOfKey } from '../../src/eval/match.ts';
 import { type Analysis, type Judge, scoreSample } from '../../src/eval/score.ts';
 import { summarizeSamples } from '../../src/eval/summary.ts';
-import type { Severity } from '../../src/patterns/schema.ts';
+import type { Severity } from '../../src/vocab/severity.ts';
 
 /** `pattern@Kind/name`, optionally `severity:confidence` of its incident. */
 interface IncidentSpec {

@@ -2,9 +2,10 @@
 // block): the root cause ranked first, the causal chain in order, every expected finding reported,
 // nothing reported about the healthy background, and no incident that the scenario does not explain.
 
-import { objectKey, type Relations } from '../../src/analyze/relations.ts';
+import type { Relations } from '../../src/analyze/relations.ts';
 import type { Report, ReportFinding } from '../../src/analyze/run.ts';
 import type { Scenario } from '../../src/simulate/scenario/schema.ts';
+import { objectKey } from '../../src/vocab/object-ref.ts';
 
 type Expect = Scenario['expect'];
 type ExpectedFinding = Expect['findings'][number];

@@ -4,8 +4,8 @@ import { existsSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { KstoryError } from '../../errors.ts';
-import { SEVERITIES } from '../../patterns/schema.ts';
 import { RENDERERS } from '../../report/renderers.ts';
+import { SEVERITIES } from '../../vocab/severity.ts';
 import { chosenRenderer, formatOptions } from '../formats.ts';
 import { commaList } from '../options.ts';
 
@@ -109,7 +109,8 @@ Examples:
     .action(async (paths: string[], flags: AnalyzeFlags) => {
       const renderer = chosenRenderer(RENDERERS, flags);
       const { openBundle } = await import('../../views/open.ts');
-      const { analyzeBundle, severityAtLeast } = await import('../../analyze/run.ts');
+      const { analyzeBundle } = await import('../../analyze/run.ts');
+      const { severityAtLeast } = await import('../../vocab/severity.ts');
       const { StatusLine } = await import('../status-line.ts');
       const bundle = await openBundle(paths);
       if (flags.output !== undefined) refuseToOverwriteInput(flags.output, bundle.files);

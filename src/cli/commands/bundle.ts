@@ -58,7 +58,7 @@ Examples:
     .action(async (spool: string, options: { output?: string }) => {
       const { repairSpool } = await import('../../bundle/repair.ts');
       const result = await repairSpool(spool, { output: options.output });
-      const { formatBytes, formatCount } = await import('../../report/format.ts');
+      const { formatBytes, formatCount } = await import('../../vocab/units.ts');
       process.stdout.write(
         `repaired ${formatCount(result.rows)} rows into ${result.path} (${formatBytes(result.bytes)})\n`,
       );
@@ -135,7 +135,7 @@ Examples:
       }
       const { anonymizeBundle } = await import('../../bundle/anonymize.ts');
       const result = await anonymizeBundle(input, options.output, { mappingFile: options.mapping });
-      const { formatBytes, formatCount } = await import('../../report/format.ts');
+      const { formatBytes, formatCount } = await import('../../vocab/units.ts');
       process.stdout.write(
         `wrote ${formatCount(result.rows)} rows to ${result.path} (${formatBytes(result.bytes)}): ` +
           `${formatCount(result.mapped.words)} name words, ${formatCount(result.mapped.ips)} addresses replaced` +

@@ -4,6 +4,7 @@
 import { type Command, InvalidArgumentError, Option } from 'commander';
 // Tiny and dependency-free: checking a pattern while parsing names the flag that holds it.
 import { compileRegex, type RecordFilters } from '../../record/filters.ts';
+import { DURATION_EXAMPLES, isDuration, parseDuration } from '../../vocab/duration.ts';
 import { ANONYMIZE_HELP, anonymizeOption, MAPPING_HELP } from '../anonymize-option.ts';
 import { commaList } from '../options.ts';
 
@@ -49,12 +50,10 @@ function positiveInt(value: string): number {
   return n;
 }
 
-/** `90s`, `15m`, `2h`, `1h30m`. */
+/** `90s`, `15m`, `2h`, `1h30m`, `1d`. */
 function duration(value: string): number {
-  const match = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/.exec(value.trim());
-  if (!match || value.trim() === '')
-    throw new InvalidArgumentError('expected a duration such as 90s, 15m or 2h');
-  const ms = (Number(match[1] ?? 0) * 3600 + Number(match[2] ?? 0) * 60 + Number(match[3] ?? 0)) * 1000;
+  if (!isDuration(value)) throw new InvalidArgumentError(`expected a duration such as ${DURATION_EXAMPLES}`);
+  const ms = parseDuration(value);
   if (ms <= 0) throw new InvalidArgumentError('expected a duration longer than zero');
   return ms;
 }
@@ -62,10 +61,8 @@ function duration(value: string): number {
 /** `--since`: a duration back from now (`2h`, `1h30m`, `1d`) or an RFC 3339 time. */
 function sinceTime(value: string): Date {
   const text = value.trim();
-  const days = /^(\d+)d$/.exec(text);
   let when: Date;
-  if (days) when = new Date(Date.now() - Number(days[1]) * 86_400_000);
-  else if (/^(?:\d+[hms])+$/.test(text)) when = new Date(Date.now() - duration(text));
+  if (isDuration(text)) when = new Date(Date.now() - duration(text));
   else if (/^\d{4}-\d\d-\d\d[Tt ]\d\d:\d\d:\d\d(?:\.\d+)?(?:[Zz]|[+-]\d\d:?\d\d)$/.test(text))
     when = new Date(text);
   else

@@ -1,7 +1,8 @@
-// Kubernetes resource quantities (`100m`, `1.5`, `128Mi`, `2G`) to numbers and back.
+// Kubernetes resource quantities (`100m`, `1.5`, `128Mi`, `2G`) to numbers and back, and scenario durations.
 
 import { KstoryError } from '../../errors.ts';
 import { quantityMilli, quantityValue } from '../../kube/quantity.ts';
+import { parseDuration as parseTextDuration } from '../../vocab/duration.ts';
 
 function unreadable(text: string): never {
   throw new KstoryError(`not a Kubernetes quantity: "${text}"`, {
@@ -39,30 +40,7 @@ export function formatBytes(bytes: number): string {
   return String(bytes);
 }
 
-/** Durations as scenarios write them: `90s`, `5m`, `1h30m`, `2h`. Returns milliseconds. */
+/** Durations as scenarios write them: `90s`, `5m`, `1h30m`, or a number of seconds. Returns milliseconds. */
 export function parseDuration(text: string | number): number {
-  if (typeof text === 'number') return text * 1000;
-  const re = /(\d+(?:\.\d+)?)(ms|s|m|h|d)/g;
-  let total = 0;
-  let consumed = 0;
-  for (const match of text.trim().matchAll(re)) {
-    const n = Number(match[1]);
-    const unit = match[2];
-    total +=
-      n *
-      (unit === 'ms'
-        ? 1
-        : unit === 's'
-          ? 1000
-          : unit === 'm'
-            ? 60_000
-            : unit === 'h'
-              ? 3_600_000
-              : 86_400_000);
-    consumed += match[0].length;
-  }
-  if (consumed === 0 || consumed !== text.trim().length) {
-    throw new KstoryError(`not a duration: "${text}"`, { hint: 'Write e.g. 30s, 5m, 1h30m.' });
-  }
-  return total;
+  return typeof text === 'number' ? text * 1000 : parseTextDuration(text);
 }

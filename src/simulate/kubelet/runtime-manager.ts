@@ -3,7 +3,7 @@
 // CrashLoopBackOff back-off (10 s doubling to 5 min, reset after 10 min of running).
 
 import type { Json } from '../engine/json.ts';
-import { parseBytes } from '../engine/quantity.ts';
+import { parseBytes, parseDuration } from '../engine/quantity.ts';
 import {
   batchEndLines,
   configPanicLines,
@@ -88,7 +88,7 @@ export class RuntimeManager {
     const port = (c.spec.ports as Json[] | undefined)?.[0]?.containerPort as number | undefined;
 
     // Application start.
-    const startupMs = rng.around(parseDurationMs(c.app.startup), 0.3);
+    const startupMs = rng.around(parseDuration(c.app.startup), 0.3);
     const cfg = this.k.app.configValue(rt, c);
     if (cfg && !cfg.valid) {
       const crashAt = rng.int(300, 1500);
@@ -114,7 +114,7 @@ export class RuntimeManager {
       rt.statusDirty = true;
     });
     if (c.app.type === 'batch') {
-      this.k.sim.after(startupMs + rng.around(parseDurationMs(c.app.runFor), 0.2), () => {
+      this.k.sim.after(startupMs + rng.around(parseDuration(c.app.runFor), 0.2), () => {
         if (!live()) return;
         this.log(
           rt,
@@ -132,7 +132,7 @@ export class RuntimeManager {
       });
     }
     // Routine activity, memory growth and OOM.
-    const every = parseDurationMs(c.app.logEvery);
+    const every = parseDuration(c.app.logEvery);
     const tick = () => {
       if (!live()) return;
       this.k.app.appTick(rt, c, containerID);
@@ -257,16 +257,6 @@ export class RuntimeManager {
       });
     });
   }
-}
-
-function parseDurationMs(text: string | number): number {
-  if (typeof text === 'number') return text * 1000;
-  let total = 0;
-  for (const m of text.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h|d)/g)) {
-    const n = Number(m[1]);
-    total += n * ({ ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[m[2] as 'ms'] ?? 1000);
-  }
-  return total;
 }
 
 /** Back-off as Go's time.Duration prints it: `10s`, `1m20s`, `5m0s`. */

@@ -2,11 +2,10 @@
 // names and label maps.
 
 import { z } from 'zod';
+import { DurationSchema } from '../../vocab/duration.ts';
 
-export const Duration = z.union([
-  z.string().regex(/^(\d+(\.\d+)?(ms|s|m|h|d))+$/, 'a duration like 30s, 5m or 1h30m'),
-  z.number(),
-]);
+/** A duration as text (`90s`, `1h30m`) or a number of seconds. */
+export const Duration = z.union([DurationSchema, z.number()]);
 export const Quantity = z.union([
   z.string().regex(/^[0-9]+(\.[0-9]+)?[a-zA-Z]*$/, 'a quantity like 250m, 2 or 128Mi'),
   z.number(),
