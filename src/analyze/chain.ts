@@ -12,6 +12,7 @@ import { ChainFileSchema, type ChainLink } from '../patterns/schema.ts';
 import { parseDuration } from '../vocab/duration.ts';
 import { formatObjectRef, formatSubject, namespacedName, parseObjectKey } from '../vocab/object-ref.ts';
 import { highestSeverity, type Severity } from '../vocab/severity.ts';
+import { describeProblem, isProblem, type Problem, readYaml, zodProblem } from '../vocab/zod-issue.ts';
 import type { Finding } from './detect.ts';
 import type { Relations } from './relations.ts';
 
@@ -46,28 +47,30 @@ export function loadChainLinks(dirs: readonly string[], patternIds: ReadonlySet<
     }
     for (const name of files.sort()) {
       const file = path.join(dir, name);
-      let json: unknown;
+      const text = readFileSync(file, 'utf8');
+      let parsed: ReturnType<typeof ChainFileSchema.safeParse> | null = null;
       try {
         // js-yaml, as for patterns (load.ts): read on every analysis, it is several times faster.
-        json = loadYaml(readFileSync(file, 'utf8'), { schema: CORE_SCHEMA, filename: file });
-      } catch (error) {
-        throw new KstoryError(`${file}: not valid YAML: ${(error as Error).message.split('\n')[0]}`);
+        parsed = ChainFileSchema.safeParse(loadYaml(text, { schema: CORE_SCHEMA, filename: file }));
+      } catch {
+        // Not valid YAML: said below, with its line.
       }
-      const parsed = ChainFileSchema.safeParse(json);
-      if (!parsed.success) {
-        const issue = parsed.error.issues[0]!;
-        throw new KstoryError(`${file}: field ${issue.path.join('.') || '(root)'}: ${issue.message}`, {
-          hint: 'A chain file holds `links:`, each with id, description, cause, effect, join, max_lag and strength.',
-        });
+      if (!parsed?.success) {
+        // `yaml`'s document model tells the line of what is wrong.
+        const source = readYaml(text, file);
+        if (isProblem(source)) failChain(source);
+        parsed = parsed ?? ChainFileSchema.safeParse(source.document.toJS());
+        if (!parsed.success) failChain(zodProblem(parsed.error, file, source));
       }
       parsed.data.links.forEach((spec, i) => {
         const ids = { cause: [spec.cause].flat(), effect: [spec.effect].flat() };
         for (const field of ['cause', 'effect'] as const) {
           for (const id of ids[field]) {
             if (!patternIds.has(id)) {
-              throw new KstoryError(`${file}: field links.${i}.${field}: "${id}" is not a pattern id`, {
-                hint: 'Link patterns by the id of their file in patterns/.',
-              });
+              failChain(
+                { file, field: `links.${i}.${field}`, message: `"${id}" is not a pattern id` },
+                'Link patterns by the id of their file in patterns/.',
+              );
             }
           }
         }
@@ -77,6 +80,13 @@ export function loadChainLinks(dirs: readonly string[], patternIds: ReadonlySet<
     }
   }
   return links;
+}
+
+function failChain(
+  problem: Problem,
+  hint = 'A chain file holds `links:`, each with id, description, cause, effect, join, max_lag and strength.',
+): never {
+  throw new KstoryError(describeProblem(problem), { hint });
 }
 
 export interface Edge {

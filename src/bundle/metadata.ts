@@ -3,6 +3,7 @@
 
 import { z } from 'zod';
 import { KstoryError } from '../errors.ts';
+import { describeProblem, zodProblem } from '../vocab/zod-issue.ts';
 import { FORMAT_MAJOR, FORMAT_MINOR, FORMAT_VERSION } from './columns.ts';
 
 /** Key holding the bare format version, e.g. `1.0`, so that it can be checked without JSON. */
@@ -165,11 +166,10 @@ export function parseMetadataJson(text: string, file: string): BundleMetadata {
   }
   const parsed = BundleMetadataSchema.safeParse(json);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new KstoryError(
-      `${file}: bundle metadata field ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}`,
-      { hint: 'The bundle’s metadata does not follow docs/bundle-format.md.' },
-    );
+    const problem = zodProblem(parsed.error, file);
+    throw new KstoryError(describeProblem({ ...problem, field: `${KV_METADATA}.${problem.field}` }), {
+      hint: 'The bundle’s metadata does not follow docs/bundle-format.md.',
+    });
   }
   return parsed.data;
 }

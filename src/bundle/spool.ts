@@ -22,6 +22,7 @@ import {
 import path from 'node:path';
 import { z } from 'zod';
 import { KstoryError } from '../errors.ts';
+import { describeProblem, zodProblem } from '../vocab/zod-issue.ts';
 import { BundleMetadataSchema } from './metadata.ts';
 import type { BundleRow } from './row.ts';
 
@@ -80,8 +81,7 @@ export function readSpoolState(dir: string): SpoolState {
   }
   const parsed = SpoolStateSchema.safeParse(json);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new KstoryError(`${file}: field ${issue?.path.join('.')}: ${issue?.message}`, {
+    throw new KstoryError(describeProblem(zodProblem(parsed.error, file)), {
       hint: 'The spool state is damaged; it is rewritten whole, so this file was edited by hand or by another tool.',
     });
   }

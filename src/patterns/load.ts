@@ -5,10 +5,10 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { CORE_SCHEMA, load as loadYaml } from 'js-yaml';
-import { parseDocument } from 'yaml';
 import { KstoryError } from '../errors.ts';
 import { PACKAGE_ROOT } from '../version.ts';
 import { placeholderProblem, placeholdersOf } from '../vocab/placeholder.ts';
+import { describeProblem, isProblem, type Problem, readYaml, zodProblem } from '../vocab/zod-issue.ts';
 import { type Condition, ConditionError, parseCondition, signalsOf } from './condition.ts';
 import { type Pattern, PatternSchema } from './schema.ts';
 import { subjectSql } from './signal-rows.ts';
@@ -48,36 +48,23 @@ export function loadPatternDir(dir: string, options: LoadOptions = {}): LoadedPa
     .map((e) => loadPatternFile(path.join(dir, e), options));
 }
 
+const HINT = 'See patterns/README.md and patterns/pattern.schema.json for what a pattern holds.';
+
 /** The first problem of a pattern file that does not parse or validate, with its line: thrown. */
-function explainBadPattern(
-  text: string,
-  fail: (field: string, message: string, line?: number) => never,
-): Pattern {
-  const document = parseDocument(text);
-  if (document.errors.length > 0) {
-    const error = document.errors[0]!;
-    fail('', `not valid YAML: ${error.message.split('\n')[0]}`, error.linePos?.[0]?.line);
-  }
-  const parsed = PatternSchema.safeParse(document.toJS());
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    const fieldPath = issue.path.map(String).join('.');
-    const node = document.getIn(issue.path as (string | number)[], true) as
-      | { range?: [number, number] }
-      | undefined;
-    const line = node?.range ? lineOf(text, node.range[0]) : undefined;
-    fail(fieldPath || '(root)', issue.message, line);
-  }
+function explainBadPattern(text: string, file: string, fail: (problem: Problem) => never): Pattern {
+  const source = readYaml(text, file);
+  if (isProblem(source)) return fail(source);
+  const parsed = PatternSchema.safeParse(source.document.toJS());
+  if (!parsed.success) return fail(zodProblem(parsed.error, file, source));
   // The two parsers disagree on a document: trust the one that explains itself.
-  return parsed.data!;
+  return parsed.data;
 }
 
 export function loadPatternFile(file: string, options: LoadOptions = {}): LoadedPattern {
-  const fail = (field: string, message: string, line?: number): never => {
-    throw new KstoryError(`${file}${line ? `:${line}` : ''}: ${field ? `field ${field}: ` : ''}${message}`, {
-      hint: 'See patterns/README.md and patterns/pattern.schema.json for what a pattern holds.',
-    });
+  const failWith = (problem: Problem): never => {
+    throw new KstoryError(describeProblem(problem), { hint: HINT });
   };
+  const fail = (field: string, message: string): never => failWith({ file, field, message });
   const text = readFileSync(file, 'utf8');
   // js-yaml reads a good pattern several times faster than `yaml` (every analysis loads the whole
   // catalogue); `yaml`'s document model is used for what only it gives, the line of a bad field.
@@ -87,7 +74,7 @@ export function loadPatternFile(file: string, options: LoadOptions = {}): Loaded
   } catch {
     // Not valid YAML: reported below, with its line.
   }
-  const pattern = fast?.success ? fast.data : explainBadPattern(text, fail);
+  const pattern = fast?.success ? fast.data : explainBadPattern(text, file, failWith);
 
   const expectedId = path.basename(file).replace(/\.ya?ml$/, '');
   if (pattern.id !== expectedId) fail('id', `"${pattern.id}" must equal the file name "${expectedId}"`);
@@ -154,12 +141,6 @@ export function loadPatternFile(file: string, options: LoadOptions = {}): Loaded
       fail('tests', 'needs at least one negative test (expect: {match: false})');
   }
   return { ...pattern, file, condition, variantConditions, resolvedCondition };
-}
-
-function lineOf(text: string, offset: number): number {
-  let line = 1;
-  for (let i = 0; i < offset && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
-  return line;
 }
 
 /** Built-in patterns, then the user's directories; a user pattern with a built-in id replaces it. */

@@ -3,9 +3,9 @@
 // and the step and chunks that keep every request within Prometheus' limits.
 
 import { readFileSync } from 'node:fs';
-import { parseDocument } from 'yaml';
 import { z } from 'zod';
 import { KstoryError, messageOf } from '../errors.ts';
+import { describeProblem, isProblem, lineAt, readYaml, zodProblem } from '../vocab/zod-issue.ts';
 
 export interface PromQuery {
   /** Names the query's rows (`origin` is `prometheus:<name>`) and its series that carry no `__name__`. */
@@ -167,8 +167,8 @@ const PromqlFileSchema = z.strictObject({
  * line. A query named like a built-in one replaces it. Errors name the file, line and field.
  */
 export function loadPromqlFile(file: string): PromQuery[] {
-  const fail = (message: string, line?: number): never => {
-    throw new KstoryError(`${file}${line ? `:${line}` : ''}: ${message}`, {
+  const fail = (message: string, line?: number, field?: string): never => {
+    throw new KstoryError(describeProblem({ file, line, field, message }), {
       hint: 'A --promql file holds `queries:` with a name and an expr per query, or one `name: expr` per line.',
     });
   };
@@ -178,22 +178,9 @@ export function loadPromqlFile(file: string): PromQuery[] {
   } catch (error) {
     return fail(`cannot read the --promql file: ${messageOf(error)}`);
   }
-  const document = parseDocument(text);
-  if (document.errors.length > 0) {
-    const error = document.errors[0]!;
-    fail(`not valid YAML: ${error.message.split('\n')[0]}`, error.linePos?.[0]?.line);
-  }
-  // The line of a field, or of the nearest enclosing one that exists (a missing field's item).
-  const lineAt = (fieldPath: readonly PropertyKey[]): number | undefined => {
-    for (let n = fieldPath.length; n > 0; n--) {
-      const node = document.getIn(fieldPath.slice(0, n) as (string | number)[], true) as
-        | { range?: [number, number] }
-        | undefined;
-      if (node?.range) return lineOf(text, node.range[0]);
-    }
-    return undefined;
-  };
-  const raw: unknown = document.toJS();
+  const source = readYaml(text, file);
+  if (isProblem(source)) return fail(source.message, source.line);
+  const raw: unknown = source.document.toJS();
   let input: unknown = raw;
   let shortForm = false;
   if (isPlainObject(raw) && !('queries' in raw)) {
@@ -201,7 +188,7 @@ export function loadPromqlFile(file: string): PromQuery[] {
     shortForm = true;
     for (const [name, expr] of Object.entries(raw)) {
       if (typeof expr !== 'string')
-        fail(`field ${name}: expected a PromQL expression as text`, lineAt([name]));
+        fail('expected a PromQL expression as text', lineAt(source, [name]), name);
     }
     input = { queries: Object.entries(raw).map(([name, expr]) => ({ name, expr })) };
   }
@@ -213,16 +200,19 @@ export function loadPromqlFile(file: string): PromQuery[] {
       const name = Object.keys(raw as object)[index] ?? '';
       return fail(
         `query "${name}": ${issue.path.at(-1) === 'name' ? 'name ' : ''}${issue.message}`,
-        lineAt([name]),
+        lineAt(source, [name]),
       );
     }
-    const field = issue.path.map(String).join('.') || '(root)';
-    return fail(`field ${field}: ${issue.message}`, lineAt(issue.path));
+    const problem = zodProblem(parsed.error, file, source);
+    return fail(problem.message, problem.line, problem.field);
   }
   const seen = new Set<string>();
   return parsed.data.queries.map((q, i) => {
     if (seen.has(q.name)) {
-      fail(`query name "${q.name}" is used twice`, shortForm ? undefined : lineAt(['queries', i, 'name']));
+      fail(
+        `query name "${q.name}" is used twice`,
+        shortForm ? undefined : lineAt(source, ['queries', i, 'name']),
+      );
     }
     seen.add(q.name);
     return { ...q, from: file };
@@ -238,10 +228,4 @@ export function mergeQueries(builtin: readonly PromQuery[], user: readonly PromQ
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function lineOf(text: string, offset: number): number {
-  let line = 1;
-  for (let i = 0; i < offset && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
-  return line;
 }

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { KstoryError } from '../../errors.ts';
+import { fieldPath } from '../../vocab/zod-issue.ts';
 import { parseDuration } from '../engine/quantity.ts';
 import { type Scenario, ScenarioSchema } from './schema.ts';
 
@@ -133,9 +134,10 @@ export function parseScenario(input: unknown, file: string): Scenario {
   const raw = withBackground(input, file);
   const result = ScenarioSchema.safeParse(raw);
   if (!result.success) {
+    // Several at once: a scenario is written by hand and often has more than one mistake.
     const lines = result.error.issues
       .slice(0, 5)
-      .map((issue) => `${issue.message} (location: ${issue.path.join('.') || '(root)'})`);
+      .map((issue) => `${issue.message} (location: ${fieldPath(issue.path)})`);
     throw new KstoryError(`${file}: invalid scenario: ${lines.join('; ')}`, {
       hint: 'Each scenario field is described in src/simulate/scenario/schema.ts.',
     });
