@@ -2,8 +2,8 @@
 // test, and every one of those tests passes against the committed fixture bundles.
 
 import { beforeAll, describe, expect, it } from 'vitest';
+import { type PatternTestResult, runPatternTests } from '../../src/analyze/pattern-tests.ts';
 import { BUILTIN_PATTERNS_DIR, loadPatternDir } from '../../src/patterns/load.ts';
-import { type PatternTestResult, runPatternTests } from '../../src/patterns/testing.ts';
 
 const patterns = loadPatternDir(BUILTIN_PATTERNS_DIR, { requireTests: true });
 

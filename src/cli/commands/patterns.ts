@@ -67,7 +67,7 @@ Examples:
     )
     .action(async (ids: string[], flags: PatternsFlags & { require?: boolean }) => {
       const { loadPatterns, loadPatternDir, BUILTIN_PATTERNS_DIR } = await import('../../patterns/load.ts');
-      const { runPatternTests } = await import('../../patterns/testing.ts');
+      const { runPatternTests } = await import('../../analyze/pattern-tests.ts');
       const { KstoryError } = await import('../../errors.ts');
       const { TerminalLine } = await import('../../report/terminal-line.ts');
       const { chalkFor } = await import('../../report/style.ts');

@@ -1,13 +1,15 @@
 // Runs the fixture tests a pattern declares (`tests:` in its YAML): each names a bundle and whether
 // the pattern must find something in it (a subject, a variant) or nothing at all. Used by
 // `kstory patterns test` for the user's own patterns and by kstory's test suite for the catalogue.
+// It runs the analysis, so it sits beside it, above the pattern language it tests.
 
 import path from 'node:path';
-import { Relations } from '../analyze/relations.ts';
-import { analyzeBundle, type ReportFinding } from '../analyze/run.ts';
+import { BUILTIN_PATTERNS_DIR, type LoadedPattern } from '../patterns/load.ts';
 import { PACKAGE_ROOT } from '../version.ts';
 import { openBundle } from '../views/open.ts';
-import { BUILTIN_PATTERNS_DIR, type LoadedPattern } from './load.ts';
+import { formatObjectPath } from '../vocab/object-ref.ts';
+import { Relations } from './relations.ts';
+import { analyzeBundle, type ReportFinding } from './run.ts';
 
 export interface PatternTestResult {
   pattern: string;
@@ -81,8 +83,7 @@ function describeOutcome(
   all: ReportFinding[],
   id: string,
 ): string {
-  const label = (f: ReportFinding) =>
-    `${f.subject.namespace ? `${f.subject.namespace}/` : ''}${f.subject.kind}/${f.subject.name}${f.variant ? ` (${f.variant})` : ''}`;
+  const label = (f: ReportFinding) => `${formatObjectPath(f.subject)}${f.variant ? ` (${f.variant})` : ''}`;
   const wanted = [expect.subject, expect.variant && `variant ${expect.variant}`].filter(Boolean).join(', ');
   if (found.length > 0) return `found ${found.map(label).slice(0, 3).join('; ')}`;
   const others = all.filter((f) => f.pattern === id);
