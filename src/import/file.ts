@@ -9,7 +9,7 @@ import { detectFile, fileHead } from './detect.ts';
 import type { FileBody } from './format.ts';
 import type { LateFiles } from './late-files.ts';
 import { layoutOfPath, readGatherTimestamp } from './layout.ts';
-import type { Progress } from './progress.ts';
+import type { ImportProgress } from './progress.ts';
 import type { ImportSink } from './sink.ts';
 import { type FileEntry, peek, readCounter } from './sources.ts';
 import type { InputStats } from './stats.ts';
@@ -23,7 +23,7 @@ export async function importFile(
   stats: InputStats,
   sink: ImportSink,
   options: ImportOptions,
-  progress: Progress,
+  progress: ImportProgress,
   late: LateFiles | null = null,
 ): Promise<void> {
   const layout = layoutOfPath(entry.relPath);

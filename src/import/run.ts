@@ -13,7 +13,7 @@ import { finishCapture } from './capture-time.ts';
 import type { ImportOptions } from './context.ts';
 import { importFile, withoutPrefix } from './file.ts';
 import { LateFiles } from './late-files.ts';
-import { Progress } from './progress.ts';
+import { type ImportProgress, NO_PROGRESS } from './progress.ts';
 import { ImportSink } from './sink.ts';
 import { filesOf, inputBytes, readCounter } from './sources.ts';
 import { type InputStats, newStats } from './stats.ts';
@@ -23,8 +23,8 @@ export interface ImportRunOptions extends ImportOptions {
   output: string;
   /** Replace an existing output file. */
   force?: boolean;
-  /** Show progress on stderr (only drawn when stderr is a TTY). */
-  progress?: boolean;
+  /** Given the bytes to read, what to tell how far the import has got; none when false or absent. */
+  progress?: false | ((totalBytes: number) => ImportProgress);
   /** Write a share-safe bundle (pseudonyms for names, users, addresses), its mapping here if given. */
   anonymize?: { mappingFile?: string };
 }
@@ -69,11 +69,7 @@ export async function runImport(options: ImportRunOptions): Promise<ImportResult
     rmSync(writer.spoolDir, { recursive: true, force: true });
   };
   const sink = new ImportSink(writer);
-  const progress = new Progress(
-    options.progress === false ? 0 : inputBytes(options.inputs),
-    process.stderr,
-    options.progress !== false,
-  );
+  const progress = options.progress ? options.progress(inputBytes(options.inputs)) : NO_PROGRESS;
   let all: InputStats[] = [];
   try {
     all = await importInputs(options.inputs, sink, options, progress, [output, writer.spoolDir]);
@@ -138,7 +134,7 @@ export async function importInputs(
   inputs: readonly string[],
   sink: ImportSink,
   options: ImportOptions,
-  progress: Progress = new Progress(0, process.stderr, false),
+  progress: ImportProgress = NO_PROGRESS,
   exclude: readonly string[] = [],
 ): Promise<InputStats[]> {
   const all: InputStats[] = [];

@@ -1,10 +1,11 @@
 // How far a long import has got, as a bar on one line of stderr (see TerminalLine for when it shows).
 
-import { TerminalLine, type TerminalStream } from '../report/terminal-line.ts';
+import type { ImportProgress } from '../import/progress.ts';
+import { TerminalLine, type TerminalStream } from './terminal-line.ts';
 
 const BAR_WIDTH = 24;
 
-export class Progress {
+export class ImportProgressBar implements ImportProgress {
   private readonly line: TerminalLine;
 
   constructor(

@@ -1,6 +1,6 @@
 // The import's progress bar: drawn only on a terminal, only for imports that last, and cleared at the end.
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { Progress } from '../../src/import/progress.ts';
+import { ImportProgressBar as Progress } from '../../src/report/import-progress.ts';
 
 function fakeStream(isTTY: boolean) {
   const writes: string[] = [];

@@ -101,6 +101,7 @@ Examples:
       const { runImport } = await import('../../import/run.ts');
       const { importSummaryJson, renderImportSummary } = await import('../../import/summary.ts');
       const { chalkFor } = await import('../../report/style.ts');
+      const { ImportProgressBar } = await import('../../report/import-progress.ts');
       const result = await runImport({
         inputs: paths,
         output: flags.output,
@@ -109,7 +110,8 @@ Examples:
         at: flags.at,
         year: flags.year === undefined ? undefined : Number(flags.year),
         force: flags.force,
-        progress: flags.progress,
+        progress:
+          flags.progress !== false && ((total: number) => new ImportProgressBar(total, process.stderr)),
         anonymize: anonymizeOption(flags),
       });
       const { printJson } = await import('../output.ts');
