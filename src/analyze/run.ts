@@ -5,7 +5,7 @@ import path from 'node:path';
 import picomatch from 'picomatch';
 import type { Gap } from '../bundle/metadata.ts';
 import type { Bundle } from '../bundle/reader.ts';
-import { KstoryError } from '../errors.ts';
+import { forOption, KstoryError } from '../errors.ts';
 import { BUILTIN_PATTERNS_DIR, type LoadedPattern, loadPatterns } from '../patterns/load.ts';
 import { TOOL_VERSION } from '../version.ts';
 import { isDuration, parseDuration } from '../vocab/duration.ts';
@@ -101,7 +101,9 @@ export interface ReportIncident {
 }
 
 export async function analyzeBundle(bundle: Bundle, options: AnalyzeOptions = {}): Promise<Report> {
-  const subject = options.subject ? parseObjectPath(options.subject) : null;
+  // Options are read before the work, so that a mistake in one is said at once.
+  const subject = options.subject ? forOption('subject', () => parseObjectPath(options.subject!)) : null;
+  const selector = options.selector ? parseSelector(options.selector) : null;
   const loaded = loadPatterns({ userDirs: options.patternDirs });
   const patterns = selectPatterns(loaded, options);
   const links = loadChainLinks(
@@ -152,7 +154,7 @@ export async function analyzeBundle(bundle: Bundle, options: AnalyzeOptions = {}
 
   const incidents = buildIncidents(findings, linkFindings(findings, links, relations), relations);
 
-  const selected = options.selector ? await selectedObjects(bundle, parseSelector(options.selector)) : null;
+  const selected = selector ? await selectedObjects(bundle, selector) : null;
   const inScope = incidents.filter((incident) =>
     incident.chain.some(({ finding }) => {
       const s = findings[finding]!.subject;

@@ -28,7 +28,8 @@ function splitRequirements(text: string): string[] {
 
 function parseRequirement(part: string, selector: string): Requirement {
   const fail = (): never => {
-    throw new KstoryError(`--selector "${selector}": cannot read "${part}"`, {
+    throw new KstoryError(`"${selector}": cannot read "${part}"`, {
+      option: 'selector',
       hint: 'Use label selector syntax: key=value, key!=value, key in (a,b), key notin (a,b), key, !key.',
     });
   };

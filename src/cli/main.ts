@@ -45,11 +45,16 @@ Docs: docs/bundle-format.md (the bundle), docs/report-format.md (analyze --json)
 export async function run(argv: readonly string[]): Promise<number> {
   exitQuietlyOnClosedPipe();
   const program = buildProgram();
+  // The command that runs: its flags name the options the core's errors are about.
+  let running: Command = program;
+  program.hook('preAction', (_program, command) => {
+    running = command;
+  });
   try {
     await program.parseAsync([...argv]);
     return typeof process.exitCode === 'number' ? process.exitCode : EXIT_OK;
   } catch (error) {
-    return reportError(error);
+    return reportError(error, running);
   }
 }
 
@@ -61,7 +66,13 @@ function exitQuietlyOnClosedPipe(): void {
   });
 }
 
-export function reportError(error: unknown): number {
+/** `--audit-log` for the option `auditLog` of the command, or the option's name when no flag sets it. */
+export function flagOf(command: Command | undefined, option: string): string {
+  const flag = command?.options.find((o) => o.attributeName() === option);
+  return flag?.long ?? flag?.short ?? option;
+}
+
+export function reportError(error: unknown, command?: Command): number {
   const chalk = chalkFor(process.stderr);
   if (error instanceof CommanderError) {
     // Commander has already printed its message (or the help / version text).
@@ -74,7 +85,8 @@ export function reportError(error: unknown): number {
     return benign.includes(error.code) ? EXIT_OK : EXIT_ERROR;
   }
   if (isKstoryError(error)) {
-    process.stderr.write(`${chalk.red('kstory: error:')} ${error.message}\n`);
+    const message = error.option ? `${flagOf(command, error.option)} ${error.message}` : error.message;
+    process.stderr.write(`${chalk.red('kstory: error:')} ${message}\n`);
     if (error.hint) process.stderr.write(`  ${chalk.dim('hint:')} ${error.hint}\n`);
     return EXIT_ERROR;
   }

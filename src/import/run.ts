@@ -53,8 +53,9 @@ export async function runImport(options: ImportRunOptions): Promise<ImportResult
     });
   }
   if (options.at !== undefined && normalizeTs(options.at) === null) {
-    throw new KstoryError(`--at ${options.at}: not an RFC 3339 timestamp`, {
-      hint: 'For example --at 2026-03-01T10:42:00Z',
+    throw new KstoryError(`${options.at}: not an RFC 3339 timestamp`, {
+      option: 'at',
+      hint: 'For example 2026-03-01T10:42:00Z',
     });
   }
 

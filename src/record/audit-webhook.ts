@@ -56,7 +56,9 @@ export function parseListenAddress(addr: string): ListenAddress {
   const match = /^(?:(?:\[([^\]]+)\]|([^:[\]]*)):)?(\d{1,5})$/.exec(text);
   const port = Number(match?.[3]);
   if (!match || port > 65535) {
-    throw new KstoryError(`--audit-webhook ${addr}: expected [HOST:]PORT, e.g. :8443 or 0.0.0.0:8443`);
+    throw new KstoryError(`${addr}: expected [HOST:]PORT, e.g. :8443 or 0.0.0.0:8443`, {
+      option: 'auditWebhook',
+    });
   }
   return { host: match[1] ?? (match[2] || '127.0.0.1'), port };
 }

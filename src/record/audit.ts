@@ -323,21 +323,25 @@ export class AuditSources {
 function checkLogFile(file: string, mustExist: boolean): void {
   const dir = path.dirname(path.resolve(file));
   if (!existsSync(dir)) {
-    throw new KstoryError(`--audit-log ${file}: the directory ${dir} does not exist`, {
+    throw new KstoryError(`${file}: the directory ${dir} does not exist`, {
+      option: 'auditLog',
       hint: "kube-apiserver's --audit-log-path says where its audit log is, often /var/log/kubernetes/audit/audit.log.",
     });
   }
   if (!existsSync(file)) {
     if (!mustExist) return;
-    throw new KstoryError(`--audit-log ${file} does not exist`, {
+    throw new KstoryError(`${file} does not exist`, {
+      option: 'auditLog',
       hint: "kube-apiserver's --audit-log-path says where its audit log is.",
     });
   }
-  if (statSync(file).isDirectory()) throw new KstoryError(`--audit-log ${file} is a directory, not a file`);
+  if (statSync(file).isDirectory())
+    throw new KstoryError(`${file} is a directory, not a file`, { option: 'auditLog' });
   try {
     accessSync(file, constants.R_OK);
   } catch (error) {
-    throw new KstoryError(`--audit-log ${file}: ${messageOf(error)}`, {
+    throw new KstoryError(`${file}: ${messageOf(error)}`, {
+      option: 'auditLog',
       hint: 'The API server writes its audit log readable by root only: run kstory as root (sudo) on that machine.',
     });
   }

@@ -35,8 +35,9 @@ export const DEFAULT_START = '2026-03-02T09:00:00Z';
 export function parseStart(text: string): number {
   const ms = Date.parse(text);
   if (!/^\d{4}-\d\d-\d\dT/.test(text) || Number.isNaN(ms)) {
-    throw new KstoryError(`--start ${text}: not an RFC 3339 time`, {
-      hint: 'e.g. --start 2026-03-02T09:00:00Z',
+    throw new KstoryError(`${text}: not an RFC 3339 time`, {
+      option: 'start',
+      hint: 'e.g. 2026-03-02T09:00:00Z',
     });
   }
   return ms;

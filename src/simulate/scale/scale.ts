@@ -30,17 +30,16 @@ export function parseScale(text: string): ScaleSpec {
     const [key, raw] = part.split('=');
     const value = Number((raw ?? '').replace(/_/g, '').replace(/[kK]$/, '000').replace(/[mM]$/, '000000'));
     if (!KEYS.includes(key as (typeof KEYS)[number]) || !Number.isFinite(value) || value <= 0) {
-      throw new KstoryError(
-        `--scale ${text}: "${part}" is not one of ${KEYS.map((k) => `${k}=N`).join(', ')}`,
-        {
-          hint: 'e.g. --scale nodes=1000,pods=30000,hours=24,records=10M',
-        },
-      );
+      throw new KstoryError(`${text}: "${part}" is not one of ${KEYS.map((k) => `${k}=N`).join(', ')}`, {
+        option: 'scale',
+        hint: 'e.g. nodes=1000,pods=30000,hours=24,records=10M',
+      });
     }
     spec[key as keyof ScaleSpec] = value;
   }
   if (spec.pods < spec.nodes)
-    throw new KstoryError(`--scale ${text}: fewer pods than nodes`, {
+    throw new KstoryError(`${text}: fewer pods than nodes`, {
+      option: 'scale',
       hint: 'A cluster runs at least one pod per node.',
     });
   return spec;
