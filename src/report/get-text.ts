@@ -2,7 +2,6 @@
 // are several), -o yaml|json (one object, or a List), -o name, and "No resources found" on stderr.
 
 import type { GetSection } from '../serve/get.ts';
-import { servedObject } from '../serve/query.ts';
 import { renderJson, renderNames, renderYaml } from './kube-object.ts';
 import { renderKubeTable } from './kube-table.ts';
 
@@ -19,7 +18,7 @@ export function printGetResult(
   sections: readonly GetSection[],
   options: GetPrintOptions,
 ): { stdout: string; stderr: string } {
-  const objects = sections.flatMap((s) => s.items.map((item) => servedObject(s.resource, item)));
+  const objects = sections.flatMap((s) => s.served);
   if (options.output === 'json') return { stdout: renderJson(objects, options.single), stderr: '' };
   if (options.output === 'yaml') return { stdout: renderYaml(objects, options.single), stderr: '' };
   if (options.output === 'name') {

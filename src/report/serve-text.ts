@@ -2,7 +2,6 @@
 // points kubectl at it.
 
 import type { ChalkInstance } from 'chalk';
-import { isoSeconds } from '../serve/instant.ts';
 import type { RunningServe } from '../serve/run.ts';
 import { formatTime } from '../vocab/units.ts';
 import { escapeControl } from './escape.ts';
@@ -16,10 +15,10 @@ export function describeServing(running: RunningServe, chalk: ChalkInstance): st
   const lines: string[] = [];
   for (const [i, cluster] of running.clusters.entries()) {
     const w = cluster.state.window;
-    const at = formatTime(isoSeconds(cluster.clock.now()));
+    const at = formatTime(cluster.clock.now() / 1000);
     const speed = cluster.clock.speed === null ? '' : `, replaying at ${cluster.clock.speed}x`;
     lines.push(
-      `${chalk.bold(escapeControl(cluster.name, { singleLine: true }))} as it was at ${chalk.bold(at)}${speed} (recording ${formatTime(isoSeconds(w.start))} → ${formatTime(isoSeconds(w.end))})`,
+      `${chalk.bold(escapeControl(cluster.name, { singleLine: true }))} as it was at ${chalk.bold(at)}${speed} (recording ${formatTime(w.start / 1000)} → ${formatTime(w.end / 1000)})`,
       `  context ${escapeControl(running.contexts[i]!.context, { singleLine: true })}, read-only API on ${running.contexts[i]!.server}`,
     );
   }

@@ -2,9 +2,10 @@
 // resource type, with their Table (cells at the instant) for the text renderer.
 
 import { KstoryError } from '../errors.ts';
+import type { Json } from '../kube/fields.ts';
 import type { Instant } from './instant.ts';
 import { resolveTypes, splitTypeName, whenItExisted } from './offline.ts';
-import { selectObjects, type Table, tableOf } from './query.ts';
+import { selectObjects, servedObject, type Table, tableOf } from './query.ts';
 import type { ApiResource } from './resources.ts';
 import { SelectorError } from './selectors.ts';
 import type { BundleState, StoredObject } from './state.ts';
@@ -22,6 +23,8 @@ export interface GetRequest {
 export interface GetSection {
   resource: ApiResource;
   items: StoredObject[];
+  /** The items as the API serves them (Events in the version asked for), for -o json|yaml. */
+  served: Json[];
   table: Table;
 }
 
@@ -85,7 +88,7 @@ export async function getObjects(state: BundleState, request: GetRequest): Promi
         items = picked;
       }
       const table = tableOf(resource, items, request.at, 'Metadata');
-      sections.push({ resource, items, table });
+      sections.push({ resource, items, served: items.map((item) => servedObject(resource, item)), table });
     }
   }
   return sections;

@@ -16,10 +16,10 @@ export function formatCount(n: number): string {
   return n.toLocaleString('en-US');
 }
 
-/** A UTC timestamp as `2026-03-01 10:42:13Z`, the form used in every report. */
-export function formatTime(iso: string | null | undefined): string {
-  if (!iso) return '-';
-  const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) return iso;
+/** A UTC time (RFC 3339 text or epoch milliseconds) as `2026-03-01 10:42:13Z`, the form used in every report. */
+export function formatTime(time: string | number | null | undefined): string {
+  if (time === null || time === undefined || time === '') return '-';
+  const date = new Date(time);
+  if (Number.isNaN(date.getTime())) return String(time);
   return `${date.toISOString().slice(0, 19).replace('T', ' ')}Z`;
 }
