@@ -35,6 +35,18 @@ export const LAYERS: readonly Layer[] = [
   { name: 'cli', members: ['cli'] },
 ];
 
+/**
+ * Imports that break the rule today, each with what removes it. Kept short: a new entry needs a
+ * reason and a way out, and an entry that no longer matches an import fails the test.
+ */
+export const KNOWN_EXCEPTIONS: readonly { from: string; to: string; until: string }[] = [
+  {
+    from: 'report/info-text.ts',
+    to: 'bundle/metadata.ts',
+    until: 'CAPTURED_FROM (how a capture source is said) moves to src/report/ with the import summary',
+  },
+];
+
 /** The folder (or top-level file) of a path relative to src/: `analyze` for `analyze/run.ts`. */
 export function memberOf(file: string): string {
   return file.split('/')[0]!;
