@@ -312,7 +312,7 @@ export async function detectPattern(
     findings.push({
       pattern: pattern.id,
       title: variant?.title ?? pattern.title,
-      severity: pattern.severity,
+      severity: variant?.severity ?? pattern.severity,
       status: pattern.status,
       subject,
       first,

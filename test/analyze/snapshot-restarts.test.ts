@@ -1,0 +1,121 @@
+// A snapshot shows a crash loop that has stopped only by what it left behind: a restart count in the
+// hundreds and the last termination state of a container that happens to run at capture time. That
+// is reported, said as what happened before capture; a container that exits 0 under restartPolicy
+// Always is a crash loop with its own wording.
+
+import { describe, expect, it } from 'vitest';
+import { analyzeBundle } from '../../src/analyze/run.ts';
+import type { ContainerRow } from '../../src/bundle/row.ts';
+import { openRows } from '../support/bundles.ts';
+import { aPodRow } from '../support/rows.ts';
+import { useTempDir } from '../support/temp.ts';
+
+const tempDir = useTempDir();
+
+const runningAgain = (restarts: number): ContainerRow => ({
+  name: 'registry',
+  image: 'confluentinc/cp-schema-registry:5.4.0',
+  init: false,
+  ready: true,
+  restart_count: restarts,
+  state: 'running',
+  started_at: '2026-02-28T11:08:13Z',
+  last_reason: 'Error',
+  last_exit_code: 255,
+  last_started_at: '2026-02-27T08:57:57Z',
+  last_finished_at: '2026-02-28T11:07:05Z',
+});
+
+const snapshot = { snapshot: true };
+
+describe('restart history in snapshots', () => {
+  it('reports a container that restarted hundreds of times and runs at capture, as what happened before', async () => {
+    const bundle = await openRows(
+      tempDir(),
+      'history.parquet',
+      [
+        aPodRow({
+          ts: '2026-02-28T11:08:13Z',
+          created_at: '2026-02-09T12:05:23Z',
+          namespace: 'kafka',
+          name: 'registry-79bd4796d-jsdx4',
+          containers: [runningAgain(1119)],
+          conditions: [{ type: 'Ready', status: 'True', last_transition: '2026-02-28T11:08:14Z' }],
+        }),
+        // A later observation elsewhere: the capture is weeks after the loop stopped.
+        aPodRow({
+          ts: '2026-04-14T04:56:12Z',
+          name: 'other-1',
+          containers: [{ ...runningAgain(0), name: 'x' }],
+        }),
+      ],
+      snapshot,
+    );
+    try {
+      const report = await analyzeBundle(bundle);
+      const crash = report.findings.find((f) => f.pattern === 'crash-loop-backoff')!;
+      expect(crash.subject).toMatchObject({ namespace: 'kafka', name: 'registry-79bd4796d-jsdx4' });
+      expect(crash.variant).toBe('restarted-before-capture');
+      expect(crash.severity).toBe('medium');
+      expect(crash.summary).toContain('restarted 1119 times');
+      expect(crash.summary).toContain('exit 255 at 2026-02-28 11:07:05Z');
+      expect(crash.resolved).not.toBeNull();
+      expect(report.incidents.map((i) => report.findings[i.root]!.pattern)).toEqual(['crash-loop-backoff']);
+    } finally {
+      bundle.close();
+    }
+  });
+
+  it('does not count a few restarts of a running container as a crash loop', async () => {
+    const bundle = await openRows(
+      tempDir(),
+      'few.parquet',
+      [aPodRow({ ts: '2026-02-28T11:08:13Z', containers: [runningAgain(21)] })],
+      snapshot,
+    );
+    try {
+      const report = await analyzeBundle(bundle);
+      expect(report.findings.filter((f) => f.pattern === 'crash-loop-backoff')).toEqual([]);
+    } finally {
+      bundle.close();
+    }
+  });
+
+  it('says that a container exiting 0 under restartPolicy Always is restarted all the same', async () => {
+    const bundle = await openRows(
+      tempDir(),
+      'completed.parquet',
+      [
+        aPodRow({
+          ts: '2026-04-14T04:56:12Z',
+          containers: [
+            {
+              name: 'samples',
+              init: false,
+              ready: false,
+              restart_count: 1900,
+              state: 'waiting',
+              reason: 'CrashLoopBackOff',
+              message: 'back-off 5m0s restarting failed container=samples',
+              last_reason: 'Completed',
+              last_exit_code: 0,
+              last_finished_at: '2026-04-14T04:56:11Z',
+            },
+          ],
+        }),
+      ],
+      snapshot,
+    );
+    try {
+      const report = await analyzeBundle(bundle);
+      const crash = report.findings.find((f) => f.pattern === 'crash-loop-backoff')!;
+      expect(crash.variant).toBe('exits-zero');
+      expect(crash.severity).toBe('high');
+      expect(crash.summary).toContain('exits successfully (exit 0, Completed)');
+      expect(crash.summary).toContain('1900 restarts');
+      expect(crash.resolved).toBeNull();
+    } finally {
+      bundle.close();
+    }
+  });
+});
