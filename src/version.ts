@@ -22,3 +22,7 @@ const found = findPackageRoot();
 /** The directory holding package.json, patterns/ and docs/. */
 export const PACKAGE_ROOT: string = found.root;
 export const TOOL_VERSION: string = found.version;
+
+/** How `kstory record` names itself to the API server and Prometheus (`kstory-record/<version>`):
+ * its own requests in an audit log are known by it, never evidence of a cluster problem. */
+export const RECORD_AGENT = 'kstory-record';

@@ -38,7 +38,17 @@ const LOADS: readonly { view: string; after: readonly string[]; select: string }
     }),
   },
   { view: 'events', after: [], select: ownColumns('events', 'event', { body: 'NULL' }) },
-  { view: 'audit', after: [], select: ownColumns('audit', 'audit', { body: 'NULL' }) },
+  // Writes that admission refused keep their bodies: the answer's message and the refused object's
+  // owner are in them (the audit view's virtual fields). Reads that found nothing (404) and writes
+  // that lost a race (409), the bulk of any audit log's failures, do not.
+  {
+    view: 'audit',
+    after: [],
+    select: ownColumns('audit', 'audit', {
+      body: `CASE WHEN audit_code >= 400 AND audit_code NOT IN (404, 409)
+        AND audit_verb IN ('create', 'update', 'patch', 'delete', 'deletecollection') THEN body END`,
+    }),
+  },
   { view: 'cpu_throttling', after: [], select: 'SELECT * FROM cpu_throttling' },
   { view: 'services', after: ['objects'], select: 'SELECT * FROM services' },
   { view: 'changes', after: ['objects', 'audit'], select: 'SELECT * FROM changes' },

@@ -72,6 +72,9 @@ export const SignalSchema = z
     subject: z
       .object({
         kind: z.string(),
+        /** A field holding the subject's kind, when rows are about objects of several kinds (the
+         * controller owning a refused pod); `kind` when it is empty. */
+        kind_field: z.string().optional(),
         /** A field of the view (or `labels.<key>`) holding the subject's name. */
         name: z.string(),
         /** A field holding the namespace; null for cluster-wide subjects; default: the row's namespace. */

@@ -41,7 +41,9 @@ export function subjectSql(signal: Signal): SubjectSql {
         : override.namespace === undefined
           ? 'namespace'
           : fieldSql(signal.from, override.namespace, 'subject.namespace'),
-    kind: quote(override.kind),
+    kind: override.kind_field
+      ? `coalesce(${fieldSql(signal.from, override.kind_field, 'subject.kind_field')}, ${quote(override.kind)})`
+      : quote(override.kind),
     name: fieldSql(signal.from, override.name, 'subject.name'),
     container: 'CAST(NULL AS VARCHAR)',
   };

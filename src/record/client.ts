@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { KstoryError, messageOf } from '../errors.ts';
-import { TOOL_VERSION } from '../version.ts';
+import { RECORD_AGENT, TOOL_VERSION } from '../version.ts';
 
 export interface ConnectOptions {
   /** A kubeconfig file; default: $KUBECONFIG, ~/.kube/config, then the in-cluster configuration. */
@@ -21,7 +21,7 @@ export interface ConnectOptions {
  * What every request of a recording says it is (API server and Prometheus alike), so that its own
  * traffic (in audit logs, API server metrics) can be told from the cluster's.
  */
-export const RECORD_USER_AGENT = `kstory-record/${TOOL_VERSION}`;
+export const RECORD_USER_AGENT = `${RECORD_AGENT}/${TOOL_VERSION}`;
 
 /** An API server's answer other than 2xx, with the Status it sent when it sent one. */
 export class ApiError extends Error {

@@ -101,12 +101,16 @@ export function sqlView<const Name extends string, Signal extends SignalSpec | u
 /** A source's rows of the bundle. The view has every column of the format, for whoever queries it;
  * patterns may name only the common ones and the source's own, the others being null on its rows. */
 export function sourceView<const Name extends string, Signal extends SignalSpec | undefined>(
-  spec: ViewSpec<Name, Signal> & { doc: string },
+  spec: ViewSpec<Name, Signal> & {
+    doc: string /** SQL: rows of the source the view leaves out. */;
+    except?: string;
+  },
 ): Defined<Name, Signal> {
+  const { except, ...rest } = spec;
   return {
-    ...spec,
+    ...rest,
     reads: [],
-    create: `CREATE VIEW ${spec.name} AS SELECT * FROM bundle WHERE source = '${spec.source}'`,
+    create: `CREATE VIEW ${spec.name} AS SELECT * FROM bundle WHERE source = '${spec.source}'${except ? ` AND NOT coalesce(${except}, false)` : ''}`,
     columns: { kind: 'source', source: spec.source },
     file: null,
   } as Defined<Name, Signal>;

@@ -1,0 +1,104 @@
+// The audit log alone, as users bring it (kstory import of the API server's audit log): every
+// pattern that has an audit-visible form finds its problem without Events — quota and LimitRange
+// refusals, admission webhooks that deny or cannot be reached — and requests kstory made itself
+// are never evidence of a cluster problem.
+
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { analyzeBundle, type Report } from '../../src/analyze/run.ts';
+import { runImport } from '../../src/import/run.ts';
+import { openBundle } from '../../src/views/open.ts';
+import { useTempDir } from '../support/temp.ts';
+
+const tempDir = useTempDir();
+
+/** The audit events a scenario's fixture holds, written as the API server's log, imported alone. */
+async function analyzeAuditOf(fixture: string, extra: object[] = []): Promise<Report> {
+  const dir = tempDir();
+  const source = await openBundle([path.resolve('fixtures', fixture)]);
+  let lines: string[];
+  try {
+    const rows = await source.query<{ body: string }>(`SELECT body FROM audit ORDER BY ts`);
+    lines = rows.map((r) => r.body);
+  } finally {
+    source.close();
+  }
+  const log = path.join(dir, 'audit.log');
+  writeFileSync(log, [...lines, ...extra.map((e) => JSON.stringify(e))].join('\n'));
+  const output = path.join(dir, 'audit.parquet');
+  await runImport({ inputs: [log], output, progress: false });
+  const bundle = await openBundle([output]);
+  try {
+    return await analyzeBundle(bundle, { all: true });
+  } finally {
+    bundle.close();
+  }
+}
+
+const roots = (report: Report) =>
+  report.incidents.map((i) => {
+    const f = report.findings[i.root]!;
+    return `${f.pattern} ${f.subject.kind}/${f.subject.name}`;
+  });
+
+describe('the audit log alone', () => {
+  it('finds pods refused by a ResourceQuota, on the controller that could not create them', async () => {
+    const report = await analyzeAuditOf('quota-exceeded.parquet');
+    const quota = report.findings.find((f) => f.pattern === 'resourcequota-exceeded')!;
+    expect(quota.subject).toMatchObject({ namespace: 'partners', kind: 'ReplicaSet' });
+    expect(quota.subject.name).toMatch(/^partner-api-/);
+    expect(quota.variant).toBe('audit-owner');
+    expect(quota.summary).toMatch(/refused \d+ of its creations/);
+    expect(quota.summary).toContain('exceeded quota: compute');
+    expect(quota.summary).not.toContain('?');
+  });
+
+  it('finds pods refused by a LimitRange', async () => {
+    const report = await analyzeAuditOf('limitrange-rejection.parquet');
+    const refused = report.findings.find((f) => f.pattern === 'limitrange-rejection')!;
+    expect(refused.subject).toMatchObject({ namespace: 'shop', kind: 'ReplicaSet' });
+    expect(refused.summary).toContain('maximum memory usage per Container is 1Gi');
+  });
+
+  it('finds an admission webhook that denies requests, and one that cannot be reached', async () => {
+    const denied = await analyzeAuditOf('webhook-denied.parquet');
+    const webhook = denied.findings.find((f) => f.pattern === 'admission-webhook-failing')!;
+    expect(webhook.subject).toMatchObject({ kind: 'AdmissionWebhook', name: 'validation.gatekeeper.sh' });
+    expect(webhook.variant).toBe('audit-denied');
+    const down = await analyzeAuditOf('webhook-down.parquet');
+    const unreachable = down.findings.find((f) => f.pattern === 'admission-webhook-failing')!;
+    expect(unreachable.subject.name).toBe('validate.policy.example.com');
+    expect(unreachable.variant).toBe('audit-unreachable');
+    expect(roots(down)).toContain('admission-webhook-failing AdmissionWebhook/validate.policy.example.com');
+  });
+
+  it('never takes kstory’s own failed requests for API server errors', async () => {
+    const failedLogRequest = (i: number) => ({
+      kind: 'Event',
+      apiVersion: 'audit.k8s.io/v1',
+      level: 'Metadata',
+      auditID: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+      stage: 'ResponseComplete',
+      requestURI: `/api/v1/namespaces/shop/pods/web-${i}/log?container=app&follow=true`,
+      verb: 'get',
+      user: { username: 'kubernetes-admin', groups: ['system:masters'] },
+      userAgent: 'kstory-record/0.1.0',
+      objectRef: {
+        resource: 'pods',
+        namespace: 'shop',
+        name: `web-${i}`,
+        subresource: 'log',
+        apiVersion: 'v1',
+      },
+      responseStatus: { code: 500, message: 'Get "https://10.0.0.7:10250/containerLogs": EOF' },
+      requestReceivedTimestamp: `2026-03-02T09:0${Math.floor(i / 10)}:${String(i % 10).padStart(2, '0')}.000000Z`,
+      stageTimestamp: `2026-03-02T09:0${Math.floor(i / 10)}:${String(i % 10).padStart(2, '0')}.100000Z`,
+    });
+    const report = await analyzeAuditOf(
+      'healthy-cluster.parquet',
+      Array.from({ length: 40 }, (_, i) => failedLogRequest(i)),
+    );
+    expect(report.findings.filter((f) => f.pattern === 'apiserver-error-burst')).toEqual([]);
+  });
+});
