@@ -13,6 +13,8 @@ import { parseDuration } from '../vocab/duration.ts';
 import { formatObjectRef, formatSubject, namespacedName, parseObjectKey } from '../vocab/object-ref.ts';
 import { highestSeverity, type Severity } from '../vocab/severity.ts';
 import { describeProblem, isProblem, type Problem, readYaml, zodProblem } from '../vocab/zod-issue.ts';
+import { calibratedConfidence, type Features, featuresOf } from './calibration.ts';
+import { CALIBRATION_MODEL } from './calibration-model.ts';
 import type { Finding } from './detect.ts';
 import type { Relations } from './relations.ts';
 
@@ -108,6 +110,8 @@ export interface Alternative {
   explains: number;
   link: string;
   confidence: number;
+  /** Why it ranks below the cause the chain holds. */
+  why: string;
 }
 
 export interface Impact {
@@ -125,6 +129,10 @@ export interface Incident {
   severity: Severity;
   confidence: number;
   confidence_reasons: string[];
+  /** What the confidence was computed from (calibration.ts): what the model is fitted on. */
+  confidence_features: Features;
+  /** The evidence score before calibration: root confidence × geometric mean of its links. */
+  evidence: number;
   chain: ChainStep[];
   impact: Impact;
   alternatives: Alternative[];
@@ -260,6 +268,7 @@ export function buildIncidents(
   findings: readonly Finding[],
   edges: readonly Edge[],
   relations: Relations,
+  options: { snapshot: boolean } = { snapshot: false },
 ): Incident[] {
   // Each finding keeps its strongest explanation; the others become alternatives.
   const incoming = new Map<number, Edge[]>();
@@ -329,14 +338,24 @@ export function buildIncidents(
           explains: m,
           link: edge.link.id,
           confidence: round(edge.weight * findings[m]!.confidence),
+          why: whyLower(edge, m === r ? undefined : parent.get(m), findings),
         })),
     );
-    const { confidence, reasons } = scoreChain(findings, r, chain);
+    const severity = highestSeverity(members.map((m) => findings[m]!.severity));
+    const { confidence, reasons, features, evidence } = incidentConfidence(
+      findings,
+      r,
+      chain,
+      severity,
+      options.snapshot,
+    );
     incidents.push({
       root: r,
-      severity: highestSeverity(members.map((m) => findings[m]!.severity)),
+      severity,
       confidence,
       confidence_reasons: reasons,
+      confidence_features: features,
+      evidence,
       chain,
       impact: impactOf(
         members.map((m) => findings[m]!),
@@ -348,6 +367,16 @@ export function buildIncidents(
   return incidents;
 }
 
+/** Why a cause that could explain an effect ranks below the one the chain holds (or below the root,
+ * when the effect is the root: no cause outweighed the root's own evidence). */
+function whyLower(edge: Edge, chosen: Edge | undefined, findings: readonly Finding[]): string {
+  const own = `link ${edge.link.id} × its confidence = ${edge.weight.toFixed(2)}`;
+  if (!chosen)
+    return `it would explain the root, but ${own} was not preferred (it would close a cycle, or it explains a sibling)`;
+  const cause = findings[chosen.cause]!;
+  return `${own}, below ${chosen.weight.toFixed(2)} for ${cause.pattern} (${formatSubject(cause.subject)}) by link ${chosen.link.id}`;
+}
+
 /** Low-severity findings (error lines in logs, CPU throttling) support a chain rather than carry it. */
 export function isSupporting(finding: Finding): boolean {
   return finding.severity === 'low' || finding.severity === 'info';
@@ -357,11 +386,38 @@ function round(value: number): number {
   return Math.round(value * 100) / 100;
 }
 
+/**
+ * The incident's confidence: its evidence score (scoreChain), with how many effects corroborate it,
+ * its severity and whether the bundle is a snapshot, mapped by the fitted calibration model to the
+ * probability that its root cause is right.
+ */
+function incidentConfidence(
+  findings: readonly Finding[],
+  root: number,
+  chain: readonly ChainStep[],
+  severity: Severity,
+  snapshot: boolean,
+): { confidence: number; reasons: string[]; features: Features; evidence: number } {
+  const evidence = scoreChain(findings, root, chain);
+  const effects = chain.filter((step) => step.via && !isSupporting(findings[step.finding]!)).length;
+  const features = featuresOf({ evidence: evidence.confidence, effects, severity, snapshot });
+  const confidence = calibratedConfidence(features);
+  return {
+    confidence,
+    features,
+    evidence: evidence.confidence,
+    reasons: [
+      ...evidence.reasons,
+      `calibrated: evidence ${evidence.confidence.toFixed(2)}, ${effects} corroborating effect${effects === 1 ? '' : 's'}, ${severity}${snapshot ? ', snapshot' : ''} → ${confidence.toFixed(2)} (${CALIBRATION_MODEL.fitted_on})`,
+    ],
+  };
+}
+
 /** The root's confidence, times the geometric mean of each link's strength × its effect's confidence. */
 function scoreChain(
   findings: readonly Finding[],
   root: number,
-  chain: ChainStep[],
+  chain: readonly ChainStep[],
 ): { confidence: number; reasons: string[] } {
   const rootFinding = findings[root]!;
   const reasons = [

@@ -17,6 +17,7 @@ import {
   type Subject,
 } from '../vocab/object-ref.ts';
 import { type Severity, severityWeight } from '../vocab/severity.ts';
+import type { Features } from './calibration.ts';
 import {
   type Alternative,
   buildIncidents,
@@ -93,6 +94,7 @@ export interface ReportIncident {
   severity: Severity;
   confidence: number;
   confidence_reasons: string[];
+  confidence_features: Features;
   root: number;
   chain: ChainStep[];
   impact: Impact;
@@ -152,7 +154,9 @@ export async function analyzeBundle(bundle: Bundle, options: AnalyzeOptions = {}
     namespaces: new Set(findings.map((f) => f.subject.namespace)),
   });
 
-  const incidents = buildIncidents(findings, linkFindings(findings, links, relations), relations);
+  const incidents = buildIncidents(findings, linkFindings(findings, links, relations), relations, {
+    snapshot: bundle.metadata.snapshot,
+  });
 
   const selected = selector ? await selectedObjects(bundle, selector) : null;
   const inScope = incidents.filter((incident) =>
@@ -194,6 +198,7 @@ export async function analyzeBundle(bundle: Bundle, options: AnalyzeOptions = {}
       severity: incident.severity,
       confidence: incident.confidence,
       confidence_reasons: incident.confidence_reasons,
+      confidence_features: incident.confidence_features,
       root: incident.root,
       chain: incident.chain,
       impact: incident.impact,
@@ -264,7 +269,9 @@ function isTransient(incident: Incident, findings: readonly Finding[], existence
   );
 }
 
-/** Severity × confidence × impact: a broad, confident incident first. */
+/** Severity × evidence × impact: a broad, well-supported incident first. The evidence score, not
+ * the calibrated confidence: within one bundle, the model's figures mostly tell how much of the
+ * story a bundle of that kind can show, not which of its incidents has the stronger case. */
 function scoreIncident(incident: Incident): number {
   const affected =
     incident.impact.pods.length +
@@ -272,9 +279,8 @@ function scoreIncident(incident: Incident): number {
     incident.impact.services.length +
     incident.impact.nodes.length;
   return (
-    Math.round(
-      severityWeight(incident.severity) * incident.confidence * (1 + Math.log2(1 + affected)) * 100,
-    ) / 100
+    Math.round(severityWeight(incident.severity) * incident.evidence * (1 + Math.log2(1 + affected)) * 100) /
+    100
   );
 }
 

@@ -30,8 +30,9 @@ export interface EvalSample {
   quiet: boolean;
   /** The causal chain after the root (simulated scenarios only), in order. */
   chain: ChainStepSpec[];
-  /** A built-in scenario file to simulate, or real artifacts to import. */
-  source: { scenario: string } | { inputs: string[] };
+  /** A built-in scenario file to simulate (its recording, or with `snapshot` what a dump of every
+   * object and Event at its end shows: src/eval/snapshot.ts), or real artifacts to import. */
+  source: { scenario: string; snapshot?: boolean } | { inputs: string[] };
 }
 
 /** Where the labelled real samples are looked for when not told: beside the kstory checkout. */
@@ -68,6 +69,18 @@ export function scenarioSample(scenario: Scenario, file: string): EvalSample {
 
 export function simulatedSamples(): EvalSample[] {
   return listBuiltinScenarios().map(({ file }) => scenarioSample(loadScenarioFile(file), file));
+}
+
+/** Every scenario seen as a snapshot taken at its end (`<scenario>@snapshot`), scored on the same
+ * labels: a snapshot shows the state a fault left, rarely the change that caused it. */
+export function snapshotSamples(): EvalSample[] {
+  return simulatedSamples().map((sample) => ({
+    ...sample,
+    id: `${sample.id}@snapshot`,
+    // The chain's timing is not in a snapshot: only its root is scored.
+    chain: [],
+    source: { ...(sample.source as { scenario: string }), snapshot: true },
+  }));
 }
 
 /** The real samples of a folder, or why there are none. */

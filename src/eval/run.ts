@@ -6,6 +6,8 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { listValue } from '@duckdb/node-api';
+import type { CalibrationModel } from '../analyze/calibration.ts';
+import { CALIBRATION_MODEL } from '../analyze/calibration-model.ts';
 import { Relations } from '../analyze/relations.ts';
 import { analyzeBundle } from '../analyze/run.ts';
 import type { Bundle } from '../bundle/reader.ts';
@@ -21,6 +23,7 @@ import {
   type EvalSample,
   realSamples,
   simulatedSamples,
+  snapshotSamples,
 } from './corpus.ts';
 import {
   acceptedPatterns,
@@ -31,6 +34,7 @@ import {
 } from './match.ts';
 import { CALIBRATION_BINS } from './metrics.ts';
 import { type Analysis, type CaseResult, type Judge, type SampleResult, scoreSample } from './score.ts';
+import { writeSnapshotList } from './snapshot.ts';
 import { CALIBRATION_SEVERITY, type EvalSummary, summarizeByCorpus } from './summary.ts';
 
 export const EVAL_SCHEMA = 'kstory.eval/v1';
@@ -43,6 +47,9 @@ export interface EvalOptions {
   samplesDir?: string;
   /** Your own pattern directories, as `kstory analyze --patterns`. */
   patternDirs?: string[];
+  /** Also every scenario seen as a snapshot taken at its end (`<scenario>@snapshot`, simulated
+   * corpus): what the calibration is fitted on besides the recordings. */
+  snapshots?: boolean;
   /** Keep each sample's bundle here as <id>.parquet, to analyse it again by hand. */
   bundlesDir?: string;
   /** Told what is being done, for a status line. */
@@ -59,8 +66,8 @@ export interface EvalResult {
     simulated: { samples: number } | null;
     real: { dir: string; samples: number; skipped: string | null } | null;
   };
-  /** How calibration is measured. */
-  calibration: { bins: number; severity: string };
+  /** How calibration is measured, and the model that maps evidence to confidence (calibration.ts). */
+  calibration: { bins: number; severity: string; model: CalibrationModel };
   /** Pattern ids the labels name that the catalogue does not have (yet). */
   unknown_patterns: string[];
   summary: { all: EvalSummary } & Partial<Record<CorpusName, EvalSummary>>;
@@ -74,7 +81,8 @@ export async function runEval(options: EvalOptions = {}): Promise<EvalResult> {
   const samplesDir = path.resolve(options.samplesDir ?? DEFAULT_SAMPLES_DIR);
   const catalogue = loadPatterns({ userDirs: options.patternDirs });
 
-  const simulated = wanted === 'real' ? null : simulatedSamples();
+  const simulated =
+    wanted === 'real' ? null : [...simulatedSamples(), ...(options.snapshots ? snapshotSamples() : [])];
   const real = wanted === 'simulated' ? null : realSamples(samplesDir);
   if (wanted === 'real' && real?.skipped)
     throw new KstoryError(real.skipped, {
@@ -118,7 +126,7 @@ export async function runEval(options: EvalOptions = {}): Promise<EvalResult> {
           }
         : null,
     },
-    calibration: { bins: CALIBRATION_BINS, severity: CALIBRATION_SEVERITY },
+    calibration: { bins: CALIBRATION_BINS, severity: CALIBRATION_SEVERITY, model: CALIBRATION_MODEL },
     unknown_patterns: unknown,
     summary: summarizeByCorpus(results),
     cases: results.flatMap((r) => r.cases),
@@ -182,13 +190,26 @@ async function buildBundle(
   output: string,
   step: (text: string) => void,
 ): Promise<string> {
-  if ('scenario' in sample.source) {
+  if ('scenario' in sample.source && !sample.source.snapshot) {
     step('simulating');
     const result = await runSimulate({ scenario: sample.source.scenario, output, force: true });
     return `${result.bundle.rows} rows`;
   }
+  let inputs: string[];
+  if ('scenario' in sample.source) {
+    step('simulating');
+    const recording = `${output}.recording.parquet`;
+    await runSimulate({ scenario: sample.source.scenario, output: recording, force: true });
+    inputs = [`${output}.snapshot.json`];
+    try {
+      await writeSnapshotList(recording, inputs[0]!);
+    } finally {
+      rmSync(recording, { force: true });
+    }
+  } else inputs = sample.source.inputs;
   step('importing');
-  const result = await runImport({ inputs: sample.source.inputs, output, force: true, progress: false });
+  const result = await runImport({ inputs, output, force: true, progress: false });
+  if ('scenario' in sample.source) rmSync(inputs[0]!, { force: true });
   const skipped = result.inputs.reduce(
     (n, s) => n + Object.values(s.skippedFiles).reduce((m, files) => m + files.length, 0),
     0,

@@ -2,6 +2,7 @@
 // chain steps found under it, the noise on a sample that must stay quiet, and for every incident
 // reported whether its root is one the labels name (what calibration is measured on).
 
+import type { Features } from '../analyze/calibration.ts';
 import type { Report, ReportFinding } from '../analyze/run.ts';
 import { formatSubject } from '../vocab/object-ref.ts';
 import { type Severity, severityAtLeast } from '../vocab/severity.ts';
@@ -42,6 +43,8 @@ export interface ReportedIncident extends RootSummary {
   rank: number;
   /** Its root is one the labels name (never, on a sample that must stay quiet). */
   correct: boolean;
+  /** What its confidence was computed from (src/analyze/calibration.ts): what calibration is fitted on. */
+  features: Features;
 }
 
 export interface CaseResult {
@@ -110,6 +113,7 @@ export function scoreSample(sample: EvalSample, analysis: Analysis): SampleResul
     rank: incident.rank,
     ...summarize(report.findings[incident.root]!, incident.severity, incident.confidence),
     correct: sample.roots.some((root) => judge.names(report.findings[incident.root]!, root)),
+    features: incident.confidence_features,
   }));
   const top = report.incidents[0];
   const first = top ? summarize(report.findings[top.root]!, top.severity, top.confidence) : null;

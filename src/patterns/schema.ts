@@ -95,7 +95,7 @@ export const VariantSchema = z
     summary: z.string().optional(),
     /** How grave this form of the problem is, when it differs from the pattern's severity (a crash
      * loop that stopped before capture weighs less than one still going). */
-    severity: z.enum(SEVERITIES).optional(),
+    severity: SeveritySchema.optional(),
     confidence: z.number().min(-1).max(1).default(0),
     remediation: z.array(z.string()).default([]),
   })

@@ -129,7 +129,7 @@ function renderMain(report: Report, incident: ReportIncident): string[] {
       const cause = report.findings[alternative.finding]!;
       const explains = report.findings[alternative.explains]!;
       out.push(
-        `- ${cause.summary} Could explain: ${explains.title.toLowerCase()} (confidence ${alternative.confidence.toFixed(2)}, link ${code(alternative.link)}).`,
+        `- ${cause.summary} Could explain: ${explains.title.toLowerCase()} (confidence ${alternative.confidence.toFixed(2)}, link ${code(alternative.link)}); ranks lower: ${alternative.why}.`,
       );
     }
   }

@@ -101,7 +101,7 @@ function renderIncident(report: Report, incident: ReportIncident, context: Rende
       const cause = report.findings[alternative.finding]!;
       lines.push(
         ...wrap(
-          `${alternative.confidence.toFixed(2)} ${cause.title} (${formatSubject(cause.subject)}, link ${alternative.link})`,
+          `${alternative.confidence.toFixed(2)} ${cause.title} (${formatSubject(cause.subject)}): ${alternative.why}`,
           6,
           width,
           '- ',

@@ -67,6 +67,29 @@ function howToRead(result: EvalResult): string[] {
   ];
 }
 
+/** How an incident's confidence is computed, with the model's figures. */
+function howCalibrated(result: EvalResult): string[] {
+  const model = result.calibration.model;
+  const weights = Object.entries(model.weights)
+    .map(([name, w]) => `${name} ${w.toFixed(3)}`)
+    .join(', ');
+  return [
+    'An incident’s confidence is the probability that its root cause is right, as a logistic model gives it',
+    'from what the analysis knows of the incident (src/analyze/calibration.ts): `evidence`, the log-odds of its',
+    'evidence score (the root finding’s confidence from its pattern’s signals, times the geometric mean of',
+    'each link’s strength × its effect’s confidence); `corroboration`, log2(1 + the effects that carry its',
+    'chain); `severity`, 0 (info) to 4 (critical); `snapshot`, 1 when the bundle has no history.',
+    '`npm run calibrate` fits it by penalised maximum likelihood on the simulated corpus: every scenario’s',
+    'incidents at medium or above, from its recording and from a snapshot of its end (every object’s and',
+    'Event’s last version imported as a dump would be: a snapshot shows the state a fault left, rarely the',
+    'change behind it), each right when its root is the scenario’s labelled root. The real samples are not',
+    'used to fit it: their row in the summary checks it.',
+    '',
+    `Model: ${model.fitted_on} (${model.right} right), fitted ${model.generated_at.slice(0, 10)}, L2 penalty ${model.l2};`,
+    `intercept ${model.intercept.toFixed(3)}, weights ${weights}.`,
+  ];
+}
+
 function summaryTable(result: EvalResult): string[] {
   return table(
     FIGURE_HEADS,
@@ -135,7 +158,7 @@ export function renderEvalMarkdown(result: EvalResult): string {
         : `- Real: ${real.samples} samples of \`labels.yaml\` in the real-samples folder, imported with \`kstory import\`.`,
     );
   out.push('', '## Summary', '', ...summaryTable(result), '', ...howToRead(result), '');
-  out.push('## Calibration', '');
+  out.push('## Calibration', '', ...howCalibrated(result), '');
   out.push(...reliability('Every incident at medium or above', result.summary.all.calibration.incidents), '');
   out.push(...reliability('The first incident of each sample', result.summary.all.calibration.top1), '');
   out.push(

@@ -149,8 +149,12 @@ describe('causal chains', () => {
       expect(incident!.impact.services).toEqual(['shop/checkout']);
       expect(incident!.impact.pods).toEqual(['shop/checkout-7d9f8-abcde']);
       expect(incident!.confidence).toBeGreaterThan(0.5);
-      expect(incident!.confidence).toBeLessThan(root.confidence);
-      expect(incident!.confidence_reasons.at(-1)).toMatch(/chain confidence/);
+      // The evidence score, then the calibrated figure, which reads the two effects as corroboration.
+      expect(incident!.confidence_reasons).toContainEqual(expect.stringMatching(/^chain confidence/));
+      expect(incident!.confidence_reasons.at(-1)).toMatch(
+        /^calibrated: evidence 0\.\d\d, 2 corroborating effects, high → /,
+      );
+      expect(incident!.confidence_features.corroboration).toBeCloseTo(Math.log2(3), 9);
     } finally {
       bundle.close();
     }

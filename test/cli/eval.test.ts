@@ -6,6 +6,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CALIBRATION_MODEL } from '../../src/analyze/calibration-model.ts';
 import type { EvalResult } from '../../src/eval/run.ts';
 import { renderEvalMarkdown } from '../../src/report/eval-markdown.ts';
 import { kstory, ROOT } from '../support/cli.ts';
@@ -85,7 +86,7 @@ describe('kstory eval on simulated scenarios', () => {
       failed: 0,
     });
     expect(result.summary.real).toBeUndefined();
-    expect(result.calibration).toEqual({ bins: 10, severity: 'medium' });
+    expect(result.calibration).toEqual({ bins: 10, severity: 'medium', model: CALIBRATION_MODEL });
     // Every incident is right here: the Brier score is the mean of (1 − confidence)².
     const incidents = result.samples.flatMap((r) => r.incidents).filter((i) => i.severity !== 'low');
     expect(incidents.every((i) => i.correct)).toBe(true);

@@ -13,6 +13,7 @@ interface EvalFlags {
   samples?: string;
   patterns?: string[];
   bundles?: string;
+  snapshots?: boolean;
   format?: string;
   output?: string;
   progress?: boolean;
@@ -42,6 +43,10 @@ export function defineEvalCommand(program: Command): void {
       '--patterns <dir>',
       'add your own patterns from this directory (repeatable)',
       (v: string, p: string[] = []) => [...p, v],
+    )
+    .option(
+      '--snapshots',
+      'also every scenario seen as a snapshot taken at its end (<scenario>@snapshot): what a dump of it would give',
     )
     .option('--bundles <dir>', 'keep each sample’s bundle here as <id>.parquet, to analyse it again');
   for (const option of formatOptions(EVAL_RENDERERS, 'the result')) command.addOption(option);
@@ -74,6 +79,7 @@ Examples:
           samplesDir: flags.samples,
           patternDirs: flags.patterns,
           bundlesDir: flags.bundles,
+          snapshots: flags.snapshots,
           onProgress: (text) => status.set(text),
         });
       } finally {

@@ -1,0 +1,194 @@
+// An incident's confidence as a probability: what the analysis knows of it (the evidence score of
+// its root and chain, how many effects corroborate it, how grave it is) mapped to the chance that its
+// root cause is right by a logistic model fitted on labelled incidents (scripts/calibrate.ts).
+
+import type { Severity } from '../vocab/severity.ts';
+import { CALIBRATION_MODEL } from './calibration-model.ts';
+
+/** What the model reads of an incident, each a number computed the same way when fitting. */
+export const FEATURES = ['evidence', 'corroboration', 'severity', 'snapshot'] as const;
+export type Feature = (typeof FEATURES)[number];
+export type Features = Record<Feature, number>;
+
+export interface CalibrationModel {
+  /** What the model was fitted on and when (shown in docs/accuracy.md). */
+  fitted_on: string;
+  generated_at: string;
+  incidents: number;
+  right: number;
+  /** The L2 penalty on the weights (not on the intercept) that keeps a small corpus from being
+   * learnt by heart. */
+  l2: number;
+  intercept: number;
+  weights: Features;
+}
+
+const SEVERITY_RANK: Record<Severity, number> = { info: 0, low: 1, medium: 2, high: 3, critical: 4 };
+
+/** Keeps the logit finite: the evidence score is a product of figures in [0.05, 0.99]. */
+const EVIDENCE_FLOOR = 0.02;
+const EVIDENCE_CEILING = 0.98;
+
+/**
+ * The numbers the model reads: `evidence`, the log-odds of the evidence score (the root finding's
+ * confidence times the geometric mean of its links); `corroboration`, log2(1 + effects that carry
+ * the chain), since the first corroborating effect says more than the tenth; `severity`, 0 (info)
+ * to 4 (critical); `snapshot`, 1 when the bundle has no history (a dump, a must-gather).
+ */
+export function featuresOf(input: {
+  evidence: number;
+  effects: number;
+  severity: Severity;
+  snapshot: boolean;
+}): Features {
+  const p = Math.min(EVIDENCE_CEILING, Math.max(EVIDENCE_FLOOR, input.evidence));
+  return {
+    evidence: Math.log(p / (1 - p)),
+    corroboration: Math.log2(1 + input.effects),
+    severity: SEVERITY_RANK[input.severity],
+    snapshot: input.snapshot ? 1 : 0,
+  };
+}
+
+/** The model's probability for these features. */
+export function predict(features: Features, model: CalibrationModel = CALIBRATION_MODEL): number {
+  let z = model.intercept;
+  for (const name of FEATURES) z += model.weights[name] * features[name];
+  return 1 / (1 + Math.exp(-z));
+}
+
+/** The figure reported: the probability, kept off 0 and 1 (no analysis is ever certain), two decimals. */
+export function calibratedConfidence(
+  features: Features,
+  model: CalibrationModel = CALIBRATION_MODEL,
+): number {
+  return Math.round(Math.min(0.99, Math.max(0.01, predict(features, model))) * 100) / 100;
+}
+
+/**
+ * Fits the model by maximum likelihood with an L2 penalty on the weights (Newton's method: the
+ * problem is convex and small, so a few steps reach the optimum). Features are centred and scaled
+ * for the fit, and the weights returned for the raw features.
+ */
+export function fitModel(
+  samples: readonly { features: Features; right: boolean }[],
+  options: { l2: number; fitted_on: string },
+): CalibrationModel {
+  // Stronger evidence and more corroboration never lower the figure: a weight the data would make
+  // negative is held at 0 (its feature left out) and the others fitted again.
+  const held = new Set<Feature>();
+  for (;;) {
+    const model = fitFree(samples, options, held);
+    const negative = MONOTONE.filter((f) => !held.has(f) && model.weights[f] < 0);
+    if (negative.length === 0) return model;
+    for (const f of negative) held.add(f);
+  }
+}
+
+/** Features whose weight may not be negative. */
+const MONOTONE: readonly Feature[] = ['evidence', 'corroboration'];
+
+function fitFree(
+  samples: readonly { features: Features; right: boolean }[],
+  options: { l2: number; fitted_on: string },
+  held: ReadonlySet<Feature>,
+): CalibrationModel {
+  const n = samples.length;
+  if (n === 0) throw new RangeError('no incident to fit the calibration on');
+  const d = FEATURES.length;
+  const mean = FEATURES.map((f) => samples.reduce((s, x) => s + x.features[f], 0) / n);
+  const scale = FEATURES.map((f, j) => {
+    const variance = samples.reduce((s, x) => s + (x.features[f] - mean[j]!) ** 2, 0) / n;
+    return variance > 1e-12 ? Math.sqrt(variance) : 1;
+  });
+  const rows = samples.map((x) => [
+    1,
+    ...FEATURES.map((f, j) => (held.has(f) ? 0 : (x.features[f] - mean[j]!) / scale[j]!)),
+  ]);
+  const y = samples.map((x) => (x.right ? 1 : 0));
+  let beta = new Array<number>(d + 1).fill(0);
+  for (let step = 0; step < 50; step++) {
+    const gradient = new Array<number>(d + 1).fill(0);
+    const hessian = Array.from({ length: d + 1 }, () => new Array<number>(d + 1).fill(0));
+    rows.forEach((x, i) => {
+      const p = 1 / (1 + Math.exp(-x.reduce((s, v, j) => s + v * beta[j]!, 0)));
+      const w = p * (1 - p);
+      for (let j = 0; j <= d; j++) {
+        gradient[j]! += (y[i]! - p) * x[j]!;
+        for (let k = 0; k <= d; k++) hessian[j]![k]! += w * x[j]! * x[k]!;
+      }
+    });
+    for (let j = 1; j <= d; j++) {
+      gradient[j]! -= options.l2 * beta[j]!;
+      hessian[j]![j]! += options.l2;
+    }
+    const delta = solve(hessian, gradient);
+    beta = beta.map((b, j) => b + delta[j]!);
+    if (Math.max(...delta.map(Math.abs)) < 1e-9) break;
+  }
+  const weights = Object.fromEntries(FEATURES.map((f, j) => [f, beta[j + 1]! / scale[j]!])) as Features;
+  const intercept = beta[0]! - FEATURES.reduce((s, f, j) => s + weights[f] * mean[j]!, 0);
+  return {
+    fitted_on: options.fitted_on,
+    generated_at: new Date().toISOString(),
+    incidents: n,
+    right: y.reduce<number>((s, v) => s + v, 0),
+    l2: options.l2,
+    intercept: round6(intercept),
+    weights: Object.fromEntries(FEATURES.map((f) => [f, round6(weights[f])])) as Features,
+  };
+}
+
+/** The penalties `chooseL2` tries. */
+export const L2_GRID = [0.125, 0.25, 0.5, 1, 2, 4, 8, 16] as const;
+
+/**
+ * The penalty that predicts best what it was not fitted on: for each group (a scenario, whose
+ * recording and snapshot share their incidents' story), fit on the others and score the group's
+ * incidents by log-loss; the penalty with the lowest mean wins.
+ */
+export function chooseL2(
+  samples: readonly { features: Features; right: boolean; group: string }[],
+  grid: readonly number[] = L2_GRID,
+): { l2: number; logLoss: number } {
+  const groups = [...new Set(samples.map((s) => s.group))];
+  let best = { l2: grid[0]!, logLoss: Number.POSITIVE_INFINITY };
+  for (const l2 of grid) {
+    let loss = 0;
+    for (const group of groups) {
+      const rest = samples.filter((s) => s.group !== group);
+      if (rest.length === 0) continue;
+      const model = fitModel(rest, { l2, fitted_on: 'cross-validation' });
+      for (const s of samples.filter((x) => x.group === group)) {
+        const p = Math.min(0.99, Math.max(0.01, predict(s.features, model)));
+        loss -= Math.log(s.right ? p : 1 - p);
+      }
+    }
+    const logLoss = loss / samples.length;
+    if (logLoss < best.logLoss) best = { l2, logLoss };
+  }
+  return best;
+}
+
+/** Gaussian elimination with partial pivoting; the penalised Hessian is positive definite. */
+function solve(matrix: number[][], vector: number[]): number[] {
+  const n = vector.length;
+  const a = matrix.map((row, i) => [...row, vector[i]!]);
+  for (let col = 0; col < n; col++) {
+    let pivot = col;
+    for (let r = col + 1; r < n; r++) if (Math.abs(a[r]![col]!) > Math.abs(a[pivot]![col]!)) pivot = r;
+    [a[col], a[pivot]] = [a[pivot]!, a[col]!];
+    const p = a[col]![col]!;
+    if (Math.abs(p) < 1e-12) continue;
+    for (let r = 0; r < n; r++) {
+      if (r === col) continue;
+      const factor = a[r]![col]! / p;
+      for (let c = col; c <= n; c++) a[r]![c]! -= factor * a[col]![c]!;
+    }
+  }
+  return a.map((row, i) => (Math.abs(row[i]!) < 1e-12 ? 0 : row[n]! / row[i]!));
+}
+
+function round6(value: number): number {
+  return Math.round(value * 1e6) / 1e6;
+}
