@@ -1,7 +1,7 @@
 // `kstory patterns`: list the failure-pattern catalogue (built-in and the user's own), check
 // pattern files, and run their fixture tests. Wiring only; patterns live in src/patterns/.
 
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
 
 interface PatternsFlags {
   patterns?: string[];
@@ -40,6 +40,44 @@ export function definePatternsCommand(program: Command): void {
       for (const p of loaded)
         process.stdout.write(`${p.id.padEnd(width)}  ${p.severity.padEnd(8)}  ${p.title}\n`);
       process.stdout.write(`${loaded.length} patterns\n`);
+    });
+
+  patterns
+    .command('new')
+    .description('write a new pattern file to fill in, with tests that fail until it finds what it is for')
+    .argument('<id>', 'the pattern id and file name: lower-case words joined by dashes')
+    .option('-d, --dir <dir>', 'the directory of patterns to write it to', 'patterns')
+    .addOption(
+      new Option('--subject <level>', 'what a finding is about')
+        .choices(['container', 'object'])
+        .default('object'),
+    )
+    .option('--force', 'replace the file if it exists')
+    .addHelpText(
+      'after',
+      `
+The file has every section a pattern holds, each saying what goes there (FILL-IN), and two tests:
+a bundle where the pattern must find something and one where it must find nothing. Neither bundle
+exists yet, so kstory patterns test fails until you make them (kstory simulate, record or import)
+and the pattern finds what it is for. How to write a pattern: patterns/README.md.
+
+Examples:
+  kstory patterns new volume-mount-denied --dir ./my-patterns
+  kstory patterns new sidecar-oom --subject container --dir ./my-patterns
+  kstory patterns test volume-mount-denied --patterns ./my-patterns`,
+    )
+    .action(async (id: string, flags: { dir: string; subject: 'container' | 'object'; force?: boolean }) => {
+      const { patternIdProblem, scaffoldPattern, writeScaffold } = await import('../../patterns/scaffold.ts');
+      const { KstoryError } = await import('../../errors.ts');
+      const problem = patternIdProblem(id);
+      if (problem !== null)
+        throw new KstoryError(`"${id}" is not a pattern id: ${problem}`, {
+          hint: 'For example: volume-mount-denied',
+        });
+      const scaffold = scaffoldPattern(id, flags.dir, flags.subject);
+      writeScaffold(scaffold, { force: flags.force === true });
+      const { renderScaffold } = await import('../../report/scaffold-text.ts');
+      process.stdout.write(renderScaffold(scaffold, id, flags.dir));
     });
 
   patterns
