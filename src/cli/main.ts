@@ -51,11 +51,23 @@ export async function run(argv: readonly string[]): Promise<number> {
     running = command;
   });
   try {
-    await program.parseAsync([...argv]);
+    await program.parseAsync(helpCommandAsFlag(program, argv));
     return typeof process.exitCode === 'number' ? process.exitCode : EXIT_OK;
   } catch (error) {
     return reportError(error, running);
   }
+}
+
+/**
+ * `kstory help import` is `kstory import --help`: commander prints a command's help for `help` before
+ * the command's hooks run, and some help is completed by them (import's list of formats, read from
+ * its registry when the command is chosen). Anything else, an unknown command too, is commander's.
+ */
+function helpCommandAsFlag(program: Command, argv: readonly string[]): string[] {
+  const [node, script, first, ...rest] = argv;
+  const known = program.commands.some((c) => c.name() === rest[0]);
+  if (first !== 'help' || !known || node === undefined || script === undefined) return [...argv];
+  return [node, script, ...rest, '--help'];
 }
 
 /** `kstory ... | head` closes stdout early: that is the reader being done, not an error. */

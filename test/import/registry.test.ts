@@ -142,6 +142,16 @@ describe('the format registry', () => {
     expect(result.stdout.indexOf('  audit-log ')).toBeLessThan(result.stdout.indexOf('  helm-template '));
   });
 
+  it('lists them in `kstory help import` too, as in the help flag', () => {
+    const result = kstory(['help', 'import']);
+    expect(result.code).toBe(0);
+    for (const entry of [...IMPORT_FORMATS, ...SKIPPED_CONTENT]) {
+      expect(result.stdout).toMatch(new RegExp(`^  ${entry.name} +\\S`, 'm'));
+    }
+    expect(result.stdout).toBe(kstory(['import', '--help']).stdout);
+    expect(kstory(['help', 'bundle', 'scan']).stdout).toBe(kstory(['bundle', 'scan', '--help']).stdout);
+  });
+
   it('counts a file as its format once the format reads it, not when it turns the file down unread', async () => {
     const scratch = new Scratch();
     onTestFinished(() => scratch.remove());
