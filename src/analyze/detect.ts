@@ -8,6 +8,7 @@ import type { Bundle } from '../bundle/reader.ts';
 import { evaluateCondition, positiveSignalsOf, signalsOf } from '../patterns/condition.ts';
 import { compileEvidence } from '../patterns/evidence-sql.ts';
 import { GONE_SIGNAL, type LoadedPattern } from '../patterns/load.ts';
+import { exceptionFor } from '../patterns/params.ts';
 import type { Variant } from '../patterns/schema.ts';
 import { compileProbe, compileSignal } from '../patterns/signal-sql.ts';
 import { formatDuration } from '../vocab/duration.ts';
@@ -296,6 +297,7 @@ export async function detectPattern(
   for (const { subject, hits } of subjects.values()) {
     const present = new Set(hits.keys());
     if (!evaluateCondition(pattern.condition, present)) continue;
+    if (exceptionFor(pattern.exclude, subject) !== null) continue;
     const variantIndex = pattern.variantConditions.findIndex((c) => evaluateCondition(c, present));
     const variant: Variant | null = variantIndex >= 0 ? pattern.variants[variantIndex]! : null;
     const relevant = positiveSignalsOf(pattern.condition).filter((s) => present.has(s));

@@ -8,8 +8,16 @@ import { CORE_SCHEMA, load as loadYaml } from 'js-yaml';
 import { KstoryError } from '../errors.ts';
 import { PACKAGE_ROOT } from '../version.ts';
 import { placeholderProblem, placeholdersOf } from '../vocab/placeholder.ts';
-import { describeProblem, isProblem, type Problem, readYaml, zodProblem } from '../vocab/zod-issue.ts';
+import {
+  describeProblem,
+  isProblem,
+  lineAt,
+  type Problem,
+  readYaml,
+  zodProblem,
+} from '../vocab/zod-issue.ts';
 import { type Condition, ConditionError, parseCondition, signalsOf } from './condition.ts';
+import { OVERRIDES_FILE, type PatternOverride, readOverrides, withParams } from './params.ts';
 import { type Pattern, PatternSchema } from './schema.ts';
 import { subjectSql } from './signal-rows.ts';
 import { compileWhere, SignalCompileError } from './where.ts';
@@ -30,6 +38,8 @@ export const BUILTIN_PATTERNS_DIR = path.join(PACKAGE_ROOT, 'patterns');
 export interface LoadOptions {
   /** Refuse patterns without a positive and a negative test (the built-in catalogue's rule). */
   requireTests?: boolean;
+  /** What overrides files say, by pattern id: params' values and more exceptions. */
+  overrides?: ReadonlyMap<string, PatternOverride>;
 }
 
 export function loadPatternDir(dir: string, options: LoadOptions = {}): LoadedPattern[] {
@@ -43,7 +53,7 @@ export function loadPatternDir(dir: string, options: LoadOptions = {}): LoadedPa
     });
   }
   return entries
-    .filter((e) => e.endsWith('.yaml') || e.endsWith('.yml'))
+    .filter((e) => (e.endsWith('.yaml') || e.endsWith('.yml')) && e !== OVERRIDES_FILE)
     .sort()
     .map((e) => loadPatternFile(path.join(dir, e), options));
 }
@@ -51,10 +61,22 @@ export function loadPatternDir(dir: string, options: LoadOptions = {}): LoadedPa
 const HINT = 'See patterns/README.md and patterns/pattern.schema.json for what a pattern holds.';
 
 /** The first problem of a pattern file that does not parse or validate, with its line: thrown. */
-function explainBadPattern(text: string, file: string, fail: (problem: Problem) => never): Pattern {
+function explainBadPattern(
+  text: string,
+  file: string,
+  override: PatternOverride | undefined,
+  fail: (problem: Problem) => never,
+): Pattern {
   const source = readYaml(text, file);
   if (isProblem(source)) return fail(source);
-  const parsed = PatternSchema.safeParse(source.document.toJS());
+  const tuned = withParams(source.document.toJS(), file, override);
+  if ('problem' in tuned)
+    return fail(
+      tuned.problem.file === file && tuned.problem.field
+        ? { ...tuned.problem, line: lineAt(source, tuned.problem.field.split('.')) }
+        : tuned.problem,
+    );
+  const parsed = PatternSchema.safeParse(tuned.document);
   if (!parsed.success) return fail(zodProblem(parsed.error, file, source));
   // The two parsers disagree on a document: trust the one that explains itself.
   return parsed.data;
@@ -66,15 +88,18 @@ export function loadPatternFile(file: string, options: LoadOptions = {}): Loaded
   };
   const fail = (field: string, message: string): never => failWith({ file, field, message });
   const text = readFileSync(file, 'utf8');
+  const override = options.overrides?.get(path.basename(file).replace(/\.ya?ml$/, ''));
   // js-yaml reads a good pattern several times faster than `yaml` (every analysis loads the whole
   // catalogue); `yaml`'s document model is used for what only it gives, the line of a bad field.
   let fast: ReturnType<typeof PatternSchema.safeParse> | null = null;
   try {
-    fast = PatternSchema.safeParse(loadYaml(text, { schema: CORE_SCHEMA, filename: file }));
+    const tuned = withParams(loadYaml(text, { schema: CORE_SCHEMA, filename: file }), file, override);
+    if ('document' in tuned) fast = PatternSchema.safeParse(tuned.document);
   } catch {
     // Not valid YAML: reported below, with its line.
   }
-  const pattern = fast?.success ? fast.data : explainBadPattern(text, file, failWith);
+  const pattern = fast?.success ? fast.data : explainBadPattern(text, file, override, failWith);
+  if (override) pattern.exclude = { ...pattern.exclude, ...override.exclude };
 
   const expectedId = path.basename(file).replace(/\.ya?ml$/, '');
   if (pattern.id !== expectedId) fail('id', `"${pattern.id}" must equal the file name "${expectedId}"`);
@@ -148,10 +173,17 @@ export function loadPatterns(
   options: { userDirs?: readonly string[]; builtinDir?: string } = {},
 ): LoadedPattern[] {
   const byId = new Map<string, LoadedPattern>();
-  for (const pattern of loadPatternDir(options.builtinDir ?? BUILTIN_PATTERNS_DIR))
+  const overrides = readOverrides(options.userDirs ?? []);
+  for (const pattern of loadPatternDir(options.builtinDir ?? BUILTIN_PATTERNS_DIR, { overrides }))
     byId.set(pattern.id, pattern);
   for (const dir of options.userDirs ?? [])
-    for (const pattern of loadPatternDir(dir)) byId.set(pattern.id, pattern);
+    for (const pattern of loadPatternDir(dir, { overrides })) byId.set(pattern.id, pattern);
+  for (const [id, override] of overrides) {
+    if (!byId.has(id))
+      throw new KstoryError(`${override.file}: field ${id}: "${id}" is not a pattern of the catalogue`, {
+        hint: 'An overrides file tunes patterns by id: kstory patterns list',
+      });
+  }
   for (const pattern of byId.values()) {
     pattern.refines.forEach((id, i) => {
       if (id === pattern.id || !byId.has(id))

@@ -117,6 +117,40 @@ export const PatternTestSchema = z
   })
   .strict();
 
+/** A value a pattern names in `params:` and a signal reads as `$name`: a number, a text, a yes/no
+ * or a list of them (a threshold, a duration, the reasons to look for). */
+export const ParamValueSchema = z.union([ScalarSchema, z.array(ScalarSchema)]);
+export type ParamValue = z.infer<typeof ParamValueSchema>;
+
+export const ParamSchema = z
+  .object({
+    default: ParamValueSchema,
+    /** What it tunes, for whoever changes it in an overrides file. */
+    description: z.string().min(1),
+  })
+  .strict();
+
+/** A glob (`batch-*`) or a list of them, matched against one field of a finding's subject. */
+const GlobsSchema = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]);
+
+/** A named exception (`exclude:`): subjects it matches are not reported, in the spirit of Falco's
+ * exceptions. Every field given must match. */
+export const ExceptionSchema = z
+  .object({
+    description: z.string().optional(),
+    namespace: GlobsSchema.optional(),
+    kind: GlobsSchema.optional(),
+    name: GlobsSchema.optional(),
+    container: GlobsSchema.optional(),
+  })
+  .strict()
+  .refine((e) => e.namespace ?? e.kind ?? e.name ?? e.container, {
+    message: 'give at least one of namespace, kind, name and container',
+  });
+export type Exception = z.infer<typeof ExceptionSchema>;
+
+const SNAKE_CASE = z.string().regex(/^[a-z][a-z0-9_]*$/, 'snake_case');
+
 export const PatternSchema = z
   .object({
     id: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'lower-case words joined by dashes'),
@@ -132,12 +166,17 @@ export const PatternSchema = z
     /** Pattern ids whose cause this one names more specifically (init-container-failed refines
      * crash-loop-backoff): a root cause labelled with one of them is also named by this one. */
     refines: z.array(z.string()).default([]),
+    /** Named values the signals read as `$name`, with their defaults; a user's overrides file
+     * (overrides.yaml in a --patterns directory) changes them without copying the pattern. */
+    params: z.record(SNAKE_CASE, ParamSchema).default({}),
     detect: z
       .object({
-        signals: z.record(z.string().regex(/^[a-z][a-z0-9_]*$/, 'snake_case'), SignalSchema),
+        signals: z.record(SNAKE_CASE, SignalSchema),
         condition: z.string(),
       })
       .strict(),
+    /** Named exceptions: subjects one matches are not reported (an overrides file can add more). */
+    exclude: z.record(SNAKE_CASE, ExceptionSchema).default({}),
     /** Signals whose rows are shown as evidence, in order; default: those in the condition. */
     evidence: z.array(z.string()).optional(),
     confidence: z
