@@ -2,8 +2,7 @@
 // (the probe), and one row per subject that shows the signal, with when, how often and how much.
 
 import type { DuckDBValue } from '@duckdb/node-api';
-import { parseDuration } from '../vocab/duration.ts';
-import type { Signal } from './schema.ts';
+import { durationMs, type Signal } from './schema.ts';
 import {
   type CompiledSignal,
   fromClause,
@@ -63,7 +62,7 @@ export function compileSignal(
   const thresholdParams: DuckDBValue[] = [signal.min_count];
   if (signal.lasting) {
     thresholds.push(`epoch_ms(last) - epoch_ms(first) >= ?`);
-    thresholdParams.push(parseDuration(signal.lasting));
+    thresholdParams.push(durationMs(signal.lasting));
   }
   for (const [key, symbol] of [
     ['gte', '>='],
