@@ -52,6 +52,18 @@ export const InputSchema = z.object({
   /** When a snapshot input was taken (null for histories such as audit logs). */
   captured_at: z.string().nullable().optional(),
   captured_at_source: CaptureSourceSchema.nullable().optional(),
+  /** Files found in the input, read or skipped. */
+  files_seen: z.number().int().nonnegative().optional(),
+  /** Rows it gave, by source (object, event, audit, log, metric). */
+  rows_by_source: z.record(z.string(), z.number().int().nonnegative()).optional(),
+  /** Files skipped, by the reason the import gave (`empty file`, `unrecognised content: …`). */
+  skipped_by_reason: z.record(z.string(), z.number().int().nonnegative()).optional(),
+  /** Damaged lines or documents skipped. */
+  damaged: z.number().int().nonnegative().optional(),
+  /** Provenance: each file that gave rows, with how many of each source. */
+  files: z
+    .array(z.object({ path: z.string(), rows: z.record(z.string(), z.number().int().nonnegative()) }))
+    .optional(),
 });
 
 export const BundleMetadataSchema = z.object({

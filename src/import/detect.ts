@@ -4,6 +4,7 @@
 import type { ImportOptions } from './context.ts';
 import type { FileHead, FormatMatch, ImportFormat, SkippedContent } from './format.ts';
 import { IMPORT_FORMATS, SKIPPED_CONTENT } from './formats/index.ts';
+import { describeUnrecognised } from './unrecognised.ts';
 
 export type Detection = { format: ImportFormat; match: FormatMatch } | { skip: string };
 
@@ -51,7 +52,7 @@ export function detectFile(
     const match = format.fallback?.(head);
     if (match) return { format, match };
   }
-  return { skip: best?.match.reason ?? 'unrecognised content' };
+  return { skip: best?.match.reason ?? describeUnrecognised(head) };
 }
 
 /** Every claim on a file, the winner first: what detectFile chose from, to see why. */

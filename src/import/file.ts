@@ -26,6 +26,8 @@ export async function importFile(
   progress: ImportProgress,
   late: LateFiles | null = null,
 ): Promise<void> {
+  // A file read late comes here twice: it is counted the first time.
+  if (late !== null) stats.files++;
   const layout = layoutOfPath(entry.relPath);
   if (layout && !stats.layout) stats.layout = layout;
   if (entry.layers.length > 0 && !stats.packaging) stats.packaging = entry.layers.join('+');

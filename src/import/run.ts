@@ -17,6 +17,7 @@ import { type ImportProgress, NO_PROGRESS } from './progress.ts';
 import { ImportSink } from './sink.ts';
 import { filesOf, inputBytes, readCounter } from './sources.ts';
 import { type InputStats, newStats } from './stats.ts';
+import { type Refusal, refusalOf, rowsOf } from './unimported.ts';
 
 export interface ImportRunOptions extends ImportOptions {
   inputs: readonly string[];
@@ -31,9 +32,11 @@ export interface ImportRunOptions extends ImportOptions {
 
 export interface ImportResult {
   inputs: InputStats[];
-  /** Null when nothing could be imported: no bundle was written. */
+  /** Null when an input gave nothing: no bundle was written. */
   bundle: FinishResult | null;
   snapshot: boolean;
+  /** The inputs that gave no rows, each with why: any of them means no bundle. */
+  refused: Refusal[];
 }
 
 export async function runImport(options: ImportRunOptions): Promise<ImportResult> {
@@ -82,9 +85,12 @@ export async function runImport(options: ImportRunOptions): Promise<ImportResult
   progress.done();
 
   const snapshot = !all.some((s) => s.history);
-  if (sink.rows === 0) {
+  // An input that gave nothing is refused even beside others that gave rows: a bundle without it
+  // would analyse as if it had been read.
+  const refused = all.map(refusalOf).filter((r): r is Refusal => r !== null);
+  if (sink.rows === 0 || refused.length > 0) {
     await discard();
-    return { inputs: all, bundle: null, snapshot };
+    return { inputs: all, bundle: null, snapshot, refused };
   }
   const cluster = clusterOfImport(all);
   writer.updateMetadata({
@@ -93,13 +99,17 @@ export async function runImport(options: ImportRunOptions): Promise<ImportResult
     inputs: all.map((s) => ({
       path: s.input,
       format: describeFormats(s),
-      records: Object.entries(s.records).reduce(
-        (sum, [source, n]) => (source === 'marker' ? sum : sum + n),
-        0,
-      ),
+      records: rowsOf(s),
       skipped: Object.values(s.skippedFiles).reduce((sum, files) => sum + files.length, 0) + s.issueCount,
       captured_at: s.history ? null : s.capturedAt,
       captured_at_source: s.history ? null : s.capturedSource,
+      files_seen: s.files,
+      rows_by_source: withoutMarkers(s.records),
+      skipped_by_reason: Object.fromEntries(
+        Object.entries(s.skippedFiles).map(([reason, files]) => [reason, files.length]),
+      ),
+      damaged: s.issueCount,
+      files: provenanceOf(s),
     })),
     filters: Object.fromEntries(
       Object.entries({ pod: options.pod, container: options.container, at: options.at }).filter(
@@ -113,10 +123,6 @@ export async function runImport(options: ImportRunOptions): Promise<ImportResult
         formats: s.formats,
         records: s.records,
         duplicates: s.duplicates,
-        skipped_files: Object.fromEntries(
-          Object.entries(s.skippedFiles).map(([reason, files]) => [reason, files.length]),
-        ),
-        damaged: s.issueCount,
         captured_at: s.capturedAt,
         captured_at_source: s.capturedSource,
         ...(s.clusters.length > 0 ? { clusters: s.clusters } : {}),
@@ -124,7 +130,23 @@ export async function runImport(options: ImportRunOptions): Promise<ImportResult
     },
   });
   const bundle = await writer.finish();
-  return { inputs: all, bundle, snapshot };
+  return { inputs: all, bundle, snapshot, refused };
+}
+
+function withoutMarkers(records: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(records).filter(([source]) => source !== 'marker'));
+}
+
+/** Each file that gave rows, with its rows by source, most rows first: where the bundle's rows came from. */
+function provenanceOf(stats: InputStats): { path: string; rows: Record<string, number> }[] {
+  return [...stats.rowsByFile]
+    .map(([file, rows]) => ({ path: file, rows: withoutMarkers(rows) }))
+    .filter((f) => Object.keys(f.rows).length > 0)
+    .sort((a, b) => total(b.rows) - total(a.rows) || a.path.localeCompare(b.path));
+}
+
+function total(rows: Record<string, number>): number {
+  return Object.values(rows).reduce((a, b) => a + b, 0);
 }
 
 /**

@@ -63,6 +63,13 @@ export class ImportSink {
     this.target.append(row);
     this.rows++;
     stats.records[row.source] = (stats.records[row.source] ?? 0) + 1;
+    const origin = row.origin ?? stats.input;
+    let counts = stats.rowsByFile.get(origin);
+    if (counts === undefined) {
+      counts = {};
+      stats.rowsByFile.set(origin, counts);
+    }
+    counts[row.source] = (counts[row.source] ?? 0) + 1;
   }
 
   /** A time an input carries of its own (not a fallback): what capture times are inferred from. */

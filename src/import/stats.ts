@@ -14,6 +14,10 @@ export interface ImportIssue {
 
 export interface InputStats {
   input: string;
+  /** Files found in the input, read or skipped. */
+  files: number;
+  /** Rows by source of each file that gave any (the row's origin): where each row came from. */
+  rowsByFile: Map<string, Record<string, number>>;
   /** Files per detected format, e.g. { 'kube-yaml': 1853, 'container-log': 460 }. */
   formats: Record<string, number>;
   /** The layout recognised for a directory or archive: must-gather, cluster-info-dump. */
@@ -51,6 +55,8 @@ export interface InputStats {
 export function newStats(input: string): InputStats {
   return {
     input,
+    files: 0,
+    rowsByFile: new Map(),
     formats: {},
     layout: null,
     packaging: null,

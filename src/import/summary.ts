@@ -85,10 +85,12 @@ export function importSummaryJson(result: ImportResult): unknown {
         }
       : null,
     snapshot: result.snapshot,
+    refused: result.refused,
     inputs: result.inputs.map((s) => ({
       path: s.input,
       format: describeFormats(s),
       layout: s.layout,
+      files_seen: s.files,
       formats: s.formats,
       records: s.records,
       duplicates: s.duplicates,

@@ -42,6 +42,21 @@ export function renderInfoText(info: BundleInfo, chalk: ChalkInstance): string {
       'Input',
       `${input.path} (${input.format}, ${formatCount(input.records)} records, ${formatCount(input.skipped)} skipped)`,
     );
+    const skipped = Object.entries(input.skipped_by_reason ?? {}).sort((a, b) => b[1] - a[1]);
+    for (const [reason, n] of skipped) {
+      lines.push(
+        `${' '.repeat(12)}${chalk.yellow(`skipped ${formatCount(n)} file${n === 1 ? '' : 's'}: ${reason}`)}`,
+      );
+    }
+    if (input.damaged)
+      lines.push(
+        `${' '.repeat(12)}${chalk.yellow(`skipped ${formatCount(input.damaged)} damaged line${input.damaged === 1 ? '' : 's'} or document${input.damaged === 1 ? '' : 's'}`)}`,
+      );
+    if (input.files && input.files_seen !== undefined) {
+      lines.push(
+        `${' '.repeat(12)}${chalk.dim(`rows from ${formatCount(input.files.length)} of its ${formatCount(input.files_seen)} file${input.files_seen === 1 ? '' : 's'} (--json lists each with its rows)`)}`,
+      );
+    }
     if (input.captured_at) {
       const source = input.captured_at_source ? CAPTURED_FROM[input.captured_at_source] : 'source unknown';
       const text = `captured ${formatTime(input.captured_at)} (${source})`;

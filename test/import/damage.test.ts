@@ -1,12 +1,13 @@
 // Damaged and odd inputs: each problem is counted and reported with file, line and reason, the rest
 // is imported, and only an import of nothing at all fails (exit code 2, no bundle left behind).
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { pack } from 'tar-stream';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { run } from '../../src/cli/main.ts';
 import { runImport } from '../../src/import/run.ts';
+import { openBundle } from '../../src/views/open.ts';
 import { aPod } from '../kube/builders.ts';
 import { jsonl, rows, Scratch } from './helpers.ts';
 
@@ -48,7 +49,18 @@ describe('damaged inputs', () => {
       'apiVersion: v1\nmetadata:\n  name: x\n---\nkind: Pod\nmetadata: [broken\n',
     );
     const { result, bundle } = await scratch.import([cut, unknown]);
-    expect(await rows(bundle!, 'SELECT count(*)::INTEGER AS n FROM objects')).toEqual([{ n: 1 }]);
+    // The second input gave nothing: no bundle, and why.
+    expect(bundle).toBeNull();
+    expect(result.refused).toEqual([
+      {
+        input: unknown,
+        message: expect.stringContaining(
+          `nothing kstory reads in ${unknown} (1 file): read as kube-yaml but nothing came out; 2 damaged lines or documents (the first: ${unknown}:1: object without a kind`,
+        ),
+        hint: expect.any(String),
+      },
+    ]);
+    expect(result.inputs[0]?.records).toEqual({ object: 1 });
     expect(result.inputs[0]?.issues).toEqual([
       { file: cut, line: expect.any(Number), reason: 'truncated JSON document (the file ends inside it)' },
     ]);
@@ -61,7 +73,6 @@ describe('damaged inputs', () => {
       },
       { file: unknown, line: expect.any(Number), reason: expect.stringMatching(/^invalid YAML: /) },
     ]);
-    bundle!.close();
   });
 
   it('UTF-16 with a byte-order mark (little and big endian) reads like UTF-8', async () => {
@@ -104,7 +115,7 @@ describe('damaged inputs', () => {
     ).toEqual({
       'empty file': ['empty.json'],
       'binary file': ['image.png'],
-      'unrecognised content': ['notes.txt'],
+      'unrecognised content: text in no format kstory reads': ['notes.txt'],
     });
     expect(stats.issues.map((i) => i.reason)).toEqual(['a kubeconfig, not imported: it holds credentials']);
     expect(
@@ -241,9 +252,59 @@ describe('kstory import (CLI)', () => {
     const { code, stderr } = await cli(empty, '-o', output);
     expect(code).toBe(2);
     expect(stderr).toContain('skipped 1 file: empty file');
-    expect(stderr).toContain('nothing could be imported');
+    expect(stderr).toContain(
+      `no bundle was written: nothing kstory reads in ${empty} (1 file): 1 empty file`,
+    );
+    expect(stderr).toContain('Every file is empty');
     expect(existsSync(output)).toBe(false);
     expect(existsSync(`${output}.spool`)).toBe(false);
+  });
+
+  it('refuses an input that gives nothing beside one that gives rows: exit 2, no bundle, and which input', async () => {
+    const pod = scratch.write('cli/pod.json', JSON.stringify(aPod()));
+    const manifest = scratch.write(
+      'cli/deploy.yaml',
+      'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 2\n',
+    );
+    const output = scratch.path('cli/mixed.parquet');
+    const { code, stderr } = await cli(pod, manifest, '-o', output);
+    expect(code).toBe(2);
+    const text = stderr.replace(/\s+/g, ' ');
+    expect(text).toContain(`no bundle was written: nothing kstory reads in ${manifest} (1 file): 1 manifest`);
+    expect(text).toContain('Manifests and templates say what was applied, not what the cluster did');
+    expect(text).toContain('Leave that input out to import the others.');
+    expect(existsSync(output)).toBe(false);
+  });
+
+  it('says an empty directory holds no files, and what an unrecognised file looked like', async () => {
+    const dir = scratch.path('cli/empty-dir');
+    mkdirSync(dir, { recursive: true });
+    const none = await cli(dir, '-o', scratch.path('cli/e.parquet'));
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain(`no bundle was written: ${dir} holds no files`);
+    const notes = scratch.write('cli/notes.csv', 'name,age,town\nann,3,rome\nbob,4,oslo\n');
+    const csv = await cli(notes, '-o', scratch.path('cli/n.parquet'));
+    expect(csv.code).toBe(2);
+    expect(csv.stderr).toContain('1 unrecognised content: a CSV table whose columns no format reads');
+    expect(csv.stderr).toContain('`kstory import --help` lists the formats kstory reads');
+  });
+
+  it('keeps what was skipped, by reason, and where each row came from, in the bundle', async () => {
+    scratch.write('cli/folder/pod.json', JSON.stringify(aPod()));
+    scratch.write('cli/folder/empty.yaml', '');
+    scratch.write('cli/folder/notes.txt', 'we restarted the pods at 10:40\n');
+    const output = scratch.path('cli/folder.parquet');
+    expect((await cli(scratch.path('cli/folder'), '-o', output)).code).toBe(0);
+    const bundle = await openBundle([output]);
+    const [input] = bundle.metadata.inputs;
+    bundle.close();
+    expect(input).toMatchObject({
+      files_seen: 3,
+      rows_by_source: { object: 1 },
+      skipped_by_reason: { 'empty file': 1, 'unrecognised content: text in no format kstory reads': 1 },
+      damaged: 0,
+      files: [{ path: scratch.path('cli/folder/pod.json'), rows: { object: 1 } }],
+    });
   });
 
   it('refuses --pod without --container, and a missing input with its path', async () => {

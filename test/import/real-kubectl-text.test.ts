@@ -90,9 +90,9 @@ describe.skipIf(!existsSync(HOLMES))(`recorded kubectl calls of an evaluation su
 
   it('11: the init container cannot start (`wge` not found), restarted three times', async () => {
     const { result, bundle } = await scratch.import([sample('11_init_containers')]);
-    expect(result.inputs[0]?.skippedFiles['unrecognised content']).toEqual([
-      path.join(sample('11_init_containers'), 'test_case.yaml'),
-    ]);
+    expect(
+      result.inputs[0]?.skippedFiles['unrecognised content: YAML, but no Kubernetes object or list'],
+    ).toEqual([path.join(sample('11_init_containers'), 'test_case.yaml')]);
     expect(
       await rows(
         bundle!,

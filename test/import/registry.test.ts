@@ -59,7 +59,7 @@ describe('the format registry', () => {
         'host_service_logs/masters/kubelet_service.log',
         'Mar 01 10:00:00 node kubelet[1]: started\n',
       ],
-      ['skip: unrecognised content', 'x.yaml', 'hello world\n'],
+      ['skip: unrecognised content: text in no format kstory reads', 'x.yaml', 'hello world\n'],
     ];
     for (const [expected, path, text] of files) {
       expect([path, nameOf(fileHead(text, { path }), [...IMPORT_FORMATS], [...SKIPPED_CONTENT])]).toEqual([
@@ -88,8 +88,36 @@ describe('the format registry', () => {
       'skip: a template, not imported',
     );
     expect(nameOf(fileHead('{"page": 1}', { path: 'x' }), [json], [page])).toBe('json');
-    expect(nameOf(fileHead('plain text', { path: 'x' }), [json], [page])).toBe('skip: unrecognised content');
+    expect(nameOf(fileHead('plain text', { path: 'x' }), [json], [page])).toBe(
+      'skip: unrecognised content: text in no format kstory reads',
+    );
     expect(nameOf(fileHead(' \n\t\n', { path: 'x' }), [json], [page])).toBe('skip: empty file');
+  });
+
+  it('says what a file nothing claims looks like, never what it says', () => {
+    const shapes: [string, string][] = [
+      [
+        '{"user": "me", "password": "hunter2"}',
+        'JSON, but no Kubernetes object, list, audit event or Prometheus answer',
+      ],
+      ['<config><a/></config>', 'markup (XML or HTML)'],
+      [
+        'user_prompt: "why"\nexpected_output:\n  - a thing\nbefore_test: |\n  kubectl apply -f x\n',
+        'YAML, but no Kubernetes object or list',
+      ],
+      ['name,age,town\nann,3,rome\nbob,4,oslo\n', 'a CSV table whose columns no format reads'],
+      [
+        '2026-03-01 10:00:00 INFO started\n2026-03-01 10:00:01 WARN slow\n',
+        'dated lines of no known log format (a container’s log: name it with --pod and --container)',
+      ],
+      ['NAME    COLOUR\napple   red\nlemon   yellow\n', 'a text table with no kubectl header kstory reads'],
+      ['we restarted the pods at 10:40 with password hunter2\n', 'text in no format kstory reads'],
+    ];
+    for (const [text, says] of shapes) {
+      const skip = nameOf(fileHead(text, { path: 'x' }), [], []);
+      expect(skip).toBe(`skip: unrecognised content: ${says}`);
+      expect(skip).not.toContain('hunter2');
+    }
   });
 
   it('lets a fallback take only a file that nothing imports', () => {

@@ -75,7 +75,7 @@ export function defineImportCommand(program: Command): void {
 ${formatsHelp(command)}
 Directories and archives are walked (must-gather, kubectl cluster-info dump, a node's
 /var/log/pods), compressed files unpacked (.gz, .zst, .xz, .tar). Damaged lines are reported and
-skipped. Exit code 2 only when nothing at all could be imported.
+skipped. Exit code 2, and no bundle, when an input gives nothing kstory reads.
 
 Examples:
   kstory import must-gather.tar.gz -o incident.parquet
@@ -118,8 +118,14 @@ Examples:
       if (flags.json) printJson(importSummaryJson(result));
       else process.stderr.write(renderImportSummary(result, chalkFor(process.stderr)));
       if (!result.bundle) {
-        throw new KstoryError('nothing could be imported: no bundle was written', {
-          hint: 'The summary above says what each input held and why it was skipped.',
+        const [first, ...more] = result.refused;
+        if (!first) throw new KstoryError('nothing could be imported: no bundle was written');
+        const others =
+          more.length > 0
+            ? ` (and ${more.length} more input${more.length === 1 ? '' : 's'} that gave nothing, above)`
+            : '';
+        throw new KstoryError(`no bundle was written: ${first.message}${others}`, {
+          hint: `${first.hint}${result.inputs.length > result.refused.length ? ' Leave that input out to import the others.' : ''}`,
         });
       }
     });
