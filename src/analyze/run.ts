@@ -32,6 +32,7 @@ import { detectPattern, Existence, type Finding, probeSignals } from './detect.t
 import { onConnections } from './parallel.ts';
 import { Relations } from './relations.ts';
 import { type Labels, parseSelector } from './selector.ts';
+import { type Coverage, coverageOf } from './window-coverage.ts';
 import { loadWorkingSet } from './working-set.ts';
 
 export const REPORT_SCHEMA = 'kstory.report/v1';
@@ -67,6 +68,8 @@ export interface Report {
     gaps: Gap[];
   };
   window: { start: string; end: string };
+  /** What the analysis looked at: sources, their rows in the window, what the import skipped. */
+  coverage: Coverage;
   patterns: { loaded: number; run: string[] };
   /** Incidents, most important first: a root cause and what it explains. */
   incidents: ReportIncident[];
@@ -117,6 +120,7 @@ export async function analyzeBundle(bundle: Bundle, options: AnalyzeOptions = {}
   );
   const progress = options.onProgress ?? (() => {});
   const window = await resolveWindow(bundle, options);
+  const coverage = await coverageOf(bundle, window);
   progress('loading objects, events, audit entries and metrics');
   await loadWorkingSet(bundle);
   progress(`probing the signals of ${patterns.length} patterns`);
@@ -217,6 +221,7 @@ export async function analyzeBundle(bundle: Bundle, options: AnalyzeOptions = {}
       gaps: bundle.metadata.gaps,
     },
     window,
+    coverage,
     patterns: { loaded: patterns.length, run: patterns.map((p) => p.id) },
     incidents: reportIncidents,
     findings: findings.map((f, id) => ({

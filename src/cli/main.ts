@@ -30,7 +30,7 @@ Examples:
   kstory simulate bad-config-rollout -o demo.parquet
   kstory bundle info incident.parquet       what a bundle holds
 
-Exit codes: 0 ok · 1 findings at or above --fail-on · 2 error
+Exit codes: 0 ok · 1 findings at or above --fail-on · 2 error, or nothing to analyze
 Docs: docs/bundle-format.md (the bundle), docs/report-format.md (analyze --json)`,
     );
   for (const define of COMMANDS) define(program);

@@ -7,6 +7,7 @@ import { formatDuration } from '../vocab/duration.ts';
 import { formatSubject } from '../vocab/object-ref.ts';
 import { formatTime } from '../vocab/units.ts';
 import type { Renderer } from './renderer.ts';
+import { lookedAt, nothingToAnalyze, skippedAtImport } from './window-coverage-text.ts';
 
 export const markdownRenderer: Renderer = {
   name: 'markdown',
@@ -142,11 +143,13 @@ export function renderAnalysisMarkdown(report: Report): string {
   const [main, ...others] = report.incidents;
   if (main) {
     out.push(...renderMain(report, main));
+  } else if (report.coverage.nothing_to_analyze) {
+    out.push('# Postmortem draft', '', `**${nothingToAnalyze(report.coverage, report.window)}**`, '');
   } else {
     out.push(
       '# Postmortem draft',
       '',
-      'kstory found no incident in this bundle: none of the patterns matched in the analysed window.',
+      `kstory found no incident in this bundle: none of the patterns matched in what it looked at. ${lookedAt(report.coverage)}`,
       '',
     );
   }
@@ -162,6 +165,9 @@ export function renderAnalysisMarkdown(report: Report): string {
   }
   out.push('## About this analysis', '');
   out.push(`- Window: ${formatTime(report.window.start)} → ${formatTime(report.window.end)}`);
+  out.push(`- Coverage: ${lookedAt(report.coverage)}`);
+  const skipped = skippedAtImport(report.coverage);
+  if (skipped) out.push(`- ${skipped}`);
   out.push(
     `- Bundle: ${report.bundle.files.map((f) => code(f)).join(', ')} (producer ${report.bundle.producer})`,
   );

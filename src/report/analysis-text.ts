@@ -9,6 +9,7 @@ import type { Severity } from '../vocab/severity.ts';
 import { formatTime } from '../vocab/units.ts';
 import type { RenderContext, Renderer } from './renderer.ts';
 import { fitLines, padEnd, truncate, wrap } from './width.ts';
+import { lookedAt, nothingToAnalyze, skippedAtImport } from './window-coverage-text.ts';
 
 const EVIDENCE_PER_STEP = 3;
 
@@ -154,9 +155,22 @@ export function renderAnalysisText(report: Report, context: RenderContext): stri
       ).map((l) => chalk.yellow(l)),
     );
   }
+  lines.push(...wrap(lookedAt(report.coverage), 0, width).map((l) => chalk.dim(l)));
+  const skipped = skippedAtImport(report.coverage);
+  if (skipped) lines.push(...wrap(skipped, 0, width).map((l) => chalk.yellow(l)));
   lines.push('');
-  if (report.incidents.length === 0) {
-    lines.push(chalk.green('No incidents: none of the patterns found a failure in this window.'));
+  if (report.coverage.nothing_to_analyze) {
+    lines.push(
+      ...wrap(nothingToAnalyze(report.coverage, report.window), 0, width).map((l) => chalk.red.bold(l)),
+    );
+  } else if (report.incidents.length === 0) {
+    lines.push(
+      ...wrap(
+        'No incidents: none of the patterns found a failure in what it looked at (above).',
+        0,
+        width,
+      ).map((l) => chalk.green(l)),
+    );
   } else {
     for (const incident of report.incidents) lines.push(...renderIncident(report, incident, context), '');
   }

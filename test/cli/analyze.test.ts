@@ -4,6 +4,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { markerRow } from '../../src/kube/to-row.ts';
 import { RENDERERS } from '../../src/report/renderers.ts';
 import { writeBundle } from '../support/bundles.ts';
 import { kstory } from '../support/cli.ts';
@@ -13,6 +14,7 @@ import { useTempDir } from '../support/temp.ts';
 const tempDir = useTempDir();
 let crashing: string;
 let healthy: string;
+let markersOnly: string;
 
 beforeAll(async () => {
   const dir = tempDir();
@@ -24,6 +26,22 @@ beforeAll(async () => {
     aPodRow(),
     aLogRow(),
   ]);
+  markersOnly = await writeBundle(
+    dir,
+    'markers-only.parquet',
+    [markerRow({ ts: '2026-03-01T10:00:00Z', marker: 'recording-start' })],
+    {
+      inputs: [
+        {
+          path: 'notes/',
+          format: 'nothing recognised',
+          records: 0,
+          skipped: 2,
+          skipped_by_reason: { 'empty file': 2 },
+        },
+      ],
+    },
+  );
   healthy = await writeBundle(dir, 'healthy.parquet', [
     aPodRow({
       containers: [{ name: 'app', restart_count: 0, state: 'running', ready: true }],
@@ -43,10 +61,50 @@ describe('kstory analyze', () => {
     for (const line of result.stdout.split('\n')) expect(line.length).toBeLessThanOrEqual(80);
   });
 
-  it('says so when nothing is found', () => {
+  it('says so when nothing is found, and what it looked at', () => {
     const result = kstory(['analyze', healthy]);
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain('No incidents');
+    const text = result.stdout.replace(/\s+/g, ' ');
+    expect(text).toContain('No incidents');
+    expect(text).toContain(
+      'Looked at 1 object version; no events, audit entries, log lines or metric samples.',
+    );
+  });
+
+  it('says "nothing to analyze", never "No incidents", and exits 2 when the window holds no rows', () => {
+    const result = kstory([
+      'analyze',
+      healthy,
+      '--since',
+      '2001-01-01T00:00:00Z',
+      '--until',
+      '2001-01-02T00:00:00Z',
+    ]);
+    expect(result.code).toBe(2);
+    const text = result.stdout.replace(/\s+/g, ' ');
+    expect(text).toContain('Nothing to analyze');
+    expect(text).toContain('(1 outside the window)');
+    expect(text).not.toContain('No incidents');
+  });
+
+  it('says "nothing to analyze" of a bundle without rows to judge, and what its import skipped, in every format', () => {
+    const text = kstory(['analyze', markersOnly]);
+    expect(text.code).toBe(2);
+    expect(text.stdout.replace(/\s+/g, ' ')).toContain(
+      'no objects, events, audit entries, logs or metrics at all',
+    );
+    expect(text.stdout.replace(/\s+/g, ' ')).toContain('Its import skipped 2 files (2 empty file)');
+    const json = kstory(['analyze', markersOnly, '--json']);
+    expect(json.code).toBe(2);
+    expect(json.stderr).toContain('nothing to analyze');
+    const report = JSON.parse(json.stdout);
+    expect(report.coverage.nothing_to_analyze).toBe(true);
+    expect(report.coverage.skipped).toEqual({ 'empty file': 2 });
+    expect(report.coverage.sources.map((s: { rows: number }) => s.rows)).toEqual([0, 0, 0, 0, 0]);
+    const markdown = kstory(['analyze', markersOnly, '--markdown']);
+    expect(markdown.code).toBe(2);
+    expect(markdown.stdout).toContain('Nothing to analyze');
+    expect(markdown.stdout).not.toContain('found no incident');
   });
 
   it('prints the versioned JSON report with --json', () => {

@@ -104,7 +104,10 @@ Examples:
   kstory analyze incident.parquet -l app.kubernetes.io/part-of=shop
   kstory analyze incident.parquet --json | jq '.incidents[0]'
   kstory analyze incident.parquet --markdown > postmortem.md
-  kstory analyze nightly.parquet --fail-on high      # exit 1 for CI when something high is found`,
+  kstory analyze nightly.parquet --fail-on high      # exit 1 for CI when something high is found
+
+Exit code 2 when the window holds nothing to analyze (no objects, events, audit entries, logs or
+metrics): that is never an all-clear.`,
     )
     .action(async (paths: string[], flags: AnalyzeFlags) => {
       const renderer = chosenRenderer(RENDERERS, flags);
@@ -137,6 +140,15 @@ Examples:
         writeRendered(renderer.render(report, context), flags.output);
         const failOn = flags.failOn;
         if (failOn && report.incidents.some((i) => severityAtLeast(i.severity, failOn))) process.exitCode = 1;
+        // Not an all-clear: a script reading the exit code must not take it for one.
+        if (report.coverage.nothing_to_analyze) {
+          if (flags.output !== undefined || renderer.name !== 'text') {
+            process.stderr.write(
+              'kstory: nothing to analyze: the bundle holds no objects, events, audit entries, logs or metrics in the window\n',
+            );
+          }
+          process.exitCode = 2;
+        }
       } finally {
         status.done();
         bundle.close();

@@ -1,0 +1,75 @@
+// What an analysis looked at, in sentences for the text and Markdown reports: the sources of the
+// bundle and their rows in the window, what the import skipped, and "nothing to analyze". Computes
+// nothing: the figures come from the report's coverage.
+
+import type { Coverage, SourceCoverage } from '../analyze/window-coverage.ts';
+import { formatCount, formatTime } from '../vocab/units.ts';
+import { escapeControl } from './escape.ts';
+
+const NOUNS: Record<SourceCoverage['source'], [one: string, many: string]> = {
+  object: ['object version', 'object versions'],
+  event: ['event', 'events'],
+  audit: ['audit entry', 'audit entries'],
+  log: ['log line', 'log lines'],
+  metric: ['metric sample', 'metric samples'],
+};
+
+const REASONS_SHOWN = 4;
+
+function noun(source: SourceCoverage['source'], n: number): string {
+  return NOUNS[source][n === 1 ? 0 : 1];
+}
+
+/** `Looked at 2,953 object versions, 5,373 events and 151,207 log lines; no audit entries or metric samples.` */
+export function lookedAt(coverage: Coverage): string {
+  const present = coverage.sources.filter((s) => s.in_window > 0);
+  const absent = coverage.sources.filter((s) => s.in_window === 0);
+  const some = present.map((s) => {
+    const outside = s.rows - s.in_window;
+    return `${formatCount(s.in_window)} ${noun(s.source, s.in_window)}${outside > 0 ? ` (${formatCount(outside)} more outside the window)` : ''}`;
+  });
+  const none = absent.map((s) => {
+    const outside = s.rows > 0 ? ` (${formatCount(s.rows)} outside the window)` : '';
+    return `${NOUNS[s.source][1]}${outside}`;
+  });
+  const parts: string[] = [];
+  if (some.length > 0) parts.push(`Looked at ${joinAnd(some)}`);
+  if (none.length > 0) parts.push(`${some.length > 0 ? 'no' : 'Looked at no'} ${joinOr(none)}`);
+  return `${parts.join('; ')}.`;
+}
+
+/** `Its import skipped 871 files (871 empty file, …) and 3 damaged lines: kstory bundle info lists them.` or null. */
+export function skippedAtImport(coverage: Coverage): string | null {
+  const reasons = Object.entries(coverage.skipped).sort((a, b) => b[1] - a[1]);
+  const files = reasons.reduce((sum, [, n]) => sum + n, 0);
+  if (files === 0 && coverage.damaged === 0) return null;
+  const shown = reasons
+    .slice(0, REASONS_SHOWN)
+    .map(([reason, n]) => `${formatCount(n)} ${escapeControl(reason, { singleLine: true })}`);
+  if (reasons.length > REASONS_SHOWN) shown.push(`${reasons.length - REASONS_SHOWN} more reasons`);
+  const parts: string[] = [];
+  if (files > 0) parts.push(`${formatCount(files)} file${files === 1 ? '' : 's'} (${shown.join('; ')})`);
+  if (coverage.damaged > 0)
+    parts.push(
+      `${formatCount(coverage.damaged)} damaged line${coverage.damaged === 1 ? '' : 's'} or document${coverage.damaged === 1 ? '' : 's'}`,
+    );
+  return `Its import skipped ${parts.join(' and ')}: kstory bundle info lists them.`;
+}
+
+/** Said instead of "no incidents" when the window holds nothing to detect anything in. */
+export function nothingToAnalyze(coverage: Coverage, window: { start: string; end: string }): string {
+  const outside = coverage.sources.filter((s) => s.rows > 0);
+  const where =
+    outside.length > 0
+      ? `between ${formatTime(window.start)} and ${formatTime(window.end)} (its rows lie outside: widen --since/--until)`
+      : 'at all';
+  return `Nothing to analyze: the bundle holds no objects, events, audit entries, logs or metrics ${where}. This is not an all-clear: kstory saw nothing it could judge.`;
+}
+
+function joinAnd(items: readonly string[]): string {
+  return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
+}
+
+function joinOr(items: readonly string[]): string {
+  return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} or ${items.at(-1)}`;
+}
