@@ -32,6 +32,7 @@ import { detectPattern, Existence, type Finding, probeSignals } from './detect.t
 import { onConnections } from './parallel.ts';
 import { Relations } from './relations.ts';
 import { type Labels, parseSelector } from './selector.ts';
+import { metricNamesRead } from './unread-metrics.ts';
 import { type Coverage, coverageOf } from './window-coverage.ts';
 import { loadWorkingSet } from './working-set.ts';
 
@@ -120,7 +121,7 @@ export async function analyzeBundle(bundle: Bundle, options: AnalyzeOptions = {}
   );
   const progress = options.onProgress ?? (() => {});
   const window = await resolveWindow(bundle, options);
-  const coverage = await coverageOf(bundle, window);
+  const coverage = await coverageOf(bundle, window, metricNamesRead(patterns));
   progress('loading objects, events, audit entries and metrics');
   await loadWorkingSet(bundle);
   progress(`probing the signals of ${patterns.length} patterns`);

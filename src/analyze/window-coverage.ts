@@ -1,9 +1,10 @@
 // What an analysis looked at: the sources a bundle holds (objects, events, audit entries, logs,
-// metrics), their rows and times, and what its import skipped. "No incidents" means something only
-// beside it; with nothing to look at, the answer is "nothing to analyze", never an all-clear.
+// metrics), their rows and times, what its import skipped and the metrics nothing reads. "No
+// incidents" means something only beside it; with nothing to look at, it is "nothing to analyze".
 
 import type { BundleMetadata } from '../bundle/metadata.ts';
 import type { Bundle } from '../bundle/reader.ts';
+import type { MetricNamesRead } from './unread-metrics.ts';
 
 /** The sources patterns read, in the order a reader is told about them. */
 export const ANALYSED_SOURCES = ['object', 'event', 'audit', 'log', 'metric'] as const;
@@ -30,11 +31,22 @@ export interface Coverage {
   skipped: Record<string, number>;
   /** Damaged lines or documents its import skipped. */
   damaged: number;
+  /**
+   * Metric samples in the window whose name no pattern or view reads (a Prometheus expression's
+   * result, a metric no pattern knows): kept in the bundle, judged by nothing.
+   */
+  unread_metrics: { rows: number; names: number; examples: string[] };
 }
 
 const ISO = `'%Y-%m-%dT%H:%M:%S.%fZ'`;
 
-export async function coverageOf(bundle: Bundle, window: { start: string; end: string }): Promise<Coverage> {
+const UNREAD_EXAMPLES = 3;
+
+export async function coverageOf(
+  bundle: Bundle,
+  window: { start: string; end: string },
+  read: MetricNamesRead,
+): Promise<Coverage> {
   const rows = await bundle.query<{
     source: string;
     rows: number;
@@ -64,6 +76,27 @@ export async function coverageOf(bundle: Bundle, window: { start: string; end: s
     sources,
     nothing_to_analyze: sources.every((s) => s.in_window === 0),
     ...skippedAtImport(bundle.metadata),
+    unread_metrics: await unreadMetrics(bundle, window, read),
+  };
+}
+
+async function unreadMetrics(
+  bundle: Bundle,
+  window: { start: string; end: string },
+  read: MetricNamesRead,
+): Promise<Coverage['unread_metrics']> {
+  if (read.all) return { rows: 0, names: 0, examples: [] };
+  const byName = await bundle.query<{ name: string; rows: number }>(
+    `SELECT metric_name AS name, count(*)::DOUBLE AS rows FROM bundle
+     WHERE source = 'metric' AND ts BETWEEN ?::TIMESTAMPTZ AND ?::TIMESTAMPTZ AND metric_name IS NOT NULL
+     GROUP BY 1 ORDER BY 2 DESC, 1`,
+    [window.start, window.end],
+  );
+  const unread = byName.filter((m) => !read.names.has(m.name));
+  return {
+    rows: unread.reduce((sum, m) => sum + m.rows, 0),
+    names: unread.length,
+    examples: unread.slice(0, UNREAD_EXAMPLES).map((m) => m.name),
   };
 }
 

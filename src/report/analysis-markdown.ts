@@ -7,7 +7,7 @@ import { formatDuration } from '../vocab/duration.ts';
 import { formatSubject } from '../vocab/object-ref.ts';
 import { formatTime } from '../vocab/units.ts';
 import type { Renderer } from './renderer.ts';
-import { lookedAt, nothingToAnalyze, skippedAtImport } from './window-coverage-text.ts';
+import { lookedAt, nothingToAnalyze, skippedAtImport, unreadMetrics } from './window-coverage-text.ts';
 
 export const markdownRenderer: Renderer = {
   name: 'markdown',
@@ -166,6 +166,8 @@ export function renderAnalysisMarkdown(report: Report): string {
   out.push('## About this analysis', '');
   out.push(`- Window: ${formatTime(report.window.start)} → ${formatTime(report.window.end)}`);
   out.push(`- Coverage: ${lookedAt(report.coverage)}`);
+  const unread = unreadMetrics(report.coverage);
+  if (unread) out.push(`- ${unread}`);
   const skipped = skippedAtImport(report.coverage);
   if (skipped) out.push(`- ${skipped}`);
   out.push(

@@ -9,7 +9,7 @@ import type { Severity } from '../vocab/severity.ts';
 import { formatTime } from '../vocab/units.ts';
 import type { RenderContext, Renderer } from './renderer.ts';
 import { fitLines, padEnd, truncate, wrap } from './width.ts';
-import { lookedAt, nothingToAnalyze, skippedAtImport } from './window-coverage-text.ts';
+import { lookedAt, nothingToAnalyze, skippedAtImport, unreadMetrics } from './window-coverage-text.ts';
 
 const EVIDENCE_PER_STEP = 3;
 
@@ -156,6 +156,8 @@ export function renderAnalysisText(report: Report, context: RenderContext): stri
     );
   }
   lines.push(...wrap(lookedAt(report.coverage), 0, width).map((l) => chalk.dim(l)));
+  const unread = unreadMetrics(report.coverage);
+  if (unread) lines.push(...wrap(unread, 0, width).map((l) => chalk.dim(l)));
   const skipped = skippedAtImport(report.coverage);
   if (skipped) lines.push(...wrap(skipped, 0, width).map((l) => chalk.yellow(l)));
   lines.push('');

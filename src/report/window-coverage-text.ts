@@ -56,6 +56,15 @@ export function skippedAtImport(coverage: Coverage): string | null {
   return `Its import skipped ${parts.join(' and ')}: kstory bundle info lists them.`;
 }
 
+/** `1,500 metric samples (120 names, e.g. throttling, …) are of metrics no pattern reads: …` or null. */
+export function unreadMetrics(coverage: Coverage): string | null {
+  const { rows, names, examples } = coverage.unread_metrics;
+  if (rows === 0) return null;
+  const shown = examples.map((e) => escapeControl(e, { singleLine: true })).join(', ');
+  const more = names > examples.length ? ', …' : '';
+  return `${formatCount(rows)} ${noun('metric', rows)} (${formatCount(names)} name${names === 1 ? '' : 's'}: ${shown}${more}) ${rows === 1 ? 'is' : 'are'} of metrics no pattern reads (a Prometheus expression's result, a metric no pattern knows): kept in the bundle, judged by nothing.`;
+}
+
 /** Said instead of "no incidents" when the window holds nothing to detect anything in. */
 export function nothingToAnalyze(coverage: Coverage, window: { start: string; end: string }): string {
   const outside = coverage.sources.filter((s) => s.rows > 0);
