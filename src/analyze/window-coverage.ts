@@ -36,6 +36,11 @@ export interface Coverage {
    * result, a metric no pattern knows): kept in the bundle, judged by nothing.
    */
   unread_metrics: { rows: number; names: number; examples: string[] };
+  /**
+   * Objects and events rebuilt from kubectl text (describe, get tables), by the text they came
+   * from: they hold only the fields the text shows.
+   */
+  derived_from_text: Record<string, number>;
 }
 
 const ISO = `'%Y-%m-%dT%H:%M:%S.%fZ'`;
@@ -77,7 +82,23 @@ export async function coverageOf(
     nothing_to_analyze: sources.every((s) => s.in_window === 0),
     ...skippedAtImport(bundle.metadata),
     unread_metrics: await unreadMetrics(bundle, window, read),
+    derived_from_text: await derivedFromText(bundle),
   };
+}
+
+/** The annotation the import puts on what it rebuilds from kubectl text. */
+const DERIVED_FROM = 'kstory.dev/derived-from';
+
+async function derivedFromText(bundle: Bundle): Promise<Record<string, number>> {
+  // Only an import rebuilds objects from text: a recording's bodies are not searched for it.
+  if (!bundle.metadata.producer.split('+').includes('import')) return {};
+  const rows = await bundle.query<{ text: string; rows: number }>(
+    `SELECT json_extract_string(body, ?) AS text, count(*)::DOUBLE AS rows FROM bundle
+     WHERE source IN ('object', 'event') AND contains(body, ?) AND text IS NOT NULL
+     GROUP BY 1 ORDER BY 2 DESC, 1`,
+    [`$.metadata.annotations."${DERIVED_FROM}"`, DERIVED_FROM],
+  );
+  return Object.fromEntries(rows.map((r) => [r.text, r.rows]));
 }
 
 async function unreadMetrics(

@@ -7,7 +7,13 @@ import { formatDuration } from '../vocab/duration.ts';
 import { formatSubject } from '../vocab/object-ref.ts';
 import { formatTime } from '../vocab/units.ts';
 import type { Renderer } from './renderer.ts';
-import { lookedAt, nothingToAnalyze, skippedAtImport, unreadMetrics } from './window-coverage-text.ts';
+import {
+  derivedFromText,
+  lookedAt,
+  nothingToAnalyze,
+  skippedAtImport,
+  unreadMetrics,
+} from './window-coverage-text.ts';
 
 export const markdownRenderer: Renderer = {
   name: 'markdown',
@@ -166,6 +172,8 @@ export function renderAnalysisMarkdown(report: Report): string {
   out.push('## About this analysis', '');
   out.push(`- Window: ${formatTime(report.window.start)} → ${formatTime(report.window.end)}`);
   out.push(`- Coverage: ${lookedAt(report.coverage)}`);
+  const derived = derivedFromText(report.coverage);
+  if (derived) out.push(`- ${derived}`);
   const unread = unreadMetrics(report.coverage);
   if (unread) out.push(`- ${unread}`);
   const skipped = skippedAtImport(report.coverage);

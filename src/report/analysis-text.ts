@@ -9,7 +9,13 @@ import type { Severity } from '../vocab/severity.ts';
 import { formatTime } from '../vocab/units.ts';
 import type { RenderContext, Renderer } from './renderer.ts';
 import { fitLines, padEnd, truncate, wrap } from './width.ts';
-import { lookedAt, nothingToAnalyze, skippedAtImport, unreadMetrics } from './window-coverage-text.ts';
+import {
+  derivedFromText,
+  lookedAt,
+  nothingToAnalyze,
+  skippedAtImport,
+  unreadMetrics,
+} from './window-coverage-text.ts';
 
 const EVIDENCE_PER_STEP = 3;
 
@@ -156,6 +162,8 @@ export function renderAnalysisText(report: Report, context: RenderContext): stri
     );
   }
   lines.push(...wrap(lookedAt(report.coverage), 0, width).map((l) => chalk.dim(l)));
+  const derived = derivedFromText(report.coverage);
+  if (derived) lines.push(...wrap(derived, 0, width).map((l) => chalk.dim(l)));
   const unread = unreadMetrics(report.coverage);
   if (unread) lines.push(...wrap(unread, 0, width).map((l) => chalk.dim(l)));
   const skipped = skippedAtImport(report.coverage);

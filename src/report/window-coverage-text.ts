@@ -65,6 +65,17 @@ export function unreadMetrics(coverage: Coverage): string | null {
   return `${formatCount(rows)} ${noun('metric', rows)} (${formatCount(names)} name${names === 1 ? '' : 's'}: ${shown}${more}) ${rows === 1 ? 'is' : 'are'} of metrics no pattern reads (a Prometheus expression's result, a metric no pattern knows): kept in the bundle, judged by nothing.`;
 }
 
+/** `30 object versions and events were rebuilt from kubectl text (kubectl describe 30): …` or null. */
+export function derivedFromText(coverage: Coverage): string | null {
+  const sources = Object.entries(coverage.derived_from_text);
+  const rows = sources.reduce((sum, [, n]) => sum + n, 0);
+  if (rows === 0) return null;
+  const by = sources
+    .map(([text, n]) => `${escapeControl(text, { singleLine: true })} ${formatCount(n)}`)
+    .join(', ');
+  return `${formatCount(rows)} of the object versions and events were rebuilt from kubectl text (${by}): they hold only the fields the text shows, their times counted back from its ages.`;
+}
+
 /** Said instead of "no incidents" when the window holds nothing to detect anything in. */
 export function nothingToAnalyze(coverage: Coverage, window: { start: string; end: string }): string {
   const outside = coverage.sources.filter((s) => s.rows > 0);

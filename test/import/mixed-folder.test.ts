@@ -139,6 +139,8 @@ describe('a folder of mixed artifacts', () => {
 
     const report = await analyzeBundle(bundle!);
     expect(report.coverage.nothing_to_analyze).toBe(false);
+    // The describe text's pod and its Event, and nothing else, were rebuilt from text.
+    expect(report.coverage.derived_from_text).toEqual({ 'kubectl describe': 2 });
     expect(Object.fromEntries(report.coverage.sources.map((s) => [s.source, s.rows > 0]))).toEqual({
       object: true,
       event: true,
