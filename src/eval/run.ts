@@ -219,6 +219,9 @@ async function buildBundle(
     skipped && `${skipped} file${skipped === 1 ? '' : 's'} skipped`,
     damaged && `${damaged} damaged record${damaged === 1 ? '' : 's'}`,
   ].filter(Boolean);
+  if (!result.bundle && result.refused.length > 0) {
+    throw new KstoryError(result.refused.map((r) => r.message).join('; '));
+  }
   if (!result.bundle) {
     const firstIssue = result.inputs.flatMap((s) => s.issues)[0]?.reason;
     const reasons = [
