@@ -20,13 +20,17 @@ function noun(source: SourceCoverage['source'], n: number): string {
   return NOUNS[source][n === 1 ? 0 : 1];
 }
 
-/** `Looked at 2,953 object versions, 5,373 events and 151,207 log lines; no audit entries or metric samples.` */
+/** `Looked at 2,953 object versions (2021-08-03 09:14:02Z → 10:14:13Z), … and 151,207 log lines (…); no audit entries.` */
 export function lookedAt(coverage: Coverage): string {
   const present = coverage.sources.filter((s) => s.in_window > 0);
   const absent = coverage.sources.filter((s) => s.in_window === 0);
   const some = present.map((s) => {
     const outside = s.rows - s.in_window;
-    return `${formatCount(s.in_window)} ${noun(s.source, s.in_window)}${outside > 0 ? ` (${formatCount(outside)} more outside the window)` : ''}`;
+    const notes = [
+      span(s.first, s.last),
+      outside > 0 ? `${formatCount(outside)} more outside the window` : null,
+    ];
+    return `${formatCount(s.in_window)} ${noun(s.source, s.in_window)} (${notes.filter(Boolean).join('; ')})`;
   });
   const none = absent.map((s) => {
     const outside = s.rows > 0 ? ` (${formatCount(s.rows)} outside the window)` : '';
@@ -84,6 +88,14 @@ export function nothingToAnalyze(coverage: Coverage, window: { start: string; en
       ? `between ${formatTime(window.start)} and ${formatTime(window.end)} (its rows lie outside: widen --since/--until)`
       : 'at all';
   return `Nothing to analyze: the bundle holds no objects, events, audit entries, logs or metrics ${where}. This is not an all-clear: kstory saw nothing it could judge.`;
+}
+
+/** `2021-08-03 09:14:02Z → 10:14:13Z`: the day said once when both ends share it. */
+function span(first: string | null, last: string | null): string | null {
+  if (!first || !last) return null;
+  const [a, b] = [formatTime(first), formatTime(last)];
+  if (a === b) return `at ${a}`;
+  return a.slice(0, 10) === b.slice(0, 10) ? `${a} → ${b.slice(11)}` : `${a} → ${b}`;
 }
 
 function joinAnd(items: readonly string[]): string {

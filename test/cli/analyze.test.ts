@@ -67,7 +67,7 @@ describe('kstory analyze', () => {
     const text = result.stdout.replace(/\s+/g, ' ');
     expect(text).toContain('No incidents');
     expect(text).toContain(
-      'Looked at 1 object version; no events, audit entries, log lines or metric samples.',
+      'Looked at 1 object version (at 2026-03-01 10:42:13Z); no events, audit entries, log lines or metric samples.',
     );
   });
 
