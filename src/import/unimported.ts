@@ -1,5 +1,5 @@
-// Why an input gave no rows, and what to do about it: an import that read nothing must say so
-// (exit 2) rather than write a bundle that analyses to a silent all-clear.
+// Why an input gave nothing, and what to do about it: an import that read nothing (or, of a dump,
+// nothing but logs) must say so (exit 2) rather than write a bundle that analyses to an all-clear.
 
 import type { InputStats } from './stats.ts';
 import { UNRECOGNISED } from './unrecognised.ts';
@@ -39,10 +39,31 @@ export function rowsOf(stats: InputStats): number {
   return Object.entries(stats.records).reduce((sum, [source, n]) => (source === 'marker' ? sum : sum + n), 0);
 }
 
-/** Why an input that gave no rows is refused; null when it gave rows. */
+/** What an input is when it holds a cluster's state (its objects and events), else null. */
+function clusterStateOf(stats: InputStats): string | null {
+  if (stats.layout === 'must-gather') return 'a must-gather';
+  if (stats.layout === 'cluster-info-dump' || stats.formats['cluster-info-dump'])
+    return 'a kubectl cluster-info dump';
+  return null;
+}
+
+/**
+ * Why an input is refused: it gave no rows, or it is a cluster's state (a dump, a must-gather) that
+ * gave no objects and no events, its logs alone being no picture of the cluster. Null otherwise.
+ */
 export function refusalOf(stats: InputStats): Refusal | null {
   // Rows merged as duplicates of another input's are in the bundle all the same.
-  if (rowsOf(stats) > 0 || stats.duplicates > 0) return null;
+  if (stats.duplicates > 0) return null;
+  const state = clusterStateOf(stats);
+  const objects = (stats.records.object ?? 0) + (stats.records.event ?? 0);
+  if (state !== null && objects === 0 && rowsOf(stats) > 0) {
+    return {
+      input: stats.input,
+      message: `${stats.input} looks like ${state} but gave no objects and no events, only ${otherRows(stats)}: ${whatWentWrong(stats) || 'its lists held nothing kstory reads'}`,
+      hint: 'Objects and events are what analysis judges, and none could be read: the damaged documents above say why. Import the cluster’s objects another way (kubectl get -A -o json), or report the first damaged document to the kstory issue tracker (leave out anything confidential).',
+    };
+  }
+  if (rowsOf(stats) > 0) return null;
   const input = stats.input;
   if (stats.files === 0 && stats.issueCount === 0) {
     return {
@@ -51,6 +72,28 @@ export function refusalOf(stats: InputStats): Refusal | null {
       hint: 'Check the path: an empty directory or archive holds nothing to import.',
     };
   }
+  const skipped = Object.entries(stats.skippedFiles).sort((a, b) => b[1].length - a[1].length);
+  const read = Object.keys(stats.formats);
+  const readAs = read.length > 0 ? `read as ${read.join(', ')} but nothing came out; ` : '';
+  const files = `${stats.files} file${stats.files === 1 ? '' : 's'}`;
+  const hint = skipped
+    .map(([reason]) => HINTS.find((h) => h.when(reason))?.hint)
+    .find((h) => h !== undefined);
+  return {
+    input,
+    message: `nothing kstory reads in ${input} (${files}): ${readAs}${whatWentWrong(stats) || 'no rows'}`,
+    hint: hint ?? DEFAULT_HINT,
+  };
+}
+
+/** `1200 log rows and 3 metric rows`. */
+function otherRows(stats: InputStats): string {
+  const sources = Object.entries(stats.records).filter(([source, n]) => source !== 'marker' && n > 0);
+  return sources.map(([source, n]) => `${n} ${source} row${n === 1 ? '' : 's'}`).join(' and ');
+}
+
+/** Files skipped by reason, then damaged lines with the first of them. */
+function whatWentWrong(stats: InputStats): string {
   const skipped = Object.entries(stats.skippedFiles).sort((a, b) => b[1].length - a[1].length);
   const parts = skipped.map(([reason, files]) => `${files.length} ${reason}`);
   if (stats.issueCount > 0) {
@@ -62,15 +105,5 @@ export function refusalOf(stats: InputStats): Refusal | null {
       `${stats.issueCount} damaged line${stats.issueCount === 1 ? '' : 's'} or document${stats.issueCount === 1 ? '' : 's'}${where}`,
     );
   }
-  const read = Object.keys(stats.formats);
-  const readAs = read.length > 0 ? `read as ${read.join(', ')} but nothing came out; ` : '';
-  const files = `${stats.files} file${stats.files === 1 ? '' : 's'}`;
-  const hint = skipped
-    .map(([reason]) => HINTS.find((h) => h.when(reason))?.hint)
-    .find((h) => h !== undefined);
-  return {
-    input,
-    message: `nothing kstory reads in ${input} (${files}): ${readAs}${parts.join('; ') || 'no rows'}`,
-    hint: hint ?? DEFAULT_HINT,
-  };
+  return parts.join('; ');
 }

@@ -276,6 +276,32 @@ describe('kstory import (CLI)', () => {
     expect(existsSync(output)).toBe(false);
   });
 
+  it('refuses a dump whose lists gave no objects and no events, though its logs were read', async () => {
+    const dump = scratch.write(
+      'cli/dump.txt',
+      [
+        JSON.stringify(
+          { kind: 'Unknownish', apiVersion: 'v1', Items: [{ Metadata: { Name: 'x' } }] },
+          null,
+          4,
+        ),
+        '==== START logs for container app of pod shop/checkout-7d9f8-abcde ====',
+        '2026-03-01T10:04:30.500000Z connection refused',
+        '==== END logs for container app of pod shop/checkout-7d9f8-abcde ====',
+        '',
+      ].join('\n'),
+    );
+    const output = scratch.path('cli/dump.parquet');
+    const { code, stderr } = await cli(dump, '-o', output);
+    expect(code).toBe(2);
+    const text = stderr.replace(/\s+/g, ' ');
+    expect(text).toContain(
+      `no bundle was written: ${dump} looks like a kubectl cluster-info dump but gave no objects and no events, only 1 log row: 1 damaged line or document (the first: ${dump}:1: object without a kind`,
+    );
+    expect(text).toContain('Objects and events are what analysis judges');
+    expect(existsSync(output)).toBe(false);
+  });
+
   it('says an empty directory holds no files, and what an unrecognised file looked like', async () => {
     const dir = scratch.path('cli/empty-dir');
     mkdirSync(dir, { recursive: true });
