@@ -93,7 +93,11 @@ function anonymizedMetadata(metadata: BundleMetadata, anonymizer: Anonymizer): B
   return {
     ...metadata,
     cluster: { ...metadata.cluster, name: text(metadata.cluster.name) },
-    inputs: metadata.inputs.map((i) => ({ ...i, path: anonymizer.text(i.path) })),
+    inputs: metadata.inputs.map((i) => ({
+      ...i,
+      path: anonymizer.text(i.path),
+      ...(i.files ? { files: i.files.map((f) => ({ ...f, path: anonymizer.text(f.path) })) } : {}),
+    })),
     gaps: metadata.gaps.map((g) => ({
       ...g,
       reason: anonymizer.text(g.reason),

@@ -186,7 +186,9 @@ describe('kstory bundle anonymize', () => {
 describe('kstory import --anonymize', () => {
   it('writes a share-safe bundle directly, its metadata saying so, the mapping only if asked', async () => {
     const dir = tempDir();
-    const dump = path.join(dir, 'dump.json');
+    // Named as people name them: the bundle's provenance (which file gave which rows) says it too.
+    mkdirSync(path.join(dir, 'acme-billing'));
+    const dump = path.join(dir, 'acme-billing', 'payments-dump.json');
     const pod = {
       apiVersion: 'v1',
       kind: 'Pod',
@@ -230,6 +232,9 @@ describe('kstory import --anonymize', () => {
       expect(text, original).not.toContain(original);
     const info = kstory(['bundle', 'info', output, '--json']);
     expect(JSON.parse(info.stdout).metadata.anonymized).toBe(true);
+    expect(JSON.parse(info.stdout).metadata.inputs[0].files).toHaveLength(1);
+    for (const original of ['acme', 'billing', 'payments'])
+      expect(info.stdout, original).not.toContain(original);
     expect(plain.stdout + plain.stderr).not.toContain('mapping');
 
     const withMapping = path.join(dir, 'mapped.parquet');
