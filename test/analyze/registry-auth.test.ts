@@ -11,7 +11,7 @@ import type { BundleRow } from '../../src/bundle/row.ts';
 import { BUILTIN_PATTERNS_DIR, loadPatternFile } from '../../src/patterns/load.ts';
 import { refusedPull } from '../../src/simulate/kubelet/image-manager.ts';
 import { openRows } from '../support/bundles.ts';
-import { aPodRow } from '../support/rows.ts';
+import { anEventRow, aPodRow } from '../support/rows.ts';
 import { useTempDir } from '../support/temp.ts';
 
 const tempDir = useTempDir();
@@ -179,22 +179,17 @@ function failingPull(name: string, image: string, error: string): BundleRow[] {
       },
     ],
   });
-  const event = (ts: string, reason: string, text: string, count: number): BundleRow => ({
-    source: 'event',
-    ts,
-    api_version: 'v1',
-    kind: 'Pod',
-    namespace: 'shop',
-    name,
-    container: 'app',
-    event_type: 'Warning',
-    event_reason: reason,
-    event_message: text,
-    event_count: count,
-    event_first: '2026-03-01T10:40:00Z',
-    event_source: 'kubelet',
-    event_uid: `${name}-${reason}-${text.length}`,
-  });
+  const event = (ts: string, reason: string, text: string, count: number) =>
+    anEventRow({
+      ts,
+      name,
+      container: 'app',
+      event_reason: reason,
+      event_message: text,
+      event_count: count,
+      event_first: '2026-03-01T10:40:00Z',
+      event_uid: `${name}-${reason}-${text.length}`,
+    });
   return [
     pod,
     event('2026-03-01T10:42:00Z', 'Failed', `Failed to pull image "${image}": ${message}`, 4),
@@ -204,22 +199,16 @@ function failingPull(name: string, image: string, error: string): BundleRow[] {
 }
 
 function missingSecret(name: string, count: number): BundleRow {
-  return {
-    source: 'event',
+  return anEventRow({
     ts: '2026-03-01T10:43:00Z',
-    api_version: 'v1',
-    kind: 'Pod',
-    namespace: 'shop',
     name,
-    event_type: 'Warning',
     event_reason: 'FailedToRetrieveImagePullSecret',
     event_message:
       'Unable to retrieve some image pull secrets (regcred); attempting to pull the image may not succeed.',
     event_count: count,
     event_first: '2026-03-01T10:40:00Z',
-    event_source: 'kubelet',
     event_uid: `${name}-secret`,
-  };
+  });
 }
 
 describe('registry-auth', () => {

@@ -49,6 +49,24 @@ export function aPodRow(overrides: Partial<BundleRow> = {}): BundleRow {
   };
 }
 
+/** A kubelet's Warning Event about the default pod of aPodRow. */
+export function anEventRow(overrides: Partial<BundleRow> = {}): BundleRow {
+  return {
+    source: 'event',
+    ts: '2026-03-01T10:42:00Z',
+    api_version: 'v1',
+    kind: 'Pod',
+    namespace: 'shop',
+    name: 'checkout-7d9f8-abcde',
+    event_type: 'Warning',
+    event_reason: 'BackOff',
+    event_message: 'Back-off restarting failed container app in pod checkout-7d9f8-abcde_shop',
+    event_count: 1,
+    event_source: 'kubelet',
+    ...overrides,
+  };
+}
+
 export function aLogRow(overrides: Partial<BundleRow> = {}): BundleRow {
   return {
     source: 'log',
