@@ -1,10 +1,11 @@
 // `npm run docs`: regenerate what is derived from the code: the column tables of
-// docs/bundle-format.md, the view reference of docs/views.md and the JSON Schema of pattern files
-// (patterns/pattern.schema.json).
+// docs/bundle-format.md, the view reference of docs/views.md, the JSON Schema of pattern files
+// (patterns/pattern.schema.json) and that of resource stories (docs/story.schema.json).
 
 import { readFileSync, writeFileSync } from 'node:fs';
 import { updateFormatDoc } from '../src/bundle/format-doc.ts';
 import { patternJsonSchema } from '../src/patterns/schema.ts';
+import { storyJsonSchema } from '../src/story/schema.ts';
 import { updateViewsDoc } from '../src/views/docs.ts';
 
 const formatDoc = new URL('../docs/bundle-format.md', import.meta.url);
@@ -15,4 +16,10 @@ writeFileSync(
   new URL('../patterns/pattern.schema.json', import.meta.url),
   `${JSON.stringify(patternJsonSchema(), null, 2)}\n`,
 );
-process.stdout.write('docs/bundle-format.md, docs/views.md and patterns/pattern.schema.json updated\n');
+writeFileSync(
+  new URL('../docs/story.schema.json', import.meta.url),
+  `${JSON.stringify(storyJsonSchema(), null, 2)}\n`,
+);
+process.stdout.write(
+  'docs/bundle-format.md, docs/views.md, patterns/pattern.schema.json and docs/story.schema.json updated\n',
+);

@@ -4,6 +4,9 @@
 
 import type { KubeObject } from '../kube/to-row.ts';
 
+// One grammar for the recorder's filters and a story's (src/vocab/log-filter.ts).
+export { compileRegex } from '../vocab/log-filter.ts';
+
 export interface RecordFilters {
   /** Only pods whose name matches; the others are not recorded, nor their logs and events. */
   pods?: RegExp;
@@ -34,15 +37,6 @@ const METADATA_KEYS: [keyof RecordFilters, string][] = [
   ['logMatch', 'log_match'],
   ['logExclude', 'log_exclude'],
 ];
-
-/**
- * A JavaScript regular expression, matched anywhere unless anchored. A leading `(?i)`, as Go and
- * Prometheus write it, makes it case-insensitive. Throws SyntaxError when it is not valid.
- */
-export function compileRegex(source: string): RegExp {
-  if (source.startsWith('(?i)')) return new RegExp(source.slice(4), 'i');
-  return new RegExp(source);
-}
 
 /** The pattern as the user gave it, for the bundle metadata. */
 function sourceOf(re: RegExp): string {

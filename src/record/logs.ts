@@ -8,6 +8,7 @@ import type { BundleRow } from '../bundle/row.ts';
 import { messageOf } from '../errors.ts';
 import { normalizeTs, tsKey } from '../kube/time.ts';
 import { type KubeObject, logRow } from '../kube/to-row.ts';
+import { ERROR_LINE_RE } from '../vocab/log-filter.ts';
 import { Backoff } from './backoff.ts';
 import type { KubeClient } from './client.ts';
 
@@ -23,10 +24,6 @@ const FOLLOWED_RANGES = 16;
 
 export const LOG_POLICIES = ['none', 'errors', 'all'] as const;
 export type LogPolicy = (typeof LOG_POLICIES)[number];
-
-/** Lines `--logs errors` keeps: error words and the level fields of common structured formats. */
-const ERROR_LINE_RE =
-  /\b(?:error|fatal|panic|exception|traceback|critical|failed|failure)\b|\blevel[=:]\s*"?(?:error|fatal|crit(?:ical)?)\b|"(?:level|severity)"\s*:\s*"(?:error|fatal|crit(?:ical)?)"|^[EF]\d{4} /i;
 
 export interface LogCollectorOptions {
   client: KubeClient;

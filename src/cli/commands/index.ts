@@ -15,6 +15,7 @@ import { definePatternsCommand } from './patterns.ts';
 import { defineRecordCommand } from './record.ts';
 import { defineServeCommand } from './serve.ts';
 import { defineSimulateCommand } from './simulate.ts';
+import { defineStoryCommand } from './story.ts';
 
 export const COMMANDS: readonly ((program: Command) => void)[] = [
   defineAnalyzeCommand,
@@ -31,4 +32,5 @@ export const COMMANDS: readonly ((program: Command) => void)[] = [
   defineRecordCommand,
   defineServeCommand,
   defineSimulateCommand,
+  defineStoryCommand,
 ];

@@ -1,0 +1,375 @@
+// `kstory story` as a function: a bundle and one root (or every root) in, story documents out.
+// Correlation comes first, for the whole batch, then each view is read once per batch of stories
+// and its records dealt out to them, so that a story of every workload of a large cluster costs a
+// few scans of the bundle rather than one per story.
+
+import { analyzeBundle } from '../analyze/run.ts';
+import type { Bundle } from '../bundle/reader.ts';
+import { TOOL_VERSION } from '../version.ts';
+import { openBundle } from '../views/open.ts';
+import { type CatalogueObject, loadCatalogue } from './catalogue.ts';
+import { Correlator, type Member } from './correlate.ts';
+import {
+  DEFAULT_LIMITS,
+  describeFilters,
+  keepsContainer,
+  keepsEventSource,
+  keepsLogLine,
+  keepsResource,
+  type StoryFilters,
+  type StoryLimits,
+} from './filters.ts';
+import { lifecycleEvents } from './lifecycle.ts';
+import {
+  type BatchRecords,
+  type GapRecord,
+  type LogRecord,
+  memberRows,
+  type ObjectVersion,
+  readBatch,
+  readBundleWindow,
+  readGaps,
+} from './records.ts';
+import { EVENT_TYPES, type EventType, STORY_SCHEMA, type Story, type StoryEvent } from './schema.ts';
+import { auditDraft, eventDraft, type FindingInput, findingDraft, gapDraft, logDraft } from './signals.ts';
+import { resolveTarget } from './target.ts';
+import { terminationOf } from './termination.ts';
+
+type Draft = Omit<StoryEvent, 'correlation_id'>;
+
+export interface StoryOptions {
+  filters?: StoryFilters;
+  limits?: Partial<StoryLimits>;
+  /** Run the pattern catalogue and put its findings in the stories (default true). */
+  findings?: boolean;
+  /** Stories read per pass over the bundle (`--all`). */
+  batchSize?: number;
+  onProgress?: (stage: string) => void;
+}
+
+/** What every story of a bundle shares: read once. */
+interface Context {
+  correlator: Correlator;
+  window: { start: string; end: string };
+  gaps: GapRecord[];
+  /** `namespace/Kind/name` → findings about it */
+  findings: Map<string, FindingInput[]>;
+  filters: StoryFilters;
+  limits: StoryLimits;
+}
+
+async function loadContext(
+  bundle: Bundle,
+  inputs: readonly string[],
+  options: StoryOptions,
+): Promise<Context> {
+  options.onProgress?.('reading objects');
+  const correlator = new Correlator(await loadCatalogue(bundle));
+  const window = await readBundleWindow(bundle);
+  const gaps = await readGaps(bundle);
+  const findings = new Map<string, FindingInput[]>();
+  if (options.findings !== false) {
+    options.onProgress?.('analyzing');
+    // Analysis replaces the views it reads by tables without bodies: it gets a bundle of its own.
+    const analyzed = await openBundle(inputs);
+    let report: Awaited<ReturnType<typeof analyzeBundle>>;
+    try {
+      report = await analyzeBundle(analyzed, { all: true, onProgress: options.onProgress });
+    } finally {
+      analyzed.close();
+    }
+    const causes = new Map<number, { from: number; link: string }>();
+    for (const incident of report.incidents)
+      for (const step of incident.chain)
+        if (step.via) causes.set(step.finding, { from: step.via.from, link: step.via.link });
+    for (const f of report.findings) {
+      const key = `${f.subject.namespace ?? ''}/${f.subject.kind}/${f.subject.name}`;
+      const cause = causes.get(f.id);
+      const from = cause ? report.findings[cause.from] : undefined;
+      const list = findings.get(key) ?? [];
+      list.push({
+        ...f,
+        caused_by:
+          cause && from
+            ? {
+                finding: from.id,
+                pattern: from.pattern,
+                subject: `${from.subject.namespace ? `${from.subject.namespace}/` : ''}${from.subject.kind}/${from.subject.name}`,
+                link: cause.link,
+              }
+            : null,
+      });
+      findings.set(key, list);
+    }
+  }
+  return {
+    correlator,
+    window,
+    gaps,
+    findings,
+    filters: options.filters ?? {},
+    limits: { ...DEFAULT_LIMITS, ...options.limits },
+  };
+}
+
+/** The story of the object `target` names (see target.ts), from the bundle files `inputs`. */
+export async function buildStory(
+  inputs: readonly string[],
+  target: string,
+  options: StoryOptions = {},
+): Promise<Story> {
+  const bundle = await openBundle(inputs);
+  try {
+    const context = await loadContext(bundle, inputs, options);
+    const root = resolveTarget(target, context.correlator.objects);
+    const [story] = await storiesOf(bundle, context, [root]);
+    return story!;
+  } finally {
+    bundle.close();
+  }
+}
+
+/** Every root's story (see Correlator.roots), in batches; `count` is told first. */
+export async function* buildAllStories(
+  inputs: readonly string[],
+  options: StoryOptions & { onCount?: (count: number) => void } = {},
+): AsyncGenerator<Story> {
+  const bundle = await openBundle(inputs);
+  try {
+    yield* allStories(bundle, await loadContext(bundle, inputs, options), options);
+  } finally {
+    bundle.close();
+  }
+}
+
+async function* allStories(
+  bundle: Bundle,
+  context: Context,
+  options: StoryOptions & { onCount?: (count: number) => void },
+): AsyncGenerator<Story> {
+  const roots = context.correlator
+    .roots()
+    .sort((a, b) => pathOf(a).localeCompare(pathOf(b)) || (a.first < b.first ? -1 : 1));
+  options.onCount?.(roots.length);
+  const size = options.batchSize ?? 250;
+  for (let i = 0; i < roots.length; i += size) {
+    options.onProgress?.(`stories ${i + 1}-${Math.min(i + size, roots.length)} of ${roots.length}`);
+    yield* await storiesOf(bundle, context, roots.slice(i, i + size));
+  }
+}
+
+const pathOf = (o: { kind: string; namespace: string | null; name: string }) =>
+  `${o.kind}/${o.namespace ?? ''}/${o.name}`;
+
+async function storiesOf(bundle: Bundle, context: Context, roots: CatalogueObject[]): Promise<Story[]> {
+  const plans = roots.map((root) => {
+    const members = context.correlator
+      .correlate(root)
+      .filter((m) => m.relation === 'root' || keepsResource(context.filters, m));
+    const start = members
+      .filter((m) => !m.bounded && m.object)
+      .map((m) => m.object!.first)
+      .reduce((a, b) => (a < b ? a : b), context.window.end);
+    return { root, members, window: { start, end: context.window.end } };
+  });
+  // Owned resources count whenever they were recorded; shared ones only within the story's window.
+  const records = await readBatch(
+    bundle,
+    memberRows(
+      plans.map((p) => ({ members: p.members, window: { start: p.window.start, end: p.window.end } })),
+    ),
+    { logs: context.limits.logs !== 'none' },
+  );
+  const byStory = splitByStory(records, plans.length);
+  return plans.map((plan, index) => assemble(context, plan, byStory[index]!));
+}
+
+function splitByStory(records: BatchRecords, count: number): BatchRecords[] {
+  const out: BatchRecords[] = Array.from({ length: count }, () => ({
+    objects: [],
+    events: [],
+    audit: [],
+    logs: [],
+  }));
+  for (const key of ['objects', 'events', 'audit', 'logs'] as const)
+    for (const row of records[key]) (out[row.story]![key] as (typeof row)[]).push(row);
+  return out;
+}
+
+function assemble(
+  context: Context,
+  plan: { root: CatalogueObject; members: Member[]; window: { start: string; end: string } },
+  records: BatchRecords,
+): Story {
+  const { root, members } = plan;
+  const { filters, limits } = context;
+  const correlationId = root.uid ?? `${root.namespace ?? ''}/${root.kind}/${root.name}`;
+  const drafts: Draft[] = [];
+  let filtered = 0;
+
+  // Versions arrive ordered by incarnation, then time.
+  let rootVersions: ObjectVersion[] = [];
+  for (const versions of runs(records.objects)) {
+    const v = versions[0]!;
+    if (
+      v.kind === root.kind &&
+      v.namespace === root.namespace &&
+      v.name === root.name &&
+      (v.uid ?? null) === root.uid
+    )
+      rootVersions = versions;
+    for (const d of lifecycleEvents(versions, plan.window)) {
+      const container = (d.data as { container?: string } | null)?.container;
+      if (d.event_type.startsWith('CONTAINER_') && !keepsContainer(filters, container ?? null)) filtered++;
+      else drafts.push(d);
+    }
+  }
+  const termination = terminationOf(rootVersions, context.window.end);
+
+  const mentioned: Member[] = [];
+  for (const e of records.events) {
+    if (
+      !keepsEventSource(filters, e.event_source) ||
+      (e.container !== null && !keepsContainer(filters, e.container))
+    )
+      filtered++;
+    else drafts.push(eventDraft(e));
+    // The admission webhook an Event names has no object of its own: analysis speaks of it by name.
+    const webhook = e.webhook;
+    if (webhook && !mentioned.some((m) => m.name === webhook))
+      mentioned.push({
+        kind: 'AdmissionWebhook',
+        namespace: null,
+        name: webhook,
+        uid: null,
+        api_version: null,
+        relation: 'mentioned',
+        detail: e.event_reason,
+        via: { kind: e.kind, namespace: e.namespace, name: e.name, uid: e.uid },
+        replaces: null,
+        bounded: true,
+        object: null,
+      });
+  }
+  members.push(...mentioned);
+  for (const a of records.audit) drafts.push(auditDraft(a));
+  const logCaps: Record<string, number> = {};
+  const streams = new Map<string, LogRecord[]>();
+  for (const l of records.logs) {
+    if (
+      !keepsContainer(filters, l.container) ||
+      !keepsLogLine(filters, limits, l.log_line ?? '', l.log_previous === true)
+    ) {
+      filtered++;
+      continue;
+    }
+    const key = `${l.namespace ?? ''}/${l.name}/${l.container ?? ''}`;
+    const list = streams.get(key) ?? [];
+    list.push(l);
+    streams.set(key, list);
+  }
+  for (const [key, lines] of streams) {
+    lines.sort((a, b) => (a.ts < b.ts ? -1 : a.ts > b.ts ? 1 : 0));
+    const over = lines.length - limits.maxLogLines;
+    if (over > 0) logCaps[key] = over;
+    for (const l of over > 0 ? lines.slice(over) : lines) drafts.push(logDraft(l));
+  }
+  const seenKeys = new Set<string>();
+  for (const m of members) {
+    const key = `${m.namespace ?? ''}/${m.kind}/${m.name}`;
+    if (seenKeys.has(key)) continue;
+    seenKeys.add(key);
+    for (const f of context.findings.get(key) ?? []) {
+      if (f.subject.container !== null && !keepsContainer(filters, f.subject.container)) filtered++;
+      else drafts.push(findingDraft(f, { kind: m.kind, namespace: m.namespace, name: m.name, uid: m.uid }));
+    }
+  }
+  for (const g of context.gaps) {
+    if ((g.end ?? g.ts) >= plan.window.start && g.ts <= termination.at) drafts.push(gapDraft(g));
+  }
+
+  const kept = drafts.filter((d) => d.timestamp <= termination.at);
+  const afterTermination = drafts.length - kept.length;
+  const { events: capped, byCap } = applyCap(kept, limits.maxEvents);
+  const order = new Map<EventType, number>(EVENT_TYPES.map((t, i) => [t, i]));
+  capped.sort(
+    (a, b) =>
+      (a.timestamp < b.timestamp ? -1 : a.timestamp > b.timestamp ? 1 : 0) ||
+      order.get(a.event_type)! - order.get(b.event_type)!,
+  );
+  const events: StoryEvent[] = capped.map((d) => ({ ...d, correlation_id: correlationId }));
+  const cappedCount = Object.values(byCap).reduce((a, b) => a + b, 0);
+  const logCapped = Object.values(logCaps).reduce((a, b) => a + b, 0);
+  const first = events[0]?.timestamp;
+  return {
+    schema: STORY_SCHEMA,
+    tool_version: TOOL_VERSION,
+    correlation_id: correlationId,
+    root: {
+      kind: root.kind,
+      namespace: root.namespace,
+      name: root.name,
+      uid: root.uid,
+      api_version: root.api_version,
+    },
+    window: { start: first && first < plan.window.start ? first : plan.window.start, end: termination.at },
+    termination,
+    namespaces: [...new Set(members.map((m) => m.namespace).filter((n): n is string => n !== null))].sort(),
+    resources: members.map(({ bounded: _b, object: _o, ...resource }) => resource),
+    events,
+    omitted: {
+      total: cappedCount + logCapped + filtered + afterTermination,
+      by_cap: byCap,
+      log_lines_by_cap: logCaps,
+      filtered,
+      after_termination: afterTermination,
+    },
+    filters: describeFilters(filters, limits),
+  };
+}
+
+/** Which events go first when a story holds more than the cap: the chattiest kinds of record. */
+const SHED_ORDER: EventType[] = ['CONTAINER_LOG', 'AUDIT', 'K8S_EVENT', 'RESOURCE_UPDATE'];
+
+function applyCap(drafts: Draft[], max: number): { events: Draft[]; byCap: Record<string, number> } {
+  const byCap: Record<string, number> = {};
+  let over = drafts.length - max;
+  if (over <= 0) return { events: drafts, byCap };
+  const dropped = new Set<Draft>();
+  for (const type of SHED_ORDER) {
+    if (over <= 0) break;
+    // The oldest of a kind go first: the end of a story is where it is read.
+    const ofType = drafts
+      .filter((d) => d.event_type === type)
+      .sort((a, b) => (a.timestamp < b.timestamp ? -1 : 1));
+    const n = Math.min(over, ofType.length);
+    for (const d of ofType.slice(0, n)) dropped.add(d);
+    if (n > 0) byCap[type] = n;
+    over -= n;
+  }
+  if (over > 0) {
+    const rest = drafts.filter((d) => !dropped.has(d)).sort((a, b) => (a.timestamp < b.timestamp ? -1 : 1));
+    for (const d of rest.slice(0, over)) {
+      dropped.add(d);
+      byCap[d.event_type] = (byCap[d.event_type] ?? 0) + 1;
+    }
+  }
+  return { events: drafts.filter((d) => !dropped.has(d)), byCap };
+}
+
+/** Consecutive versions of one incarnation. */
+function* runs(versions: ObjectVersion[]): Generator<ObjectVersion[]> {
+  let run: ObjectVersion[] = [];
+  for (const v of versions) {
+    const last = run[0];
+    if (
+      last &&
+      !(last.kind === v.kind && last.namespace === v.namespace && last.name === v.name && last.uid === v.uid)
+    ) {
+      yield run;
+      run = [];
+    }
+    run.push(v);
+  }
+  if (run.length > 0) yield run;
+}
