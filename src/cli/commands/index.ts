@@ -13,6 +13,7 @@ import { defineImportCommand } from './import.ts';
 import { defineLogsCommand } from './logs.ts';
 import { definePatternsCommand } from './patterns.ts';
 import { defineRecordCommand } from './record.ts';
+import { defineRelatedCommand } from './related.ts';
 import { defineServeCommand } from './serve.ts';
 import { defineSimulateCommand } from './simulate.ts';
 import { defineStoryCommand } from './story.ts';
@@ -30,6 +31,7 @@ export const COMMANDS: readonly ((program: Command) => void)[] = [
   defineLogsCommand,
   definePatternsCommand,
   defineRecordCommand,
+  defineRelatedCommand,
   defineServeCommand,
   defineSimulateCommand,
   defineStoryCommand,

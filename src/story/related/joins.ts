@@ -1,0 +1,72 @@
+// The joins correlation rules name, one function each: from an object to the objects it is related
+// to that way, or (signal joins) to the signal rows about it, which search.ts reads in bulk.
+
+import type { CatalogueObject } from '../catalogue.ts';
+import type { Correlator } from '../correlate.ts';
+
+export interface Join {
+  description: string;
+  /** Leads to signal rows about the object rather than to other objects. */
+  signal: boolean;
+  /** Object joins: the objects related to `o`. */
+  run?: (graph: Correlator, o: CatalogueObject) => CatalogueObject[];
+}
+
+export const JOINS = {
+  owns: { description: 'what the object owns (ownerReferences)', signal: false, run: (g, o) => g.ownedBy(o) },
+  'owned-by': { description: 'the controller that owns it', signal: false, run: (g, o) => g.ownerOf(o) },
+  selects: {
+    description: 'the pods its label selector picks',
+    signal: false,
+    run: (g, o) => g.selectedPods(o),
+  },
+  'selected-by': {
+    description: 'the Services and budgets whose selector picks the pod',
+    signal: false,
+    run: (g, o) => g.selectorsOf(o),
+  },
+  'runs-on': {
+    description: 'the Nodes the pod ran on',
+    signal: false,
+    run: (g, o) => o.nodes.flatMap((n) => g.incarnations(null, 'Node', n)),
+  },
+  hosts: { description: 'the pods that ran on the Node', signal: false, run: (g, o) => g.podsOn(o.name) },
+  uses: {
+    description: 'what it names in its spec (refs: volumes, env, claims, scale target, backends)',
+    signal: false,
+    run: (g, o) => g.refsOf(o),
+  },
+  'used-by': { description: 'what names it in its spec', signal: false, run: (g, o) => g.referrersOf(o) },
+  manages: {
+    description: 'the resources an Argo CD Application lists',
+    signal: false,
+    run: (g, o) => g.managedBy(o),
+  },
+  'managed-by': {
+    description: 'the Argo CD Application listing it',
+    signal: false,
+    run: (g, o) => g.managersOf(o),
+  },
+  'involved-object': { description: 'Events whose involvedObject (regarding) it is', signal: true },
+  'audit-object': { description: 'audit entries whose objectRef it is', signal: true },
+  'log-subject': { description: "the pod's container log lines", signal: true },
+  'metric-subject': {
+    description: 'metric samples whose labels name it (patterns/vocabulary/labels.yaml)',
+    signal: true,
+  },
+  'finding-subject': { description: "kstory's findings about it", signal: true },
+} satisfies Record<string, Join>;
+export type JoinName = keyof typeof JOINS;
+
+/**
+ * Joins that, taken right after the one they undo, lead to siblings through a shared hub: from a
+ * pod to its ServiceAccount and on to every pod of the namespace, from a pod to its Node and on to
+ * every pod there. A search does not take them back to back; owned-by then owns (the other pods of
+ * one workload) is a relation, and stays.
+ */
+export const HUB_RETURNS: Partial<Record<JoinName, JoinName>> = {
+  uses: 'used-by',
+  'runs-on': 'hosts',
+  'selected-by': 'selects',
+  'managed-by': 'manages',
+};

@@ -1,0 +1,108 @@
+// `kstory related` as a function: bundle files and a start in, the related signals out. The start
+// is an object (as `kstory story` names one), a metric series (`name{pod="x",namespace="y"}`, its
+// labels read through the label vocabulary) or a finding id from `analyze --format json`.
+
+import { analyzeBundle } from '../../analyze/run.ts';
+import { KstoryError } from '../../errors.ts';
+import { parseExpositionLine } from '../../prometheus/exposition.ts';
+import { openBundle } from '../../views/open.ts';
+import { type CatalogueObject, loadCatalogue } from '../catalogue.ts';
+import { Correlator } from '../correlate.ts';
+import { resolveTarget } from '../target.ts';
+import { type LabelVocabulary, loadLabelVocabulary, subjectOfLabels } from './labels.ts';
+import { BUILTIN_RULES_DIR, loadRules } from './rules.ts';
+import { type RelatedResult, type SearchOptions, searchRelated } from './search.ts';
+
+export interface RelatedOptions {
+  goals?: string[];
+  depth?: number;
+  since?: string;
+  until?: string;
+  /** More rule directories besides the built-in one. */
+  ruleDirs?: string[];
+  /** Run the pattern catalogue for `findings` (default: when findings can be reached). */
+  findings?: boolean;
+  onProgress?: (stage: string) => void;
+}
+
+export async function findRelated(
+  inputs: readonly string[],
+  start: string,
+  options: RelatedOptions = {},
+): Promise<RelatedResult & { start_text: string }> {
+  const rules = loadRules([BUILTIN_RULES_DIR, ...(options.ruleDirs ?? [])]);
+  const vocabulary = loadLabelVocabulary();
+  const wantsFindings =
+    options.findings !== false &&
+    (options.goals === undefined ||
+      options.goals.length === 0 ||
+      options.goals.includes('findings') ||
+      /^\d+$/.test(start));
+  let findings: SearchOptions['findings'] = [];
+  if (wantsFindings) {
+    options.onProgress?.('analyzing');
+    // Analysis replaces the views it reads by tables without bodies: it gets a bundle of its own.
+    const analyzed = await openBundle(inputs);
+    try {
+      findings = (await analyzeBundle(analyzed, { all: true })).findings;
+    } finally {
+      analyzed.close();
+    }
+  }
+  const bundle = await openBundle(inputs);
+  try {
+    options.onProgress?.('reading objects');
+    const graph = new Correlator(await loadCatalogue(bundle));
+    const object = resolveStart(start, graph, vocabulary, findings);
+    options.onProgress?.('following the rules');
+    const result = await searchRelated(bundle, graph, rules, vocabulary, object, { ...options, findings });
+    return { ...result, start_text: start };
+  } finally {
+    bundle.close();
+  }
+}
+
+function resolveStart(
+  text: string,
+  graph: Correlator,
+  vocabulary: LabelVocabulary,
+  findings: NonNullable<SearchOptions['findings']>,
+): CatalogueObject {
+  if (/^\d+$/.test(text)) {
+    const finding = findings[Number(text)];
+    if (!finding)
+      throw new KstoryError(`there is no finding ${text}`, {
+        hint: `kstory analyze --format json lists the findings and their ids (0 to ${Math.max(0, findings.length - 1)} here).`,
+      });
+    return objectOf(graph, finding.subject);
+  }
+  if (text.includes('{')) {
+    const sample = parseExpositionLine(`${text} 0`);
+    if (sample === null || typeof sample === 'string')
+      throw new KstoryError(`${text} is not a metric series`, {
+        hint: 'Write it as PromQL does: container_memory_working_set_bytes{namespace="shop",pod="x"}.',
+      });
+    const subject = subjectOfLabels(sample.labels, vocabulary);
+    if (!subject)
+      throw new KstoryError(`the labels of ${text} name no pod, workload, node or namespace`, {
+        hint: 'Label names read: patterns/vocabulary/labels.yaml (pod, pod_name, k8s.pod.name, kubernetes.pod_name…).',
+      });
+    return objectOf(graph, subject);
+  }
+  return resolveTarget(text, graph.objects);
+}
+
+/** The newest incarnation of the object a finding or a series names; an unknown one is the error
+ * resolveTarget gives, with the nearest names. */
+function objectOf(
+  graph: Correlator,
+  subject: { kind: string; namespace: string | null; name: string },
+): CatalogueObject {
+  return (
+    graph.incarnations(subject.namespace, subject.kind, subject.name).at(-1) ??
+    resolveTarget(
+      `${subject.kind}/${subject.namespace ? `${subject.namespace}/` : ''}${subject.name}`,
+      graph.objects,
+    )
+  );
+}

@@ -1,0 +1,185 @@
+// `kstory related` as a function: from a start object, follow the correlation rules over the
+// bundle, breadth first, to the goal classes (the shortest rule paths) or to a depth; then read
+// the signals (Events, audit entries, logs, metric samples, findings) of the objects reached.
+
+import type { Bundle } from '../../bundle/reader.ts';
+import { KstoryError } from '../../errors.ts';
+import { nearestNames } from '../../vocab/nearest.ts';
+import type { CatalogueObject } from '../catalogue.ts';
+import type { Correlator } from '../correlate.ts';
+import type { ResourceRef } from '../schema.ts';
+import { HUB_RETURNS, JOINS, type JoinName } from './joins.ts';
+import type { LabelVocabulary } from './labels.ts';
+import { type Rule, SIGNAL_CLASSES, type SignalClass } from './rules.ts';
+import { readSignals, type SignalSummary } from './signals.ts';
+
+export interface RelatedNode {
+  id: string;
+  class: string;
+  /** The object, or for a signal node the object its rows are about. */
+  object: ResourceRef;
+  depth: number;
+  /** Rule ids from the start, in order. */
+  path: string[];
+  /** Signal nodes: what the rows hold. */
+  signals: SignalSummary | null;
+  /** The joins of `path`, in order. */
+  joins: JoinName[];
+}
+
+export interface RelatedEdge {
+  from: string;
+  to: string;
+  rule: string;
+}
+
+export interface RelatedResult {
+  start: RelatedNode;
+  goals: string[] | null;
+  depth: number;
+  nodes: RelatedNode[];
+  edges: RelatedEdge[];
+  /** Goal classes no rule path reached within the depth. */
+  unreached: string[];
+}
+
+export interface SearchOptions {
+  goals?: string[];
+  depth?: number;
+  since?: string;
+  until?: string;
+  findings?: {
+    pattern: string;
+    severity: string;
+    summary: string;
+    first: string;
+    subject: { namespace: string | null; kind: string; name: string };
+  }[];
+}
+
+const ref = (o: CatalogueObject): ResourceRef => ({
+  kind: o.kind,
+  namespace: o.namespace,
+  name: o.name,
+  uid: o.uid,
+});
+const isSignal = (c: string): c is SignalClass => (SIGNAL_CLASSES as readonly string[]).includes(c);
+
+/** Every class a rule names or the bundle holds, for --goal's check. */
+export function knownClasses(rules: readonly Rule[], graph: Correlator): string[] {
+  return [
+    ...new Set([
+      ...SIGNAL_CLASSES,
+      ...rules.flatMap((r) => [...r.from, ...r.to]),
+      ...graph.objects.map((o) => o.kind),
+    ]),
+  ]
+    .filter((c) => c !== '*')
+    .sort();
+}
+
+export async function searchRelated(
+  bundle: Bundle,
+  graph: Correlator,
+  rules: readonly Rule[],
+  vocabulary: LabelVocabulary,
+  start: CatalogueObject,
+  options: SearchOptions = {},
+): Promise<RelatedResult> {
+  const goals = options.goals && options.goals.length > 0 ? options.goals : null;
+  if (goals) {
+    const known = knownClasses(rules, graph);
+    for (const goal of goals) {
+      if (!known.includes(goal)) {
+        const nearest = nearestNames(goal, known);
+        throw new KstoryError(`--goal ${goal}: no rule leads to a class of that name`, {
+          hint:
+            nearest.length > 0 ? `Nearest classes: ${nearest.join(', ')}.` : `Classes: ${known.join(', ')}.`,
+        });
+      }
+    }
+  }
+  const depth = options.depth ?? (goals ? 3 : 2);
+  const startNode: RelatedNode = {
+    joins: [],
+    id: start.id,
+    class: start.kind,
+    object: ref(start),
+    depth: 0,
+    path: [],
+    signals: null,
+  };
+  const nodes = new Map<string, RelatedNode>([[startNode.id, startNode]]);
+  const objects = new Map<string, CatalogueObject>([[start.id, start]]);
+  const edges: RelatedEdge[] = [];
+  let frontier = [startNode];
+  for (let d = 1; d <= depth && frontier.length > 0; d++) {
+    const next: RelatedNode[] = [];
+    for (const node of frontier) {
+      if (isSignal(node.class)) continue;
+      const o = objects.get(node.id)!;
+      const cameBy = node.joins.at(-1);
+      for (const rule of rules) {
+        if (!rule.from.includes(o.kind) && !rule.from.includes('*')) continue;
+        if (cameBy && HUB_RETURNS[cameBy] === rule.join) continue;
+        const join = JOINS[rule.join];
+        const reached: { id: string; cls: string; object: CatalogueObject }[] = [];
+        if (join.signal) {
+          for (const cls of rule.to) reached.push({ id: `${cls}:${o.id}`, cls, object: o });
+        } else {
+          for (const r of join.run!(graph, o))
+            if (rule.to.includes(r.kind) || rule.to.includes('*'))
+              reached.push({ id: r.id, cls: r.kind, object: r });
+        }
+        for (const { id, cls, object } of reached) {
+          if (nodes.has(id)) {
+            if (nodes.get(id)!.depth === d) edges.push({ from: node.id, to: id, rule: rule.id });
+            continue;
+          }
+          const created: RelatedNode = {
+            id,
+            class: cls,
+            object: ref(object),
+            depth: d,
+            path: [...node.path, rule.id],
+            signals: null,
+            joins: [...node.joins, rule.join],
+          };
+          nodes.set(id, created);
+          objects.set(id, object);
+          edges.push({ from: node.id, to: id, rule: rule.id });
+          next.push(created);
+        }
+      }
+    }
+    // Breadth first: the path that first reaches a node is a shortest one.
+    frontier = next;
+  }
+
+  const signalNodes = [...nodes.values()].filter((n) => isSignal(n.class));
+  await readSignals(bundle, signalNodes, vocabulary, options);
+  // A signal class with no rows about the object is not a neighbour.
+  const kept = [...nodes.values()].filter((n) => !isSignal(n.class) || (n.signals?.count ?? 0) > 0);
+  const keptIds = new Set(kept.map((n) => n.id));
+  let shown = kept;
+  if (goals) {
+    // Goal nodes and the nodes on their paths.
+    const onPath = new Set<string>();
+    const parents = new Map<string, string>();
+    for (const e of edges) if (!parents.has(e.to)) parents.set(e.to, e.from);
+    for (const n of kept.filter((k) => goals.includes(k.class)))
+      for (let at: string | undefined = n.id; at && !onPath.has(at); at = parents.get(at)) onPath.add(at);
+    shown = kept.filter((n) => onPath.has(n.id));
+  }
+  const shownIds = new Set(shown.map((n) => n.id));
+  return {
+    start: startNode,
+    goals,
+    depth,
+    nodes: shown.sort(
+      (a, b) => a.depth - b.depth || a.class.localeCompare(b.class) || a.id.localeCompare(b.id),
+    ),
+    edges: edges.filter((e) => shownIds.has(e.from) && shownIds.has(e.to) && keptIds.has(e.to)),
+    unreached: goals ? goals.filter((g) => !shown.some((n) => n.class === g)) : [],
+  };
+}

@@ -1,0 +1,118 @@
+// The correlation engine: rule files as data (each built-in rule loads, a mistake names its file,
+// line and field), and `kstory related` from a claim to the pods that mount it and their Events,
+// from a metric series to its pod's logs, and clear errors for an unknown start or class.
+
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { JOINS } from '../../src/story/related/joins.ts';
+import { BUILTIN_RULES_DIR, loadRules } from '../../src/story/related/rules.ts';
+import { findRelated } from '../../src/story/related/run.ts';
+import { kstory, ROOT } from '../support/cli.ts';
+import { useTempDir } from '../support/temp.ts';
+
+const tempDir = useTempDir();
+const BUNDLE = path.join(ROOT, 'fixtures/bad-config-rollout.parquet');
+
+function ruleDir(files: Record<string, string>): string {
+  const dir = path.join(tempDir(), `rules-${Object.keys(files).join('-')}`);
+  mkdirSync(dir);
+  for (const [name, text] of Object.entries(files)) writeFileSync(path.join(dir, name), text);
+  return dir;
+}
+
+describe('correlation rules', () => {
+  it('loads every built-in rule, and every join is used by one', () => {
+    const rules = loadRules([BUILTIN_RULES_DIR]);
+    expect(rules.length).toBeGreaterThan(20);
+    expect(new Set(rules.map((r) => r.join))).toEqual(new Set(Object.keys(JOINS)));
+  });
+
+  it('names the file, line and field of a mistake', () => {
+    const bad = ruleDir({
+      'pod-node.yaml': 'id: pod-node\ndescription: x\nfrom: Pod\nto: Node\njoin: runs-onn\n',
+    });
+    expect(() => loadRules([bad])).toThrow(/pod-node\.yaml:5: field join: .*runs-on/);
+    const lower = ruleDir({
+      'a-b.yaml': 'id: a-b\ndescription: x\nfrom: [Pod, pod]\nto: Node\njoin: runs-on\n',
+    });
+    expect(() => loadRules([lower])).toThrow(/a-b\.yaml:3: field from\.1: /);
+    const named = ruleDir({ 'c-d.yaml': 'id: other\ndescription: x\nfrom: Pod\nto: Node\njoin: runs-on\n' });
+    expect(() => loadRules([named])).toThrow(/c-d\.yaml:1: field id: "other" must equal the file name/);
+    const signal = ruleDir({ 'e-f.yaml': 'id: e-f\ndescription: x\nfrom: Pod\nto: logs\njoin: runs-on\n' });
+    expect(() => loadRules([signal])).toThrow(/e-f\.yaml: field join: runs-on leads to objects/);
+  });
+});
+
+describe('kstory related', () => {
+  it('goes from a claim to the pods that mount it and their Events, by the shortest rule paths', async () => {
+    const result = await findRelated([BUNDLE], 'PersistentVolumeClaim/shop/data-orders-db-0', {
+      goals: ['Pod', 'events'],
+      findings: false,
+    });
+    const pod = result.nodes.find((n) => n.class === 'Pod' && n.object.name === 'orders-db-0');
+    expect(pod?.path).toEqual(['dependency-pods']);
+    const events = result.nodes.find((n) => n.class === 'events' && n.object.name === 'orders-db-0');
+    expect(events?.path).toEqual(['dependency-pods', 'object-events']);
+    expect(events?.signals?.count).toBeGreaterThan(0);
+    expect(events?.signals?.samples[0]).toMatch(/on Pod orders-db-0/);
+    // A shared ServiceAccount or Node is not a way to every pod of the namespace.
+    expect(
+      result.nodes
+        .filter((n) => n.class === 'Pod')
+        .map((n) => n.object.name)
+        .sort(),
+    ).toEqual(['orders-db-0', 'orders-db-1']);
+  });
+
+  it('goes from a metric series, in any ecosystem’s label names, to the logs of its pod', async () => {
+    const logs = await findRelated(
+      [BUNDLE],
+      'container_memory_working_set_bytes{k8s_namespace_name="shop",k8s_pod_name="checkout-64c8d548db-fwkn6"}',
+      {
+        goals: ['logs'],
+        findings: false,
+      },
+    );
+    expect(logs.start.object).toMatchObject({ kind: 'Pod', name: 'checkout-64c8d548db-fwkn6' });
+    const lines = logs.nodes.find((n) => n.class === 'logs');
+    expect(lines?.path).toEqual(['pod-logs']);
+    expect(lines?.signals?.count).toBeGreaterThan(10);
+  });
+
+  it('draws the graph for Graphviz and Mermaid, and names the nearest classes of an unknown goal', () => {
+    const dot = kstory([
+      'related',
+      BUNDLE,
+      'Pod/shop/orders-db-0',
+      '--goal',
+      'Node',
+      '--format',
+      'dot',
+      '--no-findings',
+    ]);
+    expect(dot.code).toBe(0);
+    expect(dot.stdout).toMatch(/^digraph related \{/);
+    expect(dot.stdout).toMatch(/-> n_\w+ \[label="pod-node"\]/);
+    const mermaid = kstory([
+      'related',
+      BUNDLE,
+      'Pod/shop/orders-db-0',
+      '--goal',
+      'Node',
+      '--format',
+      'mermaid',
+      '--no-findings',
+    ]);
+    expect(mermaid.stdout).toMatch(/^flowchart LR\n/);
+    expect(mermaid.stdout).toMatch(/-->\|pod-node\|/);
+
+    const unknown = kstory(['related', BUNDLE, 'Pod/shop/orders-db-0', '--goal', 'Nodes', '--no-findings']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/--goal Nodes: no rule leads to a class of that name/);
+    expect(unknown.stderr).toMatch(/Nearest classes: Node/);
+    const start = kstory(['related', BUNDLE, 'Pod/shop/orders-db', '--no-findings']);
+    expect(start.code).toBe(2);
+    expect(start.stderr).toMatch(/Pod\/shop\/orders-db-0/);
+  });
+});
