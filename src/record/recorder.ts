@@ -20,6 +20,8 @@ export interface RecorderOptions {
   /** With --once --since: Events that last occurred before this are outside the window. */
   eventsSince: Date | null;
   log: (line: string) => void;
+  /** Told every row written (`record --until` watches its resource with it). */
+  onRow?: (row: BundleRow) => void;
 }
 
 export class Recorder implements WatchSink {
@@ -42,6 +44,7 @@ export class Recorder implements WatchSink {
 
   append(row: BundleRow): void {
     this.writer.append(row);
+    this.o.onRow?.(row);
     this.rowsBySource[row.source] = (this.rowsBySource[row.source] ?? 0) + 1;
   }
 

@@ -6,6 +6,7 @@ import { setMaxListeners } from 'node:events';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Gap } from '../bundle/metadata.ts';
+import type { BundleRow } from '../bundle/row.ts';
 import { BundleWriter, type FinishResult } from '../bundle/writer.ts';
 import { KstoryError } from '../errors.ts';
 import { markerRow } from '../kube/to-row.ts';
@@ -47,6 +48,8 @@ export interface RecordOptions {
   resume?: boolean;
   /** Stops the recording (SIGINT, SIGTERM); the bundle is finished either way. */
   signal?: AbortSignal;
+  /** Told every row written, after it is (`--until` stops the recording from here). */
+  onRow?: (row: BundleRow) => void;
   /** Container logs: none, only lines that look like errors, or all. Default none. */
   logs?: LogPolicy;
   /** Start of the window (--since). With `once`, Events that last occurred before it are dropped and
@@ -192,6 +195,7 @@ async function recordUntilStopped(
       filters: options.filters,
       eventsSince: options.once && options.since ? options.since : null,
       log,
+      onRow: options.onRow,
     });
     recorder.logs = logCollector(client, options, recorder, stop.signal, log);
     const prometheus = options.prometheus

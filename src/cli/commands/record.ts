@@ -7,9 +7,10 @@ import { compileRegex, type RecordFilters } from '../../record/filters.ts';
 import { DURATION_EXAMPLES, isDuration, parseDuration } from '../../vocab/duration.ts';
 import { ANONYMIZE_HELP, anonymizeOption, MAPPING_HELP } from '../anonymize-option.ts';
 import { commaList } from '../options.ts';
+import type { UntilFlags } from '../record-until.ts';
 
 /** Commander's flags: the scope filters (--pods, --exclude-pods, ...) keep their option names. */
-interface RecordFlags extends RecordFilters {
+interface RecordFlags extends RecordFilters, UntilFlags {
   output: string;
   anonymize?: boolean;
   mapping?: string;
@@ -160,6 +161,12 @@ export function defineRecordCommand(program: Command): void {
       '--audit-webhook-config <file>',
       "write the API server's --audit-webhook-config-file here (reused by the next recording)",
     )
+    .option(
+      '--until <Kind/namespace/name>',
+      'stop when this resource is done: a Job complete or failed, a pod finished, the object deleted, a custom resource Ready',
+    )
+    .option('--timeout <time>', 'with --until: stop after this long anyway (default 30m; exit 1)', duration)
+    .option('--story <file>', "with --until: then write the resource's story here (see kstory story)")
     .option('--force', 'replace the output file if it exists')
     .option('--resume', 'continue an interrupted recording (killed, crashed) into its spool')
     .option('--anonymize', ANONYMIZE_HELP)
@@ -277,6 +284,11 @@ recorded, its logs are not read and events about it are dropped. The bundle meta
       process.once('SIGINT', onInt);
       process.once('SIGTERM', onTerm);
       let previous: Parameters<typeof renderStatusLine>[0] | null = null;
+      const { finishUntil, untilOptions } = await import('../record-until.ts');
+      const until = untilOptions(flags, () => {
+        statusLine.writeAbove(`${flags.until} is done: finishing the bundle\n`);
+        stop.abort();
+      });
       try {
         const result = await runRecord({
           output: flags.output,
@@ -286,7 +298,8 @@ recorded, its logs are not read and events about it are dropped. The bundle meta
           include: flags.include ?? [],
           exclude: flags.exclude ?? [],
           once: flags.once === true,
-          durationMs: flags.duration,
+          durationMs: until?.durationMs ?? flags.duration,
+          onRow: until?.onRow,
           force: flags.force,
           resume: flags.resume,
           anonymize: anonymizeOption(flags),
@@ -341,6 +354,7 @@ recorded, its logs are not read and events about it are dropped. The bundle meta
         const { printJson } = await import('../output.ts');
         if (flags.json) printJson(recordSummaryJson(result));
         else process.stderr.write(renderRecordSummary(result, chalkFor(process.stderr)));
+        if (until) await finishUntil(flags, flags.output, (line) => process.stderr.write(`${line}\n`));
       } finally {
         process.removeListener('SIGINT', onInt);
         process.removeListener('SIGTERM', onTerm);
