@@ -1,7 +1,7 @@
 // Where the commands' output goes: text for a person fitted to the width of the stream it goes to
 // (80 columns in a pipe), JSON for scripts, and a rendered report to stdout or to the file of -o.
 
-import { renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, realpathSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { KstoryError, messageOf } from '../errors.ts';
 import { toJson } from '../report/json.ts';
@@ -54,4 +54,14 @@ function writeFileAtomically(file: string, data: string | Uint8Array): void {
       { hint: 'Choose a file in a directory you can write to.' },
     );
   }
+}
+
+/** `-o incident.parquet` would replace a bundle being read with what is written from it. */
+export function refuseToOverwriteInputs(output: string | undefined, inputs: readonly string[]): void {
+  if (output === undefined) return;
+  const real = (file: string) => (existsSync(file) ? realpathSync(file) : path.resolve(file));
+  if (inputs.some((input) => real(input) === real(output)))
+    throw new KstoryError(`-o ${output} is a bundle being read: it would be replaced`, {
+      hint: 'Write to another file, e.g. -o story.json',
+    });
 }

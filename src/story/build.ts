@@ -37,6 +37,8 @@ import { terminationOf } from './termination.ts';
 
 type Draft = Omit<StoryEvent, 'correlation_id'>;
 
+const STORY_MEMORY_LIMIT = '512MB';
+
 export interface StoryOptions {
   filters?: StoryFilters;
   limits?: Partial<StoryLimits>;
@@ -122,8 +124,8 @@ export async function buildStory(
   try {
     const context = await loadContext(bundle, inputs, options);
     const root = resolveTarget(target, context.correlator.objects);
-    const [story] = await storiesOf(bundle, context, [root]);
-    return story!;
+    for await (const story of storiesOf(bundle, context, [root])) return story;
+    throw new Error('a batch of one root gave no story');
   } finally {
     bundle.close();
   }
@@ -134,7 +136,9 @@ export async function* buildAllStories(
   inputs: readonly string[],
   options: StoryOptions & { onCount?: (count: number) => void } = {},
 ): AsyncGenerator<Story> {
-  const bundle = await openBundle(inputs);
+  // Stories read each view once per batch and hold a batch's rows in the process: DuckDB's share
+  // of the memory is kept to half its usual, so that both fit in the 1.5 GB every command keeps to.
+  const bundle = await openBundle(inputs, { memoryLimit: STORY_MEMORY_LIMIT });
   try {
     yield* allStories(bundle, await loadContext(bundle, inputs, options), options);
   } finally {
@@ -154,14 +158,16 @@ async function* allStories(
   const size = options.batchSize ?? 250;
   for (let i = 0; i < roots.length; i += size) {
     options.onProgress?.(`stories ${i + 1}-${Math.min(i + size, roots.length)} of ${roots.length}`);
-    yield* await storiesOf(bundle, context, roots.slice(i, i + size));
+    yield* storiesOf(bundle, context, roots.slice(i, i + size));
   }
 }
 
 const pathOf = (o: { kind: string; namespace: string | null; name: string }) =>
   `${o.kind}/${o.namespace ?? ''}/${o.name}`;
 
-async function storiesOf(bundle: Bundle, context: Context, roots: CatalogueObject[]): Promise<Story[]> {
+/** The stories of a batch of roots, each assembled only when asked for: a batch's records are held
+ * once, and one story's parsed versions at a time. */
+async function* storiesOf(bundle: Bundle, context: Context, roots: CatalogueObject[]): AsyncGenerator<Story> {
   const plans = roots.map((root) => {
     const members = context.correlator
       .correlate(root)
@@ -173,15 +179,22 @@ async function storiesOf(bundle: Bundle, context: Context, roots: CatalogueObjec
     return { root, members, window: { start, end: context.window.end } };
   });
   // Owned resources count whenever they were recorded; shared ones only within the story's window.
-  const records = await readBatch(
-    bundle,
-    memberRows(
-      plans.map((p) => ({ members: p.members, window: { start: p.window.start, end: p.window.end } })),
+  // Held only split by story, so that each story's rows go once it is told.
+  const byStory = splitByStory(
+    await readBatch(
+      bundle,
+      memberRows(
+        plans.map((p) => ({ members: p.members, window: { start: p.window.start, end: p.window.end } })),
+      ),
+      { logs: context.limits.logs !== 'none' },
     ),
-    { logs: context.limits.logs !== 'none' },
+    plans.length,
   );
-  const byStory = splitByStory(records, plans.length);
-  return plans.map((plan, index) => assemble(context, plan, byStory[index]!));
+  for (const [index, plan] of plans.entries()) {
+    const story = assemble(context, plan, byStory[index]!);
+    byStory[index] = { objects: [], events: [], audit: [], logs: [] };
+    yield story;
+  }
 }
 
 function splitByStory(records: BatchRecords, count: number): BatchRecords[] {

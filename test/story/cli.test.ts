@@ -182,6 +182,13 @@ describe('kstory story', () => {
     expect(unknown.stderr).toMatch(/Deployment\/shop\/checkout/);
     expect(unknown.stderr).not.toMatch(/\n\s+at /);
 
+    const copy = path.join(tempDir(), 'copy.parquet');
+    writeFileSync(copy, readFileSync(BUNDLE));
+    const overwrite = kstory(['story', copy, 'deployment/shop/checkout', '-o', copy]);
+    expect(overwrite.code).toBe(2);
+    expect(overwrite.stderr).toMatch(/is a bundle being read/);
+    expect(readFileSync(copy)).toEqual(readFileSync(BUNDLE));
+
     const dir = path.join(tempDir(), 'full');
     mkdirSync(dir);
     writeFileSync(path.join(dir, 'notes.txt'), 'mine');

@@ -69,7 +69,8 @@ Examples:
           });
       const { findRelated } = await import('../../story/related/run.ts');
       const { StatusLine } = await import('../status-line.ts');
-      const { renderContextFor, writeRendered } = await import('../output.ts');
+      const { refuseToOverwriteInputs, renderContextFor, writeRendered } = await import('../output.ts');
+      refuseToOverwriteInputs(flags.output, args.slice(0, -1));
       const status = new StatusLine(flags.progress !== false);
       try {
         const result = await findRelated(args.slice(0, -1), args.at(-1)!, {

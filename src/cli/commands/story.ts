@@ -94,7 +94,8 @@ Examples:
           },
         );
       const { StatusLine } = await import('../status-line.ts');
-      const { renderContextFor, writeRendered } = await import('../output.ts');
+      const { refuseToOverwriteInputs, renderContextFor, writeRendered } = await import('../output.ts');
+      refuseToOverwriteInputs(flags.output, inputs);
       const status = new StatusLine(flags.progress !== false);
       const options = {
         filters: flags,
