@@ -56,6 +56,8 @@ interface Context {
   gaps: GapRecord[];
   /** `namespace/Kind/name` → findings about it */
   findings: Map<string, FindingInput[]>;
+  /** finding id → the findings it explains directly in its incident's chain */
+  effects: Map<number, FindingInput[]>;
   filters: StoryFilters;
   limits: StoryLimits;
 }
@@ -70,6 +72,7 @@ async function loadContext(
   const window = await readBundleWindow(bundle);
   const gaps = await readGaps(bundle);
   const findings = new Map<string, FindingInput[]>();
+  const effects = new Map<number, FindingInput[]>();
   if (options.findings !== false) {
     options.onProgress?.('analyzing');
     // Analysis replaces the views it reads by tables without bodies: it gets a bundle of its own.
@@ -102,6 +105,9 @@ async function loadContext(
             : null,
       });
       findings.set(key, list);
+      const input = list.at(-1)!;
+      if (input.caused_by)
+        effects.set(input.caused_by.finding, [...(effects.get(input.caused_by.finding) ?? []), input]);
     }
   }
   return {
@@ -109,6 +115,7 @@ async function loadContext(
     window,
     gaps,
     findings,
+    effects,
     filters: options.filters ?? {},
     limits: { ...DEFAULT_LIMITS, ...options.limits },
   };
@@ -288,13 +295,53 @@ function assemble(
     for (const l of over > 0 ? lines.slice(over) : lines) drafts.push(logDraft(l));
   }
   const seenKeys = new Set<string>();
+  const told = new Map<number, FindingInput>();
   for (const m of members) {
     const key = `${m.namespace ?? ''}/${m.kind}/${m.name}`;
     if (seenKeys.has(key)) continue;
     seenKeys.add(key);
     for (const f of context.findings.get(key) ?? []) {
       if (f.subject.container !== null && !keepsContainer(filters, f.subject.container)) filtered++;
-      else drafts.push(findingDraft(f, { kind: m.kind, namespace: m.namespace, name: m.name, uid: m.uid }));
+      else {
+        drafts.push(findingDraft(f, { kind: m.kind, namespace: m.namespace, name: m.name, uid: m.uid }));
+        told.set(f.id, f);
+      }
+    }
+  }
+  // What the story's findings explain, elsewhere too (the pods a broken network agent leaves
+  // without a sandbox): their findings, and their subjects as affected resources.
+  const queue = [...told.values()];
+  for (let cause = queue.shift(); cause; cause = queue.shift()) {
+    for (const effect of context.effects.get(cause.id) ?? []) {
+      if (told.has(effect.id)) continue;
+      told.set(effect.id, effect);
+      queue.push(effect);
+      const subject = {
+        kind: effect.subject.kind,
+        namespace: effect.subject.namespace,
+        name: effect.subject.name,
+      };
+      const key = `${subject.namespace ?? ''}/${subject.kind}/${subject.name}`;
+      if (!seenKeys.has(key)) {
+        seenKeys.add(key);
+        members.push({
+          ...subject,
+          uid: null,
+          api_version: null,
+          relation: 'affected',
+          detail: effect.caused_by?.link ?? null,
+          via: {
+            kind: cause.subject.kind,
+            namespace: cause.subject.namespace,
+            name: cause.subject.name,
+            uid: null,
+          },
+          replaces: null,
+          bounded: true,
+          object: null,
+        });
+      }
+      drafts.push(findingDraft(effect, { ...subject, uid: null }));
     }
   }
   for (const g of context.gaps) {

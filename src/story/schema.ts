@@ -44,6 +44,8 @@ export const RELATIONS = {
   constrains:
     'a ResourceQuota or LimitRange of the namespace `via` runs in: it decides whether pods can be created',
   mentioned: 'named by an Event about `via`: the admission webhook that refused or failed a request',
+  affected:
+    'the subject of a finding that a finding of the story explains (its incident’s chain, link in `detail`); only that finding is told of it',
 } as const;
 export type Relation = keyof typeof RELATIONS;
 
@@ -64,6 +66,7 @@ export const CONTEXT_RELATIONS: ReadonlySet<Relation> = new Set([
   'manages',
   'constrains',
   'mentioned',
+  'affected',
 ]);
 
 export const StoryResourceSchema = ResourceRefSchema.extend({
