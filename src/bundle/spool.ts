@@ -90,8 +90,13 @@ export function readSpoolState(dir: string): SpoolState {
 
 export function writeSpoolState(dir: string, state: SpoolState): void {
   const file = path.join(dir, SPOOL_FILE);
-  writeFileSync(`${file}.tmp`, JSON.stringify(state, null, 2), { mode: 0o600 });
-  renameSync(`${file}.tmp`, file);
+  try {
+    writeFileSync(`${file}.tmp`, JSON.stringify(state, null, 2), { mode: 0o600 });
+    renameSync(`${file}.tmp`, file);
+  } catch (error) {
+    rmSync(`${file}.tmp`, { force: true });
+    throw error;
+  }
 }
 
 /** Take the spool for this process; refuse when a live process holds it. */

@@ -16,7 +16,7 @@ import {
 } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
-import { KstoryError, messageOf } from '../errors.ts';
+import { KstoryError, messageOf, osError, osErrorIn, userFacingOsError } from '../errors.ts';
 import { REDACTION_RULES, Redactor } from '../kube/redact.ts';
 import { TOOL_VERSION } from '../version.ts';
 import { COLUMNS, FORMAT_VERSION, readJsonColumnsLiteral, SORT_ORDER, SOURCES } from './columns.ts';
@@ -40,6 +40,7 @@ import {
   unlockSpool,
   writeSpoolState,
 } from './spool.ts';
+import { directoryBytes } from './spool-size.ts';
 
 export interface WriterOptions {
   /** The bundle file to write. */
@@ -111,6 +112,8 @@ export class BundleWriter {
   private compaction: Promise<void> = Promise.resolve();
   private compactionError: unknown = null;
   private finished = false;
+  /** A write into the spool failed: nothing more is written, the spool is kept as it is. */
+  private failure: SpoolWriteError | null = null;
   private appended = 0;
   private readonly redactor: Redactor;
 
@@ -206,7 +209,13 @@ export class BundleWriter {
       } else if (segment.ndjson && segment.parquet) rmSync(segment.ndjson, { force: true });
     }
     writer.openSegment();
-    writer.timer = setInterval(() => writer.flush({ sync: true }), resolved.flushIntervalMs);
+    writer.timer = setInterval(() => {
+      try {
+        writer.flush({ sync: true });
+      } catch {
+        // Kept in `failure` (or thrown again by the next flush) and said to the producer there.
+      }
+    }, resolved.flushIntervalMs);
     writer.timer.unref();
     return writer;
   }
@@ -225,6 +234,7 @@ export class BundleWriter {
    */
   append(given: BundleRow): void {
     if (this.finished) throw new Error('BundleWriter.append after finish()');
+    if (this.failure) throw this.failure;
     if (!VALID_SOURCES.has(given.source)) throw new Error(`bundle row has unknown source "${given.source}"`);
     if (typeof given.ts !== 'string' || !TIMESTAMP_RE.test(given.ts)) {
       throw new Error(`bundle row has an invalid ts "${String(given.ts)}" (want RFC 3339 UTC)`);
@@ -251,7 +261,7 @@ export class BundleWriter {
   /** Record a period where the recording may be incomplete: in the metadata and as a marker row. */
   addGap(gap: Gap): void {
     this.state.metadata.gaps.push(gap);
-    writeSpoolState(this.options.spoolDir, this.state);
+    this.saveState();
     this.append({
       source: 'marker',
       ts: gap.start,
@@ -264,7 +274,7 @@ export class BundleWriter {
   /** Update metadata the producer learns along the way (cluster version, filters...). */
   updateMetadata(patch: MetadataPatch): void {
     this.state.metadata = { ...this.state.metadata, ...stripUndefined(patch) };
-    writeSpoolState(this.options.spoolDir, this.state);
+    this.saveState();
   }
 
   /**
@@ -274,9 +284,38 @@ export class BundleWriter {
   flush(options: { sync: boolean } = { sync: true }): void {
     this.lastFlush = Date.now();
     if (this.lines.length === 0 || this.fd === null) return;
-    this.segmentBytes += this.lines.writeTo(this.fd);
-    if (options.sync) fdatasyncSync(this.fd);
-    if (this.segmentBytes >= this.options.segmentMaxBytes) this.rotateSegment();
+    try {
+      this.segmentBytes += this.lines.writeTo(this.fd);
+      if (options.sync) fdatasyncSync(this.fd);
+      if (this.segmentBytes >= this.options.segmentMaxBytes) this.rotateSegment();
+    } catch (error) {
+      throw this.spoolFailure(error);
+    }
+  }
+
+  /** spool.json rewritten (atomically: a failed write leaves the previous one). */
+  private saveState(): void {
+    if (this.failure) throw this.failure;
+    try {
+      writeSpoolState(this.options.spoolDir, this.state);
+    } catch (error) {
+      throw this.spoolFailure(error);
+    }
+  }
+
+  /**
+   * A write into the spool failed (a full disk, a quota): what was flushed before stays, a cut last
+   * line is dropped when the spool is finished, so the spool is kept and the user told how to go on.
+   */
+  private spoolFailure(error: unknown): unknown {
+    if (error instanceof SpoolWriteError) return error;
+    const os = osErrorIn(error);
+    if (!os) return error;
+    this.failure = new SpoolWriteError(
+      this.options.spoolDir,
+      osError(os, { doing: 'write the spool', file: os.path ?? this.options.spoolDir }),
+    );
+    return this.failure;
   }
 
   /** Close the open segment and compact it into Parquet in the background. */
@@ -286,7 +325,7 @@ export class BundleWriter {
     this.fd = null;
     const ndjson = path.join(this.options.spoolDir, segmentName(this.segmentNumber, 'ndjson'));
     this.state.spooled_bytes += this.segmentBytes;
-    writeSpoolState(this.options.spoolDir, this.state);
+    this.saveState();
     this.enqueueCompaction(this.segmentNumber, ndjson);
     this.segmentNumber++;
     this.openSegment();
@@ -314,6 +353,10 @@ export class BundleWriter {
     if (this.finished) throw new Error('BundleWriter.finish called twice');
     this.finished = true;
     if (this.timer) clearInterval(this.timer);
+    if (this.failure) {
+      await this.close();
+      throw this.failure;
+    }
     this.flush({ sync: true });
     this.rotateSegment();
     if (this.fd !== null) {
@@ -324,6 +367,9 @@ export class BundleWriter {
     await this.compaction;
     if (this.compactionError) {
       this.db.close();
+      unlockSpool(this.options.spoolDir);
+      const os = userFacingOsError(this.compactionError);
+      if (os) throw new SpoolWriteError(this.options.spoolDir, os);
       throw new KstoryError(`could not compact the spool into Parquet: ${messageOf(this.compactionError)}`, {
         hint: `The rows are kept in ${this.options.spoolDir}; after fixing the cause run: kstory bundle repair ${this.options.spoolDir}`,
       });
@@ -351,6 +397,12 @@ export class BundleWriter {
       unlockSpool(this.options.spoolDir);
       rmSync(this.options.spoolDir, { recursive: true, force: true });
       return result;
+    } catch (error) {
+      // The spool is whole until the bundle is in place: a full disk costs the bundle, not the rows.
+      const os = userFacingOsError(error);
+      if (!os) throw error;
+      unlockSpool(this.options.spoolDir);
+      throw new SpoolWriteError(this.options.spoolDir, os);
     } finally {
       this.db.close();
     }
@@ -359,7 +411,11 @@ export class BundleWriter {
   /** Stop without writing a bundle; the spool is left for `--resume` or `bundle repair`. */
   async close(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
-    this.flush({ sync: true });
+    try {
+      if (!this.failure) this.flush({ sync: true });
+    } catch {
+      // Said by whoever appended when it failed; the spool keeps what was flushed before.
+    }
     if (this.fd !== null) closeSync(this.fd);
     this.fd = null;
     this.finished = true;
@@ -367,6 +423,31 @@ export class BundleWriter {
     unlockSpool(this.options.spoolDir);
     this.db.close();
   }
+}
+
+/**
+ * Writing the spool or the bundle failed for a reason of the system (a full disk, a quota, a
+ * permission): the spool is kept, and the message says how much it holds and how to finish it.
+ */
+export class SpoolWriteError extends KstoryError {
+  readonly spoolDir: string;
+
+  constructor(spoolDir: string, cause: KstoryError) {
+    const held = directoryBytes(spoolDir);
+    super(cause.message, {
+      hint:
+        `The rows written before are kept in ${spoolDir} (${formatMb(held)}). Free about ` +
+        `${formatMb(Math.max(held, 1 << 20))} on its file system (a bundle takes at most as much as ` +
+        `its spool), then run: kstory bundle repair ${spoolDir} (with -o to write the bundle elsewhere)`,
+      cause,
+      fatal: true,
+    });
+    this.spoolDir = spoolDir;
+  }
+}
+
+function formatMb(bytes: number): string {
+  return `${(bytes / (1 << 20)).toFixed(bytes < 10 << 20 ? 1 : 0)} MB`;
 }
 
 function stripUndefined<T extends object>(value: T): Partial<T> {

@@ -3,7 +3,8 @@
 // the only place that decides the exit code: 0 ok, 1 findings at or above --fail-on, 2 error.
 
 import { Command, CommanderError } from 'commander';
-import { isKstoryError } from '../errors.ts';
+import { isKstoryError, type KstoryError, userFacingOsError } from '../errors.ts';
+import { escapeControl } from '../report/escape.ts';
 import { chalkFor } from '../report/style.ts';
 import { TOOL_VERSION } from '../version.ts';
 import { COMMANDS } from './commands/index.ts';
@@ -96,10 +97,14 @@ export function reportError(error: unknown, command?: Command): number {
     ];
     return benign.includes(error.code) ? EXIT_OK : EXIT_ERROR;
   }
-  if (isKstoryError(error)) {
-    const message = error.option ? `${flagOf(command, error.option)} ${error.message}` : error.message;
-    process.stderr.write(`${chalk.red('kstory: error:')} ${message}\n`);
-    if (error.hint) process.stderr.write(`  ${chalk.dim('hint:')} ${error.hint}\n`);
+  // An OS error the code did not put in words is still the user's to act on (a full disk, a
+  // permission): said as one line naming the path, never as a stack trace.
+  const known: KstoryError | null = isKstoryError(error) ? error : userFacingOsError(error);
+  if (known) {
+    const message = known.option ? `${flagOf(command, known.option)} ${known.message}` : known.message;
+    // Messages quote paths and values from the user's files: never let them drive the terminal.
+    process.stderr.write(`${chalk.red('kstory: error:')} ${escapeControl(message)}\n`);
+    if (known.hint) process.stderr.write(`  ${chalk.dim('hint:')} ${escapeControl(known.hint)}\n`);
     return EXIT_ERROR;
   }
   const stack = error instanceof Error ? (error.stack ?? error.message) : String(error);

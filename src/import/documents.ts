@@ -4,7 +4,7 @@
 
 import path from 'node:path';
 import type { WatchEvent } from '../bundle/row.ts';
-import { KstoryError } from '../errors.ts';
+import { isItemError } from '../errors.ts';
 import type { KubeObject } from '../kube/to-row.ts';
 import { alertRows, isPrometheusResponse, queryResultRows } from '../prometheus/response.ts';
 import { type FileContext, issue } from './context.ts';
@@ -125,7 +125,7 @@ async function importObject(
   try {
     convertObject(obj, line, ctx, watchEvent);
   } catch (error) {
-    if (!(error instanceof KstoryError)) throw error;
+    if (!isItemError(error)) throw error;
     issue(ctx, line, error.message);
   }
 }

@@ -1,7 +1,7 @@
 // One file of an import: its head decides the format (detect.ts), that format converts it, and what
 // could not be read is counted against the input. A format's failure costs its file, not the import.
 
-import { KstoryError, messageOf } from '../errors.ts';
+import { isItemError, KstoryError, messageOf } from '../errors.ts';
 import { normalizeTs, tsFromMillis } from '../kube/time.ts';
 import { noteFileTime } from './capture-time.ts';
 import type { FileContext, ImportOptions } from './context.ts';
@@ -84,10 +84,12 @@ export async function importFile(
   try {
     await format.import(body, ctx, match);
   } catch (error) {
-    if (error instanceof KstoryError) {
+    // A full disk is the import's failure, not this file's.
+    if (isItemError(error)) {
       sink.issue(stats, { file: entry.path, reason: withoutPrefix(error.message, entry.path) });
       return;
     }
+    if (error instanceof KstoryError) throw error;
     throw new Error(`${entry.path}: ${messageOf(error)}`, { cause: error });
   }
   // A format that turned the file down has not read it: the archive still has to move past it.

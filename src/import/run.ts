@@ -1,10 +1,11 @@
 // `kstory import`: every file of every input is recognised by content and converted by its format
 // (file.ts), all into one bundle; damage is counted and reported, never fatal.
 
-import { existsSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import path from 'node:path';
-import { BundleWriter, type FinishResult } from '../bundle/writer.ts';
-import { KstoryError } from '../errors.ts';
+import { checkOutputPath } from '../bundle/output-path.ts';
+import { BundleWriter, type FinishResult, SpoolWriteError } from '../bundle/writer.ts';
+import { isItemError, KstoryError } from '../errors.ts';
 import { REDACTION_RULES } from '../kube/redact.ts';
 import { normalizeTs } from '../kube/time.ts';
 import { markerRow } from '../kube/to-row.ts';
@@ -15,7 +16,7 @@ import { importFile, withoutPrefix } from './file.ts';
 import { LateFiles } from './late-files.ts';
 import { type ImportProgress, NO_PROGRESS } from './progress.ts';
 import { ImportSink } from './sink.ts';
-import { filesOf, inputBytes, readCounter } from './sources.ts';
+import { filesOf, inputBytes, readCounter, UnreadableFile } from './sources.ts';
 import { type InputStats, newStats } from './stats.ts';
 import { type Refusal, refusalOf, rowsOf } from './unimported.ts';
 
@@ -50,11 +51,7 @@ export async function runImport(options: ImportRunOptions): Promise<ImportResult
     if (path.resolve(input) === output)
       throw new KstoryError(`${options.output} is both an input and the output`);
   }
-  if (existsSync(output) && !options.force) {
-    throw new KstoryError(`${options.output} already exists`, {
-      hint: 'Choose another output path, or pass --force to replace it.',
-    });
-  }
+  checkOutputPath(options.output, { force: options.force });
   if (options.at !== undefined && normalizeTs(options.at) === null) {
     throw new KstoryError(`${options.at}: not an RFC 3339 timestamp`, {
       option: 'at',
@@ -79,7 +76,9 @@ export async function runImport(options: ImportRunOptions): Promise<ImportResult
     all = await importInputs(options.inputs, sink, options, progress, [output, writer.spoolDir]);
   } catch (error) {
     progress.done();
-    await discard();
+    // A spool the disk filled is kept for `bundle repair`; any other failure leaves nothing behind.
+    if (error instanceof SpoolWriteError) await writer.close();
+    else await discard();
     throw error;
   }
   progress.done();
@@ -123,6 +122,7 @@ export async function runImport(options: ImportRunOptions): Promise<ImportResult
         formats: s.formats,
         records: s.records,
         duplicates: s.duplicates,
+        unreadable: s.unreadable.map(({ file, reason }) => ({ file, reason })),
         captured_at: s.capturedAt,
         captured_at_source: s.capturedSource,
         ...(s.clusters.length > 0 ? { clusters: s.clusters } : {}),
@@ -168,20 +168,24 @@ export async function importInputs(
     try {
       for await (const entry of filesOf(input, exclude)) {
         progress.update(readCounter.bytes, sink.rows, entry.path);
-        await importFile(entry, stats, sink, options, progress, late);
+        await skippingUnreadable(stats, sink, entry.path, () =>
+          importFile(entry, stats, sink, options, progress, late),
+        );
       }
     } catch (error) {
       // A damaged archive or an unreadable input stops that input only.
-      if (!(error instanceof KstoryError)) throw error;
+      if (!isItemError(error)) throw error;
       const message = withoutPrefix(error.message, input);
       sink.issue(stats, { file: input, reason: error.hint ? `${message} (${error.hint})` : message });
     }
   }
   for (const { entry, stats } of late.take()) {
     try {
-      await importFile(entry, stats, sink, options, progress);
+      await skippingUnreadable(stats, sink, entry.path, () =>
+        importFile(entry, stats, sink, options, progress),
+      );
     } catch (error) {
-      if (!(error instanceof KstoryError)) throw error;
+      if (!isItemError(error)) throw error;
       sink.issue(stats, { file: entry.path, reason: withoutPrefix(error.message, entry.path) });
     }
   }
@@ -191,6 +195,22 @@ export async function importInputs(
     addSnapshotMarker(stats, sink);
   }
   return all;
+}
+
+/** A file the system would not let us read is skipped and counted; the input's others are read. */
+async function skippingUnreadable(
+  stats: InputStats,
+  sink: ImportSink,
+  file: string,
+  read: () => Promise<void>,
+): Promise<void> {
+  try {
+    await read();
+  } catch (error) {
+    if (!(error instanceof UnreadableFile)) throw error;
+    sink.skipFile(stats, file, `cannot be read: ${error.reason}`);
+    stats.unreadable.push({ file, reason: error.reason, hint: error.hint });
+  }
 }
 
 export function describeFormats(stats: InputStats): string {

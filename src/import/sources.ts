@@ -5,7 +5,7 @@
 import { createReadStream, type Dirent, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { extract as tarExtract } from 'tar-stream';
-import { KstoryError, messageOf } from '../errors.ts';
+import { isOsError, KstoryError, messageOf, osError } from '../errors.ts';
 import { compressionOf, decompress, stripExtension } from './decompress.ts';
 
 /** One file to import, its bytes already decompressed. */
@@ -66,13 +66,43 @@ export async function peek(
   return { head, stream: stream() };
 }
 
+/**
+ * A file of an input that the system would not let kstory read (permissions, a device fault, too
+ * many open files): that file is skipped and said, the input's other files are still imported.
+ */
+export class UnreadableFile extends KstoryError {
+  constructor(
+    readonly file: string,
+    readonly reason: string,
+    hint: string | undefined,
+  ) {
+    super(`cannot read ${file}: ${reason}`, { hint });
+  }
+}
+
+function unreadable(file: string, error: unknown): unknown {
+  if (!isOsError(error)) return error;
+  const said = osError(error, { doing: 'read', file });
+  return new UnreadableFile(file, said.message.slice(`cannot read ${file}: `.length), said.hint);
+}
+
 async function* readFileBytes(file: string): AsyncGenerator<Buffer> {
   // 256 KB reads: a 1 MB chunk of a plain audit log became 1,600 line strings at once, and the
   // import's peak RSS was 60 MB higher, for no less CPU.
-  for await (const chunk of createReadStream(file, { highWaterMark: 256 << 10 })) {
-    readCounter.bytes += (chunk as Buffer).length;
-    yield chunk as Buffer;
+  try {
+    for await (const chunk of createReadStream(file, { highWaterMark: 256 << 10 })) {
+      readCounter.bytes += (chunk as Buffer).length;
+      yield chunk as Buffer;
+    }
+  } catch (error) {
+    throw unreadable(file, error);
   }
+}
+
+/** The bytes of a file or directory that cannot be read: the error, when they are asked for. */
+async function* failing(error: unknown): AsyncGenerator<Buffer> {
+  yield* [];
+  throw error;
 }
 
 interface Origin {
@@ -91,7 +121,17 @@ interface Origin {
  * bounded: an archive nested deeper than this is not what people save from a cluster.
  */
 async function* unwrap(origin: Origin, bytes: AsyncIterable<Buffer>, depth = 0): AsyncGenerator<FileEntry> {
-  const { head, stream } = await peek(bytes, 512);
+  let peeked: Awaited<ReturnType<typeof peek>>;
+  try {
+    peeked = await peek(bytes, 512);
+  } catch (error) {
+    // Handed on as a file whose bytes fail, so that it is skipped and said like any other.
+    if (!(error instanceof UnreadableFile)) throw error;
+    const { diskPath: _, ...entry } = origin;
+    yield { ...entry, bytes: failing(error) };
+    return;
+  }
+  const { head, stream } = peeked;
   const compression = compressionOf(head);
   if (compression && depth < 4) {
     const inner = {
@@ -113,7 +153,11 @@ async function* unwrap(origin: Origin, bytes: AsyncIterable<Buffer>, depth = 0):
 
 /** A file read a second time: not counted again in the progress display. */
 async function* rereadFileBytes(file: string): AsyncGenerator<Buffer> {
-  for await (const chunk of createReadStream(file, { highWaterMark: 256 << 10 })) yield chunk as Buffer;
+  try {
+    for await (const chunk of createReadStream(file, { highWaterMark: 256 << 10 })) yield chunk as Buffer;
+  } catch (error) {
+    throw unreadable(file, error);
+  }
 }
 
 async function* tarEntries(
@@ -167,20 +211,27 @@ async function* tarEntries(
   await feeding;
 }
 
-function walkDirectory(dir: string, exclude: readonly string[] = []): string[] {
-  const out: string[] = [];
+/** A file found in a directory, or a directory that could not be listed (`error`). */
+interface Found {
+  file: string;
+  error?: unknown;
+}
+
+function walkDirectory(dir: string, exclude: readonly string[] = []): Found[] {
+  const out: Found[] = [];
   let entries: Dirent[];
   try {
     entries = readdirSync(dir, { withFileTypes: true });
   } catch (error) {
-    throw new KstoryError(`cannot read directory ${dir}: ${messageOf(error)}`);
+    // One unreadable subdirectory costs its files, said as such, not the whole input.
+    return [{ file: dir, error: unreadable(dir, error) }];
   }
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const entry of entries) {
     const full = path.join(dir, entry.name);
     if (exclude.includes(full)) continue;
     if (entry.isDirectory()) out.push(...walkDirectory(full, exclude));
-    else if (entry.isFile()) out.push(full);
+    else if (entry.isFile()) out.push({ file: full });
   }
   return out;
 }
@@ -192,7 +243,8 @@ export function inputBytes(inputs: readonly string[]): number {
     try {
       const stat = statSync(input);
       if (stat.isFile()) total += stat.size;
-      else if (stat.isDirectory()) for (const file of walkDirectory(input)) total += statSync(file).size;
+      else if (stat.isDirectory())
+        for (const { file, error } of walkDirectory(input)) if (!error) total += statSync(file).size;
     } catch {
       // Reported when the input is opened.
     }
@@ -209,28 +261,43 @@ export async function* filesOf(input: string, exclude: readonly string[] = []): 
   try {
     stat = statSync(input);
   } catch (error) {
-    throw new KstoryError(
-      `cannot read ${input}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : messageOf(error)}`,
-      {
-        hint: 'Check the path; inputs are files, directories or archives (.tar, .tar.gz, .tar.xz, .gz, .zst).',
-      },
-    );
+    if (!isOsError(error)) throw error;
+    throw osError(error, {
+      doing: 'read',
+      file: input,
+      hint:
+        error.code === 'ENOENT'
+          ? 'Check the path; inputs are files, directories or archives (.tar, .tar.gz, .tar.xz, .gz, .zst).'
+          : undefined,
+    });
   }
   if (stat.isDirectory()) {
     const root = path.resolve(input);
-    for (const file of walkDirectory(root, exclude)) {
-      const relPath = path.relative(root, file).split(path.sep).join('/');
+    for (const found of walkDirectory(root, exclude)) {
+      const relPath = path.relative(root, found.file).split(path.sep).join('/');
+      // Shown as the user named the directory, so that origins read like the command line.
+      const shown = path.join(input, relPath);
+      let mtimeMs: number | null = null;
+      let error = found.error;
+      try {
+        if (!error) mtimeMs = statSync(found.file).mtimeMs;
+      } catch (statError) {
+        error = unreadable(found.file, statError);
+      }
+      if (error) {
+        yield { input, path: shown, relPath, direct: false, mtimeMs, layers: [], bytes: failing(error) };
+        continue;
+      }
       const origin: Origin = {
         input,
-        // Shown as the user named the directory, so that origins read like the command line.
-        path: path.join(input, relPath),
+        path: shown,
         relPath,
         direct: false,
-        mtimeMs: statSync(file).mtimeMs,
+        mtimeMs,
         layers: [],
-        diskPath: file,
+        diskPath: found.file,
       };
-      yield* unwrap(origin, readFileBytes(file));
+      yield* unwrap(origin, readFileBytes(found.file));
     }
     return;
   }

@@ -28,6 +28,8 @@ export interface InputStats {
   duplicates: number;
   /** Files not imported, by reason. */
   skippedFiles: Record<string, string[]>;
+  /** Files the system would not let kstory read (also in skippedFiles), with what to do about it. */
+  unreadable: { file: string; reason: string; hint: string | undefined }[];
   /** Damaged lines or documents. */
   issues: ImportIssue[];
   issueCount: number;
@@ -63,6 +65,7 @@ export function newStats(input: string): InputStats {
     records: {},
     duplicates: 0,
     skippedFiles: {},
+    unreadable: [],
     issues: [],
     issueCount: 0,
     history: false,

@@ -46,6 +46,8 @@ export function renderImportSummary(result: ImportResult, chalk: ChalkInstance):
         ) + chalk.dim(` (${examples}${more})`),
       );
     }
+    const hint = s.unreadable.find((u) => u.hint)?.hint;
+    if (hint) out.push(chalk.dim(`  hint: ${escapeControl(hint)}`));
     if (s.issueCount > 0) {
       out.push(
         chalk.yellow(
@@ -61,6 +63,8 @@ export function renderImportSummary(result: ImportResult, chalk: ChalkInstance):
         out.push(chalk.dim(`    … ${formatCount(s.issueCount - ISSUES_SHOWN)} more (all of them: --json)`));
     }
   }
+  const partial = partialImport(result);
+  if (partial && result.bundle) out.push(chalk.yellow(`the import is partial: ${partial}`));
   const bundle = result.bundle;
   if (bundle) {
     const bySource = Object.entries(bundle.rowsBySource)
@@ -71,6 +75,17 @@ export function renderImportSummary(result: ImportResult, chalk: ChalkInstance):
     );
   }
   return `${out.join('\n')}\n`;
+}
+
+/**
+ * Why the bundle holds less than the inputs do, when the system kept files from being read (the
+ * exit code says so); null when every file could be read. Damaged lines are counted, not partial:
+ * real logs always hold a few.
+ */
+export function partialImport(result: ImportResult): string | null {
+  const unreadable = result.inputs.reduce((n, s) => n + s.unreadable.length, 0);
+  if (unreadable === 0) return null;
+  return `${formatCount(unreadable)} file${unreadable === 1 ? '' : 's'} could not be read`;
 }
 
 /** The same, for `--json`: every issue, every skipped file. */
@@ -86,6 +101,7 @@ export function importSummaryJson(result: ImportResult): unknown {
       : null,
     snapshot: result.snapshot,
     refused: result.refused,
+    partial: partialImport(result),
     inputs: result.inputs.map((s) => ({
       path: s.input,
       format: describeFormats(s),
@@ -95,6 +111,7 @@ export function importSummaryJson(result: ImportResult): unknown {
       records: s.records,
       duplicates: s.duplicates,
       skipped_files: s.skippedFiles,
+      unreadable: s.unreadable.map(({ file, reason }) => ({ file, reason })),
       damaged: s.issueCount,
       issues: s.issues,
       captured_at: s.capturedAt,

@@ -6,6 +6,7 @@ import { setMaxListeners } from 'node:events';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Gap } from '../bundle/metadata.ts';
+import { checkOutputPath } from '../bundle/output-path.ts';
 import type { BundleRow } from '../bundle/row.ts';
 import { BundleWriter, type FinishResult } from '../bundle/writer.ts';
 import { KstoryError } from '../errors.ts';
@@ -123,11 +124,7 @@ export async function runRecord(options: RecordOptions): Promise<RecordResult> {
       hint: 'Start a new recording without --resume.',
     });
   }
-  if (existsSync(output) && !options.force) {
-    throw new KstoryError(`${options.output} already exists`, {
-      hint: 'Choose another output path, or pass --force to replace it.',
-    });
-  }
+  checkOutputPath(options.output, { force: options.force });
   // A wrong URL, credential file or --promql file stops the command before anything is recorded.
   if (options.prometheus) checkPrometheusOptions(options.prometheus);
   const client = await KubeClient.connect({ kubeconfig: options.kubeconfig, context: options.context });

@@ -1,6 +1,7 @@
 // `kstory simulate` without the CLI: load a scenario, run it, write the bundle.
 
 import { existsSync, rmSync } from 'node:fs';
+import { checkOutputPath } from '../bundle/output-path.ts';
 import type { BundleRow } from '../bundle/row.ts';
 import type { FinishResult } from '../bundle/writer.ts';
 import { BundleWriter } from '../bundle/writer.ts';
@@ -67,13 +68,8 @@ export function simulationRedactionKey(scenario: Scenario, seed?: number): Uint8
 
 export async function runSimulate(options: SimulateOptions): Promise<SimulateResult> {
   const scenario = loadScenarioFile(resolveScenario(options.scenario));
-  if (existsSync(options.output)) {
-    if (!options.force)
-      throw new KstoryError(`${options.output} already exists`, {
-        hint: 'Choose another output path or pass --force to replace it.',
-      });
-    rmSync(options.output);
-  }
+  checkOutputPath(options.output, { force: options.force });
+  if (existsSync(options.output)) rmSync(options.output);
   const writer = await BundleWriter.create({
     output: options.output,
     // Synthetic data: the same scenario and seed give the same bundle, tokens included.
@@ -126,13 +122,8 @@ export async function runSimulateScale(options: ScaleOptions): Promise<SimulateR
   const seed = options.seed ?? 1;
   const startText = options.start ?? DEFAULT_START;
   const start = parseStart(startText);
-  if (existsSync(options.output)) {
-    if (!options.force)
-      throw new KstoryError(`${options.output} already exists`, {
-        hint: 'Choose another output path or pass --force to replace it.',
-      });
-    rmSync(options.output);
-  }
+  checkOutputPath(options.output, { force: options.force });
+  if (existsSync(options.output)) rmSync(options.output);
   const writer = await BundleWriter.create({
     output: options.output,
     memoryLimit: '2GB',

@@ -118,17 +118,10 @@ Examples:
   kstory bundle anonymize incident.parquet -o shareable.parquet --mapping ~/incident-mapping.json`,
     )
     .action(async (input: string, options: { output: string; mapping?: string; force?: boolean }) => {
-      const { existsSync, rmSync, statSync } = await import('node:fs');
-      const { KstoryError } = await import('../../errors.ts');
-      if (existsSync(options.output)) {
-        if (statSync(options.output).isDirectory())
-          throw new KstoryError(`${options.output} is a directory`, { hint: 'Give -o a file path.' });
-        if (!options.force)
-          throw new KstoryError(`${options.output} already exists`, {
-            hint: 'Choose another output path or pass --force to replace it.',
-          });
-        rmSync(options.output);
-      }
+      const { existsSync, rmSync } = await import('node:fs');
+      const { checkOutputPath } = await import('../../bundle/output-path.ts');
+      checkOutputPath(options.output, { force: options.force });
+      if (existsSync(options.output)) rmSync(options.output);
       if (options.mapping !== undefined) {
         const { checkMappingFile } = await import('../anonymize-option.ts');
         checkMappingFile(options.mapping, options.force === true);

@@ -6,6 +6,9 @@ import { KstoryError } from '../../errors.ts';
 import type { ImportFormat, SkippedContent } from '../../import/format.ts';
 import { ANONYMIZE_HELP, anonymizeOption, MAPPING_HELP } from '../anonymize-option.ts';
 
+/** A bundle was written, but files the system would not let kstory read are missing from it. */
+const EXIT_PARTIAL = 1;
+
 interface ImportFlags {
   output: string;
   pod?: string;
@@ -75,7 +78,8 @@ export function defineImportCommand(program: Command): void {
 ${formatsHelp(command)}
 Directories and archives are walked (must-gather, kubectl cluster-info dump, a node's
 /var/log/pods), compressed files unpacked (.gz, .zst, .xz, .tar). Damaged lines are reported and
-skipped. Exit code 2, and no bundle, when an input gives nothing kstory reads.
+skipped. Exit code 1 when a bundle was written but some files could not be read (said in the
+summary), 2, and no bundle, when an input gives nothing kstory reads.
 
 Examples:
   kstory import must-gather.tar.gz -o incident.parquet
@@ -99,7 +103,9 @@ Examples:
         });
       }
       const { runImport } = await import('../../import/run.ts');
-      const { importSummaryJson, renderImportSummary } = await import('../../import/summary.ts');
+      const { importSummaryJson, partialImport, renderImportSummary } = await import(
+        '../../import/summary.ts'
+      );
       const { chalkFor } = await import('../../report/style.ts');
       const { ImportProgressBar } = await import('../../report/import-progress.ts');
       const result = await runImport({
@@ -128,5 +134,6 @@ Examples:
           hint: `${first.hint}${result.inputs.length > result.refused.length ? ' Leave that input out to import the others.' : ''}`,
         });
       }
+      if (partialImport(result)) process.exitCode = EXIT_PARTIAL;
     });
 }

@@ -3,7 +3,7 @@
 // (google.ts), and every event goes the way of an API server's own audit log; the cluster the
 // export names is kept for the bundle's metadata (clusters.ts).
 
-import { KstoryError } from '../../errors.ts';
+import { isItemError } from '../../errors.ts';
 import type { AuditEntry } from '../../kube/audit.ts';
 import type { Json } from '../../kube/fields.ts';
 import { normalizeTs, tsFromMillis } from '../../kube/time.ts';
@@ -105,7 +105,7 @@ function takeEntry(found: FoundEntry, line: number, ctx: FileContext): void {
   try {
     ctx.sink.audit(event, undefined, { stats: ctx.stats, origin: ctx.origin });
   } catch (error) {
-    if (!(error instanceof KstoryError)) throw error;
+    if (!isItemError(error)) throw error;
     issue(ctx, line, error.message);
   }
 }

@@ -1,0 +1,191 @@
+// OS errors a user can cause (permissions, a directory where a file goes, a full disk) are one line
+// naming the path and what to do, exit 2 and no stack trace; an unreadable file of an import is
+// skipped and said while the others are imported; a full disk keeps the spool for `bundle repair`.
+// Permissions are tested as an unprivileged user: root reads everything, so as root the CLI is run
+// with the uid of `nobody`.
+
+import { spawnSync } from 'node:child_process';
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { kstory, ROOT } from '../support/cli.ts';
+import { useTempDir } from '../support/temp.ts';
+
+const tempDir = useTempDir('kstory-oserr-');
+const isRoot = process.getuid?.() === 0;
+const NOBODY = 65534;
+
+/** The CLI as a user without privileges (root ignores file permissions). */
+function kstoryUnprivileged(args: string[]) {
+  const result = spawnSync(process.execPath, [path.join(ROOT, 'bin/kstory.js'), ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1', HOME: '/tmp' },
+    timeout: 120_000,
+    ...(isRoot ? { uid: NOBODY, gid: NOBODY } : {}),
+  });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** A directory the unprivileged user may write into. */
+function openDir(): string {
+  const dir = tempDir();
+  chmodSync(dir, 0o777);
+  return dir;
+}
+
+const pod = (name: string) => ({
+  apiVersion: 'v1',
+  kind: 'Pod',
+  metadata: {
+    name,
+    namespace: 'shop',
+    uid: `uid-${name}`,
+    resourceVersion: '1',
+    creationTimestamp: '2026-03-01T10:00:00Z',
+  },
+  spec: { containers: [{ name: 'app', image: 'shop:1' }] },
+  status: { phase: 'Running' },
+});
+const podList = (...names: string[]) =>
+  JSON.stringify({ apiVersion: 'v1', kind: 'List', items: names.map(pod) });
+
+/** One line, a hint, and nothing that looks like a stack frame. */
+function expectOneLineError(stderr: string, message: RegExp): void {
+  const lines = stderr.trim().split('\n');
+  expect(lines[0]).toMatch(/^kstory: error: /);
+  expect(lines[0]).toMatch(message);
+  expect(lines.slice(1).every((l) => /^ {2}hint: /.test(l))).toBe(true);
+  expect(stderr).not.toMatch(/internal error|\n\s+at /);
+}
+
+describe('OS errors', () => {
+  it('an unreadable file and directory of an import are skipped, counted and said; the rest is imported (exit 1)', () => {
+    const dir = openDir();
+    const input = path.join(dir, 'dump');
+    mkdirSync(path.join(input, 'locked'), { recursive: true });
+    writeFileSync(path.join(input, 'a-pods.json'), podList('a1', 'a2'));
+    writeFileSync(path.join(input, 'b-pods.json'), podList('b1'));
+    writeFileSync(path.join(input, 'locked', 'c-pods.json'), podList('c1'));
+    for (const d of [dir, input]) chmodSync(d, 0o777);
+    chmodSync(path.join(input, 'a-pods.json'), 0o644);
+    chmodSync(path.join(input, 'b-pods.json'), 0o000);
+    chmodSync(path.join(input, 'locked'), 0o000);
+    const output = path.join(dir, 'out.parquet');
+    const result = kstoryUnprivileged(['import', input, '-o', output, '--json', '--no-progress']);
+    expect(result.stderr).not.toMatch(/internal error|\n\s+at /);
+    expect(result.code).toBe(1);
+    const summary = JSON.parse(result.stdout);
+    expect(summary.output.rows_by_source.object).toBe(2);
+    expect(summary.partial).toBe('2 files could not be read');
+    expect(summary.inputs[0].unreadable).toEqual([
+      { file: path.join(input, 'b-pods.json'), reason: 'permission denied' },
+      { file: path.join(input, 'locked'), reason: 'permission denied' },
+    ]);
+    const text = kstoryUnprivileged(['import', input, '-o', output, '--force', '--no-progress']);
+    expect(text.code).toBe(1);
+    expect(text.stderr).toMatch(/skipped 2 files: cannot be read: permission denied \(b-pods\.json, locked\)/);
+    expect(text.stderr).toMatch(/hint: Check the permissions of .*b-pods\.json/);
+    expect(text.stderr).toMatch(/the import is partial: 2 files could not be read/);
+  });
+
+  it('an unreadable bundle, an -o directory that cannot be written, -o naming a directory even with --force', () => {
+    const dir = openDir();
+    const bundle = path.join(dir, 'b.parquet');
+    copyFileSync(path.join(ROOT, 'fixtures/bad-config-rollout.parquet'), bundle);
+    chmodSync(bundle, 0o600);
+    const unreadable = kstoryUnprivileged(['analyze', bundle]);
+    expect(unreadable.code).toBe(2);
+    expectOneLineError(unreadable.stderr, new RegExp(`cannot read ${bundle}: permission denied`));
+
+    const locked = path.join(dir, 'locked');
+    mkdirSync(locked, { mode: 0o555 });
+    chmodSync(locked, 0o555);
+    const pods = path.join(dir, 'pods.json');
+    writeFileSync(pods, podList('a1'), { mode: 0o644 });
+    for (const args of [
+      ['simulate', 'bad-config-rollout', '-o', path.join(locked, 'x.parquet')],
+      ['import', pods, '-o', path.join(locked, 'x.parquet')],
+    ]) {
+      const result = kstoryUnprivileged(args);
+      expect(result.code).toBe(2);
+      expectOneLineError(result.stderr, new RegExp(`cannot write into directory ${locked}: permission denied`));
+    }
+    expect(readdirSync(locked)).toEqual([]);
+
+    const asDirectory = kstory(['import', pods, '-o', locked, '--force']);
+    expect(asDirectory.code).toBe(2);
+    expectOneLineError(asDirectory.stderr, new RegExp(`-o ${locked} is a directory`));
+    expect(existsSync(`${locked}.spool`)).toBe(false);
+  });
+});
+
+/** A 2 MB tmpfs: a disk that really fills. Mounting needs root; elsewhere the test says it skipped. */
+function smallDisk(): string | null {
+  if (!isRoot) return null;
+  const dir = tempDir();
+  const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=2m', 'tmpfs', dir]);
+  return mounted.status === 0 ? dir : null;
+}
+
+describe('a full disk', () => {
+  const disk = smallDisk();
+  afterAll(() => {
+    if (disk) spawnSync('umount', ['-l', disk]);
+  });
+  it.skipIf(disk === null)(
+    'keeps the spool, says how much space it needs, and the spool is repaired once space is freed',
+    () => {
+      const dir = tempDir();
+      const input = path.join(dir, 'audit.log');
+      const lines: string[] = [];
+      for (let i = 0; i < 6000; i++) {
+        lines.push(
+          JSON.stringify({
+            kind: 'Event',
+            apiVersion: 'audit.k8s.io/v1',
+            level: 'Metadata',
+            auditID: `id-${i}`,
+            stage: 'ResponseComplete',
+            verb: 'get',
+            user: { username: 'bob' },
+            objectRef: { resource: 'configmaps', namespace: 'shop', name: `cfg-${i}`, apiVersion: 'v1' },
+            requestURI: `/api/v1/namespaces/shop/configmaps/cfg-${i}?padding=${'x'.repeat(600)}`,
+            stageTimestamp: `2026-03-01T10:${String(Math.floor(i / 100) % 60).padStart(2, '0')}:00.000001Z`,
+          }),
+        );
+      }
+      writeFileSync(input, `${lines.join('\n')}\n`);
+      const filler = path.join(disk!, 'filler');
+      writeFileSync(filler, Buffer.alloc(512 << 10));
+      const output = path.join(disk!, 'out.parquet');
+      const full = kstory(['import', input, '-o', output, '--no-progress']);
+      expect(full.code).toBe(2);
+      expectOneLineError(full.stderr, /no space left on the device/);
+      const spool = `${output}.spool`;
+      expect(full.stderr).toContain(`kept in ${spool}`);
+      expect(full.stderr).toMatch(/Free about [\d.]+ MB on its file system/);
+      expect(full.stderr).toContain(`kstory bundle repair ${spool}`);
+      const spooled = readdirSync(spool)
+        .filter((f) => f.endsWith('.ndjson'))
+        .reduce((n, f) => n + readFileSync(path.join(spool, f), 'utf8').split('\n').length - 1, 0);
+      expect(spooled).toBeGreaterThan(500);
+
+      rmSync(filler);
+      const repaired = kstory(['bundle', 'repair', spool, '-o', path.join(dir, 'repaired.parquet')]);
+      expect(repaired.stderr).toBe('');
+      expect(repaired.code).toBe(0);
+      const rowsRepaired = Number(/repaired ([\d,]+) rows/.exec(repaired.stdout)?.[1]?.replace(/,/g, ''));
+      expect(rowsRepaired).toBeGreaterThanOrEqual(spooled - 1);
+    },
+  );
+});
