@@ -31,6 +31,11 @@ export interface AuditLogFollowerOptions {
   onGap?: (gap: Gap) => void;
   /** Check the file at least this often, whatever fs.watch says. */
   pollMs?: number;
+  /**
+   * Awaited before each look at the file. A look reads in the background (libuv's threads), so a
+   * test that rotates or truncates the file holds the follower here to know it reads nothing midway.
+   */
+  beforeStep?: () => Promise<void>;
 }
 
 export interface AuditLogStats {
@@ -176,6 +181,8 @@ export class AuditLogFollower {
     signal.addEventListener('abort', poke, { once: true });
     try {
       while (!signal.aborted) {
+        await this.options.beforeStep?.();
+        if (signal.aborted) break;
         await this.step();
         if (signal.aborted) break;
         await new Promise<void>((resolve) => {

@@ -20,6 +20,8 @@ export interface AuditSourceOptions {
   log: (line: string) => void;
   /** How often the log file is checked besides fs.watch. */
   pollMs?: number;
+  /** Awaited before each look at the log file (tests hold the follower still while they rotate it). */
+  beforeStep?: () => Promise<void>;
   /** A snapshot: the log file must exist, and the webhook cannot be used. */
   once?: boolean;
 }
@@ -102,6 +104,7 @@ export class AuditSources {
       ? new AuditLogFollower({
           file: options.logFile,
           pollMs: options.pollMs,
+          beforeStep: options.beforeStep,
           log: options.log,
           onLine: (line, place) => this.line(line, place),
           onGap: (gap) => {

@@ -103,8 +103,42 @@ async function runSources(
   return { sources, rows, logs, gaps, stop };
 }
 
+/**
+ * Holds the follower between two looks at the file: a look reads in libuv's threads, beside the
+ * test's own synchronous writes, so "all at once" is only all at once while the follower is held.
+ */
+class Gate {
+  private held: { parked: () => void; opened: Promise<void>; release: () => void } | null = null;
+
+  readonly beforeStep = async (): Promise<void> => {
+    const held = this.held;
+    if (!held) return;
+    held.parked();
+    await held.opened;
+  };
+
+  /** Resolves once the follower waits at the gate; it reads nothing until open(). */
+  async close(): Promise<void> {
+    let parked!: () => void;
+    let release!: () => void;
+    const isParked = new Promise<void>((resolve) => {
+      parked = resolve;
+    });
+    const opened = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    this.held = { parked, opened, release };
+    await isParked;
+  }
+
+  open(): void {
+    const held = this.held;
+    this.held = null;
+    held?.release();
+  }
+}
+
 const ids = (rows: BundleRow[]) => rows.map((r) => r.audit_id);
-const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('following an audit log file', () => {
   it('reads what is there, then appended lines; a partial line waits for its newline', async () => {
@@ -112,13 +146,21 @@ describe('following an audit log file', () => {
     const file = path.join(dir, 'audit.log');
     const old = anEntry('old', 'ResponseComplete', { stageTimestamp: '2020-01-01T00:00:00Z' });
     writeFileSync(file, line(old) + line(anEntry('a-1', 'ResponseComplete')));
-    const run = await runSources({ logFile: file }, new Date(Date.now() - 60_000).toISOString());
+    const gate = new Gate();
+    const run = await runSources(
+      { logFile: file, beforeStep: gate.beforeStep },
+      new Date(Date.now() - 60_000).toISOString(),
+    );
     await until(() => run.rows.length === 1, 'the first entry');
     // Stages of one request become one row, written when it completes.
     appendFileSync(file, line(anEntry('a-2', 'RequestReceived')));
     const complete = line(anEntry('a-2', 'ResponseComplete', { responseStatus: { code: 201 } }));
     appendFileSync(file, complete.slice(0, 40));
-    await pause(300);
+    // Two looks at the file later (the second begun after the append), the partial line still waits.
+    for (let look = 0; look < 2; look++) {
+      await gate.close();
+      gate.open();
+    }
     expect(ids(run.rows)).toEqual(['a-1']);
     appendFileSync(file, complete.slice(40));
     await until(() => run.rows.length === 2, 'the completed line');
@@ -142,12 +184,15 @@ describe('following an audit log file', () => {
     const dir = tempDir();
     const file = path.join(dir, 'audit.log');
     writeFileSync(file, line(anEntry('r-1', 'ResponseComplete')));
-    const run = await runSources({ logFile: file }, null);
+    const gate = new Gate();
+    const run = await runSources({ logFile: file, beforeStep: gate.beforeStep }, null);
     await until(() => run.rows.length === 1, 'the first entry');
     // What lumberjack does, all at once: a last line, rename, a new file.
+    await gate.close();
     appendFileSync(file, line(anEntry('r-2', 'ResponseComplete')));
     renameSync(file, path.join(dir, 'audit-2026-03-02T09-10-00.000.log'));
     writeFileSync(file, line(anEntry('r-3', 'ResponseComplete')));
+    gate.open();
     await until(() => run.rows.length === 3, 'the entries of both files');
     appendFileSync(file, line(anEntry('r-4', 'ResponseComplete')));
     await until(() => run.rows.length === 4, 'an entry appended to the new file');
@@ -165,11 +210,14 @@ describe('following an audit log file', () => {
     const dir = tempDir();
     const file = path.join(dir, 'audit.log');
     writeFileSync(file, line(anEntry('t-1', 'ResponseComplete')) + line(anEntry('t-2', 'ResponseComplete')));
-    const run = await runSources({ logFile: file }, null);
+    const gate = new Gate();
+    const run = await runSources({ logFile: file, beforeStep: gate.beforeStep }, null);
     await until(() => run.rows.length === 2, 'the first entries');
+    await gate.close();
     copyFileSync(file, `${file}.1`);
     truncateSync(file, 0);
     appendFileSync(file, line(anEntry('t-3', 'ResponseComplete')));
+    gate.open();
     await until(() => run.rows.length === 3, 'the entry after the truncation');
     await run.stop();
     expect(ids(run.rows)).toEqual(['t-1', 't-2', 't-3']);
@@ -183,10 +231,12 @@ describe('following an audit log file', () => {
       const dir = tempDir();
       const file = path.join(dir, 'audit.log');
       writeFileSync(file, line(anEntry('c-1', 'ResponseComplete')));
-      const run = await runSources({ logFile: file }, null);
+      const gate = new Gate();
+      const run = await runSources({ logFile: file, beforeStep: gate.beforeStep }, null);
       await until(() => run.rows.length === 1, 'the first entry');
       // In one go, before the follower looks again: c-2 and the start of c-3 are written, the file is
       // copied and truncated, and c-3 is finished in the copy only.
+      await gate.close();
       const c3 = line(anEntry('c-3', 'ResponseComplete'));
       appendFileSync(file, line(anEntry('c-2', 'ResponseComplete')) + c3.slice(0, 40));
       const copied = `${readFileSync(file, 'utf8')}${c3.slice(40)}`;
@@ -194,6 +244,7 @@ describe('following an audit log file', () => {
       else writeFileSync(`${file}.1`, copied);
       truncateSync(file, 0);
       appendFileSync(file, line(anEntry('c-4', 'ResponseComplete')));
+      gate.open();
       await until(() => run.rows.length === 4, 'the entries of the copy and the one after');
       await run.stop();
       expect(ids(run.rows)).toEqual(['c-1', 'c-2', 'c-3', 'c-4']);
@@ -209,13 +260,16 @@ describe('following an audit log file', () => {
     const dir = tempDir();
     const file = path.join(dir, 'audit.log');
     writeFileSync(file, line(anEntry('g-1', 'ResponseComplete')));
-    const run = await runSources({ logFile: file }, null);
+    const gate = new Gate();
+    const run = await runSources({ logFile: file, beforeStep: gate.beforeStep }, null);
     await until(() => run.rows.length === 1, 'the first entry');
+    await gate.close();
     const before = new Date().toISOString();
     // The copy went elsewhere: g-2 is lost.
     appendFileSync(file, line(anEntry('g-2', 'ResponseComplete')));
     truncateSync(file, 0);
     appendFileSync(file, line(anEntry('g-3', 'ResponseComplete')));
+    gate.open();
     await until(() => run.rows.length === 2, 'the entry after the truncation');
     await run.stop();
     expect(ids(run.rows)).toEqual(['g-1', 'g-3']);
