@@ -16,11 +16,25 @@ export function compressionOf(head: Buffer): Compression | null {
   return null;
 }
 
+/**
+ * Compressed data that stops making sense partway (a cut download, a bad copy, a flipped bit): what
+ * came before is imported, the rest of the file is lost, and the import counts it as cut short.
+ */
+export class DamagedData extends KstoryError {
+  constructor(
+    readonly file: string,
+    readonly compression: Compression,
+    readonly detail: string,
+  ) {
+    super(`${file}: the ${compression} data is damaged or cut short (${detail})`, {
+      hint: 'What was read before the damage is imported; copy the file again to import the rest.',
+    });
+  }
+}
+
 /** A decompressor's failure, said as what it means for the user: the file is damaged or cut short. */
 function damaged(where: string, kind: Compression, error: unknown): KstoryError {
-  return new KstoryError(`${where}: the ${kind} data is damaged or cut short (${messageOf(error)})`, {
-    hint: 'What was read before the damage is imported; copy the file again to import the rest.',
-  });
+  return new DamagedData(where, kind, messageOf(error));
 }
 
 async function* gunzip(source: AsyncIterable<Buffer>, where: string): AsyncGenerator<Buffer> {

@@ -5,13 +5,14 @@ import { isItemError, KstoryError, messageOf } from '../errors.ts';
 import { normalizeTs, tsFromMillis } from '../kube/time.ts';
 import { noteFileTime } from './capture-time.ts';
 import type { FileContext, ImportOptions } from './context.ts';
+import { DamagedData } from './decompress.ts';
 import { detectFile, fileHead } from './detect.ts';
 import type { FileBody } from './format.ts';
 import type { LateFiles } from './late-files.ts';
 import { layoutOfPath, readGatherTimestamp } from './layout.ts';
 import type { ImportProgress } from './progress.ts';
 import type { ImportSink } from './sink.ts';
-import { type FileEntry, peek, readCounter } from './sources.ts';
+import { type FileEntry, peek, readCounter, UnreadableFile } from './sources.ts';
 import type { InputStats } from './stats.ts';
 import { decodeHead, decodeText, detectEncoding, linesOf, readAllText, type TextInfo } from './text.ts';
 
@@ -31,7 +32,19 @@ export async function importFile(
   const layout = layoutOfPath(entry.relPath);
   if (layout && !stats.layout) stats.layout = layout;
   if (entry.layers.length > 0 && !stats.packaging) stats.packaging = entry.layers.join('+');
-  const { head, stream } = await peek(entry.bytes, HEAD_BYTES);
+  let peeked: Awaited<ReturnType<typeof peek>>;
+  try {
+    peeked = await peek(entry.bytes, HEAD_BYTES);
+  } catch (error) {
+    if (!(error instanceof DamagedData)) throw error;
+    sink.cutShort(
+      stats,
+      { file: entry.path, lines: 0, reason: withoutPrefix(error.message, error.file) },
+      error,
+    );
+    return;
+  }
+  const { head, stream } = peeked;
   if (head.length === 0) {
     sink.skipFile(stats, entry.path, 'empty file');
     return;
@@ -74,7 +87,8 @@ export async function importFile(
     fallbackTs: fallbackTsOf(entry, stats, options),
     origin: entry.path,
   };
-  const body = fileBody(stream, encoding, {
+  const read = { lines: 0 };
+  const body = fileBody(stream, encoding, read, {
     // A file counts as a format once the format reads it: one that turns a file down does not.
     opened: () => {
       stats.formats[format.name] = (stats.formats[format.name] ?? 0) + 1;
@@ -84,6 +98,12 @@ export async function importFile(
   try {
     await format.import(body, ctx, match);
   } catch (error) {
+    if (error instanceof DamagedData || error instanceof UnreadableFile) {
+      // The file stops here: what came before is imported, the rest is lost, and both are said.
+      const reason = withoutPrefix(error.message, error instanceof DamagedData ? error.file : entry.path);
+      sink.cutShort(stats, { file: entry.path, lines: read.lines, reason }, error);
+      return;
+    }
     // A full disk is the import's failure, not this file's.
     if (isItemError(error)) {
       sink.issue(stats, { file: entry.path, reason: withoutPrefix(error.message, entry.path) });
@@ -99,6 +119,7 @@ export async function importFile(
 function fileBody(
   stream: AsyncIterable<Buffer>,
   encoding: TextInfo,
+  read: { lines: number },
   on: { opened: () => void; progressed: () => void },
 ): FileBody {
   let opened = false;
@@ -106,12 +127,23 @@ function fileBody(
     if (opened) throw new Error('a file body can be read only once');
     opened = true;
     on.opened();
-    return decodeText(stream, encoding);
+    return countingLines(decodeText(stream, encoding), read);
   };
   return {
     text: () => readAllText(open()),
     lines: () => withProgress(linesOf(open()), on.progressed),
   };
+}
+
+/** Whole lines decoded so far: where a file that stops partway stopped. */
+async function* countingLines(
+  chunks: AsyncIterable<string>,
+  read: { lines: number },
+): AsyncGenerator<string> {
+  for await (const chunk of chunks) {
+    for (let at = chunk.indexOf('\n'); at !== -1; at = chunk.indexOf('\n', at + 1)) read.lines++;
+    yield chunk;
+  }
 }
 
 async function* withProgress<T>(source: AsyncIterable<T>, progressed: () => void): AsyncGenerator<T> {

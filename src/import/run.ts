@@ -12,6 +12,7 @@ import { markerRow } from '../kube/to-row.ts';
 import { clusterOfImport } from './audit-export/clusters.ts';
 import { finishCapture } from './capture-time.ts';
 import type { ImportOptions } from './context.ts';
+import { DamagedData } from './decompress.ts';
 import { importFile, withoutPrefix } from './file.ts';
 import { LateFiles } from './late-files.ts';
 import { type ImportProgress, NO_PROGRESS } from './progress.ts';
@@ -99,7 +100,10 @@ export async function runImport(options: ImportRunOptions): Promise<ImportResult
       path: s.input,
       format: describeFormats(s),
       records: rowsOf(s),
-      skipped: Object.values(s.skippedFiles).reduce((sum, files) => sum + files.length, 0) + s.issueCount,
+      skipped:
+        Object.values(s.skippedFiles).reduce((sum, files) => sum + files.length, 0) +
+        s.issueCount +
+        s.cut.length,
       captured_at: s.history ? null : s.capturedAt,
       captured_at_source: s.history ? null : s.capturedSource,
       files_seen: s.files,
@@ -123,6 +127,7 @@ export async function runImport(options: ImportRunOptions): Promise<ImportResult
         records: s.records,
         duplicates: s.duplicates,
         unreadable: s.unreadable.map(({ file, reason }) => ({ file, reason })),
+        cut_short: s.cut.map(({ file, lines, reason }) => ({ file, lines_read: lines, reason })),
         captured_at: s.capturedAt,
         captured_at_source: s.capturedSource,
         ...(s.clusters.length > 0 ? { clusters: s.clusters } : {}),
@@ -165,8 +170,10 @@ export async function importInputs(
   for (const input of inputs) {
     const stats = newStats(input);
     all.push(stats);
+    let current: string = input;
     try {
       for await (const entry of filesOf(input, exclude)) {
+        current = entry.path;
         progress.update(readCounter.bytes, sink.rows, entry.path);
         await skippingUnreadable(stats, sink, entry.path, () =>
           importFile(entry, stats, sink, options, progress, late),
@@ -175,6 +182,14 @@ export async function importInputs(
     } catch (error) {
       // A damaged archive or an unreadable input stops that input only.
       if (!isItemError(error)) throw error;
+      // The archive around a member cut short fails with the member's failure: said once.
+      if (sink.isCounted(error)) continue;
+      if (error instanceof DamagedData) {
+        // Cut where no format was reading (between members, or in one skipped unread).
+        const reason = withoutPrefix(error.message, error.file);
+        sink.cutShort(stats, { file: current, lines: 0, reason }, error);
+        continue;
+      }
       const message = withoutPrefix(error.message, input);
       sink.issue(stats, { file: input, reason: error.hint ? `${message} (${error.hint})` : message });
     }

@@ -9,7 +9,8 @@ import { isLater, noteInferred, noteObserved, observedTimeOf } from './capture-t
 import type { ImportIssue, InputStats } from './stats.ts';
 
 /** Issues kept per input for the report; all are counted. */
-const MAX_ISSUES_KEPT = 200;
+/** Issues kept to be listed (`--json` lists them all up to this; beyond it says how many it left out). */
+const MAX_ISSUES_KEPT = 100_000;
 
 /** Where an audit entry came from: its request's row is counted against it. */
 interface AuditSource {
@@ -88,6 +89,23 @@ export class ImportSink {
     stats.issueCount++;
     if (stats.issues.length < MAX_ISSUES_KEPT) stats.issues.push(issue);
   }
+
+  /**
+   * A file whose data stopped partway: `lines` whole lines were read before. The same failure
+   * reaches the archive around the file too; it is counted once.
+   */
+  cutShort(stats: InputStats, cut: { file: string; lines: number; reason: string }, error: Error): void {
+    if (this.counted.has(error)) return;
+    this.counted.add(error);
+    stats.cut.push(cut);
+  }
+
+  /** Whether this failure was counted already as a file cut short. */
+  isCounted(error: unknown): boolean {
+    return error instanceof Error && this.counted.has(error);
+  }
+
+  private readonly counted = new WeakSet<Error>();
 
   skipFile(stats: InputStats, file: string, reason: string): void {
     const list = stats.skippedFiles[reason] ?? [];

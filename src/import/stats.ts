@@ -30,6 +30,8 @@ export interface InputStats {
   skippedFiles: Record<string, string[]>;
   /** Files the system would not let kstory read (also in skippedFiles), with what to do about it. */
   unreadable: { file: string; reason: string; hint: string | undefined }[];
+  /** Files whose data stopped partway (damaged compression, a read error): the rest of each is lost. */
+  cut: { file: string; lines: number; reason: string }[];
   /** Damaged lines or documents. */
   issues: ImportIssue[];
   issueCount: number;
@@ -66,6 +68,7 @@ export function newStats(input: string): InputStats {
     duplicates: 0,
     skippedFiles: {},
     unreadable: [],
+    cut: [],
     issues: [],
     issueCount: 0,
     history: false,

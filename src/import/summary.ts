@@ -46,6 +46,14 @@ export function renderImportSummary(result: ImportResult, chalk: ChalkInstance):
         ) + chalk.dim(` (${examples}${more})`),
       );
     }
+    for (const cut of s.cut) {
+      out.push(
+        chalk.yellow(
+          `  ${short(cut.file)}: ${escapeControl(cut.reason, { singleLine: true })}: ` +
+            `${cut.lines === 0 ? 'nothing could be read' : `${formatCount(cut.lines)} line${cut.lines === 1 ? '' : 's'} read`}, the rest of the file is lost`,
+        ),
+      );
+    }
     const hint = s.unreadable.find((u) => u.hint)?.hint;
     if (hint) out.push(chalk.dim(`  hint: ${escapeControl(hint)}`));
     if (s.issueCount > 0) {
@@ -59,8 +67,14 @@ export function renderImportSummary(result: ImportResult, chalk: ChalkInstance):
           `    ${short(issue.file)}${issue.line !== undefined ? `:${issue.line}` : ''}: ${issue.reason}`,
         );
       }
-      if (s.issueCount > ISSUES_SHOWN)
-        out.push(chalk.dim(`    … ${formatCount(s.issueCount - ISSUES_SHOWN)} more (all of them: --json)`));
+      if (s.issueCount > ISSUES_SHOWN) {
+        const listed = s.issues.length;
+        out.push(
+          chalk.dim(
+            `    … ${formatCount(s.issueCount - ISSUES_SHOWN)} more (${listed === s.issueCount ? 'all of them' : `the first ${formatCount(listed)}`}: --json)`,
+          ),
+        );
+      }
     }
   }
   const partial = partialImport(result);
@@ -78,14 +92,18 @@ export function renderImportSummary(result: ImportResult, chalk: ChalkInstance):
 }
 
 /**
- * Why the bundle holds less than the inputs do, when the system kept files from being read (the
- * exit code says so); null when every file could be read. Damaged lines are counted, not partial:
- * real logs always hold a few.
+ * Why the bundle holds less than the inputs do: files the system would not let kstory read, files
+ * whose compressed data stops partway (the exit code says so); null when every file was read to
+ * its end. Damaged lines are counted, not partial: real logs always hold a few.
  */
 export function partialImport(result: ImportResult): string | null {
   const unreadable = result.inputs.reduce((n, s) => n + s.unreadable.length, 0);
-  if (unreadable === 0) return null;
-  return `${formatCount(unreadable)} file${unreadable === 1 ? '' : 's'} could not be read`;
+  const cut = result.inputs.reduce((n, s) => n + s.cut.length, 0);
+  const parts = [
+    unreadable > 0 ? `${formatCount(unreadable)} file${unreadable === 1 ? '' : 's'} could not be read` : '',
+    cut > 0 ? `${formatCount(cut)} file${cut === 1 ? ' was' : 's were'} cut short by damage` : '',
+  ].filter((p) => p !== '');
+  return parts.length > 0 ? parts.join(', ') : null;
 }
 
 /** The same, for `--json`: every issue, every skipped file. */
@@ -114,6 +132,9 @@ export function importSummaryJson(result: ImportResult): unknown {
       unreadable: s.unreadable.map(({ file, reason }) => ({ file, reason })),
       damaged: s.issueCount,
       issues: s.issues,
+      // Issues beyond what the import keeps in memory are counted only.
+      issues_left_out: s.issueCount - s.issues.length,
+      cut_short: s.cut.map(({ file, lines, reason }) => ({ file, lines_read: lines, reason })),
       captured_at: s.capturedAt,
       captured_at_source: s.capturedSource,
       clusters: s.clusters,
