@@ -1,14 +1,33 @@
-// `kstory bundle repair`: find the spool a user means and finish it into a bundle.
+// `kstory bundle repair`: find the spool a user means and finish it into a bundle. The bundle goes
+// beside the spool (or to -o), never to the path the spool's own state names: a spool that was
+// moved, shared or crafted must not choose which file is written.
 
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { KstoryError } from '../errors.ts';
+import { checkOutputPath } from './output-path.ts';
 import { isSpoolDir, SPOOL_FILE } from './spool.ts';
 import { type FinishResult, finishSpool } from './writer.ts';
 
-export async function repairSpool(target: string, options: { output?: string } = {}): Promise<FinishResult> {
+export async function repairSpool(
+  target: string,
+  options: { output?: string; force?: boolean } = {},
+): Promise<FinishResult> {
   const spoolDir = locateSpool(target);
-  return finishSpool(spoolDir, { output: options.output ? path.resolve(options.output) : undefined });
+  const output = path.resolve(options.output ?? besideSpool(spoolDir));
+  checkOutputPath(output, { force: options.force });
+  if (existsSync(output)) rmSync(output);
+  return finishSpool(spoolDir, { output });
+}
+
+/** `incident.parquet.spool` → `incident.parquet` in the same directory; any other name gets `.parquet`. */
+export function besideSpool(spoolDir: string): string {
+  const base = path.basename(spoolDir);
+  const name =
+    base.endsWith('.spool') && base.length > '.spool'.length
+      ? base.slice(0, -'.spool'.length)
+      : `${base}.parquet`;
+  return path.join(path.dirname(spoolDir), name);
 }
 
 function locateSpool(target: string): string {

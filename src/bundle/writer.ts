@@ -616,11 +616,11 @@ async function writeFinalBundle(
 /** Finish the spool of a writer that did not finish (killed, crashed, or stopped with close()). */
 export async function finishSpool(
   spoolDir: string,
-  options: { output?: string; memoryLimit?: string } = {},
+  options: { output: string; memoryLimit?: string },
 ): Promise<FinishResult> {
   const state = readSpoolState(spoolDir);
   const writer = await BundleWriter.create({
-    output: options.output ?? state.output,
+    output: options.output,
     spoolDir,
     resume: true,
     metadata: { producer: state.metadata.producer, repaired: true },

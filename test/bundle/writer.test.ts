@@ -260,7 +260,7 @@ describe('BundleWriter', () => {
     const segment = path.join(`${output}.spool`, 'seg-000001.ndjson');
     const { appendFileSync } = await import('node:fs');
     appendFileSync(segment, '{"source":"log","ts":"2026-03-01T10:');
-    const result = await finishSpool(`${output}.spool`);
+    const result = await finishSpool(`${output}.spool`, { output });
     expect(result.rows).toBe(7);
     expect(result.metadata.repaired).toBe(true);
   });

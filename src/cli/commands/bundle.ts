@@ -44,20 +44,23 @@ Examples:
     .command('repair')
     .description('turn the spool of a writer that did not finish (killed, crashed) into a bundle')
     .argument('<spool>', 'the .spool directory, or the bundle path it belongs to')
-    .option('-o, --output <file>', 'where to write the bundle (default: the path the writer was writing)')
+    .option('-o, --output <file>', 'where to write the bundle (default: beside the spool, without .spool)')
+    .option('--force', 'replace the output file if it exists')
     .addHelpText(
       'after',
       `
 Everything the writer had flushed before it stopped (it flushes at least every second) is kept;
-a partial last line is dropped. The bundle's metadata is marked as repaired.
+a partial last line is dropped. The bundle's metadata is marked as repaired, and kstory analyze
+says its analysis is of a partial recording. The bundle is written beside the spool
+(incident.parquet.spool becomes incident.parquet) or to -o, never to a path the spool names.
 
 Examples:
   kstory bundle repair incident.parquet.spool
   kstory bundle repair incident.parquet -o recovered.parquet`,
     )
-    .action(async (spool: string, options: { output?: string }) => {
+    .action(async (spool: string, options: { output?: string; force?: boolean }) => {
       const { repairSpool } = await import('../../bundle/repair.ts');
-      const result = await repairSpool(spool, { output: options.output });
+      const result = await repairSpool(spool, { output: options.output, force: options.force });
       const { formatBytes, formatCount } = await import('../../vocab/units.ts');
       process.stdout.write(
         `repaired ${formatCount(result.rows)} rows into ${result.path} (${formatBytes(result.bytes)})\n`,
