@@ -1,9 +1,10 @@
 // `kstory import`: every file of every input is recognised by content and converted by its format
 // (file.ts), all into one bundle; damage is counted and reported, never fatal.
 
-import { rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { checkOutputPath } from '../bundle/output-path.ts';
+import { lockSpool } from '../bundle/spool.ts';
 import { BundleWriter, type FinishResult, SpoolWriteError } from '../bundle/writer.ts';
 import { isItemError, KstoryError } from '../errors.ts';
 import { REDACTION_RULES } from '../kube/redact.ts';
@@ -60,6 +61,7 @@ export async function runImport(options: ImportRunOptions): Promise<ImportResult
     });
   }
 
+  discardInterruptedImport(options.output, output, options.force === true);
   // Created up front so that conversion never waits on it; removed again if nothing is imported.
   const writer = await BundleWriter.create({
     output,
@@ -152,6 +154,23 @@ function provenanceOf(stats: InputStats): { path: string; rows: Record<string, n
 
 function total(rows: Record<string, number>): number {
   return Object.values(rows).reduce((a, b) => a + b, 0);
+}
+
+/**
+ * The spool of an import that was killed holds part of what its inputs hold: `--force` discards it
+ * (the import starts again from its inputs), `kstory bundle repair` keeps it as a partial bundle.
+ */
+function discardInterruptedImport(given: string, output: string, force: boolean): void {
+  const spoolDir = `${output}.spool`;
+  if (!existsSync(spoolDir)) return;
+  if (!force) {
+    throw new KstoryError(`${given}.spool is left by an import that did not finish`, {
+      hint: `Run the import again with --force to discard it and start over, or keep what it holds with: kstory bundle repair ${given}.spool`,
+    });
+  }
+  // Refuses a spool a live process is still writing.
+  lockSpool(spoolDir);
+  rmSync(spoolDir, { recursive: true, force: true });
 }
 
 /**

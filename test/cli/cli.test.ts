@@ -2,7 +2,7 @@
 // boundary (one line plus a hint and exit 2 for known errors; "internal error" with a stack otherwise).
 
 import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { BundleWriter } from '../../src/bundle/writer.ts';
@@ -154,10 +154,88 @@ describe('kstory bundle repair', () => {
     expect(kstory(['bundle', 'info', output]).stdout).toContain('Repaired');
   });
 
+  it('writes beside the spool or to -o, never to the path its spool.json names; replaces a file only with --force', async () => {
+    const dir = tempDir();
+    const victim = path.join(dir, 'precious.txt');
+    writeFileSync(victim, 'not yours to replace');
+    const output = path.join(dir, 'moved.parquet');
+    const writer = await BundleWriter.create({ output, metadata: { producer: 'record' } });
+    for (let i = 0; i < 3; i++) writer.append(aLogRow({ name: `pod-${i}` }));
+    await writer.close();
+    // A spool whose state names another file, as a crafted or moved spool would.
+    const stateFile = path.join(`${output}.spool`, 'spool.json');
+    const state = JSON.parse(readFileSync(stateFile, 'utf8'));
+    writeFileSync(stateFile, JSON.stringify({ ...state, output: victim }));
+
+    const existing = path.join(dir, 'existing.parquet');
+    writeFileSync(existing, 'an earlier bundle');
+    const refused = kstory(['bundle', 'repair', `${output}.spool`, '-o', existing]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain(`${existing} already exists`);
+    expect(readFileSync(existing, 'utf8')).toBe('an earlier bundle');
+
+    const repaired = kstory(['bundle', 'repair', `${output}.spool`]);
+    expect(repaired.stderr).toBe('');
+    expect(repaired.code).toBe(0);
+    expect(repaired.stdout).toContain(`into ${output}`);
+    expect(readFileSync(victim, 'utf8')).toBe('not yours to replace');
+    expect(readdirSync(dir).sort()).toEqual(['existing.parquet', 'moved.parquet', 'precious.txt']);
+  });
+
+  it('replaces an existing -o with --force, never a directory', async () => {
+    const dir = tempDir();
+    const output = path.join(dir, 'stopped.parquet');
+    const writer = await BundleWriter.create({ output, metadata: { producer: 'record' } });
+    writer.append(aLogRow({ name: 'pod-1' }));
+    await writer.close();
+    const asDirectory = kstory(['bundle', 'repair', `${output}.spool`, '-o', dir, '--force']);
+    expect(asDirectory.code).toBe(2);
+    expect(asDirectory.stderr).toContain(`-o ${dir} is a directory`);
+    const existing = path.join(dir, 'existing.parquet');
+    writeFileSync(existing, 'an earlier bundle');
+    const forced = kstory(['bundle', 'repair', `${output}.spool`, '-o', existing, '--force']);
+    expect(forced.code).toBe(0);
+    expect(readFileSync(existing).subarray(0, 4).toString()).toBe('PAR1');
+  });
+
   it('says what to give when there is no spool', () => {
     const result = kstory(['bundle', 'repair', bundlePath]);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/no spool found here/);
+  });
+});
+
+describe('kstory import after an import that did not finish', () => {
+  it('refuses the left spool with what to do; --force discards it and imports again', async () => {
+    const dir = tempDir();
+    const output = path.join(dir, 'cut.parquet');
+    const writer = await BundleWriter.create({ output, metadata: { producer: 'import' } });
+    writer.append(aLogRow({ name: 'half-imported' }));
+    await writer.close();
+    const input = path.join(dir, 'pods.json');
+    writeFileSync(
+      input,
+      JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: {
+          name: 'p',
+          namespace: 'shop',
+          uid: 'u-1',
+          resourceVersion: '1',
+          creationTimestamp: '2026-03-01T10:00:00Z',
+        },
+        spec: { containers: [{ name: 'app', image: 'shop:1' }] },
+      }),
+    );
+    const refused = kstory(['import', input, '-o', output, '--no-progress']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain(`${output}.spool is left by an import that did not finish`);
+    expect(refused.stderr).toContain('with --force to discard it');
+    expect(refused.stderr).toContain(`kstory bundle repair ${output}.spool`);
+    const forced = kstory(['import', input, '-o', output, '--no-progress', '--force', '--json']);
+    expect(forced.code, forced.stderr).toBe(0);
+    expect(JSON.parse(forced.stdout).output.rows_by_source).toEqual({ object: 1, marker: 1 });
   });
 });
 
