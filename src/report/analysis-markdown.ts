@@ -6,6 +6,7 @@ import type { Report, ReportIncident } from '../analyze/run.ts';
 import { formatDuration } from '../vocab/duration.ts';
 import { formatSubject } from '../vocab/object-ref.ts';
 import { formatTime } from '../vocab/units.ts';
+import { forMarkdown } from './neutralize.ts';
 import type { Renderer } from './renderer.ts';
 import {
   derivedFromText,
@@ -20,7 +21,7 @@ export const markdownRenderer: Renderer = {
   description: 'a postmortem draft',
   produces: 'document',
   flag: '--markdown',
-  render: (report) => renderAnalysisMarkdown(report),
+  render: (report) => renderAnalysisMarkdown(forMarkdown(report)),
 };
 
 /** Markdown-safe table cell and inline text. */
@@ -28,9 +29,13 @@ function cell(text: string): string {
   return text.replaceAll('|', '\\|').replaceAll('\n', ' ');
 }
 
+/** A code span shows its text as it is: what forMarkdown escaped for running text is put back. */
 function code(text: string): string {
-  return `\`${text.replaceAll('`', "'")}\``;
+  const plain = text.replace(/&lt;|&gt;|&amp;|\\\[|\\\]/g, (m) => CODE_PLAIN[m]!);
+  return `\`${plain.replaceAll('`', "'")}\``;
 }
+
+const CODE_PLAIN: Record<string, string> = { '&lt;': '<', '&gt;': '>', '&amp;': '&', '\\[': '[', '\\]': ']' };
 
 function impactLines(incident: ReportIncident): string[] {
   const impact = incident.impact;

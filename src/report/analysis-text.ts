@@ -7,6 +7,7 @@ import { formatDuration } from '../vocab/duration.ts';
 import { formatSubject } from '../vocab/object-ref.ts';
 import type { Severity } from '../vocab/severity.ts';
 import { formatTime } from '../vocab/units.ts';
+import { forTerminal } from './neutralize.ts';
 import type { RenderContext, Renderer } from './renderer.ts';
 import { fitLines, padEnd, truncate, wrap } from './width.ts';
 import {
@@ -23,7 +24,7 @@ export const textRenderer: Renderer = {
   name: 'text',
   description: 'for the terminal',
   produces: 'terminal',
-  render: (report, context) => renderAnalysisText(report, context),
+  render: (report, context) => renderAnalysisText(forTerminal(report), context),
 };
 
 function severityLabel(severity: Severity, chalk: ChalkInstance): string {

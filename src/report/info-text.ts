@@ -5,8 +5,10 @@ import type { BundleInfo } from '../bundle/info.ts';
 import { CAPTURED_FROM } from '../bundle/metadata.ts';
 import { formatDuration } from '../vocab/duration.ts';
 import { formatBytes, formatCount, formatTime } from '../vocab/units.ts';
+import { forTerminal } from './neutralize.ts';
 
-export function renderInfoText(info: BundleInfo, chalk: ChalkInstance): string {
+export function renderInfoText(given: BundleInfo, chalk: ChalkInstance): string {
+  const info = forTerminal(given);
   const m = info.metadata;
   const lines: string[] = [];
   const field = (label: string, value: string) => lines.push(`${chalk.bold(label.padEnd(11))} ${value}`);
