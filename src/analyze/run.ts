@@ -4,6 +4,7 @@
 import path from 'node:path';
 import picomatch from 'picomatch';
 import type { Gap } from '../bundle/metadata.ts';
+import { partialReasons } from '../bundle/partial.ts';
 import type { Bundle } from '../bundle/reader.ts';
 import { forOption, KstoryError } from '../errors.ts';
 import { BUILTIN_PATTERNS_DIR, type LoadedPattern, loadPatterns } from '../patterns/load.ts';
@@ -67,6 +68,9 @@ export interface Report {
     cluster: { name: string | null; server_version: string | null };
     snapshot: boolean;
     gaps: Gap[];
+    /** Why the bundle holds less than what happened (repaired, a spool, inputs cut short): the
+     * analysis is partial. Empty when nothing says so. */
+    partial: string[];
   };
   window: { start: string; end: string };
   /** What the analysis looked at: sources, their rows in the window, what the import skipped. */
@@ -220,6 +224,7 @@ export async function analyzeBundle(bundle: Bundle, options: AnalyzeOptions = {}
       cluster: bundle.metadata.cluster,
       snapshot: bundle.metadata.snapshot,
       gaps: bundle.metadata.gaps,
+      partial: partialReasons(bundle.files),
     },
     window,
     coverage,

@@ -77,6 +77,7 @@ function renderMain(report: Report, incident: ReportIncident): string[] {
       '',
     );
   }
+  for (const reason of report.bundle.partial) out.push(`> The analysis is partial: ${reason}.`, '');
 
   out.push('## Timeline (UTC)', '', '| time | what happened | seen in |', '|---|---|---|');
   const rows = incident.chain.flatMap((step) => {
@@ -162,6 +163,7 @@ export function renderAnalysisMarkdown(report: Report): string {
       '',
       `kstory found no incident in this bundle: none of the patterns matched in what it looked at. ${lookedAt(report.coverage)}`,
       '',
+      ...report.bundle.partial.flatMap((reason) => [`> The analysis is partial: ${reason}.`, '']),
     );
   }
   if (others.length > 0) {

@@ -153,6 +153,9 @@ export function renderAnalysisText(report: Report, context: RenderContext): stri
       ).map((l) => chalk.yellow(l)),
     );
   }
+  for (const reason of report.bundle.partial) {
+    lines.push(...wrap(`The analysis is partial: ${reason}.`, 0, width).map((l) => chalk.yellow(l)));
+  }
   if (report.bundle.gaps.length > 0) {
     lines.push(
       ...wrap(

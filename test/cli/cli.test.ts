@@ -152,6 +152,15 @@ describe('kstory bundle repair', () => {
     const info = JSON.parse(kstory(['bundle', 'info', output, '--json']).stdout);
     expect(info.metadata.repaired).toBe(true);
     expect(kstory(['bundle', 'info', output]).stdout).toContain('Repaired');
+    // Its analysis says it is partial, and why, in every format.
+    const why = `${output} was rebuilt by kstory bundle repair from the spool of a writer that did not finish`;
+    expect(kstory(['analyze', output]).stdout.replace(/\s+/g, ' ')).toContain(
+      `The analysis is partial: ${why}`,
+    );
+    expect(kstory(['analyze', output, '--markdown']).stdout).toContain(`> The analysis is partial: ${why}`);
+    expect(JSON.parse(kstory(['analyze', output, '--json']).stdout).bundle.partial).toEqual([
+      `${why}: what came after its last flush is missing`,
+    ]);
   });
 
   it('writes beside the spool or to -o, never to the path its spool.json names; replaces a file only with --force', async () => {

@@ -7,6 +7,7 @@ import { gzipSync } from 'node:zlib';
 import { Chalk } from 'chalk';
 import { pack } from 'tar-stream';
 import { afterAll, describe, expect, it, vi } from 'vitest';
+import { partialReasons } from '../../src/bundle/partial.ts';
 import { run } from '../../src/cli/main.ts';
 import { runImport } from '../../src/import/run.ts';
 import { importSummaryJson, partialImport, renderImportSummary } from '../../src/import/summary.ts';
@@ -197,6 +198,10 @@ describe('damaged inputs', () => {
         const extra = metadata.extra.import as { cut_short: unknown[] }[];
         expect(extra[0]?.cut_short).toEqual([
           { file, lines_read: stats.cut[0]!.lines, reason: stats.cut[0]!.reason },
+        ]);
+        // And its analysis says it is partial.
+        expect(partialReasons(bundle!.files)).toEqual([
+          `${file} was cut short by damage after ${stats.cut[0]!.lines} lines (${stats.cut[0]!.reason}): the rest of it is missing`,
         ]);
         bundle!.close();
         // Every damaged line reaches --json, however many.
