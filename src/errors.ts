@@ -216,3 +216,26 @@ export function userFacingOsError(error: unknown): KstoryError | null {
   }
   return null;
 }
+
+/**
+ * DuckDB failing to decode a file it was reading (a bad copy, a flipped bit, a cut): the file is
+ * damaged, which the user can act on. Null for any other error. `files` names the files read when
+ * the message does not say which one.
+ */
+export function damagedFileError(error: unknown, files: readonly string[] = []): KstoryError | null {
+  const message = messageOf(error);
+  const named =
+    /^(?:Invalid Input|IO|Invalid|Serialization) Error: Failed to read file "([^"]+)": (.*)$/s.exec(message);
+  const decoding =
+    /^(?:Invalid Input|IO|Invalid|Serialization) Error: .*(?:decompression|corrupt|don't know what type|Invalid Parquet|thrift|magic|Unsupported encoding)/is;
+  if (!named && !(files.length > 0 && decoding.test(message))) return null;
+  const where = named ? named[1]! : files.join(', ');
+  const why = named ? named[2]! : message.replace(/^[A-Za-z ]+ Error: /, '');
+  return new KstoryError(
+    `${where}: the file is damaged (${why.split('\n')[0]}); it could not be read whole`,
+    {
+      hint: `kstory bundle info --verify ${named ? where : (files[0] ?? '')} says which parts are damaged and how many rows they held; copy the bundle again from where it was made, if it still is.`,
+      cause: error,
+    },
+  );
+}

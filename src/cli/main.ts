@@ -3,7 +3,7 @@
 // the only place that decides the exit code: 0 ok, 1 findings at or above --fail-on, 2 error.
 
 import { Command, CommanderError } from 'commander';
-import { isKstoryError, type KstoryError, userFacingOsError } from '../errors.ts';
+import { damagedFileError, isKstoryError, type KstoryError, userFacingOsError } from '../errors.ts';
 import { escapeControl } from '../report/escape.ts';
 import { chalkFor } from '../report/style.ts';
 import { TOOL_VERSION } from '../version.ts';
@@ -99,7 +99,9 @@ export function reportError(error: unknown, command?: Command): number {
   }
   // An OS error the code did not put in words is still the user's to act on (a full disk, a
   // permission): said as one line naming the path, never as a stack trace.
-  const known: KstoryError | null = isKstoryError(error) ? error : userFacingOsError(error);
+  const known: KstoryError | null = isKstoryError(error)
+    ? error
+    : (userFacingOsError(error) ?? damagedFileError(error));
   if (known) {
     const message = known.option ? `${flagOf(command, known.option)} ${known.message}` : known.message;
     // Messages quote paths and values from the user's files: never let them drive the terminal.

@@ -3,6 +3,7 @@
 import type { ChalkInstance } from 'chalk';
 import type { BundleInfo } from '../bundle/info.ts';
 import { CAPTURED_FROM } from '../bundle/metadata.ts';
+import type { Verification } from '../bundle/verify.ts';
 import { formatDuration } from '../vocab/duration.ts';
 import { formatBytes, formatCount, formatTime } from '../vocab/units.ts';
 import { forTerminal } from './neutralize.ts';
@@ -103,4 +104,30 @@ export function renderInfoText(given: BundleInfo, chalk: ChalkInstance): string 
   }
   for (const warning of info.warnings) lines.push(chalk.yellow(`warning: ${warning}`));
   return `${lines.join('\n')}\n`;
+}
+
+/** `bundle info --verify`: what was read, and each damaged part with the rows it held. */
+export function renderVerificationText(given: Verification, chalk: ChalkInstance): string {
+  const v = forTerminal(given);
+  const out: string[] = [];
+  const read = `${formatCount(v.rows_read)} of ${formatCount(v.rows_expected)} rows in ${formatCount(v.row_groups)} row groups of ${formatCount(v.files)} file${v.files === 1 ? '' : 's'} read`;
+  if (v.damaged.length === 0 && v.problems.length === 0) {
+    out.push(`${'Verified'.padEnd(12)}${chalk.green(`every part readable: ${read}`)}`);
+  } else {
+    out.push(`${'Verified'.padEnd(12)}${chalk.red(`damaged: ${read}`)}`);
+    for (const part of v.damaged) {
+      const where =
+        part.row_group === null
+          ? part.file
+          : `${part.file} row group ${part.row_group} (rows ${formatCount(part.first_row)}–${formatCount(part.first_row + part.rows - 1)})`;
+      out.push(chalk.red(`  ${where}: ${part.error}`));
+    }
+    for (const problem of v.problems) out.push(chalk.red(`  ${problem}`));
+    out.push(
+      chalk.dim(
+        '  The rows of a damaged part are lost from this copy: copy the bundle again from where it was made, if it still is.',
+      ),
+    );
+  }
+  return `${out.join('\n')}\n`;
 }

@@ -139,6 +139,43 @@ function writeTemp(name: string, content: string | Buffer): string {
   return file;
 }
 
+describe('a bundle damaged midway', () => {
+  it('bundle info --verify finds the damaged row group and its rows (exit 1); analyze names the file, no stack trace', () => {
+    const damaged = path.join(tempDir(), 'damaged.parquet');
+    const bytes = readFileSync(path.join(ROOT, 'fixtures/bad-config-rollout.parquet'));
+    // A bad copy: 256 bytes in the middle of the file flipped (inside a column chunk, not the footer).
+    for (let k = 0; k < 256; k++) bytes[(bytes.length >> 1) + k]! ^= 0xa5;
+    writeFileSync(damaged, bytes);
+
+    const verified = kstory(['bundle', 'info', damaged, '--verify']);
+    expect(verified.code).toBe(1);
+    expect(verified.stdout).toMatch(
+      /Verified +damaged: [\d,]+ of 22,240 rows in 2 row groups of 1 file read/,
+    );
+    expect(verified.stdout).toMatch(new RegExp(`${damaged} row group \\d \\(rows [\\d,]+–[\\d,]+\\): `));
+    const json = JSON.parse(kstory(['bundle', 'info', damaged, '--verify', '--json']).stdout);
+    expect(json.verification.damaged).toEqual([
+      expect.objectContaining({ file: damaged, row_group: expect.any(Number), rows: expect.any(Number) }),
+    ]);
+    expect(json.verification.rows_read + json.verification.damaged[0].rows).toBe(22_240);
+
+    const analyzed = kstory(['analyze', damaged]);
+    expect(analyzed.code).toBe(2);
+    expect(analyzed.stderr).toMatch(new RegExp(`^kstory: error: ${damaged}: the file is damaged \\(`));
+    expect(analyzed.stderr).toContain(`kstory bundle info --verify ${damaged}`);
+    expect(analyzed.stderr).not.toMatch(/internal error|\n\s+at /);
+
+    const intact = kstory([
+      'bundle',
+      'info',
+      path.join(ROOT, 'fixtures/bad-config-rollout.parquet'),
+      '--verify',
+    ]);
+    expect(intact.code).toBe(0);
+    expect(intact.stdout).toMatch(/Verified +every part readable: 22,240 of 22,240 rows/);
+  });
+});
+
 describe('kstory bundle repair', () => {
   it('turns the spool of a writer that stopped into a bundle', async () => {
     const output = path.join(tempDir(), 'stopped.parquet');

@@ -149,6 +149,15 @@ metrics): that is never an all-clear.`,
           }
           process.exitCode = 2;
         }
+      } catch (error) {
+        // Damage DuckDB found while reading, named by the files read when its message names none.
+        const { damagedFileError } = await import('../../errors.ts');
+        throw (
+          damagedFileError(
+            error,
+            bundle.files.map((f) => f.path),
+          ) ?? error
+        );
       } finally {
         status.done();
         bundle.close();

@@ -14,27 +14,44 @@ export function defineBundleCommand(program: Command): void {
     .description('show a bundle’s metadata, rows per source and kind, time range and gaps')
     .argument('<bundle...>', 'bundle files, spool directories or globs (read together)')
     .option('--json', 'print JSON instead of text')
+    .option('--verify', 'also read every row group of every file whole and report damage (exit 1 if any)')
     .addHelpText(
       'after',
       `
 Examples:
   kstory bundle info incident.parquet
+  kstory bundle info incident.parquet --verify     is every part of it readable?
   kstory bundle info 'recordings/*.parquet' --json | jq .by_source`,
     )
-    .action(async (paths: string[], options: { json?: boolean }) => {
+    .action(async (paths: string[], options: { json?: boolean; verify?: boolean }) => {
       const { openBundleFiles } = await import('../../bundle/reader.ts');
       const { describeBundle } = await import('../../bundle/info.ts');
       const bundle = await openBundleFiles(paths);
       try {
-        const info = await describeBundle(bundle);
+        const { verifyBundle } = await import('../../bundle/verify.ts');
+        const verification = options.verify ? await verifyBundle(bundle.files) : undefined;
+        // A damaged bundle may not even be counted: the verification says where it is damaged.
+        let info: Awaited<ReturnType<typeof describeBundle>> | undefined;
+        try {
+          info = await describeBundle(bundle);
+        } catch (error) {
+          if (!verification || verification.damaged.length === 0) throw error;
+        }
         if (options.json) {
           const { printJson } = await import('../output.ts');
-          printJson(info);
+          printJson({
+            ...(info ?? { files: bundle.files.map((f) => f.path) }),
+            ...(verification ? { verification } : {}),
+          });
         } else {
-          const { renderInfoText } = await import('../../report/info-text.ts');
+          const { renderInfoText, renderVerificationText } = await import('../../report/info-text.ts');
           const { chalkFor } = await import('../../report/style.ts');
-          process.stdout.write(renderInfoText(info, chalkFor(process.stdout)));
+          const chalk = chalkFor(process.stdout);
+          if (info) process.stdout.write(renderInfoText(info, chalk));
+          if (verification) process.stdout.write(renderVerificationText(verification, chalk));
         }
+        if (verification && (verification.damaged.length > 0 || verification.problems.length > 0))
+          process.exitCode = 1;
       } finally {
         bundle.close();
       }
