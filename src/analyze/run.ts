@@ -3,6 +3,7 @@
 
 import path from 'node:path';
 import picomatch from 'picomatch';
+import { checkOneCluster } from '../bundle/cluster-identity.ts';
 import type { Gap } from '../bundle/metadata.ts';
 import { partialReasons } from '../bundle/partial.ts';
 import type { Bundle } from '../bundle/reader.ts';
@@ -55,6 +56,8 @@ export interface AnalyzeOptions {
   selector?: string;
   /** Report transient incidents too. */
   all?: boolean;
+  /** Read files of different clusters as one (refused otherwise). */
+  merge?: boolean;
   /** Told what the analysis is doing, for a status line on long runs. */
   onProgress?: (stage: string) => void;
 }
@@ -111,6 +114,7 @@ export interface ReportIncident {
 }
 
 export async function analyzeBundle(bundle: Bundle, options: AnalyzeOptions = {}): Promise<Report> {
+  checkOneCluster(bundle.files, options.merge === true);
   // Options are read before the work, so that a mistake in one is said at once.
   const subject = options.subject ? forOption('subject', () => parseObjectPath(options.subject!)) : null;
   const selector = options.selector ? parseSelector(options.selector) : null;

@@ -5,10 +5,9 @@
 
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { COLUMNS } from '../../src/bundle/columns.ts';
-import { Database, sqlString } from '../../src/bundle/duckdb.ts';
-import { KV_FORMAT_VERSION, KV_METADATA } from '../../src/bundle/metadata.ts';
+import { sqlString } from '../../src/bundle/duckdb.ts';
 import { kstory, ROOT } from '../support/cli.ts';
+import { rewriteBundle } from '../support/rewrite.ts';
 import { useTempDir } from '../support/temp.ts';
 
 const tempDir = useTempDir('kstory-safety-');
@@ -22,32 +21,18 @@ const RAW = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]
 
 /** The fixture with HOSTILE after every `checkout` (names, bodies, messages), in its log lines and cluster name. */
 async function hostileBundle(output: string): Promise<void> {
-  const db = await Database.open();
-  try {
-    const inJson = JSON.stringify(HOSTILE).slice(1, -1);
-    const select = COLUMNS.map((c) => {
+  const inJson = JSON.stringify(HOSTILE).slice(1, -1);
+  await rewriteBundle(SOURCE, output, {
+    columns: (c) => {
       if (c.name === 'body')
-        return `CAST(replace(CAST(body AS VARCHAR), 'checkout', ${sqlString(`checkout${inJson}`)}) AS JSON) AS body`;
+        return `CAST(replace(CAST(body AS VARCHAR), 'checkout', ${sqlString(`checkout${inJson}`)}) AS JSON)`;
       if (c.name === 'log_line')
-        return `replace(log_line, 'invalid configuration', ${sqlString(`invalid configuration${HOSTILE}`)}) AS log_line`;
-      if (c.type === 'VARCHAR')
-        return `replace("${c.name}", 'checkout', ${sqlString(`checkout${HOSTILE}`)}) AS "${c.name}"`;
-      return `"${c.name}"`;
-    }).join(', ');
-    const kv = await db.all<{ key: string; value: string }>(
-      `SELECT decode(key) AS key, decode(value) AS value FROM parquet_kv_metadata(${sqlString(SOURCE)})`,
-    );
-    const metadata = JSON.parse(kv.find((e) => e.key === KV_METADATA)!.value);
-    metadata.cluster = { ...metadata.cluster, name: `prod${HOSTILE}` };
-    const version = kv.find((e) => e.key === KV_FORMAT_VERSION)!.value;
-    await db.run(
-      `COPY (SELECT ${select} FROM read_parquet(${sqlString(SOURCE)})) TO ${sqlString(output)} ` +
-        `(FORMAT parquet, KV_METADATA {${sqlString(KV_FORMAT_VERSION)}: ${sqlString(version)}, ` +
-        `${sqlString(KV_METADATA)}: ${sqlString(JSON.stringify(metadata))}})`,
-    );
-  } finally {
-    db.close();
-  }
+        return `replace(log_line, 'invalid configuration', ${sqlString(`invalid configuration${HOSTILE}`)})`;
+      if (c.type === 'VARCHAR') return `replace("${c.name}", 'checkout', ${sqlString(`checkout${HOSTILE}`)})`;
+      return null;
+    },
+    metadata: (m) => ({ ...m, cluster: { ...(m.cluster as object), name: `prod${HOSTILE}` } }),
+  });
 }
 
 describe('hostile strings in a bundle', () => {

@@ -39,6 +39,7 @@ interface AnalyzeFlags {
   selector?: string;
   explain?: boolean;
   all?: boolean;
+  merge?: boolean;
   progress?: boolean;
 }
 
@@ -91,6 +92,10 @@ export function defineAnalyzeCommand(program: Command): void {
     .option('--explain', 'show how each confidence was reached')
     .option('--all', 'also report transient incidents: short problems that cleared by themselves')
     .option(
+      '--merge',
+      'read bundles of different clusters as one (refused otherwise: their windows and names would merge)',
+    )
+    .option(
       '--no-progress',
       'do not show what it is doing on stderr (shown on a terminal after half a second)',
     )
@@ -128,6 +133,7 @@ metrics): that is never an all-clear.`,
           subject: flags.subject,
           selector: flags.selector,
           all: flags.all,
+          merge: flags.merge,
           only: flags.only,
           skip: flags.skip,
           patternDirs: flags.patterns,
