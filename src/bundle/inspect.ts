@@ -26,6 +26,8 @@ export interface BundleFile {
   metadata: BundleMetadata;
   /** Columns the file lacks (an older minor version): read as NULL. */
   missingColumns: string[];
+  /** Row groups found damaged and left out when the bundle was opened (see verify.ts). */
+  leftOut?: { row_group: number | null; first_row: number; rows: number; error: string }[];
 }
 
 /** Parquet files start and end with the magic bytes PAR1; checking them first gives the user a

@@ -24,6 +24,12 @@ export function partialReasons(files: readonly BundleFile[]): string[] {
         `${file.path} was rebuilt by kstory bundle repair from the spool of a writer that did not finish: what came after its last flush is missing`,
       );
     }
+    for (const part of file.leftOut ?? []) {
+      const where = part.row_group === null ? file.path : `${file.path} row group ${part.row_group}`;
+      reasons.add(
+        `${where} is damaged (${part.error}): its ${part.rows} rows (from row ${part.first_row}) are left out`,
+      );
+    }
     const imports = Array.isArray(m.extra.import) ? (m.extra.import as ImportExtra[]) : [];
     for (const input of imports) {
       for (const cut of input.cut_short ?? []) {

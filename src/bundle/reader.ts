@@ -12,12 +12,15 @@ import { Database, type Row, sqlString } from './duckdb.ts';
 import { resolveInputs, type Source } from './inputs.ts';
 import { type BundleFile, checkParquetMagic, inspectFile } from './inspect.ts';
 import { type BundleMetadata, mergeMetadata } from './metadata.ts';
+import type { DamagedPart } from './verify.ts';
 
 export type { BundleFile } from './inspect.ts';
 
 export interface OpenOptions {
   memoryLimit?: string;
   threads?: number;
+  /** Damaged parts to read around (found by verifyBundle): the rest of each file is read. */
+  leaveOut?: readonly DamagedPart[];
 }
 
 export class Bundle {
@@ -71,7 +74,11 @@ export async function openBundleFiles(inputs: readonly string[], options: OpenOp
     await db.sandbox({ allowedPaths: sources.map((s) => s.path), allowedDirectories: [scratchDir] });
     const warnings: string[] = [];
     const files: BundleFile[] = [];
-    for (const source of sources) files.push(await inspectFile(db, source, warnings));
+    for (const source of sources) {
+      const file = await inspectFile(db, source, warnings);
+      const leftOut = (options.leaveOut ?? []).filter((part) => part.file === file.path);
+      files.push(leftOut.length > 0 ? { ...file, leftOut } : file);
+    }
     await createBundleRelation(db, files);
     return new Bundle(db, files, mergeMetadata(files.map((f) => f.metadata)), warnings, scratchDir);
   } catch (error) {
@@ -93,12 +100,36 @@ function fileSelect(file: BundleFile): string {
     ).join(', ');
     return `SELECT ${select} FROM read_json(${sqlString(file.path)}, format = 'newline_delimited', columns = ${readJsonColumnsLiteral()}, ignore_errors = true) WHERE source IS NOT NULL`;
   }
+  if (file.leftOut && file.leftOut.length > 0) return keptRanges(file, columns);
   return `SELECT ${columns} FROM read_parquet(${sqlString(file.path)})`;
+}
+
+/**
+ * A file read around its damaged row groups: one select per run of intact rows, each a positive
+ * range of row numbers, which DuckDB turns into skipping whole row groups (a NOT range it would
+ * read, and fail on, the damaged one).
+ */
+function keptRanges(file: BundleFile, columns: string): string {
+  const parts = [...file.leftOut!].sort((a, b) => a.first_row - b.first_row);
+  const ranges: [number, number | null][] = [];
+  let from = 0;
+  for (const part of parts) {
+    if (part.first_row > from) ranges.push([from, part.first_row]);
+    from = part.first_row + part.rows;
+  }
+  ranges.push([from, null]);
+  const read = `read_parquet(${sqlString(file.path)}, file_row_number = true)`;
+  return ranges
+    .map(
+      ([first, end]) =>
+        `SELECT ${columns} FROM ${read} WHERE file_row_number >= ${first}${end === null ? '' : ` AND file_row_number < ${end}`}`,
+    )
+    .join('\nUNION ALL\n');
 }
 
 /** The `bundle` relation: every column of the format, those a file lacks read as NULL. */
 async function createBundleRelation(db: Database, files: readonly BundleFile[]): Promise<void> {
-  const uniform = files.every((f) => f.format === 'parquet' && f.missingColumns.length === 0);
+  const uniform = files.every((f) => f.format === 'parquet' && f.missingColumns.length === 0 && !f.leftOut);
   const columnList = COLUMNS.map((c) => `"${c.name}"`).join(', ');
   const all = uniform
     ? `SELECT ${columnList} FROM read_parquet([${files.map((f) => sqlString(f.path)).join(', ')}])`

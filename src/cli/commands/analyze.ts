@@ -3,7 +3,9 @@
 import { existsSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
+import type { Report } from '../../analyze/run.ts';
 import { KstoryError } from '../../errors.ts';
+import { escapeControl } from '../../report/escape.ts';
 import { RENDERERS } from '../../report/renderers.ts';
 import { SEVERITIES } from '../../vocab/severity.ts';
 import { chosenRenderer, formatOptions } from '../formats.ts';
@@ -120,26 +122,51 @@ metrics): that is never an all-clear.`,
       const { analyzeBundle } = await import('../../analyze/run.ts');
       const { severityAtLeast } = await import('../../vocab/severity.ts');
       const { StatusLine } = await import('../status-line.ts');
-      const bundle = await openBundle(paths);
+      let bundle = await openBundle(paths);
       if (flags.output !== undefined) refuseToOverwriteInput(flags.output, bundle.files);
       const status = new StatusLine(flags.progress !== false);
+      const options = {
+        onProgress: (stage: string) => status.set(stage),
+        since: flags.since,
+        until: flags.until,
+        namespaces: flags.namespace,
+        kinds: flags.kind,
+        subject: flags.subject,
+        selector: flags.selector,
+        all: flags.all,
+        merge: flags.merge,
+        only: flags.only,
+        skip: flags.skip,
+        patternDirs: flags.patterns,
+        minConfidence: flags.minConfidence,
+        top: flags.top,
+      };
       try {
-        const report = await analyzeBundle(bundle, {
-          onProgress: (stage) => status.set(stage),
-          since: flags.since,
-          until: flags.until,
-          namespaces: flags.namespace,
-          kinds: flags.kind,
-          subject: flags.subject,
-          selector: flags.selector,
-          all: flags.all,
-          merge: flags.merge,
-          only: flags.only,
-          skip: flags.skip,
-          patternDirs: flags.patterns,
-          minConfidence: flags.minConfidence,
-          top: flags.top,
-        });
+        let report: Report;
+        try {
+          report = await analyzeBundle(bundle, options);
+        } catch (error) {
+          // Damage DuckDB found while reading: the damaged row groups are found and read around,
+          // and the report says what was left out. Named by the files read when its message names none.
+          const { damagedFileError } = await import('../../errors.ts');
+          const damaged = damagedFileError(
+            error,
+            bundle.files.map((f) => f.path),
+          );
+          if (!damaged) throw error;
+          status.set('finding the damaged parts of the bundle');
+          const { verifyBundle } = await import('../../bundle/verify.ts');
+          const verification = await verifyBundle(bundle.files);
+          if (verification.damaged.length === 0) throw damaged;
+          bundle.close();
+          bundle = await openBundle(paths, { leaveOut: verification.damaged });
+          const lost = verification.damaged.reduce((n, part) => n + part.rows, 0);
+          status.done();
+          process.stderr.write(
+            `kstory: warning: ${escapeControl(damaged.message)}: its ${lost} damaged rows are left out and the analysis is partial\n`,
+          );
+          report = await analyzeBundle(bundle, options);
+        }
         status.done();
         const { renderContextFor, writeRendered } = await import('../output.ts');
         const context = renderContextFor(renderer, flags.output, { explain: flags.explain });
@@ -155,15 +182,6 @@ metrics): that is never an all-clear.`,
           }
           process.exitCode = 2;
         }
-      } catch (error) {
-        // Damage DuckDB found while reading, named by the files read when its message names none.
-        const { damagedFileError } = await import('../../errors.ts');
-        throw (
-          damagedFileError(
-            error,
-            bundle.files.map((f) => f.path),
-          ) ?? error
-        );
       } finally {
         status.done();
         bundle.close();
