@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { KstoryError } from '../errors.ts';
 import { COLUMNS, readJsonColumnsLiteral } from './columns.ts';
+import { dedupedAcrossFiles } from './dedupe.ts';
 import { Database, type Row, sqlString } from './duckdb.ts';
 import { resolveInputs, type Source } from './inputs.ts';
 import { type BundleFile, checkParquetMagic, inspectFile } from './inspect.ts';
@@ -127,10 +128,23 @@ function keptRanges(file: BundleFile, columns: string): string {
     .join('\nUNION ALL\n');
 }
 
+/** A compacted segment inside a spool directory. */
+function isSegment(file: string): boolean {
+  return /^seg-\d+\.parquet$/.test(path.basename(file));
+}
+
 /** The `bundle` relation: every column of the format, those a file lacks read as NULL. */
 async function createBundleRelation(db: Database, files: readonly BundleFile[]): Promise<void> {
   const uniform = files.every((f) => f.format === 'parquet' && f.missingColumns.length === 0 && !f.leftOut);
   const columnList = COLUMNS.map((c) => `"${c.name}"`).join(', ');
+  // Files of one writer (a spool's segments) hold each observation once; separate bundles may not.
+  const writers = new Set(
+    files.map((f) => (f.format === 'ndjson' || isSegment(f.path) ? path.dirname(f.path) : f.path)),
+  );
+  if (writers.size > 1) {
+    await db.run(`CREATE VIEW bundle AS ${dedupedAcrossFiles(files.map(fileSelect))}`);
+    return;
+  }
   const all = uniform
     ? `SELECT ${columnList} FROM read_parquet([${files.map((f) => sqlString(f.path)).join(', ')}])`
     : files.map(fileSelect).join('\nUNION ALL\n');

@@ -1,6 +1,7 @@
 // Bundles of different clusters are not read as one unless asked: their windows and names would
 // merge into incidents no cluster had. Bundles of one cluster are read together as before.
 
+import { copyFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { kstory, ROOT } from '../support/cli.ts';
@@ -35,5 +36,26 @@ describe('several bundles in one analyze', () => {
       '--json',
     ]);
     expect(sameCluster.code, sameCluster.stderr).toBe(0);
+  });
+
+  it('two bundles of one cluster holding the same requests and object versions count each once', () => {
+    const original = path.join(ROOT, 'fixtures/bad-config-rollout.parquet');
+    const copy = path.join(tempDir(), 'same-recording.parquet');
+    copyFileSync(original, copy);
+    const rows = (files: string[]) =>
+      Object.fromEntries(
+        (
+          JSON.parse(kstory(['bundle', 'info', ...files, '--json']).stdout).by_source as {
+            source: string;
+            rows: number;
+          }[]
+        ).map((s) => [s.source, s.rows]),
+      );
+    const one = rows([original]);
+    const both = rows([original, copy]);
+    expect(both.audit).toBe(one.audit);
+    expect(both.object).toBe(one.object);
+    // Rows without an identity of their own are read from both.
+    expect(both.log).toBe(2 * (one.log ?? 0));
   });
 });
