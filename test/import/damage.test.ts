@@ -1,7 +1,7 @@
 // Damaged and odd inputs: each problem is counted and reported with file, line and reason, the rest
 // is imported, and only an import of nothing at all fails (exit code 2, no bundle left behind).
 import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { Chalk } from 'chalk';
@@ -158,7 +158,9 @@ describe('damaged inputs', () => {
     const auditLines = (n: number) =>
       Array.from({ length: n }, (_, i) =>
         JSON.stringify(
-          entry(`z-${i}`, 'ResponseComplete', { requestURI: `/api/v1/x/${randomBytes(12).toString('hex')}` }),
+          entry(`z-${i}`, 'ResponseComplete', {
+            requestURI: `/api/v1/x/${createHash('sha1').update(String(i)).digest('hex')}`,
+          }),
         ),
       ).join('\n') + '\n';
     const text = auditLines(20_000);
@@ -175,7 +177,7 @@ describe('damaged inputs', () => {
     ];
     it.each(cases)(
       '%s %s: the lines before are imported, the cut is said with the lines read',
-      async (kind, _how, bytes) => {
+      async (kind, how, bytes) => {
         const file = scratch.write(`damaged-${kind}-${bytes.length}.log`, bytes);
         const { result, bundle, output } = await scratch.import([file]);
         const stats = result.inputs[0]!;
@@ -187,7 +189,8 @@ describe('damaged inputs', () => {
         const imported = stats.records.audit ?? 0;
         expect(imported).toBeGreaterThan(1000);
         expect(stats.cut[0]!.lines).toBeGreaterThanOrEqual(imported);
-        expect(stats.cut[0]!.lines).toBeLessThan(20_000);
+        // Cut short: fewer lines than the file had (flipped bytes may decode to garbage with more newlines).
+        if (how === 'cut in half') expect(stats.cut[0]!.lines).toBeLessThan(20_000);
         expect(partialImport(result)).toBe('1 file was cut short by damage');
         const summary = renderImportSummary(result, new Chalk({ level: 0 }));
         expect(summary).toContain(
