@@ -53,13 +53,14 @@ export async function runImport(options: ImportRunOptions): Promise<ImportResult
     if (path.resolve(input) === output)
       throw new KstoryError(`${options.output} is both an input and the output`);
   }
-  checkOutputPath(options.output, { force: options.force });
   if (options.at !== undefined && normalizeTs(options.at) === null) {
     throw new KstoryError(`${options.at}: not an RFC 3339 timestamp`, {
       option: 'at',
       hint: 'For example 2026-03-01T10:42:00Z',
     });
   }
+  // After the options: a wrong value is said before where it would have gone.
+  checkOutputPath(options.output, { force: options.force });
 
   discardInterruptedImport(options.output, output, options.force === true);
   // Created up front so that conversion never waits on it; removed again if nothing is imported.
