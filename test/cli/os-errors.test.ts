@@ -93,7 +93,9 @@ describe('OS errors', () => {
     ]);
     const text = kstoryUnprivileged(['import', input, '-o', output, '--force', '--no-progress']);
     expect(text.code).toBe(1);
-    expect(text.stderr).toMatch(/skipped 2 files: cannot be read: permission denied \(b-pods\.json, locked\)/);
+    expect(text.stderr).toMatch(
+      /skipped 2 files: cannot be read: permission denied \(b-pods\.json, locked\)/,
+    );
     expect(text.stderr).toMatch(/hint: Check the permissions of .*b-pods\.json/);
     expect(text.stderr).toMatch(/the import is partial: 2 files could not be read/);
   });
@@ -118,7 +120,10 @@ describe('OS errors', () => {
     ]) {
       const result = kstoryUnprivileged(args);
       expect(result.code).toBe(2);
-      expectOneLineError(result.stderr, new RegExp(`cannot write into directory ${locked}: permission denied`));
+      expectOneLineError(
+        result.stderr,
+        new RegExp(`cannot write into directory ${locked}: permission denied`),
+      );
     }
     expect(readdirSync(locked)).toEqual([]);
 
