@@ -4,6 +4,7 @@
 
 import type { ChalkInstance } from 'chalk';
 import type { Report } from '../analyze/run.ts';
+import type { Timeline } from '../analyze/timeline/timeline.ts';
 
 export interface RenderContext {
   /** Colours: level 0 (none) off a terminal, with NO_COLOR, and for files. */
@@ -12,6 +13,8 @@ export interface RenderContext {
   width: number;
   /** Show how each confidence was reached (--explain). */
   explain: boolean;
+  /** The bundle's timeline, built for a renderer that draws one (`timeline: true`). */
+  timeline?: Timeline;
 }
 
 /** An output format of a command: `T` is what it renders (an analysis Report by default). */
@@ -28,5 +31,7 @@ export interface Renderer<T = Report> {
   produces: 'terminal' | 'document';
   /** A flag of its own, same as `--format <name>` (`--json`), for the scripts that use it. */
   flag?: `--${string}`;
+  /** It draws the bundle's timeline: the command builds it and passes it in the context. */
+  timeline?: true;
   render(input: T, context: RenderContext): string | Uint8Array;
 }

@@ -4,6 +4,7 @@
 import { jsonRenderer } from './analysis-json.ts';
 import { markdownRenderer } from './analysis-markdown.ts';
 import { textRenderer } from './analysis-text.ts';
+import { htmlRenderer } from './html/document.ts';
 import type { Renderer } from './renderer.ts';
 
-export const RENDERERS: readonly Renderer[] = [textRenderer, jsonRenderer, markdownRenderer];
+export const RENDERERS: readonly Renderer[] = [textRenderer, jsonRenderer, markdownRenderer, htmlRenderer];

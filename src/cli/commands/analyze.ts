@@ -55,14 +55,49 @@ function refuseToOverwriteInput(output: string, files: readonly { path: string }
   }
 }
 
+/** A command that analyses bundles: `analyze` prints in any format, `report` writes the HTML page. */
+export interface AnalysisCommand {
+  name: string;
+  description: string;
+  /** Its one format; without it, --format and its aliases choose. */
+  format?: string;
+  examples: string;
+  /** Where the report goes without -o; stdout when absent. */
+  defaultOutput?: (paths: readonly string[]) => string;
+  output: string;
+}
+
+const ANALYZE: AnalysisCommand = {
+  name: 'analyze',
+  description: 'find what went wrong in a bundle: findings with evidence, confidence and remediation',
+  output: 'write the report to this file instead of stdout (replaced if it exists)',
+  examples: `
+Examples:
+  kstory analyze incident.parquet
+  kstory analyze incident.parquet --since 2h -n 'shop-*' --explain
+  kstory analyze incident.parquet --subject shop/Deployment/checkout
+  kstory analyze incident.parquet -l app.kubernetes.io/part-of=shop
+  kstory analyze incident.parquet --json | jq '.incidents[0]'
+  kstory analyze incident.parquet --markdown > postmortem.md
+  kstory analyze incident.parquet --format html -o report.html
+  kstory analyze nightly.parquet --fail-on high      # exit 1 for CI when something high is found
+
+Exit code 2 when the window holds nothing to analyze (no objects, events, audit entries, logs or
+metrics): that is never an all-clear.`,
+};
+
 export function defineAnalyzeCommand(program: Command): void {
+  defineAnalysisCommand(program, ANALYZE);
+}
+
+export function defineAnalysisCommand(program: Command, spec: AnalysisCommand): void {
   const command = program
-    .command('analyze')
-    .description('find what went wrong in a bundle: findings with evidence, confidence and remediation')
+    .command(spec.name)
+    .description(spec.description)
     .argument('<bundle...>', 'bundle files, spool directories or globs (read together)');
-  for (const option of formatOptions(RENDERERS)) command.addOption(option);
+  if (spec.format === undefined) for (const option of formatOptions(RENDERERS)) command.addOption(option);
   command
-    .option('-o, --output <file>', 'write the report to this file instead of stdout (replaced if it exists)')
+    .option('-o, --output <file>', spec.output)
     .option('--since <time>', 'start of the window: RFC 3339 time or duration back from the end (2h)')
     .option('--until <time>', 'end of the window: RFC 3339 time or duration back from the end of the bundle')
     .option(
@@ -101,29 +136,16 @@ export function defineAnalyzeCommand(program: Command): void {
       '--no-progress',
       'do not show what it is doing on stderr (shown on a terminal after half a second)',
     )
-    .addHelpText(
-      'after',
-      `
-Examples:
-  kstory analyze incident.parquet
-  kstory analyze incident.parquet --since 2h -n 'shop-*' --explain
-  kstory analyze incident.parquet --subject shop/Deployment/checkout
-  kstory analyze incident.parquet -l app.kubernetes.io/part-of=shop
-  kstory analyze incident.parquet --json | jq '.incidents[0]'
-  kstory analyze incident.parquet --markdown > postmortem.md
-  kstory analyze nightly.parquet --fail-on high      # exit 1 for CI when something high is found
-
-Exit code 2 when the window holds nothing to analyze (no objects, events, audit entries, logs or
-metrics): that is never an all-clear.`,
-    )
+    .addHelpText('after', spec.examples)
     .action(async (paths: string[], flags: AnalyzeFlags) => {
-      const renderer = chosenRenderer(RENDERERS, flags);
+      const renderer = RENDERERS.find((r) => r.name === spec.format) ?? chosenRenderer(RENDERERS, flags);
+      const output = flags.output ?? spec.defaultOutput?.(paths);
       const { openBundle } = await import('../../views/open.ts');
       const { analyzeBundle } = await import('../../analyze/run.ts');
       const { severityAtLeast } = await import('../../vocab/severity.ts');
       const { StatusLine } = await import('../status-line.ts');
       let bundle = await openBundle(paths);
-      if (flags.output !== undefined) refuseToOverwriteInput(flags.output, bundle.files);
+      if (output !== undefined) refuseToOverwriteInput(output, bundle.files);
       const status = new StatusLine(flags.progress !== false);
       const options = {
         onProgress: (stage: string) => status.set(stage),
@@ -167,15 +189,26 @@ metrics): that is never an all-clear.`,
           );
           report = await analyzeBundle(bundle, options);
         }
+        const timeline = renderer.timeline
+          ? await (await import('../../analyze/timeline/build.ts')).buildTimeline(bundle, report.window, {
+              focus: report.findings.map((f) => f.subject),
+              onProgress: (stage) => status.set(stage),
+            })
+          : undefined;
         status.done();
         const { renderContextFor, writeRendered } = await import('../output.ts');
-        const context = renderContextFor(renderer, flags.output, { explain: flags.explain });
-        writeRendered(renderer.render(report, context), flags.output);
+        const context = renderContextFor(renderer, output, { explain: flags.explain });
+        const rendered = renderer.render(report, timeline ? { ...context, timeline } : context);
+        writeRendered(rendered, output);
+        if (output !== undefined && flags.output === undefined) {
+          const { formatBytes } = await import('../../vocab/units.ts');
+          process.stderr.write(`wrote ${output} (${formatBytes(Buffer.byteLength(rendered))})\n`);
+        }
         const failOn = flags.failOn;
         if (failOn && report.incidents.some((i) => severityAtLeast(i.severity, failOn))) process.exitCode = 1;
         // Not an all-clear: a script reading the exit code must not take it for one.
         if (report.coverage.nothing_to_analyze) {
-          if (flags.output !== undefined || renderer.name !== 'text') {
+          if (output !== undefined || renderer.name !== 'text') {
             process.stderr.write(
               'kstory: nothing to analyze: the bundle holds no objects, events, audit entries, logs or metrics in the window\n',
             );

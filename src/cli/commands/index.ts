@@ -14,6 +14,7 @@ import { defineLogsCommand } from './logs.ts';
 import { definePatternsCommand } from './patterns.ts';
 import { defineRecordCommand } from './record.ts';
 import { defineRelatedCommand } from './related.ts';
+import { defineReportCommand } from './report.ts';
 import { defineServeCommand } from './serve.ts';
 import { defineSimulateCommand } from './simulate.ts';
 import { defineStoryCommand } from './story.ts';
@@ -32,6 +33,7 @@ export const COMMANDS: readonly ((program: Command) => void)[] = [
   definePatternsCommand,
   defineRecordCommand,
   defineRelatedCommand,
+  defineReportCommand,
   defineServeCommand,
   defineSimulateCommand,
   defineStoryCommand,

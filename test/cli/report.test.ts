@@ -1,0 +1,57 @@
+// `kstory report` and `kstory analyze --format html` end to end through bin/kstory.js: one page
+// written where asked (or beside the bundle's name), said on stderr, the bundle never replaced.
+
+import { copyFileSync, existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { kstory, ROOT } from '../support/cli.ts';
+import { useTempDir } from '../support/temp.ts';
+
+const tempDir = useTempDir();
+const fixture = path.join(ROOT, 'fixtures/bad-config-rollout.parquet');
+
+describe('kstory report', () => {
+  it('writes <bundle>.html in the current directory and says so', () => {
+    const dir = tempDir();
+    const bundle = path.join(dir, 'incident.parquet');
+    copyFileSync(fixture, bundle);
+    const result = kstory(['report', bundle, '--no-progress'], { cwd: dir });
+    expect(result.stderr).toMatch(/^wrote incident\.html \(\d+(\.\d)? (KB|MB)\)$/m);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe('');
+    const page = readFileSync(path.join(dir, 'incident.html'), 'utf8');
+    expect(page).toMatch(/^<!doctype html>/);
+    expect(page).toContain('id="incident-1"');
+    expect(page).toContain('"lanes":[');
+  });
+
+  it('is analyze --format html, filters included, to the file of -o', () => {
+    const dir = tempDir();
+    const out = path.join(dir, 'page.html');
+    const result = kstory([
+      'analyze',
+      fixture,
+      '--format',
+      'html',
+      '-o',
+      out,
+      '--since',
+      '10m',
+      '--no-progress',
+    ]);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toBe('');
+    const page = readFileSync(out, 'utf8');
+    expect(page).toContain('window 2026-03-02 09:20:00Z');
+  });
+
+  it('refuses to write its page over the bundle', () => {
+    const dir = tempDir();
+    const bundle = path.join(dir, 'incident.parquet');
+    copyFileSync(fixture, bundle);
+    const result = kstory(['report', bundle, '-o', bundle, '--no-progress']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/is a bundle being analysed/);
+    expect(existsSync(bundle)).toBe(true);
+  });
+});
