@@ -3,7 +3,7 @@
 // their states as spans, their marks, series and versions, and a note of all that was summarised.
 
 import type { Bundle } from '../../bundle/reader.ts';
-import { boundMarks, readMarks } from './marks.ts';
+import { readMarks } from './marks.ts';
 import { readSeries } from './series.ts';
 import { healthOf, readStateChanges } from './states.ts';
 import {
@@ -158,33 +158,22 @@ export async function buildTimeline(
     );
 
   progress('timeline: reading Events, audited writes and logs');
-  const { marks, grouped } = await readMarks(bundle, span, limits);
+  const { marks, grouped, dropped } = await readMarks(bundle, span, limits, [...lanes.keys()]);
   for (const g of grouped)
     summarised.push(`${g.rows} ${g.source} grouped per object and minute (more than ${limits.exactMarks})`);
-  let unplaced = 0;
   for (const m of marks) {
-    const lane = lanes.get(laneKey(m.kind, m.namespace, m.name));
-    if (!lane) {
-      unplaced += m.count;
-      continue;
-    }
-    lane.marks.push({ t: m.t, type: m.type, count: m.count, label: m.label, text: m.text });
-  }
-  let dropped = 0;
-  for (const lane of lanes.values()) {
-    const bounded = boundMarks(lane.marks, limits.marksPerLane);
-    lane.marks = bounded.marks;
-    dropped += bounded.dropped;
+    lanes.get(laneKey(m.kind, m.namespace, m.name))?.marks.push({
+      t: m.t,
+      type: m.type,
+      count: m.count,
+      label: m.label,
+      text: m.text,
+    });
   }
   if (dropped > 0)
     summarised.push(
       `${dropped} marks left out: a lane keeps ${limits.marksPerLane}, warnings, writes and logs before normal Events`,
     );
-  if (unplaced > 0)
-    summarised.push(
-      `${unplaced} Events, writes and log lines are about objects without a lane and are not shown`,
-    );
-
   progress('timeline: reading metrics and versions');
   for (const s of await readSeries(bundle, span, limits.pointsPerSeries)) {
     lanes

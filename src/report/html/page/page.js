@@ -6,6 +6,7 @@
   const data = JSON.parse(document.getElementById('kstory-data').textContent);
   const ROW = 28;
   const LABEL = 300;
+  const INCIDENT_ROWS = 8;
   const SVG = 'http://www.w3.org/2000/svg';
 
   /** An element with properties and children; strings become text nodes. */
@@ -117,12 +118,13 @@
       best(l.namespace || '', l.score, nsScore);
       best(`${l.namespace || ''}\u0000${groupOf(l)}`, l.score, groupScore);
     }
+    // A lane outside any workload stands for itself.
+    const gScore = (l) => (groupOf(l) ? groupScore.get(`${l.namespace || ''}\u0000${groupOf(l)}`) : l.score);
     const sorted = [...lanes].sort(
       (a, b) =>
         nsScore.get(a.namespace || '') - nsScore.get(b.namespace || '') ||
         (a.namespace || '').localeCompare(b.namespace || '') ||
-        groupScore.get(`${a.namespace || ''}\u0000${groupOf(a)}`) -
-          groupScore.get(`${b.namespace || ''}\u0000${groupOf(b)}`) ||
+        gScore(a) - gScore(b) ||
         groupOf(a).localeCompare(groupOf(b)) ||
         Number(Boolean(a.owner)) - Number(Boolean(b.owner)) ||
         a.score - b.score ||
@@ -236,7 +238,8 @@
     }
 
     function buildRows() {
-      const out = [{ type: 'incidents' }];
+      // The most important incidents first, one row each, over the lanes.
+      const out = data.incidents.slice(0, INCIDENT_ROWS).map((incident) => ({ type: 'incident', incident }));
       let ns = null;
       let group = null;
       for (const lane of sorted) {
@@ -316,8 +319,8 @@
         const limit = document.createElementNS(SVG, 'line');
         const y = (12 - (1 / max) * 11).toFixed(1);
         for (const [k, v] of [
-          ['x1', 0],
-          ['x2', width()],
+          ['x1', x(pts[0][0]).toFixed(1)],
+          ['x2', x(pts[pts.length - 1][0]).toFixed(1)],
           ['y1', y],
           ['y2', y],
         ])
@@ -374,23 +377,18 @@
       return track;
     }
 
-    function incidentsTrack() {
+    function incidentTrack(i) {
       const track = el('div', { class: 'track' });
-      for (const i of data.incidents) {
-        const s = rel(i.start);
-        const e = Math.max(rel(i.end), s + (view[1] - view[0]) / 200);
-        if (e < view[0] || s > view[1]) continue;
+      const s = rel(i.start);
+      const e = Math.max(rel(i.end), s + (view[1] - view[0]) / 200);
+      if (e >= view[0] && s <= view[1]) {
         track.append(
-          el(
-            'a',
-            {
-              class: `span h-bad`,
-              href: `#incident-${i.rank}`,
-              title: `#${i.rank} ${i.title}`,
-              style: { left: `${x(s)}px`, width: `${Math.max(4, x(e) - x(s))}px` },
-            },
-            x(e) - x(s) > 30 ? el('span', { class: 'txt' }, `#${i.rank}`) : null,
-          ),
+          el('a', {
+            class: `span h-bad sev-${i.severity}`,
+            href: `#incident-${i.rank}`,
+            title: `#${i.rank} ${i.title}: ${fmt(s)} → ${fmt(rel(i.end))}`,
+            style: { left: `${x(s)}px`, width: `${Math.max(4, x(e) - x(s))}px` },
+          }),
         );
       }
       return track;
@@ -399,12 +397,18 @@
     function rowEl(row, index) {
       const top = `${index * ROW}px`;
       const cls = `row ${row.type}${row.level ? ` ${row.level}` : ''}${index === current ? ' current' : ''}`;
-      if (row.type === 'incidents') {
+      if (row.type === 'incident') {
+        const i = row.incident;
         return el(
           'div',
-          { class: cls, style: { top } },
-          el('div', { class: 'label' }, 'Incidents'),
-          incidentsTrack(),
+          { class: cls, style: { top }, 'data-row': index },
+          el(
+            'div',
+            { class: 'label', title: i.title },
+            el('a', { href: `#incident-${i.rank}` }, `#${i.rank}`),
+            ` ${i.title}`,
+          ),
+          incidentTrack(i),
         );
       }
       if (row.type === 'group') {
@@ -437,7 +441,12 @@
       );
       return el(
         'div',
-        { class: cls, style: { top }, 'data-row': index, 'data-lane': lane.i },
+        {
+          class: `${cls}${groupOf(lane) ? '' : ' solo'}`,
+          style: { top },
+          'data-row': index,
+          'data-lane': lane.i,
+        },
         label,
         trackFor(lane),
       );
