@@ -123,6 +123,11 @@ describe('the timeline of a bundle', () => {
       expect(small.summarised.join('\n')).toMatch(/state changes merged/);
       expect(small.summarised.join('\n')).toMatch(/grouped per object and minute/);
       expect(small.summarised.join('\n')).toMatch(/marks left out/);
+
+      // Limited to namespaces like analyze -n: their objects only, and no cluster-scoped one out of focus.
+      const scoped = await buildTimeline(bundle, report.window, { namespaces: ['kube-*'] });
+      expect(scoped.lanes.length).toBeGreaterThan(0);
+      for (const lane of scoped.lanes) expect(lane.namespace).toMatch(/^kube-/);
     } finally {
       bundle.close();
     }

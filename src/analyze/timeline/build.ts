@@ -2,6 +2,7 @@
 // findings' objects and their owners first, then what was unwell, then the rest, up to a limit),
 // their states as spans, their marks, series and versions, and a note of all that was summarised.
 
+import picomatch from 'picomatch';
 import type { Bundle } from '../../bundle/reader.ts';
 import { readMarks } from './marks.ts';
 import { readSeries } from './series.ts';
@@ -20,6 +21,8 @@ export interface TimelineOptions {
   /** The objects the report's findings are about: their lanes, and their owners', come first. */
   focus?: readonly { kind: string; namespace: string | null; name: string }[];
   limits?: Partial<TimelineLimits>;
+  /** Namespace globs the analysis was limited to (-n): lanes only there, and the cluster-scoped objects in focus. */
+  namespaces?: readonly string[];
   /** Told what it is reading, for a status line on big bundles. */
   onProgress?: (stage: string) => void;
 }
@@ -121,7 +124,15 @@ export async function buildTimeline(
     if (spans.some((s) => s[3] === 'warn')) return 3;
     return spans.length > 1 ? 4 : 5;
   };
-  const candidates = objects.filter((o) => spansByKey.has(laneKey(o.kind, o.namespace, o.name)));
+  const globs = options.namespaces ?? [];
+  const inScope = (o: ObjectRow) =>
+    globs.length === 0 ||
+    (o.namespace === null
+      ? focus.has(laneKey(o.kind, o.namespace, o.name))
+      : globs.some((g) => picomatch.isMatch(o.namespace!, g)));
+  const candidates = objects.filter(
+    (o) => spansByKey.has(laneKey(o.kind, o.namespace, o.name)) && inScope(o),
+  );
   const chosen = candidates
     .map((o) => ({ o, r: rank(o) }))
     .sort((a, b) => a.r - b.r)

@@ -192,6 +192,7 @@ export function defineAnalysisCommand(program: Command, spec: AnalysisCommand): 
         const timeline = renderer.timeline
           ? await (await import('../../analyze/timeline/build.ts')).buildTimeline(bundle, report.window, {
               focus: report.findings.map((f) => f.subject),
+              namespaces: flags.namespace,
               onProgress: (stage) => status.set(stage),
             })
           : undefined;
