@@ -102,6 +102,31 @@ describe.skipIf(chromiumMissing !== null)(chromiumMissing ?? 'the HTML report in
     await page.close();
   });
 
+  it('opens and closes a group from the keyboard, and prints every incident open', async () => {
+    const { page, watched } = await watchedPage(browser, file);
+    await page.goto(`file://${file}`);
+    await page.locator('.row.lane').first().waitFor();
+    const firstGroup = page.locator('.row.group').first();
+    const name = await firstGroup.textContent();
+    const lanes = await page.locator('.row.lane').count();
+    await page.locator('.tl').focus();
+    const incidentRows = await page.locator('.row.incident').count();
+    for (let i = 0; i < incidentRows; i++) await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.locator('.row.group').first().textContent()).toBe(name!.replace('▾', '▸'));
+    expect(await page.locator('.row.lane').count()).toBeLessThan(lanes);
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.locator('.row.group').first().textContent()).toBe(name);
+
+    await page.emulateMedia({ media: 'print' });
+    await page.evaluate(() => (globalThis as unknown as EventTarget).dispatchEvent(new Event('beforeprint')));
+    expect(await page.locator('details.incident:not([open])').count()).toBe(0);
+    expect(await page.locator('.toolbar').isVisible()).toBe(false);
+    await page.pdf({ path: artifactPath('html-report.pdf') });
+    expect(watched.errors).toEqual([]);
+    await page.close();
+  });
+
   it('filters lanes, follows #incident-N, and compares two versions of an object', async () => {
     const { page, watched } = await watchedPage(browser, file);
     await page.goto(`file://${file}#incident-1`);
