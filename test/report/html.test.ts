@@ -14,6 +14,7 @@ import { plainChalk } from '../../src/report/style.ts';
 import { openBundle } from '../../src/views/open.ts';
 import { writeBundle } from '../support/bundles.ts';
 import { ROOT } from '../support/cli.ts';
+import { aLogRow } from '../support/rows.ts';
 import { useTempDir } from '../support/temp.ts';
 import { IMG, plantedRows, SCRIPT } from './html-planted.ts';
 
@@ -86,6 +87,21 @@ describe('the html renderer', () => {
 
   it('gives the same page for the same report', () => {
     expect(renderHtml(report, timeline)).toBe(page);
+  });
+});
+
+describe('a bundle without objects', () => {
+  const dir = useTempDir('kstory-html-');
+  it('gives a page that says its timeline has no lane', async () => {
+    const bundle = await openBundle([await writeBundle(dir(), 'logs.parquet', [aLogRow()])]);
+    try {
+      const report = await analyzeBundle(bundle);
+      const timeline = await buildTimeline(bundle, report.window);
+      expect(timeline.lanes).toEqual([]);
+      expect(renderHtml(report, timeline)).toContain('holds no Kubernetes object in this window');
+    } finally {
+      bundle.close();
+    }
   });
 });
 

@@ -99,7 +99,8 @@ export async function readMarks(
             CAST(CASE WHEN r = 1 THEN greatest(n - $4, 0) ELSE 0 END AS INTEGER) AS dropped
      FROM ranked WHERE r <= $4
      ORDER BY kind, namespace, name, ts`,
-    [window.t0, window.endMs, listValue([...keys]), limits.marksPerLane],
+    // The empty key, which names no lane, keeps the list typed as text when there is no lane.
+    [window.t0, window.endMs, listValue(['', ...keys]), limits.marksPerLane],
   );
   const grouped: MarkReading['grouped'] = [];
   if (events.grouped) grouped.push({ source: 'Events', rows: events.rows });
