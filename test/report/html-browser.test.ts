@@ -94,6 +94,16 @@ describe.skipIf(chromiumMissing !== null)(chromiumMissing ?? 'the HTML report in
     );
     expect(page.url()).toContain('#t=2026-03-02T09:20:00Z');
 
+    // Zooming in around the cursor shows a shorter stretch of time; Fit shows the whole window again.
+    const ticks = () => page.locator('.tl-axis .tick').allTextContents();
+    const whole = await ticks();
+    await page.getByRole('button', { name: 'Zoom in' }).click();
+    await page.getByRole('button', { name: 'Zoom in' }).click();
+    await expect.poll(ticks).not.toEqual(whole);
+    await page.getByRole('button', { name: 'Pan left' }).click();
+    await page.getByRole('button', { name: 'Show the whole window' }).click();
+    await expect.poll(ticks).toEqual(whole);
+
     // The keyboard moves it too.
     await page.locator('.tl').focus();
     await page.keyboard.press('ArrowLeft');
