@@ -14,7 +14,7 @@ import { writeBundle } from '../support/bundles.ts';
 import { artifactPath, chromiumMissing, launchChromium, watchedPage } from '../support/chromium.ts';
 import { ROOT } from '../support/cli.ts';
 import { useTempDir } from '../support/temp.ts';
-import { IMG, POD, plantedRows, SCRIPT } from './html-planted.ts';
+import { IMG, PLANTED_GAP, POD, plantedRows, SCRIPT } from './html-planted.ts';
 
 async function reportPage(bundlePath: string, file: string): Promise<Report> {
   const bundle = await openBundle([bundlePath]);
@@ -156,7 +156,10 @@ describe.skipIf(chromiumMissing !== null)(chromiumMissing ?? 'the HTML report in
 
   it('shows planted markup in names, messages and log lines as text', async () => {
     const planted = path.join(dir(), 'planted.html');
-    await reportPage(await writeBundle(dir(), 'planted.parquet', plantedRows()), planted);
+    await reportPage(
+      await writeBundle(dir(), 'planted.parquet', plantedRows(), { gaps: [PLANTED_GAP] }),
+      planted,
+    );
     const { page, watched } = await watchedPage(browser, planted);
     await page.goto(`file://${planted}`);
     await page.locator('.row.lane').first().waitFor();
@@ -173,6 +176,9 @@ describe.skipIf(chromiumMissing !== null)(chromiumMissing ?? 'the HTML report in
     expect(text).toContain(SCRIPT);
     expect(await page.locator('#timeline-app').textContent()).toContain(POD);
     expect(await page.locator('#diff-result').textContent()).toContain(IMG);
+    // The gap is said in the header and hatched on every lane.
+    expect(await page.locator('header').textContent()).toContain(PLANTED_GAP.reason);
+    expect(await page.locator('.row.lane').first().locator('.gap').count()).toBe(1);
     expect(watched.errors).toEqual([]);
     expect(watched.requests).toEqual([]);
     await page.close();

@@ -96,3 +96,11 @@ export function plantedRows(): BundleRow[] {
   }
   return rows;
 }
+
+/** A gap in the recording, with a planted reason, hatched across the timeline. */
+export const PLANTED_GAP = {
+  start: '2026-03-01T10:03:00Z',
+  end: '2026-03-01T10:04:00Z',
+  reason: `watch restarted ${SCRIPT}`,
+  scope: '*',
+};
