@@ -25,6 +25,14 @@ describe('kstory report', () => {
     expect(page).toContain('"lanes":[');
   });
 
+  it('names the page of a glob kstory-report.html', () => {
+    const dir = tempDir();
+    copyFileSync(fixture, path.join(dir, 'incident-1.parquet'));
+    const result = kstory(['report', path.join(dir, 'incident-*.parquet'), '--no-progress'], { cwd: dir });
+    expect(result.stderr).toMatch(/^wrote kstory-report\.html /m);
+    expect(existsSync(path.join(dir, 'kstory-report.html'))).toBe(true);
+  });
+
   it('is analyze --format html, filters included, to the file of -o', () => {
     const dir = tempDir();
     const out = path.join(dir, 'page.html');
