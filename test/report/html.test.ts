@@ -122,6 +122,12 @@ describe('the timeline of a bundle', () => {
       const config = full.lanes.find((l) => l.kind === 'ConfigMap' && l.name === 'checkout-config')!;
       expect(config.versions[0]).toMatchObject({ actor: 'alice', verb: 'patch' });
       expect(config.versions[0]!.changes.map((c) => c[0])).toContain('data.DATABASE_URL');
+      // A rollout restart is alice's, not the controller's that wrote status just after.
+      const deployment = full.lanes.find((l) => l.kind === 'Deployment' && l.name === 'checkout')!;
+      const restart = deployment.versions.find((v) =>
+        v.changes.some(([p]) => p.endsWith('kubectl.kubernetes.io/restartedAt')),
+      );
+      expect(restart).toMatchObject({ actor: 'alice', verb: 'patch' });
       expect(full.summarised).toEqual([]);
 
       const small = await buildTimeline(bundle, report.window, {

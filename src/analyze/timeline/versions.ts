@@ -71,6 +71,8 @@ export async function readVersions(
     body: string;
     actor: string | null;
     verb: string | null;
+    person: string | null;
+    person_verb: string | null;
   }>(
     `WITH v AS (
        SELECT kind, namespace, name, ts, body,
@@ -81,16 +83,27 @@ export async function readVersions(
      ),
      w AS (
        SELECT ts, kind, coalesce(namespace, '') AS ns, name, audit_verb AS verb,
-              coalesce(audit_impersonated_user, audit_user) AS actor
+              coalesce(audit_impersonated_user, audit_user) AS actor, coalesce(audit_subresource, '') AS sub
        FROM audit WHERE audit_verb IN ('create', 'update', 'patch', 'delete')
          AND coalesce(audit_code, 200) < 400 AND name IS NOT NULL
+     ),
+     -- Controllers and kubelets write status and annotations as a consequence; the author of a change to
+     -- an object's spec or data is a person or a deployment tool, when one wrote it.
+     people AS (
+       SELECT * FROM w WHERE sub <> 'status' AND NOT (actor LIKE 'system:node:%'
+         OR actor LIKE 'system:serviceaccount:kube-system:%'
+         OR actor IN ('system:kube-controller-manager', 'system:kube-scheduler', 'system:apiserver'))
      )
      SELECT v.kind, v.namespace, v.name, CAST(epoch_ms(v.ts) - $1 AS DOUBLE) AS t, v.body,
             CASE WHEN w.ts >= v.ts - INTERVAL 2 MINUTE THEN w.actor END AS actor,
-            CASE WHEN w.ts >= v.ts - INTERVAL 2 MINUTE THEN w.verb END AS verb
+            CASE WHEN w.ts >= v.ts - INTERVAL 2 MINUTE THEN w.verb END AS verb,
+            CASE WHEN p.ts >= v.ts - INTERVAL 2 MINUTE THEN p.actor END AS person,
+            CASE WHEN p.ts >= v.ts - INTERVAL 2 MINUTE THEN p.verb END AS person_verb
      FROM (SELECT * FROM v WHERE r <= $3) v
      ASOF LEFT JOIN w ON w.kind = v.kind AND w.ns = coalesce(v.namespace, '') AND w.name = v.name
        AND w.ts <= v.ts + INTERVAL 5 SECOND
+     ASOF LEFT JOIN people p ON p.kind = v.kind AND p.ns = coalesce(v.namespace, '') AND p.name = v.name
+       AND p.ts <= v.ts + INTERVAL 5 SECOND
      ORDER BY v.kind, v.namespace, v.name, v.ts`,
     // The empty key keeps the list typed as text when there is no focus.
     [window.t0, window.endMs, limits.versionsPerObject + 1, listValue(['', ...focus])],
@@ -115,12 +128,17 @@ export async function readVersions(
     }
     if (previous) {
       const changes = changesBetween(previous, flat, limits.textChars);
+      // A change to more than status is the person's who wrote the object, when one did.
+      const byPerson = row.person !== null && changes.some(([p]) => !p.startsWith('status.'));
       if (changes.length > 0)
         current.versions.push({
           t: row.t,
-          actor: row.actor,
-          verb: row.verb,
-          changes: changes.slice(0, limits.changesPerVersion),
+          actor: byPerson ? row.person : row.actor,
+          verb: byPerson ? row.person_verb : row.verb,
+          // What was written first, what the controllers then reported after.
+          changes: changes
+            .sort((a, b) => Number(a[0].startsWith('status.')) - Number(b[0].startsWith('status.')))
+            .slice(0, limits.changesPerVersion),
         });
     }
     previous = flat;

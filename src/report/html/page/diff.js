@@ -60,8 +60,10 @@ kstoryPage.setupDiff = (tl, clock) => {
         else changed.set(path, { oldValue, newValue, at: v });
       }
     }
+    // What was written (spec, data, metadata) before what the controllers reported back (status).
     const rowsOut = [...changed]
       .filter(([, c]) => c.oldValue !== c.newValue)
+      .sort(([a], [b]) => Number(a.startsWith('status.')) - Number(b.startsWith('status.')))
       .map(([path, c]) =>
         el(
           'tr',
