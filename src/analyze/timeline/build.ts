@@ -156,7 +156,7 @@ export async function buildTimeline(
       namespace: o.namespace,
       name: o.name,
       owner: top ? `${top.kind} ${top.name}` : null,
-      labels: o.labels ? (JSON.parse(o.labels) as Record<string, string>) : {},
+      labels: (o.labels ? (JSON.parse(o.labels) as Record<string, string> | null) : null) ?? {},
       spans: spans.spans,
       marks: [],
       series: [],

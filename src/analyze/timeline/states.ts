@@ -67,8 +67,9 @@ export async function readStateChanges(bundle: Bundle, t0: number, endMs: number
 
 const HEALTH: readonly [RegExp, Health][] = [
   [/^Deleted$/, 'gone'],
-  [/^(Running|Succeeded|Ready|Complete|Bound|Active|Available|Present)\b(?!, )/, 'ok'],
   [/BackOff|Err|Error|OOM|Failed|Evicted|NotReady|Lost|Invalid|Unknown|Deadline|Pressure|Unavailable/, 'bad'],
+  // Fine only when nothing follows but a reason (`Complete: CompletionsReached`), not a qualifier (`, not ready`).
+  [/^(Running|Succeeded|Ready|Complete|Bound|Active|Available|Present)(: .*)?$/, 'ok'],
 ];
 
 /** How a state reads: workloads by their ready count, the rest by the words of their label. */
