@@ -226,6 +226,8 @@ export class PrometheusCollector {
     let serverError: PrometheusError | null = null;
     const failures: { state: QueryState; error: PrometheusError }[] = [];
     const pending = this.states.filter((s) => !s.permanent && s.next <= endS);
+    // Only an answer proves the server is back: a round cut short by the stop fails nothing either.
+    let answered = 0;
     await forEachLimited(pending, CONCURRENCY, async (state) => {
       for (const chunk of rangeChunks(state.next, endS, this.stepS)) {
         if (serverError !== null || signal.aborted) return;
@@ -245,6 +247,7 @@ export class PrometheusCollector {
           }
           return;
         }
+        answered++;
         this.convert(state, data);
         state.next = chunk.end + this.stepS;
         state.error = null;
@@ -265,7 +268,7 @@ export class PrometheusCollector {
       // Every query failing alike (a server that hangs): one line, not one per query.
       this.say('*', `warning: prometheus: every query: ${firstFailure.error.message} (${then})`);
     } else {
-      if (failures.length === 0 && this.logged.has('*')) {
+      if (failures.length === 0 && answered > 0 && this.logged.has('*')) {
         this.logged.delete('*');
         this.p.log(`prometheus: ${this.client.displayUrl} answers again`);
       }
