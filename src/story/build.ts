@@ -169,6 +169,24 @@ async function* allStories(
   }
 }
 
+/**
+ * Where a story's window begins: the first record of the root or what it owns. A creation counts
+ * only while the bundle was recording (it has records from then on): an object listed when the
+ * recording began, created months before, begins at its first sighting, not at its creation.
+ */
+export function storyStart(
+  owned: readonly Pick<CatalogueObject, 'seen' | 'created_at'>[],
+  bundle: { start: string; end: string },
+): string {
+  let start = bundle.end;
+  for (const o of owned) {
+    const created = o.created_at !== null && o.created_at >= bundle.start ? o.created_at : o.seen;
+    const first = created < o.seen ? created : o.seen;
+    if (first < start) start = first;
+  }
+  return start;
+}
+
 const pathOf = (o: { kind: string; namespace: string | null; name: string }) =>
   `${o.kind}/${o.namespace ?? ''}/${o.name}`;
 
@@ -179,10 +197,10 @@ async function* storiesOf(bundle: Bundle, context: Context, roots: CatalogueObje
     const members = context.correlator
       .correlate(root)
       .filter((m) => m.relation === 'root' || keepsResource(context.filters, m));
-    const start = members
-      .filter((m) => !m.bounded && m.object)
-      .map((m) => m.object!.first)
-      .reduce((a, b) => (a < b ? a : b), context.window.end);
+    const start = storyStart(
+      members.flatMap((m) => (!m.bounded && m.object ? [m.object] : [])),
+      context.window,
+    );
     return { root, members, window: { start, end: context.window.end } };
   });
   // Owned resources count whenever they were recorded; shared ones only within the story's window.

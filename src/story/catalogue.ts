@@ -21,6 +21,8 @@ export interface CatalogueObject {
   selector: Record<string, string>;
   /** Earliest of creationTimestamp and first sighting. */
   first: string;
+  /** First sighting: the earliest record of it in the bundle. */
+  seen: string;
   last: string;
   created_at: string | null;
   /** When the object was seen deleted or terminating (a DELETED version, a deletionTimestamp). */
@@ -45,6 +47,7 @@ interface Row {
   labels: { key: string; value: string }[] | null;
   selector: { key: string; value: string }[] | null;
   first: string;
+  seen: string;
   last: string;
   created_at: string | null;
   gone_at: string | null;
@@ -59,7 +62,7 @@ export async function loadCatalogue(bundle: Bundle): Promise<CatalogueObject[]> 
             list(DISTINCT node) FILTER (WHERE node IS NOT NULL) AS nodes,
             list_distinct(flatten(list(refs) FILTER (WHERE refs IS NOT NULL))) AS refs,
             ${last('labels')} AS labels, ${last('selector')} AS selector,
-            ${TS('least(min(ts), min(created_at))')} AS first, ${TS('max(ts)')} AS last,
+            ${TS('least(min(ts), min(created_at))')} AS first, ${TS('min(ts)')} AS seen, ${TS('max(ts)')} AS last,
             ${TS('min(created_at)')} AS created_at,
             ${TS("least(min(ts) FILTER (WHERE watch_event = 'DELETED'), min(ts) FILTER (WHERE deleted_at IS NOT NULL))")} AS gone_at
      FROM objects WHERE kind IS NOT NULL AND name IS NOT NULL
@@ -96,6 +99,7 @@ export async function loadCatalogue(bundle: Bundle): Promise<CatalogueObject[]> 
     labels: toRecord(r.labels),
     selector: toRecord(r.selector),
     first: r.first,
+    seen: r.seen,
     last: r.last,
     created_at: r.created_at,
     gone_at: r.gone_at,

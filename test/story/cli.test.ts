@@ -97,6 +97,16 @@ describe('kstory story', () => {
     expect(story.events.every((e) => e.timestamp <= story.termination.at)).toBe(true);
   });
 
+  it('begins a story at its first record, not at a creation long before the recording', () => {
+    // The fixture's Nodes were created three months before its first record (08:50).
+    const node: Story = JSON.parse(
+      storyTo([BUNDLE, 'Node/worker-1', '--no-findings', '--logs', 'none']).text,
+    );
+    expect(node.window.start >= '2026-03-02T08:50:00.000Z').toBe(true);
+    expect(node.events.some((e) => e.event_type === 'RESOURCE_CREATED')).toBe(false);
+    expect(checkout.window.start).toBe(checkout.events[0]?.timestamp);
+  });
+
   it('prints a timeline for a person with --format text', () => {
     const result = kstory([
       'story',
@@ -163,7 +173,6 @@ describe('kstory story', () => {
     const cronjob: Story = JSON.parse(readFileSync(path.join(dir, 'CronJob_shop_report.json'), 'utf8'));
     expect(cronjob.resources.filter((r) => r.kind === 'Job').length).toBe(4);
     expect(result.stderr).toMatch(new RegExp(`wrote ${index.stories.length} stories`));
-
     const ndjson = storyTo([BUNDLE, '--all', '--ndjson', '--no-findings', '--logs', 'none']);
     expect(ndjson.code).toBe(0);
     const lines = ndjson.text
