@@ -85,6 +85,14 @@ export const BUILTIN_QUERIES: readonly PromQuery[] = [
     description: 'quota hard limits and usage per resource',
   },
   {
+    // Prometheus' own series of its alerting rules: 1 while an alert is pending or firing, with the
+    // alert's labels (alertname, alertstate, severity, and the namespace, pod… the rule kept), so an
+    // alert joins to the objects it is about and can start `kstory related`.
+    name: 'ALERTS',
+    expr: 'ALERTS',
+    description: 'alerts pending or firing, with their labels',
+  },
+  {
     name: 'kstory:apiserver_request_5xx:rate',
     expr: 'sum by (verb, group, resource, code) (rate(apiserver_request_total{code=~"5.."}[$__rate_interval])) > 0',
     description: 'API server requests answered with a 5xx code, per second',

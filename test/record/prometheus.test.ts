@@ -93,6 +93,7 @@ describe('step, chunks and rate window', () => {
         'container_cpu_cfs_periods_total',
         'kube_node_status_condition',
         'kube_resourcequota',
+        'ALERTS',
         'kstory:apiserver_request_5xx:rate',
       ]),
     );
@@ -318,6 +319,12 @@ function incidentSeries(t0: number): Series[] {
       value: (t) => Math.min(2 * 1024 * MIB, 1024 * MIB + m(t) * 10 * MIB),
     },
     {
+      // What Prometheus writes while its alerting rule holds (its rule evaluations, backfilled here).
+      name: 'ALERTS',
+      labels: { alertname: 'KubePodCrashLooping', alertstate: 'firing', severity: 'warning', ...checkout },
+      value: (t) => (m(t) >= 120 && m(t) < 125 ? 1 : null),
+    },
+    {
       name: 'apiserver_request_total',
       labels: { verb: 'LIST', group: 'apps', resource: 'deployments', code: '200' },
       value: (t) => 2 * (t - t0),
@@ -531,6 +538,21 @@ describe.skipIf(!HAVE_PROMETHEUS)(
       expect(statusAt(89.75)).toEqual(['true']);
       expect(statusAt(90)).toEqual(['false']);
       expect(statusAt(170)).toEqual(['false']);
+
+      // The alert, while it fired, about the pod its labels name.
+      const alerts = of('ALERTS');
+      expect(alerts[0]).toMatchObject({
+        kind: 'Pod',
+        namespace: 'shop',
+        name: 'checkout-1',
+        container: 'app',
+      });
+      expect(alerts[0]!.labels).toContain('alertname=KubePodCrashLooping');
+      // From its first evaluation; backfilled samples carry no staleness marker, so the last one
+      // is seen for Prometheus' lookback after it.
+      const alertMinutes = alerts.map((r) => (seconds(r.ts) - t0) / 60);
+      expect(alertMinutes[0]).toBe(120);
+      expect(alertMinutes.at(-1)).toBeLessThan(130);
 
       // Quota usage and API server errors.
       const used = of('kube_resourcequota').filter((r) => r.labels.includes('type=used'));
