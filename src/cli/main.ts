@@ -6,14 +6,26 @@ import { Command, CommanderError } from 'commander';
 import { damagedFileError, isKstoryError, type KstoryError, userFacingOsError } from '../errors.ts';
 import { escapeControl } from '../report/escape.ts';
 import { chalkFor } from '../report/style.ts';
+import { displayWidth, terminalWidth } from '../report/width.ts';
 import { TOOL_VERSION } from '../version.ts';
 import { COMMANDS } from './commands/index.ts';
+import { helpText } from './help.ts';
+import { type OutputStream, writeText } from './output.ts';
 
 export const EXIT_OK = 0;
 export const EXIT_FINDINGS = 1;
 export const EXIT_ERROR = 2;
 
-export function buildProgram(): Command {
+/** Where help and commander's messages go: the process's own streams, or a test's. */
+export interface Terminal {
+  stdout: OutputStream;
+  stderr: OutputStream;
+}
+
+export function buildProgram(
+  terminal: Terminal = { stdout: process.stdout, stderr: process.stderr },
+): Command {
+  const { stdout, stderr } = terminal;
   const program = new Command('kstory')
     .description(
       'Postmortems of Kubernetes incidents, offline: record or import what happened into one bundle, then explain it.',
@@ -22,9 +34,19 @@ export function buildProgram(): Command {
     .helpOption('-h, --help', 'show help for a command')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
+    // Help and commander's messages fit the terminal (80 columns in a pipe): commander lays out its
+    // own columns to that width, and the text commands add after them, one line per paragraph, is
+    // wrapped on its way out. Set before the commands are defined, which inherit it.
+    .configureOutput({
+      getOutHelpWidth: () => terminalWidth(stdout),
+      getErrHelpWidth: () => terminalWidth(stderr),
+      writeOut: (text) => writeText(stdout, text),
+      writeErr: (text) => writeText(stderr, text),
+    })
+    .configureHelp({ displayWidth })
     .addHelpText(
       'after',
-      `
+      helpText(`
 Examples:
   kstory analyze incident.parquet           what went wrong, root cause first
   kstory import must-gather.tar.gz -o incident.parquet
@@ -32,7 +54,8 @@ Examples:
   kstory bundle info incident.parquet       what a bundle holds
 
 Exit codes: 0 ok · 1 findings at or above --fail-on · 2 error, or nothing to analyze
-Docs: docs/bundle-format.md (the bundle), docs/report-format.md (analyze --json)`,
+
+Docs: docs/bundle-format.md (the bundle), docs/report-format.md (analyze --json)`),
     );
   for (const define of COMMANDS) define(program);
   for (const command of program.commands) {

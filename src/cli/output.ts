@@ -9,7 +9,7 @@ import type { RenderContext, Renderer } from '../report/renderer.ts';
 import { chalkFor, plainChalk } from '../report/style.ts';
 import { DEFAULT_WIDTH, fitLines, terminalWidth } from '../report/width.ts';
 
-type OutputStream = Pick<NodeJS.WriteStream, 'write' | 'isTTY'> & { columns?: number };
+export type OutputStream = Pick<NodeJS.WriteStream, 'write' | 'isTTY'> & { columns?: number };
 
 /** Text for a person, each line that is too wide for the stream wrapped at spaces. */
 export function writeText(stream: OutputStream, text: string): void {

@@ -50,9 +50,10 @@ export function displayWidth(text: string): number {
 }
 
 /**
- * Every line of `text` that is wider than `width` wrapped at spaces, its continuation lines two
- * columns further in than its own indentation; lines that fit are left exactly as they are. What
- * each command prints on a terminal goes through this, whatever drew it.
+ * Every line of `text` that is wider than `width` wrapped at spaces; lines that fit are left exactly
+ * as they are. A line at the margin is a paragraph and continues at the margin; an indented line (a
+ * list item, an example) continues two columns further in than itself. What commands print for a
+ * person goes through this (src/cli/output.ts), whatever drew it.
  */
 export function fitLines(text: string, width: number): string {
   return text
@@ -64,7 +65,7 @@ export function fitLines(text: string, width: number): string {
 /** A line broken at spaces; runs of spaces inside a line (aligned columns) are kept. */
 function wrapLine(line: string, width: number): string {
   const indent = /^ */.exec(line)![0];
-  const continued = `${indent}  `;
+  const continued = indent === '' ? '' : `${indent}  `;
   const lines: string[] = [];
   let current = indent;
   for (const chunk of line.slice(indent.length).match(/\s*\S+/g) ?? []) {

@@ -56,10 +56,29 @@ describe('truncate and padEnd', () => {
 });
 
 describe('fitLines', () => {
-  it('leaves lines that fit as they are and wraps the others under their own indentation', () => {
-    const text = ['short', '  a line that is far too long for a terminal of this width', ''].join('\n');
+  it('leaves lines that fit as they are, and wraps an indented one under itself, a paragraph at the margin', () => {
+    const text = [
+      'short',
+      '  a line that is far too long for a terminal of this width',
+      'a paragraph of words that goes on for too long',
+      '',
+    ].join('\n');
     expect(fitLines(text, 30)).toBe(
-      ['short', '  a line that is far too long', '    for a terminal of this', '    width', ''].join('\n'),
+      [
+        'short',
+        '  a line that is far too long',
+        '    for a terminal of this',
+        '    width',
+        'a paragraph of words that goes',
+        'on for too long',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('keeps the runs of spaces that align columns', () => {
+    expect(fitLines('  ok    pattern-one  finds a thing in a bundle somewhere', 40)).toBe(
+      '  ok    pattern-one  finds a thing in a\n    bundle somewhere',
     );
   });
 });

@@ -9,6 +9,7 @@ import { escapeControl } from '../../report/escape.ts';
 import { RENDERERS } from '../../report/renderers.ts';
 import { SEVERITIES } from '../../vocab/severity.ts';
 import { chosenRenderer, formatOptions } from '../formats.ts';
+import { helpText } from '../help.ts';
 import { commaList } from '../options.ts';
 
 function confidence(value: string): number {
@@ -78,9 +79,9 @@ Examples:
   kstory analyze incident.parquet --subject shop/Deployment/checkout
   kstory analyze incident.parquet -l app.kubernetes.io/part-of=shop
   kstory analyze incident.parquet --json | jq '.incidents[0]'
-  kstory analyze incident.parquet --markdown > postmortem.md
+  kstory analyze incident.parquet --format markdown -o postmortem.md
   kstory analyze incident.parquet --format html -o report.html
-  kstory analyze nightly.parquet --fail-on high      # exit 1 for CI when something high is found
+  kstory analyze nightly.parquet --fail-on high   # CI: exit 1 on high or worse
 
 Exit code 2 when the window holds nothing to analyze (no objects, events, audit entries, logs or
 metrics): that is never an all-clear.`,
@@ -136,7 +137,7 @@ export function defineAnalysisCommand(program: Command, spec: AnalysisCommand): 
       '--no-progress',
       'do not show what it is doing on stderr (shown on a terminal after half a second)',
     )
-    .addHelpText('after', spec.examples)
+    .addHelpText('after', helpText(spec.examples))
     .action(async (paths: string[], flags: AnalyzeFlags) => {
       const renderer = RENDERERS.find((r) => r.name === spec.format) ?? chosenRenderer(RENDERERS, flags);
       const output = flags.output ?? spec.defaultOutput?.(paths);

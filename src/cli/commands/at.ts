@@ -2,6 +2,7 @@
 // Wiring only; the client is in src/serve/at-client.ts.
 
 import type { Command } from 'commander';
+import { helpText } from '../help.ts';
 
 interface AtFlags {
   kubeconfig?: string;
@@ -24,13 +25,13 @@ export function defineAtCommand(program: Command): void {
     .allowUnknownOption()
     .addHelpText(
       'after',
-      `
+      helpText(`
 Open watches end when the instant moves (clients list again).
 
 Examples:
   kstory at                        # where the server stands
   kstory at 2026-03-02T09:12:00Z
-  kstory at +30s                   # thirty seconds later`,
+  kstory at +30s                   # thirty seconds later`),
     )
     .action(async (time: string | undefined, flags: AtFlags) => {
       if (time?.startsWith('-') && !/^-\d+[smhd]$/.test(time)) {

@@ -2,6 +2,7 @@
 // that was killed, check a bundle for credentials, and make a share-safe copy of one.
 
 import type { Command } from 'commander';
+import { helpText } from '../help.ts';
 
 export function defineBundleCommand(program: Command): void {
   const bundle = program
@@ -17,11 +18,11 @@ export function defineBundleCommand(program: Command): void {
     .option('--verify', 'also read every row group of every file whole and report damage (exit 1 if any)')
     .addHelpText(
       'after',
-      `
+      helpText(`
 Examples:
   kstory bundle info incident.parquet
   kstory bundle info incident.parquet --verify     is every part of it readable?
-  kstory bundle info 'recordings/*.parquet' --json | jq .by_source`,
+  kstory bundle info 'recordings/*.parquet' --json | jq .by_source`),
     )
     .action(async (paths: string[], options: { json?: boolean; verify?: boolean }) => {
       const { openBundleFiles } = await import('../../bundle/reader.ts');
@@ -65,7 +66,7 @@ Examples:
     .option('--force', 'replace the output file if it exists')
     .addHelpText(
       'after',
-      `
+      helpText(`
 Everything the writer had flushed before it stopped (it flushes at least every second) is kept;
 a partial last line is dropped. The bundle's metadata is marked as repaired, and kstory analyze
 says its analysis is of a partial recording. The bundle is written beside the spool
@@ -73,7 +74,7 @@ says its analysis is of a partial recording. The bundle is written beside the sp
 
 Examples:
   kstory bundle repair incident.parquet.spool
-  kstory bundle repair incident.parquet -o recovered.parquet`,
+  kstory bundle repair incident.parquet -o recovered.parquet`),
     )
     .action(async (spool: string, options: { output?: string; force?: boolean }) => {
       const { repairSpool } = await import('../../bundle/repair.ts');
@@ -91,16 +92,18 @@ Examples:
     .option('--json', 'print every finding as JSON')
     .addHelpText(
       'after',
-      `
+      helpText(`
 The same detector the writer applies to every row: Secret values, values under credential names
 (passwords, tokens, keys), passwords in URLs, flag values, Authorization headers, JWTs, private keys
 and the token formats of secretlint's recommended rules. Findings name the file, row, column and
 rule, never the value. Values the writer replaced (‹redacted:hmac:…›) are not findings.
+
 Exit code: 0 clean, 1 credentials found, 2 the bundle could not be read.
 
 Examples:
   kstory bundle scan incident.parquet
-  kstory bundle scan 'recordings/*.parquet' --json | jq '.findings[] | .column'`,
+  kstory bundle scan 'recordings/*.parquet' --json \\
+      | jq '.findings[] | .column'`),
     )
     .action(async (paths: string[], options: { json?: boolean }) => {
       const { scanBundles } = await import('../../bundle/scan.ts');
@@ -126,7 +129,7 @@ Examples:
     .option('--force', 'replace the output file if it exists')
     .addHelpText(
       'after',
-      `
+      helpText(`
 The same name becomes the same pseudonym everywhere (columns, object bodies, Event messages, logs,
 audit entries), so the copy analyzes to the same incidents with other names. What carries meaning
 for Kubernetes stays: kube-system, default and other kube-* namespaces, system:* users, well-known
@@ -135,7 +138,8 @@ stored: without --mapping nobody, you included, can map them back.
 
 Examples:
   kstory bundle anonymize incident.parquet -o incident-shareable.parquet
-  kstory bundle anonymize incident.parquet -o shareable.parquet --mapping ~/incident-mapping.json`,
+  kstory bundle anonymize incident.parquet -o shareable.parquet \\
+      --mapping ~/incident-mapping.json`),
     )
     .action(async (input: string, options: { output: string; mapping?: string; force?: boolean }) => {
       const { existsSync, rmSync } = await import('node:fs');

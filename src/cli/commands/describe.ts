@@ -2,6 +2,7 @@
 // Wiring only; the state engine is in src/serve/, the output in src/report/describe/.
 
 import type { Command } from 'commander';
+import { helpText } from '../help.ts';
 import { atOption, bundleOption } from './get.ts';
 
 interface DescribeFlags {
@@ -22,11 +23,12 @@ export function defineDescribeCommand(program: Command): void {
     .option('-n, --namespace <ns>', 'namespace (default: default)')
     .addHelpText(
       'after',
-      `
+      helpText(`
 Examples:
   kstory describe pod checkout-64c8d548db-5jtrj -n shop -b incident.parquet
-  kstory describe deployment/checkout -n shop --at 2026-03-02T09:12:00Z -b incident.parquet
-  kstory describe node worker-1 --at +10m -b incident.parquet`,
+  kstory describe deployment/checkout -n shop --at 2026-03-02T09:12:00Z \\
+      -b incident.parquet
+  kstory describe node worker-1 --at +10m -b incident.parquet`),
     )
     .action(async (type: string, name: string | undefined, flags: DescribeFlags) => {
       const { KstoryError } = await import('../../errors.ts');

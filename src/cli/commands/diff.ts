@@ -3,6 +3,7 @@
 
 import type { Command } from 'commander';
 import { KstoryError } from '../../errors.ts';
+import { helpText } from '../help.ts';
 import { bundleOption } from './get.ts';
 
 interface DiffFlags {
@@ -26,12 +27,13 @@ export function defineDiffCommand(program: Command): void {
     .option('--to <time>', 'the later instant (default: the end)')
     .addHelpText(
       'after',
-      `
+      helpText(`
 Times are start, end, an RFC 3339 time, 10m (before the end) or +10m (after the start).
 
 Examples:
   kstory diff configmap/checkout-config -n shop -b incident.parquet
-  kstory diff deployment/checkout -n shop --from +5m --to +15m -b incident.parquet`,
+  kstory diff deployment/checkout -n shop --from +5m --to +15m \\
+      -b incident.parquet`),
     )
     .action(async (target: string, flags: DiffFlags) => {
       const { bundlePaths, openState, resolveTypes, splitTypeName } = await import('../../serve/offline.ts');

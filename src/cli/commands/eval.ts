@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import { EVAL_RENDERERS } from '../../report/eval-renderers.ts';
 import { chosenRenderer, formatOptions } from '../formats.ts';
+import { helpText } from '../help.ts';
 import { commaList } from '../options.ts';
 
 interface EvalFlags {
@@ -55,7 +56,7 @@ export function defineEvalCommand(program: Command): void {
     .option('--no-progress', 'do not show what it is doing on stderr')
     .addHelpText(
       'after',
-      `
+      helpText(`
 A sample whose inputs cannot be imported counts as a miss ("not imported"), never as an error.
 When the real-samples folder is absent, --corpus all runs the scenarios only and says so.
 
@@ -64,7 +65,7 @@ Examples:
   kstory eval --only node-lost,dump-notready --bundles /tmp/eval
   kstory eval --json | jq '.summary.all.top1'
   kstory eval --markdown -o accuracy.md
-  npm run eval        # every corpus, written to docs/accuracy.md`,
+  npm run eval        # every corpus, written to docs/accuracy.md`),
     )
     .action(async (flags: EvalFlags) => {
       const renderer = chosenRenderer(EVAL_RENDERERS, flags);

@@ -2,6 +2,7 @@
 // Wiring only; the state engine is in src/serve/, the output in src/report/.
 
 import type { Command } from 'commander';
+import { helpText } from '../help.ts';
 import { atOption, bundleOption } from './get.ts';
 
 interface EventsFlags {
@@ -26,10 +27,11 @@ export function defineEventsCommand(program: Command): void {
     .option('--types <types>', 'only these types, e.g. Warning or Normal,Warning')
     .addHelpText(
       'after',
-      `
+      helpText(`
 Examples:
   kstory events -A --types Warning -b incident.parquet
-  kstory events -n shop --for deployment/checkout --at 2026-03-02T09:15:00Z -b incident.parquet`,
+  kstory events -n shop --for deployment/checkout --at 2026-03-02T09:15:00Z \\
+      -b incident.parquet`),
     )
     .action(async (flags: EventsFlags) => {
       const { bundlePaths, instantOf, openState } = await import('../../serve/offline.ts');

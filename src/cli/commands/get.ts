@@ -3,6 +3,7 @@
 
 import type { Command } from 'commander';
 import { KstoryError } from '../../errors.ts';
+import { helpText } from '../help.ts';
 
 interface GetFlags {
   bundle?: string[];
@@ -49,12 +50,13 @@ export function defineGetCommand(program: Command): void {
     .option('--no-headers', 'leave out the header line')
     .addHelpText(
       'after',
-      `
+      helpText(`
 Examples:
   kstory get pods -A -b incident.parquet
   kstory get pods -n shop --at 2026-03-02T09:12:00Z -o wide -b incident.parquet
   KSTORY_BUNDLE=incident.parquet kstory get deploy,rs -n shop
-  kstory get pod/checkout-64c8d548db-5jtrj -n shop -o yaml --at +10m -b incident.parquet`,
+  kstory get pod/checkout-64c8d548db-5jtrj -n shop -o yaml --at +10m \\
+      -b incident.parquet`),
     )
     .action(async (type: string, names: string[], flags: GetFlags) => {
       if (flags.output && !OUTPUTS.includes(flags.output)) {

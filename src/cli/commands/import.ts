@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import { KstoryError } from '../../errors.ts';
 import type { ImportFormat, SkippedContent } from '../../import/format.ts';
 import { ANONYMIZE_HELP, anonymizeOption, MAPPING_HELP } from '../anonymize-option.ts';
+import { helpText } from '../help.ts';
 
 /** A bundle was written, but files the system would not let kstory read are missing from it. */
 const EXIT_PARTIAL = 1;
@@ -74,7 +75,7 @@ export function defineImportCommand(program: Command): void {
     .option('--json', 'print the summary as JSON on stdout')
     .option('--no-progress', 'do not show progress on stderr')
     .addHelpText('after', ({ command }) => {
-      return `
+      return helpText(`
 ${formatsHelp(command)}
 Directories and archives are walked (must-gather, kubectl cluster-info dump, a node's
 /var/log/pods), compressed files unpacked (.gz, .zst, .xz, .tar). Damaged lines are reported and
@@ -83,8 +84,10 @@ summary), 2, and no bundle, when an input gives nothing kstory reads.
 
 Examples:
   kstory import must-gather.tar.gz -o incident.parquet
-  kstory import audit.log.gz dump/ ksm_metrics --at 2026-03-01T10:42:00Z -o incident.parquet
-  kstory import app.log --pod shop/checkout-7d9f8-abcde --container app -o incident.parquet`;
+  kstory import audit.log.gz dump/ ksm_metrics --at 2026-03-01T10:42:00Z \\
+      -o incident.parquet
+  kstory import app.log --pod shop/checkout-7d9f8-abcde --container app \\
+      -o incident.parquet`);
     })
     .action(async (paths: string[], flags: ImportFlags) => {
       if ((flags.pod === undefined) !== (flags.container === undefined)) {

@@ -3,6 +3,7 @@
 
 import type { Command } from 'commander';
 import { KstoryError } from '../../errors.ts';
+import { helpText } from '../help.ts';
 import { atOption, bundleOption } from './get.ts';
 
 interface LogsFlags {
@@ -35,12 +36,13 @@ export function defineLogsCommand(program: Command): void {
     .option('--since-time <time>', 'only lines at or after this RFC 3339 time')
     .addHelpText(
       'after',
-      `
+      helpText(`
 Without --at, a pod deleted before the end of the recording is read as it last was.
 
 Examples:
   kstory logs checkout-64c8d548db-5jtrj -n shop --previous -b incident.parquet
-  kstory logs checkout-64c8d548db-5jtrj -n shop --at 2026-03-02T09:12:00Z --timestamps -b incident.parquet`,
+  kstory logs checkout-64c8d548db-5jtrj -n shop --at 2026-03-02T09:12:00Z \\
+      --timestamps -b incident.parquet`),
     )
     .action(async (podArg: string, flags: LogsFlags) => {
       const { bundlePaths, instantOf, openState } = await import('../../serve/offline.ts');

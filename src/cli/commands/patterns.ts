@@ -2,6 +2,7 @@
 // pattern files, and run their fixture tests. Wiring only; patterns live in src/patterns/.
 
 import { type Command, Option } from 'commander';
+import { helpText } from '../help.ts';
 
 interface PatternsFlags {
   patterns?: string[];
@@ -55,7 +56,7 @@ export function definePatternsCommand(program: Command): void {
     .option('--force', 'replace the file if it exists')
     .addHelpText(
       'after',
-      `
+      helpText(`
 The file has every section a pattern holds, each saying what goes there (FILL-IN), and two tests:
 a bundle where the pattern must find something and one where it must find nothing. Neither bundle
 exists yet, so kstory patterns test fails until you make them (kstory simulate, record or import)
@@ -64,7 +65,7 @@ and the pattern finds what it is for. How to write a pattern: patterns/README.md
 Examples:
   kstory patterns new volume-mount-denied --dir ./my-patterns
   kstory patterns new sidecar-oom --subject container --dir ./my-patterns
-  kstory patterns test volume-mount-denied --patterns ./my-patterns`,
+  kstory patterns test volume-mount-denied --patterns ./my-patterns`),
     )
     .action(async (id: string, flags: { dir: string; subject: 'container' | 'object'; force?: boolean }) => {
       const { patternIdProblem, scaffoldPattern, writeScaffold } = await import('../../patterns/scaffold.ts');
@@ -89,19 +90,20 @@ Examples:
     .option('--json', 'print the results as JSON')
     .addHelpText(
       'after',
-      `
+      helpText(`
 A test names a bundle (relative to the pattern file; made with kstory simulate, record or import)
 and whether the pattern must find something in it:
 
   tests:
     - bundle: fixtures/crash.parquet
-      expect: { match: true, subject: shop/Deployment/checkout, variant: oom-killed }
+      expect: { match: true, variant: oom-killed,
+                subject: shop/Deployment/checkout }
     - bundle: fixtures/healthy.parquet
       expect: { match: false }
 
 Examples:
   kstory patterns test --patterns ./my-patterns
-  kstory patterns test crash-loop-backoff`,
+  kstory patterns test crash-loop-backoff`),
     )
     .action(async (ids: string[], flags: PatternsFlags & { require?: boolean }) => {
       const { loadPatterns, loadPatternDir, BUILTIN_PATTERNS_DIR } = await import('../../patterns/load.ts');

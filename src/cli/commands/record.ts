@@ -6,6 +6,7 @@ import { type Command, InvalidArgumentError, Option } from 'commander';
 import { compileRegex, type RecordFilters } from '../../record/filters.ts';
 import { DURATION_EXAMPLES, isDuration, parseDuration } from '../../vocab/duration.ts';
 import { ANONYMIZE_HELP, anonymizeOption, MAPPING_HELP } from '../anonymize-option.ts';
+import { helpText } from '../help.ts';
 import { commaList } from '../options.ts';
 import type { UntilFlags } from '../record-until.ts';
 
@@ -175,7 +176,7 @@ export function defineRecordCommand(program: Command): void {
     .option('--no-progress', 'do not show the live status on stderr')
     .addHelpText(
       'after',
-      `
+      helpText(`
 Every resource the API server lets you list and watch is recorded (built-in and custom; new
 CRDs are picked up within a minute), except leases unless named by --include. Events come from
 the Event resource. Logs of running containers are followed with timestamps (by default only
@@ -209,21 +210,26 @@ turns it into a bundle. A killed recording loses at most its last second. Watche
 are relisted: what vanished meanwhile is written as deleted, and the period is marked as a gap.
 
 Examples:
-  kstory record -o incident.parquet                          until Ctrl-C
+  kstory record -o incident.parquet                       until Ctrl-C
   kstory record -o rollout.parquet --duration 30m -n 'shop,prod-*'
-  kstory record -o now.parquet --once --context prod-eu      a snapshot of the cluster as it is
-  kstory record -o apps.parquet --include pods,deployments.apps,events --exclude configmaps
-  kstory record -o pm.parquet --once --since 2h              the last two hours, as a postmortem snapshot
-  kstory record -o pm.parquet --once --since 2h --prometheus http://prometheus.monitoring:9090
+  kstory record -o now.parquet --once --context prod-eu   the cluster as it is
+  kstory record -o pm.parquet --once --since 2h           the last two hours
+  kstory record -o apps.parquet --include pods,deployments.apps,events \\
+      --exclude configmaps
+  kstory record -o pm.parquet --once --since 2h \\
+      --prometheus http://prometheus.monitoring:9090
   kstory record -o pm.parquet --audit-log /var/log/kubernetes/audit/audit.log
-  kstory record -o pm.parquet --audit-webhook :8443 --audit-webhook-config /etc/kubernetes/kstory-webhook.yaml
-  kstory record -o team.parquet -n shared --pods '^team-a-' --exclude-containers '^(istio-proxy|linkerd-proxy)$' \\
-      --event-sources '^(kubelet|default-scheduler)$' --log-exclude 'GET /healthz'
+  kstory record -o pm.parquet --audit-webhook :8443 \\
+      --audit-webhook-config /etc/kubernetes/kstory-webhook.yaml
+  kstory record -o team.parquet -n shared --pods '^team-a-' \\
+      --exclude-containers '^(istio-proxy|linkerd-proxy)$' \\
+      --event-sources '^(kubelet|default-scheduler)$' \\
+      --log-exclude 'GET /healthz'
 
 Filters (--pods, --containers, --event-sources, --log-match and their --exclude-* forms) are
 JavaScript regular expressions matched anywhere in the name or line unless anchored with ^ and $;
 a leading (?i) makes one case-insensitive. They apply at the source: a pod left out is not
-recorded, its logs are not read and events about it are dropped. The bundle metadata lists them.`,
+recorded, its logs are not read and events about it are dropped. The bundle metadata lists them.`),
     )
     .action(async (flags: RecordFlags) => {
       if (flags.once && flags.duration !== undefined) {

@@ -3,6 +3,7 @@
 
 import type { Command } from 'commander';
 import { KstoryError } from '../../errors.ts';
+import { helpText } from '../help.ts';
 
 interface ServeFlags {
   at?: string;
@@ -40,15 +41,16 @@ export function defineServeCommand(program: Command): void {
     .option('--key <file>', 'the key of --cert (PEM)')
     .addHelpText(
       'after',
-      `
+      helpText(`
 Writes are refused (405): the cluster is a recording. Watches replay what happened after the
 instant (kubectl get pods -w shows the incident unfold); \`kstory at TIME\` moves a running server.
 
 Examples:
   kstory serve incident.parquet
-  kstory serve incident.parquet --at 2026-03-02T09:12:00Z --kubeconfig-out incident.kubeconfig
+  kstory serve incident.parquet --at 2026-03-02T09:12:00Z \\
+      --kubeconfig-out incident.kubeconfig
   kstory serve incident.parquet --at start --speed 60        # one minute per second
-  kstory serve eu.parquet us.parquet                         # two clusters, two contexts`,
+  kstory serve eu.parquet us.parquet                         # two clusters, two contexts`),
     )
     .action(async (paths: string[], flags: ServeFlags) => {
       const { mkdtempSync, rmSync } = await import('node:fs');

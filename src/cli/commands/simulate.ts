@@ -3,6 +3,7 @@
 
 import type { Command } from 'commander';
 import { KstoryError } from '../../errors.ts';
+import { helpText } from '../help.ts';
 
 interface SimulateFlags {
   output?: string;
@@ -31,12 +32,14 @@ export function defineSimulateCommand(program: Command): void {
     .option('--json', 'print the summary as JSON on stdout')
     .addHelpText(
       'after',
-      `
+      helpText(`
 Examples:
   kstory simulate --list
   kstory simulate bad-config-rollout -o incident.parquet
-  kstory simulate my-scenario.yaml -o out.parquet --seed 42 --start 2026-03-01T10:00:00Z
-  kstory simulate --scale nodes=1000,pods=30000,hours=24,records=10M -o big.parquet`,
+  kstory simulate my-scenario.yaml -o out.parquet --seed 42 \\
+      --start 2026-03-01T10:00:00Z
+  kstory simulate --scale nodes=1000,pods=30000,hours=24,records=10M \\
+      -o big.parquet`),
     )
     .action(async (scenario: string | undefined, flags: SimulateFlags) => {
       if (flags.list) {
