@@ -35,15 +35,6 @@ export const CaptureSourceSchema = z.enum([
 ]);
 export type CaptureSource = z.infer<typeof CaptureSourceSchema>;
 
-/** Where an input's capture time was read from, as a reader is told. */
-export const CAPTURED_FROM: Readonly<Record<CaptureSource, string>> = {
-  gathered: 'as the dump says',
-  'newest-observation': 'its newest object, event or log time',
-  given: 'given with --at',
-  'inferred-year': 'its newest log time, whose year is inferred: --year sets it',
-  'file-time': 'file modification time: nothing in it carries a time, and a later copy moves it',
-};
-
 export const InputSchema = z.object({
   path: z.string(),
   format: z.string(),

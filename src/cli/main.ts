@@ -34,14 +34,16 @@ export function buildProgram(
     .helpOption('-h, --help', 'show help for a command')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
-    // Help and commander's messages fit the terminal (80 columns in a pipe): commander lays out its
-    // own columns to that width, and the text commands add after them, one line per paragraph, is
-    // wrapped on its way out. Set before the commands are defined, which inherit it.
+    // Help fits the terminal (80 columns in a pipe): commander lays out its own columns to that
+    // width, and the text commands add after them, one line per paragraph, is wrapped on its way
+    // out. Set before the commands are defined, which inherit it.
     .configureOutput({
       getOutHelpWidth: () => terminalWidth(stdout),
       getErrHelpWidth: () => terminalWidth(stderr),
       writeOut: (text) => writeText(stdout, text),
       writeErr: (text) => writeText(stderr, text),
+      // Errors stay on one line, as kstory's own errors do: scripts and people search them whole.
+      outputError: (text) => stderr.write(text),
     })
     .configureHelp({ displayWidth })
     .addHelpText(

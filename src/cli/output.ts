@@ -11,9 +11,21 @@ import { DEFAULT_WIDTH, fitLines, terminalWidth } from '../report/width.ts';
 
 export type OutputStream = Pick<NodeJS.WriteStream, 'write' | 'isTTY'> & { columns?: number };
 
-/** Text for a person, each line that is too wide for the stream wrapped at spaces. */
-export function writeText(stream: OutputStream, text: string): void {
-  stream.write(fitLines(text, terminalWidth(stream)));
+/** Text for a person on `stream`: drawn for the stream's width when given as a function of it, and
+ * each line still too wide for it wrapped at spaces. */
+export function writeText(stream: OutputStream, text: string | ((width: number) => string)): void {
+  const width = terminalWidth(stream);
+  stream.write(fitLines(typeof text === 'string' ? text : text(width), width));
+}
+
+/**
+ * A listing, one record a line (patterns, scenarios, test results): drawn for the terminal's width
+ * on a terminal, but whole lines in a pipe, where grep and scripts read it a line at a time (as ls
+ * and kubectl do).
+ */
+export function writeListing(stream: OutputStream, text: (width: number) => string): void {
+  if (stream.isTTY === true) writeText(stream, text);
+  else stream.write(text(Number.POSITIVE_INFINITY));
 }
 
 /** A value as JSON on stdout, for scripts (`--json`). */

@@ -10,7 +10,7 @@ import { isItemError, KstoryError } from '../errors.ts';
 import { REDACTION_RULES } from '../kube/redact.ts';
 import { normalizeTs } from '../kube/time.ts';
 import { markerRow } from '../kube/to-row.ts';
-import { clusterOfImport } from './audit-export/clusters.ts';
+import { clusterOfImport, describeCluster } from './audit-export/clusters.ts';
 import { finishCapture } from './capture-time.ts';
 import type { ImportOptions } from './context.ts';
 import { DamagedData } from './decompress.ts';
@@ -34,7 +34,9 @@ export interface ImportRunOptions extends ImportOptions {
 }
 
 export interface ImportResult {
-  inputs: InputStats[];
+  /** What each input held, with its formats in words (`must-gather (kube-yaml×1853, ...)`) and the
+   * clusters it names in words (`prod (GKE, europe-west1, project shop)`). */
+  inputs: (InputStats & { format: string; clusterNames: string[] })[];
   /** Null when an input gave nothing: no bundle was written. */
   bundle: FinishResult | null;
   snapshot: boolean;
@@ -88,12 +90,17 @@ export async function runImport(options: ImportRunOptions): Promise<ImportResult
   progress.done();
 
   const snapshot = !all.some((s) => s.history);
+  const inputs = all.map((s) => ({
+    ...s,
+    format: describeFormats(s),
+    clusterNames: s.clusters.map(describeCluster),
+  }));
   // An input that gave nothing is refused even beside others that gave rows: a bundle without it
   // would analyse as if it had been read.
   const refused = all.map(refusalOf).filter((r): r is Refusal => r !== null);
   if (sink.rows === 0 || refused.length > 0) {
     await discard();
-    return { inputs: all, bundle: null, snapshot, refused };
+    return { inputs, bundle: null, snapshot, refused };
   }
   const cluster = clusterOfImport(all);
   writer.updateMetadata({
@@ -138,7 +145,7 @@ export async function runImport(options: ImportRunOptions): Promise<ImportResult
     },
   });
   const bundle = await writer.finish();
-  return { inputs: all, bundle, snapshot, refused };
+  return { inputs, bundle, snapshot, refused };
 }
 
 function withoutMarkers(records: Record<string, number>): Record<string, number> {
@@ -248,7 +255,7 @@ async function skippingUnreadable(
   }
 }
 
-export function describeFormats(stats: InputStats): string {
+function describeFormats(stats: InputStats): string {
   const formats = Object.entries(stats.formats).sort((a, b) => b[1] - a[1]);
   const list = formats.map(([f, n]) => (n > 1 ? `${f}×${n}` : f)).join(', ') || 'nothing recognised';
   const packaging = stats.packaging ? `${stats.packaging}: ` : '';

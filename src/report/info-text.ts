@@ -1,11 +1,14 @@
-// Renders `kstory bundle info` for a terminal. Computes nothing: the numbers come from describeBundle.
+// Renders `kstory bundle info` (the numbers come from describeBundle) and what `kstory bundle repair`
+// and `bundle anonymize` wrote, for a terminal. Computes nothing.
 
 import type { ChalkInstance } from 'chalk';
+import type { AnonymizeResult } from '../bundle/anonymize.ts';
 import type { BundleInfo } from '../bundle/info.ts';
-import { CAPTURED_FROM } from '../bundle/metadata.ts';
 import type { Verification } from '../bundle/verify.ts';
+import type { FinishResult } from '../bundle/writer.ts';
 import { formatDuration } from '../vocab/duration.ts';
 import { formatBytes, formatCount, formatTime } from '../vocab/units.ts';
+import { CAPTURED_FROM } from './captured-from.ts';
 import { forTerminal } from './neutralize.ts';
 
 export function renderInfoText(given: BundleInfo, chalk: ChalkInstance): string {
@@ -130,4 +133,16 @@ export function renderVerificationText(given: Verification, chalk: ChalkInstance
     );
   }
   return `${out.join('\n')}\n`;
+}
+
+export function renderRepairSummary(result: FinishResult): string {
+  return `repaired ${formatCount(result.rows)} rows into ${result.path} (${formatBytes(result.bytes)})\n`;
+}
+
+export function renderAnonymizeSummary(result: AnonymizeResult, mappingFile: string | undefined): string {
+  return (
+    `wrote ${formatCount(result.rows)} rows to ${result.path} (${formatBytes(result.bytes)}): ` +
+    `${formatCount(result.mapped.words)} name words, ${formatCount(result.mapped.ips)} addresses replaced` +
+    `${mappingFile ? `; mapping in ${mappingFile}` : ''}\n`
+  );
 }

@@ -10,7 +10,7 @@ import { afterAll, describe, expect, it, vi } from 'vitest';
 import { partialReasons } from '../../src/bundle/partial.ts';
 import { run } from '../../src/cli/main.ts';
 import { runImport } from '../../src/import/run.ts';
-import { importSummaryJson, partialImport, renderImportSummary } from '../../src/import/summary.ts';
+import { importSummaryJson, partialImport, renderImportSummary } from '../../src/report/import-summary.ts';
 import { openBundle } from '../../src/views/open.ts';
 import { aPod } from '../kube/builders.ts';
 import { jsonl, rows, Scratch } from './helpers.ts';

@@ -27,7 +27,7 @@ import { Redactor } from '../../src/kube/redact.ts';
 import { type AuditSourceOptions, AuditSources } from '../../src/record/audit.ts';
 import { parseListenAddress } from '../../src/record/audit-webhook.ts';
 import type { RecordResult, RecordStatus } from '../../src/record/run.ts';
-import { renderRecordSummary, renderStatusLine } from '../../src/record/summary.ts';
+import { renderRecordSummary, renderStatusLine } from '../../src/report/record-summary.ts';
 import { openBundle } from '../../src/views/open.ts';
 import { kstory, ROOT } from '../support/cli.ts';
 import { FakeApiServer } from '../support/fake-apiserver.ts';

@@ -3,7 +3,7 @@
 import { Chalk } from 'chalk';
 import { describe, expect, it } from 'vitest';
 import type { RecordResult, RecordStatus } from '../../src/record/run.ts';
-import { recordSummaryJson, renderRecordSummary, renderStatusLine } from '../../src/record/summary.ts';
+import { recordSummaryJson, renderRecordSummary, renderStatusLine } from '../../src/report/record-summary.ts';
 
 const plain = new Chalk({ level: 0 });
 

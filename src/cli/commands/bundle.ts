@@ -38,8 +38,8 @@ Examples:
         } catch (error) {
           if (!verification || verification.damaged.length === 0) throw error;
         }
+        const { printJson, writeText } = await import('../output.ts');
         if (options.json) {
-          const { printJson } = await import('../output.ts');
           printJson({
             ...(info ?? { files: bundle.files.map((f) => f.path) }),
             ...(verification ? { verification } : {}),
@@ -48,8 +48,8 @@ Examples:
           const { renderInfoText, renderVerificationText } = await import('../../report/info-text.ts');
           const { chalkFor } = await import('../../report/style.ts');
           const chalk = chalkFor(process.stdout);
-          if (info) process.stdout.write(renderInfoText(info, chalk));
-          if (verification) process.stdout.write(renderVerificationText(verification, chalk));
+          if (info) writeText(process.stdout, renderInfoText(info, chalk));
+          if (verification) writeText(process.stdout, renderVerificationText(verification, chalk));
         }
         if (verification && (verification.damaged.length > 0 || verification.problems.length > 0))
           process.exitCode = 1;
@@ -79,10 +79,9 @@ Examples:
     .action(async (spool: string, options: { output?: string; force?: boolean }) => {
       const { repairSpool } = await import('../../bundle/repair.ts');
       const result = await repairSpool(spool, { output: options.output, force: options.force });
-      const { formatBytes, formatCount } = await import('../../vocab/units.ts');
-      process.stdout.write(
-        `repaired ${formatCount(result.rows)} rows into ${result.path} (${formatBytes(result.bytes)})\n`,
-      );
+      const { renderRepairSummary } = await import('../../report/info-text.ts');
+      const { writeText } = await import('../output.ts');
+      writeText(process.stdout, renderRepairSummary(result));
     });
 
   bundle
@@ -108,10 +107,12 @@ Examples:
     .action(async (paths: string[], options: { json?: boolean }) => {
       const { scanBundles } = await import('../../bundle/scan.ts');
       const result = await scanBundles(paths);
-      if (options.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+      const { printJson } = await import('../output.ts');
+      if (options.json) printJson(result);
       else {
         const { renderScanText } = await import('../../report/scan-text.ts');
         const { chalkFor } = await import('../../report/style.ts');
+        // One finding a line, whole, and file names never broken: read with grep as much as by eye.
         process.stdout.write(renderScanText(result, chalkFor(process.stdout)));
       }
       if (result.total > 0) process.exitCode = 1;
@@ -152,11 +153,8 @@ Examples:
       }
       const { anonymizeBundle } = await import('../../bundle/anonymize.ts');
       const result = await anonymizeBundle(input, options.output, { mappingFile: options.mapping });
-      const { formatBytes, formatCount } = await import('../../vocab/units.ts');
-      process.stdout.write(
-        `wrote ${formatCount(result.rows)} rows to ${result.path} (${formatBytes(result.bytes)}): ` +
-          `${formatCount(result.mapped.words)} name words, ${formatCount(result.mapped.ips)} addresses replaced` +
-          `${options.mapping ? `; mapping in ${options.mapping}` : ''}\n`,
-      );
+      const { renderAnonymizeSummary } = await import('../../report/info-text.ts');
+      const { writeText } = await import('../output.ts');
+      writeText(process.stdout, renderAnonymizeSummary(result, options.mapping));
     });
 }

@@ -107,7 +107,7 @@ Examples:
       }
       const { runImport } = await import('../../import/run.ts');
       const { importSummaryJson, partialImport, renderImportSummary } = await import(
-        '../../import/summary.ts'
+        '../../report/import-summary.ts'
       );
       const { chalkFor } = await import('../../report/style.ts');
       const { ImportProgressBar } = await import('../../report/import-progress.ts');
@@ -123,9 +123,9 @@ Examples:
           flags.progress !== false && ((total: number) => new ImportProgressBar(total, process.stderr)),
         anonymize: anonymizeOption(flags),
       });
-      const { printJson } = await import('../output.ts');
+      const { printJson, writeText } = await import('../output.ts');
       if (flags.json) printJson(importSummaryJson(result));
-      else process.stderr.write(renderImportSummary(result, chalkFor(process.stderr)));
+      else writeText(process.stderr, renderImportSummary(result, chalkFor(process.stderr)));
       if (!result.bundle) {
         const [first, ...more] = result.refused;
         if (!first) throw new KstoryError('nothing could be imported: no bundle was written');

@@ -24,23 +24,10 @@ export function definePatternsCommand(program: Command): void {
     .action(async (flags: PatternsFlags) => {
       const { loadPatterns } = await import('../../patterns/load.ts');
       const loaded = loadPatterns({ userDirs: flags.patterns });
-      if (flags.json) {
-        const rows = loaded.map((p) => ({
-          id: p.id,
-          severity: p.severity,
-          status: p.status,
-          title: p.title,
-          file: p.file,
-          tests: p.tests.length,
-        }));
-        const { printJson } = await import('../output.ts');
-        printJson(rows);
-        return;
-      }
-      const width = Math.max(...loaded.map((p) => p.id.length));
-      for (const p of loaded)
-        process.stdout.write(`${p.id.padEnd(width)}  ${p.severity.padEnd(8)}  ${p.title}\n`);
-      process.stdout.write(`${loaded.length} patterns\n`);
+      const { patternListJson, renderPatternList } = await import('../../report/patterns-text.ts');
+      const { printJson, writeListing } = await import('../output.ts');
+      if (flags.json) printJson(patternListJson(loaded));
+      else writeListing(process.stdout, (width) => renderPatternList(loaded, width));
     });
 
   patterns
@@ -130,22 +117,14 @@ Examples:
         onBundle: (bundle) => progress.draw(`analysing ${bundle}`),
       });
       progress.clear();
-      const failed = results.filter((r) => !r.passed);
-      if (flags.json) {
-        const { printJson } = await import('../output.ts');
-        printJson(results);
-      } else {
-        const c = chalkFor(process.stdout);
-        for (const r of results) {
-          const mark = r.passed ? c.green('ok  ') : c.red('FAIL');
-          process.stdout.write(
-            `${mark} ${r.pattern} #${r.index + 1} ${r.match ? 'finds' : 'ignores'} ${r.bundle}: ${r.detail}\n`,
-          );
-        }
-        const untested = selected.filter((p) => p.tests.length === 0).map((p) => p.id);
-        if (untested.length > 0) process.stdout.write(c.yellow(`no tests: ${untested.join(', ')}\n`));
-        process.stdout.write(`${results.length - failed.length} passed, ${failed.length} failed\n`);
+      const { printJson, writeListing } = await import('../output.ts');
+      if (flags.json) printJson(results);
+      else {
+        const { renderPatternTests } = await import('../../report/patterns-text.ts');
+        writeListing(process.stdout, (width) =>
+          renderPatternTests(results, selected, chalkFor(process.stdout), width),
+        );
       }
-      if (failed.length > 0) process.exitCode = 1;
+      if (results.some((r) => !r.passed)) process.exitCode = 1;
     });
 }

@@ -271,7 +271,7 @@ recorded, its logs are not read and events about it are dropped. The bundle meta
       }
       const { runRecord } = await import('../../record/run.ts');
       const { recordSummaryJson, renderRecordSummary, renderStatusLine } = await import(
-        '../../record/summary.ts'
+        '../../report/record-summary.ts'
       );
       const { chalkFor } = await import('../../report/style.ts');
       const { TerminalLine } = await import('../../report/terminal-line.ts');
@@ -357,9 +357,9 @@ recorded, its logs are not read and events about it are dropped. The bundle meta
             : undefined,
         });
         statusLine.clear();
-        const { printJson } = await import('../output.ts');
+        const { printJson, writeText } = await import('../output.ts');
         if (flags.json) printJson(recordSummaryJson(result));
-        else process.stderr.write(renderRecordSummary(result, chalkFor(process.stderr)));
+        else writeText(process.stderr, renderRecordSummary(result, chalkFor(process.stderr)));
         if (until) await finishUntil(flags, flags.output, (line) => process.stderr.write(`${line}\n`));
       } finally {
         process.removeListener('SIGINT', onInt);

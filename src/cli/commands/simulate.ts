@@ -45,13 +45,10 @@ Examples:
       if (flags.list) {
         const { listBuiltinScenarios } = await import('../../simulate/scenario/load.ts');
         const all = listBuiltinScenarios();
-        if (flags.json) {
-          const { printJson } = await import('../output.ts');
-          printJson(all.map(({ name, description }) => ({ name, description })));
-          return;
-        }
-        const width = Math.max(0, ...all.map((s) => s.name.length));
-        for (const s of all) process.stdout.write(`${s.name.padEnd(width)}  ${s.description}\n`);
+        const { renderScenarioList, scenarioListJson } = await import('../../report/simulate-text.ts');
+        const { printJson, writeListing } = await import('../output.ts');
+        if (flags.json) printJson(scenarioListJson(all));
+        else writeListing(process.stdout, (width) => renderScenarioList(all, width));
         return;
       }
       if (flags.scale !== undefined && scenario) {
@@ -79,25 +76,9 @@ Examples:
         flags.scale !== undefined
           ? await runSimulateScale({ ...common, scale: flags.scale })
           : await runSimulate({ ...common, scenario: scenario ?? '' });
-      const summary = {
-        scenario: result.scenario.name,
-        seed: result.seed,
-        start: result.start,
-        output: result.bundle.path,
-        rows: result.bundle.rows,
-        bytes: result.bundle.bytes,
-        rows_by_source: result.bundle.rowsBySource,
-      };
-      if (flags.json) {
-        const { printJson } = await import('../output.ts');
-        printJson(summary);
-        return;
-      }
-      const sources = Object.entries(result.bundle.rowsBySource)
-        .map(([k, v]) => `${k} ${v}`)
-        .join(', ');
-      process.stderr.write(
-        `simulated ${result.scenario.name} (seed ${result.seed}, from ${result.start}): ${result.bundle.rows} rows (${sources}), ${(result.bundle.bytes / 1024).toFixed(0)} KiB → ${result.bundle.path}\n`,
-      );
+      const { renderSimulateSummary, simulateSummaryJson } = await import('../../report/simulate-text.ts');
+      const { printJson, writeText } = await import('../output.ts');
+      if (flags.json) printJson(simulateSummaryJson(result));
+      else writeText(process.stderr, renderSimulateSummary(result));
     });
 }

@@ -1,12 +1,12 @@
 // What `kstory record` tells the user: the live status line (stderr, TTY only) and the closing
-// summary, as text or JSON. Formatting only; the figures come from run.ts.
+// summary, as text or JSON. Formatting only; the figures come from src/record/run.ts.
 
 import type { ChalkInstance } from 'chalk';
+import type { AuditSummary } from '../record/audit.ts';
+import type { PrometheusReport } from '../record/prometheus.ts';
+import type { RecordResult, RecordStatus } from '../record/run.ts';
 import { formatDuration } from '../vocab/duration.ts';
 import { formatBytes } from '../vocab/units.ts';
-import type { AuditSummary } from './audit.ts';
-import type { PrometheusReport } from './prometheus.ts';
-import type { RecordResult, RecordStatus } from './run.ts';
 
 const MAX_GAP_LINES = 10;
 

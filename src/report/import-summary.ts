@@ -2,11 +2,10 @@
 // what was skipped or damaged and why (with file:line), as text for stderr or JSON for scripts.
 
 import type { ChalkInstance } from 'chalk';
-import { CAPTURED_FROM } from '../bundle/metadata.ts';
-import { escapeControl } from '../report/escape.ts';
+import type { ImportResult } from '../import/run.ts';
 import { formatBytes, formatCount } from '../vocab/units.ts';
-import { describeCluster } from './audit-export/clusters.ts';
-import { describeFormats, type ImportResult } from './run.ts';
+import { CAPTURED_FROM } from './captured-from.ts';
+import { escapeControl } from './escape.ts';
 
 const SOURCES = ['object', 'event', 'audit', 'log', 'metric'] as const;
 const EXAMPLES_PER_REASON = 3;
@@ -22,13 +21,13 @@ export function renderImportSummary(result: ImportResult, chalk: ChalkInstance):
         : file.startsWith(`${s.input}/`)
           ? file.slice(s.input.length + 1)
           : file;
-    out.push(`${chalk.bold(s.input)}  ${chalk.dim(describeFormats(s))}`);
+    out.push(`${chalk.bold(s.input)}  ${chalk.dim(s.format)}`);
     const counts = SOURCES.map((source) => `${source}s ${formatCount(s.records[source] ?? 0)}`).join('  ');
     out.push(
       `  ${counts}${s.duplicates > 0 ? chalk.dim(`  (${formatCount(s.duplicates)} duplicates merged)`) : ''}`,
     );
-    for (const cluster of s.clusters) {
-      out.push(chalk.dim(`  cluster ${escapeControl(describeCluster(cluster), { singleLine: true })}`));
+    for (const cluster of s.clusterNames) {
+      out.push(chalk.dim(`  cluster ${escapeControl(cluster, { singleLine: true })}`));
     }
     if (!s.history && s.capturedAt !== null && Object.keys(s.records).length > 0) {
       const text = `  snapshot taken ${s.capturedAt} (${s.capturedSource ? CAPTURED_FROM[s.capturedSource] : 'source unknown'})`;
@@ -122,7 +121,7 @@ export function importSummaryJson(result: ImportResult): unknown {
     partial: partialImport(result),
     inputs: result.inputs.map((s) => ({
       path: s.input,
-      format: describeFormats(s),
+      format: s.format,
       layout: s.layout,
       files_seen: s.files,
       formats: s.formats,
