@@ -19,6 +19,7 @@ import {
   type Subject,
 } from '../vocab/object-ref.ts';
 import { type Severity, severityWeight } from '../vocab/severity.ts';
+import { fillBundleArguments } from '../vocab/shell.ts';
 import type { Features } from './calibration.ts';
 import {
   type Alternative,
@@ -58,6 +59,9 @@ export interface AnalyzeOptions {
   all?: boolean;
   /** Read files of different clusters as one (refused otherwise). */
   merge?: boolean;
+  /** The bundles as the user named them, filled into the commands remediation suggests (default:
+   * the files read). */
+  bundleArgs?: readonly string[];
   /** Told what the analysis is doing, for a status line on long runs. */
   onProgress?: (stage: string) => void;
 }
@@ -197,6 +201,8 @@ export async function analyzeBundle(bundle: Bundle, options: AnalyzeOptions = {}
     .filter(({ incident }) => incident.confidence >= (options.minConfidence ?? 0))
     .slice(0, options.top ?? Number.POSITIVE_INFINITY);
 
+  const bundleArgs = options.bundleArgs ?? bundle.files.map((f) => f.path);
+  const remediationOf = (steps: readonly string[]) => steps.map((s) => fillBundleArguments(s, bundleArgs));
   const incidentOf = new Map<number, number>();
   const reportIncidents: ReportIncident[] = kept.map(({ incident, score }, i) => {
     for (const step of incident.chain) incidentOf.set(step.finding, i + 1);
@@ -216,7 +222,7 @@ export async function analyzeBundle(bundle: Bundle, options: AnalyzeOptions = {}
       chain: incident.chain,
       impact: incident.impact,
       alternatives: incident.alternatives,
-      remediation: [...new Set(members.flatMap((m) => m.remediation))],
+      remediation: remediationOf([...new Set(members.flatMap((m) => m.remediation))]),
     };
   });
   return {
@@ -237,6 +243,7 @@ export async function analyzeBundle(bundle: Bundle, options: AnalyzeOptions = {}
     findings: findings.map((f, id) => ({
       ...f,
       id,
+      remediation: remediationOf(f.remediation),
       owner: topOwner(relations, f.subject),
       incident: incidentOf.get(id) ?? null,
     })),

@@ -3,13 +3,9 @@
 
 import type { ChalkInstance } from 'chalk';
 import type { RunningServe } from '../serve/run.ts';
+import { shellQuote } from '../vocab/shell.ts';
 import { formatTime } from '../vocab/units.ts';
 import { escapeControl } from './escape.ts';
-
-/** A path quoted for a POSIX shell when it needs to be. */
-function shellQuote(text: string): string {
-  return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replaceAll("'", "'\\''")}'`;
-}
 
 export function describeServing(running: RunningServe, chalk: ChalkInstance): string {
   const lines: string[] = [];

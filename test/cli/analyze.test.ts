@@ -6,6 +6,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { markerRow } from '../../src/kube/to-row.ts';
 import { RENDERERS } from '../../src/report/renderers.ts';
+import { shellQuote } from '../../src/vocab/shell.ts';
 import { writeBundle } from '../support/bundles.ts';
 import { kstory } from '../support/cli.ts';
 import { aLogRow, aPodRow } from '../support/rows.ts';
@@ -114,6 +115,10 @@ describe('kstory analyze', () => {
       report.incidents[0].chain.map((s: { finding: number }) => report.findings[s.finding].pattern),
     ).toEqual(['oom-killed', 'crash-loop-backoff']);
     expect(report.findings.every((f: { evidence: unknown[] }) => Array.isArray(f.evidence))).toBe(true);
+    // The commands it suggests read the bundle analysed, named as it was given.
+    const steps: string[] = report.incidents[0].remediation;
+    expect(steps.some((step) => step.includes(`-b ${shellQuote(crashing)}`))).toBe(true);
+    expect(JSON.stringify(report)).not.toContain('<bundle>');
   });
 
   it('writes a postmortem draft with --markdown', () => {

@@ -158,6 +158,7 @@ export function defineAnalysisCommand(program: Command, spec: AnalysisCommand): 
         selector: flags.selector,
         all: flags.all,
         merge: flags.merge,
+        bundleArgs: paths,
         only: flags.only,
         skip: flags.skip,
         patternDirs: flags.patterns,
