@@ -45,12 +45,24 @@ describe('kstory report', () => {
       out,
       '--since',
       '10m',
+      '--subject',
+      'shop/Deployment/checkout',
       '--no-progress',
     ]);
     expect(result.code).toBe(0);
     expect(result.stderr).toBe('');
     const page = readFileSync(out, 'utf8');
     expect(page).toContain('window 2026-03-02 09:20:00Z');
+    // The timeline keeps to the subject, as the incidents do, and says so.
+    expect(page).toContain('Lanes only for objects shop/Deployment/checkout, its owners and what it owns');
+    const island = /<script type="application\/json" id="kstory-data">(.*?)<\/script>/s.exec(page)![1]!;
+    const lanes: { kind: string; name: string; owner: string | null }[] = JSON.parse(island).timeline.lanes;
+    expect(lanes.some((l) => l.kind === 'Pod')).toBe(true);
+    for (const lane of lanes) {
+      const isCheckout =
+        lane.owner === 'Deployment checkout' || (lane.kind === 'Deployment' && lane.name === 'checkout');
+      expect(isCheckout || lane.name === 'checkout-config' || lane.name === 'checkout').toBe(true);
+    }
   });
 
   it('refuses to write its page over the bundle', () => {

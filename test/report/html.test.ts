@@ -150,6 +150,32 @@ describe('the timeline of a bundle', () => {
       const scoped = await buildTimeline(bundle, report.window, { namespaces: ['kube-*'] });
       expect(scoped.lanes.length).toBeGreaterThan(0);
       for (const lane of scoped.lanes) expect(lane.namespace).toMatch(/^kube-/);
+
+      // Like analyze --kind, -l and --subject: the objects they select (or what those own), and the objects in focus.
+      const configMap = { kind: 'ConfigMap', namespace: 'shop', name: 'checkout-config' };
+      const nodes = await buildTimeline(bundle, report.window, { kinds: ['node'], focus: [configMap] });
+      expect(nodes.lanes.filter((l) => l.kind !== 'Node').map((l) => l.name)).toEqual(['checkout-config']);
+      expect(nodes.lanes.filter((l) => l.kind === 'Node').length).toBeGreaterThan(1);
+      expect(nodes.scope).toMatch(
+        /^Lanes only for objects of kind node, and for the objects of the incidents shown/,
+      );
+      const selected = await buildTimeline(bundle, report.window, {
+        selector: 'app.kubernetes.io/name=checkout',
+      });
+      expect(selected.lanes.some((l) => l.kind === 'Pod')).toBe(true);
+      for (const lane of selected.lanes)
+        expect(
+          lane.labels['app.kubernetes.io/name'] === 'checkout' || lane.owner === 'Deployment checkout',
+        ).toBe(true);
+      const podName = 'checkout-89c55d8b4-hhcf7';
+      const subject = await buildTimeline(bundle, report.window, { subject: `shop/Pod/${podName}` });
+      // The pod and its owners, nothing else.
+      expect(subject.lanes.map((l) => `${l.kind} ${l.name}`).sort()).toEqual([
+        'Deployment checkout',
+        `Pod ${podName}`,
+        'ReplicaSet checkout-89c55d8b4',
+      ]);
+      expect(full.scope).toBeNull();
     } finally {
       bundle.close();
     }

@@ -2,9 +2,10 @@
 // findings' objects and their owners first, then what was unwell, then the rest, up to a limit),
 // their states as spans, their marks, series and versions, and a note of all that was summarised.
 
-import picomatch from 'picomatch';
 import type { Bundle } from '../../bundle/reader.ts';
+import type { Labels } from '../selector.ts';
 import { readMarks } from './marks.ts';
+import { describeScope, scopeFilter, type TimelineScope } from './scope.ts';
 import { readSeries } from './series.ts';
 import { healthOf, readStateChanges } from './states.ts';
 import {
@@ -17,12 +18,11 @@ import {
 } from './timeline.ts';
 import { readVersions } from './versions.ts';
 
-export interface TimelineOptions {
+/** The analysis's filters (-n, --kind, -l, --subject) narrow the lanes as they narrow the incidents. */
+export interface TimelineOptions extends TimelineScope {
   /** The objects the report's findings are about: their lanes, and their owners', come first. */
   focus?: readonly { kind: string; namespace: string | null; name: string }[];
   limits?: Partial<TimelineLimits>;
-  /** Namespace globs the analysis was limited to (-n): lanes only there, and the cluster-scoped objects in focus. */
-  namespaces?: readonly string[];
   /** Told what it is reading, for a status line on big bundles. */
   onProgress?: (stage: string) => void;
 }
@@ -60,26 +60,34 @@ export async function buildTimeline(
     [endMs],
   );
   const byKey = new Map(objects.map((o) => [laneKey(o.kind, o.namespace, o.name), o]));
-  const topOwner = (o: ObjectRow): ObjectRow | null => {
-    let current = o;
+  /** The object's owners, nearest first; an owner the bundle does not hold ends the list, still
+   * named (it is the name people know the workload by). */
+  const ownersOf = (o: Pick<ObjectRow, 'kind' | 'namespace' | 'name'>): ObjectRow[] => {
+    const out: ObjectRow[] = [];
     const seen = new Set<string>();
-    for (;;) {
-      if (!current.owner_kind || !current.owner_name) return current === o ? null : current;
-      const next = byKey.get(laneKey(current.owner_kind, current.namespace, current.owner_name));
-      if (!next || seen.has(current.owner_kind + current.owner_name)) {
-        // An owner the bundle does not hold is still the name people know the workload by.
-        return {
+    let current = byKey.get(laneKey(o.kind, o.namespace, o.name));
+    while (current?.owner_kind && current.owner_name) {
+      const key = laneKey(current.owner_kind, current.namespace, current.owner_name);
+      if (seen.has(key)) break;
+      seen.add(key);
+      const next = byKey.get(key);
+      if (!next) {
+        out.push({
           ...current,
           kind: current.owner_kind,
           name: current.owner_name,
           owner_kind: null,
           owner_name: null,
-        };
+          labels: null,
+        });
+        break;
       }
-      seen.add(current.owner_kind + current.owner_name);
+      out.push(next);
       current = next;
     }
+    return out;
   };
+  const topOwner = (o: ObjectRow): ObjectRow | null => ownersOf(o).at(-1) ?? null;
 
   const changes = await readStateChanges(bundle, t0, endMs);
   const spansByKey = new Map<string, Span[]>();
@@ -124,12 +132,12 @@ export async function buildTimeline(
     if (spans.some((s) => s[3] === 'warn')) return 3;
     return spans.length > 1 ? 4 : 5;
   };
-  const globs = options.namespaces ?? [];
-  const inScope = (o: ObjectRow) =>
-    globs.length === 0 ||
-    (o.namespace === null
-      ? focus.has(laneKey(o.kind, o.namespace, o.name))
-      : globs.some((g) => picomatch.isMatch(o.namespace!, g)));
+  const labelsOf = (o: ObjectRow): Labels =>
+    (o.labels ? (JSON.parse(o.labels) as Labels | null) : null) ?? {};
+  const scoped = scopeFilter(options, focus, laneKey, (o) =>
+    ownersOf(o).map((x) => ({ ...x, labels: labelsOf(x) })),
+  );
+  const inScope = (o: ObjectRow) => scoped({ ...o, labels: labelsOf(o) });
   const candidates = objects.filter(
     (o) => spansByKey.has(laneKey(o.kind, o.namespace, o.name)) && inScope(o),
   );
@@ -156,7 +164,7 @@ export async function buildTimeline(
       namespace: o.namespace,
       name: o.name,
       owner: top ? `${top.kind} ${top.name}` : null,
-      labels: (o.labels ? (JSON.parse(o.labels) as Record<string, string> | null) : null) ?? {},
+      labels: { ...labelsOf(o) },
       spans: spans.spans,
       marks: [],
       series: [],
@@ -203,6 +211,7 @@ export async function buildTimeline(
     states,
     lanes: [...lanes.values()],
     objects: candidates.length,
+    scope: describeScope(options),
     summarised,
   };
 }

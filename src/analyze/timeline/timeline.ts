@@ -87,6 +87,8 @@ export interface Timeline {
   lanes: Lane[];
   /** Objects in the window, of which `lanes` shows some. */
   objects: number;
+  /** What the lanes keep to (the analysis's filters), said on the page; null for the whole bundle. */
+  scope: string | null;
   /** What was left out or merged to keep the file bounded, said in the file; empty when nothing. */
   summarised: string[];
 }

@@ -4,6 +4,7 @@ import { existsSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import type { Report } from '../../analyze/run.ts';
+import type { Timeline } from '../../analyze/timeline/timeline.ts';
 import { KstoryError } from '../../errors.ts';
 import { escapeControl } from '../../report/escape.ts';
 import { RENDERERS } from '../../report/renderers.ts';
@@ -191,13 +192,23 @@ export function defineAnalysisCommand(program: Command, spec: AnalysisCommand): 
           );
           report = await analyzeBundle(bundle, options);
         }
-        const timeline = renderer.timeline
-          ? await (await import('../../analyze/timeline/build.ts')).buildTimeline(bundle, report.window, {
-              focus: report.findings.map((f) => f.subject),
-              namespaces: flags.namespace,
-              onProgress: (stage) => status.set(stage),
-            })
-          : undefined;
+        let timeline: Timeline | undefined;
+        if (renderer.timeline) {
+          const { buildTimeline } = await import('../../analyze/timeline/build.ts');
+          const { focusOf } = await import('../../analyze/timeline/scope.ts');
+          // The lanes keep to what the report is about, narrowed as its incidents are.
+          const scope = {
+            namespaces: flags.namespace,
+            kinds: flags.kind,
+            selector: flags.selector,
+            subject: flags.subject,
+          };
+          timeline = await buildTimeline(bundle, report.window, {
+            focus: focusOf(report.findings, scope),
+            ...scope,
+            onProgress: (stage) => status.set(stage),
+          });
+        }
         status.done();
         const { renderContextFor, writeRendered } = await import('../output.ts');
         const context = renderContextFor(renderer, output, { explain: flags.explain });

@@ -78,7 +78,7 @@ ${
         timeline.objects === 0
           ? 'The bundle holds no Kubernetes object in this window: the timeline has no lane (its Events, audit entries and logs are in the incidents above when they made one).'
           : `${timeline.lanes.length} of ${timeline.objects} objects have a lane.`
-      }</p>
+      }${timeline.scope ? ` ${timeline.scope}` : ''}</p>
 ${timeline.summarised.length > 0 ? html`<div class="summarised"><strong>Summarised to keep this file small:</strong><ul>${timeline.summarised.map((s) => html`<li>${s}</li>`)}</ul></div>` : ''}`
     : html`<p class="note">No timeline in this file: it was rendered without the bundle.</p>`
 }
