@@ -94,6 +94,7 @@ function kubectl(
 async function fetchAllPages(
   kubeconfig: string,
   listPath: string,
+  query = '',
 ): Promise<{ seconds: number; pages: number; rows: number }> {
   const { targetOf } = await import('../src/serve/at-client.ts');
   const target = targetOf(kubeconfig, undefined);
@@ -103,7 +104,7 @@ async function fetchAllPages(
   let token = '';
   do {
     const url = new URL(
-      `${target.server}${listPath}?limit=500${token ? `&continue=${encodeURIComponent(token)}` : ''}`,
+      `${target.server}${listPath}?limit=500${query}${token ? `&continue=${encodeURIComponent(token)}` : ''}`,
     );
     const body = await new Promise<string>((resolve, reject) => {
       const req = httpsRequest(
@@ -167,6 +168,15 @@ async function run(context: BenchContext): Promise<BenchOutcome> {
     context.log(`  kubectl get pods -A --chunk-size=0: ${whole.map((s) => formatNumber(s, 2)).join(', ')} s`);
     const served = await fetchAllPages(kubeconfig, '/api/v1/pods');
     context.log(`  the server alone, ${served.pages} pages of 500: ${formatNumber(served.seconds, 2)} s`);
+    // A selector reads every object: made once for all the pages of a list, not once a page.
+    const selected = await fetchAllPages(
+      kubeconfig,
+      '/api/v1/pods',
+      `&labelSelector=${encodeURIComponent('app.kubernetes.io/name')}`,
+    );
+    context.log(
+      `  the server alone, ${selected.pages} pages with a label selector: ${formatNumber(selected.seconds, 2)} s`,
+    );
     const namespace = await kubectl(['get', 'pods', '-n', 'team-007'], kubeconfig, cacheDir);
     const json = await kubectl(['get', 'pods', '-A', '-o', 'json'], kubeconfig, cacheDir);
     context.log(
@@ -221,6 +231,8 @@ async function run(context: BenchContext): Promise<BenchOutcome> {
         getPodsWholeSeconds: whole,
         serverPagesSeconds: served.seconds,
         serverPages: served.pages,
+        serverSelectedSeconds: selected.seconds,
+        serverSelectedPages: selected.pages,
         pods,
         namespaceSeconds: namespace.seconds,
         getPodsJsonSeconds: json.seconds,
@@ -243,6 +255,8 @@ function render(result: BenchResult): string {
     getPodsWholeSeconds: number[];
     serverPagesSeconds: number;
     serverPages: number;
+    serverSelectedSeconds?: number;
+    serverSelectedPages?: number;
     pods: number;
     namespaceSeconds: number;
     getPodsJsonSeconds: number;
@@ -275,6 +289,14 @@ function render(result: BenchResult): string {
           `the server alone: the ${f.serverPages} Table pages, one after the other`,
           `${formatNumber(f.serverPagesSeconds, 2)} s`,
         ],
+        ...(f.serverSelectedSeconds === undefined
+          ? []
+          : [
+              [
+                `the server alone: the ${f.serverSelectedPages} pages of a list with a label selector (-l app.kubernetes.io/name)`,
+                `${formatNumber(f.serverSelectedSeconds, 2)} s`,
+              ],
+            ]),
         ['kubectl get pods -n team-007 (one namespace)', `${formatNumber(f.namespaceSeconds, 2)} s`],
         [
           'kubectl get pods -A -o json',

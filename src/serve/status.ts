@@ -1,7 +1,9 @@
 // Kubernetes `Status` objects for the answers that are not objects: not found, bad request,
 // method not allowed (the served cluster is a recording), unauthorized, gone.
 
-import type { ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { gzip } from 'node:zlib';
+import { shouldGzip } from './compression.ts';
 
 export interface StatusDetails {
   name?: string;
@@ -44,7 +46,27 @@ export function sendJson(
   contentType = 'application/json',
 ): void {
   const text = typeof body === 'string' ? body : JSON.stringify(body);
-  res.writeHead(code, { 'content-type': contentType, 'content-length': Buffer.byteLength(text) });
+  const bytes = Buffer.byteLength(text);
+  const req = res.req as IncomingMessage | undefined;
+  if (req && shouldGzip(req.headers['accept-encoding'], req.socket.remoteAddress, bytes)) {
+    // Level 1: nearly the size of level 6 at a third of the CPU.
+    gzip(text, { level: 1 }, (error, zipped) => {
+      if (error) {
+        res.writeHead(code, { 'content-type': contentType, 'content-length': bytes });
+        res.end(text);
+        return;
+      }
+      res.writeHead(code, {
+        'content-type': contentType,
+        'content-encoding': 'gzip',
+        'content-length': zipped.length,
+        vary: 'Accept-Encoding',
+      });
+      res.end(zipped);
+    });
+    return;
+  }
+  res.writeHead(code, { 'content-type': contentType, 'content-length': bytes });
   res.end(text);
 }
 

@@ -170,6 +170,18 @@ describe('objects at an instant', () => {
       'field label not supported: spec.bogus',
     );
   });
+
+  it('makes a selection once per snapshot: the pages of a list read the same one', async () => {
+    const t = at('2026-03-01T10:06:00Z');
+    const options = { namespace: 'shop', labelSelector: 'app in (web,db)' };
+    const first = await selectObjects(state, pods(), t, options);
+    expect(first.map((p) => p.name)).toEqual(['db-1', 'web-1']);
+    expect(await selectObjects(state, pods(), t, { ...options })).toBe(first);
+    // Another selection, or another instant, is its own.
+    expect((await selectObjects(state, pods(), t, { ...options, namespace: 'other' })).length).toBe(0);
+    const later = await selectObjects(state, pods(), at('2026-03-01T10:11:00Z'), options);
+    expect(later.map((p) => p.name)).toEqual(['web-1']);
+  });
 });
 
 describe('changes between instants', () => {
