@@ -75,12 +75,22 @@ describe.skipIf(!hasKubectl)('kstory serve with several clusters', () => {
     expect(prod.stdout.trim()).toBe('application.argoproj.io/shop-payments');
   });
 
-  it('explains a custom resource from its CRD, and says it cannot for built-in kinds', async () => {
+  it('explains a custom resource from its CRD, and built-in kinds from the Kubernetes models', async () => {
     const crd = await kubectl(['--context', 'kstory-prod-eu-1', 'explain', 'applications']);
     expect(crd.code).toBe(0);
     expect(crd.stdout).toMatch(/^GROUP: +argoproj\.io\nKIND: +Application\nVERSION: +v1alpha1$/m);
-    const builtin = await kubectl(['--context', 'kstory-prod-eu-1', 'explain', 'pods']);
-    expect(builtin.code).not.toBe(0);
+    const pods = await kubectl(['--context', 'kstory-prod-eu-1', 'explain', 'pods']);
+    expect(pods.code).toBe(0);
+    expect(pods.stdout).toMatch(/^KIND: +Pod\nVERSION: +v1$/m);
+    expect(pods.stdout).toMatch(
+      /^ {2}spec\t<PodSpec>\n {4}Specification of the desired behavior of the pod/m,
+    );
+    const ports = await kubectl(['--context', 'kstory-prod-eu-1', 'explain', 'pods.spec.containers.ports']);
+    expect(ports.stdout).toMatch(/^FIELD: ports <\[\]ContainerPort>$/m);
+    expect(ports.stdout).toMatch(/^ {2}containerPort\t<integer> -required-\n {4}Number of port to expose/m);
+    const missing = await kubectl(['--context', 'kstory-prod-eu-1', 'explain', 'pods.spec.bogus']);
+    expect(missing.code).not.toBe(0);
+    expect(missing.stderr).toContain('field "bogus" does not exist');
   });
 
   it('serves Events as events.k8s.io/v1 too', async () => {
