@@ -78,9 +78,30 @@ export function fromClause(
   const keys = [subject.namespace, subject.kind, subject.name, subject.container, ...(view.history ?? [])];
   const candidates = `SELECT DISTINCT ${keys.map((k, i) => `${k} AS k${i}`).join(', ')} FROM ${signal.from} WHERE ${matching.sql}`;
   const sameSubject = keys.map((k, i) => `${k} IS NOT DISTINCT FROM candidate.k${i}`).join(' AND ');
-  const rows = `SELECT *, lead(ts) OVER (PARTITION BY ${keys.join(', ')} ORDER BY ${timeOrder(signal.from)}) AS next_ts
+  const history = `PARTITION BY ${keys.join(', ')} ORDER BY ${timeOrder(signal.from)}`;
+  if (hasEpisodes(signal)) {
+    // Each run of consecutive matching versions is an episode: a state that held, went, came back.
+    const rows = `SELECT *, lead(ts) OVER (${history}) AS next_ts, coalesce(${matching.sql}, false) AS m
+      FROM ${signal.from} SEMI JOIN (${candidates}) AS candidate ON ${sameSubject}`;
+    const marked = `SELECT *, lag(m) OVER (${history}) AS prev_m FROM (${rows})`;
+    return {
+      sql: `(SELECT *, sum(CASE WHEN m AND NOT coalesce(prev_m, false) THEN 1 ELSE 0 END)
+               OVER (${history} ROWS UNBOUNDED PRECEDING) AS episode FROM (${marked}))`,
+      params: [...matching.params, ...matching.params],
+    };
+  }
+  const rows = `SELECT *, lead(ts) OVER (${history}) AS next_ts
     FROM ${signal.from} SEMI JOIN (${candidates}) AS candidate ON ${sameSubject}`;
   return { sql: signal.latest ? `(${rows} QUALIFY next_ts IS NULL)` : `(${rows})`, params: matching.params };
+}
+
+/**
+ * Whether `lasting` applies to each episode of the state rather than to all its matching rows: a
+ * Deployment short of replicas for a minute during a rollout and again for an hour after a node is
+ * lost lasted since the node was lost, not since the rollout.
+ */
+export function hasEpisodes(signal: Signal): boolean {
+  return signalView(signal.from).state === true && signal.lasting !== undefined && !signal.latest;
 }
 
 /** A signal's `window` narrows the analysed range to its last part. */

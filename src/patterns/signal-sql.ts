@@ -6,6 +6,7 @@ import { durationMs, type Signal } from './schema.ts';
 import {
   type CompiledSignal,
   fromClause,
+  hasEpisodes,
   rowThreshold,
   type SubjectScope,
   signalParts,
@@ -46,7 +47,8 @@ export function compileSignal(
   const until = view.state
     ? `CASE WHEN ${deleted} THEN ts ELSE least(coalesce(next_ts, ?::TIMESTAMPTZ), ?::TIMESTAMPTZ) END`
     : 'ts';
-  const identity = view.repeats?.identity ?? 'NULL';
+  const episodes = hasEpisodes(signal);
+  const identity = view.repeats?.identity ?? (episodes ? 'CAST(episode AS VARCHAR)' : 'NULL');
   // Over the per-identity rows below.
   const valueAggregate = aggregate
     ? {
@@ -60,7 +62,21 @@ export function compileSignal(
   const { rowLevel } = rowThreshold(signal);
   const thresholds: string[] = ['occurrences >= ?'];
   const thresholdParams: DuckDBValue[] = [signal.min_count];
-  if (signal.lasting) {
+  // Runs of the state less than STATE_GAP apart are one episode (a crash-looping workload is ready
+  // for moments between its failures); episodes that did not last are left out before the
+  // subject's are combined.
+  const subjectKeys = 's_namespace, s_kind, s_name, s_container';
+  const lasted = episodes
+    ? `SELECT ${subjectKeys}, CAST(episode AS VARCHAR) AS identity, min(first) AS first, max(last) AS last,
+              sum(occurrences) AS occurrences, max(max_v) AS max_v, min(min_v) AS min_v, sum(sum_v) AS sum_v,
+              arg_max(excerpt, (last, excerpt)) AS excerpt
+       FROM (SELECT *, sum(CASE WHEN first - previous_last > INTERVAL '${STATE_GAP}' THEN 1 ELSE 0 END)
+                         OVER (PARTITION BY ${subjectKeys} ORDER BY first ROWS UNBOUNDED PRECEDING) AS episode
+             FROM (SELECT *, lag(last) OVER (PARTITION BY ${subjectKeys} ORDER BY first) AS previous_last FROM per_identity))
+       GROUP BY ALL HAVING epoch_ms(max(last)) - epoch_ms(min(first)) >= ?`
+    : 'SELECT * FROM per_identity';
+  const episodeParams = episodes ? [durationMs(signal.lasting!)] : [];
+  if (signal.lasting && !episodes) {
     thresholds.push(`epoch_ms(last) - epoch_ms(first) >= ?`);
     thresholdParams.push(durationMs(signal.lasting));
   }
@@ -93,11 +109,12 @@ export function compileSignal(
              arg_max(excerpt, (ts, version, excerpt)) AS excerpt
       FROM hits GROUP BY ALL
     ),
+    lasted AS (${lasted}),
     per_subject AS (
       SELECT s_namespace, s_kind, s_name, s_container, min(first) AS first, max(last) AS last,
              sum(occurrences)::DOUBLE AS occurrences,
              (${valueAggregate})::DOUBLE AS value, arg_max(excerpt, (last, excerpt)) AS text
-      FROM per_identity GROUP BY ALL
+      FROM lasted GROUP BY ALL
     )
     SELECT s_namespace, s_kind, s_name, s_container,
            strftime(first, '%Y-%m-%dT%H:%M:%S.%fZ') AS first, strftime(last, '%Y-%m-%dT%H:%M:%S.%fZ') AS last,
@@ -110,10 +127,14 @@ export function compileSignal(
       ...(view.state ? [range.end, range.end] : []),
       ...from.params,
       ...matching.params,
+      ...episodeParams,
       ...thresholdParams,
     ],
   };
 }
+
+/** A state that held again within this long after it went did not end: the runs are one episode. */
+const STATE_GAP = '5 minutes';
 
 /** Occurrences of an Event further apart than this belong to separate bursts. Repeating sources
  * (probes every few seconds, back-off restarts at most 5 minutes apart, mount retries every 2) stay
