@@ -1,6 +1,6 @@
 // Structural relations between the subjects of findings, computed once per analysis from the
 // bundle: ownership (Pod → ReplicaSet → Deployment), which node a pod ran on, which ConfigMaps,
-// Secrets and PVCs a pod uses, and which Services select it.
+// Secrets and PVCs a pod uses, which Services select it, and the taints each node carried.
 
 import { VERSION_ORDER_SQL } from '../bundle/columns.ts';
 import { sqlList } from '../bundle/duckdb.ts';
@@ -187,6 +187,11 @@ export class Relations {
           managers(cause).includes(effectKey) ||
           managers(effect).includes(causeKey)
         );
+      }
+      case 'workload': {
+        if (this.related('owner', cause, effect)) return true;
+        const [a, b] = [this.ancestry(cause), this.ancestry(effect)];
+        return a.length > 1 && b.length > 1 && a.at(-1) === b.at(-1);
       }
       case 'node': {
         const [node, other] = cause.kind === 'Node' ? [cause, effect] : [effect, cause];

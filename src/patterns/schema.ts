@@ -212,6 +212,7 @@ export function patternJsonSchema(): unknown {
 export const JOINS = [
   'same',
   'owner',
+  'workload',
   'node',
   'refs',
   'selects',
@@ -231,8 +232,9 @@ export const ChainLinkSchema = z
     /** A pattern id, or several: the link holds for each cause with each effect. */
     cause: z.union([z.string(), z.array(z.string()).min(1)]),
     effect: z.union([z.string(), z.array(z.string()).min(1)]),
-    /** `same` object; `owner`: one owns the other (Pod → ReplicaSet → Deployment); `node`: a pod on
-     * the node; `refs`: the pod (or its workload's pods) uses the ConfigMap/Secret/PVC; `selects`: the
+    /** `same` object; `owner`: one owns the other (Pod → ReplicaSet → Deployment); `workload`: the
+     * same top-level controller, or one owns the other (an evicted pod and its replacement); `node`: a
+     * pod on the node; `refs`: the pod (or its workload's pods) uses the ConfigMap/Secret/PVC; `selects`: the
      * Service or PodDisruptionBudget selects the pod (or a pod of the workload); `namespace`: the same namespace; `mentions`: the effect's
      * evidence names the cause's subject (the webhook in a FailedCreate message); `taint`: the effect's evidence
      * names a taint the cause (a Node) carried (FailedScheduling's "untolerated taint {key: }"); `any`: no relation needed (for

@@ -113,6 +113,23 @@ function evictedPod(name: string, disruptionTarget: boolean): BundleRow[] {
   ];
 }
 
+/** A pod no node took, with the scheduler's message on its PodScheduled condition. */
+function pendingPod(name: string, owner: string | null, ts: string, message: string): BundleRow {
+  return aPodRow({
+    ts,
+    name,
+    uid: `uid-${name}`,
+    node: null,
+    phase: 'Pending',
+    owner_kind: owner ? 'ReplicaSet' : null,
+    owner_name: owner,
+    owner_uid: owner ? 'rs-web' : null,
+    created_at: ts,
+    containers: [],
+    conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message }],
+  });
+}
+
 describe('a lost node', () => {
   it('explains the taint manager’s evictions: one incident, node first, the evicted pods in its impact', async () => {
     const bundle = await openRows(tempDir(), 'taint-evictions.parquet', [
@@ -183,6 +200,52 @@ describe('a lost node', () => {
         'node-not-ready/unreachable',
         'pod-taint-evicted/node-controller',
       ]);
+    } finally {
+      bundle.close();
+    }
+  });
+
+  it('puts the unschedulable replacements under the evictions, and a pod refused the lost node under the node', async () => {
+    const unreachable =
+      '0/2 nodes are available: 1 Insufficient cpu, 1 node(s) had untolerated taint {node.kubernetes.io/unreachable: }. preemption: 0/2 nodes are available: 1 No preemption victims found for incoming pod, 1 Preemption is not helpful for scheduling.';
+    const bundle = await openRows(tempDir(), 'replacements.parquet', [
+      node(T0, 'True'),
+      node(LOST, 'Unknown'),
+      replicaSet,
+      ...evictedPod('web-7d9f8-aaaaa', true),
+      event(
+        EVICTED,
+        'Pod',
+        'web-7d9f8-aaaaa',
+        'TaintManagerEviction',
+        'Marking for deletion Pod shop/web-7d9f8-aaaaa',
+      ),
+      // Its replacement finds no room on the node left.
+      pendingPod('web-7d9f8-ccccc', 'web-7d9f8', EVICTED, unreachable),
+      { ...event(EVICTED, 'Pod', 'web-7d9f8-ccccc', 'FailedScheduling', unreachable), event_type: 'Warning' },
+      // A pod of another workload, created later, refused the lost node too.
+      pendingPod('batch-5', null, '2026-03-01T10:20:00Z', unreachable),
+      {
+        ...event('2026-03-01T10:20:00Z', 'Pod', 'batch-5', 'FailedScheduling', unreachable),
+        event_type: 'Warning',
+      },
+    ]);
+    try {
+      const report = await analyzeBundle(bundle);
+      expect(report.incidents).toHaveLength(1);
+      const steps = report.incidents[0]!.chain.map((s) => ({
+        finding: report.findings[s.finding]!,
+        link: s.via?.link ?? null,
+      }));
+      expect(steps.map((s) => `${s.finding.pattern} ${s.finding.subject.name} ${s.link}`)).toEqual([
+        'node-not-ready node-a null',
+        'pod-taint-evicted web-7d9f8-aaaaa node-lost-taint-evictions',
+        'failed-scheduling batch-5 node-down-unschedulable',
+        'failed-scheduling web-7d9f8-ccccc evictions-pending',
+      ]);
+      expect(steps.find((s) => s.finding.subject.name === 'web-7d9f8-ccccc')!.finding.variant).toBe(
+        'insufficient-cpu',
+      );
     } finally {
       bundle.close();
     }
