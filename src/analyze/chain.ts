@@ -241,14 +241,22 @@ const SIBLING_LINK: ChainLink = {
 };
 
 /** Attach each unexplained pod-level finding to the earliest unexplained finding of the same pattern
- * on a sibling pod (same top-level controller) that overlaps it in time. */
-function adoptSiblings(findings: readonly Finding[], parent: Map<number, Edge>, relations: Relations): void {
+ * on a sibling pod (same top-level controller) that overlaps it in time. For patterns whose variants
+ * name causes, of the same variant too: a workload's pods refused for want of CPU are one incident,
+ * those refused for its node selector another. */
+function adoptSiblings(
+  findings: readonly Finding[],
+  parent: Map<number, Edge>,
+  relations: Relations,
+  groupByVariant: ReadonlySet<string>,
+): void {
   const groups = new Map<string, number[]>();
   findings.forEach((finding, i) => {
     if (parent.has(i) || finding.subject.kind !== 'Pod') return;
     const ancestry = relations.ancestry(finding.subject);
     if (ancestry.length < 2) return;
-    const key = `${finding.pattern}|${ancestry.at(-1)}`;
+    const cause = groupByVariant.has(finding.pattern) ? (finding.variant ?? '') : '';
+    const key = `${finding.pattern}|${cause}|${ancestry.at(-1)}`;
     groups.set(key, [...(groups.get(key) ?? []), i]);
   });
   const lag = parseDuration(SIBLING_LINK.max_lag);
@@ -268,7 +276,11 @@ export function buildIncidents(
   findings: readonly Finding[],
   edges: readonly Edge[],
   relations: Relations,
-  options: { snapshot: boolean } = { snapshot: false },
+  options: {
+    snapshot?: boolean;
+    /** Patterns whose variants name different causes (`group_by_variant`). */
+    groupByVariant?: ReadonlySet<string>;
+  } = {},
 ): Incident[] {
   // Each finding keeps its strongest explanation; the others become alternatives.
   const incoming = new Map<number, Edge[]>();
@@ -288,7 +300,7 @@ export function buildIncidents(
     }
     if (!cycle) parent.set(effect, best);
   }
-  adoptSiblings(findings, parent, relations);
+  adoptSiblings(findings, parent, relations, options.groupByVariant ?? new Set());
   const children = new Map<number, number[]>();
   for (const [effect, edge] of parent)
     children.set(edge.cause, [...(children.get(edge.cause) ?? []), effect]);
@@ -347,7 +359,7 @@ export function buildIncidents(
       r,
       chain,
       severity,
-      options.snapshot,
+      options.snapshot ?? false,
     );
     incidents.push({
       root: r,

@@ -173,6 +173,7 @@ export async function analyzeBundle(bundle: Bundle, options: AnalyzeOptions = {}
 
   const incidents = buildIncidents(findings, linkFindings(findings, links, relations), relations, {
     snapshot: bundle.metadata.snapshot,
+    groupByVariant: new Set(patterns.filter((p) => p.group_by_variant).map((p) => p.id)),
   });
 
   const selected = selector ? await selectedObjects(bundle, selector) : null;

@@ -191,6 +191,9 @@ export const PatternSchema = z
       })
       .strict(),
     variants: z.array(VariantSchema).default([]),
+    /** Each variant names a different cause (the scheduler's reason for refusing a pod): a
+     * workload's pods are grouped into one incident per variant, not one for the pattern. */
+    group_by_variant: z.boolean().default(false),
     narrative: z.object({ summary: z.string(), detail: z.string().optional() }).strict(),
     remediation: z.array(z.string()).min(1),
     /** A condition saying the problem cleared by itself: its signals, and `gone` (the subject no

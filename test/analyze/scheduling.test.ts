@@ -228,3 +228,41 @@ describe('failed-scheduling: when it ends', () => {
     }
   });
 });
+
+describe('failed-scheduling: one incident per workload and cause', () => {
+  const cpu = '0/3 nodes are available: 3 Insufficient cpu.';
+  const selector = "0/3 nodes are available: 3 node(s) didn't match Pod's node affinity/selector.";
+
+  it('groups a workload’s pods refused for the same reason, and keeps another reason apart', async () => {
+    const pods: [string, string][] = [
+      ['web-7d9f8-aaaaa', cpu],
+      ['web-7d9f8-bbbbb', cpu],
+      ['web-7d9f8-ccccc', selector],
+      ['web-7d9f8-ddddd', selector],
+    ];
+    const bundle = await openRows(
+      tempDir(),
+      'per-cause.parquet',
+      pods.flatMap(([name, message]) => [
+        pendingPod('2026-03-01T10:20:01Z', message, name),
+        failedScheduling('2026-03-01T10:58:01Z', message, 9, name),
+        pendingPod('2026-03-01T10:58:01Z', message, name),
+      ]),
+    );
+    try {
+      const report = await analyzeBundle(bundle);
+      const groups = report.incidents.map((incident) =>
+        incident.chain.map((step) => {
+          const finding = report.findings[step.finding]!;
+          return `${finding.variant} ${finding.subject.name}`;
+        }),
+      );
+      expect(groups.sort()).toEqual([
+        ['insufficient-cpu web-7d9f8-aaaaa', 'insufficient-cpu web-7d9f8-bbbbb'],
+        ['node-selector web-7d9f8-ccccc', 'node-selector web-7d9f8-ddddd'],
+      ]);
+    } finally {
+      bundle.close();
+    }
+  });
+});
