@@ -271,6 +271,38 @@ function adoptSiblings(
   }
 }
 
+/**
+ * Findings on one object that explain each other are accounts of one state, the explaining one the
+ * more specific (the node's pod network missing → the node NotReady). An effect both could explain
+ * is attached to the more specific account when a link of the catalogue says how it causes it: pods
+ * refused for the node's not-ready taint read "the node has no pod network", not "the node is lost";
+ * a rollout stopped by failing init containers reads so, not only through the crash loop they cause.
+ */
+function preferUpstreamOnSameSubject(
+  findings: readonly Finding[],
+  incoming: ReadonlyMap<number, Edge[]>,
+  parent: Map<number, Edge>,
+): void {
+  for (const [effect, chosen] of parent) {
+    let edge = chosen;
+    for (let depth = 0; depth < findings.length; depth++) {
+      const above = parent.get(edge.cause);
+      if (!above || !sameSubject(findings[above.cause]!, findings[edge.cause]!)) break;
+      // A domain link only: the same-pod fallback says nothing of how the state causes the effect.
+      const upstream = incoming
+        .get(effect)
+        ?.find((candidate) => candidate.cause === above.cause && candidate.link !== SAME_POD_LINK);
+      if (!upstream) break;
+      edge = upstream;
+    }
+    parent.set(effect, edge);
+  }
+}
+
+function sameSubject(a: Finding, b: Finding): boolean {
+  return formatSubject(a.subject) === formatSubject(b.subject);
+}
+
 /** Group linked findings into incidents, each explained by its root cause. */
 export function buildIncidents(
   findings: readonly Finding[],
@@ -300,6 +332,7 @@ export function buildIncidents(
     }
     if (!cycle) parent.set(effect, best);
   }
+  preferUpstreamOnSameSubject(findings, incoming, parent);
   adoptSiblings(findings, parent, relations, options.groupByVariant ?? new Set());
   const children = new Map<number, number[]>();
   for (const [effect, edge] of parent)
