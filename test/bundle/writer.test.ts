@@ -180,10 +180,11 @@ describe('BundleWriter', () => {
     const rows = numberedRows(2000);
     for (const row of rows) writer.append(row);
     writer.flush();
-    // Give the background compaction a moment, then look at the spool before finishing.
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    const files = readdirSync(writer.spoolDir);
-    expect(files.some((f) => f.endsWith('.parquet'))).toBe(true);
+    // Look at the spool before finishing, once the background compaction has had its turn (a
+    // bounded wait: a loaded machine can take longer than any fixed pause).
+    const compacted = () => readdirSync(writer.spoolDir).some((f) => f.endsWith('.parquet'));
+    for (let i = 0; i < 1500 && !compacted(); i++) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(compacted()).toBe(true);
     const result = await writer.finish();
     expect(result.rows).toBe(2000);
     const bundle = await openBundle([output]);

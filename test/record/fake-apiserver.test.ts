@@ -37,7 +37,7 @@ function kubectlEnv(): NodeJS.ProcessEnv {
 
 /** Run kubectl to the end. Asynchronously: the server answers from this very process. */
 function kubectl(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn('kubectl', kubectlArgs(args), { env: kubectlEnv(), timeout: 20_000 });
+  const child = spawn('kubectl', kubectlArgs(args), { env: kubectlEnv(), timeout: 50_000 });
   children.push(child);
   let stdout = '';
   let stderr = '';
@@ -59,7 +59,7 @@ function kubectlUntil(args: string[], ready: (stdout: string) => boolean): Promi
   return new Promise((resolve, reject) => {
     const timer = setTimeout(
       () => reject(new Error(`kubectl ${args.join(' ')} timed out:\n${stdout}\n${stderr}`)),
-      15_000,
+      50_000,
     );
     child.stdout.on('data', (chunk: Buffer) => {
       stdout += chunk.toString();
@@ -114,7 +114,7 @@ describe('fake API server driven by the real kubectl', () => {
       out.includes('pod/late-1'),
     );
     // Wait until kubectl's watch is open, then change the store.
-    for (let i = 0; i < 100 && api.openWatches === 0; i++) await new Promise((r) => setTimeout(r, 50));
+    for (let i = 0; i < 1200 && api.openWatches === 0; i++) await new Promise((r) => setTimeout(r, 50));
     expect(api.openWatches).toBeGreaterThan(0);
     api.apply(aPod('shop', 'late-1'));
     expect(await seen).toContain('pod/web-0');
@@ -132,7 +132,7 @@ describe('fake API server driven by the real kubectl', () => {
     const followed = kubectlUntil(['logs', '-n', 'shop', 'web-0', '-f', '-c', 'app'], (out) =>
       out.includes('ready'),
     );
-    for (let i = 0; i < 100 && !api.requests.some((r) => r.includes('follow=true')); i++) {
+    for (let i = 0; i < 1200 && !api.requests.some((r) => r.includes('follow=true')); i++) {
       await new Promise((r) => setTimeout(r, 50));
     }
     api.appendLog('shop', 'web-0', 'app', 'ready');

@@ -136,7 +136,12 @@ export async function startPrometheus(options: {
       stderr = (stderr + chunk.toString()).slice(-4000);
     });
     const url = `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`;
-    if (await waitReady(child, `${url}/-/ready`, headers, 30_000)) {
+    // Ready, and ours: a Prometheus another test started on the same port answers /-/ready too
+    // while this one is failing to bind, so the answer must name this server's data directory.
+    if (
+      (await waitReady(child, `${url}/-/ready`, headers, 30_000)) &&
+      (await servesData(`${url}/api/v1/status/flags`, headers, data))
+    ) {
       return { url, stop: () => stopProcess(child) };
     }
     await stopProcess(child);
@@ -171,6 +176,20 @@ async function waitReady(
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   return false;
+}
+
+async function servesData(url: string, headers: Record<string, string>, data: string): Promise<boolean> {
+  try {
+    const response = await fetch(url, {
+      headers,
+      signal: AbortSignal.timeout(10_000),
+      dispatcher: UNVERIFIED,
+    });
+    const flags = (await response.json()) as { data?: Record<string, string> };
+    return flags.data?.['storage.tsdb.path'] === data;
+  } catch {
+    return false;
+  }
 }
 
 async function stopProcess(child: ChildProcess): Promise<void> {
