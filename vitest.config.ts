@@ -7,8 +7,10 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     env: { TZ: 'UTC', NO_COLOR: '1' },
-    testTimeout: 60_000,
-    hookTimeout: 60_000,
+    // Room for a slow end-to-end test on a machine busy with other work (two files at once here,
+    // and whatever else runs), still short enough to name a hang.
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
     pool: 'forks',
     // Vitest's default leaves a core to itself (one worker on two cores), but much of a test's time
     // is spent waiting on a child process, a server or a replay's clock: two files at once keep

@@ -9,6 +9,7 @@ import { Database, sqlString } from '../../src/bundle/duckdb.ts';
 import { BundleWriter } from '../../src/bundle/writer.ts';
 import { runRecord } from '../../src/record/run.ts';
 import { writeKubeconfig } from '../record/helpers.ts';
+import { writeBundle } from '../support/bundles.ts';
 import { kstory, ROOT } from '../support/cli.ts';
 import { aPod, FakeApiServer } from '../support/fake-apiserver.ts';
 import { aLogRow, aPodRow } from '../support/rows.ts';
@@ -141,9 +142,12 @@ describe('kstory bundle anonymize', () => {
     },
   );
 
-  it('refuses to replace an existing output without --force, and a directory even with it', () => {
+  it('refuses to replace an existing output without --force, and a directory even with it', async () => {
     const dir = tempDir();
-    const input = path.join(ROOT, 'fixtures', 'node-lost.parquet');
+    // A few rows: the refusals come before any work, and the run that replaces needs a bundle only.
+    const input = await writeBundle(dir, 'input.parquet', [
+      aPodRow({ namespace: 'acme-billing', name: 'invoicer-7d9f8-abcde', node: 'node-a' }),
+    ]);
     const existing = path.join(dir, 'taken.parquet');
     writeFileSync(existing, 'mine');
     const refused = kstory(['bundle', 'anonymize', input, '-o', existing]);

@@ -48,7 +48,7 @@ function startProcess(command: string, args: string[], env: NodeJS.ProcessEnv = 
   const child = spawn(command, args, {
     cwd: ROOT,
     env: { ...process.env, ...env },
-    timeout: 30_000,
+    timeout: 90_000,
   });
   children.push(child);
   let stdout = '';
@@ -136,9 +136,9 @@ describe('kstory record on the command line', () => {
     const dir = tempDir();
     const output = path.join(dir, 'term.parquet');
     const run = startKstory(recordPods(dir, output));
-    await until(() => spoolText(output).includes('web-2'), 'the listed pods in the spool', 15_000);
+    await until(() => spoolText(output).includes('web-2'), 'the listed pods in the spool');
     api.apply(aPod('shop', 'during-term'));
-    await until(() => spoolText(output).includes('during-term'), 'the watched pod in the spool', 15_000);
+    await until(() => spoolText(output).includes('during-term'), 'the watched pod in the spool');
     run.child.kill('SIGTERM');
     const result = await run.exited;
     expect(result.code).toBe(0);
@@ -191,7 +191,7 @@ describe('kstory record on the command line', () => {
     const output = path.join(dir, 'killed.parquet');
     const run = startKstory(recordPods(dir, output));
     api.apply(aPod('shop', 'before-kill'));
-    await until(() => spoolText(output).includes('before-kill'), 'the pod in the spool', 15_000);
+    await until(() => spoolText(output).includes('before-kill'), 'the pod in the spool');
     run.child.kill('SIGKILL');
     expect((await run.exited).signal).toBe('SIGKILL');
     expect(existsSync(output)).toBe(false);
@@ -216,9 +216,9 @@ describe('kstory record on the command line', () => {
     const dir = tempDir();
     const output = path.join(dir, 'resumed.parquet');
     const first = startKstory(recordPods(dir, output));
-    await until(() => spoolText(output).includes('web-0'), 'the listed pods in the spool', 15_000);
+    await until(() => spoolText(output).includes('web-0'), 'the listed pods in the spool');
     api.apply(aPod('shop', 'before-crash'));
-    await until(() => spoolText(output).includes('before-crash'), 'the pod in the spool', 15_000);
+    await until(() => spoolText(output).includes('before-crash'), 'the pod in the spool');
     first.child.kill('SIGKILL');
     await first.exited;
     // Changed while nothing was recording: seen only through the relist of the resumed recording.

@@ -61,7 +61,7 @@ describe('kstory record --until', () => {
       '--story',
       storyFile,
     ]);
-    await until(() => spoolText(output).includes('"migrate"'), 'the pod in the spool', 20_000);
+    await until(() => spoolText(output).includes('"migrate"'), 'the pod in the spool');
     api.apply(aPod('ci', 'migrate', { status: { phase: 'Succeeded', containerStatuses: [] } }));
     const { code, stderr } = await run;
     expect(stderr).toMatch(/pod\/ci\/migrate: completed \(Pod phase Succeeded\); story written to/);
