@@ -76,7 +76,7 @@ function surelyFlushed(progress: Progress[]): number {
 describe('a writer killed with SIGKILL', () => {
   it('leaves a spool that repair turns into a bundle with everything older than one second', async () => {
     const output = path.join(tempDir(), 'killed.parquet');
-    const progress = await runAndKill(output, 2500);
+    const progress = await runAndKill(output, 1500);
     expect(existsSync(output)).toBe(false);
     expect(existsSync(`${output}.spool`)).toBe(true);
 

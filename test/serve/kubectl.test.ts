@@ -29,10 +29,14 @@ interface Run {
 let dir: string;
 let serve: RunningServe;
 
-/** kubectl against the served bundle, bounded in time; the server runs in this process, so async. */
-function kubectl(args: string[], options: { kubeconfig?: string; timeoutMs?: number } = {}): Promise<Run> {
+/** kubectl against the served bundle, bounded in time; the server runs in this process, so async.
+ * With `until`, it is stopped as soon as its output satisfies it (a watch that has shown enough). */
+function kubectl(
+  args: string[],
+  options: { kubeconfig?: string; timeoutMs?: number; until?: (stdout: string) => boolean } = {},
+): Promise<Run> {
   return new Promise((resolve) => {
-    execFile(
+    const child = execFile(
       KUBECTL,
       [
         '--kubeconfig',
@@ -47,6 +51,14 @@ function kubectl(args: string[], options: { kubeconfig?: string; timeoutMs?: num
         resolve({ code, stdout, stderr });
       },
     );
+    const { until } = options;
+    if (until) {
+      let seen = '';
+      child.stdout?.on('data', (chunk: Buffer | string) => {
+        seen += chunk.toString();
+        if (until(seen)) child.kill('SIGTERM');
+      });
+    }
   });
 }
 
@@ -212,9 +224,11 @@ describe.skipIf(!hasKubectl)('kubectl against kstory serve', () => {
       kubeconfigOut: path.join(dir, 'earlier.kubeconfig'),
     });
     try {
-      const run = await kubectl(['get', 'pods', '-n', 'shop', '-w', '--request-timeout', '8s'], {
+      // Stopped once a crash has come (the watch would otherwise run to its request timeout).
+      const run = await kubectl(['get', 'pods', '-n', 'shop', '-w', '--request-timeout', '60s'], {
         kubeconfig: earlier.kubeconfig,
-        timeoutMs: 20_000,
+        timeoutMs: 90_000,
+        until: (stdout) => /checkout-64c8d548db-\w+\s+0\/1\s+CrashLoopBackOff/.test(stdout),
       });
       // The list first (all running), then the crashes of the old checkout pods as they came.
       expect(run.stdout).toMatch(/checkout-64c8d548db-\w+\s+1\/1\s+Running/);
