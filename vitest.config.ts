@@ -3,9 +3,28 @@ import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 import SlowFirstSequencer from './test/support/sequencer.ts';
 
+/**
+ * Areas whose tests run in-process (the core on bundles, parsers, the simulator): their files share
+ * worker processes instead of each starting its own, which saves loading DuckDB and the code again
+ * (about half a second of a core per file). Areas that drive the command line, servers, signals and
+ * the terminal keep a process per file.
+ */
+const SHARED = [
+  'analyze',
+  'architecture',
+  'bench',
+  'eval',
+  'import',
+  'kube',
+  'patterns',
+  'simulate',
+  'story',
+  'views',
+  'vocab',
+].map((area) => `test/${area}/**/*.test.ts`);
+
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
     env: { TZ: 'UTC', NO_COLOR: '1' },
     // Room for a slow end-to-end test on a machine busy with other work (two files at once here,
     // and whatever else runs), still short enough to name a hang.
@@ -17,5 +36,17 @@ export default defineConfig({
     // both cores of a small machine busy.
     maxWorkers: Math.max(2, availableParallelism() - 1),
     sequence: { sequencer: SlowFirstSequencer },
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'shared',
+          include: SHARED,
+          isolate: false,
+          setupFiles: ['test/support/shared-worker.ts'],
+        },
+      },
+      { extends: true, test: { name: 'isolated', include: ['test/**/*.test.ts'], exclude: SHARED } },
+    ],
   },
 });
