@@ -1,11 +1,12 @@
 // A snapshot shows a crash loop that has stopped only by what it left behind: a restart count in the
 // hundreds and the last termination state of a container that happens to run at capture time. That
 // is reported, said as what happened before capture; a container that exits 0 under restartPolicy
-// Always is a crash loop with its own wording.
+// Always is a crash loop with its own wording. A single back-off after which the container ran is a
+// failed start, not a loop.
 
 import { describe, expect, it } from 'vitest';
 import { analyzeBundle } from '../../src/analyze/run.ts';
-import type { ContainerRow } from '../../src/bundle/row.ts';
+import type { BundleRow, ContainerRow } from '../../src/bundle/row.ts';
 import { openRows } from '../support/bundles.ts';
 import { aPodRow } from '../support/rows.ts';
 import { useTempDir } from '../support/temp.ts';
@@ -76,6 +77,64 @@ describe('restart history in snapshots', () => {
     try {
       const report = await analyzeBundle(bundle);
       expect(report.findings.filter((f) => f.pattern === 'crash-loop-backoff')).toEqual([]);
+    } finally {
+      bundle.close();
+    }
+  });
+
+  it('takes a container backed off again and again for a crash loop, not one backed off once and running since', async () => {
+    // A node restarted at 11:01: both containers failed to start while the API server came back.
+    const pod = (name: string): BundleRow =>
+      aPodRow({
+        ts: '2026-02-28T11:02:22Z',
+        created_at: '2026-02-13T20:14:34Z',
+        namespace: 'kube-system',
+        name,
+        containers: [
+          {
+            ...runningAgain(6),
+            name: 'main',
+            started_at: '2026-02-28T11:02:22Z',
+            last_reason: 'Error',
+            last_exit_code: 1,
+            last_finished_at: '2026-02-28T11:02:09Z',
+          },
+        ],
+      });
+    const backOff = (name: string, count: number): BundleRow => ({
+      source: 'event',
+      ts: '2026-02-28T11:02:10Z',
+      kind: 'Pod',
+      namespace: 'kube-system',
+      name,
+      event_type: 'Warning',
+      event_reason: 'BackOff',
+      event_count: count,
+      event_first: '2026-02-28T11:01:40Z',
+      event_uid: `backoff-${name}`,
+      event_message: 'Back-off restarting failed container',
+    });
+    const bundle = await openRows(
+      tempDir(),
+      'backoffs.parquet',
+      [
+        pod('failed-start'),
+        backOff('failed-start', 1),
+        pod('looping'),
+        backOff('looping', 4),
+        // The capture, 40 minutes later.
+        aPodRow({
+          ts: '2026-02-28T11:42:30Z',
+          name: 'other-1',
+          containers: [{ ...runningAgain(0), name: 'x' }],
+        }),
+      ],
+      snapshot,
+    );
+    try {
+      const report = await analyzeBundle(bundle);
+      const crashes = report.findings.filter((f) => f.pattern === 'crash-loop-backoff');
+      expect(crashes.map((f) => f.subject.name)).toEqual(['looping']);
     } finally {
       bundle.close();
     }
