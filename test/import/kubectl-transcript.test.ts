@@ -4,6 +4,7 @@
 import { utimesSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseCommand } from '../../src/import/kubectl-text/command.ts';
+import { timespanMs, toldTime } from '../../src/import/kubectl-text/told-time.ts';
 import { rows, Scratch } from './helpers.ts';
 
 const scratch = new Scratch();
@@ -149,6 +150,71 @@ billing  api-55c4-q9   1/1   Running            2 (1h ago)   2d   10.42.1.4   wo
       { namespace: 'shop', name: 'api-7d9f-x1', node: 'worker-3' },
     ]);
     bundle!.close();
+  });
+});
+
+describe('transcripts captured on different days', () => {
+  it('dates the ages of each section from the time the commands around it told, not from the newest time imported', async () => {
+    const weekLater = scratch.write(
+      'days/nodes.txt',
+      `ops@cp-1:~$ kubectl describe node cp-1
+Name:               cp-1
+Roles:              control-plane
+CreationTimestamp:  Thu, 07 Nov 2024 21:11:47 +0000
+Taints:             <none>
+Unschedulable:      false
+Conditions:
+  Type    Status  LastHeartbeatTime                 LastTransitionTime                Reason        Message
+  ----    ------  -----------------                 ------------------                ------        -------
+  Ready   True    Thu, 14 Nov 2024 20:23:04 +0000   Thu, 07 Nov 2024 21:11:51 +0000   KubeletReady  kubelet is posting ready status
+Events:              <none>
+`,
+    );
+    const earlier = scratch.write(
+      'days/kubelet.txt',
+      `ops@cp-1:~$ date
+Wed Oct 23 17:10:00 UTC 2024
+ops@cp-1:~$ kubectl get pods -n kube-system
+NAME          READY   STATUS    RESTARTS   AGE
+coredns-a1    0/1     Pending   0          2h
+ops@cp-1:~$ systemctl status kubelet
+● kubelet.service - kubelet: The Kubernetes Node Agent
+     Active: active (running) since Wed 2024-10-23 17:14:52 UTC; 4min 19s ago
+ops@cp-1:~$ kubectl get pods -n kube-system
+NAME          READY   STATUS    RESTARTS   AGE
+coredns-b2    0/1     Pending   0          19s
+`,
+    );
+    const { result, bundle } = await scratch.import([weekLater, earlier]);
+    const kubelet = result.inputs.find((i) => i.input.endsWith('kubelet.txt'))!;
+    // systemctl's output is not read, but the time it tells orders what follows; date's is read for it.
+    expect(kubelet.issues.map((i) => [i.line, i.reason])).toEqual([
+      [6, 'output of "systemctl status kubelet" not read: only kubectl\'s output is'],
+    ]);
+    expect(
+      await rows(
+        bundle!,
+        "SELECT name, created_at::VARCHAR AS created FROM objects WHERE kind = 'Pod' ORDER BY name",
+      ),
+    ).toEqual([
+      { name: 'coredns-a1', created: '2024-10-23 15:10:00+00' },
+      { name: 'coredns-b2', created: '2024-10-23 17:18:52+00' },
+    ]);
+    bundle!.close();
+  });
+});
+
+describe('times other commands print', () => {
+  it('reads date in the C locale and ISO 8601, and systemctl status as since plus ago', () => {
+    const told = (text: string) => toldTime([{ line: 1, text }]);
+    expect(told('Thu Nov  7 20:23:18 CET 2024')).toBe('2024-11-07T19:23:18Z');
+    expect(told('2024-11-14T20:23:18+01:00')).toBe('2024-11-14T19:23:18Z');
+    expect(
+      told('   Active: failed (Result: exit-code) since Mon 2024-10-21 09:00:00 UTC; 2 days 3h ago'),
+    ).toBe('2024-10-23T12:00:00Z');
+    expect(timespanMs('1 month 2 weeks')).toBe(2_629_800_000 + 2 * 604_800_000);
+    expect(told('Thu Nov 14 20:23:18 XYZT 2024')).toBeNull();
+    expect(told('kubelet is posting ready status')).toBeNull();
   });
 });
 

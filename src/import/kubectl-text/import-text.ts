@@ -13,15 +13,18 @@ export async function importSections(
   reason: string,
 ): Promise<void> {
   const prepared: PreparedSection[] = [];
+  // The order sections ran in, with the times other commands told (they write nothing).
+  const ordered: PreparedSection[] = [];
   let direct = false;
   let empty = 0;
   for (const section of sections) {
     const result = await readSection(section, ctx);
     if (result.prepared) prepared.push(result.prepared);
+    if (result.prepared || result.told) ordered.push(result.prepared ?? toldOnly(result.told!));
     direct ||= result.direct;
     if (result.empty) empty++;
   }
-  emitInOrder(prepared, ctx);
+  emitInOrder(ordered, ctx);
   if (prepared.length > 0 || direct) return;
   skipFile(
     ctx,
@@ -29,4 +32,9 @@ export async function importSections(
       ? 'the command printed nothing (an empty log, or a filter that matched no line)'
       : reason,
   );
+}
+
+/** A command's output that says only when it ran. */
+function toldOnly(floor: string): PreparedSection {
+  return { floor, emit: () => {} };
 }

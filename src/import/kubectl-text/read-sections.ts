@@ -13,6 +13,7 @@ import { prepareLogs } from './logs.ts';
 import type { PreparedSection } from './prepared.ts';
 import type { Section } from './sections.ts';
 import { isTableHeader } from './tables.ts';
+import { toldTime } from './told-time.ts';
 
 // What kubectl prints instead of output when it fails.
 const KUBECTL_ERROR_RE =
@@ -25,6 +26,8 @@ export interface SectionResult {
   direct: boolean;
   /** The command printed nothing (a log with no line, a filter that matched nothing). */
   empty?: boolean;
+  /** When another command's output says it ran (`date`, `systemctl status`): what follows ran later. */
+  told?: string;
 }
 
 /** Read one section; what cannot be read is an issue at its line. */
@@ -60,8 +63,11 @@ export async function readSection(section: Section, ctx: FileContext): Promise<S
     return none;
   }
   if (command && !command.kubectl) {
-    issue(ctx, section.line, `output of ${what} not read: only kubectl's output is`);
-    return none;
+    const told = toldTime(lines);
+    // `date` is read for its time; other commands' output is not read, though it may say when it ran.
+    if (!(told && command.verb === 'date'))
+      issue(ctx, section.line, `output of ${what} not read: only kubectl's output is`);
+    return told ? { ...none, told } : none;
   }
   // A log is a log whatever its lines look like (JSON lines, YAML-ish text).
   if (command?.verb === 'logs') return { prepared: prepareLogs(lines, command, ctx), direct: false };

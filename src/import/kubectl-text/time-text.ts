@@ -62,21 +62,26 @@ const ZONE_OFFSET_MIN: Record<string, number> = {
   JST: 540,
 };
 
+/** The offset from UTC of a zone as Go and the C library print it (`+0100`, `UTC`, `CEST`); null when unknown. */
+export function zoneOffsetMinutes(zone: string): number | null {
+  if (/^[+-]\d{4}$/.test(zone))
+    return (zone.startsWith('-') ? -1 : 1) * (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(3)));
+  return ZONE_OFFSET_MIN[zone] ?? null;
+}
+
+/** The month of a three-letter English abbreviation (0 for Jan), or -1. */
+export function monthIndex(abbreviation: string): number {
+  return MONTHS.indexOf(abbreviation);
+}
+
 /** A date as describe prints it, in bundle form; null when it is not one, or is Go's or Unix's zero time. */
 export function parseDescribeDate(text: string): string | null {
   const m = RFC1123_RE.exec(text.trim());
   if (!m) return null;
   const month = MONTHS.indexOf(m[2]!);
   if (month < 0) return null;
-  const zone = m[7]!;
-  let offsetMin: number;
-  if (/^[+-]\d{4}$/.test(zone)) {
-    offsetMin = (zone.startsWith('-') ? -1 : 1) * (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(3)));
-  } else if (zone in ZONE_OFFSET_MIN) {
-    offsetMin = ZONE_OFFSET_MIN[zone]!;
-  } else {
-    return null;
-  }
+  const offsetMin = zoneOffsetMinutes(m[7]!);
+  if (offsetMin === null) return null;
   const ms =
     Date.UTC(Number(m[3]), month, Number(m[1]), Number(m[4]), Number(m[5]), Number(m[6])) -
     offsetMin * 60_000;
