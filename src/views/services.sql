@@ -9,6 +9,7 @@
 --   selector: the Service's `spec.selector`
 --   type: the Service's `spec.type`
 --   matching_pods: pods of the bundle whose labels the selector matches
+--   existing_pods: of those, the pods created by then
 --   ready_endpoints, not_ready_endpoints: addresses of the Endpoints object then (null without one)
 --
 -- By hand, in the DuckDB CLI from the repository root:
@@ -22,15 +23,20 @@ CREATE VIEW services AS
 WITH service_versions AS (
   SELECT ts, namespace, name, uid, selector, attrs['type'] AS type FROM objects WHERE kind = 'Service'
 ),
-pod_labels AS (SELECT DISTINCT namespace, name, labels FROM pods WHERE labels IS NOT NULL),
+-- A pod exists from its creation (its first version when the creation is unknown).
+pod_labels AS (
+  SELECT namespace, name, labels, coalesce(min(created_at), min(ts)) AS since
+  FROM pods WHERE labels IS NOT NULL GROUP BY ALL
+),
 selectors AS (SELECT DISTINCT namespace, name, selector FROM service_versions WHERE cardinality(selector) > 0),
-matches AS (
-  SELECT s.namespace, s.name, count(DISTINCT p.name) AS matching_pods
+selected AS (
+  SELECT s.namespace, s.name, p.name AS pod, min(p.since) AS since
   FROM selectors s
-  LEFT JOIN pod_labels p
+  JOIN pod_labels p
     ON p.namespace = s.namespace AND list_bool_and(list_transform(map_keys(s.selector), k -> p.labels[k] = s.selector[k]))
   GROUP BY ALL
 ),
+matches AS (SELECT namespace, name, count(*) AS matching_pods FROM selected GROUP BY ALL),
 endpoints AS (
   SELECT ts, namespace, name, TRY_CAST(attrs['ready_addresses'] AS INTEGER) AS ready,
          TRY_CAST(attrs['not_ready_addresses'] AS INTEGER) AS not_ready
@@ -39,10 +45,18 @@ endpoints AS (
 timeline AS (
   SELECT ts, namespace, name FROM service_versions
   UNION SELECT ts, namespace, name FROM endpoints
+),
+-- Endpoints seen before the pods were created say nothing of those pods' readiness.
+existing AS (
+  SELECT t.ts, t.namespace, t.name, count(*) AS existing_pods
+  FROM timeline t JOIN selected sp ON sp.namespace = t.namespace AND sp.name = t.name AND sp.since <= t.ts
+  GROUP BY ALL
 )
 SELECT t.ts, t.namespace, t.name, sv.uid, sv.selector, sv.type, coalesce(m.matching_pods, 0) AS matching_pods,
+       coalesce(x.existing_pods, 0) AS existing_pods,
        e.ready AS ready_endpoints, e.not_ready AS not_ready_endpoints
 FROM timeline t
 ASOF JOIN service_versions sv ON sv.namespace = t.namespace AND sv.name = t.name AND sv.ts <= t.ts
 ASOF LEFT JOIN endpoints e ON e.namespace = t.namespace AND e.name = t.name AND e.ts <= t.ts
-LEFT JOIN matches m ON m.namespace = t.namespace AND m.name = t.name;
+LEFT JOIN matches m ON m.namespace = t.namespace AND m.name = t.name
+LEFT JOIN existing x ON x.namespace = t.namespace AND x.name = t.name AND x.ts = t.ts;

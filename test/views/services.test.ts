@@ -15,7 +15,7 @@ const object = (ts: string, kind: string, name: string, extra: Partial<BundleRow
 });
 
 describe('the services view', () => {
-  it('follows the Service and its Endpoints over time, with the pods its selector matches', async () => {
+  it('follows the Service and its Endpoints over time, with the pods its selector matches, and those created by then', async () => {
     const db = await viewsOver([
       object('2026-03-01T10:00:00Z', 'Service', 'web', {
         uid: 'u-svc',
@@ -30,6 +30,11 @@ describe('the services view', () => {
       object('2026-03-01T10:03:00Z', 'Endpoints', 'web', {
         attrs: { ready_addresses: '1', not_ready_addresses: '0' },
       }),
+      // Created after the first Endpoints version: selected from then on, not before.
+      object('2026-03-01T10:02:00Z', 'Pod', 'web-3', {
+        labels: { app: 'web' },
+        created_at: '2026-03-01T10:02:00Z',
+      }),
       // Another namespace's pod with the same labels is not the Service's.
       { ...object('2026-03-01T10:00:00Z', 'Pod', 'web-2', { labels: { app: 'web' } }), namespace: 'other' },
     ]);
@@ -37,7 +42,7 @@ describe('the services view', () => {
       expect(
         await db.all(
           `SELECT strftime(ts, '%H:%M') AS at, name, uid, type, matching_pods::INTEGER AS matching_pods,
-                  ready_endpoints, not_ready_endpoints
+                  existing_pods::INTEGER AS existing_pods, ready_endpoints, not_ready_endpoints
            FROM services ORDER BY ts`,
         ),
       ).toEqual([
@@ -46,7 +51,8 @@ describe('the services view', () => {
           name: 'web',
           uid: 'u-svc',
           type: 'ClusterIP',
-          matching_pods: 1,
+          matching_pods: 2,
+          existing_pods: 1,
           ready_endpoints: null,
           not_ready_endpoints: null,
         },
@@ -55,7 +61,8 @@ describe('the services view', () => {
           name: 'web',
           uid: 'u-svc',
           type: 'ClusterIP',
-          matching_pods: 1,
+          matching_pods: 2,
+          existing_pods: 1,
           ready_endpoints: 0,
           not_ready_endpoints: 1,
         },
@@ -64,7 +71,8 @@ describe('the services view', () => {
           name: 'web',
           uid: 'u-svc',
           type: 'ClusterIP',
-          matching_pods: 1,
+          matching_pods: 2,
+          existing_pods: 2,
           ready_endpoints: 1,
           not_ready_endpoints: 0,
         },
