@@ -52,6 +52,11 @@ describe('the format registry', () => {
       ['kube-yaml', 'x.json', 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n'],
       ['prometheus-text', 'x.yaml', '# TYPE up gauge\nup{job="a"} 1\n'],
       ['container-log', 'x.json', '2026-03-01T10:00:00Z stderr F hello\n'],
+      [
+        'alertmanager',
+        'x.log',
+        '[{"labels":{"alertname":"A"},"startsAt":"2026-03-01T10:00:00Z","fingerprint":"f"}]\n',
+      ],
       ['skip: template (Helm/Go), not rendered objects', 'x.yaml', '{{- if .Values.on }}\nkind: Pod\n'],
       ['skip: HTML page', 'x.txt', '<!DOCTYPE html>\n<html></html>\n'],
       [

@@ -4,6 +4,7 @@
 
 import type { ImportFormat, SkippedContent } from '../format.ts';
 import { aksAudit } from './aks-audit.ts';
+import { alertmanager } from './alertmanager.ts';
 import { auditLog } from './audit.ts';
 import { auditWrapped } from './audit-wrapped.ts';
 import { clusterInfoDump } from './cluster-info-dump.ts';
@@ -32,6 +33,7 @@ export const IMPORT_FORMATS: readonly ImportFormat[] = [
   kubeJson,
   kubeYaml,
   prometheusText,
+  alertmanager,
   kubectlDescribe,
   kubectlGet,
   kubectlTranscript,
