@@ -80,6 +80,65 @@ describe('kstory related', () => {
     expect(lines?.signals?.count).toBeGreaterThan(10);
   });
 
+  it('goes from an alert Alertmanager sent to the logs of the pod it names, in one command', async () => {
+    // Alertmanager's /api/v2/alerts answer, saved beside the recording and imported on its own.
+    const alerts = path.join(tempDir(), 'alerts.json');
+    writeFileSync(
+      alerts,
+      JSON.stringify([
+        {
+          labels: {
+            alertname: 'KubePodCrashLooping',
+            severity: 'warning',
+            namespace: 'shop',
+            pod: 'checkout-64c8d548db-fwkn6',
+            container: 'app',
+          },
+          annotations: { summary: 'Pod is crash looping.' },
+          startsAt: '2026-03-02T09:12:00Z',
+          updatedAt: '2026-03-02T09:20:00Z',
+          endsAt: '2026-03-02T09:24:00Z',
+          status: { state: 'active', silencedBy: [], inhibitedBy: [] },
+          fingerprint: '5c3f0e9d1a2b4c6d',
+          generatorURL: 'http://prometheus.example:9090/graph',
+        },
+      ]),
+    );
+    const imported = path.join(tempDir(), 'alerts.parquet');
+    expect(kstory(['import', alerts, '-o', imported, '--no-progress']).code).toBe(0);
+    const result = kstory([
+      'related',
+      BUNDLE,
+      imported,
+      'KubePodCrashLooping',
+      '--goal',
+      'logs',
+      '--format',
+      'json',
+      '--no-findings',
+    ]);
+    expect(result.stderr).toBe('');
+    const related = JSON.parse(result.stdout);
+    expect(related.start.object).toMatchObject({ kind: 'Alert', name: 'KubePodCrashLooping' });
+    const logs = related.nodes.find((n: { class: string }) => n.class === 'logs');
+    expect(logs?.object).toMatchObject({ kind: 'Pod', name: 'checkout-64c8d548db-fwkn6' });
+    expect(logs?.path).toEqual(['alert-objects', 'pod-logs']);
+    expect(logs?.signals.count).toBeGreaterThan(10);
+
+    // And back: the pod's alerts, from when the alert began to when it was last known to fire.
+    const back = await findRelated([BUNDLE, imported], 'Pod/shop/checkout-64c8d548db-fwkn6', {
+      goals: ['alerts'],
+      findings: false,
+    });
+    const fired = back.nodes.find((n) => n.class === 'alerts');
+    expect(fired?.signals).toMatchObject({
+      count: 2,
+      first: '2026-03-02T09:12:00.000Z',
+      last: '2026-03-02T09:20:00.000Z',
+    });
+    expect(fired?.signals?.samples[0]).toBe('KubePodCrashLooping (warning) firing');
+  });
+
   it('draws the graph for Graphviz and Mermaid, and names the nearest classes of an unknown goal', () => {
     const dot = kstory([
       'related',

@@ -1,4 +1,4 @@
-// `kstory related`: from a start (an object, a metric series, a finding), the related signals by
+// `kstory related`: from a start (an object, an alert, a metric series, a finding), the related signals by
 // the correlation rules of patterns/correlation/. Wiring only; the engine is src/story/related/.
 
 import type { Command } from 'commander';
@@ -21,16 +21,18 @@ interface RelatedFlags {
 export function defineRelatedCommand(program: Command): void {
   const command = program
     .command('related')
-    .description('what is related to an object, a metric series or a finding, by the correlation rules')
+    .description(
+      'what is related to an object, an alert, a metric series or a finding, by the correlation rules',
+    )
     .argument(
       '<bundle-and-start...>',
-      'bundle files, then the start: Kind/namespace/name, a metric series (name{pod="x",namespace="y"}) or a finding id of analyze --format json',
+      'bundle files, then the start: Kind/namespace/name, an alert name (KubePodCrashLooping), a metric series (name{pod="x",namespace="y"}) or a finding id of analyze --format json',
     );
   for (const option of formatOptions(RELATED_RENDERERS, 'what is related')) command.addOption(option);
   command
     .option(
       '--goal <classes>',
-      'the shortest rule paths to these classes (Pod, events, logs, metrics, findings…; comma-separated)',
+      'the shortest rule paths to these classes (Pod, events, logs, metrics, alerts, findings…; comma-separated)',
       commaList,
     )
     .option('--depth <n>', 'how many rules to follow (default 2; 3 with --goal)', positiveInt)

@@ -2,14 +2,14 @@
 // to that way, or (signal joins) to the signal rows about it, which search.ts reads in bulk.
 
 import type { CatalogueObject } from '../catalogue.ts';
-import type { Correlator } from '../correlate.ts';
+import type { RelatedGraph } from './graph.ts';
 
 export interface Join {
   description: string;
   /** Leads to signal rows about the object rather than to other objects. */
   signal: boolean;
   /** Object joins: the objects related to `o`. */
-  run?: (graph: Correlator, o: CatalogueObject) => CatalogueObject[];
+  run?: (graph: RelatedGraph, o: CatalogueObject) => CatalogueObject[];
 }
 
 export const JOINS = {
@@ -47,11 +47,20 @@ export const JOINS = {
     signal: false,
     run: (g, o) => g.managersOf(o),
   },
+  'alert-labels': {
+    description: "the objects an alert's labels name (patterns/vocabulary/labels.yaml)",
+    signal: false,
+    run: (g, o) => g.subjectsOfAlert(o),
+  },
   'involved-object': { description: 'Events whose involvedObject (regarding) it is', signal: true },
   'audit-object': { description: 'audit entries whose objectRef it is', signal: true },
   'log-subject': { description: "the pod's container log lines", signal: true },
   'metric-subject': {
     description: 'metric samples whose labels name it (patterns/vocabulary/labels.yaml)',
+    signal: true,
+  },
+  'alert-subject': {
+    description: 'ALERTS samples whose labels name it (an alert: its own samples)',
     signal: true,
   },
   'finding-subject': { description: "kstory's findings about it", signal: true },

@@ -11,14 +11,14 @@ import { JOINS, type JoinName } from './joins.ts';
 import { loadYamlFile } from './yaml-file.ts';
 
 /** Classes of signals, as opposed to objects: the rows of these views about an object. */
-export const SIGNAL_CLASSES = ['events', 'audit', 'logs', 'metrics', 'findings'] as const;
+export const SIGNAL_CLASSES = ['events', 'audit', 'logs', 'metrics', 'alerts', 'findings'] as const;
 export type SignalClass = (typeof SIGNAL_CLASSES)[number];
 
 const ClassSchema = z
   .string()
   .regex(
-    /^(\*|[A-Z][A-Za-z0-9]*|events|audit|logs|metrics|findings)$/,
-    'a kind (Pod, Certificate…), a signal class (events, audit, logs, metrics, findings) or *',
+    /^(\*|[A-Z][A-Za-z0-9]*|events|audit|logs|metrics|alerts|findings)$/,
+    'a kind (Pod, Certificate…, Alert), a signal class (events, audit, logs, metrics, alerts, findings) or *',
   );
 const Classes = z
   .union([ClassSchema, z.array(ClassSchema).min(1)])

@@ -1,14 +1,15 @@
 // `kstory related` as a function: bundle files and a start in, the related signals out. The start
-// is an object (as `kstory story` names one), a metric series (`name{pod="x",namespace="y"}`, its
-// labels read through the label vocabulary) or a finding id from `analyze --format json`.
+// is an object (as `kstory story` names one), an alert name (`KubePodCrashLooping`), a metric series
+// (`name{pod="x",namespace="y"}`, its labels read through the label vocabulary) or a finding id from
+// `analyze --format json`.
 
 import { analyzeBundle } from '../../analyze/run.ts';
 import { KstoryError } from '../../errors.ts';
 import { parseExpositionLine } from '../../prometheus/exposition.ts';
 import { openBundle } from '../../views/open.ts';
 import { type CatalogueObject, loadCatalogue } from '../catalogue.ts';
-import { Correlator } from '../correlate.ts';
 import { resolveTarget } from '../target.ts';
+import { loadAlerts, RelatedGraph } from './graph.ts';
 import { type LabelVocabulary, loadLabelVocabulary, subjectOfLabels } from './labels.ts';
 import { BUILTIN_RULES_DIR, loadRules } from './rules.ts';
 import { type RelatedResult, type SearchOptions, searchRelated } from './search.ts';
@@ -52,7 +53,7 @@ export async function findRelated(
   const bundle = await openBundle(inputs);
   try {
     options.onProgress?.('reading objects');
-    const graph = new Correlator(await loadCatalogue(bundle));
+    const graph = new RelatedGraph(await loadCatalogue(bundle), await loadAlerts(bundle), vocabulary);
     const object = resolveStart(start, graph, vocabulary, findings);
     options.onProgress?.('following the rules');
     const result = await searchRelated(bundle, graph, rules, vocabulary, object, { ...options, findings });
@@ -64,10 +65,12 @@ export async function findRelated(
 
 function resolveStart(
   text: string,
-  graph: Correlator,
+  graph: RelatedGraph,
   vocabulary: LabelVocabulary,
   findings: NonNullable<SearchOptions['findings']>,
 ): CatalogueObject {
+  const alert = graph.alert(text);
+  if (alert) return alert;
   if (/^\d+$/.test(text)) {
     const finding = findings[Number(text)];
     if (!finding)
@@ -95,7 +98,7 @@ function resolveStart(
 /** The newest incarnation of the object a finding or a series names; an unknown one is the error
  * resolveTarget gives, with the nearest names. */
 function objectOf(
-  graph: Correlator,
+  graph: RelatedGraph,
   subject: { kind: string; namespace: string | null; name: string },
 ): CatalogueObject {
   return (

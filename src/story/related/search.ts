@@ -6,8 +6,8 @@ import type { Bundle } from '../../bundle/reader.ts';
 import { KstoryError } from '../../errors.ts';
 import { nearestNames } from '../../vocab/nearest.ts';
 import type { CatalogueObject } from '../catalogue.ts';
-import type { Correlator } from '../correlate.ts';
 import type { ResourceRef } from '../schema.ts';
+import type { RelatedGraph } from './graph.ts';
 import { HUB_RETURNS, JOINS, type JoinName } from './joins.ts';
 import type { LabelVocabulary } from './labels.ts';
 import { type Rule, SIGNAL_CLASSES, type SignalClass } from './rules.ts';
@@ -66,7 +66,7 @@ const ref = (o: CatalogueObject): ResourceRef => ({
 const isSignal = (c: string): c is SignalClass => (SIGNAL_CLASSES as readonly string[]).includes(c);
 
 /** Every class a rule names or the bundle holds, for --goal's check. */
-export function knownClasses(rules: readonly Rule[], graph: Correlator): string[] {
+export function knownClasses(rules: readonly Rule[], graph: RelatedGraph): string[] {
   return [
     ...new Set([
       ...SIGNAL_CLASSES,
@@ -80,7 +80,7 @@ export function knownClasses(rules: readonly Rule[], graph: Correlator): string[
 
 export async function searchRelated(
   bundle: Bundle,
-  graph: Correlator,
+  graph: RelatedGraph,
   rules: readonly Rule[],
   vocabulary: LabelVocabulary,
   start: CatalogueObject,

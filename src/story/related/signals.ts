@@ -7,6 +7,7 @@ import { events } from '../../views/events.ts';
 import { logs } from '../../views/logs.ts';
 import { metrics } from '../../views/metrics.ts';
 import { TS_SQL } from '../records.ts';
+import { ALERT_KIND } from './graph.ts';
 import { type Concept, conceptSql, type LabelVocabulary } from './labels.ts';
 import type { RelatedNode, SearchOptions } from './search.ts';
 
@@ -84,6 +85,7 @@ export async function readSignals(
         })`,
     )
     .join(' OR ');
+  const alertName = "r.metric_labels['alertname']";
   const queries: Record<string, { view: string; on: string; excerpt: string; where?: string }> = {
     events: { view: 'events', on: bySubject('r.kind'), excerpt: events.signal.excerpt },
     audit: {
@@ -97,6 +99,12 @@ export async function readSignals(
       view: 'metrics',
       on: `(${bySubject('r.kind')}) OR ${byLabels}`,
       excerpt: metrics.signal.excerpt,
+    },
+    // An alert's own samples, or those whose labels name the object (a namespace: every alert in it).
+    alerts: {
+      view: "(SELECT * FROM metrics WHERE metric_name = 'ALERTS')",
+      on: `(t.kind = '${ALERT_KIND}' AND ${alertName} = t.name) OR (t.kind = 'Namespace' AND ${conceptSql('namespace', 'r.metric_labels', vocabulary)} = t.name) OR (${bySubject('r.kind')}) OR ${byLabels}`,
+      excerpt: `${alertName.replace('r.', '')} || coalesce(' (' || metric_labels['severity'] || ')', '') || ' ' || coalesce(metric_labels['alertstate'], 'firing')`,
     },
   };
   try {
@@ -112,7 +120,7 @@ export async function readSignals(
         `SELECT t.id, count(*)::INTEGER AS count, ${TS_SQL('min(r.ts)')} AS first, ${TS_SQL('max(r.ts)')} AS last,
                 list(r.excerpt ORDER BY r.ts DESC)[1:${SAMPLES}] AS samples
          FROM (SELECT * FROM related_targets WHERE cls = '${cls}') t
-         JOIN (SELECT *, ${q.excerpt} AS excerpt FROM ${q.view}) r ON ${q.on}
+         JOIN (SELECT *, ${q.excerpt} AS excerpt FROM ${q.view}) r ON (${q.on})
          WHERE ${window} AND ${q.where ?? 'true'}
          GROUP BY t.id`,
       );
