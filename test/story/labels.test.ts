@@ -7,7 +7,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { parseExpositionLine } from '../../src/prometheus/exposition.ts';
-import { loadLabelVocabulary, namedByLabels, subjectOfLabels } from '../../src/story/related/labels.ts';
+import { loadLabelVocabulary, namedByLabels, subjectOfLabels } from '../../src/vocab/labels.ts';
 import { ROOT } from '../support/cli.ts';
 import { useTempDir } from '../support/temp.ts';
 

@@ -3,10 +3,10 @@
 // of kind `Alert` whose labels name the objects it is about.
 
 import type { Bundle } from '../../bundle/reader.ts';
+import { type LabelVocabulary, subjectOfLabels } from '../../vocab/labels.ts';
 import type { CatalogueObject } from '../catalogue.ts';
 import { Correlator } from '../correlate.ts';
 import { TS_SQL } from '../records.ts';
-import { type LabelVocabulary, subjectOfLabels } from './labels.ts';
 
 /** The kind of an alert node: a class of its own, for rules to start from. */
 export const ALERT_KIND = 'Alert';

@@ -7,8 +7,8 @@ import path from 'node:path';
 import { z } from 'zod';
 import { KstoryError, messageOf } from '../../errors.ts';
 import { PACKAGE_ROOT } from '../../version.ts';
+import { loadYamlFile } from '../../vocab/yaml-file.ts';
 import { JOINS, type JoinName } from './joins.ts';
-import { loadYamlFile } from './yaml-file.ts';
 
 /** Classes of signals, as opposed to objects: the rows of these views about an object. */
 export const SIGNAL_CLASSES = ['events', 'audit', 'logs', 'metrics', 'alerts', 'findings'] as const;

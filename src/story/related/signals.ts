@@ -6,9 +6,9 @@ import { audit } from '../../views/audit.ts';
 import { events } from '../../views/events.ts';
 import { logs } from '../../views/logs.ts';
 import { metrics } from '../../views/metrics.ts';
+import { type Concept, conceptSql, type LabelVocabulary } from '../../vocab/labels.ts';
 import { TS_SQL } from '../records.ts';
 import { ALERT_KIND } from './graph.ts';
-import { type Concept, conceptSql, type LabelVocabulary } from './labels.ts';
 import type { RelatedNode, SearchOptions } from './search.ts';
 
 export interface SignalSummary {

@@ -3,7 +3,7 @@
 
 import path from 'node:path';
 import { z } from 'zod';
-import { PACKAGE_ROOT } from '../../version.ts';
+import { PACKAGE_ROOT } from '../version.ts';
 import { loadYamlFile } from './yaml-file.ts';
 
 /** The concepts a row's labels can name, and the kind of object each one is. */

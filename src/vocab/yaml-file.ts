@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
-import { KstoryError, messageOf } from '../../errors.ts';
+import { KstoryError, messageOf } from '../errors.ts';
 
 export function loadYamlFile<T>(file: string, schema: z.ZodType<T>, hint: string): T {
   const fail = (message: string, line?: number, field?: string): never => {
