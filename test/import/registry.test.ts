@@ -53,6 +53,16 @@ describe('the format registry', () => {
       ['prometheus-text', 'x.yaml', '# TYPE up gauge\nup{job="a"} 1\n'],
       ['container-log', 'x.json', '2026-03-01T10:00:00Z stderr F hello\n'],
       [
+        'otlp-logs',
+        'x.json',
+        '{"resourceLogs":[{"resource":{"attributes":[]},"scopeLogs":[{"logRecords":[]}]}]}\n',
+      ],
+      [
+        'fluent-logs',
+        'x.json',
+        '{"log":"hi\\n","stream":"stdout","time":"2026-03-01T10:00:00Z","kubernetes":{"pod_name":"p","namespace_name":"n"}}\n',
+      ],
+      [
         'alertmanager',
         'x.log',
         '[{"labels":{"alertname":"A"},"startsAt":"2026-03-01T10:00:00Z","fingerprint":"f"}]\n',

@@ -11,6 +11,7 @@ import { clusterInfoDump } from './cluster-info-dump.ts';
 import { componentLog } from './component-log.ts';
 import { containerLog } from './container-log.ts';
 import { eksAudit } from './eks-audit.ts';
+import { fluentLogs } from './fluent-logs.ts';
 import { gkeAudit } from './gke-audit.ts';
 import { helmTemplate } from './helm-template.ts';
 import { hostServiceLog } from './host-service-log.ts';
@@ -21,6 +22,7 @@ import { kubectlDescribe } from './kubectl-describe.ts';
 import { kubectlGet } from './kubectl-get.ts';
 import { kubectlTranscript } from './kubectl-transcript.ts';
 import { manifest } from './manifest.ts';
+import { otlpLogs } from './otlp-logs.ts';
 import { prometheusText } from './prometheus-text.ts';
 
 export const IMPORT_FORMATS: readonly ImportFormat[] = [
@@ -37,6 +39,9 @@ export const IMPORT_FORMATS: readonly ImportFormat[] = [
   kubectlDescribe,
   kubectlGet,
   kubectlTranscript,
+  // Before container logs: a shipper's record of a Docker JSON line is that line with its pod named.
+  otlpLogs,
+  fluentLogs,
   containerLog,
   componentLog,
 ];
