@@ -378,7 +378,9 @@ function assemble(
   const events: StoryEvent[] = capped.map((d) => ({ ...d, correlation_id: correlationId }));
   const cappedCount = Object.values(byCap).reduce((a, b) => a + b, 0);
   const logCapped = Object.values(logCaps).reduce((a, b) => a + b, 0);
-  const first = events[0]?.timestamp;
+  // A container's or pod's start, read from a later version's state, keeps its own time, which may
+  // come before anything was recorded: it does not move the window.
+  const first = events.find((e) => !TOLD_BY_STATE.has(e.event_type))?.timestamp;
   return {
     schema: STORY_SCHEMA,
     tool_version: TOOL_VERSION,
@@ -405,6 +407,9 @@ function assemble(
     filters: describeFilters(filters, limits),
   };
 }
+
+/** Events dated by what a version's state says rather than by a record of their own. */
+const TOLD_BY_STATE = new Set<EventType>(['POD_STARTING', 'CONTAINER_STARTED', 'CONTAINER_TERMINATED']);
 
 /** Which events go first when a story holds more than the cap: the chattiest kinds of record. */
 const SHED_ORDER: EventType[] = ['CONTAINER_LOG', 'AUDIT', 'K8S_EVENT', 'RESOURCE_UPDATE'];

@@ -150,7 +150,7 @@ export const StorySchema = z
     window: z
       .strictObject({ start: time(), end: time() })
       .describe(
-        'from the first record of the root or what it owns (its creation when the recording was running then, not a creation before its first record) to its termination or the recording’s end',
+        'from the first record of the root or what it owns (its creation when the recording was running then, not a creation before its first record) to its termination or the recording’s end; a pod’s or container’s start that a later version’s state tells of keeps its own time, which may come before',
       ),
     termination: z.strictObject({
       state: z.enum(Object.keys(TERMINATIONS) as [TerminationState, ...TerminationState[]]).describe(
