@@ -6,6 +6,7 @@
 
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { machineBusySeconds, readCpuSeconds, readRss } from './lib/child.ts';
 import {
@@ -35,6 +36,9 @@ interface StoryRun {
   stories: number;
   events: number;
   outputBytes: number;
+  /** The machine's 1-minute load average when the run began and when it ended: on a shared machine
+   * the wall time says as much about the others as about kstory. */
+  load: [number, number];
 }
 
 /** `kstory story <bundle> --all -o <dir>`, timed from spawn to exit, its RSS polled every 20 ms. */
@@ -51,6 +55,7 @@ function runStories(bundle: string, workDir: string, extra: string[]): Promise<S
   let peak = 0;
   let cpu = 0;
   const busyBefore = machineBusySeconds();
+  const loadBefore = os.loadavg()[0]!;
   const poll = setInterval(() => {
     if (!child.pid) return;
     peak = Math.max(peak, readRss(child.pid));
@@ -77,6 +82,7 @@ function runStories(bundle: string, workDir: string, extra: string[]): Promise<S
           stories: index.stories.length,
           events: index.stories.reduce((sum, s) => sum + s.events, 0),
           outputBytes,
+          load: [loadBefore, os.loadavg()[0]!],
         });
       } catch (error) {
         reject(error);
@@ -99,7 +105,7 @@ async function run(context: BenchContext): Promise<BenchOutcome> {
     for (let i = 0; i < runs; i++) {
       const r = await runStories(file, context.workDir, extra);
       context.log(
-        `  ${label} run ${i + 1}: ${formatNumber(r.wallSeconds, 1)} s (CPU ${formatNumber(r.cpuSeconds, 1)} s; other processes ${r.otherCpuSeconds === null ? '?' : formatNumber(r.otherCpuSeconds, 1)} s), peak RSS ${formatBytes(r.peakRssBytes)}, ${r.stories} stories, ${formatCount(r.events)} events, ${formatBytes(r.outputBytes)}`,
+        `  ${label} run ${i + 1}: ${formatNumber(r.wallSeconds, 1)} s (CPU ${formatNumber(r.cpuSeconds, 1)} s; other processes ${r.otherCpuSeconds === null ? '?' : formatNumber(r.otherCpuSeconds, 1)} s), peak RSS ${formatBytes(r.peakRssBytes)}, ${r.stories} stories, ${formatCount(r.events)} events, ${formatBytes(r.outputBytes)}, load average ${formatNumber(r.load[0], 1)} → ${formatNumber(r.load[1], 1)}`,
       );
       results.push(r);
     }
@@ -139,6 +145,7 @@ async function run(context: BenchContext): Promise<BenchOutcome> {
       stories: full[0]!.stories,
       events: full[0]!.events,
       outputBytes: full[0]!.outputBytes,
+      load: [...full, ...bare].map((r) => r.load),
     },
   };
 }
@@ -154,6 +161,7 @@ function render(result: BenchResult): string {
     stories: number;
     events: number;
     outputBytes: number;
+    load?: [number, number][];
   };
   const input = result.input as { rows: number; bytes: number; bundle: string };
   return [
@@ -181,6 +189,10 @@ function render(result: BenchResult): string {
         ['peak RSS', formatBytes(f.peakRssBytes)],
         ['stories / events', `${formatCount(f.stories)} / ${formatCount(f.events)}`],
         ['written', formatBytes(f.outputBytes)],
+        [
+          'load average (1 min) at start → end of each run',
+          (f.load ?? []).map(([a, b]) => `${formatNumber(a, 1)} → ${formatNumber(b, 1)}`).join(', ') || '?',
+        ],
       ],
       ['l', 'r'],
     ),
