@@ -3,10 +3,9 @@
 // ground truth claims: every expected finding has its signal in the bundle, and the healthy
 // background shows no failure.
 
-import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { COLUMNS, readJsonColumnsLiteral } from '../../src/bundle/columns.ts';
 import { Database, sqlString } from '../../src/bundle/duckdb.ts';
 import { encodeRow } from '../../src/bundle/spool.ts';
@@ -14,12 +13,11 @@ import { Redactor } from '../../src/kube/redact.ts';
 import { simulateRows, simulationRedactionKey } from '../../src/simulate/run.ts';
 import { listBuiltinScenarios, loadScenarioFile } from '../../src/simulate/scenario/load.ts';
 import { openBundle } from '../../src/views/open.ts';
+import { useTempDir } from '../support/temp.ts';
 import { failureSigns, knownPatterns, signalCount } from './ground-truth.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const scenarios = listBuiltinScenarios();
-const temp = mkdtempSync(path.join(os.tmpdir(), 'kstory-fixtures-'));
-afterAll(() => rmSync(temp, { recursive: true, force: true }));
 
 /**
  * Compare the rows of `bundle` with those of the JSON-lines file `fresh`, read as the writer reads
@@ -51,9 +49,16 @@ async function compareContent(bundle: string, fresh: string): Promise<{ same: bo
 }
 
 export function defineFixtureTests(part: number, parts: number): void {
+  // Made per test file, not per module: files that share a worker process share this module, and
+  // one file's clean-up must not remove the directory of the next.
+  const newTempDir = useTempDir('kstory-fixtures-');
+  let temp: string | null = null;
+  const tempDir = () => (temp ??= newTempDir());
   if (part === 0) defineCatalogueTests();
   const mine = scenarios.filter((_, i) => i % parts === part);
-  describe.each(mine.map((s) => [s.name, s.file] as const))('fixture %s', defineOne);
+  describe.each(mine.map((s) => [s.name, s.file] as const))('fixture %s', (name, file) =>
+    defineOne(name, file, tempDir),
+  );
 }
 
 function defineCatalogueTests(): void {
@@ -85,7 +90,7 @@ function defineCatalogueTests(): void {
   });
 }
 
-function defineOne(name: string, file: string): void {
+function defineOne(name: string, file: string, tempDir: () => string): void {
   const committed = path.join(root, 'fixtures', `${name}.parquet`);
 
   it('is committed, under 1 MB, and equal in content to a fresh simulation', async () => {
@@ -96,7 +101,7 @@ function defineOne(name: string, file: string): void {
     // Redacted as the writer does it, with the simulator's key.
     const redactor = new Redactor({ key: simulationRedactionKey(scenario) });
     simulateRows(scenario, {}, (row) => lines.push(encodeRow(redactor.row(row))));
-    const fresh = path.join(temp, `${name}.ndjson`);
+    const fresh = path.join(tempDir(), `${name}.ndjson`);
     writeFileSync(fresh, `${lines.join('\n')}\n`);
     const result = await compareContent(committed, fresh);
     expect(
