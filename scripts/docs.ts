@@ -1,8 +1,10 @@
 // `npm run docs`: regenerate what is derived from the code: the column tables of
-// docs/bundle-format.md, the view reference of docs/views.md, the JSON Schema of pattern files
-// (patterns/pattern.schema.json) and that of resource stories (docs/story.schema.json).
+// docs/bundle-format.md, the field tables of docs/report-format.md, the view reference of
+// docs/views.md, the JSON Schema of pattern files (patterns/pattern.schema.json) and that of
+// resource stories (docs/story.schema.json).
 
 import { readFileSync, writeFileSync } from 'node:fs';
+import { updateReportDoc } from '../src/analyze/report-doc.ts';
 import { updateFormatDoc } from '../src/bundle/format-doc.ts';
 import { patternJsonSchema } from '../src/patterns/schema.ts';
 import { storyJsonSchema } from '../src/story/schema.ts';
@@ -10,6 +12,8 @@ import { updateViewsDoc } from '../src/views/docs.ts';
 
 const formatDoc = new URL('../docs/bundle-format.md', import.meta.url);
 writeFileSync(formatDoc, updateFormatDoc(readFileSync(formatDoc, 'utf8')));
+const reportDoc = new URL('../docs/report-format.md', import.meta.url);
+writeFileSync(reportDoc, updateReportDoc(readFileSync(reportDoc, 'utf8')));
 const viewsDoc = new URL('../docs/views.md', import.meta.url);
 writeFileSync(viewsDoc, updateViewsDoc(readFileSync(viewsDoc, 'utf8')));
 writeFileSync(
@@ -21,5 +25,5 @@ writeFileSync(
   `${JSON.stringify(storyJsonSchema(), null, 2)}\n`,
 );
 process.stdout.write(
-  'docs/bundle-format.md, docs/views.md, patterns/pattern.schema.json and docs/story.schema.json updated\n',
+  'docs/bundle-format.md, docs/report-format.md, docs/views.md, patterns/pattern.schema.json and docs/story.schema.json updated\n',
 );

@@ -15,8 +15,8 @@ import { highestSeverity, type Severity } from '../vocab/severity.ts';
 import { describeProblem, isProblem, type Problem, readYaml, zodProblem } from '../vocab/zod-issue.ts';
 import { calibratedConfidence, type Features, featuresOf } from './calibration.ts';
 import { CALIBRATION_MODEL } from './calibration-model.ts';
-import type { Finding } from './detect.ts';
 import type { Relations } from './relations.ts';
+import type { Alternative, ChainStep, Finding, Impact } from './report.ts';
 
 export interface LoadedLink extends ChainLink {
   file: string;
@@ -97,31 +97,6 @@ export interface Edge {
   link: ChainLink;
   /** strength × the cause's confidence: how well this cause explains the effect. */
   weight: number;
-}
-
-export interface ChainStep {
-  finding: number;
-  /** The link from the step that explains this one; absent for the root. */
-  via: { from: number; link: string; description: string; strength: number } | null;
-}
-
-export interface Alternative {
-  finding: number;
-  explains: number;
-  link: string;
-  confidence: number;
-  /** Why it ranks below the cause the chain holds. */
-  why: string;
-}
-
-export interface Impact {
-  pods: string[];
-  workloads: string[];
-  services: string[];
-  nodes: string[];
-  start: string;
-  end: string;
-  duration_seconds: number;
 }
 
 export interface Incident {

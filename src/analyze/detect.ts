@@ -14,48 +14,10 @@ import { compileProbe, compileSignal } from '../patterns/signal-sql.ts';
 import { formatDuration } from '../vocab/duration.ts';
 import { formatSubject, objectKey, type Subject } from '../vocab/object-ref.ts';
 import { fillPlaceholders } from '../vocab/placeholder.ts';
-import type { Severity } from '../vocab/severity.ts';
 import { formatTime } from '../vocab/units.ts';
 import { analysisWidth, onConnections } from './parallel.ts';
+import type { Finding, SignalHit } from './report.ts';
 import { LOADED_VIEWS } from './working-set.ts';
-
-export interface SignalHit {
-  first: string;
-  last: string;
-  occurrences: number;
-  value: number | null;
-  /** The newest matching row, as an excerpt. */
-  text: string | null;
-}
-
-export interface Evidence {
-  ts: string;
-  source: string;
-  signal: string;
-  excerpt: string;
-}
-
-export interface Finding {
-  pattern: string;
-  title: string;
-  severity: Severity;
-  status: 'experimental' | 'stable';
-  subject: Subject;
-  first: string;
-  last: string;
-  variant: string | null;
-  signals: Record<string, SignalHit>;
-  confidence: number;
-  /** How the confidence was reached, one line per step. */
-  confidenceReasons: string[];
-  summary: string;
-  detail: string | null;
-  remediation: string[];
-  references: string[];
-  evidence: Evidence[];
-  /** When the problem cleared by itself (the pattern's `resolved` condition held), else null. */
-  resolved: string | null;
-}
 
 export interface DetectOptions {
   start: string;
@@ -322,7 +284,7 @@ export async function detectPattern(
       variant: variant?.id ?? null,
       signals: Object.fromEntries(hits),
       confidence,
-      confidenceReasons: reasons,
+      confidence_reasons: reasons,
       summary: fillPlaceholders(variant?.summary ?? pattern.narrative.summary, values),
       detail: pattern.narrative.detail ? fillPlaceholders(pattern.narrative.detail, values) : null,
       remediation: [...(variant?.remediation ?? []), ...pattern.remediation].map((step) =>

@@ -10,7 +10,8 @@ import { PACKAGE_ROOT } from '../version.ts';
 import { openBundle } from '../views/open.ts';
 import { formatObjectPath } from '../vocab/object-ref.ts';
 import { Relations } from './relations.ts';
-import { analyzeBundle, type ReportFinding } from './run.ts';
+import type { ReportFinding } from './report.ts';
+import { analyzeBundle } from './run.ts';
 
 export interface PatternTestResult {
   pattern: string;

@@ -4,7 +4,6 @@
 import path from 'node:path';
 import picomatch from 'picomatch';
 import { checkOneCluster } from '../bundle/cluster-identity.ts';
-import type { Gap } from '../bundle/metadata.ts';
 import { partialReasons } from '../bundle/partial.ts';
 import type { Bundle } from '../bundle/reader.ts';
 import { forOption, KstoryError } from '../errors.ts';
@@ -18,28 +17,17 @@ import {
   parseObjectPath,
   type Subject,
 } from '../vocab/object-ref.ts';
-import { type Severity, severityWeight } from '../vocab/severity.ts';
+import { severityWeight } from '../vocab/severity.ts';
 import { fillBundleArguments } from '../vocab/shell.ts';
-import type { Features } from './calibration.ts';
-import {
-  type Alternative,
-  buildIncidents,
-  type ChainStep,
-  type Impact,
-  type Incident,
-  isSupporting,
-  linkFindings,
-  loadChainLinks,
-} from './chain.ts';
-import { detectPattern, Existence, type Finding, probeSignals } from './detect.ts';
+import { buildIncidents, type Incident, isSupporting, linkFindings, loadChainLinks } from './chain.ts';
+import { detectPattern, Existence, probeSignals } from './detect.ts';
 import { onConnections } from './parallel.ts';
 import { Relations } from './relations.ts';
+import { type Finding, REPORT_SCHEMA, type Report, type ReportIncident } from './report.ts';
 import { type Labels, parseSelector } from './selector.ts';
 import { metricNamesRead } from './unread-metrics.ts';
-import { type Coverage, coverageOf } from './window-coverage.ts';
+import { coverageOf } from './window-coverage.ts';
 import { loadWorkingSet } from './working-set.ts';
-
-export const REPORT_SCHEMA = 'kstory.report/v1';
 
 export interface AnalyzeOptions {
   since?: string;
@@ -64,57 +52,6 @@ export interface AnalyzeOptions {
   bundleArgs?: readonly string[];
   /** Told what the analysis is doing, for a status line on long runs. */
   onProgress?: (stage: string) => void;
-}
-
-export interface Report {
-  schema: typeof REPORT_SCHEMA;
-  tool_version: string;
-  bundle: {
-    files: string[];
-    producer: string;
-    cluster: { name: string | null; server_version: string | null };
-    snapshot: boolean;
-    gaps: Gap[];
-    /** Why the bundle holds less than what happened (repaired, a spool, inputs cut short): the
-     * analysis is partial. Empty when nothing says so. */
-    partial: string[];
-  };
-  window: { start: string; end: string };
-  /** What the analysis looked at: sources, their rows in the window, what the import skipped. */
-  coverage: Coverage;
-  patterns: { loaded: number; run: string[] };
-  /** Incidents, most important first: a root cause and what it explains. */
-  incidents: ReportIncident[];
-  /** Every finding, referenced by index from incidents. */
-  findings: ReportFinding[];
-  /** Incidents that cleared by themselves within minutes, with no recorded cause (shown with --all). */
-  transient: number;
-  /** Incidents left out by the filters, --min-confidence or --top. */
-  omitted: number;
-}
-
-export interface ReportFinding extends Finding {
-  id: number;
-  /** The controller at the top of the subject's ownership (`Deployment shop/checkout` for one of its
-   * pods), or null when nothing owns it: how readers and tools group pod findings by workload. */
-  owner: string | null;
-  /** Rank of the incident it belongs to; null for context (changes that explain nothing). */
-  incident: number | null;
-}
-
-export interface ReportIncident {
-  rank: number;
-  score: number;
-  title: string;
-  severity: Severity;
-  confidence: number;
-  confidence_reasons: string[];
-  confidence_features: Features;
-  root: number;
-  chain: ChainStep[];
-  impact: Impact;
-  alternatives: Alternative[];
-  remediation: string[];
 }
 
 export async function analyzeBundle(bundle: Bundle, options: AnalyzeOptions = {}): Promise<Report> {

@@ -4,44 +4,8 @@
 
 import type { BundleMetadata } from '../bundle/metadata.ts';
 import type { Bundle } from '../bundle/reader.ts';
+import { ANALYSED_SOURCES, type Coverage } from './report.ts';
 import type { MetricNamesRead } from './unread-metrics.ts';
-
-/** The sources patterns read, in the order a reader is told about them. */
-export const ANALYSED_SOURCES = ['object', 'event', 'audit', 'log', 'metric'] as const;
-export type AnalysedSource = (typeof ANALYSED_SOURCES)[number];
-
-export interface SourceCoverage {
-  source: AnalysedSource;
-  /** Rows of this source in the bundle. */
-  rows: number;
-  /**
-   * Rows the analysed window sees: for objects, every version up to its end (a snapshot's objects
-   * keep the times they last changed, long before it was taken); for the others, those within it.
-   */
-  in_window: number;
-  first: string | null;
-  last: string | null;
-}
-
-export interface Coverage {
-  sources: SourceCoverage[];
-  /** True when the window holds no row of any source: detection had nothing to work on. */
-  nothing_to_analyze: boolean;
-  /** Files its import skipped, by reason, over every input. */
-  skipped: Record<string, number>;
-  /** Damaged lines or documents its import skipped. */
-  damaged: number;
-  /**
-   * Metric samples in the window whose name no pattern or view reads (a Prometheus expression's
-   * result, a metric no pattern knows): kept in the bundle, judged by nothing.
-   */
-  unread_metrics: { rows: number; names: number; examples: string[] };
-  /**
-   * Objects and events rebuilt from kubectl text (describe, get tables), by the text they came
-   * from: they hold only the fields the text shows.
-   */
-  derived_from_text: Record<string, number>;
-}
 
 const ISO = `'%Y-%m-%dT%H:%M:%S.%fZ'`;
 

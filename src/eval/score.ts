@@ -3,7 +3,7 @@
 // reported whether its root is one the labels name (what calibration is measured on).
 
 import type { Features } from '../analyze/calibration.ts';
-import type { Report, ReportFinding } from '../analyze/run.ts';
+import type { Report, ReportFinding } from '../analyze/report.ts';
 import { formatSubject } from '../vocab/object-ref.ts';
 import { type Severity, severityAtLeast } from '../vocab/severity.ts';
 import type { ChainStepSpec, CorpusName, EvalSample } from './corpus.ts';

@@ -2,7 +2,7 @@
 // impact, evidence, remediation and alternative explanations, for the most important incident,
 // then the others in brief. Computes nothing.
 
-import type { Report, ReportIncident } from '../analyze/run.ts';
+import type { Report, ReportIncident } from '../analyze/report.ts';
 import { formatDuration } from '../vocab/duration.ts';
 import { formatSubject } from '../vocab/object-ref.ts';
 import { formatTime } from '../vocab/units.ts';
@@ -103,7 +103,7 @@ function renderMain(report: Report, incident: ReportIncident): string[] {
   out.push('## Root cause', '', root.summary, '');
   if (root.detail) out.push(root.detail, '');
   out.push('How confident, and why:', '');
-  for (const reason of [...root.confidenceReasons, ...incident.confidence_reasons]) out.push(`- ${reason}`);
+  for (const reason of [...root.confidence_reasons, ...incident.confidence_reasons]) out.push(`- ${reason}`);
   out.push('');
   if (effects.length > 0) {
     out.push('What it caused:', '');

@@ -2,7 +2,7 @@
 // Computes nothing.
 
 import type { ChalkInstance } from 'chalk';
-import type { Report, ReportIncident } from '../analyze/run.ts';
+import type { Report, ReportIncident } from '../analyze/report.ts';
 import { formatDuration } from '../vocab/duration.ts';
 import { formatSubject } from '../vocab/object-ref.ts';
 import type { Severity } from '../vocab/severity.ts';
@@ -121,7 +121,7 @@ function renderIncident(report: Report, incident: ReportIncident, context: Rende
     lines.push(`    ${chalk.bold('How confident')}`);
     for (const step of incident.chain) {
       const finding = report.findings[step.finding]!;
-      lines.push(...wrap(`${finding.pattern}: ${finding.confidenceReasons.join('; ')}`, 6, width, '- '));
+      lines.push(...wrap(`${finding.pattern}: ${finding.confidence_reasons.join('; ')}`, 6, width, '- '));
     }
     for (const reason of incident.confidence_reasons) lines.push(...wrap(reason, 6, width, '- '));
   }

@@ -3,7 +3,7 @@
 // result to that output. Renderers compute nothing.
 
 import type { ChalkInstance } from 'chalk';
-import type { Report } from '../analyze/run.ts';
+import type { Report } from '../analyze/report.ts';
 import type { Timeline } from '../analyze/timeline/timeline.ts';
 
 export interface RenderContext {

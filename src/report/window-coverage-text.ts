@@ -2,7 +2,7 @@
 // bundle and their rows in the window, what the import skipped, and "nothing to analyze". Computes
 // nothing: the figures come from the report's coverage.
 
-import type { Coverage, SourceCoverage } from '../analyze/window-coverage.ts';
+import type { Coverage, SourceCoverage } from '../analyze/report.ts';
 import { formatCount, formatTime } from '../vocab/units.ts';
 import { escapeControl } from './escape.ts';
 

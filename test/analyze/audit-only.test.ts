@@ -6,7 +6,8 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { analyzeBundle, type Report } from '../../src/analyze/run.ts';
+import type { Report } from '../../src/analyze/report.ts';
+import { analyzeBundle } from '../../src/analyze/run.ts';
 import { runImport } from '../../src/import/run.ts';
 import { openBundle } from '../../src/views/open.ts';
 import { useTempDir } from '../support/temp.ts';

@@ -71,8 +71,10 @@ describe('detectPattern', () => {
       // The pod's last state holds until the end of the analysed window.
       expect(finding!.summary).toContain('3 restarts by 2026-03-02 00:00:00Z');
       expect(finding!.first).toBe('2026-03-01T10:42:10.000000Z');
-      expect(finding!.confidenceReasons[0]).toBe('0.70 base for crash-loop-backoff');
-      expect(finding!.confidenceReasons).toContain('+0.10 it was last killed for exceeding its memory limit');
+      expect(finding!.confidence_reasons[0]).toBe('0.70 base for crash-loop-backoff');
+      expect(finding!.confidence_reasons).toContain(
+        '+0.10 it was last killed for exceeding its memory limit',
+      );
       const keys = finding!.evidence.map((e) => `${e.ts}|${e.source}|${e.excerpt}`);
       expect(new Set(keys).size).toBe(keys.length);
       expect(finding!.evidence.map((e) => e.source).sort()).toEqual(['event', 'log', 'object']);
@@ -156,7 +158,7 @@ describe('detectPattern', () => {
       const [live] = await detectPattern(bundle, pattern, WINDOW);
       const [snapshot] = await detectPattern(bundle, pattern, { ...WINDOW, snapshot: true });
       expect(snapshot!.confidence).toBeCloseTo(live!.confidence - 0.1, 5);
-      expect(snapshot!.confidenceReasons.at(-1)).toMatch(/snapshot bundle/);
+      expect(snapshot!.confidence_reasons.at(-1)).toMatch(/snapshot bundle/);
     } finally {
       bundle.close();
     }
@@ -176,7 +178,7 @@ describe('analyzeBundle', () => {
     ]);
     try {
       const report = await analyzeBundle(bundle);
-      expect(report.schema).toBe('kstory.report/v1');
+      expect(report.schema).toBe('kstory.report/v2');
       expect(report.incidents.map((i) => i.rank)).toEqual(report.incidents.map((_, i) => i + 1));
       const scores = report.incidents.map((i) => i.score);
       expect(scores).toEqual([...scores].sort((a, b) => b - a));

@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Relations } from '../../src/analyze/relations.ts';
+import { ReportSchema } from '../../src/analyze/report.ts';
 import { analyzeBundle } from '../../src/analyze/run.ts';
 import { listBuiltinScenarios, loadScenarioFile } from '../../src/simulate/scenario/load.ts';
 import { openBundle } from '../../src/views/open.ts';
@@ -26,6 +27,8 @@ export function defineScenarioTests(shard: number, shards: number): void {
           const report = await analyzeBundle(bundle);
           const relations = await Relations.load(bundle);
           expect(checkGroundTruth(scenario.expect, report, relations)).toEqual([]);
+          // The report keeps its contract (docs/report-format.md) on every scenario.
+          expect(ReportSchema.safeParse(report).error?.issues ?? []).toEqual([]);
         } finally {
           bundle.close();
         }

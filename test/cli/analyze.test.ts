@@ -110,7 +110,7 @@ describe('kstory analyze', () => {
 
   it('prints the versioned JSON report with --json', () => {
     const report = JSON.parse(kstory(['analyze', crashing, '--json']).stdout);
-    expect(report.schema).toBe('kstory.report/v1');
+    expect(report.schema).toBe('kstory.report/v2');
     expect(
       report.incidents[0].chain.map((s: { finding: number }) => report.findings[s.finding].pattern),
     ).toEqual(['oom-killed', 'crash-loop-backoff']);

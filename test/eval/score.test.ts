@@ -1,7 +1,7 @@
 // Scoring one sample against its labels, and summing samples up, on small hand-built reports.
 
 import { describe, expect, it } from 'vitest';
-import type { Report, ReportFinding } from '../../src/analyze/run.ts';
+import type { Report, ReportFinding } from '../../src/analyze/report.ts';
 import type { EvalSample } from '../../src/eval/corpus.ts';
 import { specOfKey } from '../../src/eval/match.ts';
 import { type Analysis, type Judge, scoreSample } from '../../src/eval/score.ts';

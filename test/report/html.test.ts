@@ -3,7 +3,8 @@
 
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { analyzeBundle, type Report } from '../../src/analyze/run.ts';
+import type { Report } from '../../src/analyze/report.ts';
+import { analyzeBundle } from '../../src/analyze/run.ts';
 import { buildTimeline } from '../../src/analyze/timeline/build.ts';
 import type { Timeline } from '../../src/analyze/timeline/timeline.ts';
 import type { Bundle } from '../../src/bundle/reader.ts';

@@ -3,7 +3,8 @@
 
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { analyzeBundle, type Report } from '../../src/analyze/run.ts';
+import type { Report } from '../../src/analyze/report.ts';
+import { analyzeBundle } from '../../src/analyze/run.ts';
 import { RENDERERS } from '../../src/report/renderers.ts';
 import { plainChalk } from '../../src/report/style.ts';
 import { displayWidth } from '../../src/report/width.ts';

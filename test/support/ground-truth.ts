@@ -3,7 +3,7 @@
 // nothing reported about the healthy background, and no incident that the scenario does not explain.
 
 import type { Relations } from '../../src/analyze/relations.ts';
-import type { Report, ReportFinding } from '../../src/analyze/run.ts';
+import type { Report, ReportFinding } from '../../src/analyze/report.ts';
 import type { Scenario } from '../../src/simulate/scenario/schema.ts';
 import { objectKey } from '../../src/vocab/object-ref.ts';
 

@@ -3,7 +3,7 @@
 import { existsSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import type { Report } from '../../analyze/run.ts';
+import type { Report } from '../../analyze/report.ts';
 import type { Timeline } from '../../analyze/timeline/timeline.ts';
 import { KstoryError } from '../../errors.ts';
 import { escapeControl } from '../../report/escape.ts';

@@ -3,7 +3,7 @@
 
 import { formatObjectRef } from '../../vocab/object-ref.ts';
 
-export type { Report, ReportFinding, ReportIncident } from '../../analyze/run.ts';
+export type { Report, ReportFinding, ReportIncident } from '../../analyze/report.ts';
 export type { Lane, Mark, Span, Timeline, Version } from '../../analyze/timeline/timeline.ts';
 
 /** `Pod shop/checkout-1 (app)`; a cluster-scoped object without a namespace. */

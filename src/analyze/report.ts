@@ -1,0 +1,267 @@
+// The report contract: what `kstory analyze` returns and `--format json` prints, as a zod schema
+// with one key style (snake_case, as the bundle's columns). The core builds a Report; tests check
+// it against the schema; docs/report-format.md is generated from it (`npm run docs`).
+
+import { z } from 'zod';
+import { GapSchema } from '../bundle/metadata.ts';
+import type { Subject } from '../vocab/object-ref.ts';
+import { SeveritySchema } from '../vocab/severity.ts';
+import type { Features } from './calibration.ts';
+
+export const REPORT_SCHEMA = 'kstory.report/v2';
+
+/** Every time in a report: RFC 3339 in UTC, as `2026-03-02T09:10:00.009000Z`. */
+const time = (description?: string) =>
+  z
+    .string()
+    .regex(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/, 'expected an RFC 3339 time in UTC')
+    .meta({ type: 'RFC 3339 time', ...(description === undefined ? {} : { description }) });
+
+const index = (description: string) => z.number().int().nonnegative().describe(description);
+const confidence = (description: string) => z.number().min(0).max(1).describe(description);
+
+export const SubjectSchema = z
+  .strictObject({
+    namespace: z.string().nullable().describe('null for a cluster-scoped object'),
+    kind: z.string(),
+    name: z.string(),
+    container: z.string().nullable().describe('the container, for patterns about one; else null'),
+  })
+  .describe('what the finding is about') satisfies z.ZodType<Subject>;
+
+export const SignalHitSchema = z.strictObject({
+  first: time(),
+  last: time(),
+  occurrences: z.number().int().nonnegative(),
+  value: z.number().nullable(),
+  text: z.string().nullable(),
+});
+export type SignalHit = z.infer<typeof SignalHitSchema>;
+
+export const EvidenceSchema = z.strictObject({
+  ts: time(),
+  source: z.string(),
+  signal: z.string(),
+  excerpt: z.string(),
+});
+export type Evidence = z.infer<typeof EvidenceSchema>;
+
+/** What detection finds: one pattern's problem on one subject. */
+export const FindingSchema = z.strictObject({
+  pattern: z.string().describe('the id of the pattern that found it'),
+  title: z.string().describe('the title of the pattern, or of its variant when one matched'),
+  severity: SeveritySchema.describe("the pattern's severity"),
+  status: z.enum(['experimental', 'stable']).describe("the pattern's status"),
+  subject: SubjectSchema,
+  first: time('when its signals were first seen'),
+  last: time('when its signals were last seen'),
+  variant: z.string().nullable().describe('the first variant whose condition held, else null'),
+  signals: z
+    .record(z.string(), SignalHitSchema)
+    .describe(
+      'the signals that matched, by name; `value` is what the signal measured (null when it measures nothing), `text` the newest matching row as an excerpt',
+    ),
+  confidence: confidence('how sure the pattern is, in [0, 1]'),
+  confidence_reasons: z
+    .array(z.string())
+    .describe("how the confidence was reached: the pattern's base, then what raised or lowered it"),
+  summary: z.string().describe('the narrative, placeholders filled'),
+  detail: z.string().nullable().describe('more of the narrative, when the pattern has it'),
+  remediation: z.array(z.string()).describe('what to do, the variant’s steps first'),
+  references: z.array(z.string()).describe('links to documentation'),
+  evidence: z.array(EvidenceSchema).describe('the rows that show it, oldest first, a few per signal'),
+  resolved: time()
+    .nullable()
+    .describe('when the problem cleared by itself (the pattern’s `resolved` condition held), else null'),
+});
+export type Finding = z.infer<typeof FindingSchema>;
+
+export const ReportFindingSchema = FindingSchema.extend({
+  id: index('its index in `findings`'),
+  owner: z
+    .string()
+    .nullable()
+    .describe(
+      'the controller at the top of the subject’s ownership (`Deployment shop/checkout` for one of its pods), null when nothing owns it: how to group pod findings by workload',
+    ),
+  incident: z
+    .number()
+    .int()
+    .positive()
+    .nullable()
+    .describe('rank of its incident; null for context (a change that explains nothing)'),
+}).meta({ title: 'Finding' });
+export type ReportFinding = z.infer<typeof ReportFindingSchema>;
+
+export const ChainStepSchema = z.strictObject({
+  finding: z.number().int().nonnegative(),
+  via: z
+    .strictObject({
+      from: z.number().int().nonnegative(),
+      link: z.string(),
+      description: z.string(),
+      strength: z.number(),
+    })
+    .nullable(),
+});
+export type ChainStep = z.infer<typeof ChainStepSchema>;
+
+export const ImpactSchema = z
+  .strictObject({
+    pods: z.array(z.string()).describe('pods affected, `namespace/name`'),
+    workloads: z
+      .array(z.string())
+      .describe('workloads affected or owning the pods affected, `Kind namespace/name`'),
+    services: z
+      .array(z.string())
+      .describe('Services affected or selecting the pods affected, `namespace/name`'),
+    nodes: z.array(z.string()).describe('nodes affected'),
+    start: time('when the first of its findings began'),
+    end: time('when the last sign of any of them was seen'),
+    duration_seconds: z.number().nonnegative().describe('from `start` to `end`'),
+  })
+  .meta({ title: 'Impact', description: 'What an incident affected, and for how long.' });
+export type Impact = z.infer<typeof ImpactSchema>;
+
+export const AlternativeSchema = z.strictObject({
+  finding: z.number().int().nonnegative(),
+  explains: z.number().int().nonnegative(),
+  link: z.string(),
+  confidence: z.number().min(0).max(1),
+  why: z.string().describe('why it ranks below the cause the chain holds'),
+});
+export type Alternative = z.infer<typeof AlternativeSchema>;
+
+export const FeaturesSchema = z
+  .strictObject({
+    evidence: z.number().describe('log-odds of the evidence score'),
+    corroboration: z.number().describe('log2(1 + corroborating effects)'),
+    severity: z.number().describe('0 (info) to 4 (critical)'),
+    snapshot: z.number().describe('1 for a snapshot, else 0'),
+  })
+  .describe(
+    'what the calibration model read: log-odds of the evidence score, log2(1 + corroborating effects), severity 0 (info) to 4 (critical), 1 for a snapshot',
+  ) satisfies z.ZodType<Features>;
+
+/** A causal chain: a root cause (a finding nothing else explains) and the findings it explains. */
+export const ReportIncidentSchema = z
+  .strictObject({
+    rank: z.number().int().positive().describe('1 = most important'),
+    score: z
+      .number()
+      .nonnegative()
+      .describe(
+        'severity weight (info 1 … critical 5) × evidence score (before calibration) × (1 + log2(1 + affected objects)), what ranks incidents',
+      ),
+    title: z.string().describe('the titles of its findings, root first, joined by ` → `'),
+    severity: SeveritySchema.describe('the highest severity among its findings'),
+    confidence: confidence(
+      'the probability that the root cause is right: the evidence score (root confidence × geometric mean of (link strength × effect confidence)), the corroborating effects, the severity and whether the bundle is a snapshot, through the calibration model fitted by `npm run calibrate` (docs/accuracy.md)',
+    ),
+    confidence_reasons: z.array(z.string()).describe('how the confidence was reached, step by step'),
+    confidence_features: FeaturesSchema,
+    root: index('the root cause: an index into `findings`'),
+    chain: z
+      .array(ChainStepSchema)
+      .describe(
+        'root first, then effects in time order; `via` is the link from the finding that explains it (`from`), null for the root',
+      ),
+    impact: ImpactSchema,
+    alternatives: z
+      .array(AlternativeSchema)
+      .describe(
+        'other findings that could explain part of the incident (`explains`), with their own, lower confidence and why they rank lower',
+      ),
+    remediation: z.array(z.string()).describe('steps from the root cause first, then from its effects'),
+  })
+  .meta({ title: 'Incident' });
+export type ReportIncident = z.infer<typeof ReportIncidentSchema>;
+
+/** The sources patterns read, in the order a reader is told about them. */
+export const ANALYSED_SOURCES = ['object', 'event', 'audit', 'log', 'metric'] as const;
+
+const count = (description: string) => z.number().int().nonnegative().describe(description);
+
+export const SourceCoverageSchema = z.strictObject({
+  source: z.enum(ANALYSED_SOURCES),
+  rows: count('its rows in the bundle'),
+  in_window: count(
+    'the rows the window sees: objects, every version up to its end (a snapshot keeps the times they last changed); the others, those within it',
+  ),
+  first: time().nullable(),
+  last: time().nullable(),
+});
+export type SourceCoverage = z.infer<typeof SourceCoverageSchema>;
+
+/** What an analysis looked at: "no incidents" means something only beside it. */
+export const CoverageSchema = z.strictObject({
+  sources: z
+    .array(SourceCoverageSchema)
+    .describe(
+      'what the analysis looked at: for each of `object`, `event`, `audit`, `log`, `metric`, its rows in the bundle, those the window sees (objects: every version up to the window’s end; the others: within it) and the times of the first and last',
+    ),
+  nothing_to_analyze: z
+    .boolean()
+    .describe(
+      'true when the window holds no row of any source: the report says "nothing to analyze", never "no incidents", and `kstory analyze` exits 2',
+    ),
+  skipped: z
+    .record(z.string(), z.number().int().nonnegative())
+    .describe('files the import skipped, by reason, over every input'),
+  damaged: count('damaged lines or documents the import skipped, over every input'),
+  unread_metrics: z
+    .strictObject({ rows: count('samples'), names: count('metric names'), examples: z.array(z.string()) })
+    .describe(
+      'metric samples in the window whose name no pattern or view reads (a Prometheus expression’s result, a metric no pattern knows): kept in the bundle, judged by nothing; `examples` are the names with the most samples',
+    ),
+  derived_from_text: z
+    .record(z.string(), z.number().int().nonnegative())
+    .describe(
+      'objects and events an import rebuilt from kubectl text (`kubectl describe`, `kubectl get` tables; the `kstory.dev/derived-from` annotation), by the text they came from: they hold only the fields the text shows',
+    ),
+});
+export type Coverage = z.infer<typeof CoverageSchema>;
+
+export const ReportSchema = z
+  .strictObject({
+    schema: z.literal(REPORT_SCHEMA).describe('the version of this contract'),
+    tool_version: z.string().describe('the kstory version that wrote the report'),
+    bundle: z.strictObject({
+      files: z.array(z.string()).describe('the bundle files analysed together'),
+      producer: z.string().describe('`record`, `import`, `simulate`, … (several joined with `+`)'),
+      cluster: z
+        .strictObject({ name: z.string().nullable(), server_version: z.string().nullable() })
+        .describe('when known'),
+      snapshot: z.boolean().describe('true when the bundle has no watch history: timelines are partial'),
+      gaps: z.array(GapSchema).describe('where the recording may be incomplete'),
+      partial: z
+        .array(z.string())
+        .describe(
+          'why the bundle holds less than what happened (rebuilt by `bundle repair`, a spool read as it is, import inputs cut short by damage or unreadable): the analysis is partial; empty otherwise',
+        ),
+    }),
+    window: z
+      .strictObject({ start: time(), end: time() })
+      .describe('the analysed period (after `--since` / `--until`)'),
+    coverage: CoverageSchema,
+    patterns: z.strictObject({
+      loaded: z.number().int().nonnegative().describe('how many patterns ran'),
+      run: z.array(z.string()).describe('the ids of the patterns that ran'),
+    }),
+    incidents: z.array(ReportIncidentSchema).describe('most important first'),
+    findings: z.array(ReportFindingSchema).describe('every finding; incidents refer to them by index'),
+    transient: z
+      .number()
+      .int()
+      .nonnegative()
+      .describe(
+        'incidents left out because they cleared by themselves within minutes of their subject’s start, with no recorded cause (`--all` reports them)',
+      ),
+    omitted: z
+      .number()
+      .int()
+      .nonnegative()
+      .describe('incidents left out by the filters, `--min-confidence` or `--top`'),
+  })
+  .meta({ title: 'Report' });
+export type Report = z.infer<typeof ReportSchema>;
