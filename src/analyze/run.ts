@@ -1,31 +1,29 @@
-// `kstory analyze` as a function: bundle + options in, a Report out. Resolves the analysed window,
-// loads and selects patterns, detects, filters and ranks. Prints nothing and never exits.
+// `kstory analyze` as a function: bundle + options in, a Report out. Loads and selects patterns,
+// resolves the window, probes and detects, links findings into incidents, keeps those in scope and
+// not transient, ranks them and assembles the report. Prints nothing and never exits.
 
 import path from 'node:path';
-import picomatch from 'picomatch';
 import { checkOneCluster } from '../bundle/cluster-identity.ts';
 import { partialReasons } from '../bundle/partial.ts';
 import type { Bundle } from '../bundle/reader.ts';
 import { forOption, KstoryError } from '../errors.ts';
 import { BUILTIN_PATTERNS_DIR, type LoadedPattern, loadPatterns } from '../patterns/load.ts';
 import { TOOL_VERSION } from '../version.ts';
-import { isDuration, parseDuration } from '../vocab/duration.ts';
-import {
-  formatObjectRef,
-  objectKey,
-  parseObjectKey,
-  parseObjectPath,
-  type Subject,
-} from '../vocab/object-ref.ts';
-import { severityWeight } from '../vocab/severity.ts';
+import { formatObjectRef, parseObjectKey, parseObjectPath, type Subject } from '../vocab/object-ref.ts';
 import { fillBundleArguments } from '../vocab/shell.ts';
-import { buildIncidents, type Incident, isSupporting, linkFindings, loadChainLinks } from './chain.ts';
-import { detectPattern, Existence, probeSignals } from './detect.ts';
+import { buildIncidents, isSupporting, linkFindings, loadChainLinks } from './chain.ts';
+import { detectPattern } from './detect.ts';
+import { Existence } from './existence.ts';
 import { onConnections } from './parallel.ts';
+import { probeSignals } from './probe.ts';
+import { keepIncidents, rankIncidents } from './rank.ts';
 import { Relations } from './relations.ts';
 import { type Finding, REPORT_SCHEMA, type Report, type ReportIncident } from './report.ts';
-import { type Labels, parseSelector } from './selector.ts';
+import { inScope, selectedObjects } from './scope.ts';
+import { parseSelector } from './selector.ts';
+import { isTransient } from './transient.ts';
 import { metricNamesRead } from './unread-metrics.ts';
+import { resolveWindow } from './window.ts';
 import { coverageOf } from './window-coverage.ts';
 import { loadWorkingSet } from './working-set.ts';
 
@@ -76,68 +74,28 @@ export async function analyzeBundle(bundle: Bundle, options: AnalyzeOptions = {}
   progress(`probing the signals of ${patterns.length} patterns`);
 
   const existence = new Existence();
-  const unmatched = await probeSignals(bundle, patterns, window);
-  // Patterns that ask more questions go first, so that none of them is left to finish alone.
-  const byCost = [...patterns].sort(
-    (a, b) => Object.keys(b.detect.signals).length - Object.keys(a.detect.signals).length,
-  );
-  let detected = 0;
-  const perPattern = await onConnections(bundle, byCost, async (connection, pattern) => {
-    const found = await detectPattern(connection, pattern, {
-      start: window.start,
-      end: window.end,
-      snapshot: bundle.metadata.snapshot,
-      existence,
-      unmatched,
-    });
-    progress(`detecting: ${++detected} of ${patterns.length} patterns`);
-    return found;
-  });
-  const findings: Finding[] = perPattern.flat();
-
-  // For telling start-up churn: when each finding's subject and namespace were created.
-  await existence.load(bundle, [
-    ...findings.map((f) => f.subject),
-    ...findings.flatMap((f) =>
-      f.subject.namespace ? [{ namespace: null, kind: 'Namespace', name: f.subject.namespace }] : [],
-    ),
-  ]);
-  findings.sort((a, b) => a.first.localeCompare(b.first) || a.pattern.localeCompare(b.pattern));
+  const findings = await detectAll(bundle, patterns, window, existence, progress);
   progress(`linking ${findings.length} findings into incidents`);
   const relations = await Relations.load(bundle, {
     namespaces: new Set(findings.map((f) => f.subject.namespace)),
   });
-
   const incidents = buildIncidents(findings, linkFindings(findings, links, relations), relations, {
     snapshot: bundle.metadata.snapshot,
     groupByVariant: new Set(patterns.filter((p) => p.group_by_variant).map((p) => p.id)),
   });
 
-  const selected = selector ? await selectedObjects(bundle, selector) : null;
-  const inScope = incidents.filter((incident) =>
-    incident.chain.some(({ finding }) => {
-      const s = findings[finding]!.subject;
-      return (
-        (!options.namespaces?.length ||
-          (s.namespace !== null && options.namespaces.some((g) => picomatch.isMatch(s.namespace!, g)))) &&
-        (!options.kinds?.length || options.kinds.some((k) => k.toLowerCase() === s.kind.toLowerCase())) &&
-        (!selected || relations.ancestry(s).some((k) => selected.has(k))) &&
-        (!subject ||
-          relations.ancestry(s).includes(objectKey(subject)) ||
-          relations.ancestry(subject).includes(objectKey(s)))
-      );
-    }),
+  const scoped = inScope(incidents, findings, relations, {
+    namespaces: options.namespaces,
+    kinds: options.kinds,
+    selected: selector ? await selectedObjects(bundle, selector) : null,
+    subject,
+  });
+  const transient = new Set(scoped.filter((incident) => isTransient(incident, findings, existence)));
+  const ranked = rankIncidents(
+    options.all ? scoped : scoped.filter((incident) => !transient.has(incident)),
+    findings,
   );
-  const ranked = inScope
-    .filter((incident) => options.all || !isTransient(incident, findings, existence))
-    .map((incident) => ({ incident, score: scoreIncident(incident) }))
-    .sort(
-      (a, b) =>
-        b.score - a.score || findings[a.incident.root]!.first.localeCompare(findings[b.incident.root]!.first),
-    );
-  const kept = ranked
-    .filter(({ incident }) => incident.confidence >= (options.minConfidence ?? 0))
-    .slice(0, options.top ?? Number.POSITIVE_INFINITY);
+  const kept = keepIncidents(ranked, options);
 
   const bundleArgs = options.bundleArgs ?? bundle.files.map((f) => f.path);
   const remediationOf = (steps: readonly string[]) => steps.map((s) => fillBundleArguments(s, bundleArgs));
@@ -185,82 +143,51 @@ export async function analyzeBundle(bundle: Bundle, options: AnalyzeOptions = {}
       owner: topOwner(relations, f.subject),
       incident: incidentOf.get(id) ?? null,
     })),
-    transient: options.all
-      ? 0
-      : inScope.filter((incident) => isTransient(incident, findings, existence)).length,
+    transient: options.all ? 0 : transient.size,
     omitted: ranked.length - reportIncidents.length,
   };
 }
 
-/** Problems shorter than this that cleared by themselves, with no change explaining them, are the
- * churn of a living cluster (a pod starting before its dependencies, an install settling). */
-const TRANSIENT_MS = 15 * 60_000;
-/** How soon after its subject was created a problem counts as start-up churn... */
-const STARTUP_MS = 10 * 60_000;
-/** ...or after its namespace was created: an application (or a whole cluster) being installed,
- * whose pods come and go before it settles. */
-const INSTALL_MS = 30 * 60_000;
-
-/**
- * Start-up churn: an incident whose every problem began within minutes of its subject's (or its
- * namespace's) creation and cleared by itself soon after, with no recorded cause. It is reported as a count, not an
- * incident. The same short problem on an object that had been running fine (a DNS outage of ten
- * minutes) is an incident.
- */
-function isTransient(incident: Incident, findings: readonly Finding[], existence: Existence): boolean {
-  const members = incident.chain.map((step) => findings[step.finding]!);
-  if (members.some((m) => m.resolved === null || m.severity === 'info' || m.severity === 'critical'))
-    return false;
-  const start = Math.min(...members.map((m) => Date.parse(m.first)));
-  const end = Math.max(...members.map((m) => Date.parse(m.resolved!)));
-  return (
-    end - start <= TRANSIENT_MS &&
-    members.every((m) => {
-      const onset = Date.parse(m.first);
-      const created = existence.created(objectKey(m.subject));
-      const installed = m.subject.namespace
-        ? existence.created(objectKey({ kind: 'Namespace', name: m.subject.namespace }))
-        : undefined;
-      return (
-        (created !== undefined && onset - created <= STARTUP_MS) ||
-        (installed !== undefined && onset - installed <= INSTALL_MS)
-      );
-    })
+/** Every pattern's findings, in time order, and the creation of their subjects and namespaces
+ * loaded into `existence` (to tell start-up churn). */
+async function detectAll(
+  bundle: Bundle,
+  patterns: readonly LoadedPattern[],
+  window: { start: string; end: string },
+  existence: Existence,
+  progress: (stage: string) => void,
+): Promise<Finding[]> {
+  const unmatched = await probeSignals(bundle, patterns, window);
+  // Patterns that ask more questions go first, so that none of them is left to finish alone.
+  const byCost = [...patterns].sort(
+    (a, b) => Object.keys(b.detect.signals).length - Object.keys(a.detect.signals).length,
   );
-}
-
-/** Severity × evidence × impact: a broad, well-supported incident first. The evidence score, not
- * the calibrated confidence: within one bundle, the model's figures mostly tell how much of the
- * story a bundle of that kind can show, not which of its incidents has the stronger case. */
-function scoreIncident(incident: Incident): number {
-  const affected =
-    incident.impact.pods.length +
-    incident.impact.workloads.length +
-    incident.impact.services.length +
-    incident.impact.nodes.length;
-  return (
-    Math.round(severityWeight(incident.severity) * incident.evidence * (1 + Math.log2(1 + affected)) * 100) /
-    100
-  );
+  let detected = 0;
+  const perPattern = await onConnections(bundle, byCost, async (connection, pattern) => {
+    const found = await detectPattern(connection, pattern, {
+      start: window.start,
+      end: window.end,
+      snapshot: bundle.metadata.snapshot,
+      existence,
+      unmatched,
+    });
+    progress(`detecting: ${++detected} of ${patterns.length} patterns`);
+    return found;
+  });
+  const findings = perPattern.flat();
+  await existence.load(bundle, [
+    ...findings.map((f) => f.subject),
+    ...findings.flatMap((f) =>
+      f.subject.namespace ? [{ namespace: null, kind: 'Namespace', name: f.subject.namespace }] : [],
+    ),
+  ]);
+  return findings.sort((a, b) => a.first.localeCompare(b.first) || a.pattern.localeCompare(b.pattern));
 }
 
 function topOwner(relations: Relations, subject: Subject): string | null {
   const ancestry = relations.ancestry(subject);
   if (ancestry.length < 2) return null;
   return formatObjectRef(parseObjectKey(ancestry.at(-1)!));
-}
-
-/** Keys (`namespace/Kind/name`) of the objects whose labels, at any time, the selector matches. */
-async function selectedObjects(bundle: Bundle, matches: (labels: Labels) => boolean): Promise<Set<string>> {
-  const rows = await bundle.query<{ namespace: string | null; kind: string; name: string; labels: string }>(
-    `SELECT DISTINCT namespace, kind, name, coalesce(to_json(labels)::VARCHAR, '{}') AS labels
-     FROM objects WHERE kind IS NOT NULL AND name IS NOT NULL`,
-  );
-  const keys = new Set<string>();
-  for (const row of rows) {
-    if (matches(JSON.parse(row.labels) as Labels)) keys.add(objectKey(row));
-  }
-  return keys;
 }
 
 function selectPatterns(patterns: LoadedPattern[], options: AnalyzeOptions): LoadedPattern[] {
@@ -275,32 +202,4 @@ function selectPatterns(patterns: LoadedPattern[], options: AnalyzeOptions): Loa
   return patterns.filter(
     (p) => (!options.only?.length || options.only.includes(p.id)) && !options.skip?.includes(p.id),
   );
-}
-
-async function resolveWindow(
-  bundle: Bundle,
-  options: AnalyzeOptions,
-): Promise<{ start: string; end: string }> {
-  const [span] = await bundle.query<{ first: string | null; last: string | null }>(
-    `SELECT strftime(min(ts), '%Y-%m-%dT%H:%M:%S.%fZ') AS first, strftime(max(ts), '%Y-%m-%dT%H:%M:%S.%fZ') AS last FROM bundle`,
-  );
-  const first = span?.first ?? '1970-01-01T00:00:00.000000Z';
-  const last = span?.last ?? first;
-  const end = options.until ? resolveTime(options.until, last, '--until') : last;
-  const start = options.since ? resolveTime(options.since, end, '--since') : first;
-  if (start > end)
-    throw new KstoryError(`--since ${options.since} is after --until ${options.until ?? '(end of bundle)'}`);
-  return { start, end };
-}
-
-/** An absolute RFC 3339 time, or a duration back from `reference` (`2h` = two hours before it). */
-export function resolveTime(text: string, reference: string, flag: string): string {
-  if (isDuration(text)) return new Date(Date.parse(reference) - parseDuration(text)).toISOString();
-  const ms = Date.parse(text);
-  if (Number.isNaN(ms)) {
-    throw new KstoryError(`${flag} "${text}" is neither a time nor a duration`, {
-      hint: 'Use an RFC 3339 time (2026-03-01T10:40:00Z) or a duration back from the end of the bundle (30m, 2h, 1d).',
-    });
-  }
-  return new Date(ms).toISOString();
 }

@@ -1,7 +1,7 @@
 // Instants of a recording: the moment a served or offline view of a bundle shows. Kept as epoch
 // microseconds (bundle timestamps have microsecond precision), read from what users type for --at.
 
-import { resolveTime } from '../analyze/run.ts';
+import { resolveTime } from '../analyze/window.ts';
 import { KstoryError } from '../errors.ts';
 import { normalizeTs } from '../kube/time.ts';
 import { isDuration, parseDuration } from '../vocab/duration.ts';

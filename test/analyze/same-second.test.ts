@@ -3,7 +3,7 @@
 // order the file holds them in: the same bundle always gives the same findings.
 
 import { describe, expect, it } from 'vitest';
-import { Existence } from '../../src/analyze/detect.ts';
+import { Existence } from '../../src/analyze/existence.ts';
 import { Relations } from '../../src/analyze/relations.ts';
 import { analyzeBundle } from '../../src/analyze/run.ts';
 import { loadWorkingSet } from '../../src/analyze/working-set.ts';
