@@ -133,6 +133,7 @@ export function renderAnalysisText(report: Report, context: RenderContext): stri
   const lines: string[] = [];
   const files =
     report.bundle.files.length === 1 ? report.bundle.files[0] : `${report.bundle.files.length} files`;
+  // The file name whole, even past the width: it is copied, not read.
   lines.push(chalk.bold(`kstory analysis of ${files}`));
   const cluster = report.bundle.cluster.name ? `cluster ${report.bundle.cluster.name}, ` : '';
   const span = formatDuration(Date.parse(report.window.end) - Date.parse(report.window.start));
@@ -207,6 +208,7 @@ export function renderAnalysisText(report: Report, context: RenderContext): stri
     lines.push(
       chalk.dim(`${report.omitted} more incident(s) left out by the filters, --min-confidence or --top.`),
     );
-  // What no layout above could fit (a long file name): wrapped at its spaces.
-  return `${fitLines(lines.join('\n').trimEnd(), width)}\n`;
+  // What no layout above could fit: wrapped at its spaces, but for the file name of the first line.
+  const [title, ...rest] = lines;
+  return `${title}\n${fitLines(rest.join('\n').trimEnd(), width)}\n`;
 }

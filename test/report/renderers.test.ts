@@ -46,7 +46,10 @@ describe('the text renderer', () => {
 
   it.each([50, 80, 132])('fits every line into %i columns, but for words longer than a line', (width) => {
     const output = text.render(report, { chalk: plainChalk, width, explain: true }) as string;
-    for (const line of output.split('\n')) {
+    // The first line names the bundle file, whole.
+    const [header, ...lines] = output.split('\n');
+    expect(header).toBe(`kstory analysis of ${report.bundle.files[0]}`);
+    for (const line of lines) {
       if (displayWidth(line) > width) expect(line.trim()).not.toContain(' ');
     }
   });
