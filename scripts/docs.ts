@@ -1,9 +1,10 @@
 // `npm run docs`: regenerate what is derived from the code: the column tables of
 // docs/bundle-format.md, the field tables of docs/report-format.md, the view reference of
-// docs/views.md, the JSON Schema of pattern files (patterns/pattern.schema.json) and that of
-// resource stories (docs/story.schema.json).
+// docs/views.md, and the JSON Schemas of pattern files (patterns/pattern.schema.json), of the
+// analysis report (docs/report.schema.json) and of resource stories (docs/story.schema.json).
 
 import { readFileSync, writeFileSync } from 'node:fs';
+import { reportJsonSchema } from '../src/analyze/report.ts';
 import { updateReportDoc } from '../src/analyze/report-doc.ts';
 import { updateFormatDoc } from '../src/bundle/format-doc.ts';
 import { patternJsonSchema } from '../src/patterns/schema.ts';
@@ -21,9 +22,13 @@ writeFileSync(
   `${JSON.stringify(patternJsonSchema(), null, 2)}\n`,
 );
 writeFileSync(
+  new URL('../docs/report.schema.json', import.meta.url),
+  `${JSON.stringify(reportJsonSchema(), null, 2)}\n`,
+);
+writeFileSync(
   new URL('../docs/story.schema.json', import.meta.url),
   `${JSON.stringify(storyJsonSchema(), null, 2)}\n`,
 );
 process.stdout.write(
-  'docs/bundle-format.md, docs/report-format.md, docs/views.md, patterns/pattern.schema.json and docs/story.schema.json updated\n',
+  'docs/bundle-format.md, docs/report-format.md, docs/views.md, patterns/pattern.schema.json, docs/report.schema.json and docs/story.schema.json updated\n',
 );

@@ -13,8 +13,12 @@ type Schema = z.core.$ZodType;
 interface Meta {
   title?: string;
   description?: string;
-  type?: string;
+  /** A JSON Schema format, told in words in the tables (FORMATS). */
+  format?: string;
 }
+
+/** How the tables name a string of a JSON Schema format. */
+const FORMATS: Record<string, string> = { 'date-time': 'RFC 3339 time' };
 
 const metaOf = (schema: Schema): Meta => (globalRegistry.get(schema) ?? {}) as Meta;
 const defOf = (schema: Schema) => schema._zod.def as z.core.$ZodTypeDef & Record<string, unknown>;
@@ -46,7 +50,7 @@ function typeOf(schema: Schema, sections: Schema[]): string {
   const def = defOf(inner);
   const meta = metaOf(inner);
   let text: string;
-  if (meta.type) text = meta.type;
+  if (meta.format && FORMATS[meta.format]) text = FORMATS[meta.format]!;
   else if (def.type === 'object' && meta.title) {
     if (!sections.includes(inner)) sections.push(inner);
     text = meta.title;

@@ -10,12 +10,13 @@ import type { Features } from './calibration.ts';
 
 export const REPORT_SCHEMA = 'kstory.report/v2';
 
-/** Every time in a report: RFC 3339 in UTC, as `2026-03-02T09:10:00.009000Z`. */
+/** Every time in a report: RFC 3339 in UTC, as `2026-03-02T09:10:00.009000Z`. Its metadata is
+ * JSON Schema's own (`format: date-time`), since the JSON Schema of the report carries it as it is. */
 const time = (description?: string) =>
   z
     .string()
     .regex(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/, 'expected an RFC 3339 time in UTC')
-    .meta({ type: 'RFC 3339 time', ...(description === undefined ? {} : { description }) });
+    .meta({ format: 'date-time', ...(description === undefined ? {} : { description }) });
 
 const index = (description: string) => z.number().int().nonnegative().describe(description);
 const confidence = (description: string) => z.number().min(0).max(1).describe(description);
@@ -265,3 +266,11 @@ export const ReportSchema = z
   })
   .meta({ title: 'Report' });
 export type Report = z.infer<typeof ReportSchema>;
+
+/** The JSON Schema of the report, for docs/report.schema.json: what a reader's tool validates against. */
+export function reportJsonSchema(): Record<string, unknown> {
+  return {
+    $id: 'https://kstory.dev/schemas/report.schema.json',
+    ...z.toJSONSchema(ReportSchema, { target: 'draft-2020-12', io: 'output' }),
+  };
+}

@@ -9,6 +9,7 @@ import { RENDERERS } from '../../src/report/renderers.ts';
 import { shellQuote } from '../../src/vocab/shell.ts';
 import { writeBundle } from '../support/bundles.ts';
 import { kstory } from '../support/cli.ts';
+import { reportContractIssues } from '../support/report-contract.ts';
 import { aLogRow, aPodRow } from '../support/rows.ts';
 import { useTempDir } from '../support/temp.ts';
 
@@ -99,6 +100,7 @@ describe('kstory analyze', () => {
     expect(json.code).toBe(2);
     expect(json.stderr).toContain('nothing to analyze');
     const report = JSON.parse(json.stdout);
+    expect(reportContractIssues(report)).toEqual([]);
     expect(report.coverage.nothing_to_analyze).toBe(true);
     expect(report.coverage.skipped).toEqual({ 'empty file': 2 });
     expect(report.coverage.sources.map((s: { rows: number }) => s.rows)).toEqual([0, 0, 0, 0, 0]);
@@ -111,6 +113,7 @@ describe('kstory analyze', () => {
   it('prints the versioned JSON report with --json', () => {
     const report = JSON.parse(kstory(['analyze', crashing, '--json']).stdout);
     expect(report.schema).toBe('kstory.report/v2');
+    expect(reportContractIssues(report)).toEqual([]);
     expect(
       report.incidents[0].chain.map((s: { finding: number }) => report.findings[s.finding].pattern),
     ).toEqual(['oom-killed', 'crash-loop-backoff']);
