@@ -5,16 +5,12 @@
 
 import { z } from 'zod';
 import { SIGNAL_VIEWS } from '../views/registry.ts';
-import { DurationSchema, parseDuration } from '../vocab/duration.ts';
+import { DurationSchema } from '../vocab/duration.ts';
 import { SeveritySchema } from '../vocab/severity.ts';
 
 /** What one finding is about. `container` findings are keyed by namespace, pod and container;
  * `object` findings by namespace, kind and name (a Pod, a Deployment, a Node, a custom resource). */
 export const SUBJECT_LEVELS = ['container', 'object'] as const;
-
-/** Milliseconds of a duration: the shared grammar's parseDuration, under the name the signal
- * compiler has long read it by. */
-export const durationMs = parseDuration;
 
 export const OPERATORS = [
   'eq',

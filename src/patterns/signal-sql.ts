@@ -2,7 +2,8 @@
 // (the probe), and one row per subject that shows the signal, with when, how often and how much.
 
 import type { DuckDBValue } from '@duckdb/node-api';
-import { durationMs, type Signal } from './schema.ts';
+import { parseDuration } from '../vocab/duration.ts';
+import type { Signal } from './schema.ts';
 import {
   type CompiledSignal,
   fromClause,
@@ -75,10 +76,10 @@ export function compileSignal(
              FROM (SELECT *, lag(last) OVER (PARTITION BY ${subjectKeys} ORDER BY first) AS previous_last FROM per_identity))
        GROUP BY ALL HAVING epoch_ms(max(last)) - epoch_ms(min(first)) >= ?`
     : 'SELECT * FROM per_identity';
-  const episodeParams = episodes ? [durationMs(signal.lasting!)] : [];
+  const episodeParams = episodes ? [parseDuration(signal.lasting!)] : [];
   if (signal.lasting && !episodes) {
     thresholds.push(`epoch_ms(last) - epoch_ms(first) >= ?`);
-    thresholdParams.push(durationMs(signal.lasting));
+    thresholdParams.push(parseDuration(signal.lasting));
   }
   for (const [key, symbol] of [
     ['gte', '>='],
