@@ -3,6 +3,7 @@
 //   npm run bench -- writer --records 10m
 //   npm run bench -- --list
 
+import os from 'node:os';
 import path from 'node:path';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { writeDocs } from './lib/docs.ts';
@@ -75,6 +76,8 @@ async function main(): Promise<number> {
   for (const b of selected) {
     const startedAt = new Date();
     const started = performance.now();
+    // How busy the machine was before the benchmark began (1, 5 and 15 minutes): wall-clock figures depend on it.
+    const loadBefore = os.loadavg();
     const log = (m: string) => console.error(`[${new Date().toISOString().slice(11, 19)}] ${b.name}: ${m}`);
     const outcome = await b.run({
       options: values as Record<string, string | boolean | undefined>,
@@ -89,7 +92,7 @@ async function main(): Promise<number> {
       command,
       startedAt: startedAt.toISOString(),
       durationSeconds: (performance.now() - started) / 1000,
-      machine: describeMachine(),
+      machine: { ...describeMachine(), loadAverage: { before: loadBefore, after: os.loadavg() } },
     };
     const file = writeResult(result);
     log(`wrote ${path.relative(process.cwd(), file)}`);

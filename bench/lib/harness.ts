@@ -46,6 +46,8 @@ export interface Machine {
   kernel: string;
   duckdb: string;
   zstd: string;
+  /** Load averages (1, 5, 15 minutes) before and after the run; absent in older results. */
+  loadAverage?: { before: number[]; after: number[] };
 }
 
 export interface BenchResult {
@@ -184,7 +186,10 @@ export function markdownTable(header: string[], rows: (string | number)[][], ali
 }
 
 export function renderMachine(m: Machine): string {
-  return `${m.cpuModel}, ${m.cores} cores, ${formatBytes(m.memoryBytes)} RAM; Node ${m.node}; ${m.platform}, kernel ${m.kernel}; ${m.duckdb}; ${m.zstd}`;
+  const load = m.loadAverage
+    ? `; load average ${m.loadAverage.before.map((x) => x.toFixed(1)).join(', ')} before the run, ${m.loadAverage.after.map((x) => x.toFixed(1)).join(', ')} after (1, 5, 15 min)`
+    : '';
+  return `${m.cpuModel}, ${m.cores} cores, ${formatBytes(m.memoryBytes)} RAM; Node ${m.node}; ${m.platform}, kernel ${m.kernel}; ${m.duckdb}; ${m.zstd}${load}`;
 }
 
 export function renderTargets(targets: TargetCheck[]): string {
