@@ -10,6 +10,7 @@ import { defineEvalCommand } from './eval.ts';
 import { defineEventsCommand } from './events.ts';
 import { defineGetCommand } from './get.ts';
 import { defineImportCommand } from './import.ts';
+import { defineLabelsCommand } from './labels.ts';
 import { defineLogsCommand } from './logs.ts';
 import { definePatternsCommand } from './patterns.ts';
 import { defineRecordCommand } from './record.ts';
@@ -29,6 +30,7 @@ export const COMMANDS: readonly ((program: Command) => void)[] = [
   defineEventsCommand,
   defineGetCommand,
   defineImportCommand,
+  defineLabelsCommand,
   defineLogsCommand,
   definePatternsCommand,
   defineRecordCommand,

@@ -1,0 +1,131 @@
+// `kstory labels`: training labels for LLMs from the incidents of bundles (troubleshooting questions
+// with their root cause, chain, evidence and action plan). Wiring only; the core is src/labels/.
+
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { type Command, InvalidArgumentError, Option } from 'commander';
+import { KstoryError, messageOf } from '../../errors.ts';
+import { LABEL_TYPES, type LabelType } from '../../labels/schema.ts';
+import { LABEL_FORMATS, labelFormatFor } from '../../report/labels/index.ts';
+import { commaList, positiveInt } from '../options.ts';
+
+interface LabelsFlags {
+  output?: string;
+  format?: string;
+  questions?: number;
+  minQuality?: number;
+  type?: string[];
+  force?: boolean;
+  progress: boolean;
+}
+
+function score(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0 || n > 1)
+    throw new InvalidArgumentError('expected a number between 0 and 1');
+  return n;
+}
+
+export function defineLabelsCommand(program: Command): void {
+  program
+    .command('labels')
+    .description(
+      'training labels for LLMs from the incidents of bundles: question, root cause, chain, evidence, fix',
+    )
+    .argument('<bundle...>', 'bundle files, directories of them or globs; each bundle is labelled on its own')
+    .option(
+      '-o, --output <file>',
+      'write the labels to this file (replaced if it exists); its extension chooses the format',
+    )
+    .addOption(
+      new Option(
+        '--format <name>',
+        `${LABEL_FORMATS.map((f) => `${f.name} (${f.description})`).join(', ')}; default: from the extension of -o, else ${LABEL_FORMATS[0]!.name}`,
+      ).choices(LABEL_FORMATS.map((f) => f.name)),
+    )
+    .option('--questions <n>', 'phrasings of each troubleshooting question (default 3)', positiveInt)
+    .option('--min-quality <n>', 'leave out labels whose overall quality is below this (0..1)', score)
+    .option(
+      '--type <types>',
+      `label types to make (comma-separated): ${LABEL_TYPES.join(', ')}; default all`,
+      commaList,
+    )
+    .option('--no-progress', 'do not show what it is doing on stderr')
+    .addHelpText(
+      'after',
+      `
+Each label is validated against its schema (docs/labels.schema.json) before it is written; one that
+fails is reported, not written. Labels hold no credential: every text is redacted again. The fields,
+the quality score and its formula are described in docs/labels.md.
+
+Examples:
+  kstory labels incident.parquet -o labels.jsonl
+  kstory labels 'corpus/*.parquet' -o dataset.json --questions 5 --min-quality 0.6
+  kstory labels incident.parquet | jq -r .question`,
+    )
+    .action(async (inputs: string[], flags: LabelsFlags) => {
+      const types = checkedTypes(flags.type);
+      const format = labelFormatFor(flags.format, flags.output);
+      if (
+        flags.format === undefined &&
+        flags.output !== undefined &&
+        !format.extensions.some((e) => flags.output!.toLowerCase().endsWith(e))
+      )
+        throw new KstoryError(`cannot tell the format of ${flags.output} from its extension`, {
+          hint: `Give --format (${LABEL_FORMATS.map((f) => f.name).join(', ')}) or a file ending in ${LABEL_FORMATS.flatMap((f) => f.extensions).join(', ')}.`,
+        });
+      if (flags.output === undefined && format.binary)
+        throw new KstoryError(`--format ${format.name} writes a binary file`, { hint: 'Add -o <file>.' });
+      const { MAX_QUESTIONS } = await import('../../labels/questions.ts');
+      if ((flags.questions ?? 0) > MAX_QUESTIONS)
+        throw new KstoryError(`--questions ${flags.questions}: there are ${MAX_QUESTIONS} phrasings`, {
+          hint: `Give --questions between 1 and ${MAX_QUESTIONS}.`,
+        });
+      const { refuseToOverwriteInputs } = await import('../output.ts');
+      refuseToOverwriteInputs(flags.output, inputs);
+      const { generateLabels } = await import('../../labels/run.ts');
+      const { openSpool, writeLabels } = await import('../labels-output.ts');
+      const { StatusLine } = await import('../status-line.ts');
+      const status = new StatusLine(flags.progress !== false);
+      const scratch = mkdtempSync(path.join(os.tmpdir(), 'kstory-labels-'));
+      try {
+        const { spool, append, close } = openSpool(scratch);
+        const run = await generateLabels(
+          inputs,
+          {
+            questions: flags.questions,
+            minQuality: flags.minQuality,
+            types,
+            onProgress: (s) => status.set(s),
+          },
+          append,
+        );
+        await close();
+        status.set(`writing ${run.written} labels`);
+        await writeLabels(format, spool, flags.output);
+        status.done();
+        const { labelRunSummary } = await import('../../report/labels/summary.ts');
+        process.stderr.write(labelRunSummary(run, flags.output, format.name));
+        if (run.failed.length > 0 || run.invalid.length > 0) process.exitCode = 2;
+      } catch (error) {
+        if (error instanceof KstoryError) throw error;
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code) throw new KstoryError(`cannot write the labels: ${messageOf(error)}`);
+        throw error;
+      } finally {
+        status.done();
+        rmSync(scratch, { recursive: true, force: true });
+      }
+    });
+}
+
+function checkedTypes(given: string[] | undefined): LabelType[] | undefined {
+  if (given === undefined) return undefined;
+  const unknown = given.filter((t) => !(LABEL_TYPES as readonly string[]).includes(t));
+  if (unknown.length > 0)
+    throw new KstoryError(`--type ${unknown.join(',')}: no such label type`, {
+      hint: `Label types: ${LABEL_TYPES.join(', ')}.`,
+    });
+  return given as LabelType[];
+}

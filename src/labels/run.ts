@@ -1,0 +1,150 @@
+// `kstory labels` as a function: bundles in, labels out through a callback, one bundle at a time so
+// that memory stays bounded over thousands of them. Each bundle is analysed alone; each label is
+// validated against its schema before it is handed on, and one that fails is counted with why.
+
+import { existsSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { globSync, isDynamicPattern } from 'tinyglobby';
+import { analyzeBundle } from '../analyze/run.ts';
+import { isSpoolDir } from '../bundle/spool.ts';
+import { KstoryError, messageOf } from '../errors.ts';
+import { openBundle } from '../views/open.ts';
+import { LabelRedactor } from './redact.ts';
+import { type Label, LabelSchema, type LabelType } from './schema.ts';
+import { labelSource } from './source.ts';
+import { troubleshootingLabel } from './troubleshooting.ts';
+
+export interface LabelOptions {
+  /** Phrasings of each troubleshooting question. */
+  questions?: number;
+  /** Leave out labels whose overall quality is below this (0..1). */
+  minQuality?: number;
+  /** Label types to make; all by default. */
+  types?: readonly LabelType[];
+  onProgress?: (stage: string) => void;
+}
+
+export interface LabelRun {
+  bundles: number;
+  written: number;
+  byType: Partial<Record<LabelType, number>>;
+  /** Labels below --min-quality. */
+  belowQuality: number;
+  /** Labels that failed their schema: not written. */
+  invalid: { bundle: string; id: string; problems: string[] }[];
+  /** Bundles that could not be read, and why: none of their labels is written. */
+  failed: { bundle: string; error: string }[];
+  /** Bundles read that gave no label of a type asked for, and why. */
+  notes: string[];
+}
+
+/** Each bundle the arguments name, as the inputs to open for it: a glob or a directory names many. */
+export function bundlesOf(inputs: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const input of inputs) {
+    if (isDynamicPattern(input)) {
+      const matches = globSync(input, { absolute: true, onlyFiles: false }).sort();
+      if (matches.length === 0)
+        throw new KstoryError(`${input}: no file matches this pattern`, {
+          hint: 'Check the pattern; quote it so that the shell does not expand it first.',
+        });
+      out.push(...bundlesOf(matches));
+    } else if (existsSync(input) && statSync(input).isDirectory() && !isSpoolDir(input)) {
+      const files = globSync('*.parquet', { cwd: input, absolute: true }).sort();
+      if (files.length === 0)
+        throw new KstoryError(`${input}: directory holds no bundle (.parquet) files and is not a spool`, {
+          hint: 'Give bundle files, a directory of them, or a glob such as corpus/*.parquet.',
+        });
+      out.push(...files);
+    } else out.push(input);
+  }
+  return out;
+}
+
+export async function generateLabels(
+  inputs: readonly string[],
+  options: LabelOptions,
+  onLabel: (label: Label) => void | Promise<void>,
+): Promise<LabelRun> {
+  const bundles = bundlesOf(inputs);
+  const types = new Set<LabelType>(options.types ?? ['troubleshooting']);
+  const redactor = new LabelRedactor();
+  const run: LabelRun = {
+    bundles: 0,
+    written: 0,
+    byType: {},
+    belowQuality: 0,
+    invalid: [],
+    failed: [],
+    notes: [],
+  };
+  for (const [i, input] of bundles.entries()) {
+    const name = path.basename(input);
+    options.onProgress?.(`labelling ${i + 1} of ${bundles.length}: ${name}`);
+    let labels: Label[];
+    try {
+      labels = await labelsOfBundle(input, types, options, redactor, run.notes);
+    } catch (error) {
+      // One unreadable bundle of a corpus: said, counted, and the others still labelled.
+      if (!(error instanceof KstoryError) && !(error as NodeJS.ErrnoException).code) throw error;
+      run.failed.push({ bundle: input, error: messageOf(error) });
+      continue;
+    }
+    run.bundles++;
+    for (const label of labels) {
+      const checked = LabelSchema.safeParse(label);
+      if (!checked.success) {
+        run.invalid.push({
+          bundle: input,
+          id: label.id,
+          problems: checked.error.issues.map(
+            (issue) => `${issue.message} (location: ${issue.path.join('.')})`,
+          ),
+        });
+        continue;
+      }
+      if (label.quality.overall < (options.minQuality ?? 0)) {
+        run.belowQuality++;
+        continue;
+      }
+      await onLabel(checked.data);
+      run.written++;
+      run.byType[label.type] = (run.byType[label.type] ?? 0) + 1;
+    }
+  }
+  return run;
+}
+
+async function labelsOfBundle(
+  input: string,
+  types: ReadonlySet<LabelType>,
+  options: LabelOptions,
+  redactor: LabelRedactor,
+  notes: string[],
+): Promise<Label[]> {
+  const bundle = await openBundle([input]);
+  try {
+    const report = await analyzeBundle(bundle);
+    const source = await labelSource(bundle);
+    const name = path.basename(input);
+    if (report.coverage.nothing_to_analyze) {
+      notes.push(`${name}: no labels: the bundle holds nothing to analyze in its window`);
+      return [];
+    }
+    const labels: Label[] = [];
+    if (types.has('troubleshooting')) {
+      if (report.incidents.length === 0)
+        notes.push(`${name}: no troubleshooting label: analysis found no incident`);
+      for (const incident of report.incidents)
+        labels.push(
+          await troubleshootingLabel(bundle, report, incident, source, {
+            questions: options.questions ?? 3,
+            redactor,
+          }),
+        );
+    }
+    return labels;
+  } finally {
+    bundle.close();
+  }
+}

@@ -1,0 +1,116 @@
+// `kstory labels` end to end on committed fixture bundles: every label validates against the
+// committed JSON Schema, names the scenario's ground-truth root cause, has a plan and evidence, and
+// the command line writes the same labels (same ids) in each format it is asked for.
+
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
+import { generateLabels, type LabelRun } from '../../src/labels/run.ts';
+import { type Label, labelJsonSchema, type TroubleshootingLabel } from '../../src/labels/schema.ts';
+import { jsonFormat } from '../../src/report/labels/json.ts';
+import { kstory, ROOT } from '../support/cli.ts';
+import { useTempDir } from '../support/temp.ts';
+
+const FIXTURES = ['oom-memory-leak', 'bad-config-rollout', 'healthy-cluster'].map((name) =>
+  path.join(ROOT, 'fixtures', `${name}.parquet`),
+);
+const committed = JSON.parse(readFileSync(path.join(ROOT, 'docs/labels.schema.json'), 'utf8'));
+const tempDir = useTempDir('kstory-labels-');
+
+let labels: Label[];
+let run: LabelRun;
+
+beforeAll(async () => {
+  labels = [];
+  run = await generateLabels(FIXTURES, { questions: 4 }, (label) => {
+    labels.push(label);
+  });
+});
+
+const troubleshooting = () => labels.filter((l): l is TroubleshootingLabel => l.type === 'troubleshooting');
+
+describe('kstory labels', () => {
+  it('docs/labels.schema.json is the schema of the code (run `npm run docs` to update), and every label validates', () => {
+    expect(committed).toEqual(JSON.parse(JSON.stringify(labelJsonSchema())));
+    const validate = new Ajv2020({ allErrors: true, strict: false, validateFormats: false }).compile(
+      committed,
+    );
+    expect(labels.length).toBeGreaterThan(0);
+    for (const label of labels)
+      expect(validate(label), JSON.stringify(validate.errors?.slice(0, 3))).toBe(true);
+    const broken = structuredClone(labels[0]!) as Record<string, unknown>;
+    delete broken.question;
+    expect(validate(broken)).toBe(false);
+  });
+
+  it('names the ground-truth root cause of each simulated scenario', () => {
+    for (const label of troubleshooting()) {
+      const scenario = parseYaml(
+        readFileSync(path.join(ROOT, 'fixtures/scenarios', `${label.source.scenario}.yaml`), 'utf8'),
+      ) as { expect: { chain: string[] } };
+      expect(label.root_cause.pattern, label.source.bundle).toBe(scenario.expect.chain[0]);
+      expect(label.chain[0]!.pattern).toBe(label.root_cause.pattern);
+    }
+    expect(
+      troubleshooting()
+        .map((l) => l.source.scenario)
+        .sort(),
+    ).toEqual(['bad-config-rollout', 'oom-memory-leak']);
+  });
+
+  it('says that a healthy cluster gives no troubleshooting label, rather than nothing', () => {
+    expect(run.bundles).toBe(3);
+    expect(run.notes).toEqual([
+      'healthy-cluster.parquet: no troubleshooting label: analysis found no incident',
+    ]);
+  });
+
+  it('asks from the symptoms, in the number of phrasings asked for, without naming the root cause', () => {
+    for (const label of troubleshooting()) {
+      expect(label.questions).toHaveLength(4);
+      expect(label.question).toBe(label.questions[0]);
+      for (const q of label.questions) expect(q).not.toContain(label.root_cause.title);
+    }
+  });
+
+  it('gives a plan with commands, verification, context manifests and evidence rows of the bundle', () => {
+    const oom = troubleshooting().find((l) => l.source.scenario === 'oom-memory-leak')!;
+    expect(oom.context.namespaces).toEqual(['shop']);
+    expect(oom.context.objects.map((o) => `${o.kind}/${(o.metadata as { name: string }).name}`)).toContain(
+      'Deployment/cart',
+    );
+    expect(oom.resolution.steps[0]!.commands[0]).toMatch(/^kubectl describe pod cart-/);
+    expect(oom.resolution.verification.map((v) => v.command)).toContain(
+      'kubectl rollout status deployment/cart -n shop --timeout=5m',
+    );
+    expect(new Set(oom.evidence.map((e) => e.source)).size).toBeGreaterThanOrEqual(2);
+    for (const e of oom.evidence) expect(oom.chain.map((s) => s.pattern)).toContain(e.pattern);
+    // Effects never begin before their cause in these chains, and each names the step that explains it.
+    for (const step of oom.chain.slice(1)) expect(step.caused_by).toBeLessThan(step.step);
+    expect(oom.quality.band).toBe('high');
+  });
+
+  it('writes the same labels, with the same ids, from the command line, and reads them back', async () => {
+    const dir = tempDir();
+    const out = path.join(dir, 'labels.json');
+    const result = kstory(['labels', FIXTURES[0]!, '-o', out, '--questions', '4', '--no-progress']);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toMatch(
+      /^wrote 1 labels \(troubleshooting 1\) from 1 bundle\(s\) to .*labels\.json as json$/m,
+    );
+    const back = await jsonFormat.read(out);
+    expect(back).toEqual(labels.filter((l) => l.source.bundle === 'oom-memory-leak.parquet'));
+  });
+
+  it('refuses an output whose extension names no format, and a type it does not know', () => {
+    const unknown = kstory(['labels', FIXTURES[0]!, '-o', path.join(tempDir(), 'labels.txt')]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/cannot tell the format of .*labels\.txt/);
+    expect(unknown.stderr).not.toMatch(/\n\s+at /);
+    const type = kstory(['labels', FIXTURES[0]!, '--type', 'jokes']);
+    expect(type.code).toBe(2);
+    expect(type.stderr).toMatch(/--type jokes: no such label type/);
+  });
+});

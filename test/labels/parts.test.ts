@@ -1,0 +1,212 @@
+// The pure parts of a label: the quality formula, the question's phrasings, the commands of the
+// action plan and the compact manifests, each on small inputs whose answer is known.
+
+import { describe, expect, it } from 'vitest';
+import { compactManifest } from '../../src/labels/manifest.ts';
+import {
+  bandOf,
+  completenessOf,
+  consistencyOf,
+  evidenceQualityOf,
+  qualityOf,
+} from '../../src/labels/quality.ts';
+import { MAX_QUESTIONS, phraseQuestions, type Symptom } from '../../src/labels/questions.ts';
+import { LabelRedactor } from '../../src/labels/redact.ts';
+import { buildResolution, commandsIn } from '../../src/labels/resolution.ts';
+import { KEPT, PLANTED, plantedLogLines } from '../support/planted.ts';
+
+const aSymptom = (over: Partial<Symptom> = {}): Symptom => ({
+  title: 'Service has no ready endpoints',
+  subject: 'shop/Service cart',
+  namespace: 'shop',
+  cluster: 'prod',
+  since: '2026-03-02 09:09 UTC',
+  others: [],
+  ...over,
+});
+
+describe('quality', () => {
+  it('counts the parts a label has', () => {
+    expect(completenessOf([true, true, false, true])).toBe(0.75);
+    expect(completenessOf([])).toBe(0);
+  });
+
+  it('finds a chain consistent when effects follow their causes over strong links', () => {
+    const root = { first: '2026-03-02T09:00:00Z', causedBy: null, strength: null };
+    expect(consistencyOf([root])).toBe(1);
+    expect(consistencyOf([root, { first: '2026-03-02T09:05:00Z', causedBy: 0, strength: 1 }])).toBe(1);
+    // An effect ten minutes before its cause, over a weak link.
+    expect(consistencyOf([root, { first: '2026-03-02T08:50:00Z', causedBy: 0, strength: 0.5 }])).toBe(0.25);
+    // Within a minute of clock skew is in order.
+    expect(consistencyOf([root, { first: '2026-03-02T08:59:30Z', causedBy: 0, strength: 1 }])).toBe(1);
+  });
+
+  it('scores evidence by rows and by kinds of source', () => {
+    expect(evidenceQualityOf([])).toBe(0);
+    expect(evidenceQualityOf([{ source: 'event' }])).toBeCloseTo(0.5 / 6 + 0.5 / 3, 3);
+    const full = ['event', 'log', 'metric', 'event', 'event', 'object'].map((source) => ({ source }));
+    expect(evidenceQualityOf(full)).toBe(1);
+  });
+
+  it('weighs the parts into an overall score and a band', () => {
+    const q = qualityOf({ completeness: 1, consistency: 1, evidence: 1, confidence: 0.5 });
+    expect(q.overall).toBe(0.9);
+    expect(q.band).toBe('high');
+    expect(qualityOf({ completeness: 0.5, consistency: 0.5, evidence: 0, confidence: 0 }).band).toBe('low');
+    expect([bandOf(0.75), bandOf(0.5), bandOf(0.49)]).toEqual(['high', 'medium', 'low']);
+  });
+});
+
+describe('questions', () => {
+  it('gives N different phrasings, the same for the same seed, never naming more than the symptom', () => {
+    const a = phraseQuestions(aSymptom(), 4, 'ts-00000000000000aa');
+    expect(a).toHaveLength(4);
+    expect(new Set(a).size).toBe(4);
+    expect(phraseQuestions(aSymptom(), 4, 'ts-00000000000000aa')).toEqual(a);
+    for (const q of a) expect(q).toMatch(/cart/);
+    expect(phraseQuestions(aSymptom(), 99, 'x')).toHaveLength(MAX_QUESTIONS);
+  });
+
+  it('starts at another phrasing for another label', () => {
+    const starts = new Set(
+      ['ts-0000000000000001', 'ts-0000000000000002', 'ts-0000000000000003'].map(
+        (seed) => phraseQuestions(aSymptom(), 1, seed)[0],
+      ),
+    );
+    expect(starts.size).toBe(3);
+  });
+});
+
+describe('resolution', () => {
+  it('takes the kubectl commands a remediation names, and none with a placeholder', () => {
+    expect(
+      commandsIn(
+        'kstory diff Deployment/frontend -n shop -b <bundle> shows every change. If it went wrong, roll back: kubectl rollout undo Deployment/frontend -n shop.',
+      ),
+    ).toEqual(['kubectl rollout undo Deployment/frontend -n shop']);
+    expect(
+      commandsIn('Check what the identity may do: kubectl auth can-i --list --as alice; add the Role.'),
+    ).toEqual(['kubectl auth can-i --list --as alice']);
+    expect(commandsIn('Create it (kubectl create secret docker-registry ... -n shop) first.')).toEqual([]);
+    expect(commandsIn('Uncordon the nodes (kubectl uncordon), or add nodes.')).toEqual([]);
+  });
+
+  it('looks first, then acts in order, then verifies each effect once', () => {
+    const root = { namespace: 'shop', kind: 'Pod', name: 'cart-1', container: 'app' };
+    const deployment = { namespace: 'shop', kind: 'Deployment', name: 'cart', container: null };
+    const r = buildResolution(
+      root,
+      ['Raise the memory limit.', 'Roll back: kubectl rollout undo deployment/cart -n shop.'],
+      [deployment, deployment, { namespace: 'shop', kind: 'Service', name: 'cart', container: null }],
+    );
+    expect(r.steps.map((s) => s.order)).toEqual([1, 2, 3]);
+    expect(r.steps[0]!.commands).toContain('kubectl logs cart-1 -n shop -c app --previous');
+    expect(r.steps[2]!.commands).toEqual(['kubectl rollout undo deployment/cart -n shop']);
+    expect(r.verification.map((v) => v.command)).toEqual([
+      'kubectl get pod cart-1 -n shop -o wide',
+      'kubectl rollout status deployment/cart -n shop --timeout=5m',
+      'kubectl get endpointslices -n shop -l kubernetes.io/service-name=cart',
+    ]);
+  });
+});
+
+describe('compact manifests', () => {
+  it('keeps what a person reads and drops what only machines do', () => {
+    const pod = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: {
+        name: 'cart-1',
+        namespace: 'shop',
+        uid: 'u',
+        resourceVersion: '9',
+        managedFields: [{ manager: 'kubelet' }],
+        annotations: { 'kubectl.kubernetes.io/last-applied-configuration': '{}', team: 'a' },
+        ownerReferences: [{ kind: 'ReplicaSet', name: 'cart-6d', uid: 'x', controller: true }],
+      },
+      spec: {
+        containers: [{ name: 'app', image: 'cart:1', terminationMessagePath: '/dev/termination-log' }],
+        securityContext: {},
+        volumes: [{ name: 'kube-api-access-abcde', projected: {} }],
+        tolerations: [{ key: 'node.kubernetes.io/not-ready', operator: 'Exists' }],
+      },
+      status: { phase: 'Running', conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: 't' }] },
+    };
+    expect(compactManifest(pod)).toEqual({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: {
+        name: 'cart-1',
+        namespace: 'shop',
+        annotations: { team: 'a' },
+        ownerReferences: [{ kind: 'ReplicaSet', name: 'cart-6d' }],
+      },
+      spec: { containers: [{ name: 'app', image: 'cart:1' }] },
+      status: { phase: 'Running', conditions: [{ type: 'Ready', status: 'True' }] },
+    });
+  });
+
+  it('cuts long strings and long lists', () => {
+    const m = compactManifest({
+      kind: 'ConfigMap',
+      metadata: { name: 'c' },
+      data: { big: 'x'.repeat(1000) },
+      spec: { items: Array.from({ length: 20 }, (_, i) => i) },
+    }) as { data: { big: string }; spec: { items: unknown[] } };
+    expect(m.data.big.length).toBeLessThan(310);
+    expect(m.spec.items).toHaveLength(13);
+    expect(m.spec.items.at(-1)).toBe('… 8 more');
+  });
+});
+
+describe('label redaction', () => {
+  it('leaves no planted credential in a text or a manifest, and keeps ids and digests', () => {
+    const redactor = new LabelRedactor();
+    const p = PLANTED;
+    const texts = redactor.texts({
+      id: 'ts-0123456789abcdef',
+      source: { digest: KEPT.checksum },
+      excerpt: `login failed: password=${p.logPassword} token ${p.logBearer}`,
+      summary: `pulling from https://user:${p.logUrlPassword}@registry.example.com/x`,
+      steps: [`Authorization: Bearer ${p.metricBearer}`, ...plantedLogLines()],
+    });
+    const manifests = [
+      redactor.manifest({
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: { name: 'db' },
+        data: { password: p.secretData },
+      }),
+      redactor.manifest({
+        kind: 'Pod',
+        metadata: { name: 'x' },
+        spec: {
+          containers: [
+            {
+              name: 'a',
+              args: [`--password=${p.argPassword}`],
+              env: [{ name: 'DB_PASSWORD', value: p.envPassword }],
+            },
+          ],
+        },
+      }),
+    ];
+    const text = JSON.stringify([texts, manifests]);
+    for (const value of [
+      p.logPassword,
+      p.logBearer,
+      p.logUrlPassword,
+      p.metricBearer,
+      p.logAwsKeyId,
+      p.logAwsSecret,
+      p.secretData,
+      p.argPassword,
+      p.envPassword,
+    ])
+      expect(text).not.toContain(value);
+    expect(texts.id).toBe('ts-0123456789abcdef');
+    expect(texts.source.digest).toBe(KEPT.checksum);
+    expect(text).toContain('‹redacted:hmac:');
+    expect(text).toContain(KEPT.digest);
+  });
+});
