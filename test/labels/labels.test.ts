@@ -2,14 +2,17 @@
 // committed JSON Schema, names the scenario's ground-truth root cause, has a plan and evidence, and
 // the command line writes the same labels (same ids) in each format it is asked for.
 
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
+import { LABEL_COLUMNS } from '../../src/labels/columns.ts';
 import { generateLabels, type LabelRun } from '../../src/labels/run.ts';
 import { type Label, labelJsonSchema, type TroubleshootingLabel } from '../../src/labels/schema.ts';
+import { LABEL_FORMATS, labelFormatFor } from '../../src/report/labels/index.ts';
 import { jsonFormat } from '../../src/report/labels/json.ts';
+import { jsonlFormat } from '../../src/report/labels/jsonl.ts';
 import { kstory, ROOT } from '../support/cli.ts';
 import { useTempDir } from '../support/temp.ts';
 
@@ -112,5 +115,42 @@ describe('kstory labels', () => {
     const type = kstory(['labels', FIXTURES[0]!, '--type', 'jokes']);
     expect(type.code).toBe(2);
     expect(type.stderr).toMatch(/--type jokes: no such label type/);
+  });
+});
+
+describe('label formats', () => {
+  it('round-trip: each of the formats reads back the labels of the JSON lines', async () => {
+    const dir = tempDir();
+    const spool = path.join(dir, 'spool.jsonl');
+    writeFileSync(spool, labels.map((l) => `${JSON.stringify(l)}\n`).join(''));
+    const expected = await jsonlFormat.read(spool);
+    expect(expected).toEqual(labels);
+    for (const format of LABEL_FORMATS) {
+      const file = path.join(dir, `labels${format.extensions[0]}`);
+      await format.write(spool, file);
+      expect(await format.read(file), format.name).toEqual(expected);
+      expect(labelFormatFor(undefined, file)).toBe(format);
+    }
+    expect(LABEL_FORMATS.map((f) => f.name)).toEqual(['jsonl', 'json', 'csv', 'yaml', 'parquet', 'arrow']);
+  });
+
+  it('writes a table with one column per field, the small records flattened', () => {
+    const names = LABEL_COLUMNS.map((c) => c.name);
+    expect(names).toEqual(
+      expect.arrayContaining(['id', 'type', 'question', 'source.digest', 'quality.overall', 'chain']),
+    );
+    expect(LABEL_COLUMNS.find((c) => c.name === 'quality.overall')!.kind).toBe('number');
+    expect(LABEL_COLUMNS.find((c) => c.name === 'chain')!.kind).toBe('json');
+  });
+
+  it('writes and reads back an empty run in every format', async () => {
+    const dir = tempDir();
+    const spool = path.join(dir, 'empty.jsonl');
+    writeFileSync(spool, '');
+    for (const format of LABEL_FORMATS) {
+      const file = path.join(dir, `empty${format.extensions[0]}`);
+      await format.write(spool, file);
+      expect(await format.read(file), format.name).toEqual([]);
+    }
   });
 });
