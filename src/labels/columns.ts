@@ -65,6 +65,11 @@ export function labelToRow(label: Label): Record<string, string | number | null>
   const record = label as unknown as Record<string, unknown>;
   const row: Record<string, string | number | null> = {};
   for (const column of LABEL_COLUMNS) {
+    // The same key can be a record in one type and text in another: each type fills its own columns.
+    if (!column.types.includes(label.type)) {
+      row[column.name] = null;
+      continue;
+    }
     const [key, member] = column.path;
     const holder = record[key];
     const value = member === undefined ? holder : (holder as Record<string, unknown> | null)?.[member];

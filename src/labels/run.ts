@@ -9,10 +9,13 @@ import { analyzeBundle } from '../analyze/run.ts';
 import { isSpoolDir } from '../bundle/spool.ts';
 import { KstoryError, messageOf } from '../errors.ts';
 import { openBundle } from '../views/open.ts';
+import { incidentSummaryLabel } from './incident-summary.ts';
 import { LabelRedactor } from './redact.ts';
-import { type Label, LabelSchema, type LabelType } from './schema.ts';
+import { type IncidentKeys, relateLabels, workloadKey } from './relationships.ts';
+import { resourceLabels } from './resources.ts';
+import { LABEL_TYPES, type Label, LabelSchema, type LabelType } from './schema.ts';
 import { labelSource } from './source.ts';
-import { troubleshootingLabel } from './troubleshooting.ts';
+import { parseOwner, troubleshootingLabel } from './troubleshooting.ts';
 
 export interface LabelOptions {
   /** Phrasings of each troubleshooting question. */
@@ -67,7 +70,7 @@ export async function generateLabels(
   onLabel: (label: Label) => void | Promise<void>,
 ): Promise<LabelRun> {
   const bundles = bundlesOf(inputs);
-  const types = new Set<LabelType>(options.types ?? ['troubleshooting']);
+  const types = new Set<LabelType>(options.types ?? LABEL_TYPES);
   const redactor = new LabelRedactor();
   const run: LabelRun = {
     bundles: 0,
@@ -132,18 +135,40 @@ async function labelsOfBundle(
       return [];
     }
     const labels: Label[] = [];
-    if (types.has('troubleshooting')) {
+    const incidents: IncidentKeys[] = [];
+    if (types.has('troubleshooting') || types.has('incident_summary')) {
       if (report.incidents.length === 0)
-        notes.push(`${name}: no troubleshooting label: analysis found no incident`);
-      for (const incident of report.incidents)
-        labels.push(
-          await troubleshootingLabel(bundle, report, incident, source, {
-            questions: options.questions ?? 3,
-            redactor,
+        notes.push(`${name}: no troubleshooting or incident label: analysis found no incident`);
+      for (const incident of report.incidents) {
+        const label = await troubleshootingLabel(bundle, report, incident, source, {
+          questions: options.questions ?? 3,
+          redactor,
+        });
+        const summary = types.has('incident_summary')
+          ? redactor.texts(incidentSummaryLabel(report, incident, label))
+          : null;
+        if (types.has('troubleshooting')) labels.push(label);
+        if (summary) labels.push(summary);
+        const root = report.findings[incident.root]!;
+        const owner = root.subject.kind === 'Pod' ? parseOwner(root.owner) : null;
+        incidents.push({
+          troubleshooting: label.id,
+          summary: summary?.id ?? null,
+          rootPattern: root.pattern,
+          rootWorkload: workloadKey({
+            ...(owner ?? root.subject),
+            namespace: owner ? (owner.namespace ?? null) : root.subject.namespace,
+            container: root.subject.container,
           }),
-        );
+        });
+      }
     }
-    return labels;
+    if (types.has('resource_optimisation')) {
+      const resources = await resourceLabels(bundle, report.window, source);
+      for (const note of resources.notes) notes.push(`${name}: ${note}`);
+      labels.push(...resources.labels.map((label) => redactor.texts(label)));
+    }
+    return relateLabels(labels, incidents);
   } finally {
     bundle.close();
   }

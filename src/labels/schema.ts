@@ -136,8 +136,98 @@ export const TroubleshootingLabelSchema = z
   .meta({ title: 'Troubleshooting label' });
 export type TroubleshootingLabel = z.infer<typeof TroubleshootingLabelSchema>;
 
+const quantity = (what: string) =>
+  z
+    .string()
+    .nullable()
+    .describe(`${what} as users write it (250m, 384Mi); null when not set or not suggested`);
+const stat = (what: string) => z.number().nullable().describe(`${what}; null without samples`);
+
+export const ResourceLabelSchema = z
+  .strictObject({
+    ...common,
+    type: z.literal('resource_optimisation'),
+    question: z.string(),
+    workload: z.strictObject({
+      namespace: z.string().nullable(),
+      kind: z.string().describe('Deployment, StatefulSet, DaemonSet, Job...; Pod for a pod nothing owns'),
+      name: z.string(),
+      container: z.string(),
+    }),
+    window: z.strictObject({ start: time('start of the analysed window'), end: time('its end') }),
+    samples: z
+      .strictObject({
+        cpu: z.number().int().min(0).describe('CPU usage rates (between successive counter samples)'),
+        memory: z.number().int().min(0).describe('working-set samples'),
+        pods: z.number().int().min(1).describe('distinct pods of the workload sampled'),
+        first: z.string().nullable().describe('first sample, RFC 3339'),
+        last: z.string().nullable().describe('last sample, RFC 3339'),
+      })
+      .describe('what the statistics stand on; a suggestion needs 10 samples'),
+    current: z.strictObject({
+      cpu_request: quantity('the CPU request'),
+      cpu_limit: quantity('the CPU limit'),
+      memory_request: quantity('the memory request'),
+      memory_limit: quantity('the memory limit'),
+    }),
+    cpu: z.strictObject({
+      p50_m: stat('median usage, millicores'),
+      p95_m: stat('95th percentile usage, millicores'),
+      max_m: stat('highest usage, millicores'),
+      throttled_share: stat('share of CFS periods throttled'),
+      throttled_max: stat('the worst interval’s share of throttled periods'),
+    }),
+    memory: z.strictObject({
+      p50_bytes: stat('median working set, bytes'),
+      p95_bytes: stat('95th percentile working set, bytes'),
+      max_bytes: stat('peak working set, bytes'),
+      oom_kills: z.number().int().min(0).describe('OOM kills seen in the window'),
+    }),
+    suggestion: z.strictObject({
+      cpu_request: quantity('suggested CPU request'),
+      cpu_limit: quantity('suggested CPU limit'),
+      memory_request: quantity('suggested memory request'),
+      memory_limit: quantity('suggested memory limit'),
+    }),
+    rationale: z.array(z.string()).describe('why each suggested value, with the samples it stands on'),
+    impact: z.strictObject({
+      summary: z.string(),
+      cpu_request_delta_m: stat('change of the CPU request per pod, millicores'),
+      memory_request_delta_bytes: stat('change of the memory request per pod, bytes'),
+    }),
+    command: z.string().nullable().describe('a kubectl command that applies the suggestion'),
+  })
+  .meta({ title: 'Resource-optimisation label' });
+export type ResourceLabel = z.infer<typeof ResourceLabelSchema>;
+
+export const IncidentSummaryLabelSchema = z
+  .strictObject({
+    ...common,
+    type: z.literal('incident_summary'),
+    title: z.string().describe('the incident: its root and the effects that carry the chain'),
+    severity: z.string(),
+    confidence: score('the incident’s confidence'),
+    summary: z.string().describe('a postmortem paragraph: what happened, when, for how long, why'),
+    timeline: z
+      .array(z.strictObject({ time: time('when'), event: z.string(), subject: z.string() }))
+      .describe('each finding’s start and, where it cleared, its end, in time order'),
+    impact: z.strictObject({
+      pods: z.array(z.string()),
+      workloads: z.array(z.string()),
+      services: z.array(z.string()),
+      nodes: z.array(z.string()),
+      start: time('when the impact began'),
+      end: time('when it ended, or the end of the window'),
+      duration_seconds: z.number().min(0),
+    }),
+    root_cause: z.string(),
+    actions: z.array(z.string()).describe('what to do, in order: the remediation of the chain'),
+  })
+  .meta({ title: 'Incident-summary label' });
+export type IncidentSummaryLabel = z.infer<typeof IncidentSummaryLabelSchema>;
+
 export const LabelSchema = z
-  .discriminatedUnion('type', [TroubleshootingLabelSchema])
+  .discriminatedUnion('type', [TroubleshootingLabelSchema, ResourceLabelSchema, IncidentSummaryLabelSchema])
   .meta({ title: 'kstory label', description: 'A training label written by kstory labels.' });
 export type Label = z.infer<typeof LabelSchema>;
 

@@ -7,12 +7,24 @@ import path from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
+import { quantityValue } from '../../src/kube/quantity.ts';
 import { LABEL_COLUMNS } from '../../src/labels/columns.ts';
+import { resourceLabels } from '../../src/labels/resources.ts';
 import { generateLabels, type LabelRun } from '../../src/labels/run.ts';
-import { type Label, labelJsonSchema, type TroubleshootingLabel } from '../../src/labels/schema.ts';
+import {
+  type IncidentSummaryLabel,
+  type Label,
+  labelJsonSchema,
+  type ResourceLabel,
+  type TroubleshootingLabel,
+} from '../../src/labels/schema.ts';
+import { MIN_SAMPLES } from '../../src/labels/sizing.ts';
+import { labelSource } from '../../src/labels/source.ts';
 import { LABEL_FORMATS, labelFormatFor } from '../../src/report/labels/index.ts';
 import { jsonFormat } from '../../src/report/labels/json.ts';
 import { jsonlFormat } from '../../src/report/labels/jsonl.ts';
+import { plantedRows } from '../report/html-planted.ts';
+import { openRows } from '../support/bundles.ts';
 import { kstory, ROOT } from '../support/cli.ts';
 import { useTempDir } from '../support/temp.ts';
 
@@ -65,9 +77,59 @@ describe('kstory labels', () => {
 
   it('says that a healthy cluster gives no troubleshooting label, rather than nothing', () => {
     expect(run.bundles).toBe(3);
-    expect(run.notes).toEqual([
-      'healthy-cluster.parquet: no troubleshooting label: analysis found no incident',
-    ]);
+    expect(run.notes).toContain(
+      'healthy-cluster.parquet: no troubleshooting or incident label: analysis found no incident',
+    );
+    expect(
+      labels.filter((l) => l.source.bundle === 'healthy-cluster.parquet').map((l) => l.type),
+    ).not.toContain('troubleshooting');
+  });
+
+  it('sizes the OOM-killed container above the limit it was killed at, from enough samples, and links it to its incident', () => {
+    const cart = labels.find(
+      (l): l is ResourceLabel =>
+        l.type === 'resource_optimisation' &&
+        l.source.scenario === 'oom-memory-leak' &&
+        l.workload.name === 'cart',
+    )!;
+    expect(cart.workload).toEqual({ namespace: 'shop', kind: 'Deployment', name: 'cart', container: 'app' });
+    expect(cart.samples.memory).toBeGreaterThanOrEqual(MIN_SAMPLES);
+    expect(cart.memory.oom_kills).toBeGreaterThan(0);
+    expect(cart.current.memory_limit).toBe('256Mi');
+    expect(quantityValue(cart.suggestion.memory_limit)).toBeGreaterThan(256 * 1024 * 1024);
+    expect(cart.command).toMatch(
+      /^kubectl set resources deployment\/cart -n shop -c app --requests=cpu=\d+m,memory=\d+Mi --limits=memory=\d+Mi$/,
+    );
+    const incident = troubleshooting().find((l) => l.source.scenario === 'oom-memory-leak')!;
+    expect(incident.relationships).toContainEqual({ type: 'caused_by', target: cart.id });
+    expect(cart.relationships).toEqual([{ type: 'same_incident', target: incident.id }]);
+  });
+
+  it('summarises each incident with a timeline in time order, linked to its troubleshooting label', () => {
+    const summaries = labels.filter((l): l is IncidentSummaryLabel => l.type === 'incident_summary');
+    expect(summaries).toHaveLength(troubleshooting().length);
+    for (const summary of summaries) {
+      const times = summary.timeline.map((e) => e.time);
+      expect(times).toEqual([...times].sort());
+      const pair = troubleshooting().find((t) => t.id === summary.id.replace('is-', 'ts-'))!;
+      expect(summary.relationships).toContainEqual({ type: 'same_incident', target: pair.id });
+      expect(pair.relationships).toContainEqual({ type: 'same_incident', target: summary.id });
+      expect(summary.summary).toContain(pair.root_cause.summary);
+    }
+  });
+
+  it('makes no resource label where the bundle has no usage metrics, and says why', async () => {
+    const bundle = await openRows(tempDir(), 'no-metrics.parquet', plantedRows());
+    try {
+      const window = { start: '2026-03-01T00:00:00Z', end: '2026-03-02T00:00:00Z' };
+      const result = await resourceLabels(bundle, window, await labelSource(bundle));
+      expect(result.labels).toEqual([]);
+      expect(result.notes[0]).toMatch(
+        /no resource_optimisation label: the bundle holds no container usage metrics/,
+      );
+    } finally {
+      bundle.close();
+    }
   });
 
   it('asks from the symptoms, in the number of phrasings asked for, without naming the root cause', () => {
@@ -101,7 +163,7 @@ describe('kstory labels', () => {
     const result = kstory(['labels', FIXTURES[0]!, '-o', out, '--questions', '4', '--no-progress']);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toMatch(
-      /^wrote 1 labels \(troubleshooting 1\) from 1 bundle\(s\) to .*labels\.json as json$/m,
+      /^wrote \d+ labels \(troubleshooting 1, incident_summary 1, resource_optimisation \d+\) from 1 bundle\(s\) to .*labels\.json as json$/m,
     );
     const back = await jsonFormat.read(out);
     expect(back).toEqual(labels.filter((l) => l.source.bundle === 'oom-memory-leak.parquet'));

@@ -13,6 +13,14 @@ import {
 import { MAX_QUESTIONS, phraseQuestions, type Symptom } from '../../src/labels/questions.ts';
 import { LabelRedactor } from '../../src/labels/redact.ts';
 import { buildResolution, commandsIn } from '../../src/labels/resolution.ts';
+import {
+  formatCpu,
+  formatMemory,
+  roundCpu,
+  roundMemory,
+  suggestSizing,
+  type Usage,
+} from '../../src/labels/sizing.ts';
 import { KEPT, PLANTED, plantedLogLines } from '../support/planted.ts';
 
 const aSymptom = (over: Partial<Symptom> = {}): Symptom => ({
@@ -208,5 +216,79 @@ describe('label redaction', () => {
     expect(texts.source.digest).toBe(KEPT.checksum);
     expect(text).toContain('‹redacted:hmac:');
     expect(text).toContain(KEPT.digest);
+  });
+});
+
+const aUsage = (over: Partial<Usage> = {}): Usage => ({
+  pods: 2,
+  cpu_request_m: 100,
+  cpu_limit_m: null,
+  memory_request_bytes: 128 * MI,
+  memory_limit_bytes: 256 * MI,
+  cpu_samples: 30,
+  cpu_p50_m: 40,
+  cpu_p95_m: 60,
+  cpu_max_m: 80,
+  memory_samples: 30,
+  memory_p50_bytes: 90 * MI,
+  memory_p95_bytes: 100 * MI,
+  memory_max_bytes: 110 * MI,
+  throttled_share: null,
+  throttled_max: null,
+  oom_kills: 0,
+  ...over,
+});
+const MI = 1024 * 1024;
+
+describe('sizing', () => {
+  it('writes quantities as users do', () => {
+    expect([roundCpu(3), roundCpu(61), roundCpu(101), roundCpu(1001)]).toEqual([5, 65, 110, 1050]);
+    expect([formatCpu(250), formatCpu(2000)]).toEqual(['250m', '2']);
+    expect([roundMemory(1), roundMemory(100 * MI), roundMemory(1100 * MI)]).toEqual([
+      16 * MI,
+      112 * MI,
+      1152 * MI,
+    ]);
+    expect([formatMemory(384 * MI), formatMemory(2048 * MI)]).toEqual(['384Mi', '2Gi']);
+  });
+
+  it('sets the CPU request at p95 with headroom and keeps a memory limit that was never reached', () => {
+    const s = suggestSizing(aUsage());
+    expect(s.suggestion).toEqual({
+      cpu_request: '70m',
+      cpu_limit: null,
+      memory_request: '128Mi',
+      memory_limit: '256Mi',
+    });
+    expect(s.cpu_request_delta_m).toBe(-30);
+    expect(s.impact).toBe('CPU request 100m → 70m per pod (-30m) (2 pods seen).');
+  });
+
+  it('raises a memory limit the container was OOM-killed at, above the limit rather than the capped peak', () => {
+    const s = suggestSizing(aUsage({ oom_kills: 3, memory_max_bytes: 250 * MI }));
+    expect(s.suggestion.memory_limit).toBe('384Mi');
+    expect(s.rationale.join('\n')).toMatch(/OOM-killed 3 time\(s\) at 256Mi/);
+  });
+
+  it('raises a CPU limit that throttled, and says the usage seen was capped', () => {
+    const s = suggestSizing(
+      aUsage({ cpu_limit_m: 200, cpu_p95_m: 200, cpu_max_m: 200, throttled_share: 0.6 }),
+    );
+    expect(s.suggestion.cpu_limit).toBe('400m');
+    expect(s.rationale.join('\n')).toMatch(/throttled in 60% of CFS periods under the limit of 200m/);
+  });
+
+  it('suggests nothing on too few samples, and says how many there were', () => {
+    const s = suggestSizing(aUsage({ cpu_samples: 4, memory_samples: 9 }));
+    expect(s.suggestion).toEqual({
+      cpu_request: null,
+      cpu_limit: null,
+      memory_request: null,
+      memory_limit: null,
+    });
+    expect(s.rationale).toEqual([
+      'CPU: 4 usage samples, fewer than 10: no suggestion',
+      'memory: 9 working-set samples, fewer than 10: no suggestion',
+    ]);
   });
 });
