@@ -10,6 +10,7 @@ import { isSpoolDir } from '../bundle/spool.ts';
 import { KstoryError, messageOf } from '../errors.ts';
 import { openBundle } from '../views/open.ts';
 import { incidentSummaryLabel } from './incident-summary.ts';
+import { LabelMasker, type MaskOptions } from './mask.ts';
 import { LabelRedactor } from './redact.ts';
 import { type IncidentKeys, relateLabels, workloadKey } from './relationships.ts';
 import { resourceLabels } from './resources.ts';
@@ -24,6 +25,8 @@ export interface LabelOptions {
   minQuality?: number;
   /** Label types to make; all by default. */
   types?: readonly LabelType[];
+  /** Mask e-mail addresses, IPs, audit users and hosts (default); with `names`, namespaces and object names too. False: no masking. */
+  mask?: MaskOptions | false;
   onProgress?: (stage: string) => void;
 }
 
@@ -72,6 +75,7 @@ export async function generateLabels(
   const bundles = bundlesOf(inputs);
   const types = new Set<LabelType>(options.types ?? LABEL_TYPES);
   const redactor = new LabelRedactor();
+  const masker = options.mask === false ? null : new LabelMasker(options.mask ?? { names: false });
   const run: LabelRun = {
     bundles: 0,
     written: 0,
@@ -86,7 +90,7 @@ export async function generateLabels(
     options.onProgress?.(`labelling ${i + 1} of ${bundles.length}: ${name}`);
     let labels: Label[];
     try {
-      labels = await labelsOfBundle(input, types, options, redactor, run.notes);
+      labels = await labelsOfBundle(input, types, options, redactor, masker, run.notes);
     } catch (error) {
       // One unreadable bundle of a corpus: said, counted, and the others still labelled.
       if (!(error instanceof KstoryError) && !(error as NodeJS.ErrnoException).code) throw error;
@@ -123,6 +127,7 @@ async function labelsOfBundle(
   types: ReadonlySet<LabelType>,
   options: LabelOptions,
   redactor: LabelRedactor,
+  masker: LabelMasker | null,
   notes: string[],
 ): Promise<Label[]> {
   const bundle = await openBundle([input]);
@@ -168,7 +173,18 @@ async function labelsOfBundle(
       for (const note of resources.notes) notes.push(`${name}: ${note}`);
       labels.push(...resources.labels.map((label) => redactor.texts(label)));
     }
-    return relateLabels(labels, incidents);
+    const related = relateLabels(labels, incidents);
+    if (!masker) return related;
+    await masker.learn(
+      bundle,
+      related.flatMap((l) => (l.type === 'troubleshooting' ? l.context.objects : [])),
+    );
+    for (const f of report.findings)
+      for (const n of [f.subject.namespace, f.subject.name, f.owner?.split(' ')[1]]) masker.learnName(n);
+    for (const l of related)
+      if (l.type === 'resource_optimisation')
+        for (const n of [l.workload.namespace, l.workload.name]) masker.learnName(n);
+    return related.map((l) => masker.label(l));
   } finally {
     bundle.close();
   }

@@ -157,7 +157,7 @@ describe('kstory labels', () => {
     expect(oom.quality.band).toBe('high');
   });
 
-  it('writes the same labels, with the same ids, from the command line, and reads them back', async () => {
+  it('writes the same labels, with the same ids, from the command line', async () => {
     const dir = tempDir();
     const out = path.join(dir, 'labels.json');
     const result = kstory(['labels', FIXTURES[0]!, '-o', out, '--questions', '4', '--no-progress']);
@@ -166,7 +166,16 @@ describe('kstory labels', () => {
       /^wrote \d+ labels \(troubleshooting 1, incident_summary 1, resource_optimisation \d+\) from 1 bundle\(s\) to .*labels\.json as json$/m,
     );
     const back = await jsonFormat.read(out);
-    expect(back).toEqual(labels.filter((l) => l.source.bundle === 'oom-memory-leak.parquet'));
+    // Pseudonyms have a key of their own per run; what the label says and its ids do not change.
+    const mine = labels.filter((l) => l.source.bundle === 'oom-memory-leak.parquet');
+    const said = (l: Label) => [
+      l.id,
+      l.type,
+      l.quality,
+      l.relationships,
+      'question' in l ? l.question : null,
+    ];
+    expect(back.map(said)).toEqual(mine.map(said));
   });
 
   it('refuses an output whose extension names no format, and a type it does not know', () => {

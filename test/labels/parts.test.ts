@@ -2,7 +2,9 @@
 // action plan and the compact manifests, each on small inputs whose answer is known.
 
 import { describe, expect, it } from 'vitest';
+import type { Bundle } from '../../src/bundle/reader.ts';
 import { compactManifest } from '../../src/labels/manifest.ts';
+import { LabelMasker } from '../../src/labels/mask.ts';
 import {
   bandOf,
   completenessOf,
@@ -13,6 +15,7 @@ import {
 import { MAX_QUESTIONS, phraseQuestions, type Symptom } from '../../src/labels/questions.ts';
 import { LabelRedactor } from '../../src/labels/redact.ts';
 import { buildResolution, commandsIn } from '../../src/labels/resolution.ts';
+import type { Label } from '../../src/labels/schema.ts';
 import {
   formatCpu,
   formatMemory,
@@ -290,5 +293,60 @@ describe('sizing', () => {
       'CPU: 4 usage samples, fewer than 10: no suggestion',
       'memory: 9 working-set samples, fewer than 10: no suggestion',
     ]);
+  });
+});
+
+describe('masking', () => {
+  const bundleOf = (rows: { user: string | null; node: string | null }[]) =>
+    ({ query: async () => rows }) as unknown as Bundle;
+  const aLabel = (text: string, objects: Record<string, unknown>[] = []) =>
+    ({
+      schema: 'kstory.label/v1',
+      id: 'ts-0123456789abcdef',
+      type: 'troubleshooting',
+      question: text,
+      evidence: [{ source: 'audit', pattern: 'config-changed', excerpt: text }],
+      context: { objects },
+    }) as unknown as Label;
+
+  it('replaces e-mail and IP addresses, audit users and hosts the same way in every label, and keeps ids', async () => {
+    const masker = new LabelMasker({ names: false });
+    await masker.learn(
+      bundleOf([
+        { user: 'jdoe@corp.example.org', node: null },
+        { user: null, node: 'zorbatron-node-7' },
+      ]),
+      [],
+    );
+    const text =
+      'jdoe@corp.example.org patched it from 192.168.7.21 on zorbatron-node-7; mail ops-lead@zephyr.io';
+    const a = masker.label(aLabel(text)) as unknown as {
+      question: string;
+      id: string;
+      evidence: { pattern: string; excerpt: string }[];
+    };
+    for (const value of ['jdoe', '192.168.7.21', 'zorbatron', 'ops-lead@zephyr.io'])
+      expect(a.question).not.toContain(value);
+    expect(a.evidence[0]!.excerpt).toBe(a.question);
+    expect(a.id).toBe('ts-0123456789abcdef');
+    expect(a.evidence[0]!.pattern).toBe('config-changed');
+    const b = masker.label(aLabel(text)) as unknown as { question: string };
+    expect(b.question).toBe(a.question);
+  });
+
+  it('keeps object names unless asked, then masks namespaces and names learned from the manifests', async () => {
+    const pod = { kind: 'Pod', metadata: { name: 'quillify-api-7d9f8', namespace: 'zanzibar-prod' } };
+    const text = 'zanzibar-prod/Pod quillify-api-7d9f8 is crash-looping';
+    const kept = new LabelMasker({ names: false });
+    await kept.learn(bundleOf([]), [pod]);
+    expect((kept.label(aLabel(text, [pod])) as unknown as { question: string }).question).toBe(text);
+    const masked = new LabelMasker({ names: true });
+    await masked.learn(bundleOf([]), [pod]);
+    const out = masked.label(aLabel(text, [pod])) as unknown as {
+      question: string;
+      context: { objects: unknown[] };
+    };
+    for (const value of ['zanzibar', 'quillify']) expect(JSON.stringify(out)).not.toContain(value);
+    expect(out.question).toMatch(/-prod\/Pod [a-z]+-api-7d9f8 is crash-looping/);
   });
 });

@@ -16,7 +16,8 @@ interface LabelsFlags {
   questions?: number;
   minQuality?: number;
   type?: string[];
-  force?: boolean;
+  mask: boolean;
+  maskNames?: boolean;
   progress: boolean;
 }
 
@@ -51,12 +52,16 @@ export function defineLabelsCommand(program: Command): void {
       `label types to make (comma-separated): ${LABEL_TYPES.join(', ')}; default all`,
       commaList,
     )
+    .option('--no-mask', 'keep e-mail addresses, IP addresses, audit user names and host names as they are')
+    .option('--mask-names', 'also replace namespaces and object names by stable pseudonyms')
     .option('--no-progress', 'do not show what it is doing on stderr')
     .addHelpText(
       'after',
       `
 Each label is validated against its schema (docs/labels.schema.json) before it is written; one that
-fails is reported, not written. Labels hold no credential: every text is redacted again. The fields,
+fails is reported, not written. Labels hold no credential: every text is redacted again. E-mail and
+IP addresses, audit user names and host names are replaced by pseudonyms that stay the same across
+the labels of a run (--no-mask keeps them; --mask-names replaces namespaces and object names too). The fields,
 the quality score and its formula are described in docs/labels.md.
 
 Examples:
@@ -66,6 +71,10 @@ Examples:
     )
     .action(async (inputs: string[], flags: LabelsFlags) => {
       const types = checkedTypes(flags.type);
+      if (flags.maskNames && flags.mask === false)
+        throw new KstoryError('--mask-names and --no-mask contradict each other', {
+          hint: 'Give one of them.',
+        });
       const format = labelFormatFor(flags.format, flags.output);
       if (
         flags.format === undefined &&
