@@ -7,8 +7,10 @@ import path from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
+import { writeDataset } from '../../src/cli/labels-output.ts';
 import { quantityValue } from '../../src/kube/quantity.ts';
 import { LABEL_COLUMNS } from '../../src/labels/columns.ts';
+import { DEFAULT_SHARES, groupOf, SPLITS, splitOf } from '../../src/labels/dataset.ts';
 import { resourceLabels } from '../../src/labels/resources.ts';
 import { generateLabels, type LabelRun } from '../../src/labels/run.ts';
 import {
@@ -223,5 +225,48 @@ describe('label formats', () => {
       await format.write(spool, file);
       expect(await format.read(file), format.name).toEqual([]);
     }
+  });
+});
+
+describe('datasets', () => {
+  it('splits by scenario family, never one family in two splits, the same on every run', () => {
+    const a = { source: { scenario: 'oom-memory-leak', digest: 'x' } } as Label;
+    const b = { source: { scenario: 'oom-memory-leak', digest: 'y' } } as Label;
+    expect(groupOf(a)).toBe(groupOf(b));
+    expect(groupOf({ source: { scenario: null, digest: 'y' } } as Label)).toBe('bundle:y');
+    const families = Array.from({ length: 400 }, (_, i) => splitOf(`scenario:s${i}`));
+    const share = (s: string) => families.filter((f) => f === s).length / families.length;
+    expect(share('train')).toBeGreaterThan(0.7);
+    expect(share('validation')).toBeGreaterThan(0.05);
+    expect(share('test')).toBeGreaterThan(0.05);
+    expect(Array.from({ length: 400 }, (_, i) => splitOf(`scenario:s${i}`))).toEqual(families);
+    expect(splitOf('scenario:s1', { train: 1, validation: 0 })).toBe('test');
+  });
+
+  it('writes the splits, the schema and a card that counts them', async () => {
+    const dir = tempDir();
+    const spool = path.join(dir, 'spool.jsonl');
+    writeFileSync(spool, labels.map((l) => `${JSON.stringify(l)}\n`).join(''));
+    const out = path.join(dir, 'dataset');
+    const counts = await writeDataset(jsonlFormat, spool, out, {
+      shares: DEFAULT_SHARES,
+      force: false,
+      bundles: 3,
+    });
+    const back = await Promise.all(SPLITS.map((s) => jsonlFormat.read(path.join(out, `${s}.jsonl`))));
+    expect(back.flat()).toHaveLength(labels.length);
+    expect(counts.total).toBe(labels.length);
+    for (const [i, split] of SPLITS.entries()) {
+      expect(back[i]).toHaveLength(counts.bySplit[split]);
+      for (const label of back[i]!) expect(splitOf(groupOf(label))).toBe(split);
+    }
+    const card = readFileSync(path.join(out, 'README.md'), 'utf8');
+    expect(card).toContain(`| troubleshooting | ${counts.byType.troubleshooting} |`);
+    expect(card).toContain(`| oom-memory-leak | ${counts.byScenario['oom-memory-leak']} |`);
+    expect(card).toMatch(/\| high \| \d+ \|/);
+    expect(JSON.parse(readFileSync(path.join(out, 'labels.schema.json'), 'utf8'))).toEqual(committed);
+    await expect(
+      writeDataset(jsonlFormat, spool, out, { shares: DEFAULT_SHARES, force: false, bundles: 3 }),
+    ).rejects.toThrow(/is not empty/);
   });
 });

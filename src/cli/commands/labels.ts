@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { KstoryError, messageOf } from '../../errors.ts';
+import { DEFAULT_SHARES, type SplitShares } from '../../labels/dataset.ts';
 import { LABEL_TYPES, type LabelType } from '../../labels/schema.ts';
 import { LABEL_FORMATS, labelFormatFor } from '../../report/labels/index.ts';
 import { commaList, positiveInt } from '../options.ts';
@@ -16,6 +17,9 @@ interface LabelsFlags {
   questions?: number;
   minQuality?: number;
   type?: string[];
+  dataset?: string;
+  split?: SplitShares;
+  force?: boolean;
   mask: boolean;
   maskNames?: boolean;
   progress: boolean;
@@ -52,6 +56,16 @@ export function defineLabelsCommand(program: Command): void {
       `label types to make (comma-separated): ${LABEL_TYPES.join(', ')}; default all`,
       commaList,
     )
+    .option(
+      '--dataset <dir>',
+      'write a dataset instead of one file: train, validation and test files (split by scenario family) and a README.md card',
+    )
+    .option(
+      '--split <train,validation>',
+      'with --dataset: percentages of groups in train and validation (default 80,10; test has the rest)',
+      shares,
+    )
+    .option('--force', 'with --dataset: write into a directory that is not empty')
     .option('--no-mask', 'keep e-mail addresses, IP addresses, audit user names and host names as they are')
     .option('--mask-names', 'also replace namespaces and object names by stable pseudonyms')
     .option('--no-progress', 'do not show what it is doing on stderr')
@@ -67,7 +81,8 @@ the quality score and its formula are described in docs/labels.md.
 Examples:
   kstory labels incident.parquet -o labels.jsonl
   kstory labels 'corpus/*.parquet' -o dataset.json --questions 5 --min-quality 0.6
-  kstory labels incident.parquet | jq -r .question`,
+  kstory labels incident.parquet | jq -r .question
+  kstory simulate --batch 200 -o corpus/ && kstory labels corpus/ --dataset dataset/ --format parquet`,
     )
     .action(async (inputs: string[], flags: LabelsFlags) => {
       const types = checkedTypes(flags.type);
@@ -84,7 +99,13 @@ Examples:
         throw new KstoryError(`cannot tell the format of ${flags.output} from its extension`, {
           hint: `Give --format (${LABEL_FORMATS.map((f) => f.name).join(', ')}) or a file ending in ${LABEL_FORMATS.flatMap((f) => f.extensions).join(', ')}.`,
         });
-      if (flags.output === undefined && format.binary)
+      if (flags.dataset !== undefined && flags.output !== undefined)
+        throw new KstoryError('give either -o or --dataset', {
+          hint: '--dataset writes a directory of files; -o one file.',
+        });
+      if ((flags.split !== undefined || flags.force) && flags.dataset === undefined)
+        throw new KstoryError('--split and --force go with --dataset', { hint: 'Add --dataset <dir>.' });
+      if (flags.output === undefined && flags.dataset === undefined && format.binary)
         throw new KstoryError(`--format ${format.name} writes a binary file`, { hint: 'Add -o <file>.' });
       const { MAX_QUESTIONS } = await import('../../labels/questions.ts');
       if ((flags.questions ?? 0) > MAX_QUESTIONS)
@@ -94,7 +115,7 @@ Examples:
       const { refuseToOverwriteInputs } = await import('../output.ts');
       refuseToOverwriteInputs(flags.output, inputs);
       const { generateLabels } = await import('../../labels/run.ts');
-      const { openSpool, writeLabels } = await import('../labels-output.ts');
+      const { openSpool, writeDataset, writeLabels } = await import('../labels-output.ts');
       const { StatusLine } = await import('../status-line.ts');
       const status = new StatusLine(flags.progress !== false);
       const scratch = mkdtempSync(path.join(os.tmpdir(), 'kstory-labels-'));
@@ -112,10 +133,23 @@ Examples:
         );
         await close();
         status.set(`writing ${run.written} labels`);
-        await writeLabels(format, spool, flags.output);
-        status.done();
         const { labelRunSummary } = await import('../../report/labels/summary.ts');
-        process.stderr.write(labelRunSummary(run, flags.output, format.name));
+        if (flags.dataset !== undefined) {
+          const counts = await writeDataset(format, spool, flags.dataset, {
+            shares: flags.split ?? DEFAULT_SHARES,
+            force: flags.force === true,
+            bundles: run.bundles,
+          });
+          status.done();
+          process.stderr.write(labelRunSummary(run, flags.dataset, format.name));
+          process.stderr.write(
+            `dataset: train ${counts.bySplit.train}, validation ${counts.bySplit.validation}, test ${counts.bySplit.test} labels; card in ${path.join(flags.dataset, 'README.md')}\n`,
+          );
+        } else {
+          await writeLabels(format, spool, flags.output);
+          status.done();
+          process.stderr.write(labelRunSummary(run, flags.output, format.name));
+        }
         if (run.failed.length > 0 || run.invalid.length > 0) process.exitCode = 2;
       } catch (error) {
         if (error instanceof KstoryError) throw error;
@@ -127,6 +161,22 @@ Examples:
         rmSync(scratch, { recursive: true, force: true });
       }
     });
+}
+
+function shares(value: string): SplitShares {
+  const [train, validation, ...rest] = value.split(',').map(Number);
+  if (
+    rest.length > 0 ||
+    !Number.isInteger(train) ||
+    !Number.isInteger(validation) ||
+    train! < 1 ||
+    validation! < 0 ||
+    train! + validation! > 99
+  )
+    throw new InvalidArgumentError(
+      'expected two whole percentages, train and validation, that leave some for test: e.g. 80,10',
+    );
+  return { train: train!, validation: validation! };
 }
 
 function checkedTypes(given: string[] | undefined): LabelType[] | undefined {

@@ -13,6 +13,7 @@ interface SimulateFlags {
   scale?: string;
   force?: boolean;
   json?: boolean;
+  batch?: string;
 }
 
 export function defineSimulateCommand(program: Command): void {
@@ -28,6 +29,10 @@ export function defineSimulateCommand(program: Command): void {
       '--scale <spec>',
       'a large benchmark bundle instead of a scenario: nodes=N,pods=N,hours=N,records=N',
     )
+    .option(
+      '--batch <n>',
+      'a corpus instead: N bundles of every built-in scenario in turn, seeds from --seed (default 1) up, into the directory of -o',
+    )
     .option('--force', 'replace the output file if it exists')
     .option('--json', 'print the summary as JSON on stdout')
     .addHelpText(
@@ -42,6 +47,11 @@ Examples:
       -o big.parquet`),
     )
     .action(async (scenario: string | undefined, flags: SimulateFlags) => {
+      if (flags.batch !== undefined)
+        return (await import('../simulate-batch.ts')).simulateBatch(scenario, {
+          ...flags,
+          batch: flags.batch,
+        });
       if (flags.list) {
         const { listBuiltinScenarios } = await import('../../simulate/scenario/load.ts');
         const all = listBuiltinScenarios();
