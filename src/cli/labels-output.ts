@@ -27,10 +27,10 @@ import {
   type SplitShares,
   splitOf,
 } from '../labels/dataset.ts';
-import { type Label, labelJsonSchema } from '../labels/schema.ts';
+import type { LabelFormat } from '../labels/formats/format.ts';
+import { spooledLabels } from '../labels/formats/spool.ts';
+import { LABEL_SCHEMA, type Label, labelJsonSchema } from '../labels/schema.ts';
 import { renderDatasetCard } from '../report/labels/card.ts';
-import type { LabelFormat } from '../report/labels/format.ts';
-import { spooledLabels } from '../report/labels/spool.ts';
 import { TOOL_VERSION } from '../version.ts';
 
 export function openSpool(scratch: string): {
@@ -119,6 +119,7 @@ export async function writeDataset(
       shares: options.shares,
       bundles: options.bundles,
       tool: `kstory ${TOOL_VERSION}`,
+      schema: LABEL_SCHEMA,
     }),
   );
   return counts;

@@ -11,6 +11,9 @@ import { writeDataset } from '../../src/cli/labels-output.ts';
 import { quantityValue } from '../../src/kube/quantity.ts';
 import { LABEL_COLUMNS } from '../../src/labels/columns.ts';
 import { DEFAULT_SHARES, groupOf, SPLITS, splitOf } from '../../src/labels/dataset.ts';
+import { LABEL_FORMATS, labelFormatFor } from '../../src/labels/formats/index.ts';
+import { jsonFormat } from '../../src/labels/formats/json.ts';
+import { jsonlFormat } from '../../src/labels/formats/jsonl.ts';
 import { resourceLabels } from '../../src/labels/resources.ts';
 import { generateLabels, type LabelRun } from '../../src/labels/run.ts';
 import {
@@ -22,9 +25,6 @@ import {
 } from '../../src/labels/schema.ts';
 import { MIN_SAMPLES } from '../../src/labels/sizing.ts';
 import { labelSource } from '../../src/labels/source.ts';
-import { LABEL_FORMATS, labelFormatFor } from '../../src/report/labels/index.ts';
-import { jsonFormat } from '../../src/report/labels/json.ts';
-import { jsonlFormat } from '../../src/report/labels/jsonl.ts';
 import { plantedRows } from '../report/html-planted.ts';
 import { openRows } from '../support/bundles.ts';
 import { kstory, ROOT } from '../support/cli.ts';

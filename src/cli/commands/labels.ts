@@ -7,8 +7,8 @@ import path from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { KstoryError, messageOf } from '../../errors.ts';
 import { DEFAULT_SHARES, type SplitShares } from '../../labels/dataset.ts';
+import { LABEL_FORMATS, labelFormatFor } from '../../labels/formats/index.ts';
 import { LABEL_TYPES, type LabelType } from '../../labels/schema.ts';
-import { LABEL_FORMATS, labelFormatFor } from '../../report/labels/index.ts';
 import { commaList, positiveInt } from '../options.ts';
 
 interface LabelsFlags {

@@ -2,7 +2,6 @@
 // dataset holds (counts per split, type, scenario and quality band), how it was split, and its schema.
 
 import type { DatasetCounts, SplitShares } from '../../labels/dataset.ts';
-import { LABEL_SCHEMA } from '../../labels/schema.ts';
 
 const table = (title: string, counts: Record<string, number>) =>
   [
@@ -15,13 +14,19 @@ const table = (title: string, counts: Record<string, number>) =>
 
 export function renderDatasetCard(
   counts: DatasetCounts,
-  options: { files: Record<string, string>; shares: SplitShares; bundles: number; tool: string },
+  options: {
+    files: Record<string, string>;
+    shares: SplitShares;
+    bundles: number;
+    tool: string;
+    schema: string;
+  },
 ): string {
   const test = 100 - options.shares.train - options.shares.validation;
   return `# Kubernetes incident labels
 
 Labels made by \`kstory labels\` (${options.tool}) from ${options.bundles} bundle(s): ${counts.total} labels,
-schema \`${LABEL_SCHEMA}\` ([labels.schema.json](labels.schema.json); every label was validated
+schema \`${options.schema}\` ([labels.schema.json](labels.schema.json); every label was validated
 against it before it was written).
 
 ## Splits

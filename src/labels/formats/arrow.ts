@@ -3,7 +3,7 @@
 
 import { readFileSync, writeFileSync } from 'node:fs';
 import { Float64, Table, tableFromIPC, tableToIPC, Utf8, vectorFromArray } from 'apache-arrow';
-import { LABEL_COLUMNS, labelToRow, rowToLabel } from '../../labels/columns.ts';
+import { LABEL_COLUMNS, labelToRow, rowToLabel } from '../columns.ts';
 import type { LabelFormat } from './format.ts';
 import { spooledLabels } from './spool.ts';
 

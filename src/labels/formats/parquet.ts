@@ -6,7 +6,7 @@ import { createWriteStream, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { finished } from 'node:stream/promises';
 import { Database, sqlString } from '../../bundle/duckdb.ts';
-import { LABEL_COLUMNS, labelToRow, rowToLabel } from '../../labels/columns.ts';
+import { LABEL_COLUMNS, labelToRow, rowToLabel } from '../columns.ts';
 import type { LabelFormat } from './format.ts';
 import { spooledLabels } from './spool.ts';
 

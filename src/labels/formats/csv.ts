@@ -3,7 +3,7 @@
 
 import { createWriteStream, readFileSync } from 'node:fs';
 import { finished } from 'node:stream/promises';
-import { LABEL_COLUMNS, labelToRow, rowToLabel } from '../../labels/columns.ts';
+import { LABEL_COLUMNS, labelToRow, rowToLabel } from '../columns.ts';
 import type { LabelFormat } from './format.ts';
 import { spooledLabels } from './spool.ts';
 

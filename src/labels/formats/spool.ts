@@ -2,7 +2,7 @@
 
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
-import type { Label } from '../../labels/schema.ts';
+import type { Label } from '../schema.ts';
 
 /** Each label of a JSON-lines file, in order, without holding the file. */
 export async function* spooledLabels(file: string): AsyncGenerator<Label> {

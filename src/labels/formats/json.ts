@@ -2,7 +2,7 @@
 
 import { createWriteStream, readFileSync } from 'node:fs';
 import { finished } from 'node:stream/promises';
-import type { Label } from '../../labels/schema.ts';
+import type { Label } from '../schema.ts';
 import type { LabelFormat } from './format.ts';
 import { spooledLabels } from './spool.ts';
 

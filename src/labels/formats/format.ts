@@ -2,7 +2,7 @@
 // it, and how it writes a file from the run's labels (a JSON-lines spool of valid labels, so that a
 // dataset of any size is never held whole) and reads one back, the same labels again.
 
-import type { Label } from '../../labels/schema.ts';
+import type { Label } from '../schema.ts';
 
 export interface LabelFormat {
   /** Its --format name. */
