@@ -2,7 +2,7 @@
 // committed JSON Schema, names the scenario's ground-truth root cause, has a plan and evidence, and
 // the command line writes the same labels (same ids) in each format it is asked for.
 
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -180,11 +180,19 @@ describe('kstory labels', () => {
     expect(back.map(said)).toEqual(mine.map(said));
   });
 
-  it('refuses an output whose extension names no format, and a type it does not know', () => {
+  it('refuses an output it cannot tell the format of or write, a type it does not know, and writes nothing when no bundle could be read', () => {
     const unknown = kstory(['labels', FIXTURES[0]!, '-o', path.join(tempDir(), 'labels.txt')]);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/cannot tell the format of .*labels\.txt/);
     expect(unknown.stderr).not.toMatch(/\n\s+at /);
+    const missingDir = kstory(['labels', FIXTURES[0]!, '-o', path.join(tempDir(), 'no', 'labels.jsonl')]);
+    expect(missingDir.code).toBe(2);
+    expect(missingDir.stderr).toMatch(/cannot write .*labels\.jsonl: directory .* does not exist/);
+    const out = path.join(tempDir(), 'none.jsonl');
+    const unreadable = kstory(['labels', path.join(ROOT, 'no-such-bundle.parquet'), '-o', out]);
+    expect(unreadable.code).toBe(2);
+    expect(unreadable.stderr).toMatch(/no-such-bundle\.parquet: no such file or directory/);
+    expect(existsSync(out)).toBe(false);
     const type = kstory(['labels', FIXTURES[0]!, '--type', 'jokes']);
     expect(type.code).toBe(2);
     expect(type.stderr).toMatch(/--type jokes: no such label type/);

@@ -1,7 +1,7 @@
 // `kstory labels`: training labels for LLMs from the incidents of bundles (troubleshooting questions
 // with their root cause, chain, evidence and action plan). Wiring only; the core is src/labels/.
 
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
@@ -114,6 +114,14 @@ Examples:
         });
       const { refuseToOverwriteInputs } = await import('../output.ts');
       refuseToOverwriteInputs(flags.output, inputs);
+      // Said before the bundles are analysed, not after.
+      if (flags.output !== undefined && !existsSync(path.dirname(path.resolve(flags.output))))
+        throw new KstoryError(
+          `cannot write ${flags.output}: directory ${path.dirname(flags.output)} does not exist`,
+          {
+            hint: 'Choose a file in a directory you can write to.',
+          },
+        );
       const { generateLabels } = await import('../../labels/run.ts');
       const { openSpool, writeDataset, writeLabels } = await import('../labels-output.ts');
       const { StatusLine } = await import('../status-line.ts');
@@ -132,6 +140,14 @@ Examples:
           append,
         );
         await close();
+        // Not one bundle could be read: nothing is written, and the first reason is the error.
+        if (run.bundles === 0 && run.failed.length > 0)
+          throw new KstoryError(
+            `${run.failed[0]!.error}${run.failed.length > 1 ? ` (and ${run.failed.length - 1} more bundles not read)` : ''}`,
+            {
+              hint: 'Give bundle files written by kstory record, import or simulate, a directory of them, or a glob.',
+            },
+          );
         status.set(`writing ${run.written} labels`);
         const { labelRunSummary } = await import('../../report/labels/summary.ts');
         if (flags.dataset !== undefined) {
