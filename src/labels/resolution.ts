@@ -23,8 +23,19 @@ export function commandsIn(text: string): string[] {
 const ns = (s: { namespace: string | null }) => (s.namespace ? ` -n ${s.namespace}` : '');
 const WORKLOADS = new Set(['Deployment', 'StatefulSet', 'DaemonSet']);
 
+/**
+ * Subjects the catalogue names that are not API objects kubectl can get (a webhook named in an
+ * error, an identity, a resource type): how to look at each instead, or nothing.
+ */
+const NOT_OBJECTS: Record<string, ((s: Subject) => string[]) | undefined> = {
+  AdmissionWebhook: () => ['kubectl get validatingwebhookconfigurations,mutatingwebhookconfigurations'],
+  User: (s) => [`kubectl auth can-i --list --as ${s.name}`],
+  APIResource: () => [],
+};
+
 /** How to look at the root's subject on the cluster, before changing anything. */
 export function diagnosticCommands(subject: Subject): string[] {
+  if (subject.kind in NOT_OBJECTS) return NOT_OBJECTS[subject.kind]?.(subject) ?? [];
   const kind = subject.kind.toLowerCase();
   const out = [`kubectl describe ${kind} ${subject.name}${ns(subject)}`];
   if (subject.kind === 'Pod' && subject.container)
@@ -39,6 +50,7 @@ export function diagnosticCommands(subject: Subject): string[] {
 /** How to see that an effect is gone, per kind of object it was seen on. */
 export function verificationFor(subject: Subject): { check: string; command: string } | null {
   const kind = subject.kind;
+  if (kind in NOT_OBJECTS) return null;
   if (WORKLOADS.has(kind))
     return {
       check: `${kind} ${subject.name} rolls out and all its replicas are ready`,
@@ -61,7 +73,11 @@ export function verificationFor(subject: Subject): { check: string; command: str
     };
   return {
     check: `${kind} ${subject.name} no longer reports the problem`,
-    command: `kubectl get ${kind.toLowerCase()} ${subject.name}${ns(subject)} -o yaml`,
+    // A Secret's YAML would print its values: only that it exists, and its keys, are shown.
+    command:
+      kind === 'Secret'
+        ? `kubectl describe secret ${subject.name}${ns(subject)}`
+        : `kubectl get ${kind.toLowerCase()} ${subject.name}${ns(subject)} -o yaml`,
   };
 }
 
@@ -73,7 +89,10 @@ export function buildResolution(
 ): Resolution {
   const steps = [
     {
-      action: `Look at ${root.kind} ${root.name} as it is now, with its recent events.`,
+      action:
+        root.kind in NOT_OBJECTS
+          ? `Look at what ${root.kind} ${root.name} is and does now.`
+          : `Look at ${root.kind} ${root.name} as it is now, with its recent events.`,
       commands: diagnosticCommands(root),
     },
     ...remediation.map((action) => ({ action, commands: commandsIn(action) })),

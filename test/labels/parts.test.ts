@@ -350,3 +350,27 @@ describe('masking', () => {
     expect(out.question).toMatch(/-prod\/Pod [a-z]+-api-7d9f8 is crash-looping/);
   });
 });
+
+describe('commands for what is not an API object', () => {
+  it('looks at webhooks and identities with commands kubectl has, and verifies a Secret without printing it', () => {
+    const webhook = {
+      namespace: null,
+      kind: 'AdmissionWebhook',
+      name: 'validate.policy.example.com',
+      container: null,
+    };
+    const r = buildResolution(
+      webhook,
+      [],
+      [{ namespace: 'shop', kind: 'Secret', name: 'regcred', container: null }],
+    );
+    expect(r.steps[0]!.commands).toEqual([
+      'kubectl get validatingwebhookconfigurations,mutatingwebhookconfigurations',
+    ]);
+    expect(r.verification.map((v) => v.command)).toEqual(['kubectl describe secret regcred -n shop']);
+    expect(
+      buildResolution({ namespace: null, kind: 'User', name: 'alice', container: null }, [], []).steps[0]!
+        .commands,
+    ).toEqual(['kubectl auth can-i --list --as alice']);
+  });
+});
