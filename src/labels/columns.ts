@@ -101,8 +101,9 @@ export function rowToLabel(row: Record<string, unknown>): Label {
     const [key, member] = column.path;
     if (member === undefined) label[key] = value;
     else {
-      const holder = (label[key] ??= {}) as Record<string, unknown>;
+      const holder = (label[key] ?? {}) as Record<string, unknown>;
       holder[member] = value;
+      label[key] = holder;
     }
   }
   return label as unknown as Label;

@@ -34,15 +34,17 @@ export function incidentSummaryLabel(
     ...impact.services.map((s) => `Service ${s}`),
     ...impact.nodes.map((n) => `Node ${n}`),
   ];
+  const symptom = mainSymptom(members);
+  const effects = [...new Set(members.slice(1).map((m) => m.title))].filter((t) => t !== root.title);
   const duration =
     impact.duration_seconds > 0 ? ` for ${formatDuration(impact.duration_seconds * 1000)}` : '';
   const summary =
-    `From ${impact.start.slice(0, 16).replace('T', ' ')} UTC${duration}, ${troubleshooting.problem.replace(/\.$/, '')}. ` +
+    `From ${impact.start.slice(0, 16).replace('T', ' ')} UTC${duration}: ${symptom.title} (${seenOn(symptom)}). ` +
     `Root cause: ${root.summary} ` +
-    (members.length > 1
-      ? `It led to: ${[...new Set(members.slice(1).map((m) => m.title))].join('; ')}. `
+    (effects.length > 0 ? `It led to: ${effects.join('; ')}. ` : '') +
+    (affected.length > 0
+      ? `Affected: ${affected.join(', ')}${impact.pods.length > 0 ? ` (${impact.pods.length} pods)` : ''}. `
       : '') +
-    (affected.length > 0 ? `Affected: ${affected.join(', ')}. ` : '') +
     `Confidence ${incident.confidence.toFixed(2)}.`;
   const parts = troubleshooting.quality;
   return {
