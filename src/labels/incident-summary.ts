@@ -2,9 +2,9 @@
 // affected, why, what to do) with its timeline, made from the same incident as its troubleshooting
 // label and scored the same way.
 
-import type { Report, ReportIncident } from '../analyze/run.ts';
 import { formatDuration } from '../vocab/duration.ts';
 import { formatSubject } from '../vocab/object-ref.ts';
+import type { Report, ReportIncident } from './analysis.ts';
 import { completenessOf, qualityOf } from './quality.ts';
 import { type IncidentSummaryLabel, LABEL_SCHEMA, type TroubleshootingLabel } from './schema.ts';
 import { mainSymptom, seenOn } from './troubleshooting.ts';

@@ -2,11 +2,11 @@
 // from the symptoms, and the answer kstory found: root cause, chain, evidence rows, action plan.
 
 import { isSupporting } from '../analyze/chain.ts';
-import type { Report, ReportFinding, ReportIncident } from '../analyze/run.ts';
 import type { Bundle } from '../bundle/reader.ts';
 import { formatDuration } from '../vocab/duration.ts';
 import { formatSubject, type ObjectRef, objectKey, type Subject } from '../vocab/object-ref.ts';
 import { severityWeight } from '../vocab/severity.ts';
+import type { Report, ReportFinding, ReportIncident } from './analysis.ts';
 import { involvedManifests } from './context.ts';
 import { completenessOf, consistencyOf, evidenceQualityOf, qualityOf } from './quality.ts';
 import { phraseQuestions } from './questions.ts';
