@@ -14,6 +14,7 @@ import {
   OUTCOME_LABELS,
   summaryRows,
 } from './eval-format.ts';
+import { forTerminal } from './neutralize.ts';
 import type { RenderContext, Renderer } from './renderer.ts';
 import { padEnd, padStart, truncate, wrap } from './width.ts';
 
@@ -21,7 +22,7 @@ export const evalTextRenderer: Renderer<EvalResult> = {
   name: 'text',
   description: 'each case, then the figures, for a terminal',
   produces: 'terminal',
-  render: (result, context) => renderEvalText(result, context),
+  render: (result, context) => renderEvalText(forTerminal(result), context),
 };
 
 const INDENT = 7;

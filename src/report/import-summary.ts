@@ -6,12 +6,15 @@ import type { ImportResult } from '../import/run.ts';
 import { formatBytes, formatCount } from '../vocab/units.ts';
 import { CAPTURED_FROM } from './captured-from.ts';
 import { escapeControl } from './escape.ts';
+import { forTerminal } from './neutralize.ts';
 
 const SOURCES = ['object', 'event', 'audit', 'log', 'metric'] as const;
 const EXAMPLES_PER_REASON = 3;
 const ISSUES_SHOWN = 10;
 
-export function renderImportSummary(result: ImportResult, chalk: ChalkInstance): string {
+export function renderImportSummary(given: ImportResult, chalk: ChalkInstance): string {
+  // File and member names, damaged lines' reasons and clusters come from the inputs.
+  const result = forTerminal(given);
   const out: string[] = [];
   for (const s of result.inputs) {
     // Files are shown relative to their input, which heads the block.

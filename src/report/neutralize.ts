@@ -6,13 +6,19 @@
 
 import { escapeControl } from './escape.ts';
 
-/** Every string in `value` (objects and arrays walked, other values kept) passed through `fix`. */
+/**
+ * Every string in `value` (objects and arrays walked, other values kept) passed through `fix`, keys
+ * too: a record keyed by what a cluster named (a watch's resource, a label) prints its keys.
+ */
 export function mapStrings<T>(value: T, fix: (text: string) => string): T {
   if (typeof value === 'string') return fix(value) as T;
   if (Array.isArray(value)) return value.map((item) => mapStrings(item, fix)) as T;
   if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
     return Object.fromEntries(
-      Object.entries(value as Record<string, unknown>).map(([key, item]) => [key, mapStrings(item, fix)]),
+      Object.entries(value as Record<string, unknown>).map(([key, item]) => [
+        fix(key),
+        mapStrings(item, fix),
+      ]),
     ) as T;
   }
   return value;

@@ -4,6 +4,7 @@
 import type { ChalkInstance } from 'chalk';
 import type { PatternTestResult } from '../analyze/pattern-tests.ts';
 import type { LoadedPattern } from '../patterns/load.ts';
+import { forTerminal } from './neutralize.ts';
 import { wrap } from './width.ts';
 
 /** A line per pattern: id, severity, and its title, wrapped under itself to the width. */
@@ -28,11 +29,13 @@ export function patternListJson(patterns: readonly LoadedPattern[]): unknown {
 
 /** One line per test, the patterns that have none, and the count of passed and failed. */
 export function renderPatternTests(
-  results: readonly PatternTestResult[],
+  given: readonly PatternTestResult[],
   patterns: readonly LoadedPattern[],
   chalk: ChalkInstance,
   width: number,
 ): string {
+  // What a test bundle holds (its names, its messages) is shown inert.
+  const results = forTerminal(given);
   const lines = results.flatMap((r) =>
     wrap(
       `${r.pattern} #${r.index + 1} ${r.match ? 'finds' : 'ignores'} ${r.bundle}: ${r.detail}`,

@@ -7,6 +7,7 @@ import type { PrometheusReport } from '../record/prometheus.ts';
 import type { RecordResult, RecordStatus } from '../record/run.ts';
 import { formatDuration } from '../vocab/duration.ts';
 import { formatBytes } from '../vocab/units.ts';
+import { forTerminal } from './neutralize.ts';
 
 const MAX_GAP_LINES = 10;
 
@@ -32,7 +33,9 @@ export function renderStatusLine(status: RecordStatus, previous: RecordStatus | 
   ].join(' | ');
 }
 
-export function renderRecordSummary(result: RecordResult, chalk: ChalkInstance): string {
+export function renderRecordSummary(given: RecordResult, chalk: ChalkInstance): string {
+  // Gap reasons, watch errors and paths carry what the cluster said.
+  const result = forTerminal(given);
   const { bundle } = result;
   const bySource = Object.entries(bundle.rowsBySource)
     .sort(([a], [b]) => a.localeCompare(b))

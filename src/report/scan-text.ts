@@ -4,20 +4,15 @@
 import type { ChalkInstance } from 'chalk';
 import type { ScanResult } from '../bundle/scan.ts';
 import { formatCount } from '../vocab/units.ts';
+import { forTerminal } from './neutralize.ts';
 
 /** Findings listed in text; all of them are in --json. */
 const SHOWN = 50;
 
-// Names and columns come from the bundle: control characters are shown, not sent to the terminal.
-function visible(text: string): string {
-  return text.replace(
-    /[\u0000-\u001f\u007f-\u009f]/g,
-    (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`,
-  );
-}
-
-export function renderScanText(result: ScanResult, chalk: ChalkInstance): string {
-  const files = result.files.map(visible).join(', ');
+export function renderScanText(given: ScanResult, chalk: ChalkInstance): string {
+  // Names, files and columns come from the bundle: control characters are shown, not sent.
+  const result = forTerminal(given);
+  const files = result.files.join(', ');
   if (result.total === 0)
     return `${chalk.green('clean')}: no credential in ${formatCount(result.rows)} rows of ${files}\n`;
   const lines = [
@@ -28,7 +23,7 @@ export function renderScanText(result: ScanResult, chalk: ChalkInstance): string
   for (const f of result.findings.slice(0, SHOWN)) {
     const subject = [f.kind, [f.namespace, f.name].filter(Boolean).join('/')].filter(Boolean).join(' ');
     lines.push(
-      `  ${several ? `${visible(f.file)} ` : ''}row ${f.row}  ${chalk.bold(visible(f.column))}  ${f.rule}  ${chalk.dim(visible(`${f.source} ${subject}`.trim()))}`,
+      `  ${several ? `${f.file} ` : ''}row ${f.row}  ${chalk.bold(f.column)}  ${f.rule}  ${chalk.dim(`${f.source} ${subject}`.trim())}`,
     );
   }
   const hidden = result.total - Math.min(result.findings.length, SHOWN);

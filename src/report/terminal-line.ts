@@ -3,6 +3,7 @@
 // has taken long enough to wonder about, at most ten times a second, and cut to the terminal's
 // width: a line that wraps cannot be redrawn in place, and each redraw would leave a line behind.
 
+import { escapeControl } from './escape.ts';
 import { DEFAULT_WIDTH, truncate } from './width.ts';
 
 export type TerminalStream = Pick<NodeJS.WriteStream, 'write' | 'isTTY'> & { columns?: number };
@@ -60,14 +61,19 @@ export class TerminalLine {
     this.shown = false;
   }
 
-  /** Write whole lines above the status line (log messages), which is drawn again by the next draw. */
+  /** Write whole lines above the status line (log messages), which is drawn again by the next draw.
+   * They carry what a cluster or a file said: its control characters are shown, never sent. */
   writeAbove(text: string): void {
     this.clear();
-    this.stream.write(text);
+    this.stream.write(escapeControl(text));
   }
 }
 
-/** The text on one line of `columns`: the last column is left free, where some terminals wrap. */
+/** The text on one line of `columns`: the last column is left free, where some terminals wrap. Names
+ * in it (a file, a resource, a cluster's message) are shown with their control characters visible. */
 export function fitToWidth(text: string, columns: number): string {
-  return truncate(text.replace(/[\r\n]+/g, ' '), Math.max(columns - 1, 10));
+  return truncate(
+    escapeControl(text.replace(/(\r?\n)+/g, ' '), { singleLine: true }),
+    Math.max(columns - 1, 10),
+  );
 }
