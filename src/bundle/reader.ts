@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { KstoryError } from '../errors.ts';
 import { COLUMNS, readJsonColumnsLiteral } from './columns.ts';
-import { dedupedAcrossFiles } from './dedupe.ts';
+import { dedupedAcrossFiles, findDuplicates, withoutDuplicates } from './dedupe.ts';
 import { Database, type Row, sqlString } from './duckdb.ts';
 import { resolveInputs, type Source } from './inputs.ts';
 import { type BundleFile, checkParquetMagic, inspectFile } from './inspect.ts';
@@ -89,11 +89,14 @@ export async function openBundleFiles(inputs: readonly string[], options: OpenOp
   }
 }
 
-function fileSelect(file: BundleFile): string {
+/** The file's rows with every column of the format; `rowNumbers` adds each row's `file_row_number`
+ * (Parquet files only). */
+function fileSelect(file: BundleFile, rowNumbers = false): string {
   const missing = new Set(file.missingColumns);
-  const columns = COLUMNS.map((c) =>
-    missing.has(c.name) ? `CAST(NULL AS ${c.type}) AS "${c.name}"` : `"${c.name}"`,
-  ).join(', ');
+  const columns =
+    COLUMNS.map((c) => (missing.has(c.name) ? `CAST(NULL AS ${c.type}) AS "${c.name}"` : `"${c.name}"`)).join(
+      ', ',
+    ) + (rowNumbers ? ', file_row_number' : '');
   if (file.format === 'ndjson') {
     // An open segment may end in a partial line while its writer is running: skip what does not parse.
     const select = COLUMNS.map((c) =>
@@ -102,7 +105,7 @@ function fileSelect(file: BundleFile): string {
     return `SELECT ${select} FROM read_json(${sqlString(file.path)}, format = 'newline_delimited', columns = ${readJsonColumnsLiteral()}, ignore_errors = true) WHERE source IS NOT NULL`;
   }
   if (file.leftOut && file.leftOut.length > 0) return keptRanges(file, columns);
-  return `SELECT ${columns} FROM read_parquet(${sqlString(file.path)})`;
+  return `SELECT ${columns} FROM read_parquet(${sqlString(file.path)}${rowNumbers ? ', file_row_number = true' : ''})`;
 }
 
 /**
@@ -142,11 +145,22 @@ async function createBundleRelation(db: Database, files: readonly BundleFile[]):
     files.map((f) => (f.format === 'ndjson' || isSegment(f.path) ? path.dirname(f.path) : f.path)),
   );
   if (writers.size > 1) {
-    await db.run(`CREATE VIEW bundle AS ${dedupedAcrossFiles(files.map(fileSelect))}`);
+    if (files.some((f) => f.format === 'ndjson')) {
+      await db.run(`CREATE VIEW bundle AS ${dedupedAcrossFiles(files.map((f) => fileSelect(f)))}`);
+      return;
+    }
+    // Duplicates are found once, reading only the columns that identify a row; each query of the
+    // view then reads the files as they are, less those rows.
+    const numbered = files.map((f) => fileSelect(f, true));
+    const dropped = await findDuplicates(db, numbered);
+    const selects = files.map((f, i) =>
+      dropped[i]! > 0 ? withoutDuplicates(numbered[i]!, i) : fileSelect(f),
+    );
+    await db.run(`CREATE VIEW bundle AS ${selects.join('\nUNION ALL\n')}`);
     return;
   }
   const all = uniform
     ? `SELECT ${columnList} FROM read_parquet([${files.map((f) => sqlString(f.path)).join(', ')}])`
-    : files.map(fileSelect).join('\nUNION ALL\n');
+    : files.map((f) => fileSelect(f)).join('\nUNION ALL\n');
   await db.run(`CREATE VIEW bundle AS ${all}`);
 }

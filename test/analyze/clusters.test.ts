@@ -38,7 +38,7 @@ describe('several bundles in one analyze', () => {
     expect(sameCluster.code, sameCluster.stderr).toBe(0);
   });
 
-  it('two bundles of one cluster holding the same requests and object versions count each once', () => {
+  it('two bundles of one cluster holding the same requests, object versions, Events, log lines and samples count each once', () => {
     const original = path.join(ROOT, 'fixtures/bad-config-rollout.parquet');
     const copy = path.join(tempDir(), 'same-recording.parquet');
     copyFileSync(original, copy);
@@ -53,9 +53,11 @@ describe('several bundles in one analyze', () => {
       );
     const one = rows([original]);
     const both = rows([original, copy]);
-    expect(both.audit).toBe(one.audit);
-    expect(both.object).toBe(one.object);
-    // Rows without an identity of their own are read from both.
-    expect(both.log).toBe(2 * (one.log ?? 0));
+    for (const source of ['audit', 'object', 'event', 'log', 'metric']) {
+      expect(one[source], source).toBeGreaterThan(0);
+      expect(both[source], source).toBe(one[source]);
+    }
+    // Rows without an identity of their own (markers of each file's window) are read from both.
+    expect(both.marker).toBe(2 * (one.marker ?? 0));
   });
 });

@@ -180,9 +180,9 @@ describe('openBundle versions and inputs', () => {
           `SELECT source, count(*)::INTEGER AS n FROM bundle GROUP BY source ORDER BY source`,
         ),
       ).toEqual([
-        // Three copies: the log line has no identity of its own and is read from each; the object
-        // version (uid and resourceVersion) is one state, read once.
-        { source: 'log', n: 3 },
+        // Three copies: the log line (pod, container, time, text) and the object version (uid and
+        // resourceVersion) are each one observation, read once.
+        { source: 'log', n: 1 },
         { source: 'object', n: 1 },
       ]);
     } finally {
@@ -208,6 +208,13 @@ describe('openBundle versions and inputs', () => {
       expect(bundle.metadata.producer).toBe('record');
     } finally {
       bundle.close();
+    }
+    // Read twice (two snapshots of its JSON lines, which have no row numbers): each line once.
+    const twice = await openBundle([writer.spoolDir, writer.spoolDir]);
+    try {
+      expect(await twice.query(`SELECT count(*)::INTEGER AS n FROM logs`)).toEqual([{ n: 20 }]);
+    } finally {
+      twice.close();
     }
     await writer.finish();
   });
