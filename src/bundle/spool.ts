@@ -2,9 +2,12 @@
 // loses at most what was not yet flushed. Layout:
 //   spool.json           how to finish the bundle: output path and metadata (rewritten atomically)
 //   spool.lock           pid of the writer using the spool
+//   redaction.key        the key of the tokens that replace credentials (mode 0600), so that a
+//                        writer resuming the spool gives a value the token it had before
 //   seg-000001.ndjson    rows as JSON lines, appended; the newest one is the open segment
 //   seg-000001.parquet   a compacted segment (written to .tmp, then renamed; then the .ndjson goes)
 
+import { randomBytes } from 'node:crypto';
 import {
   closeSync,
   existsSync,
@@ -97,6 +100,23 @@ export function writeSpoolState(dir: string, state: SpoolState): void {
     rmSync(`${file}.tmp`, { force: true });
     throw error;
   }
+}
+
+export const KEY_FILE = 'redaction.key';
+
+/**
+ * The spool's redaction key: the one it holds, or `given` (else a random one) stored for a writer
+ * that resumes it. Never part of the bundle: the spool, key included, is removed once it is written.
+ */
+export function spoolRedactionKey(dir: string, given: Uint8Array | undefined): Uint8Array {
+  const file = path.join(dir, KEY_FILE);
+  if (existsSync(file)) {
+    const stored = readFileSync(file);
+    if (stored.length === 32) return new Uint8Array(stored);
+  }
+  const key = given ?? new Uint8Array(randomBytes(32));
+  writeFileSync(file, key, { mode: 0o600 });
+  return key;
 }
 
 /** Take the spool for this process; refuse when a live process holds it. */

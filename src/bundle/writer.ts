@@ -36,6 +36,7 @@ import {
   SpoolLines,
   type SpoolState,
   segmentName,
+  spoolRedactionKey,
   truncatePartialLine,
   unlockSpool,
   writeSpoolState,
@@ -199,7 +200,13 @@ export class BundleWriter {
     writeSpoolState(spoolDir, state);
     const tempDirectory = path.join(spoolDir, 'tmp');
     const db = await openCompactionDatabase(resolved.memoryLimit, tempDirectory);
-    const writer = new BundleWriter(resolved, db, state, nextSegment, options.redactionKey);
+    const writer = new BundleWriter(
+      resolved,
+      db,
+      state,
+      nextSegment,
+      spoolRedactionKey(spoolDir, options.redactionKey),
+    );
     // Segments left as JSON lines by an earlier run are compacted right away.
     for (const segment of listSegments(spoolDir)) {
       if (segment.ndjson && !segment.parquet) {
