@@ -17,6 +17,7 @@ import { DamagedData } from './decompress.ts';
 import { importFile, withoutPrefix } from './file.ts';
 import { LateFiles } from './late-files.ts';
 import { type ImportProgress, NO_PROGRESS } from './progress.ts';
+import { fingerprintInputs, RESUME_KEY, type Resumed, ResumingTarget, spoolToResume } from './resume.ts';
 import { ImportSink } from './sink.ts';
 import { filesOf, inputBytes, readCounter, UnreadableFile } from './sources.ts';
 import { type InputStats, newStats } from './stats.ts';
@@ -25,8 +26,10 @@ import { type Refusal, refusalOf, rowsOf } from './unimported.ts';
 export interface ImportRunOptions extends ImportOptions {
   inputs: readonly string[];
   output: string;
-  /** Replace an existing output file. */
+  /** Replace an existing output file; discard the spool of an import that did not finish. */
   force?: boolean;
+  /** Go on from the spool of an import of the same inputs that did not finish (see resume.ts). */
+  resume?: boolean;
   /** Given the bytes to read, what to tell how far the import has got; none when false or absent. */
   progress?: false | ((totalBytes: number) => ImportProgress);
   /** Write a share-safe bundle (pseudonyms for names, users, addresses), its mapping here if given. */
@@ -42,6 +45,8 @@ export interface ImportResult {
   snapshot: boolean;
   /** The inputs that gave no rows, each with why: any of them means no bundle. */
   refused: Refusal[];
+  /** What the spool of the interrupted import held, kept as it was (`resume`). */
+  resumed?: Resumed | null;
 }
 
 export async function runImport(options: ImportRunOptions): Promise<ImportResult> {
@@ -61,33 +66,68 @@ export async function runImport(options: ImportRunOptions): Promise<ImportResult
       hint: 'For example 2026-03-01T10:42:00Z',
     });
   }
+  if (options.resume && options.force) {
+    throw new KstoryError("--resume and --force are each other's opposite", {
+      hint: '--resume goes on from the spool of an import that did not finish, --force discards it: choose one.',
+    });
+  }
   // After the options: a wrong value is said before where it would have gone.
   checkOutputPath(options.output, { force: options.force });
 
-  discardInterruptedImport(options.output, output, options.force === true);
+  const spoolDir = `${output}.spool`;
+  const fingerprints = fingerprintInputs(options.inputs, [output, spoolDir]);
+  let resumed: Resumed | null = null;
+  if (options.resume) {
+    if (!existsSync(spoolDir)) {
+      throw new KstoryError(`there is no interrupted import to resume at ${options.output}.spool`, {
+        hint: 'Run the import without --resume.',
+      });
+    }
+    resumed = await spoolToResume(spoolDir, options.output, fingerprints);
+  } else discardInterruptedImport(options.output, output, options.force === true);
   // Created up front so that conversion never waits on it; removed again if nothing is imported.
   const writer = await BundleWriter.create({
     output,
+    resume: resumed !== null,
     anonymize: options.anonymize,
-    metadata: { producer: 'import', redaction: [...REDACTION_RULES] },
+    metadata: { producer: 'import', redaction: [...REDACTION_RULES], extra: { [RESUME_KEY]: fingerprints } },
   });
   const discard = async () => {
     await writer.close();
     rmSync(writer.spoolDir, { recursive: true, force: true });
   };
-  const sink = new ImportSink(writer);
+  const target = resumed ? new ResumingTarget(writer, resumed) : null;
+  const sink = new ImportSink(target ?? writer);
   const progress = options.progress ? options.progress(inputBytes(options.inputs)) : NO_PROGRESS;
   let all: InputStats[] = [];
   try {
     all = await importInputs(options.inputs, sink, options, progress, [output, writer.spoolDir]);
   } catch (error) {
     progress.done();
-    // A spool the disk filled is kept for `bundle repair`; any other failure leaves nothing behind.
-    if (error instanceof SpoolWriteError) await writer.close();
+    // A spool the disk filled is kept for `--resume` or `bundle repair`, and so is one the user
+    // resumed; any other failure leaves nothing behind.
+    if (error instanceof SpoolWriteError || resumed) await writer.close();
     else await discard();
+    if (error instanceof SpoolWriteError) {
+      throw new KstoryError(error.message, {
+        hint: `${error.hint} Or, with the space freed, go on with the same import and --resume.`,
+        cause: error,
+        fatal: true,
+      });
+    }
     throw error;
   }
   progress.done();
+  const mismatch = target?.mismatch();
+  if (mismatch) {
+    await writer.close();
+    throw new KstoryError(
+      `the inputs no longer give the rows ${options.output}.spool holds (${mismatch}): they changed since the import was interrupted`,
+      {
+        hint: `Run the import again with --force to discard the spool and start over, or keep what it holds with: kstory bundle repair ${options.output}.spool`,
+      },
+    );
+  }
 
   const snapshot = !all.some((s) => s.history);
   const inputs = all.map((s) => ({
@@ -100,7 +140,7 @@ export async function runImport(options: ImportRunOptions): Promise<ImportResult
   const refused = all.map(refusalOf).filter((r): r is Refusal => r !== null);
   if (sink.rows === 0 || refused.length > 0) {
     await discard();
-    return { inputs, bundle: null, snapshot, refused };
+    return { inputs, bundle: null, snapshot, refused, resumed };
   }
   const cluster = clusterOfImport(all);
   writer.updateMetadata({
@@ -142,10 +182,11 @@ export async function runImport(options: ImportRunOptions): Promise<ImportResult
         captured_at_source: s.capturedSource,
         ...(s.clusters.length > 0 ? { clusters: s.clusters } : {}),
       })),
+      ...(resumed ? { resumed: { rows_kept: resumed.rows, rows_kept_by_source: resumed.rowsBySource } } : {}),
     },
   });
   const bundle = await writer.finish();
-  return { inputs, bundle, snapshot, refused };
+  return { inputs, bundle, snapshot, refused, resumed };
 }
 
 function withoutMarkers(records: Record<string, number>): Record<string, number> {
@@ -165,15 +206,16 @@ function total(rows: Record<string, number>): number {
 }
 
 /**
- * The spool of an import that was killed holds part of what its inputs hold: `--force` discards it
- * (the import starts again from its inputs), `kstory bundle repair` keeps it as a partial bundle.
+ * The spool of an import that was killed holds part of what its inputs hold: `--resume` goes on
+ * from it, `--force` discards it (the import starts again from its inputs), `kstory bundle repair`
+ * keeps it as a partial bundle.
  */
 function discardInterruptedImport(given: string, output: string, force: boolean): void {
   const spoolDir = `${output}.spool`;
   if (!existsSync(spoolDir)) return;
   if (!force) {
     throw new KstoryError(`${given}.spool is left by an import that did not finish`, {
-      hint: `Run the import again with --force to discard it and start over, or keep what it holds with: kstory bundle repair ${given}.spool`,
+      hint: `Go on from it with --resume (the same inputs), or discard it and start over with --force, or keep what it holds as a partial bundle with: kstory bundle repair ${given}.spool`,
     });
   }
   // Refuses a spool a live process is still writing.

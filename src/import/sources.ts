@@ -217,7 +217,7 @@ interface Found {
   error?: unknown;
 }
 
-function walkDirectory(dir: string, exclude: readonly string[] = []): Found[] {
+export function walkDirectory(dir: string, exclude: readonly string[] = []): Found[] {
   const out: Found[] = [];
   let entries: Dirent[];
   try {

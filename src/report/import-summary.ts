@@ -2,6 +2,7 @@
 // what was skipped or damaged and why (with file:line), as text for stderr or JSON for scripts.
 
 import type { ChalkInstance } from 'chalk';
+import type { Resumed } from '../import/resume.ts';
 import type { ImportResult } from '../import/run.ts';
 import { formatBytes, formatCount } from '../vocab/units.ts';
 import { CAPTURED_FROM } from './captured-from.ts';
@@ -79,6 +80,7 @@ export function renderImportSummary(given: ImportResult, chalk: ChalkInstance): 
       }
     }
   }
+  if (result.resumed) out.push(describeResumed(result.resumed));
   const partial = partialImport(result);
   if (partial && result.bundle) out.push(chalk.yellow(`the import is partial: ${partial}`));
   const bundle = result.bundle;
@@ -91,6 +93,17 @@ export function renderImportSummary(given: ImportResult, chalk: ChalkInstance): 
     );
   }
   return `${out.join('\n')}\n`;
+}
+
+/** What a resumed import kept of its spool, and that it read its inputs again. */
+export function describeResumed(resumed: Resumed): string {
+  const bySource = Object.entries(resumed.rowsBySource)
+    .map(([source, n]) => `${source} ${formatCount(n)}`)
+    .join(', ');
+  return (
+    `resumed from ${resumed.spool}: its ${formatCount(resumed.rows)} rows (${bySource || 'none'}) were kept and ` +
+    'not written again; every input was read again to find where it had stopped'
+  );
 }
 
 /**
@@ -121,6 +134,13 @@ export function importSummaryJson(result: ImportResult): unknown {
       : null,
     snapshot: result.snapshot,
     refused: result.refused,
+    resumed: result.resumed
+      ? {
+          spool: result.resumed.spool,
+          rows_kept: result.resumed.rows,
+          rows_kept_by_source: result.resumed.rowsBySource,
+        }
+      : null,
     partial: partialImport(result),
     inputs: result.inputs.map((s) => ({
       path: s.input,

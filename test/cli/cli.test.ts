@@ -287,7 +287,8 @@ describe('kstory import after an import that did not finish', () => {
     const refused = kstory(['import', input, '-o', output, '--no-progress']);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain(`${output}.spool is left by an import that did not finish`);
-    expect(refused.stderr).toContain('with --force to discard it');
+    expect(refused.stderr).toContain('Go on from it with --resume');
+    expect(refused.stderr).toContain('start over with --force');
     expect(refused.stderr).toContain(`kstory bundle repair ${output}.spool`);
     const forced = kstory(['import', input, '-o', output, '--no-progress', '--force', '--json']);
     expect(forced.code, forced.stderr).toBe(0);

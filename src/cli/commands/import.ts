@@ -17,6 +17,7 @@ interface ImportFlags {
   at?: string;
   year?: string;
   force?: boolean;
+  resume?: boolean;
   json?: boolean;
   progress?: boolean;
   anonymize?: boolean;
@@ -69,7 +70,14 @@ export function defineImportCommand(program: Command): void {
       '--year <yyyy>',
       'year of logs whose times lack one (klog, syslog) (default: from the newest time imported, else the file’s date)',
     )
-    .option('--force', 'replace the output file if it exists')
+    .option(
+      '--force',
+      'replace the output file if it exists; discard the spool of an import that did not finish',
+    )
+    .option(
+      '--resume',
+      'go on from the spool of an interrupted import of the same inputs: what it holds is kept, the rest written',
+    )
     .option('--anonymize', ANONYMIZE_HELP)
     .option('--mapping <file>', MAPPING_HELP)
     .option('--json', 'print the summary as JSON on stdout')
@@ -119,6 +127,7 @@ Examples:
         at: flags.at,
         year: flags.year === undefined ? undefined : Number(flags.year),
         force: flags.force,
+        resume: flags.resume,
         progress:
           flags.progress !== false && ((total: number) => new ImportProgressBar(total, process.stderr)),
         anonymize: anonymizeOption(flags),
