@@ -22,6 +22,8 @@ export interface OpenOptions {
   threads?: number;
   /** Damaged parts to read around (found by verifyBundle): the rest of each file is read. */
   leaveOut?: readonly DamagedPart[];
+  /** Read only the files whose metadata names this cluster (see cluster-identity.ts). */
+  cluster?: string;
 }
 
 export class Bundle {
@@ -77,6 +79,7 @@ export async function openBundleFiles(inputs: readonly string[], options: OpenOp
     const files: BundleFile[] = [];
     for (const source of sources) {
       const file = await inspectFile(db, source, warnings);
+      if (options.cluster !== undefined && file.metadata.cluster.name !== options.cluster) continue;
       const leftOut = (options.leaveOut ?? []).filter((part) => part.file === file.path);
       files.push(leftOut.length > 0 ? { ...file, leftOut } : file);
     }

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import type { Report } from '../../analyze/report.ts';
 import type { Timeline } from '../../analyze/timeline/timeline.ts';
+import type { Bundle, OpenOptions } from '../../bundle/reader.ts';
 import { KstoryError } from '../../errors.ts';
 import { escapeControl } from '../../report/escape.ts';
 import { RENDERERS } from '../../report/renderers.ts';
@@ -132,7 +133,7 @@ export function defineAnalysisCommand(program: Command, spec: AnalysisCommand): 
     .option('--all', 'also report transient incidents: short problems that cleared by themselves')
     .option(
       '--merge',
-      'read bundles of different clusters as one (refused otherwise: their windows and names would merge)',
+      'read bundles of different clusters as one (otherwise each cluster is analysed on its own: their windows and names would merge)',
     )
     .option(
       '--no-progress',
@@ -143,95 +144,177 @@ export function defineAnalysisCommand(program: Command, spec: AnalysisCommand): 
       const renderer = RENDERERS.find((r) => r.name === spec.format) ?? chosenRenderer(RENDERERS, flags);
       const output = flags.output ?? spec.defaultOutput?.(paths);
       const { openBundle } = await import('../../views/open.ts');
-      const { analyzeBundle } = await import('../../analyze/run.ts');
+      const { separateClusters, filesByCluster } = await import('../../bundle/cluster-identity.ts');
       const { severityAtLeast } = await import('../../vocab/severity.ts');
       const { StatusLine } = await import('../status-line.ts');
-      let bundle = await openBundle(paths);
-      if (output !== undefined) refuseToOverwriteInput(output, bundle.files);
-      const status = new StatusLine(flags.progress !== false);
-      const options = {
-        onProgress: (stage: string) => status.set(stage),
-        since: flags.since,
-        until: flags.until,
-        namespaces: flags.namespace,
-        kinds: flags.kind,
-        subject: flags.subject,
-        selector: flags.selector,
-        all: flags.all,
-        merge: flags.merge,
-        bundleArgs: paths,
-        only: flags.only,
-        skip: flags.skip,
-        patternDirs: flags.patterns,
-        minConfidence: flags.minConfidence,
-        top: flags.top,
-      };
+      const bundle = await openBundle(paths);
+      let clusters: string[] | null;
+      let clusterFiles: Map<string, string[]>;
       try {
-        let report: Report;
-        try {
-          report = await analyzeBundle(bundle, options);
-        } catch (error) {
-          // Damage DuckDB found while reading: the damaged row groups are found and read around,
-          // and the report says what was left out. Named by the files read when its message names none.
-          const { damagedFileError } = await import('../../errors.ts');
-          const damaged = damagedFileError(
-            error,
-            bundle.files.map((f) => f.path),
-          );
-          if (!damaged) throw error;
-          status.set('finding the damaged parts of the bundle');
-          const { verifyBundle } = await import('../../bundle/verify.ts');
-          const verification = await verifyBundle(bundle.files);
-          if (verification.damaged.length === 0) throw damaged;
+        if (output !== undefined) refuseToOverwriteInput(output, bundle.files);
+        clusters = separateClusters(bundle.files, flags.merge === true);
+        clusterFiles = filesByCluster(bundle.files);
+      } catch (error) {
+        bundle.close();
+        throw error;
+      }
+      const { joinsClusters, joinClusterReports } = await import('../../report/cluster-reports.ts');
+      if (clusters !== null && !joinsClusters(renderer.name)) {
+        bundle.close();
+        throw new KstoryError(
+          `these bundles are of ${clusters.length} different clusters (${clusters.join(', ')}), and a ${renderer.name} report is of one`,
+          {
+            hint: 'Make one report per cluster from its own bundles, or pass --merge to read them all as one.',
+          },
+        );
+      }
+      const status = new StatusLine(flags.progress !== false);
+      const run: AnalysisRun = { paths, renderer, output, flags, status };
+      let reports: { cluster: string | null; report: Report; rendered: string | Uint8Array }[];
+      try {
+        if (clusters === null)
+          reports = [{ cluster: null, ...(await analyzeAndRender(bundle, {}, paths, run)) }];
+        else {
           bundle.close();
-          bundle = await openBundle(paths, { leaveOut: verification.damaged });
-          const lost = verification.damaged.reduce((n, part) => n + part.rows, 0);
-          status.done();
-          process.stderr.write(
-            `kstory: warning: ${escapeControl(damaged.message)}: its ${lost} damaged rows are left out and the analysis is partial\n`,
-          );
-          report = await analyzeBundle(bundle, options);
-        }
-        let timeline: Timeline | undefined;
-        if (renderer.timeline) {
-          const { buildTimeline } = await import('../../analyze/timeline/build.ts');
-          const { focusOf } = await import('../../analyze/timeline/scope.ts');
-          // The lanes keep to what the report is about, narrowed as its incidents are.
-          const scope = {
-            namespaces: flags.namespace,
-            kinds: flags.kind,
-            selector: flags.selector,
-            subject: flags.subject,
-          };
-          timeline = await buildTimeline(bundle, report.window, {
-            focus: focusOf(report.findings, scope),
-            ...scope,
-            onProgress: (stage) => status.set(stage),
-          });
-        }
-        status.done();
-        const { renderContextFor, writeRendered } = await import('../output.ts');
-        const context = renderContextFor(renderer, output, { explain: flags.explain });
-        const rendered = renderer.render(report, timeline ? { ...context, timeline } : context);
-        writeRendered(rendered, output);
-        if (output !== undefined && flags.output === undefined) {
-          const { formatBytes } = await import('../../vocab/units.ts');
-          process.stderr.write(`wrote ${output} (${formatBytes(Buffer.byteLength(rendered))})\n`);
-        }
-        const failOn = flags.failOn;
-        if (failOn && report.incidents.some((i) => severityAtLeast(i.severity, failOn))) process.exitCode = 1;
-        // Not an all-clear: a script reading the exit code must not take it for one.
-        if (report.coverage.nothing_to_analyze) {
-          if (output !== undefined || renderer.name !== 'text') {
-            process.stderr.write(
-              'kstory: nothing to analyze: the bundle holds no objects, events, audit entries, logs or metrics in the window\n',
-            );
+          reports = [];
+          for (const cluster of clusters) {
+            status.set(`analysing cluster ${cluster}`);
+            const own = await openBundle(paths, { cluster });
+            const files = clusterFiles.get(cluster) ?? [];
+            reports.push({ cluster, ...(await analyzeAndRender(own, { cluster }, files, run)) });
           }
-          process.exitCode = 2;
         }
       } finally {
         status.done();
-        bundle.close();
+        if (clusters === null) bundle.close();
+      }
+      const rendered =
+        clusters === null
+          ? reports[0]!.rendered
+          : joinClusterReports(
+              renderer.name,
+              reports.map((r) => ({
+                cluster: r.cluster!,
+                files: clusterFiles.get(r.cluster!) ?? [],
+                rendered:
+                  typeof r.rendered === 'string' ? r.rendered : Buffer.from(r.rendered).toString('utf8'),
+              })),
+            );
+      const { writeRendered } = await import('../output.ts');
+      writeRendered(rendered, output);
+      if (output !== undefined && flags.output === undefined) {
+        const { formatBytes } = await import('../../vocab/units.ts');
+        process.stderr.write(`wrote ${output} (${formatBytes(Buffer.byteLength(rendered))})\n`);
+      }
+      const failOn = flags.failOn;
+      const incidents = reports.flatMap((r) => r.report.incidents);
+      if (failOn && incidents.some((i) => severityAtLeast(i.severity, failOn))) process.exitCode = 1;
+      // Not an all-clear: a script reading the exit code must not take it for one.
+      const empty = reports.filter((r) => r.report.coverage.nothing_to_analyze);
+      if (empty.length > 0) {
+        if (output !== undefined || renderer.name !== 'text' || clusters !== null) {
+          const which =
+            clusters === null
+              ? 'the bundle holds'
+              : `cluster ${empty.map((r) => escapeControl(r.cluster!)).join(', ')} holds`;
+          process.stderr.write(
+            `kstory: nothing to analyze: ${which} no objects, events, audit entries, logs or metrics in the window\n`,
+          );
+        }
+        process.exitCode = 2;
       }
     });
+}
+
+/** What one analysis of a command needs besides its bundle. */
+interface AnalysisRun {
+  paths: string[];
+  renderer: (typeof RENDERERS)[number];
+  output: string | undefined;
+  flags: AnalyzeFlags;
+  status: { set(text: string): void; done(): void };
+}
+
+/**
+ * Analyse one bundle (all the files, or one cluster's) and render it; the bundle is closed after.
+ * Damage DuckDB finds while reading is read around: the damaged row groups are found and left out,
+ * and the report says what was.
+ */
+async function analyzeAndRender(
+  opened: Bundle,
+  openOptions: OpenOptions,
+  bundleArgs: readonly string[],
+  { paths, renderer, output, flags, status }: AnalysisRun,
+): Promise<{ report: Report; rendered: string | Uint8Array }> {
+  const { analyzeBundle } = await import('../../analyze/run.ts');
+  const { openBundle } = await import('../../views/open.ts');
+  const options = {
+    onProgress: (stage: string) => status.set(stage),
+    since: flags.since,
+    until: flags.until,
+    namespaces: flags.namespace,
+    kinds: flags.kind,
+    subject: flags.subject,
+    selector: flags.selector,
+    all: flags.all,
+    // One cluster's files, or files read as one because the user asked for it or they are of one.
+    merge: true,
+    // What the commands remediation suggests name: the bundles of this analysis.
+    bundleArgs: [...bundleArgs],
+    only: flags.only,
+    skip: flags.skip,
+    patternDirs: flags.patterns,
+    minConfidence: flags.minConfidence,
+    top: flags.top,
+  };
+  let bundle = opened;
+  try {
+    let report: Report;
+    try {
+      report = await analyzeBundle(bundle, options);
+    } catch (error) {
+      // Named by the files read when its message names none.
+      const { damagedFileError } = await import('../../errors.ts');
+      const damaged = damagedFileError(
+        error,
+        bundle.files.map((f) => f.path),
+      );
+      if (!damaged) throw error;
+      status.set('finding the damaged parts of the bundle');
+      const { verifyBundle } = await import('../../bundle/verify.ts');
+      const verification = await verifyBundle(bundle.files);
+      if (verification.damaged.length === 0) throw damaged;
+      bundle.close();
+      bundle = await openBundle(paths, { ...openOptions, leaveOut: verification.damaged });
+      const lost = verification.damaged.reduce((n, part) => n + part.rows, 0);
+      status.done();
+      process.stderr.write(
+        `kstory: warning: ${escapeControl(damaged.message)}: its ${lost} damaged rows are left out and the analysis is partial\n`,
+      );
+      report = await analyzeBundle(bundle, options);
+    }
+    let timeline: Timeline | undefined;
+    if (renderer.timeline) {
+      const { buildTimeline } = await import('../../analyze/timeline/build.ts');
+      const { focusOf } = await import('../../analyze/timeline/scope.ts');
+      // The lanes keep to what the report is about, narrowed as its incidents are.
+      const scope = {
+        namespaces: flags.namespace,
+        kinds: flags.kind,
+        selector: flags.selector,
+        subject: flags.subject,
+      };
+      timeline = await buildTimeline(bundle, report.window, {
+        focus: focusOf(report.findings, scope),
+        ...scope,
+        onProgress: (stage) => status.set(stage),
+      });
+    }
+    status.done();
+    const { renderContextFor } = await import('../output.ts');
+    const context = renderContextFor(renderer, output, { explain: flags.explain });
+    return { report, rendered: renderer.render(report, timeline ? { ...context, timeline } : context) };
+  } finally {
+    bundle.close();
+  }
 }
