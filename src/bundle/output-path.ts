@@ -5,12 +5,15 @@ import { accessSync, constants, statSync } from 'node:fs';
 import path from 'node:path';
 import { isOsError, KstoryError, osError } from '../errors.ts';
 
-export function checkOutputPath(output: string, options: { force?: boolean; flag?: string } = {}): void {
+export function checkOutputPath(
+  output: string,
+  options: { force?: boolean; flag?: string; example?: string } = {},
+): void {
   const flag = options.flag ?? '-o';
   const existing = statOrNull(output);
   if (existing?.isDirectory()) {
     throw new KstoryError(`${flag} ${output} is a directory`, {
-      hint: `Give ${flag} the path of a file to write, e.g. ${path.join(output, 'incident.parquet')}.`,
+      hint: `Give ${flag} the path of a file to write, e.g. ${path.join(output, options.example ?? 'incident.parquet')}.`,
     });
   }
   if (existing && !options.force) {

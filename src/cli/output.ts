@@ -3,6 +3,7 @@
 
 import { existsSync, realpathSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { checkOutputPath } from '../bundle/output-path.ts';
 import { KstoryError, messageOf } from '../errors.ts';
 import { toJson } from '../report/json.ts';
 import type { RenderContext, Renderer } from '../report/renderer.ts';
@@ -44,6 +45,12 @@ export function renderContextFor(
   return renderer.produces === 'terminal' && file === undefined
     ? { chalk: chalkFor(process.stdout), width: terminalWidth(process.stdout), explain }
     : { chalk: plainChalk, width: DEFAULT_WIDTH, explain };
+}
+
+/** A report's -o checked before any work: not a directory, in a directory that can be written
+ * (an existing file is replaced, as reports are). */
+export function checkReportOutput(file: string | undefined, example = 'report.md'): void {
+  if (file !== undefined) checkOutputPath(file, { force: true, example });
 }
 
 /** Write what a renderer made to stdout, or to `file` (replaced if it exists). */

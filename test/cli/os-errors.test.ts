@@ -117,6 +117,8 @@ describe('OS errors', () => {
     for (const args of [
       ['simulate', 'bad-config-rollout', '-o', path.join(locked, 'x.parquet')],
       ['import', pods, '-o', path.join(locked, 'x.parquet')],
+      ['analyze', bundle, '-o', path.join(locked, 'x.md')],
+      ['eval', '--corpus', 'simulated', '-o', path.join(locked, 'x.md')],
     ]) {
       const result = kstoryUnprivileged(args);
       expect(result.code).toBe(2);
@@ -131,6 +133,11 @@ describe('OS errors', () => {
     expect(asDirectory.code).toBe(2);
     expectOneLineError(asDirectory.stderr, new RegExp(`-o ${locked} is a directory`));
     expect(existsSync(`${locked}.spool`)).toBe(false);
+    // A report's -o too, before any analysis.
+    const report = kstory(['analyze', bundle, '--markdown', '-o', locked]);
+    expect(report.code).toBe(2);
+    expectOneLineError(report.stderr, new RegExp(`-o ${locked} is a directory`));
+    expect(report.stderr).toContain(`e.g. ${path.join(locked, 'report.md')}`);
   });
 });
 

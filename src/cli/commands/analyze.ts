@@ -143,6 +143,8 @@ export function defineAnalysisCommand(program: Command, spec: AnalysisCommand): 
     .action(async (paths: string[], flags: AnalyzeFlags) => {
       const renderer = RENDERERS.find((r) => r.name === spec.format) ?? chosenRenderer(RENDERERS, flags);
       const output = flags.output ?? spec.defaultOutput?.(paths);
+      const { checkReportOutput } = await import('../output.ts');
+      checkReportOutput(output);
       const { openBundle } = await import('../../views/open.ts');
       const { separateClusters, filesByCluster } = await import('../../bundle/cluster-identity.ts');
       const { severityAtLeast } = await import('../../vocab/severity.ts');

@@ -69,6 +69,8 @@ Examples:
     )
     .action(async (flags: EvalFlags) => {
       const renderer = chosenRenderer(EVAL_RENDERERS, flags);
+      const { checkReportOutput } = await import('../output.ts');
+      checkReportOutput(flags.output);
       const { runEval } = await import('../../eval/run.ts');
       const { StatusLine } = await import('../status-line.ts');
       const status = new StatusLine(flags.progress !== false);

@@ -71,7 +71,10 @@ Examples:
           });
       const { findRelated } = await import('../../story/related/run.ts');
       const { StatusLine } = await import('../status-line.ts');
-      const { refuseToOverwriteInputs, renderContextFor, writeRendered } = await import('../output.ts');
+      const { checkReportOutput, refuseToOverwriteInputs, renderContextFor, writeRendered } = await import(
+        '../output.ts'
+      );
+      checkReportOutput(flags.output);
       refuseToOverwriteInputs(flags.output, args.slice(0, -1));
       const status = new StatusLine(flags.progress !== false);
       try {
