@@ -5,11 +5,10 @@
 //   npm run bench -- analyze --records 1m
 //   npm run bench -- analyze --records 10m
 
-import { spawn } from 'node:child_process';
 import { statSync } from 'node:fs';
 import path from 'node:path';
 import { Database, sqlString } from '../src/bundle/duckdb.ts';
-import { machineBusySeconds, readCpuSeconds, readRss } from './lib/child.ts';
+import { measureCli } from './lib/child.ts';
 import {
   type BenchContext,
   type Benchmark,
@@ -69,46 +68,18 @@ interface CliRun {
 }
 
 /** `kstory analyze <bundle> --json`, timed from spawn to exit, its RSS polled every 20 ms. */
-function runAnalyze(bundle: string): Promise<CliRun> {
-  const started = performance.now();
-  const child = spawn(process.execPath, [CLI, 'analyze', bundle, '--json'], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  let peak = 0;
-  let cpu = 0;
-  const busyBefore = machineBusySeconds();
-  const poll = setInterval(() => {
-    if (!child.pid) return;
-    peak = Math.max(peak, readRss(child.pid));
-    cpu = readCpuSeconds(child.pid) ?? cpu;
-  }, 20);
-  const chunks: Buffer[] = [];
-  child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
-  return new Promise((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearInterval(poll);
-      const wallSeconds = (performance.now() - started) / 1000;
-      const busyAfter = machineBusySeconds();
-      const otherCpuSeconds =
-        busyBefore === null || busyAfter === null ? null : Math.max(0, busyAfter - busyBefore - cpu);
-      if (code !== 0) {
-        reject(new Error(`kstory analyze exited ${code}`));
-        return;
-      }
-      const text = Buffer.concat(chunks).toString('utf8');
-      const report = JSON.parse(text) as { incidents: unknown[]; findings: unknown[] };
-      resolve({
-        wallSeconds,
-        cpuSeconds: cpu,
-        otherCpuSeconds,
-        peakRssBytes: peak,
-        stdoutBytes: text.length,
-        incidents: report.incidents.length,
-        findings: report.findings.length,
-      });
-    });
-  });
+async function runAnalyze(bundle: string): Promise<CliRun> {
+  const run = await measureCli(CLI, ['analyze', bundle, '--json'], { stdout: 'keep' });
+  const report = JSON.parse(run.stdout) as { incidents: unknown[]; findings: unknown[] };
+  return {
+    wallSeconds: run.wallSeconds,
+    cpuSeconds: run.cpuSeconds,
+    otherCpuSeconds: run.otherCpuSeconds,
+    peakRssBytes: run.peakRssBytes,
+    stdoutBytes: run.stdout.length,
+    incidents: report.incidents.length,
+    findings: report.findings.length,
+  };
 }
 
 /** A plain DuckDB scan of the same typed columns: the floor any analysis of this bundle pays. */

@@ -5,11 +5,10 @@
 //   npm run bench -- html --records 100k
 //   npm run bench -- html --records 1m
 
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
-import { machineBusySeconds, readCpuSeconds, readRss } from './lib/child.ts';
+import { measureCli } from './lib/child.ts';
 import {
   type BenchContext,
   type Benchmark,
@@ -38,38 +37,14 @@ interface Generation {
 }
 
 /** `kstory analyze <bundle> --format html -o <page>`, timed from spawn to exit, RSS polled every 20 ms. */
-function generate(bundle: string, page: string): Promise<Generation> {
-  const started = performance.now();
-  const child = spawn(
-    process.execPath,
-    [CLI, 'analyze', bundle, '--format', 'html', '-o', page, '--no-progress'],
-    {
-      stdio: ['ignore', 'ignore', 'inherit'],
-    },
-  );
-  let peak = 0;
-  let cpu = 0;
-  const busyBefore = machineBusySeconds();
-  const poll = setInterval(() => {
-    if (!child.pid) return;
-    peak = Math.max(peak, readRss(child.pid));
-    cpu = readCpuSeconds(child.pid) ?? cpu;
-  }, 20);
-  return new Promise((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearInterval(poll);
-      const busyAfter = machineBusySeconds();
-      if (code !== 0) return reject(new Error(`kstory analyze --format html exited ${code}`));
-      resolve({
-        wallSeconds: (performance.now() - started) / 1000,
-        cpuSeconds: cpu,
-        otherCpuSeconds:
-          busyBefore === null || busyAfter === null ? null : Math.max(0, busyAfter - busyBefore - cpu),
-        peakRssBytes: peak,
-      });
-    });
-  });
+async function generate(bundle: string, page: string): Promise<Generation> {
+  const run = await measureCli(CLI, ['analyze', bundle, '--format', 'html', '-o', page, '--no-progress']);
+  return {
+    wallSeconds: run.wallSeconds,
+    cpuSeconds: run.cpuSeconds,
+    otherCpuSeconds: run.otherCpuSeconds,
+    peakRssBytes: run.peakRssBytes,
+  };
 }
 
 /** Milliseconds from navigation start until the first lanes are drawn, in headless Chromium. */

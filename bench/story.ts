@@ -4,11 +4,9 @@
 // cores: under 30 s for a 1M-record bundle, peak RSS under 1.5 GB.
 //   npm run bench -- story --records 1m
 
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { machineBusySeconds, readCpuSeconds, readRss } from './lib/child.ts';
+import { measureCli } from './lib/child.ts';
 import {
   type BenchContext,
   type Benchmark,
@@ -42,55 +40,36 @@ interface StoryRun {
 }
 
 /** `kstory story <bundle> --all -o <dir>`, timed from spawn to exit, its RSS polled every 20 ms. */
-function runStories(bundle: string, workDir: string, extra: string[]): Promise<StoryRun> {
+async function runStories(bundle: string, workDir: string, extra: string[]): Promise<StoryRun> {
   const dir = mkdtempSync(path.join(workDir, 'stories-'));
-  const started = performance.now();
-  const child = spawn(
-    process.execPath,
-    [CLI, 'story', bundle, '--all', '-o', dir, '--force', '--no-progress', ...extra],
-    {
-      stdio: ['ignore', 'ignore', 'inherit'],
-    },
-  );
-  let peak = 0;
-  let cpu = 0;
-  const busyBefore = machineBusySeconds();
-  const loadBefore = os.loadavg()[0]!;
-  const poll = setInterval(() => {
-    if (!child.pid) return;
-    peak = Math.max(peak, readRss(child.pid));
-    cpu = readCpuSeconds(child.pid) ?? cpu;
-  }, 20);
-  return new Promise((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearInterval(poll);
-      const wallSeconds = (performance.now() - started) / 1000;
-      const busyAfter = machineBusySeconds();
-      try {
-        if (code !== 0) throw new Error(`kstory story --all exited ${code}`);
-        const index = JSON.parse(readFileSync(path.join(dir, 'index.json'), 'utf8')) as {
-          stories: { events: number }[];
-        };
-        const outputBytes = readdirSync(dir).reduce((sum, f) => sum + statSync(path.join(dir, f)).size, 0);
-        resolve({
-          wallSeconds,
-          cpuSeconds: cpu,
-          otherCpuSeconds:
-            busyBefore === null || busyAfter === null ? null : Math.max(0, busyAfter - busyBefore - cpu),
-          peakRssBytes: peak,
-          stories: index.stories.length,
-          events: index.stories.reduce((sum, s) => sum + s.events, 0),
-          outputBytes,
-          load: [loadBefore, os.loadavg()[0]!],
-        });
-      } catch (error) {
-        reject(error);
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
-      }
-    });
-  });
+  try {
+    const run = await measureCli(CLI, [
+      'story',
+      bundle,
+      '--all',
+      '-o',
+      dir,
+      '--force',
+      '--no-progress',
+      ...extra,
+    ]);
+    const index = JSON.parse(readFileSync(path.join(dir, 'index.json'), 'utf8')) as {
+      stories: { events: number }[];
+    };
+    const outputBytes = readdirSync(dir).reduce((sum, f) => sum + statSync(path.join(dir, f)).size, 0);
+    return {
+      wallSeconds: run.wallSeconds,
+      cpuSeconds: run.cpuSeconds,
+      otherCpuSeconds: run.otherCpuSeconds,
+      peakRssBytes: run.peakRssBytes,
+      stories: index.stories.length,
+      events: index.stories.reduce((sum, s) => sum + s.events, 0),
+      outputBytes,
+      load: run.load,
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 async function run(context: BenchContext): Promise<BenchOutcome> {

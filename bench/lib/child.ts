@@ -3,6 +3,7 @@
 
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 
 export interface ChildRun {
   wallSeconds: number;
@@ -99,5 +100,69 @@ export function zstdSize(file: string, level = 3): Promise<{ bytes: number; seco
         ? resolve({ bytes, seconds: (performance.now() - started) / 1000 })
         : reject(new Error(`zstd exited with ${code}`)),
     );
+  });
+}
+
+export interface CliMeasure {
+  wallSeconds: number;
+  /** User + system CPU of the command, sampled every 20 ms (the last few ms are not seen). */
+  cpuSeconds: number;
+  /** CPU seconds other processes took meanwhile: the machine may be shared, which slows the wall clock. */
+  otherCpuSeconds: number | null;
+  peakRssBytes: number;
+  /** What the command printed, when asked for (`stdout: 'keep'`). */
+  stdout: string;
+  /** The machine's 1-minute load average when the run began and when it ended. */
+  load: [number, number];
+}
+
+/**
+ * Run the built kstory CLI with `args`, timed from spawn to exit, its RSS and CPU polled from /proc
+ * every 20 ms; rejects when it exits non-zero. The benchmarks of whole commands share it.
+ */
+export function measureCli(
+  cli: string,
+  args: string[],
+  options: { stdout?: 'keep' | 'ignore' } = {},
+): Promise<CliMeasure> {
+  const keep = options.stdout === 'keep';
+  const started = performance.now();
+  const busyBefore = machineBusySeconds();
+  const loadBefore = loadavg()[0] ?? 0;
+  const child = spawn(process.execPath, [cli, ...args], {
+    stdio: ['ignore', keep ? 'pipe' : 'ignore', 'inherit'],
+  });
+  let peak = 0;
+  let cpu = 0;
+  const poll = setInterval(() => {
+    if (!child.pid) return;
+    peak = Math.max(peak, readRss(child.pid));
+    cpu = readCpuSeconds(child.pid) ?? cpu;
+  }, 20);
+  const chunks: Buffer[] = [];
+  child.stdout?.on('data', (chunk: Buffer) => chunks.push(chunk));
+  return new Promise((resolve, reject) => {
+    child.on('error', (error) => {
+      clearInterval(poll);
+      reject(error);
+    });
+    child.on('close', (code, signal) => {
+      clearInterval(poll);
+      const wallSeconds = (performance.now() - started) / 1000;
+      const busyAfter = machineBusySeconds();
+      if (code !== 0) {
+        reject(new Error(`kstory ${args[0] ?? ''} failed (${signal ?? `exit ${code}`})`));
+        return;
+      }
+      resolve({
+        wallSeconds,
+        cpuSeconds: cpu,
+        otherCpuSeconds:
+          busyBefore === null || busyAfter === null ? null : Math.max(0, busyAfter - busyBefore - cpu),
+        peakRssBytes: peak,
+        stdout: Buffer.concat(chunks).toString('utf8'),
+        load: [loadBefore, loadavg()[0] ?? 0],
+      });
+    });
   });
 }
