@@ -6,13 +6,13 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { Chalk } from 'chalk';
 import { pack } from 'tar-stream';
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { partialReasons } from '../../src/bundle/partial.ts';
-import { run } from '../../src/cli/main.ts';
 import { runImport } from '../../src/import/run.ts';
 import { importSummaryJson, partialImport, renderImportSummary } from '../../src/report/import-summary.ts';
 import { openBundle } from '../../src/views/open.ts';
 import { aPod } from '../kube/builders.ts';
+import { kstoryInProcess } from '../support/cli-in-process.ts';
 import { jsonl, rows, Scratch } from './helpers.ts';
 
 const scratch = new Scratch();
@@ -285,26 +285,7 @@ describe('damaged inputs', () => {
 });
 
 describe('kstory import (CLI)', () => {
-  async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-    let stdout = '';
-    let stderr = '';
-    const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-      stdout += String(chunk);
-      return true;
-    });
-    const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
-      stderr += String(chunk);
-      return true;
-    });
-    try {
-      const code = await run(['node', 'kstory', 'import', ...args]);
-      return { code, stdout, stderr };
-    } finally {
-      out.mockRestore();
-      err.mockRestore();
-      process.exitCode = undefined;
-    }
-  }
+  const cli = (...args: string[]) => kstoryInProcess('import', ...args);
 
   it('prints a summary and writes the bundle (exit 0)', async () => {
     const file = scratch.write('cli/pod.json', JSON.stringify(aPod()));

@@ -4,13 +4,13 @@
 
 import { appendFileSync, existsSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { BundleWriter, SpoolWriteError } from '../../src/bundle/writer.ts';
-import { run } from '../../src/cli/main.ts';
 import { KstoryError } from '../../src/errors.ts';
 import { runImport } from '../../src/import/run.ts';
 import { openBundle } from '../../src/views/open.ts';
 import { aPod } from '../kube/builders.ts';
+import { kstoryInProcess } from '../support/cli-in-process.ts';
 import { jsonl, rows, Scratch } from './helpers.ts';
 
 const scratch = new Scratch();
@@ -78,26 +78,8 @@ function fullDiskAt(file: string, output: string) {
   });
 }
 
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-    stdout += String(chunk);
-    return true;
-  });
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
-    stderr += String(chunk);
-    return true;
-  });
-  try {
-    const code = await run(['node', 'kstory', 'import', ...args]);
-    return { code, stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-    process.exitCode = undefined;
-  }
-}
+/** `kstory import <args...>` in this process. */
+const cli = (...args: string[]) => kstoryInProcess('import', ...args);
 
 const BY_SOURCE = 'SELECT source, count(*)::INTEGER AS n FROM bundle GROUP BY source ORDER BY source';
 

@@ -4,11 +4,11 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { sqlString } from '../../src/bundle/duckdb.ts';
-import { run } from '../../src/cli/main.ts';
 import { listBuiltinScenarios, loadScenarioFile, parseScenario } from '../../src/simulate/scenario/load.ts';
 import { openBundle } from '../../src/views/open.ts';
+import { kstoryInProcess } from '../support/cli-in-process.ts';
 
 const temp = mkdtempSync(path.join(os.tmpdir(), 'kstory-scenario-'));
 afterAll(() => rmSync(temp, { recursive: true, force: true }));
@@ -27,25 +27,7 @@ function writeScenario(name: string, text: string): string {
   return file;
 }
 
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stdout += String(chunk);
-    return true;
-  });
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stderr += String(chunk);
-    return true;
-  });
-  try {
-    const code = await run(['node', 'kstory', ...args]);
-    return { code, stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-}
+const cli = kstoryInProcess;
 
 describe('scenario validation', () => {
   it('names the file and the field path of an invalid value', () => {
