@@ -5,7 +5,7 @@
 // for at least these; what the recorder spends beyond them is the HTTP stream, watch bookkeeping,
 // writing and syncing the spool.
 
-import { closeSync, mkdirSync, openSync, readSync, rmSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { BundleRow } from '../../src/bundle/row.ts';
@@ -16,7 +16,9 @@ import type { RecordInput } from './record-input.ts';
 type Modules = typeof import('../../src/bundle/spool.ts') &
   typeof import('../../src/bundle/writer.ts') &
   typeof import('../../src/kube/raw-body.ts') &
-  typeof import('../../src/kube/to-row.ts');
+  typeof import('../../src/kube/to-row.ts') &
+  typeof import('../../src/bundle/spool-lines.ts') &
+  Partial<typeof import('../../src/bundle/segment-format.ts')>;
 
 /**
  * The build the recorder runs: code compiled on the fly by tsx converts a third slower (it keeps
@@ -24,9 +26,18 @@ type Modules = typeof import('../../src/bundle/spool.ts') &
  * that does not export what the floor needs.
  */
 async function modulesOf(kstoryDir: string): Promise<Modules | null> {
-  const load = (file: string) => import(pathToFileURL(path.join(kstoryDir, 'dist', 'src', file)).href);
+  // A module an earlier build does not have (its spool lines lived in spool.js) is left out.
+  const load = (file: string) =>
+    import(pathToFileURL(path.join(kstoryDir, 'dist', 'src', file)).href).catch(() => ({}));
   const loaded = await Promise.all(
-    ['bundle/spool.js', 'bundle/writer.js', 'kube/raw-body.js', 'kube/to-row.js'].map(load),
+    [
+      'bundle/spool.js',
+      'bundle/writer.js',
+      'kube/raw-body.js',
+      'kube/to-row.js',
+      'bundle/spool-lines.js',
+      'bundle/segment-format.js',
+    ].map(load),
   );
   const modules = Object.assign({}, ...loaded) as Modules;
   return typeof modules.compactSegment === 'function' && typeof modules.openCompactionDatabase === 'function'
@@ -67,6 +78,7 @@ export async function measureFloor(
     objectRow,
     openCompactionDatabase,
     parseWatchLine,
+    SEGMENT_HEADER,
     segmentName,
     SpoolLines,
   } = modules;
@@ -85,6 +97,8 @@ export async function measureFloor(
   // first segment's worth of them is kept for the compaction.
   const spool = new SpoolLines(2 << 20);
   const fd = openSync(ndjson, 'w');
+  // Segments say their format first (where the build has more than one).
+  if (SEGMENT_HEADER) writeSync(fd, SEGMENT_HEADER);
   let kept = 0;
   let keptEvents = 0;
   let converted = 0;

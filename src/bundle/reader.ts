@@ -7,12 +7,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { KstoryError } from '../errors.ts';
-import { COLUMNS, readJsonColumnsLiteral } from './columns.ts';
+import { COLUMNS } from './columns.ts';
 import { dedupedAcrossFiles, findDuplicates, withoutDuplicates } from './dedupe.ts';
 import { Database, type Row, sqlString } from './duckdb.ts';
 import { resolveInputs, type Source } from './inputs.ts';
 import { type BundleFile, checkParquetMagic, inspectFile } from './inspect.ts';
 import { type BundleMetadata, mergeMetadata } from './metadata.ts';
+import { segmentRowsSql } from './segment-format.ts';
 import type { DamagedPart } from './verify.ts';
 
 export type { BundleFile } from './inspect.ts';
@@ -100,13 +101,8 @@ function fileSelect(file: BundleFile, rowNumbers = false): string {
     COLUMNS.map((c) => (missing.has(c.name) ? `CAST(NULL AS ${c.type}) AS "${c.name}"` : `"${c.name}"`)).join(
       ', ',
     ) + (rowNumbers ? ', file_row_number' : '');
-  if (file.format === 'ndjson') {
-    // An open segment may end in a partial line while its writer is running: skip what does not parse.
-    const select = COLUMNS.map((c) =>
-      c.name === 'body' ? 'CAST(body AS VARCHAR) AS body' : `"${c.name}"`,
-    ).join(', ');
-    return `SELECT ${select} FROM read_json(${sqlString(file.path)}, format = 'newline_delimited', columns = ${readJsonColumnsLiteral()}, ignore_errors = true) WHERE source IS NOT NULL`;
-  }
+  // An open segment may end in a partial line while its writer is running: skip what does not parse.
+  if (file.format === 'ndjson') return segmentRowsSql(file.path, { tolerant: true });
   if (file.leftOut && file.leftOut.length > 0) return keptRanges(file, columns);
   return `SELECT ${columns} FROM read_parquet(${sqlString(file.path)}${rowNumbers ? ', file_row_number = true' : ''})`;
 }

@@ -4,7 +4,8 @@
 //   spool.lock           pid of the writer using the spool
 //   redaction.key        the key of the tokens that replace credentials (mode 0600), so that a
 //                        writer resuming the spool gives a value the token it had before
-//   seg-000001.ndjson    rows as JSON lines, appended; the newest one is the open segment
+//   seg-000001.ndjson    rows as lines, appended; the newest one is the open segment. The segment
+//                        says its format (segment-format.ts): older spools hold JSON lines
 //   seg-000001.parquet   a compacted segment (written to .tmp, then renamed; then the .ndjson goes)
 
 import { randomBytes } from 'node:crypto';
@@ -20,7 +21,6 @@ import {
   renameSync,
   rmSync,
   writeFileSync,
-  writeSync,
 } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
@@ -32,8 +32,14 @@ import type { BundleRow } from './row.ts';
 export const SPOOL_FILE = 'spool.json';
 export const LOCK_FILE = 'spool.lock';
 
+/**
+ * The spool's version: 1 for spools whose segments are all JSON lines (segment format 1), 2 once a
+ * writer that writes segment format 2 has used it. A kstory reads the versions up to its own.
+ */
+export const SPOOL_VERSION = 2;
+
 export const SpoolStateSchema = z.object({
-  spool_version: z.literal(1),
+  spool_version: z.number().int().min(1),
   output: z.string(),
   metadata: BundleMetadataSchema,
   /** JSON-lines bytes of the closed segments: the size of the rows as DuckDB will hold them. */
@@ -83,6 +89,12 @@ export function readSpoolState(dir: string): SpoolState {
     });
   }
   const parsed = SpoolStateSchema.safeParse(json);
+  if (parsed.success && parsed.data.spool_version > SPOOL_VERSION) {
+    throw new KstoryError(
+      `${file}: spool version ${parsed.data.spool_version} is newer than this kstory reads (${SPOOL_VERSION})`,
+      { hint: 'Finish it with the kstory version that wrote it (kstory bundle repair), or upgrade kstory.' },
+    );
+  }
   if (!parsed.success) {
     throw new KstoryError(describeProblem(zodProblem(parsed.error, file)), {
       hint: 'The spool state is damaged; it is rewritten whole, so this file was edited by hand or by another tool.',
@@ -207,8 +219,9 @@ export class RawJson {
 }
 
 /**
- * One spool line. The body is embedded as a JSON value rather than a string, so that it is not
- * escaped twice; DuckDB reads it back as JSON text.
+ * One line of a format-1 segment (see segment-format.ts), which kstory no longer writes: the row as
+ * JSON with the body embedded as a JSON value. Kept to write spools of older kstory versions in
+ * tests, and as the plain JSON form of a row.
  */
 export function encodeRow(row: BundleRow): string {
   const body = row.body;
@@ -218,8 +231,8 @@ export function encodeRow(row: BundleRow): string {
   return `${head.slice(0, -1)},"body":${bodyText}}`;
 }
 
-/** The row without its body, as JSON. */
-function headOf(row: BundleRow): string {
+/** The row without its body, as JSON: never a raw tab or newline (JSON.stringify escapes them). */
+export function headOf(row: BundleRow): string {
   // JSON has no NaN or infinities, which Prometheus samples do carry; DuckDB reads them from text.
   if (typeof row.metric_value === 'number' && !Number.isFinite(row.metric_value)) {
     return headOf({ ...row, metric_value: String(row.metric_value) as unknown as number });
@@ -233,82 +246,5 @@ function headOf(row: BundleRow): string {
     return JSON.stringify(row);
   } finally {
     row.body = body;
-  }
-}
-
-const BODY_KEY = Buffer.from(',"body":');
-
-/**
- * Spool lines (encodeRow's, newline-terminated) assembled as bytes for one write. Built as strings,
- * 10 KB watch bodies were cut, concatenated, joined into a megabyte and encoded to UTF-8 again: as
- * bytes, a body from the API server is copied once, and nothing is left for the garbage collector.
- */
-export class SpoolLines {
-  private buffer: Buffer;
-  /** Bytes assembled so far. */
-  length = 0;
-
-  constructor(private readonly initialBytes: number) {
-    this.buffer = Buffer.allocUnsafeSlow(initialBytes);
-  }
-
-  /** Append the row's line; returns its length in bytes, newline excluded. */
-  add(row: BundleRow): number {
-    const start = this.length;
-    const body = row.body;
-    this.addText(headOf(row));
-    if (body !== undefined && body !== null) {
-      // The body goes inside the head's braces.
-      this.length--;
-      this.reserve(BODY_KEY.length);
-      this.length += BODY_KEY.copy(this.buffer, this.length);
-      const pieces = body instanceof RawJson ? body.pieces : null;
-      if (pieces !== null) {
-        for (const piece of pieces) {
-          this.reserve(piece.length);
-          this.buffer.set(piece, this.length);
-          this.length += piece.length;
-        }
-      } else {
-        this.addText(body instanceof RawJson ? body.text : JSON.stringify(body));
-      }
-      this.addByte(0x7d);
-    }
-    const bytes = this.length - start;
-    this.addByte(0x0a);
-    return bytes;
-  }
-
-  /** Forget what was added after the first `length` bytes. */
-  truncate(length: number): void {
-    this.length = Math.min(this.length, length);
-  }
-
-  /** Write everything to `fd` and start again. Returns the bytes written. */
-  writeTo(fd: number): number {
-    let written = 0;
-    while (written < this.length) written += writeSync(fd, this.buffer, written, this.length - written);
-    this.length = 0;
-    // A huge row grew the buffer: give the memory back.
-    if (this.buffer.length > 4 * this.initialBytes) this.buffer = Buffer.allocUnsafeSlow(this.initialBytes);
-    return written;
-  }
-
-  private addText(text: string): void {
-    // UTF-8 takes at most three bytes per UTF-16 unit: room enough without measuring first.
-    this.reserve(3 * text.length);
-    this.length += this.buffer.write(text, this.length);
-  }
-
-  private addByte(byte: number): void {
-    this.reserve(1);
-    this.buffer[this.length++] = byte;
-  }
-
-  private reserve(bytes: number): void {
-    if (this.length + bytes <= this.buffer.length) return;
-    const grown = Buffer.allocUnsafeSlow(Math.max(2 * this.buffer.length, this.length + bytes));
-    this.buffer.copy(grown, 0, 0, this.length);
-    this.buffer = grown;
   }
 }

@@ -6,6 +6,7 @@
 import { messageOf } from '../errors.ts';
 import { Database, sqlString } from './duckdb.ts';
 import type { BundleFile } from './inspect.ts';
+import { segmentRowsSql } from './segment-format.ts';
 
 export interface DamagedPart {
   file: string;
@@ -85,7 +86,7 @@ async function verifyParquet(db: Database, file: string, result: Verification): 
 async function verifySegment(db: Database, file: string, result: Verification): Promise<void> {
   try {
     const [read] = await db.all<{ n: number }>(
-      `SELECT count(*)::DOUBLE AS n FROM read_json(${sqlString(file)}, format = 'newline_delimited', ignore_errors = true)`,
+      `SELECT count(*)::DOUBLE AS n FROM (${segmentRowsSql(file, { tolerant: true })})`,
     );
     result.rows_read += read?.n ?? 0;
     result.rows_expected += read?.n ?? 0;

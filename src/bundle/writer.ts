@@ -1,47 +1,35 @@
-// The bundle writer. Rows are appended to a JSON-lines spool that is flushed at least every second;
+// The bundle writer. Rows are appended to a spool of lines that is flushed at least every second;
 // full segments are compacted into Parquet in the background (in DuckDB's threads); finish() sorts
 // everything into the single bundle file through a temp file and a rename. A writer killed at any
 // point leaves a spool that `kstory bundle repair` finishes (see repair.ts).
 
-import {
-  chmodSync,
-  closeSync,
-  existsSync,
-  fdatasyncSync,
-  mkdirSync,
-  openSync,
-  renameSync,
-  rmSync,
-  statSync,
-} from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { closeSync, existsSync, fdatasyncSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { KstoryError, messageOf, osError, osErrorIn, userFacingOsError } from '../errors.ts';
-import { REDACTION_RULES, Redactor } from '../kube/redact.ts';
-import { TOOL_VERSION } from '../version.ts';
-import { COLUMNS, FORMAT_VERSION, readJsonColumnsLiteral, SORT_ORDER, SOURCES } from './columns.ts';
-import { Database, sqlList, sqlString } from './duckdb.ts';
-import {
-  type BundleMetadata,
-  BundleMetadataSchema,
-  type Gap,
-  type MetadataPatch,
-  metadataToKeyValues,
-} from './metadata.ts';
+import { Redactor } from '../kube/redact.ts';
+import { SOURCES } from './columns.ts';
+import { compactSegment, openCompactionDatabase } from './compaction.ts';
+import type { Database } from './duckdb.ts';
+import { type FinishResult, writeFinalBundle } from './final-bundle.ts';
+import type { Gap, MetadataPatch } from './metadata.ts';
 import type { BundleRow } from './row.ts';
+import { MAX_LINE_BYTES, SEGMENT_HEADER } from './segment-format.ts';
 import {
   listSegments,
-  lockSpool,
   readSpoolState,
-  SpoolLines,
   type SpoolState,
   segmentName,
   spoolRedactionKey,
-  truncatePartialLine,
   unlockSpool,
   writeSpoolState,
 } from './spool.ts';
-import { directoryBytes } from './spool-size.ts';
+import { SpoolWriteError } from './spool-error.ts';
+import { SpoolLines } from './spool-lines.ts';
+import { stripUndefined, takeSpool } from './spool-open.ts';
+
+export { compactSegment, openCompactionDatabase } from './compaction.ts';
+export type { FinishResult } from './final-bundle.ts';
+export { SpoolWriteError } from './spool-error.ts';
 
 export interface WriterOptions {
   /** The bundle file to write. */
@@ -75,15 +63,6 @@ export interface WriterOptions {
 
 /** Bundles and spools are readable by their owner only: they hold what a cluster said. */
 const FILE_MODE = 0o600;
-const DIRECTORY_MODE = 0o700;
-
-export interface FinishResult {
-  path: string;
-  rows: number;
-  bytes: number;
-  rowsBySource: Record<string, number>;
-  metadata: BundleMetadata;
-}
 
 /** DuckDB's memory limit for compaction and the final sort, unless the producer gives one. */
 export const DEFAULT_MEMORY_LIMIT = '320MB';
@@ -91,12 +70,6 @@ export const DEFAULT_MEMORY_LIMIT = '320MB';
 export const DEFAULT_SEGMENT_BYTES = 64 << 20;
 const MAX_BUFFERED_BYTES = 1 << 20;
 const TIME_CHECK_EVERY = 256;
-/** Largest spool line. DuckDB's JSON reader allocates a buffer of this size per thread, so it bounds
- * memory; objects are capped near 1.5 MB by etcd, and only a RequestResponse audit entry of a huge
- * list comes near it. A larger row keeps its typed columns and loses its body (see append). */
-const MAX_OBJECT_SIZE = 16 << 20;
-/** Rows per DuckDB vector: row groups are whole numbers of them. */
-const DUCKDB_VECTOR_SIZE = 2048;
 const TIMESTAMP_RE = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,9})?(Z|[+-]\d\d:\d\d)$/;
 const VALID_SOURCES = new Set<string>(SOURCES);
 
@@ -162,42 +135,12 @@ export class BundleWriter {
         },
       );
     }
-    let state: SpoolState;
-    let nextSegment = 1;
-    if (existsSync(spoolDir)) {
-      if (!options.resume) {
-        throw new KstoryError(`a spool already exists at ${spoolDir}`, {
-          hint: 'It holds rows of an earlier run: continue it with --resume, or turn it into a bundle with `kstory bundle repair`.',
-        });
-      }
-      lockSpool(spoolDir);
-      state = readSpoolState(spoolDir);
-      state.metadata = { ...state.metadata, ...stripUndefined(options.metadata) };
-      const segments = listSegments(spoolDir);
-      for (const segment of segments) {
-        if (segment.ndjson) truncatePartialLine(segment.ndjson);
-      }
-      nextSegment = (segments.at(-1)?.number ?? 0) + 1;
-    } else {
-      mkdirSync(spoolDir, { recursive: true, mode: DIRECTORY_MODE });
-      lockSpool(spoolDir);
-      state = {
-        spool_version: 1,
-        output,
-        spooled_bytes: 0,
-        anonymize: false,
-        metadata: BundleMetadataSchema.parse({
-          format_version: FORMAT_VERSION,
-          tool_version: TOOL_VERSION,
-          created_at: new Date().toISOString(),
-          ...stripUndefined(options.metadata),
-        }),
-      };
-    }
-    // The writer redacts every row, whatever the producer says it did.
-    state.metadata.redaction = [...REDACTION_RULES];
-    if (options.anonymize) state.anonymize = true;
-    writeSpoolState(spoolDir, state);
+    const { state, nextSegment } = takeSpool(spoolDir, {
+      output,
+      metadata: options.metadata,
+      resume: options.resume === true,
+      anonymize: options.anonymize !== undefined,
+    });
     const tempDirectory = path.join(spoolDir, 'tmp');
     const db = await openCompactionDatabase(resolved.memoryLimit, tempDirectory);
     const writer = new BundleWriter(
@@ -249,11 +192,12 @@ export class BundleWriter {
     const row = this.redactor.row(given);
     const start = this.lines.length;
     const bytes = this.lines.add(row);
-    if (bytes > MAX_OBJECT_SIZE - 1024) {
+    // A row too long for a spool line keeps its typed columns (see MAX_LINE_BYTES).
+    if (bytes > MAX_LINE_BYTES - 1024) {
       this.lines.truncate(start);
       this.lines.add({
         ...row,
-        body: { kstory_body_omitted: `body of ${bytes} bytes exceeds the ${MAX_OBJECT_SIZE} byte limit` },
+        body: { kstory_body_omitted: `body of ${bytes} bytes exceeds the ${MAX_LINE_BYTES} byte limit` },
       });
     }
     this.appended++;
@@ -292,6 +236,8 @@ export class BundleWriter {
     this.lastFlush = Date.now();
     if (this.lines.length === 0 || this.fd === null) return;
     try {
+      // A segment says its format first (segment-format.ts), with its first rows.
+      if (this.segmentBytes === 0) this.segmentBytes += writeSync(this.fd, SEGMENT_HEADER);
       this.segmentBytes += this.lines.writeTo(this.fd);
       if (options.sync) fdatasyncSync(this.fd);
       if (this.segmentBytes >= this.options.segmentMaxBytes) this.rotateSegment();
@@ -430,194 +376,6 @@ export class BundleWriter {
     unlockSpool(this.options.spoolDir);
     this.db.close();
   }
-}
-
-/**
- * Writing the spool or the bundle failed for a reason of the system (a full disk, a quota, a
- * permission): the spool is kept, and the message says how much it holds and how to finish it.
- */
-export class SpoolWriteError extends KstoryError {
-  readonly spoolDir: string;
-
-  constructor(spoolDir: string, cause: KstoryError) {
-    const held = directoryBytes(spoolDir);
-    super(cause.message, {
-      hint:
-        `The rows written before are kept in ${spoolDir} (${formatMb(held)}). Free about ` +
-        `${formatMb(Math.max(held, 1 << 20))} on its file system (a bundle takes at most as much as ` +
-        `its spool), then run: kstory bundle repair ${spoolDir} (with -o to write the bundle elsewhere)`,
-      cause,
-      fatal: true,
-    });
-    this.spoolDir = spoolDir;
-  }
-}
-
-function formatMb(bytes: number): string {
-  return `${(bytes / (1 << 20)).toFixed(bytes < 10 << 20 ? 1 : 0)} MB`;
-}
-
-function stripUndefined<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
-}
-
-/** The columns in format order, `body` turned from JSON back to plain text. */
-function selectList(): string {
-  return COLUMNS.map((c) => (c.name === 'body' ? 'CAST(body AS VARCHAR) AS body' : `"${c.name}"`)).join(', ');
-}
-
-/**
- * The writer's DuckDB. One thread: the producer's JavaScript keeps the other core busy, and a single
- * thread keeps compaction's memory (one row group and one JSON buffer at a time) predictable.
- */
-export async function openCompactionDatabase(memoryLimit: string, tempDirectory?: string): Promise<Database> {
-  const db = await Database.open({ memoryLimit, tempDirectory, threads: 1 });
-  // Memory a compaction freed goes back to the system (by the allocator's background threads, and
-  // after each compaction), instead of staying in the process until the next one: a recorder's
-  // peak RSS went from 750–820 MB to 600–680 MB on 10 KB Pods, and from 680–750 MB to 550–590 MB
-  // on mixed traffic, at no CPU cost that the benchmark could tell apart (bench/record.ts).
-  await db.run('SET allocator_background_threads = true');
-  await db.run("SET allocator_flush_threshold = '16MB'");
-  // DuckDB keeps what it reads of files in memory for the next query that reads them; the writer
-  // reads each segment once, at finish, where that cache held about 100 MB of 10 KB Pods.
-  await db.run('SET enable_external_file_cache = false');
-  return db;
-}
-
-/** Compact one closed segment's JSON lines into its sorted Parquet file, then drop the lines. Exported
- * for the record benchmark, which measures it on its own. */
-export async function compactSegment(
-  db: Database,
-  spoolDir: string,
-  number: number,
-  ndjson: string,
-): Promise<void> {
-  const parquet = path.join(spoolDir, segmentName(number, 'parquet'));
-  const temp = `${parquet}.tmp`;
-  if (statSync(ndjson).size > 0) {
-    await db.run(
-      `COPY (SELECT ${selectList()} FROM read_json(${sqlString(ndjson)}, format = 'newline_delimited', ` +
-        `columns = ${readJsonColumnsLiteral()}, maximum_object_size = ${MAX_OBJECT_SIZE}) ORDER BY ${orderBy()}) ` +
-        // Segments are temporary and read once more at finish: the cheapest zstd level will do. The
-        // order must survive (PRESERVE_ORDER): large bundles are the concatenation of these runs.
-        // Row groups of 2,048 rows (DuckDB's smallest): the writer holds one while it compresses it,
-        // and the final copy reads one at a time; with 4,096 rows of 10 KB Pods a recorder's peak RSS
-        // was 50 MB higher, for the same bundle (bench/record.ts).
-        `TO ${sqlString(temp)} (FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1, ROW_GROUP_SIZE ${DUCKDB_VECTOR_SIZE}, ` +
-        `PRESERVE_ORDER true)`,
-    );
-    renameSync(temp, parquet);
-  }
-  rmSync(ndjson, { force: true });
-}
-
-function orderBy(): string {
-  return SORT_ORDER.map((c) => `"${c}" NULLS FIRST`).join(', ');
-}
-
-/** An empty, fully typed row set: the bundle of a producer that wrote nothing is still a bundle. */
-function emptySelect(): string {
-  return `SELECT ${COLUMNS.map((c) => `CAST(NULL AS ${c.type}) AS "${c.name}"`).join(', ')} WHERE false`;
-}
-
-async function writeFinalBundle(
-  db: Database,
-  options: {
-    output: string;
-    spoolDir: string;
-    rowGroupSize: number;
-    compressionLevel: number;
-    globalSortMaxBytes: number;
-  },
-  metadata: BundleMetadata,
-  spooledBytes: number,
-): Promise<FinishResult> {
-  const parts = listSegments(options.spoolDir)
-    .map((s) => s.parquet)
-    .filter((p): p is string => p !== null);
-  const from = parts.length > 0 ? `read_parquet(${sqlList(parts)})` : `(${emptySelect()})`;
-
-  const stats = await db.all<{ source: string; n: number; first: string | null; last: string | null }>(
-    `SELECT source, count(*)::INTEGER AS n, strftime(min(ts), '%Y-%m-%dT%H:%M:%S.%fZ') AS first,
-            strftime(max(ts), '%Y-%m-%dT%H:%M:%S.%fZ') AS last
-     FROM ${from} GROUP BY source ORDER BY source`,
-  );
-  const rowsBySource = Object.fromEntries(stats.map((s) => [s.source, s.n]));
-  const firsts = stats
-    .map((s) => s.first)
-    .filter((v): v is string => v !== null)
-    .sort();
-  const lasts = stats
-    .map((s) => s.last)
-    .filter((v): v is string => v !== null)
-    .sort();
-
-  // A global sort needs memory in proportion to the data (DuckDB's sort moves the bodies too), so
-  // a large bundle is written as the concatenation of its segments, each sorted at compaction: a
-  // streaming copy whose memory does not grow with the bundle. The rows' JSON size measures the data
-  // (Parquet's own sizes do not: dictionary encoding makes repetitive rows look tiny).
-  const uncompressed = spooledBytes;
-  const globalSort = uncompressed <= options.globalSortMaxBytes;
-  // Row groups of at most ~32 MB uncompressed: what a reader (and this copy) holds at a time. DuckDB
-  // closes a row group at a whole number of its 2,048-row vectors at or past the size asked for, so
-  // the size is rounded down to one (3,000 rows of 11 KB Pods made row groups of 4,096, 45 MB).
-  const totalRows = stats.reduce((sum, s) => sum + s.n, 0);
-  const averageRowBytes = totalRows > 0 ? uncompressed / totalRows : 1;
-  const rowsIn32Mb = Math.floor((32 << 20) / averageRowBytes);
-  const rowGroupSize = Math.max(
-    DUCKDB_VECTOR_SIZE,
-    Math.min(options.rowGroupSize, rowsIn32Mb - (rowsIn32Mb % DUCKDB_VECTOR_SIZE)),
-  );
-
-  const final: BundleMetadata = {
-    ...metadata,
-    row_order: globalSort ? 'sorted' : 'sorted-per-segment',
-    window: {
-      start: metadata.window.start ?? firsts[0] ?? null,
-      end: metadata.window.end ?? lasts.at(-1) ?? null,
-    },
-    sources: [...new Set([...metadata.sources, ...stats.map((s) => s.source)])].sort(),
-  };
-
-  const keyValues = Object.entries(metadataToKeyValues(final))
-    .map(([key, value]) => `${sqlString(key)}: ${sqlString(value)}`)
-    .join(', ');
-  const temp = path.join(
-    path.dirname(options.output),
-    `.${path.basename(options.output)}.${process.pid}.tmp`,
-  );
-  try {
-    // Created before DuckDB writes it, so that it is never readable by others, not even while written.
-    closeSync(openSync(temp, 'w', FILE_MODE));
-    // Without it DuckDB's parallel Parquet writer interleaves row groups, and the sorted order the
-    // format promises (and compression relies on) is lost.
-    await db.run('SET preserve_insertion_order = true');
-    // Nothing is appended any more: the global sort may use every core. A bundle too large to sort
-    // is a streaming copy of its sorted segments, and one thread keeps it one: with several, each
-    // buffers row groups to keep the order, which ran out of memory on 10 KB rows (50,000 Pod
-    // versions), and was slower too (bench/record.ts).
-    await db.run(`SET threads = ${globalSort ? availableParallelism() : 1}`);
-    await db.run(
-      `COPY (SELECT * FROM ${from}${globalSort ? ` ORDER BY ${orderBy()}` : ''}) ` +
-        `TO ${sqlString(temp)} (FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL ${options.compressionLevel}, ` +
-        `ROW_GROUP_SIZE ${rowGroupSize}, KV_METADATA {${keyValues}})`,
-    );
-    chmodSync(temp, FILE_MODE);
-    const fd = openSync(temp, 'r');
-    fdatasyncSync(fd);
-    closeSync(fd);
-    renameSync(temp, options.output);
-  } catch (error) {
-    rmSync(temp, { force: true });
-    throw error;
-  }
-  return {
-    path: options.output,
-    rows: totalRows,
-    bytes: statSync(options.output).size,
-    rowsBySource,
-    metadata: final,
-  };
 }
 
 /** Finish the spool of a writer that did not finish (killed, crashed, or stopped with close()). */

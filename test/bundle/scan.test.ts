@@ -1,15 +1,13 @@
 // `kstory bundle scan`: credentials in a bundle found by file, row and column, never printed;
 // exit 1 when there are any, 0 for a bundle the writer wrote, 2 for what is not a bundle.
 
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FORMAT_VERSION } from '../../src/bundle/columns.ts';
-import { BundleMetadataSchema } from '../../src/bundle/metadata.ts';
 import type { BundleRow } from '../../src/bundle/row.ts';
-import { encodeRow, segmentName, writeSpoolState } from '../../src/bundle/spool.ts';
 import { BundleWriter } from '../../src/bundle/writer.ts';
 import { kstory } from '../support/cli.ts';
+import { writeOldSpool } from '../support/old-spool.ts';
 import { aLogRow, aMetricRow, aPodRow } from '../support/rows.ts';
 import { useTempDir } from '../support/temp.ts';
 
@@ -17,22 +15,7 @@ const tempDir = useTempDir('kstory-scan-');
 
 /** A spool written by hand, as a tool without redaction would have: its rows hold values in clear. */
 function clearSpool(dir: string, rows: BundleRow[]): string {
-  const spool = path.join(dir, 'old.parquet.spool');
-  mkdirSync(spool);
-  writeSpoolState(spool, {
-    spool_version: 1,
-    output: path.join(dir, 'old.parquet'),
-    spooled_bytes: 0,
-    anonymize: false,
-    metadata: BundleMetadataSchema.parse({
-      format_version: FORMAT_VERSION,
-      tool_version: '0.0.1',
-      created_at: '2026-03-01T10:00:00Z',
-      producer: 'import',
-    }),
-  });
-  writeFileSync(path.join(spool, segmentName(1, 'ndjson')), rows.map((r) => `${encodeRow(r)}\n`).join(''));
-  return spool;
+  return writeOldSpool(path.join(dir, 'old.parquet'), 'import', [rows]);
 }
 
 const LEAKS = {
