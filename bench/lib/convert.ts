@@ -2,15 +2,8 @@
 // so that the writer benchmark measures the real path: parse, convert, redact, append.
 
 import type { BundleRow, MarkerKind, WatchEvent } from '../../src/bundle/row.ts';
-import {
-  auditRow,
-  eventRow,
-  type KubeObject,
-  logRow,
-  markerRow,
-  metricRow,
-  objectRow,
-} from '../../src/kube/to-row.ts';
+import { logRow, markerRow, metricRow } from '../../src/kube/sample-rows.ts';
+import { auditRow, eventRow, type KubeObject, objectRow } from '../../src/kube/to-row.ts';
 import { TAGS } from './input.ts';
 
 export interface Parsed {

@@ -3,7 +3,8 @@
 // would otherwise make every "until now" nine days long.
 
 import type { CaptureSource } from '../bundle/metadata.ts';
-import { arr, type Json, lastChangeOf, rec } from '../kube/fields.ts';
+import { arr, type Json, rec } from '../kube/fields.ts';
+import { lastChangeOf } from '../kube/object-fields.ts';
 import { normalizeTs, tsKey } from '../kube/time.ts';
 import type { FileContext, ImportOptions } from './context.ts';
 import type { InputStats } from './stats.ts';

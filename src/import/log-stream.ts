@@ -4,8 +4,8 @@
 // time (stack traces, banners) follow the line before by 1µs each, or precede the first dated line.
 // kubectl's placeholder for a log it could not fetch is an issue, never log lines.
 
+import { logRow } from '../kube/sample-rows.ts';
 import { addMicros, normalizeTs } from '../kube/time.ts';
-import { logRow } from '../kube/to-row.ts';
 import { referenceTime } from './capture-time.ts';
 import { type FileContext, issue } from './context.ts';
 import { placeholderReason } from './log-placeholders.ts';

@@ -4,8 +4,8 @@
 // `status` firing or resolved, `version: "4"`).
 
 import type { BundleRow } from '../bundle/row.ts';
+import { metricRow } from '../kube/sample-rows.ts';
 import { normalizeTs } from '../kube/time.ts';
-import { metricRow } from '../kube/to-row.ts';
 
 type Json = Record<string, unknown>;
 

@@ -3,8 +3,8 @@
 // stores them). Shared by `kstory import` (saved answers) and `kstory record --prometheus` (live ones).
 
 import type { BundleRow } from '../bundle/row.ts';
+import { metricRow } from '../kube/sample-rows.ts';
 import { normalizeTs, tsFromMillis } from '../kube/time.ts';
-import { metricRow } from '../kube/to-row.ts';
 
 type Json = Record<string, unknown>;
 

@@ -6,8 +6,9 @@
 
 import type { BundleRow } from '../bundle/row.ts';
 import { messageOf } from '../errors.ts';
+import { logRow } from '../kube/sample-rows.ts';
 import { normalizeTs, tsKey } from '../kube/time.ts';
-import { type KubeObject, logRow } from '../kube/to-row.ts';
+import type { KubeObject } from '../kube/to-row.ts';
 import { ERROR_LINE_RE } from '../vocab/log-filter.ts';
 import { Backoff } from './backoff.ts';
 import type { KubeClient } from './client.ts';

@@ -10,7 +10,7 @@ import { checkOutputPath } from '../bundle/output-path.ts';
 import type { BundleRow } from '../bundle/row.ts';
 import { BundleWriter, type FinishResult } from '../bundle/writer.ts';
 import { KstoryError } from '../errors.ts';
-import { markerRow } from '../kube/to-row.ts';
+import { markerRow } from '../kube/sample-rows.ts';
 import type { AuditSources, AuditStatus, AuditSummary } from './audit.ts';
 import type { AuditWebhookOptions } from './audit-webhook.ts';
 import { KubeClient } from './client.ts';

@@ -4,7 +4,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { markerRow } from '../../src/kube/to-row.ts';
+import { markerRow } from '../../src/kube/sample-rows.ts';
 import { RENDERERS } from '../../src/report/renderers.ts';
 import { shellQuote } from '../../src/vocab/shell.ts';
 import { writeBundle } from '../support/bundles.ts';

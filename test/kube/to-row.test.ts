@@ -2,7 +2,8 @@
 // entries, logs, metrics and markers.
 import { describe, expect, it } from 'vitest';
 import { Redactor } from '../../src/kube/redact.ts';
-import { auditRow, eventRow, logRow, markerRow, metricRow, objectRow } from '../../src/kube/to-row.ts';
+import { logRow, markerRow, metricRow } from '../../src/kube/sample-rows.ts';
+import { auditRow, eventRow, objectRow } from '../../src/kube/to-row.ts';
 import { aDeployment, aNode, aPod, aSecret, T0, TEST_CERT_PEM } from './builders.ts';
 
 describe('objectRow: Pod', () => {

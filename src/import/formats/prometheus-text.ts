@@ -1,8 +1,8 @@
 // Prometheus text exposition snapshots (kube-state-metrics, cAdvisor, any /metrics; format 0.0.4 and
 // OpenMetrics) as metric rows. Saved Prometheus API answers are JSON: see documents.ts.
 
+import { metricRow } from '../../kube/sample-rows.ts';
 import { tsFromMillis } from '../../kube/time.ts';
-import { metricRow } from '../../kube/to-row.ts';
 import { looksLikeExposition, parseExpositionLine } from '../../prometheus/exposition.ts';
 import { type FileContext, issue } from '../context.ts';
 import { defineFormat } from '../format.ts';

@@ -2,7 +2,8 @@
 // (src/kube/to-row.ts), so a simulated bundle is shaped exactly like a recorded one.
 
 import type { BundleRow } from '../../bundle/row.ts';
-import { auditRow, eventRow, logRow, markerRow, metricRow, objectRow } from '../../kube/to-row.ts';
+import { logRow, markerRow, metricRow } from '../../kube/sample-rows.ts';
+import { auditRow, eventRow, objectRow } from '../../kube/to-row.ts';
 import type { SimRecord } from '../engine/records.ts';
 
 export const ORIGIN = 'simulate';

@@ -6,7 +6,8 @@
 
 import type { BundleRow } from '../../bundle/row.ts';
 import { KstoryError } from '../../errors.ts';
-import { auditRow, eventRow, logRow, metricRow, objectRow } from '../../kube/to-row.ts';
+import { logRow, metricRow } from '../../kube/sample-rows.ts';
+import { auditRow, eventRow, objectRow } from '../../kube/to-row.ts';
 import type { Json } from '../engine/json.ts';
 import type { KubeObject, SimRecord } from '../engine/records.ts';
 import { Rng } from '../engine/rng.ts';
