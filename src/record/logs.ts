@@ -12,6 +12,13 @@ import type { KubeObject } from '../kube/to-row.ts';
 import { ERROR_LINE_RE } from '../vocab/log-filter.ts';
 import { Backoff } from './backoff.ts';
 import type { KubeClient } from './client.ts';
+import {
+  beginFollow,
+  type Container,
+  type LineSource,
+  previousCutoff,
+  takeNewLine,
+} from './log-container.ts';
 
 /** A failed stream is retried after 2 s, then 4, 8… up to 5 minutes (with jitter): a container whose
  * log cannot be read (RBAC, a kubelet that does not answer) costs a request every few minutes. */
@@ -20,8 +27,6 @@ const RETRY_MAX_MS = 300_000;
 const PREVIOUS_TAIL_LINES = 500;
 /** How long the previous log waits for the dead container's follow stream to deliver its last lines. */
 const PREVIOUS_WAIT_MS = 5000;
-/** Follow streams remembered per container: more than the restarts that fit in one previous fetch. */
-const FOLLOWED_RANGES = 16;
 
 export const LOG_POLICIES = ['none', 'errors', 'all'] as const;
 export type LogPolicy = (typeof LOG_POLICIES)[number];
@@ -52,48 +57,6 @@ export interface LogCollectorOptions {
   emit: (row: BundleRow) => void;
   log: (line: string) => void;
 }
-
-interface Container {
-  key: string;
-  namespace: string;
-  pod: string;
-  podUid: string | null;
-  node: string | null;
-  name: string;
-  restartCount: number;
-  containerId: string | null;
-  running: boolean;
-  /** Newest line written, to skip what a resumed stream (sinceTime has second precision) repeats. */
-  lastKey: string | null;
-  lastLine: string | null;
-  streaming: boolean;
-  /** The newest line when the container's current (or last) stream ended. */
-  streamEnded: Promise<string | null>;
-  /** Previous-log fetches of this container, one after the other. */
-  previousFetch: Promise<void>;
-  /** Newest line written from a previous log: a later fetch of the same previous log (two
-   * restarts seen before the first fetch ran) or a lagging follow stream must not write it again. */
-  previousKey: string | null;
-  /** What the latest follow streams received, newest last: a previous log asked for after one
-   * death but answered after the next is the newer instance's, which a stream may have delivered. */
-  followed: FollowedRange[];
-  queued: boolean;
-  /** Failed streams in a row and the wait before the next one. */
-  retry: Backoff;
-  /** The pod was deleted: its logs went with it. */
-  deleted: boolean;
-  /** Previous logs already fetched for this restart count (in --once mode). */
-  previousFetched: number;
-}
-
-/** The first and last line times one follow stream received: it received every line between. */
-interface FollowedRange {
-  first: string | null;
-  last: string | null;
-}
-
-/** Where a line comes from: a follow stream, or a previous log with the part already written cut. */
-type LineSource = { kind: 'follow'; received: FollowedRange } | { kind: 'previous'; cutoff: string | null };
 
 interface ContainerStatus {
   name?: string;
@@ -163,7 +126,6 @@ export class LogCollector {
             random: this.o.retry?.random,
           }),
           deleted: false,
-          previousFetched: 0,
         };
         this.containers.set(key, c);
       }
@@ -288,9 +250,7 @@ export class LogCollector {
     // The API server reads sinceTime to the second; onLine drops what it repeats.
     if (resumeFrom !== null) query.set('sinceTime', `${resumeFrom.slice(0, 19)}Z`);
     if (this.o.follow) query.set('follow', 'true');
-    const received: FollowedRange = { first: null, last: null };
-    c.followed.push(received);
-    if (c.followed.length > FOLLOWED_RANGES) c.followed.shift();
+    const received = beginFollow(c);
     const turn = new AbortController();
     const onStop = () => turn.abort();
     this.o.signal.addEventListener('abort', onStop, { once: true });
@@ -331,8 +291,7 @@ export class LogCollector {
     // status arrives (two connections, no order between them): let it end (the kubelet ends it when
     // the container exits), so that what it delivered is cut from the previous log, not written twice.
     const delivered = dying ? ((await settledWithin(dying, PREVIOUS_WAIT_MS)) ?? seen) : seen;
-    const cutoff =
-      c.previousKey !== null && (delivered === null || c.previousKey > delivered) ? c.previousKey : delivered;
+    const cutoff = previousCutoff(c, delivered);
     // The last words of a crashed container are the evidence: kept whatever the policy, but bounded.
     const query = new URLSearchParams({
       container: c.name,
@@ -362,20 +321,7 @@ export class LogCollector {
     const text = raw.slice(space + 1);
     const key = tsKey(ts);
     const previous = source.kind === 'previous';
-    if (source.kind === 'previous') {
-      // The part of the dead container's log that its follow stream (or a previous fetch) delivered.
-      if (source.cutoff !== null && key <= source.cutoff) return;
-      // An instance that died after the one asked for, whose lines a follow stream received.
-      if (c.followed.some((r) => r.first !== null && r.first <= key && key <= (r.last as string))) return;
-      if (c.previousKey === null || key > c.previousKey) c.previousKey = key;
-    } else {
-      source.received.first ??= key;
-      source.received.last = key;
-      if (c.lastKey !== null && (key < c.lastKey || (key === c.lastKey && text === c.lastLine))) return;
-      c.lastKey = key;
-      c.lastLine = text;
-      if (c.previousKey !== null && key <= c.previousKey) return;
-    }
+    if (!takeNewLine(c, key, text, source)) return;
     if ((!previous || !this.o.follow) && this.sinceKey !== null && this.sinceKey > key) return;
     if (!previous && this.o.policy === 'errors' && !ERROR_LINE_RE.test(text)) return;
     if (this.o.acceptsLine && !this.o.acceptsLine(text)) return;
