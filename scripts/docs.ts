@@ -1,13 +1,14 @@
 // `npm run docs`: regenerate what is derived from the code: the column tables of
 // docs/bundle-format.md, the field tables of docs/report-format.md, the view reference of
-// docs/views.md, and the JSON Schemas of pattern files (patterns/pattern.schema.json), of the
-// analysis report (docs/report.schema.json) and of resource stories (docs/story.schema.json).
+// docs/views.md, and the JSON Schemas of pattern files (patterns/pattern.schema.json), of shared
+// signals (patterns/signal.schema.json), of the analysis report (docs/report.schema.json) and of
+// resource stories (docs/story.schema.json).
 
 import { readFileSync, writeFileSync } from 'node:fs';
 import { reportJsonSchema } from '../src/analyze/report.ts';
 import { updateReportDoc } from '../src/analyze/report-doc.ts';
 import { updateFormatDoc } from '../src/bundle/format-doc.ts';
-import { patternJsonSchema } from '../src/patterns/schema.ts';
+import { patternJsonSchema, sharedSignalJsonSchema } from '../src/patterns/schema.ts';
 import { storyJsonSchema } from '../src/story/schema.ts';
 import { updateViewsDoc } from '../src/views/docs.ts';
 
@@ -22,6 +23,10 @@ writeFileSync(
   `${JSON.stringify(patternJsonSchema(), null, 2)}\n`,
 );
 writeFileSync(
+  new URL('../patterns/signal.schema.json', import.meta.url),
+  `${JSON.stringify(sharedSignalJsonSchema(), null, 2)}\n`,
+);
+writeFileSync(
   new URL('../docs/report.schema.json', import.meta.url),
   `${JSON.stringify(reportJsonSchema(), null, 2)}\n`,
 );
@@ -30,5 +35,5 @@ writeFileSync(
   `${JSON.stringify(storyJsonSchema(), null, 2)}\n`,
 );
 process.stdout.write(
-  'docs/bundle-format.md, docs/report-format.md, docs/views.md, patterns/pattern.schema.json, docs/report.schema.json and docs/story.schema.json updated\n',
+  'docs/bundle-format.md, docs/report-format.md, docs/views.md, patterns/pattern.schema.json, patterns/signal.schema.json, docs/report.schema.json and docs/story.schema.json updated\n',
 );

@@ -19,6 +19,7 @@ import {
 import { type Condition, ConditionError, parseCondition, signalsOf } from './condition.ts';
 import { OVERRIDES_FILE, type PatternOverride, readOverrides, withParams } from './params.ts';
 import { type Pattern, PatternSchema } from './schema.ts';
+import { loadSharedSignals, problemError, type SignalLibrary, useSharedSignals } from './shared-signals.ts';
 import { subjectSql } from './signal-rows.ts';
 import { compileWhere, SignalCompileError } from './where.ts';
 
@@ -40,6 +41,8 @@ export interface LoadOptions {
   requireTests?: boolean;
   /** What overrides files say, by pattern id: params' values and more exceptions. */
   overrides?: ReadonlyMap<string, PatternOverride>;
+  /** The shared signals patterns may use; default: the built-in ones and the directory's own. */
+  signals?: SignalLibrary;
 }
 
 export function loadPatternDir(dir: string, options: LoadOptions = {}): LoadedPattern[] {
@@ -52,32 +55,64 @@ export function loadPatternDir(dir: string, options: LoadOptions = {}): LoadedPa
       hint: 'Give a directory holding one <id>.yaml file per pattern.',
     });
   }
+  const signals = options.signals ?? loadSharedSignals([...new Set([BUILTIN_PATTERNS_DIR, dir])]);
   return entries
     .filter((e) => (e.endsWith('.yaml') || e.endsWith('.yml')) && e !== OVERRIDES_FILE)
     .sort()
-    .map((e) => loadPatternFile(path.join(dir, e), options));
+    .map((e) => loadPatternFile(path.join(dir, e), { ...options, signals }));
+}
+
+/** The built-in shared signals, read once: every pattern file loaded on its own uses them. */
+let builtinSignals: SignalLibrary | undefined;
+function builtinSharedSignals(): SignalLibrary {
+  builtinSignals ??= loadSharedSignals([BUILTIN_PATTERNS_DIR]);
+  return builtinSignals;
 }
 
 const HINT = 'See patterns/README.md and patterns/pattern.schema.json for what a pattern holds.';
+
+/** The pattern document with its params' values and its shared signals in place, or the problem. */
+function resolvePattern(
+  document: unknown,
+  file: string,
+  override: PatternOverride | undefined,
+  signals: SignalLibrary,
+): { document: unknown } | { problem: Problem } {
+  const tuned = withParams(document, file, override);
+  return 'problem' in tuned ? tuned : useSharedSignals(tuned.document, file, signals);
+}
 
 /** The first problem of a pattern file that does not parse or validate, with its line: thrown. */
 function explainBadPattern(
   text: string,
   file: string,
   override: PatternOverride | undefined,
+  signals: SignalLibrary,
   fail: (problem: Problem) => never,
 ): Pattern {
   const source = readYaml(text, file);
   if (isProblem(source)) return fail(source);
-  const tuned = withParams(source.document.toJS(), file, override);
-  if ('problem' in tuned)
-    return fail(
-      tuned.problem.file === file && tuned.problem.field
-        ? { ...tuned.problem, line: lineAt(source, tuned.problem.field.split('.')) }
-        : tuned.problem,
-    );
-  const parsed = PatternSchema.safeParse(tuned.document);
-  if (!parsed.success) return fail(zodProblem(parsed.error, file, source));
+  const document = source.document.toJS();
+  const resolved = resolvePattern(document, file, override, signals);
+  if ('problem' in resolved) {
+    const { problem } = resolved;
+    if (problem.file !== file) throw problemError(problem, signals);
+    return fail(problem.field ? { ...problem, line: lineAt(source, problem.field.split('.')) } : problem);
+  }
+  const parsed = PatternSchema.safeParse(resolved.document);
+  if (!parsed.success) {
+    const problem = zodProblem(parsed.error, file, source);
+    // A field a shared signal filled in: say which one, since the pattern does not show it.
+    const [detect, signalsKey, name] = parsed.error.issues[0]?.path ?? [];
+    const written = (document as { detect?: { signals?: Record<string, { use?: unknown }> } } | null)?.detect
+      ?.signals?.[String(name)];
+    if (detect === 'detect' && signalsKey === 'signals' && typeof written?.use === 'string')
+      return fail({
+        ...problem,
+        message: `${problem.message} (in shared signal ${written.use} as used here)`,
+      });
+    return fail(problem);
+  }
   // The two parsers disagree on a document: trust the one that explains itself.
   return parsed.data;
 }
@@ -89,16 +124,18 @@ export function loadPatternFile(file: string, options: LoadOptions = {}): Loaded
   const fail = (field: string, message: string): never => failWith({ file, field, message });
   const text = readFileSync(file, 'utf8');
   const override = options.overrides?.get(path.basename(file).replace(/\.ya?ml$/, ''));
+  const signals = options.signals ?? builtinSharedSignals();
   // js-yaml reads a good pattern several times faster than `yaml` (every analysis loads the whole
   // catalogue); `yaml`'s document model is used for what only it gives, the line of a bad field.
   let fast: ReturnType<typeof PatternSchema.safeParse> | null = null;
   try {
-    const tuned = withParams(loadYaml(text, { schema: CORE_SCHEMA, filename: file }), file, override);
-    if ('document' in tuned) fast = PatternSchema.safeParse(tuned.document);
+    const document = loadYaml(text, { schema: CORE_SCHEMA, filename: file });
+    const resolved = resolvePattern(document, file, override, signals);
+    if ('document' in resolved) fast = PatternSchema.safeParse(resolved.document);
   } catch {
     // Not valid YAML: reported below, with its line.
   }
-  const pattern = fast?.success ? fast.data : explainBadPattern(text, file, override, failWith);
+  const pattern = fast?.success ? fast.data : explainBadPattern(text, file, override, signals, failWith);
   if (override) pattern.exclude = { ...pattern.exclude, ...override.exclude };
 
   const expectedId = path.basename(file).replace(/\.ya?ml$/, '');
@@ -174,10 +211,12 @@ export function loadPatterns(
 ): LoadedPattern[] {
   const byId = new Map<string, LoadedPattern>();
   const overrides = readOverrides(options.userDirs ?? []);
-  for (const pattern of loadPatternDir(options.builtinDir ?? BUILTIN_PATTERNS_DIR, { overrides }))
-    byId.set(pattern.id, pattern);
+  const builtinDir = options.builtinDir ?? BUILTIN_PATTERNS_DIR;
+  // A user's shared signal of a built-in name replaces it, for the built-in patterns too.
+  const signals = loadSharedSignals([builtinDir, ...(options.userDirs ?? [])]);
+  for (const pattern of loadPatternDir(builtinDir, { overrides, signals })) byId.set(pattern.id, pattern);
   for (const dir of options.userDirs ?? [])
-    for (const pattern of loadPatternDir(dir, { overrides })) byId.set(pattern.id, pattern);
+    for (const pattern of loadPatternDir(dir, { overrides, signals })) byId.set(pattern.id, pattern);
   for (const [id, override] of overrides) {
     if (!byId.has(id))
       throw new KstoryError(`${override.file}: field ${id}: "${id}" is not a pattern of the catalogue`, {

@@ -151,6 +151,33 @@ export type Exception = z.infer<typeof ExceptionSchema>;
 
 const SNAKE_CASE = z.string().regex(/^[a-z][a-z0-9_]*$/, 'snake_case');
 
+/** A signal of a pattern that is a shared one (`signals/<name>.yaml`), with the values of its
+ * params, narrowed by more `where` conditions or fields it leaves unset; the loader replaces it by
+ * the shared signal's fields before a pattern is checked. */
+export const SignalUseSchema = SignalSchema.omit({ from: true, description: true })
+  .partial()
+  .extend({
+    /** The shared signal's name: the name of its file in signals/. */
+    use: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'lower-case words joined by dashes'),
+    /** Values of its params; the others keep their defaults. */
+    with: z.record(z.string(), ParamValueSchema).optional(),
+    /** What it means in this pattern, when the shared signal's description does not say it. */
+    description: z.string().optional(),
+  })
+  .strict();
+
+/** What a shared signal's file holds besides a signal's fields (or a `use` of another one). */
+export const SharedSignalHeadSchema = z
+  .object({
+    /** What its rows mean: said in confidence reasons unless a pattern says it its own way. */
+    description: z.string().min(1),
+    /** Values it reads as `$name`, with their defaults; a pattern's `with:` changes them. */
+    params: z.record(SNAKE_CASE, ParamSchema).default({}),
+    use: z.string().optional(),
+    with: z.record(z.string(), ParamValueSchema).optional(),
+  })
+  .loose();
+
 export const PatternSchema = z
   .object({
     id: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'lower-case words joined by dashes'),
@@ -202,9 +229,28 @@ export const PatternSchema = z
 export type Pattern = z.infer<typeof PatternSchema>;
 export type PatternInput = z.input<typeof PatternSchema>;
 
-/** JSON Schema for editors (yaml-language-server: $schema=...). */
+/** JSON Schema for editors (yaml-language-server: $schema=...): a signal is written out or used. */
 export function patternJsonSchema(): unknown {
-  return z.toJSONSchema(PatternSchema, { io: 'input', unrepresentable: 'any' });
+  const written = PatternSchema.extend({
+    detect: z
+      .object({
+        signals: z.record(SNAKE_CASE, z.union([SignalSchema, SignalUseSchema])),
+        condition: z.string(),
+      })
+      .strict(),
+  });
+  return z.toJSONSchema(written, { io: 'input', unrepresentable: 'any' });
+}
+
+/** JSON Schema of a shared signal's file, for editors. */
+export function sharedSignalJsonSchema(): unknown {
+  const head = { description: z.string().min(1), params: z.record(SNAKE_CASE, ParamSchema).optional() };
+  const written = SignalSchema.omit({ description: true }).extend(head);
+  const used = z
+    .object({ use: SignalUseSchema.shape.use, with: SignalUseSchema.shape.with })
+    .extend(head)
+    .strict();
+  return z.toJSONSchema(z.union([written, used]), { io: 'input', unrepresentable: 'any' });
 }
 
 /** How a cause's subject must relate to its effect's subject for a causal link. */
