@@ -4,6 +4,7 @@
 
 import type { BundleRow, WatchEvent } from '../bundle/row.ts';
 import { type AuditEntry, AuditStageJoiner } from '../kube/audit.ts';
+import { arr, type Json, rec } from '../kube/fields.ts';
 import { auditRow, eventRow, type KubeObject, lastChangeTime, objectRow } from '../kube/to-row.ts';
 import { isLater, noteInferred, noteObserved, observedTimeOf } from './capture-time.ts';
 import type { ImportIssue, InputStats } from './stats.ts';
@@ -49,8 +50,10 @@ export class ImportSink {
       this.issue(source.stats, { file: source.file ?? source.origin, line: source.line, reason }),
   });
   private readonly seenObjects = new Set<string>();
-  /** Objects by kind, namespace and name, whatever their uid. */
-  private readonly named = new Set<string>();
+  /** Objects by kind, namespace and name, whatever their uid: when each was created, when it says. */
+  private readonly named = new Map<string, string | undefined>();
+  /** Container names of the pod templates of workloads, by kind, namespace and name. */
+  private readonly templates = new Map<string, string[]>();
   rows = 0;
   /** The newest time any object, event or dated log line of the whole import carries. */
   newestObserved: string | null = null;
@@ -141,7 +144,7 @@ export class ImportSink {
       }
       this.objectKeys.add(key);
     }
-    this.named.add(`${obj.kind}\0${metadata.namespace ?? ''}\0${metadata.name ?? ''}`);
+    this.noteNamed(obj);
     let watchEvent = opts.watchEvent;
     if (watchEvent === null) {
       watchEvent = this.seenObjects.has(identity) ? 'MODIFIED' : 'LISTED';
@@ -263,6 +266,33 @@ export class ImportSink {
   /** Whether any version of the object was imported so far (from any file). */
   hasObject(kind: string, namespace: string | undefined, name: string): boolean {
     return this.named.has(`${kind}\0${namespace ?? ''}\0${name}`);
+  }
+
+  /**
+   * When an object imported so far was created, as its versions say (its creationTimestamp, else
+   * the start time describe prints): what dates text that shows only its age.
+   */
+  createdAt(kind: string, namespace: string | undefined, name: string): string | undefined {
+    return this.named.get(`${kind}\0${namespace ?? ''}\0${name}`);
+  }
+
+  /** The container names of a workload's pod template, when a version of it showed them. */
+  templateContainers(kind: string, namespace: string | undefined, name: string): string[] | undefined {
+    return this.templates.get(`${kind}\0${namespace ?? ''}\0${name}`);
+  }
+
+  private noteNamed(obj: KubeObject): void {
+    const metadata = obj.metadata ?? {};
+    const key = `${obj.kind}\0${metadata.namespace ?? ''}\0${metadata.name ?? ''}`;
+    const status = obj.status as { startTime?: unknown } | undefined;
+    const created = metadata.creationTimestamp ?? status?.startTime;
+    this.named.set(key, typeof created === 'string' ? created : this.named.get(key));
+    const spec = obj.spec as Json | undefined;
+    const template = (obj.kind === 'CronJob' ? rec(rec(spec?.jobTemplate)?.spec) : spec)?.template;
+    const containers = arr(rec(rec(template)?.spec)?.containers)
+      .map((c) => rec(c)?.name)
+      .filter((n): n is string => typeof n === 'string');
+    if (containers.length > 0) this.templates.set(key, containers);
   }
 
   /** False when a log stream (pod, container, instance) was already imported from another file. */

@@ -181,4 +181,33 @@ describe.skipIf(!existsSync(HOLMES))(`recorded kubectl calls of an evaluation su
     );
     bundle!.close();
   });
+
+  it('12: the lineage of the job, printed weeks after the rest, shows its only pod ended in Error', async () => {
+    const { result, bundle } = await scratch.import([sample('12_job_crashing')]);
+    const [stats] = result.inputs;
+    // Every file is read or said: the script, the manifest and the expected answer are skipped by name.
+    expect(stats?.issues).toEqual([]);
+    expect(
+      Object.values(stats?.skippedFiles ?? {})
+        .flat()
+        .map((f) => path.basename(f))
+        .sort(),
+    ).toEqual(['generate_logs.py', 'job.yaml', 'test_case.yaml']);
+    expect(
+      await rows(
+        bundle!,
+        `SELECT owner_kind, owner_name, name, state, reason FROM containers
+         WHERE pod = 'java-api-checker-mdr44' ORDER BY ts DESC LIMIT 1`,
+      ),
+    ).toEqual([
+      {
+        owner_kind: 'Job',
+        owner_name: 'java-api-checker',
+        name: 'java-beans',
+        state: 'terminated',
+        reason: 'Error',
+      },
+    ]);
+    bundle!.close();
+  });
 });

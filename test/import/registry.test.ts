@@ -67,6 +67,11 @@ describe('the format registry', () => {
         'x.log',
         '[{"labels":{"alertname":"A"},"startsAt":"2026-03-01T10:00:00Z","fingerprint":"f"}]\n',
       ],
+      [
+        'kubectl-lineage',
+        'x.json',
+        'NAME                READY   STATUS   AGE\nJob/export          -                3h\n└── Pod/export-k2   0/1     Error    3h\n',
+      ],
       ['skip: template (Helm/Go), not rendered objects', 'x.yaml', '{{- if .Values.on }}\nkind: Pod\n'],
       ['skip: HTML page', 'x.txt', '<!DOCTYPE html>\n<html></html>\n'],
       [

@@ -20,6 +20,7 @@ import { kubeJson } from './kube-json.ts';
 import { kubeYaml } from './kube-yaml.ts';
 import { kubectlDescribe } from './kubectl-describe.ts';
 import { kubectlGet } from './kubectl-get.ts';
+import { kubectlLineage } from './kubectl-lineage.ts';
 import { kubectlTranscript } from './kubectl-transcript.ts';
 import { manifest } from './manifest.ts';
 import { otlpLogs } from './otlp-logs.ts';
@@ -38,6 +39,7 @@ export const IMPORT_FORMATS: readonly ImportFormat[] = [
   alertmanager,
   kubectlDescribe,
   kubectlGet,
+  kubectlLineage,
   kubectlTranscript,
   // Before container logs: a shipper's record of a Docker JSON line is that line with its pod named.
   otlpLogs,

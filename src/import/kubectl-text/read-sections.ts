@@ -14,6 +14,8 @@ import type { PreparedSection } from './prepared.ts';
 import type { Section } from './sections.ts';
 import { isTableHeader } from './tables.ts';
 import { toldTime } from './told-time.ts';
+import { prepareTree } from './tree.ts';
+import { isTreeHeader } from './tree-table.ts';
 
 // What kubectl prints instead of output when it fails.
 const KUBECTL_ERROR_RE =
@@ -85,7 +87,16 @@ export async function readSection(section: Section, ctx: FileContext): Promise<S
     await importYamlText(padded(lines), ctx);
     return { prepared: null, direct: true };
   }
-  // Tables of `kubectl get` only: other commands (plugins such as lineage, top) print other columns.
+  // Ownership trees of plugins (lineage, tree): their header looks like a get table's.
+  if (
+    command?.verb === 'lineage' ||
+    command?.verb === 'tree' ||
+    (command === null && isTreeHeader(first.text))
+  ) {
+    const prepared = prepareTree(lines, command, ctx);
+    if (prepared) return { prepared, direct: false };
+  }
+  // Tables of `kubectl get` only: other commands (plugins such as top) print other columns.
   if (
     (command === null && isTableHeader(first.text)) ||
     (command?.verb === 'get' && !command.output?.match(/^(yaml|json)$/))
@@ -101,7 +112,7 @@ export async function readSection(section: Section, ctx: FileContext): Promise<S
 
 function unreadable(command: KubectlCommand | null, firstText: string): string {
   if (!command) return `text kstory does not read: "${firstText.slice(0, 80)}"`;
-  return `output of "${command.text}" not read: kstory reads describe, get tables, logs, -o yaml and -o json`;
+  return `output of "${command.text}" not read: kstory reads describe, get tables, logs, lineage and tree, -o yaml and -o json`;
 }
 
 /** The section's text with its lines where they are in the file, so that messages name the right line. */
