@@ -135,6 +135,7 @@ Examples:
             questions: flags.questions,
             minQuality: flags.minQuality,
             types,
+            mask: flags.mask === false ? false : { names: flags.maskNames === true },
             onProgress: (s) => status.set(s),
           },
           append,
