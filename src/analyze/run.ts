@@ -11,7 +11,7 @@ import { BUILTIN_PATTERNS_DIR, type LoadedPattern, loadPatterns } from '../patte
 import { TOOL_VERSION } from '../version.ts';
 import { formatObjectRef, parseObjectKey, parseObjectPath, type Subject } from '../vocab/object-ref.ts';
 import { fillBundleArguments } from '../vocab/shell.ts';
-import { buildIncidents, isSupporting, linkFindings, loadChainLinks } from './chain.ts';
+import { buildIncidents, isSupporting, type LoadedLink, linkFindings, loadChainLinks } from './chain.ts';
 import { detectPattern } from './detect.ts';
 import { Existence } from './existence.ts';
 import { onConnections } from './parallel.ts';
@@ -52,11 +52,17 @@ export interface AnalyzeOptions {
   onProgress?: (stage: string) => void;
 }
 
-export async function analyzeBundle(bundle: Bundle, options: AnalyzeOptions = {}): Promise<Report> {
-  checkOneCluster(bundle.files, options.merge === true);
-  // Options are read before the work, so that a mistake in one is said at once.
-  const subject = options.subject ? forOption('subject', () => parseObjectPath(options.subject!)) : null;
-  const selector = options.selector ? parseSelector(options.selector) : null;
+/** The pattern catalogue and causal links an analysis applies, as the options select them. */
+export interface Catalogue {
+  patterns: LoadedPattern[];
+  links: LoadedLink[];
+}
+
+/** Loads and selects the catalogue (pattern files, their compiled conditions, chain links): done
+ * once for a run over many bundles instead of once per bundle. */
+export function loadCatalogue(
+  options: Pick<AnalyzeOptions, 'patternDirs' | 'only' | 'skip'> = {},
+): Catalogue {
   const loaded = loadPatterns({ userDirs: options.patternDirs });
   const patterns = selectPatterns(loaded, options);
   const links = loadChainLinks(
@@ -66,6 +72,20 @@ export async function analyzeBundle(bundle: Bundle, options: AnalyzeOptions = {}
     ],
     new Set(loaded.map((p) => p.id)),
   );
+  return { patterns, links };
+}
+
+/** `catalogue`, when given, must have been loaded with the same patternDirs, only and skip. */
+export async function analyzeBundle(
+  bundle: Bundle,
+  options: AnalyzeOptions = {},
+  catalogue?: Catalogue,
+): Promise<Report> {
+  checkOneCluster(bundle.files, options.merge === true);
+  // Options are read before the work, so that a mistake in one is said at once.
+  const subject = options.subject ? forOption('subject', () => parseObjectPath(options.subject!)) : null;
+  const selector = options.selector ? parseSelector(options.selector) : null;
+  const { patterns, links } = catalogue ?? loadCatalogue(options);
   const progress = options.onProgress ?? (() => {});
   const window = await resolveWindow(bundle, options);
   const coverage = await coverageOf(bundle, window, metricNamesRead(patterns));

@@ -34,8 +34,9 @@ export class Bundle {
     readonly metadata: BundleMetadata,
     readonly warnings: readonly string[],
     private readonly scratchDir: string,
-    /** Null for the bundle opened; the bundle it was forked from for a fork. */
-    private readonly forkedFrom: Bundle | null = null,
+    /** Whether closing this removes the scratch directory (false for a fork, or a bundle of a
+     * BatchReader, which owns it). */
+    private readonly ownsScratch = true,
   ) {}
 
   query<T = Row>(sql: string, params?: Parameters<Database['all']>[1]): Promise<T[]> {
@@ -45,12 +46,12 @@ export class Bundle {
   /** The same bundle on another connection, for queries that run in parallel with this one's.
    * Closing the fork closes its connection only. */
   async fork(): Promise<Bundle> {
-    return new Bundle(await this.db.fork(), this.files, this.metadata, this.warnings, this.scratchDir, this);
+    return new Bundle(await this.db.fork(), this.files, this.metadata, this.warnings, this.scratchDir, false);
   }
 
   close(): void {
     this.db.close();
-    if (!this.forkedFrom) rmSync(this.scratchDir, { recursive: true, force: true });
+    if (this.ownsScratch) rmSync(this.scratchDir, { recursive: true, force: true });
   }
 }
 
@@ -136,7 +137,7 @@ function isSegment(file: string): boolean {
 }
 
 /** The `bundle` relation: every column of the format, those a file lacks read as NULL. */
-async function createBundleRelation(db: Database, files: readonly BundleFile[]): Promise<void> {
+export async function createBundleRelation(db: Database, files: readonly BundleFile[]): Promise<void> {
   const uniform = files.every((f) => f.format === 'parquet' && f.missingColumns.length === 0 && !f.leftOut);
   const columnList = COLUMNS.map((c) => `"${c.name}"`).join(', ');
   // Files of one writer (a spool's segments) hold each observation once; separate bundles may not.

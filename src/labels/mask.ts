@@ -29,6 +29,9 @@ const KEPT = new Set([
 
 const EMAIL_RE = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;
 
+/** The audit users and nodes a bundle names (LabelMasker.namesOf). */
+export type BundleNames = readonly { user: string | null; node: string | null }[];
+
 export interface MaskOptions {
   /** Namespaces and object names too. */
   names: boolean;
@@ -41,12 +44,21 @@ export class LabelMasker {
 
   /** Learn what a bundle names that must be masked: its audit users and nodes; with names, its objects. */
   async learn(bundle: Bundle, objects: readonly Record<string, unknown>[]): Promise<void> {
-    const rows = await bundle.query<{ user: string | null; node: string | null }>(
+    this.learnFrom(await LabelMasker.namesOf(bundle), objects);
+  }
+
+  /** What learn() reads of a bundle, read apart from learning it: bundles can be read in any
+   * order, while what is learned must follow the order of the labels masked. */
+  static namesOf(bundle: Bundle): Promise<BundleNames> {
+    return bundle.query<{ user: string | null; node: string | null }>(
       `SELECT DISTINCT audit_user AS user, NULL AS node FROM bundle WHERE source = 'audit' AND audit_user IS NOT NULL
        UNION SELECT DISTINCT audit_impersonated_user, NULL FROM bundle WHERE source = 'audit' AND audit_impersonated_user IS NOT NULL
        UNION SELECT DISTINCT NULL, node FROM bundle WHERE node IS NOT NULL
        UNION SELECT DISTINCT NULL, name FROM bundle WHERE source = 'object' AND kind = 'Node'`,
     );
+  }
+
+  learnFrom(rows: BundleNames, objects: readonly Record<string, unknown>[]): void {
     for (const row of rows) {
       if (row.node) this.anonymizer.learnName(row.node);
       // `system:serviceaccount:ns:name`, `system:node:host`: what follows the system part names someone.
