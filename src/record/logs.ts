@@ -9,7 +9,7 @@ import { messageOf } from '../errors.ts';
 import { logRow } from '../kube/sample-rows.ts';
 import { normalizeTs, tsKey } from '../kube/time.ts';
 import type { KubeObject } from '../kube/to-row.ts';
-import { ERROR_LINE_RE } from '../vocab/log-filter.ts';
+import { ERROR_LINE_RE, type LogPolicy } from '../vocab/log-filter.ts';
 import { Backoff } from './backoff.ts';
 import type { KubeClient } from './client.ts';
 import {
@@ -27,9 +27,6 @@ const RETRY_MAX_MS = 300_000;
 const PREVIOUS_TAIL_LINES = 500;
 /** How long the previous log waits for the dead container's follow stream to deliver its last lines. */
 const PREVIOUS_WAIT_MS = 5000;
-
-export const LOG_POLICIES = ['none', 'errors', 'all'] as const;
-export type LogPolicy = (typeof LOG_POLICIES)[number];
 
 export interface LogCollectorOptions {
   client: KubeClient;

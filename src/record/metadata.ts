@@ -3,8 +3,12 @@
 
 import type { MetadataPatch } from '../bundle/metadata.ts';
 import { REDACTION_RULES } from '../kube/redact.ts';
-import { filtersMetadata, type RecordFilters } from './filters.ts';
-import type { LogPolicy } from './logs.ts';
+import {
+  filtersAsWritten,
+  type LogPolicy,
+  RECORD_FILTER_NAMES,
+  type RecordFilters,
+} from '../vocab/log-filter.ts';
 import type { NamespaceScope } from './namespaces.ts';
 
 /** The choices of `kstory record` that its metadata records. */
@@ -75,7 +79,7 @@ function recordingFilters(
     logs: options.logs ?? 'none',
     ...(resources === null ? {} : { resources }),
     ...(options.since ? { since: options.since.toISOString() } : {}),
-    ...filtersMetadata(options.filters),
+    ...filtersAsWritten(options.filters, RECORD_FILTER_NAMES),
   };
 }
 

@@ -10,9 +10,10 @@ import { KstoryError, messageOf } from '../errors.ts';
 import { markerRow } from '../kube/sample-rows.ts';
 import { tsKey } from '../kube/time.ts';
 import { eventRow, type KubeObject, objectRow, type WatchEvent } from '../kube/to-row.ts';
+import type { RecordFilters } from '../vocab/log-filter.ts';
 import { monotonicClock } from './clock.ts';
 import type { ApiResource } from './discovery.ts';
-import { acceptsEvent, acceptsPod, type RecordFilters } from './filters.ts';
+import { acceptsEvent, acceptsPod } from './filters.ts';
 import type { LogCollector } from './logs.ts';
 import type { RelistReport, ResourceWatcher, WatchSink } from './watcher.ts';
 

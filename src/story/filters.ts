@@ -1,23 +1,26 @@
-// What a story keeps: the recorder's filters (regular expressions on namespaces, pod names,
-// containers, event sources and log lines, each with its exclusion), the log policy, and the caps.
+// What a story keeps: the recorder's filters (regular expressions on pod names, containers, event
+// sources and log lines, each with its exclusion) and namespaces, the log policy, and the caps.
 
-import { ERROR_LINE_RE } from '../vocab/log-filter.ts';
+import {
+  ERROR_LINE_RE,
+  filtersAsWritten,
+  type LogPolicy,
+  passesFilter,
+  RECORD_FILTER_NAMES,
+  type RecordFilters,
+} from '../vocab/log-filter.ts';
 
-export const LOG_POLICIES = ['none', 'errors', 'all'] as const;
-export type LogPolicy = (typeof LOG_POLICIES)[number];
-
-export interface StoryFilters {
+/** The recorder's filters, and the namespaces a story reads (a recording has its own scope). */
+export interface StoryFilters extends RecordFilters {
   namespaces?: RegExp;
   excludeNamespaces?: RegExp;
-  pods?: RegExp;
-  excludePods?: RegExp;
-  containers?: RegExp;
-  excludeContainers?: RegExp;
-  eventSources?: RegExp;
-  excludeEventSources?: RegExp;
-  logMatch?: RegExp;
-  logExclude?: RegExp;
 }
+
+const STORY_FILTER_NAMES: readonly (readonly [keyof StoryFilters, string])[] = [
+  ['namespaces', 'namespaces'],
+  ['excludeNamespaces', 'exclude_namespaces'],
+  ...RECORD_FILTER_NAMES,
+];
 
 export interface StoryLimits {
   /** `errors`: lines that look like errors, and every line of a crashed instance. */
@@ -30,53 +33,32 @@ export interface StoryLimits {
 
 export const DEFAULT_LIMITS: StoryLimits = { logs: 'all', maxEvents: 20_000, maxLogLines: 500 };
 
-function keeps(include: RegExp | undefined, exclude: RegExp | undefined, value: string | null): boolean {
-  if (include && !include.test(value ?? '')) return false;
-  return !(exclude?.test(value ?? '') ?? false);
-}
-
 /** Whether a resource of the story is kept: cluster-scoped ones always are. */
 export function keepsResource(
   f: StoryFilters,
   r: { kind: string; namespace: string | null; name: string },
 ): boolean {
-  if (r.namespace !== null && !keeps(f.namespaces, f.excludeNamespaces, r.namespace)) return false;
-  return r.kind !== 'Pod' || keeps(f.pods, f.excludePods, r.name);
+  if (r.namespace !== null && !passesFilter(f.namespaces, f.excludeNamespaces, r.namespace)) return false;
+  return r.kind !== 'Pod' || passesFilter(f.pods, f.excludePods, r.name);
 }
 
 export function keepsContainer(f: StoryFilters, container: string | null): boolean {
-  return container === null ? !f.containers : keeps(f.containers, f.excludeContainers, container);
+  return container === null ? !f.containers : passesFilter(f.containers, f.excludeContainers, container);
 }
 
 export function keepsEventSource(f: StoryFilters, source: string | null): boolean {
-  return keeps(f.eventSources, f.excludeEventSources, source);
+  return passesFilter(f.eventSources, f.excludeEventSources, source);
 }
 
 export function keepsLogLine(f: StoryFilters, limits: StoryLimits, line: string, previous: boolean): boolean {
   if (limits.logs === 'none') return false;
   if (limits.logs === 'errors' && !previous && !ERROR_LINE_RE.test(line)) return false;
-  return keeps(f.logMatch, f.logExclude, line);
+  return passesFilter(f.logMatch, f.logExclude, line);
 }
 
 /** The filters and caps as the user gave them, for the document. */
 export function describeFilters(f: StoryFilters, limits: StoryLimits): Record<string, string> {
-  const out: Record<string, string> = {};
-  const names: [keyof StoryFilters, string][] = [
-    ['namespaces', 'namespaces'],
-    ['excludeNamespaces', 'exclude_namespaces'],
-    ['pods', 'pods'],
-    ['excludePods', 'exclude_pods'],
-    ['containers', 'containers'],
-    ['excludeContainers', 'exclude_containers'],
-    ['eventSources', 'event_sources'],
-    ['excludeEventSources', 'exclude_event_sources'],
-    ['logMatch', 'log_match'],
-    ['logExclude', 'log_exclude'],
-  ];
-  for (const [key, name] of names) {
-    const re = f[key];
-    if (re) out[name] = re.flags.includes('i') ? `(?i)${re.source}` : re.source;
-  }
+  const out = filtersAsWritten(f, STORY_FILTER_NAMES);
   out.logs = limits.logs;
   out.max_events = String(limits.maxEvents);
   out.max_log_lines = String(limits.maxLogLines);

@@ -5,9 +5,9 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { RecordFilters } from '../../src/record/filters.ts';
 import { type RecordOptions, runRecord } from '../../src/record/run.ts';
 import { openBundle } from '../../src/views/open.ts';
+import type { RecordFilters } from '../../src/vocab/log-filter.ts';
 import { kstory, ROOT } from '../support/cli.ts';
 import { aPod, FakeApiServer } from '../support/fake-apiserver.ts';
 import { useTempDir } from '../support/temp.ts';

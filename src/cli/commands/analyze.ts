@@ -2,7 +2,7 @@
 
 import { existsSync, realpathSync } from 'node:fs';
 import path from 'node:path';
-import { type Command, InvalidArgumentError, Option } from 'commander';
+import { type Command, Option } from 'commander';
 import type { Report } from '../../analyze/report.ts';
 import type { Timeline } from '../../analyze/timeline/timeline.ts';
 import type { Bundle, OpenOptions } from '../../bundle/reader.ts';
@@ -12,20 +12,7 @@ import { RENDERERS } from '../../report/renderers.ts';
 import { SEVERITIES } from '../../vocab/severity.ts';
 import { chosenRenderer, formatOptions } from '../formats.ts';
 import { helpText } from '../help.ts';
-import { commaList } from '../options.ts';
-
-function confidence(value: string): number {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n < 0 || n > 1)
-    throw new InvalidArgumentError('expected a number between 0 and 1');
-  return n;
-}
-
-function positiveInt(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a positive whole number');
-  return n;
-}
+import { commaList, fraction, positiveInt } from '../options.ts';
 
 interface AnalyzeFlags {
   format?: string;
@@ -121,7 +108,7 @@ export function defineAnalysisCommand(program: Command, spec: AnalysisCommand): 
       'add your own patterns from this directory (repeatable)',
       (v: string, p: string[] = []) => [...p, v],
     )
-    .option('--min-confidence <n>', 'hide incidents below this confidence (0..1)', confidence)
+    .option('--min-confidence <n>', 'hide incidents below this confidence (0..1)', fraction)
     .option('--top <n>', 'show only the N most important incidents', positiveInt)
     .addOption(
       new Option(

@@ -9,7 +9,7 @@ import { KstoryError, messageOf } from '../../errors.ts';
 import { DEFAULT_SHARES, type SplitShares } from '../../labels/dataset.ts';
 import { LABEL_FORMATS, labelFormatFor } from '../../labels/formats/index.ts';
 import { LABEL_TYPES, type LabelType } from '../../labels/schema.ts';
-import { commaList, positiveInt } from '../options.ts';
+import { commaList, fraction, positiveInt } from '../options.ts';
 
 interface LabelsFlags {
   output?: string;
@@ -23,13 +23,6 @@ interface LabelsFlags {
   mask: boolean;
   maskNames?: boolean;
   progress: boolean;
-}
-
-function score(value: string): number {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n < 0 || n > 1)
-    throw new InvalidArgumentError('expected a number between 0 and 1');
-  return n;
 }
 
 export function defineLabelsCommand(program: Command): void {
@@ -50,7 +43,7 @@ export function defineLabelsCommand(program: Command): void {
       ).choices(LABEL_FORMATS.map((f) => f.name)),
     )
     .option('--questions <n>', 'phrasings of each troubleshooting question (default 3)', positiveInt)
-    .option('--min-quality <n>', 'leave out labels whose overall quality is below this (0..1)', score)
+    .option('--min-quality <n>', 'leave out labels whose overall quality is below this (0..1)', fraction)
     .option(
       '--type <types>',
       `label types to make (comma-separated): ${LABEL_TYPES.join(', ')}; default all`,

@@ -2,12 +2,11 @@
 // the work is in src/record/.
 
 import { type Command, InvalidArgumentError, Option } from 'commander';
-// Tiny and dependency-free: checking a pattern while parsing names the flag that holds it.
-import { compileRegex, type RecordFilters } from '../../record/filters.ts';
 import { DURATION_EXAMPLES, isDuration, parseDuration } from '../../vocab/duration.ts';
+import { LOG_POLICIES, type LogPolicy, type RecordFilters } from '../../vocab/log-filter.ts';
 import { ANONYMIZE_HELP, anonymizeOption, MAPPING_HELP } from '../anonymize-option.ts';
 import { helpText } from '../help.ts';
-import { commaList } from '../options.ts';
+import { commaList, positiveInt, regex } from '../options.ts';
 import type { UntilFlags } from '../record-until.ts';
 
 /** Commander's flags: the scope filters (--pods, --exclude-pods, ...) keep their option names. */
@@ -24,7 +23,7 @@ interface RecordFlags extends RecordFilters, UntilFlags {
   duration?: number;
   force?: boolean;
   resume?: boolean;
-  logs: 'none' | 'errors' | 'all';
+  logs: LogPolicy;
   logStreams: number;
   json?: boolean;
   progress?: boolean;
@@ -44,12 +43,6 @@ interface RecordFlags extends RecordFilters, UntilFlags {
   auditWebhookKey?: string;
   auditWebhookToken?: string;
   auditWebhookConfig?: string;
-}
-
-function positiveInt(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a positive whole number');
-  return n;
 }
 
 /** `90s`, `15m`, `2h`, `1h30m`, `1d`. */
@@ -76,17 +69,6 @@ function sinceTime(value: string): Date {
   return when;
 }
 
-/** A regular expression flag: invalid ones are refused while parsing, naming the flag. */
-function regex(value: string): RegExp {
-  try {
-    return compileRegex(value);
-  } catch (error) {
-    throw new InvalidArgumentError(
-      `expected a regular expression: ${error instanceof Error ? error.message : String(error)}`,
-    );
-  }
-}
-
 export function defineRecordCommand(program: Command): void {
   program
     .command('record')
@@ -110,7 +92,7 @@ export function defineRecordCommand(program: Command): void {
     .option('--exclude <resources>', 'leave out these resources (same forms as --include)', commaList)
     .addOption(
       new Option('--logs <policy>', 'container logs: none, lines that look like errors, or all')
-        .choices(['none', 'errors', 'all'])
+        .choices(LOG_POLICIES)
         .default('errors'),
     )
     .option('--log-streams <n>', 'concurrent log streams; containers take turns beyond that', positiveInt, 32)

@@ -4,7 +4,8 @@
 import { type Command, Option } from 'commander';
 import { KstoryError, messageOf } from '../../errors.ts';
 import { STORY_RENDERERS } from '../../report/story-renderers.ts';
-import { LOG_POLICIES, type LogPolicy, type StoryFilters } from '../../story/filters.ts';
+import type { StoryFilters } from '../../story/filters.ts';
+import { LOG_POLICIES, type LogPolicy } from '../../vocab/log-filter.ts';
 import { chosenRenderer, formatOptions } from '../formats.ts';
 import { positiveInt, regex } from '../options.ts';
 
