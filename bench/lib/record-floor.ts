@@ -8,9 +8,9 @@
 import { closeSync, mkdirSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { BundleRow } from '../../src/bundle/row.ts';
+import type { BundleRow, WatchEvent } from '../../src/bundle/row.ts';
 import type { RawJson } from '../../src/bundle/spool.ts';
-import type { KubeObject, WatchEvent } from '../../src/kube/to-row.ts';
+import type { KubeObject } from '../../src/kube/to-row.ts';
 import type { RecordInput } from './record-input.ts';
 
 type Modules = typeof import('../../src/bundle/spool.ts') &

@@ -16,8 +16,6 @@ import { type BundleMetadata, mergeMetadata } from './metadata.ts';
 import { segmentRowsSql } from './segment-format.ts';
 import type { DamagedPart } from './verify.ts';
 
-export type { BundleFile } from './inspect.ts';
-
 export interface OpenOptions {
   memoryLimit?: string;
   threads?: number;

@@ -13,8 +13,6 @@ import { refsOf } from './refs.ts';
 import { CLUSTER_SCOPED_KINDS, kindOfResource } from './resources.ts';
 import { latestTs, normalizeTs } from './time.ts';
 
-export type { WatchEvent } from '../bundle/row.ts';
-
 export interface OwnerReference {
   apiVersion?: string;
   kind?: string;

@@ -3,13 +3,13 @@
 // and watch failure is written and counted for the live status and the summary.
 
 import type { Gap } from '../bundle/metadata.ts';
-import type { BundleRow } from '../bundle/row.ts';
+import type { BundleRow, WatchEvent } from '../bundle/row.ts';
 import type { RawJson } from '../bundle/spool.ts';
 import type { BundleWriter } from '../bundle/writer.ts';
 import { KstoryError, messageOf } from '../errors.ts';
 import { markerRow } from '../kube/sample-rows.ts';
 import { tsKey } from '../kube/time.ts';
-import { eventRow, type KubeObject, objectRow, type WatchEvent } from '../kube/to-row.ts';
+import { eventRow, type KubeObject, objectRow } from '../kube/to-row.ts';
 import type { RecordFilters } from '../vocab/log-filter.ts';
 import { monotonicClock } from './clock.ts';
 import type { ApiResource } from './discovery.ts';

@@ -3,10 +3,11 @@
 // back-off; on 410 Gone relist and report the difference, so nothing that changed while the watch
 // was down is silently lost. A watcher stops only when the recording stops.
 
+import type { WatchEvent } from '../bundle/row.ts';
 import type { RawJson } from '../bundle/spool.ts';
 import { messageOf } from '../errors.ts';
 import { parseWatchLine } from '../kube/raw-body.ts';
-import type { KubeObject, WatchEvent } from '../kube/to-row.ts';
+import type { KubeObject } from '../kube/to-row.ts';
 import { Backoff } from './backoff.ts';
 import { ApiError, isGone, type KubeClient } from './client.ts';
 import { type ApiResource, apiVersionOf, collectionPath, qualifiedName } from './discovery.ts';

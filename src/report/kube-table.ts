@@ -2,7 +2,7 @@
 // by three spaces, priority columns only with -o wide, a NAMESPACE column across namespaces and a
 // kind/ prefix when several kinds are listed. Cells are cluster text: escaped for the terminal.
 
-import type { TableColumn } from '../serve/columns/index.ts';
+import type { TableColumn } from '../serve/columns/table.ts';
 import { escapeControl } from './escape.ts';
 
 export interface PrintableTable {

@@ -1,8 +1,9 @@
 // An incident's causal chain as a small SVG graph, root cause on the left and each effect one
 // column right of the finding that explains it; every label is escaped text.
 
+import type { Report, ReportIncident } from '../../analyze/report.ts';
 import { type Html, html } from './escape.ts';
-import { objectLabel, type Report, type ReportIncident } from './model.ts';
+import { objectLabel } from './model.ts';
 
 const BOX_W = 220;
 const BOX_H = 48;

@@ -2,12 +2,13 @@
 // Content-Security-Policy forbids any) with the ranked incidents, the bundle's timeline, the
 // state of everything at an instant, and the changes to an object between two of its versions.
 
+import type { Report } from '../../analyze/report.ts';
+import type { Timeline } from '../../analyze/timeline/timeline.ts';
 import { formatTime } from '../../vocab/units.ts';
 import type { Renderer } from '../renderer.ts';
 import { pageAssets } from './assets.ts';
 import { Html, html, jsonForScript } from './escape.ts';
 import { incidentSection } from './incidents.ts';
-import type { Report, Timeline } from './model.ts';
 
 export const htmlRenderer: Renderer = {
   name: 'html',

@@ -2,11 +2,12 @@
 // and list), confidence with its reasons and alternatives, impact, remediation and evidence in time
 // order. Readable without JavaScript, and printed open.
 
+import type { Report, ReportIncident } from '../../analyze/report.ts';
 import { formatDuration } from '../../vocab/duration.ts';
 import { formatTime } from '../../vocab/units.ts';
 import { chainGraph } from './chain-graph.ts';
 import { type Html, html } from './escape.ts';
-import { objectLabel, type Report, type ReportIncident } from './model.ts';
+import { objectLabel } from './model.ts';
 
 /** Evidence rows shown per incident; the rest are counted. */
 const EVIDENCE_ROWS = 40;

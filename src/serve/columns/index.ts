@@ -27,5 +27,3 @@ export function printerFor(resource: ApiResource): Printer {
   }
   return printer;
 }
-
-export type { Cell, Printer, TableColumn } from './table.ts';
