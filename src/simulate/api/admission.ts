@@ -6,7 +6,7 @@ import type { SimContext } from '../engine/context.ts';
 import type { Json } from '../engine/json.ts';
 import { formatBytes, formatCpu, parseBytes, parseCpuMillis } from '../engine/quantity.ts';
 import type { KubeObject } from '../engine/records.ts';
-import type { AdmissionPlugin, Failure } from './server.ts';
+import type { AdmissionPlugin, Failure } from './types.ts';
 
 export function isTerminalPod(pod: KubeObject): boolean {
   const phase = (pod.status as Json | undefined)?.phase;

@@ -2,8 +2,8 @@
 // (`verb resource namespace|*`), refused with 403 Forbidden as the RBAC authorizer words it.
 
 import type { Actor } from './actors.ts';
-import { resourceOf } from './resources.ts';
-import type { Failure } from './server.ts';
+import { qualifiedResource, resourceOf } from './resources.ts';
+import type { Failure } from './types.ts';
 
 export class Authorizer {
   /** Users and the requests RBAC refuses them: `verb resource namespace|*`. */
@@ -34,7 +34,7 @@ export class Authorizer {
       code: 403,
       authz: true,
       reason: 'Forbidden',
-      message: `${r.plural}${r.group ? `.${r.group}` : ''}${name ? ` "${name}"` : ''} is forbidden: User "${actor.username}" cannot ${verb} resource "${r.plural}"${group}${scope}`,
+      message: `${qualifiedResource(kind)}${name ? ` "${name}"` : ''} is forbidden: User "${actor.username}" cannot ${verb} resource "${r.plural}"${group}${scope}`,
       details: { ...(name ? { name } : {}), ...(r.group ? { group: r.group } : {}), kind: r.plural },
     };
   }

@@ -121,6 +121,12 @@ export function resourceByPlural(plural: string): ResourceInfo | undefined {
   return BY_PLURAL.get(plural);
 }
 
+/** `plural.group` as the API server names a resource in its messages (`deployments.apps`). */
+export function qualifiedResource(kind: string): string {
+  const r = resourceOf(kind);
+  return `${r.plural}${r.group ? `.${r.group}` : ''}`;
+}
+
 export function apiVersionOf(kind: string): string {
   const r = resourceOf(kind);
   return r.group ? `${r.group}/${r.version}` : r.version;

@@ -1,91 +1,32 @@
-// The simulated kube-apiserver: an object store with resourceVersions, generations and UIDs,
-// admission plugins on create, an audit entry for every request, and a watch record for every write.
+// The simulated kube-apiserver's requests: create, update, delete and read with authorization,
+// admission, generations and UIDs, an audit entry for every request and a watch record for every write.
 
 import type { SimContext } from '../engine/context.ts';
 import type { KubeObject, SimRecord } from '../engine/records.ts';
 import type { Actor } from './actors.ts';
-import { type AuditRequest, allowReason, buildAuditEntry } from './audit.ts';
 import { Authorizer } from './authorization.ts';
-import { apiVersionOf, requestPath, resourceOf } from './resources.ts';
-
-export interface Failure {
-  /** Refused by authorization (RBAC) rather than by admission. */
-  authz?: boolean;
-  code: number;
-  reason: string;
-  message: string;
-  details?: Record<string, unknown>;
-  annotations?: Record<string, string>;
-}
-
-export type Result<T> = { ok: true; object: T } | { ok: false; failure: Failure };
-
-/** An admission plugin: returns a failure to reject the request, or null. May mutate the object. */
-export type AdmissionPlugin = (request: {
-  verb: 'create' | 'update';
-  object: KubeObject;
-  actor: Actor;
-  old?: KubeObject;
-}) => Failure | null;
-
-export type WriteListener = (object: KubeObject, event: 'ADDED' | 'MODIFIED' | 'DELETED') => void;
-
-/** Kinds that make up the cluster itself rather than its workloads, and the age they are given. */
-const CLUSTER_FABRIC = new Set(['Namespace', 'Node']);
-const CLUSTER_AGE_MS = 90 * 24 * 3600_000;
-
-const GENERATION_KINDS = new Set([
-  'Pod',
-  'Deployment',
-  'ReplicaSet',
-  'StatefulSet',
-  'DaemonSet',
-  'Job',
-  'CronJob',
-  'HorizontalPodAutoscaler',
-  'PodDisruptionBudget',
-  'Certificate',
-  'Ingress',
-  'CustomResourceDefinition',
-  'ValidatingWebhookConfiguration',
-  'Application',
-  'ConstraintTemplate',
-  'K8sRequiredLabels',
-]);
-
-/**
- * Custom resources whose CRD has no status subresource (Argo CD's Application): clients write their
- * status through the main resource, and every change but metadata bumps the generation.
- */
-const NO_STATUS_SUBRESOURCE = new Set(['Application']);
-
-export function keyOf(kind: string, namespace: string | undefined, name: string): string {
-  return `${kind}/${namespace ?? ''}/${name}`;
-}
-
-export function objectKey(o: KubeObject): string {
-  return keyOf(o.kind, o.metadata.namespace, o.metadata.name);
-}
-
-export interface WriteOptions {
-  subresource?: string;
-  verb?: 'update' | 'patch';
-  /** What the client sent, for the audit entry (defaults to the whole object). */
-  requestObject?: unknown;
-  /** Extra query string of the request URI. */
-  query?: string;
-}
+import { RequestAudit, stripServerFields } from './request-audit.ts';
+import { apiVersionOf, qualifiedResource, requestPath, resourceOf } from './resources.ts';
+import { keyOf, ObjectStore, objectKey } from './store.ts';
+import type { AdmissionPlugin, Failure, Result, WriteListener, WriteOptions } from './types.ts';
+import {
+  CLUSTER_AGE_MS,
+  CLUSTER_FABRIC,
+  GENERATION_KINDS,
+  isNoop,
+  NO_STATUS_SUBRESOURCE,
+} from './write-rules.ts';
 
 export class ApiServer {
-  private readonly objects = new Map<string, KubeObject>();
-  private readonly byKind = new Map<string, Map<string, KubeObject>>();
-  private resourceVersion = 1000;
+  private readonly store = new ObjectStore();
   private readonly admission: AdmissionPlugin[] = [];
   private readonly listeners: WriteListener[] = [];
-  private readonly writes = new Map<string, number>();
   private readonly rbac = new Authorizer();
+  private readonly audits: RequestAudit;
 
-  constructor(private readonly sim: SimContext) {}
+  constructor(private readonly sim: SimContext) {
+    this.audits = new RequestAudit(sim);
+  }
 
   addAdmission(plugin: AdmissionPlugin): void {
     this.admission.push(plugin);
@@ -105,13 +46,12 @@ export class ApiServer {
     namespace: string | undefined,
     name: string,
   ): T | undefined {
-    return this.objects.get(keyOf(kind, namespace, name)) as T | undefined;
+    return this.store.get(keyOf(kind, namespace, name)) as T | undefined;
   }
 
   /** Objects of a kind in creation order: deterministic, as everything else in the simulation. */
   list<T extends KubeObject = KubeObject>(kind: string, namespace?: string): T[] {
-    const all = [...(this.byKind.get(kind)?.values() ?? [])];
-    return (namespace === undefined ? all : all.filter((o) => o.metadata.namespace === namespace)) as T[];
+    return this.store.list(kind, namespace) as T[];
   }
 
   /** A read request: audited at Metadata level. */
@@ -125,7 +65,7 @@ export class ApiServer {
   ): Failure | null {
     const forbidden = this.rbac.authorize(actor, verb, kind, namespace, name);
     const uri = requestPath(kind, namespace, name) + query;
-    this.audit({
+    this.audits.write({
       actor,
       verb,
       kind,
@@ -150,12 +90,11 @@ export class ApiServer {
       (actor.fieldManager ? `?fieldManager=kubectl-create&fieldValidation=Strict` : '');
     const forbidden = this.rbac.authorize(actor, 'create', obj.kind, meta.namespace, meta.name);
     if (forbidden) return this.reject(actor, 'create', obj, uri, forbidden);
-    if (!generated && this.objects.has(objectKey(obj))) {
-      const r = resourceOf(obj.kind);
+    if (!generated && this.store.has(objectKey(obj))) {
       return this.reject(actor, 'create', obj, uri, {
         code: 409,
         reason: 'AlreadyExists',
-        message: `${r.plural}${r.group ? `.${r.group}` : ''} "${meta.name}" already exists`,
+        message: `${qualifiedResource(obj.kind)} "${meta.name}" already exists`,
       });
     }
     for (const plugin of this.admission) {
@@ -171,10 +110,10 @@ export class ApiServer {
     if (CLUSTER_FABRIC.has(obj.kind) && this.sim.clock.now < this.sim.recordingStart)
       meta.creationTimestamp = this.sim.clock.iso(this.sim.clock.now - CLUSTER_AGE_MS);
     if (GENERATION_KINDS.has(obj.kind)) meta.generation = 1;
-    meta.resourceVersion = String(++this.resourceVersion);
-    this.store(obj);
+    meta.resourceVersion = this.store.nextResourceVersion();
+    this.store.put(obj);
     const requestObject = stripServerFields(object);
-    this.audit({
+    this.audits.write({
       actor,
       verb: 'create',
       kind: obj.kind,
@@ -193,13 +132,12 @@ export class ApiServer {
   /** Replace an object (or its status); generation follows spec changes. */
   update<T extends KubeObject>(object: T, actor: Actor, options: WriteOptions = {}): Result<T> {
     const key = objectKey(object);
-    const old = this.objects.get(key);
+    const old = this.store.get(key);
     const verb = options.verb ?? 'update';
     const uri =
       requestPath(object.kind, object.metadata.namespace, object.metadata.name, options.subresource) +
       (options.query ?? '');
     if (!old) {
-      const r = resourceOf(object.kind);
       return this.reject(
         actor,
         verb,
@@ -208,7 +146,7 @@ export class ApiServer {
         {
           code: 404,
           reason: 'NotFound',
-          message: `${r.plural}${r.group ? `.${r.group}` : ''} "${object.metadata.name}" not found`,
+          message: `${qualifiedResource(object.kind)} "${object.metadata.name}" not found`,
         },
         options.subresource,
       );
@@ -244,14 +182,14 @@ export class ApiServer {
           (statusInMain && JSON.stringify(old.status) !== JSON.stringify(obj.status)));
       obj.metadata.generation = (old.metadata.generation ?? 1) + (specChanged ? 1 : 0);
     }
-    obj.metadata.resourceVersion = String(++this.resourceVersion);
-    this.store(obj);
+    obj.metadata.resourceVersion = this.store.nextResourceVersion();
+    this.store.put(obj);
     const finalRemoval =
       Boolean(obj.metadata.deletionTimestamp) &&
       (old.metadata.finalizers?.length ?? 0) > 0 &&
       (obj.metadata.finalizers?.length ?? 0) === 0 &&
       obj.kind !== 'Pod';
-    this.audit({
+    this.audits.write({
       actor,
       verb,
       kind: obj.kind,
@@ -268,8 +206,7 @@ export class ApiServer {
     });
     if (finalRemoval) {
       // The last finalizer of an object being deleted is gone: the API server removes it.
-      this.objects.delete(key);
-      this.byKind.get(obj.kind)?.delete(key);
+      this.store.delete(key, obj.kind);
       this.emit(obj, 'DELETED');
     } else this.emit(obj, 'MODIFIED');
     return { ok: true, object: structuredClone(obj) as T };
@@ -290,10 +227,7 @@ export class ApiServer {
     this.reject(actor, verb, object, uri, failure);
   }
 
-  /**
-   * A read API Priority and Fairness rejects: 429 with a plain-text body, so that the audit entry
-   * holds the code alone.
-   */
+  /** A read API Priority and Fairness rejects (429). */
   throttled(
     actor: Actor,
     verb: 'get' | 'list' | 'watch',
@@ -302,23 +236,14 @@ export class ApiServer {
     name?: string,
     query = '',
   ): void {
-    this.audit({
-      actor,
-      verb,
-      kind,
-      namespace,
-      name,
-      uri: requestPath(kind, namespace, name) + query,
-      code: 429,
-      latencyMs: this.sim.rng.int(0, 2),
-    });
+    this.audits.throttled(actor, verb, kind, namespace, name, query);
   }
 
   /** Store the result of a binding (audited by the caller as pods/binding): nodeName and PodScheduled. */
   bind(pod: KubeObject): void {
     const obj = structuredClone(pod);
-    obj.metadata.resourceVersion = String(++this.resourceVersion);
-    this.store(obj);
+    obj.metadata.resourceVersion = this.store.nextResourceVersion();
+    this.store.put(obj);
     this.emit(obj, 'MODIFIED');
   }
 
@@ -333,9 +258,8 @@ export class ApiServer {
     actor: Actor,
     options: { gracePeriod?: number; query?: string } = {},
   ): Result<KubeObject> {
-    const old = this.objects.get(keyOf(kind, namespace, name));
+    const old = this.store.get(keyOf(kind, namespace, name));
     const uri = requestPath(kind, namespace, name) + (options.query ?? '');
-    const r = resourceOf(kind);
     if (!old) {
       return this.reject(
         actor,
@@ -345,7 +269,7 @@ export class ApiServer {
         {
           code: 404,
           reason: 'NotFound',
-          message: `${r.plural}${r.group ? `.${r.group}` : ''} "${name}" not found`,
+          message: `${qualifiedResource(kind)} "${name}" not found`,
         },
       );
     }
@@ -374,9 +298,9 @@ export class ApiServer {
         obj.metadata.deletionGracePeriodSeconds = grace;
         if (GENERATION_KINDS.has(kind)) obj.metadata.generation = (obj.metadata.generation ?? 1) + 1;
       }
-      obj.metadata.resourceVersion = String(++this.resourceVersion);
-      this.store(obj);
-      this.audit({
+      obj.metadata.resourceVersion = this.store.nextResourceVersion();
+      this.store.put(obj);
+      this.audits.write({
         actor,
         verb: 'delete',
         kind,
@@ -402,14 +326,13 @@ export class ApiServer {
     options: { uri?: string; requestObject?: unknown } = {},
   ): Result<KubeObject> {
     const key = objectKey(object);
-    const old = this.objects.get(key);
+    const old = this.store.get(key);
     if (!old) return { ok: true, object };
-    this.objects.delete(key);
-    this.byKind.get(old.kind)?.delete(key);
-    this.writes.set(old.kind, (this.writes.get(old.kind) ?? 0) + 1);
+    this.store.delete(key, old.kind);
+    this.store.countWrite(old.kind);
     const obj = structuredClone(old);
-    obj.metadata.resourceVersion = String(++this.resourceVersion);
-    this.audit({
+    obj.metadata.resourceVersion = this.store.nextResourceVersion();
+    this.audits.write({
       actor,
       verb: 'delete',
       kind: obj.kind,
@@ -447,49 +370,12 @@ export class ApiServer {
     requestObject: unknown,
     failure?: Failure,
   ): void {
-    this.audit({
-      actor,
-      verb,
-      kind: target.kind,
-      namespace: target.metadata.namespace,
-      name: target.metadata.name,
-      subresource,
-      uri: requestPath(target.kind, target.metadata.namespace, target.metadata.name, subresource),
-      code,
-      requestObject,
-      responseObject: failure
-        ? {
-            kind: 'Status',
-            apiVersion: 'v1',
-            metadata: {},
-            status: 'Failure',
-            message: failure.message,
-            reason: failure.reason,
-            code,
-          }
-        : { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code },
-      failure: failure
-        ? { reason: failure.reason, message: failure.message, details: failure.details }
-        : undefined,
-      latencyMs: this.sim.rng.int(3, 25),
-    });
+    this.audits.subresource(actor, verb, target, subresource, code, requestObject, failure);
   }
 
   /** Writes so far per kind: lets a controller skip a pass when nothing it watches changed. */
   writesOf(kind: string): number {
-    return this.writes.get(kind) ?? 0;
-  }
-
-  private store(obj: KubeObject): void {
-    this.writes.set(obj.kind, (this.writes.get(obj.kind) ?? 0) + 1);
-    const key = objectKey(obj);
-    this.objects.set(key, obj);
-    let kindMap = this.byKind.get(obj.kind);
-    if (!kindMap) {
-      kindMap = new Map();
-      this.byKind.set(obj.kind, kindMap);
-    }
-    kindMap.set(key, obj);
+    return this.store.writesOf(kind);
   }
 
   private emit(obj: KubeObject, event: 'ADDED' | 'MODIFIED' | 'DELETED'): void {
@@ -511,64 +397,7 @@ export class ApiServer {
     failure: Failure,
     subresource?: string,
   ): Result<T> {
-    this.audit({
-      actor,
-      verb,
-      kind: obj.kind,
-      namespace: obj.metadata.namespace,
-      name: obj.metadata.name || undefined,
-      subresource,
-      uri,
-      code: failure.code,
-      requestObject: verb === 'delete' ? undefined : stripServerFields(obj),
-      responseObject: {
-        kind: 'Status',
-        apiVersion: 'v1',
-        metadata: {},
-        status: 'Failure',
-        message: failure.message,
-        reason: failure.reason,
-        ...(failure.details ? { details: failure.details } : {}),
-        code: failure.code,
-      },
-      failure,
-      annotations: failure.annotations,
-      latencyMs: this.sim.rng.int(1, 12),
-    });
+    this.audits.refused(actor, verb, obj, uri, failure, subresource);
     return { ok: false, failure };
   }
-
-  private audit(req: Omit<AuditRequest, 'authzReason'> & { authzReason?: string }): void {
-    const ts = this.sim.clock.stamp();
-    const entry = buildAuditEntry(
-      { ...req, authzReason: req.authzReason ?? allowReason(req.actor) },
-      ts,
-      this.sim.rng,
-    );
-    if (entry) this.sim.sink.push({ type: 'audit', ts: ts + req.latencyMs, entry });
-  }
-}
-
-/** Whether an update would store exactly what is stored (then nothing is written or audited). */
-function isNoop(
-  old: KubeObject,
-  next: KubeObject,
-  subresource: string | undefined,
-  statusInMain: boolean,
-): boolean {
-  if (subresource === 'status') return JSON.stringify(old.status) === JSON.stringify(next.status);
-  if (subresource === 'scale') return JSON.stringify(old.spec) === JSON.stringify(next.spec);
-  if (statusInMain && JSON.stringify(old.status) !== JSON.stringify(next.status)) return false;
-  const { status: _a, metadata: m1, ...rest1 } = old as KubeObject & { status?: unknown };
-  const { status: _b, metadata: m2, ...rest2 } = next as KubeObject & { status?: unknown };
-  if (JSON.stringify(rest1) !== JSON.stringify(rest2)) return false;
-  const { resourceVersion: _r1, generation: _g1, ...meta1 } = m1;
-  const { resourceVersion: _r2, generation: _g2, ...meta2 } = m2;
-  return JSON.stringify(meta1) === JSON.stringify(meta2);
-}
-
-function stripServerFields(obj: KubeObject): unknown {
-  const { status: _status, ...rest } = obj as KubeObject & { status?: unknown };
-  const { uid: _uid, resourceVersion: _rv, creationTimestamp: _ct, generation: _g, ...meta } = rest.metadata;
-  return { ...rest, metadata: meta };
 }
