@@ -12,23 +12,13 @@ import type { Json } from '../engine/json.ts';
 import type { KubeObject } from '../engine/records.ts';
 import type { GitCommit } from '../engine/world.ts';
 import { involvedOf } from '../events/recorder.ts';
+import { worst } from './argocd-health.ts';
+import { finishedOperation, historyEntry, syncOperation, syncResult } from './argocd-operation.ts';
+import { managedResources } from './argocd-resources.ts';
 
 /** timeout.reconciliation: a full refresh every 3 minutes even when nothing changed. */
 const RECONCILIATION_MS = 180_000;
 const SERVER = 'https://kubernetes.default.svc';
-/** gitops-engine's health order: the application is as unhealthy as its worst resource. */
-const HEALTH_ORDER = ['Healthy', 'Suspended', 'Progressing', 'Missing', 'Degraded', 'Unknown'];
-
-interface Health {
-  status: string;
-  message?: string;
-}
-
-interface Managed {
-  /** The entry of status.resources. */
-  entry: Json & { health: Health; kind: string; name: string; status: string };
-  images: string[];
-}
 
 interface AppState {
   /** The commit the controller has seen (a Git webhook makes it refresh a few seconds after a push). */
@@ -79,7 +69,7 @@ export class ArgoCdController {
     const commit = st.observed;
     const spec = app.spec as Json;
     const destination = spec.destination.namespace as string;
-    const managed = this.managedResources(app, destination, commit);
+    const managed = managedResources(this.sim, app, destination, commit);
     const prev = (app.status as Json | undefined) ?? {};
     const syncStatus = commit.manifestError
       ? 'Unknown'
@@ -129,9 +119,10 @@ export class ArgoCdController {
     else delete status.conditions;
     if (!prev.history) {
       // Deployed before the recording: the first sync of the manifests.
-      status.history = [this.historyEntry(app, st, commit, clock.now - 3_600_000)];
+      status.history = [historyEntry(clock, app, st, commit, clock.now - 3_600_000)];
       st.attempted = { revision: commit.revision, phase: 'Succeeded' };
-      status.operationState = this.finishedOperation(
+      status.operationState = finishedOperation(
+        clock,
         app,
         commit,
         managed,
@@ -172,62 +163,11 @@ export class ArgoCdController {
     }
   }
 
-  /** The workloads the Application manages and their Services, compared with the commit. */
-  private managedResources(app: KubeObject, namespace: string, commit: GitCommit): Managed[] {
-    const { api, scenario } = this.sim;
-    const spec = scenario.resources.applications.find(
-      (a) => a.namespace === app.metadata.namespace && a.name === app.metadata.name,
-    );
-    const names = spec?.workloads ?? [];
-    const out: Managed[] = [];
-    // Argo CD lists resources by group, kind, namespace and name: core Services first.
-    for (const name of names) {
-      if (!api.get('Service', namespace, name)) continue;
-      out.push({
-        entry: {
-          health: { status: 'Healthy' },
-          kind: 'Service',
-          name,
-          namespace,
-          status: 'Synced',
-          version: 'v1',
-        },
-        images: [],
-      });
-    }
-    for (const name of names) {
-      const w = api.get('Deployment', namespace, name) ?? api.get('StatefulSet', namespace, name);
-      const kind =
-        w?.kind ??
-        scenario.workloads.find((x) => x.namespace === namespace && x.name === name)?.kind ??
-        'Deployment';
-      const containers =
-        ((w?.spec as Json | undefined)?.template?.spec?.containers as Json[] | undefined) ?? [];
-      const outOfSync = containers.some((c) => {
-        const want = commit.images.get(`${name}/${c.name}`);
-        return want !== undefined && want !== c.image;
-      });
-      out.push({
-        entry: {
-          group: 'apps',
-          health: w ? workloadHealth(w) : { status: 'Missing' },
-          kind,
-          name,
-          namespace,
-          status: w && !outOfSync ? 'Synced' : 'OutOfSync',
-          version: 'v1',
-        },
-        images: containers.map((c) => c.image as string),
-      });
-    }
-    return out;
-  }
-
   /** Automated sync: the operation is recorded, then its tasks apply the manifests a moment later. */
   private startSync(app: KubeObject, st: AppState, commit: GitCommit): void {
     const { clock, rng } = this.sim;
     st.syncing = true;
-    const operation = this.operation(app, commit);
+    const operation = syncOperation(app, commit);
     const prev = (app.status as Json | undefined) ?? {};
     const startedAt = clock.iso();
     const fresh = this.write(
@@ -251,10 +191,10 @@ export class ArgoCdController {
   }
 
   private applyCommit(app: KubeObject, st: AppState, commit: GitCommit, startedAt: string): void {
-    const { api, world } = this.sim;
+    const { api, world, clock } = this.sim;
     const namespace = (app.spec as Json).destination.namespace as string;
     const actor = this.actor(app);
-    const managed = this.managedResources(app, namespace, commit);
+    const managed = managedResources(this.sim, app, namespace, commit);
     let failure: string | undefined;
     const results: Json[] = [];
     for (const { entry } of managed) {
@@ -316,10 +256,10 @@ export class ArgoCdController {
     st.attempted = { revision: commit.revision, phase };
     const prev = (app.status as Json | undefined) ?? {};
     const began = Date.parse(startedAt);
-    const operationState = this.finishedOperation(app, commit, managed, phase, began, results, failure);
+    const operationState = finishedOperation(clock, app, commit, managed, phase, began, results, failure);
     const history = failure
       ? prev.history
-      : [...((prev.history as Json[] | undefined) ?? []), this.historyEntry(app, st, commit, began)].slice(
+      : [...((prev.history as Json[] | undefined) ?? []), historyEntry(clock, app, st, commit, began)].slice(
           -10,
         );
     this.write(app, { ...prev, history, operationState }, null);
@@ -331,58 +271,6 @@ export class ArgoCdController {
         ? `Sync operation to ${commit.revision} failed: ${failure}`
         : `Sync operation to ${commit.revision} succeeded`,
     );
-  }
-
-  private operation(app: KubeObject, commit: GitCommit): Json {
-    const automated = (app.spec as Json).syncPolicy?.automated as Json | undefined;
-    return {
-      initiatedBy: { automated: true },
-      retry: {},
-      sync: { prune: automated?.prune ?? false, revision: commit.revision },
-    };
-  }
-
-  private finishedOperation(
-    app: KubeObject,
-    commit: GitCommit,
-    managed: Managed[],
-    phase: string,
-    startedAt: number,
-    results?: Json[],
-    failure?: string,
-  ): Json {
-    const { clock } = this.sim;
-    return {
-      finishedAt: clock.iso(),
-      message: failure ?? 'successfully synced (all tasks run)',
-      operation: this.operation(app, commit),
-      phase,
-      startedAt: clock.iso(startedAt),
-      syncResult: {
-        resources:
-          results ??
-          managed.map(({ entry }) =>
-            syncResult(
-              entry,
-              `${entry.kind === 'Service' ? 'service' : `${entry.kind.toLowerCase()}.apps`}/${entry.name} created`,
-            ),
-          ),
-        revision: commit.revision,
-        source: (app.spec as Json).source,
-      },
-    };
-  }
-
-  private historyEntry(app: KubeObject, st: AppState, commit: GitCommit, startedAt: number): Json {
-    const { clock } = this.sim;
-    return {
-      deployStartedAt: clock.iso(startedAt),
-      deployedAt: clock.iso(),
-      id: st.nextHistoryId++,
-      initiatedBy: { automated: true },
-      revision: commit.revision,
-      source: (app.spec as Json).source,
-    };
   }
 
   /**
@@ -413,78 +301,7 @@ export class ArgoCdController {
   }
 }
 
-function syncResult(r: Json, message: string): Json {
-  return {
-    ...(r.group ? { group: r.group } : {}),
-    hookPhase: 'Running',
-    kind: r.kind,
-    message,
-    name: r.name,
-    namespace: r.namespace,
-    status: 'Synced',
-    syncPhase: 'Sync',
-    version: r.version,
-  };
-}
-
-function worst(statuses: string[]): string {
-  return statuses.reduce((a, b) => (HEALTH_ORDER.indexOf(b) > HEALTH_ORDER.indexOf(a) ? b : a), 'Healthy');
-}
-
 function stable(status: Json): string {
   const { reconciledAt: _r, ...rest } = status;
   return JSON.stringify(rest);
-}
-
-/** gitops-engine's health of a Deployment or StatefulSet. */
-export function workloadHealth(w: KubeObject): Health {
-  const spec = w.spec as Json;
-  const status = (w.status as Json | undefined) ?? {};
-  const replicas = (spec.replicas as number | undefined) ?? 1;
-  const generation = w.metadata.generation ?? 0;
-  const observed = (status.observedGeneration as number | undefined) ?? 0;
-  if (w.kind === 'StatefulSet') {
-    if (observed === 0 || generation > observed)
-      return { status: 'Progressing', message: 'Waiting for statefulset spec update to be observed...' };
-    const ready = (status.readyReplicas as number | undefined) ?? 0;
-    if (ready < replicas)
-      return { status: 'Progressing', message: `Waiting for ${replicas - ready} pods to be ready...` };
-    if (status.currentRevision !== status.updateRevision)
-      return {
-        status: 'Progressing',
-        message: `waiting for statefulset rolling update to complete ${status.updatedReplicas ?? 0} pods at revision ${status.updateRevision}...`,
-      };
-    return {
-      status: 'Healthy',
-      message: `statefulset rolling update complete ${status.currentReplicas ?? replicas} pods at revision ${status.currentRevision}...`,
-    };
-  }
-  if (spec.paused) return { status: 'Suspended', message: 'Deployment is paused' };
-  if (generation > observed)
-    return {
-      status: 'Progressing',
-      message: 'Waiting for rollout to finish: observed deployment generation less than desired generation',
-    };
-  const progressing = ((status.conditions as Json[] | undefined) ?? []).find((c) => c.type === 'Progressing');
-  const updated = (status.updatedReplicas as number | undefined) ?? 0;
-  const total = (status.replicas as number | undefined) ?? 0;
-  const available = (status.availableReplicas as number | undefined) ?? 0;
-  if (progressing?.reason === 'ProgressDeadlineExceeded')
-    return { status: 'Degraded', message: `Deployment "${w.metadata.name}" exceeded its progress deadline` };
-  if (updated < replicas)
-    return {
-      status: 'Progressing',
-      message: `Waiting for rollout to finish: ${updated} out of ${replicas} new replicas have been updated...`,
-    };
-  if (total > updated)
-    return {
-      status: 'Progressing',
-      message: `Waiting for rollout to finish: ${total - updated} old replicas are pending termination...`,
-    };
-  if (available < updated)
-    return {
-      status: 'Progressing',
-      message: `Waiting for rollout to finish: ${available} of ${updated} updated replicas are available...`,
-    };
-  return { status: 'Healthy' };
 }
