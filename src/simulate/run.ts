@@ -11,7 +11,8 @@ import { parseDuration } from './engine/quantity.ts';
 import type { RecordSink, SimRecord } from './engine/records.ts';
 import { Simulation } from './engine/simulation.ts';
 import { toBundleRow } from './output/rows.ts';
-import { parseScale, scaleRows } from './scale/scale.ts';
+import { scaleRows } from './scale/scale.ts';
+import { parseScale } from './scale/spec.ts';
 import { loadScenarioFile, resolveScenario } from './scenario/load.ts';
 import type { Scenario } from './scenario/schema.ts';
 

@@ -3,7 +3,8 @@
 
 import { describe, expect, it } from 'vitest';
 import type { BundleRow } from '../../src/bundle/row.ts';
-import { parseScale, scaleRows } from '../../src/simulate/scale/scale.ts';
+import { scaleRows } from '../../src/simulate/scale/scale.ts';
+import { parseScale } from '../../src/simulate/scale/spec.ts';
 
 const START = Date.parse('2026-03-02T09:00:00Z');
 

@@ -5,46 +5,14 @@
 // with their events and audit entries), a few crash-looping pods, container logs and metric scrapes.
 
 import type { BundleRow } from '../../bundle/row.ts';
-import { KstoryError } from '../../errors.ts';
-import { logRow, metricRow } from '../../kube/sample-rows.ts';
 import { auditRow, eventRow, objectRow } from '../../kube/to-row.ts';
 import type { Json } from '../engine/json.ts';
-import type { KubeObject, SimRecord } from '../engine/records.ts';
 import { Rng } from '../engine/rng.ts';
-import { routineLine } from '../logs/app-logs.ts';
-import { AppSchema } from '../scenario/workload-schema.ts';
-import { harvestTemplates, instantiate, type Template } from './templates.ts';
-
-export interface ScaleSpec {
-  nodes: number;
-  pods: number;
-  hours: number;
-  /** Total rows to write, approximately. */
-  records: number;
-}
-
-const KEYS = ['nodes', 'pods', 'hours', 'records'] as const;
-
-export function parseScale(text: string): ScaleSpec {
-  const spec: ScaleSpec = { nodes: 100, pods: 3000, hours: 24, records: 1_000_000 };
-  for (const part of text.split(',').filter(Boolean)) {
-    const [key, raw] = part.split('=');
-    const value = Number((raw ?? '').replace(/_/g, '').replace(/[kK]$/, '000').replace(/[mM]$/, '000000'));
-    if (!KEYS.includes(key as (typeof KEYS)[number]) || !Number.isFinite(value) || value <= 0) {
-      throw new KstoryError(`${text}: "${part}" is not one of ${KEYS.map((k) => `${k}=N`).join(', ')}`, {
-        option: 'scale',
-        hint: 'e.g. nodes=1000,pods=30000,hours=24,records=10M',
-      });
-    }
-    spec[key as keyof ScaleSpec] = value;
-  }
-  if (spec.pods < spec.nodes)
-    throw new KstoryError(`${text}: fewer pods than nodes`, {
-      option: 'scale',
-      hint: 'A cluster runs at least one pod per node.',
-    });
-  return spec;
-}
+import { ScaleOutput } from './output.ts';
+import type { ScaleSpec } from './spec.ts';
+import { emitLogs, emitMetrics } from './telemetry.ts';
+import { pickTemplates } from './template-set.ts';
+import { harvestTemplates, instantiate } from './templates.ts';
 
 export interface ScaleResult {
   rows: number;
@@ -60,56 +28,11 @@ export async function scaleRows(
   start: number,
   onRow: (row: BundleRow) => void,
 ): Promise<ScaleResult> {
-  let lastYield = 0;
-  const breathe = async () => {
-    if (rows - lastYield < 100_000) return;
-    lastYield = rows;
-    await new Promise((resolve) => setImmediate(resolve));
-  };
+  const out = new ScaleOutput(onRow);
   const rng = new Rng(seed);
   const records = harvestTemplates(seed, start);
-  const objects = records.filter((r): r is Extract<SimRecord, { type: 'object' }> => r.type === 'object');
-  const last = (pred: (o: KubeObject) => boolean) => {
-    const found = objects.filter((r) => pred(r.object)).at(-1);
-    if (!found) throw new Error('scale: template missing');
-    return { text: JSON.stringify(found.object), at: found.ts, object: found.object };
-  };
-  const isApp = (o: KubeObject) => o.kind === 'Pod' && o.metadata.name.startsWith('tmpl-app-');
-  const podRunning = last(
-    (o) => isApp(o) && (o.status as Json)?.phase === 'Running' && !o.metadata.deletionTimestamp,
-  );
-  const podPending = {
-    text: JSON.stringify(objects.find((r) => isApp(r.object) && r.watchEvent === 'ADDED')!.object),
-    at: objects.find((r) => isApp(r.object) && r.watchEvent === 'ADDED')!.ts,
-  };
-  const podCrash = last(
-    (o) =>
-      o.kind === 'Pod' &&
-      o.metadata.name.startsWith('tmpl-crash-') &&
-      JSON.stringify(o.status).includes('CrashLoopBackOff'),
-  );
-  const node = last((o) => o.kind === 'Node');
-  const deployment = last((o) => o.kind === 'Deployment' && o.metadata.name === 'tmpl-app');
-  const replicaSet = last(
-    (o) =>
-      o.kind === 'ReplicaSet' &&
-      o.metadata.name === (podRunning.object.metadata.ownerReferences?.[0]?.name ?? ''),
-  );
-  const events = new Map<string, Template>();
-  for (const r of records) {
-    if (r.type !== 'event') continue;
-    const reason = String((r.event as Json).reason);
-    if (!events.has(reason)) events.set(reason, { text: JSON.stringify(r.event), at: r.ts });
-  }
-  const audits = new Map<string, Template>();
-  for (const r of records) {
-    if (r.type !== 'audit') continue;
-    const e = r.entry as Json;
-    const key = `${e.verb}/${e.objectRef?.resource}/${e.objectRef?.subresource ?? ''}`;
-    if (!audits.has(key))
-      audits.set(key, { text: JSON.stringify(r.entry), at: Date.parse(String(e.stageTimestamp)) });
-  }
-
+  const { podRunning, podPending, podCrash, node, deployment, replicaSet, events, audits } =
+    pickTemplates(records);
   const end = start + spec.hours * 3_600_000;
   const budget = {
     object: spec.records * 0.05,
@@ -117,12 +40,8 @@ export async function scaleRows(
     audit: spec.records * 0.03,
     log: spec.records * 0.18,
   };
-  let rows = 0;
   let rv = 5_000_000;
-  const emit = (row: BundleRow) => {
-    onRow(row);
-    rows++;
-  };
+  const emit = (row: BundleRow) => out.emit(row);
   const tmplPod = podRunning.object;
   const tmplRs = replicaSet.object.metadata;
   const tmplNode = node.object.metadata.name;
@@ -226,7 +145,7 @@ export async function scaleRows(
   };
   const rollouts = Math.max(
     1,
-    Math.floor(Math.min((budget.object - rows) / perRollout.object, budget.event / perRollout.event)),
+    Math.floor(Math.min((budget.object - out.rows) / perRollout.object, budget.event / perRollout.event)),
   );
   const eventOf = (reason: string, swaps: [string, string][], at: number) => {
     const t = events.get(reason);
@@ -237,7 +156,7 @@ export async function scaleRows(
     if (t) emit(auditRow({ ...instantiate(t, swaps, at), auditID: rng.uuid() }, { origin: 'simulate' }));
   };
   for (let r = 0; r < rollouts; r++) {
-    await breathe();
+    await out.breathe();
     const d = deployments[rng.int(0, deployments.length - 1)]!;
     let at = start + Math.floor(rng.next() * (end - start - 600_000));
     const oldRs = d.rsName;
@@ -351,115 +270,9 @@ export async function scaleRows(
   for (let i = 0; i < reads; i++)
     auditOf('list/pods/', [], start + Math.floor(((end - start) * i) / Math.max(1, reads)));
 
-  // Container logs.
-  const app = AppSchema.parse({ type: 'web' });
+  // Container logs, then metric scrapes with what is left of the budget.
   const pods = deployments.flatMap((d) => d.pods.map((p) => ({ d, p })));
-  const linesPerPod = Math.max(1, Math.floor(budget.log / pods.length));
-  for (const { d, p } of pods) {
-    await breathe();
-    const step = (end - start) / linesPerPod;
-    for (let i = 0; i < linesPerPod; i++) {
-      const line = routineLine(app, rng);
-      emit(
-        logRow({
-          ts: new Date(start + Math.floor(i * step + rng.next() * step)).toISOString(),
-          namespace: d.namespace,
-          pod: p.name,
-          container: 'app',
-          line: line.line,
-          stream: line.stream,
-          node: p.node,
-          podUid: p.uid,
-          origin: 'simulate',
-        }),
-      );
-    }
-  }
-
-  // Metric scrapes: what is left of the budget, evenly over the range.
-  const seriesPerPod = 5;
-  const left = Math.max(0, spec.records - rows);
-  // The last scrape is cut where the records run out (one still in progress when the window ends).
-  const scrapes = Math.max(1, Math.ceil(left / (pods.length * seriesPerPod + nodeNames.length * 2)));
-  const interval = (end - start) / scrapes;
-  const cpu = new Map<string, number>();
-  for (let s = 0; s < scrapes; s++) {
-    await breathe();
-    const ts = new Date(start + Math.floor(s * interval)).toISOString();
-    for (const name of nodeNames) {
-      emit(
-        metricRow({
-          ts,
-          name: 'kube_node_status_condition',
-          labels: { node: name, condition: 'Ready', status: 'true' },
-          value: 1,
-          origin: 'simulate',
-        }),
-      );
-      emit(
-        metricRow({
-          ts,
-          name: 'kube_node_spec_unschedulable',
-          labels: { node: name },
-          value: 0,
-          origin: 'simulate',
-        }),
-      );
-    }
-    for (const { d, p } of pods) {
-      if (s === scrapes - 1 && rows >= spec.records) break;
-      const base = { namespace: d.namespace, pod: p.name, uid: p.uid };
-      const c = { ...base, container: 'app' };
-      const cad = {
-        container: 'app',
-        id: `/kubepods/burstable/pod${p.uid}/${p.uid.replaceAll('-', '')}`,
-        image: 'registry.example.com/app:1.0.0',
-        name: p.uid.replaceAll('-', ''),
-        namespace: d.namespace,
-        pod: p.name,
-      };
-      const used = (cpu.get(p.uid) ?? 0) + (interval / 1000) * rng.around(0.05, 0.3);
-      cpu.set(p.uid, used);
-      emit(
-        metricRow({
-          ts,
-          name: 'kube_pod_status_phase',
-          labels: { ...base, phase: 'Running' },
-          value: 1,
-          origin: 'simulate',
-        }),
-      );
-      emit(
-        metricRow({ ts, name: 'kube_pod_container_status_ready', labels: c, value: 1, origin: 'simulate' }),
-      );
-      emit(
-        metricRow({
-          ts,
-          name: 'kube_pod_container_status_restarts_total',
-          labels: c,
-          value: 0,
-          origin: 'simulate',
-        }),
-      );
-      emit(
-        metricRow({
-          ts,
-          name: 'container_memory_working_set_bytes',
-          labels: cad,
-          value: Math.round(rng.around(120 * 2 ** 20, 0.1)),
-          origin: 'simulate',
-        }),
-      );
-      emit(
-        metricRow({
-          ts,
-          name: 'container_cpu_usage_seconds_total',
-          labels: { ...cad, cpu: 'total' },
-          value: Number(used.toFixed(6)),
-          origin: 'simulate',
-        }),
-      );
-    }
-  }
-  return { rows };
+  await emitLogs(out, rng, pods, start, end, budget.log);
+  await emitMetrics(out, rng, spec.records, pods, nodeNames, start, end);
+  return { rows: out.rows };
 }
