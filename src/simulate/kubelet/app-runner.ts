@@ -16,7 +16,8 @@ import {
   routineLine,
 } from '../logs/app-logs.ts';
 import type { ContainerRuntime } from './container.ts';
-import type { Kubelet, PodRuntime } from './kubelet.ts';
+import type { Kubelet } from './kubelet.ts';
+import type { PodRuntime } from './pod-runtime.ts';
 
 export class AppRunner {
   constructor(private readonly k: Kubelet) {}

@@ -5,7 +5,7 @@ import type { ApiServer } from '../api/server.ts';
 import type { Json } from '../engine/json.ts';
 import type { KubeObject } from '../engine/records.ts';
 import type { ContainerRuntime } from './container.ts';
-import type { PodRuntime } from './kubelet.ts';
+import type { PodRuntime } from './pod-runtime.ts';
 
 /** Resolve env and envFrom as the kubelet's makeEnvironmentVariables does. */
 export function resolveEnv(

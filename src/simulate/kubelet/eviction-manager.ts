@@ -6,7 +6,8 @@ import { qosClass } from '../api/admission.ts';
 import { controllerOf } from '../controllers/util.ts';
 import type { Json } from '../engine/json.ts';
 import { formatBytes, parseBytes } from '../engine/quantity.ts';
-import type { Kubelet, PodRuntime } from './kubelet.ts';
+import type { Kubelet } from './kubelet.ts';
+import type { PodRuntime } from './pod-runtime.ts';
 
 /** The node filesystem (nodefs, holding images too): 104845292Ki, as the Node's capacity says. */
 export const NODEFS_CAPACITY_BYTES = 104_845_292 * 1024;
@@ -226,7 +227,7 @@ export class EvictionManager {
   private evictWith(rt: PodRuntime, message: string, resource: string): void {
     rt.evicted = { message, resource };
     this.k.event(rt, undefined, 'Warning', 'Evicted', message);
-    this.k.terminate(rt, 'evict');
+    this.k.termination.terminate(rt, 'evict');
     rt.statusDirty = true;
   }
 }

@@ -7,7 +7,8 @@ import type { Json } from '../engine/json.ts';
 import { normalizeImage, registryOf } from '../engine/world.ts';
 import type { ContainerRuntime } from './container.ts';
 import { NODEFS_CAPACITY_BYTES } from './eviction-manager.ts';
-import type { Kubelet, PodRuntime } from './kubelet.ts';
+import type { Kubelet } from './kubelet.ts';
+import type { PodRuntime } from './pod-runtime.ts';
 import { INITIAL_BACKOFF_MS, MAX_BACKOFF_MS } from './runtime-manager.ts';
 
 /** The image garbage collector: every 5 minutes, from 85 % disk use down to 80 %. */

@@ -1,54 +1,28 @@
 // The kubelet of one node, split the way the real kubelet is: this file is its pod workers (admitting
-// the pods bound to the node, creating their sandboxes, starting their containers in order, killing
-// them on deletion or eviction, a reboot); admission, node status, images, volumes, the container
-// runtime, the application inside each container, probes, eviction and pod status each have a
-// manager of their own.
+// the pods bound to the node, creating their sandboxes, starting their containers in order);
+// admission, node status, images, volumes, the container runtime, the application inside each
+// container, probes, eviction, termination and pod status each have a manager of their own.
 
 import type { Actor } from '../api/actors.ts';
 import { kubeletActor } from '../api/actors.ts';
-import { controllerOf } from '../controllers/util.ts';
 import type { SimContext } from '../engine/context.ts';
 import type { Json } from '../engine/json.ts';
 import type { KubeObject } from '../engine/records.ts';
 import { type InvolvedObject, involvedOf } from '../events/recorder.ts';
-import { shutdownLine } from '../logs/app-logs.ts';
 import type { NodeSpec } from '../scenario/schema.ts';
-import { AppSchema } from '../scenario/workload-schema.ts';
 import { AdmissionManager } from './admission.ts';
 import { AppRunner } from './app-runner.ts';
-import { type ContainerRuntime, newContainerRuntime } from './container.ts';
+import type { ContainerRuntime } from './container.ts';
 import { EvictionManager } from './eviction-manager.ts';
 import { ImageManager } from './image-manager.ts';
 import { NetworkManager } from './network.ts';
 import { NodeStatusManager } from './node-status.ts';
+import { newPodRuntime, type PodRuntime } from './pod-runtime.ts';
 import { Prober } from './prober.ts';
 import { RuntimeManager } from './runtime-manager.ts';
 import { StatusManager } from './status-manager.ts';
+import { TerminationManager } from './termination.ts';
 import { VolumeManager } from './volume-manager.ts';
-
-const DEFAULT_APP = AppSchema.parse({});
-
-export interface PodRuntime {
-  uid: string;
-  namespace: string;
-  name: string;
-  pod: KubeObject;
-  containers: ContainerRuntime[];
-  /** Init containers, run one after another to completion before the containers start. */
-  initContainers: ContainerRuntime[];
-  /** Every init container has completed. */
-  initialized: boolean;
-  admittedAt: number;
-  volumesReady: boolean;
-  mountAttempts: number;
-  sandboxReady: boolean;
-  podIP?: string;
-  terminating: boolean;
-  removed: boolean;
-  evicted?: { message: string; resource: string };
-  statusDirty: boolean;
-  restartPolicy: string;
-}
 
 export class Kubelet {
   readonly actor: Actor;
@@ -63,6 +37,7 @@ export class Kubelet {
   readonly eviction = new EvictionManager(this);
   readonly status = new StatusManager(this);
   readonly admission = new AdmissionManager(this);
+  readonly termination = new TerminationManager(this);
   /** Pods refused at admission whose rejection is being written. */
   private readonly rejecting = new Set<string>();
   private nextIp = 2;
@@ -140,54 +115,17 @@ export class Kubelet {
         return;
       }
       rt = this.admit(pod);
-      if (!rt) return;
     }
     rt.pod = pod;
-    if (pod.metadata.deletionTimestamp && !rt.terminating && !this.lost) this.terminate(rt, 'delete');
+    if (pod.metadata.deletionTimestamp && !rt.terminating && !this.lost)
+      this.termination.terminate(rt, 'delete');
   }
 
-  private admit(pod: KubeObject): PodRuntime | undefined {
-    const spec = pod.spec as Json;
-    const workload = this.workloadOf(pod);
-    const apps = this.sim.world.apps.get(`${pod.metadata.namespace}/${workload}`);
-    const rt: PodRuntime = {
-      uid: pod.metadata.uid!,
-      namespace: pod.metadata.namespace!,
-      name: pod.metadata.name,
-      pod,
-      containers: (spec.containers as Json[]).map((c) =>
-        newContainerRuntime(c, apps?.get(c.name) ?? DEFAULT_APP, workload),
-      ),
-      initContainers: ((spec.initContainers as Json[] | undefined) ?? []).map((c) => ({
-        ...newContainerRuntime(c, apps?.get(c.name) ?? DEFAULT_APP, workload),
-        init: true,
-      })),
-      initialized: !((spec.initContainers as Json[] | undefined)?.length ?? 0),
-      admittedAt: this.sim.clock.now,
-      volumesReady: false,
-      mountAttempts: 0,
-      sandboxReady: false,
-      terminating: false,
-      removed: false,
-      statusDirty: true,
-      restartPolicy: spec.restartPolicy ?? 'Always',
-    };
-    if (!rt.initialized) for (const c of rt.containers) c.reason = 'PodInitializing';
+  private admit(pod: KubeObject): PodRuntime {
+    const rt = newPodRuntime(this.sim, pod);
     this.pods.set(rt.uid, rt);
     this.sim.after(this.sim.rng.int(200, 900), () => this.volumes.mountVolumes(rt));
     return rt;
-  }
-
-  /** The workload a pod belongs to (Deployment through its ReplicaSet, CronJob through its Job). */
-  private workloadOf(pod: KubeObject): string {
-    let owner = controllerOf(pod);
-    let name = pod.metadata.name;
-    for (let depth = 0; owner && depth < 3; depth++) {
-      name = owner.name;
-      const parent = this.sim.api.get(owner.kind, pod.metadata.namespace, owner.name);
-      owner = parent ? controllerOf(parent) : undefined;
-    }
-    return name;
   }
 
   /** Whether the pod still runs here: not removed, its node not lost, still the runtime kept for its uid. */
@@ -255,153 +193,12 @@ export class Kubelet {
     });
   }
 
-  /** Kill a pod's containers: on deletion (graceful) or eviction. */
-  terminate(rt: PodRuntime, why: 'delete' | 'evict'): void {
-    rt.terminating = true;
-    rt.statusDirty = true;
-    const { rng } = this.sim;
-    for (const c of rt.containers) {
-      if (c.state !== 'running') {
-        if (c.state === 'waiting') {
-          c.state = 'terminated';
-          c.terminated = {
-            exitCode: why === 'evict' ? 137 : 0,
-            reason: why === 'evict' ? 'Error' : 'Completed',
-            startedAt: 0,
-            finishedAt: this.sim.clock.now,
-            containerID: c.containerID ?? '',
-          };
-        }
-        continue;
-      }
-      this.event(rt, c.name, 'Normal', 'Killing', `Stopping container ${c.name}`);
-      const instance = c.instance;
-      this.sim.after(rng.int(300, 2500), () => {
-        if (c.instance !== instance || c.state !== 'running' || this.lost) return;
-        this.runtime.log(rt, c, [shutdownLine(c.app)]);
-        c.state = 'terminated';
-        c.processes = 0;
-        c.terminated = {
-          exitCode: why === 'evict' ? 137 : 0,
-          reason: why === 'evict' ? 'Error' : 'Completed',
-          startedAt: c.startedAt!,
-          finishedAt: this.sim.clock.now,
-          containerID: c.containerID!,
-        };
-        c.ready = false;
-        c.started = false;
-        c.instance++;
-        rt.statusDirty = true;
-      });
-    }
-    if (why === 'delete') {
-      this.sim.after(3000, () => this.finishDeletion(rt));
-    }
-  }
-
-  private finishDeletion(rt: PodRuntime): void {
-    if (rt.removed || this.lost) return;
-    if (rt.containers.some((c) => c.state === 'running')) {
-      this.sim.after(1000, () => this.finishDeletion(rt));
-      return;
-    }
-    this.status.flushPod(rt);
-    const pod = this.sim.api.get('Pod', rt.namespace, rt.name);
-    if (pod && pod.metadata.uid === rt.uid) {
-      this.sim.api.remove(pod, this.actor, {
-        requestObject: {
-          kind: 'DeleteOptions',
-          apiVersion: 'meta.k8s.io/__internal',
-          gracePeriodSeconds: 0,
-          preconditions: { uid: rt.uid },
-        },
-      });
-    }
-    rt.removed = true;
-    this.pods.delete(rt.uid);
-  }
-
   /**
    * The node comes back after being lost (a reboot): containers did not survive, so every pod still
    * bound here gets a new sandbox and its containers restart; pods deleted meanwhile are finished.
    */
   reboot(): void {
-    this.nodeStatus.identify(() => this.sim.rng.uuid());
-    this.network.rebooted();
-    this.sim.recorder.record(
-      this.source(),
-      this.nodeRef(),
-      'Warning',
-      'Rebooted',
-      `Node ${this.nodeName} has been rebooted, boot id: ${this.nodeStatus.bootId}`,
-    );
-    this.sim.recorder.record(this.source(), this.nodeRef(), 'Normal', 'Starting', 'Starting kubelet.');
-    this.nodeStatus.reportNodeStatus(true);
-    this.sim.recorder.record(
-      this.source(),
-      this.nodeRef(),
-      'Normal',
-      'NodeReady',
-      `Node ${this.nodeName} status is now: NodeReady`,
-    );
-    const bound = this.sim.api.list('Pod').filter((p) => (p.spec as Json).nodeName === this.nodeName);
-    const uids = new Set(bound.map((p) => p.metadata.uid));
-    for (const [uid, rt] of this.pods) {
-      if (!uids.has(uid)) {
-        rt.removed = true;
-        this.pods.delete(uid);
-      }
-    }
-    for (const pod of bound) {
-      const rt = this.pods.get(pod.metadata.uid!);
-      if (!rt) continue;
-      rt.pod = pod;
-      if (pod.metadata.deletionTimestamp) {
-        for (const c of rt.containers) {
-          c.state = 'terminated';
-          c.terminated = {
-            exitCode: 255,
-            reason: 'Unknown',
-            startedAt: c.startedAt ?? 0,
-            finishedAt: this.sim.clock.now,
-            containerID: c.containerID ?? '',
-          };
-          c.instance++;
-        }
-        rt.terminating = true;
-        this.finishDeletion(rt);
-        continue;
-      }
-      this.event(
-        rt,
-        undefined,
-        'Normal',
-        'SandboxChanged',
-        'Pod sandbox changed, it will be killed and re-created.',
-      );
-      rt.sandboxReady = false;
-      for (const c of rt.containers) {
-        if (c.state === 'running') {
-          c.state = 'terminated';
-          c.terminated = {
-            exitCode: 255,
-            reason: 'Unknown',
-            startedAt: c.startedAt ?? 0,
-            finishedAt: this.sim.clock.now,
-            containerID: c.containerID ?? '',
-          };
-        }
-        c.ready = false;
-        c.instance++;
-        if (c.terminated) c.last = c.terminated;
-        c.terminated = undefined;
-        c.state = 'waiting';
-        c.reason = 'ContainerCreating';
-        c.restartCount++;
-      }
-      rt.statusDirty = true;
-      this.sim.after(this.sim.rng.int(1000, 4000), () => this.createSandbox(rt));
-    }
+    this.termination.reboot();
   }
 
   /** A ConfigMap changed: apps that reload its file read the new value. */

@@ -6,7 +6,8 @@
 
 import type { Json } from '../engine/json.ts';
 import type { DaemonSetSpec } from '../scenario/schema.ts';
-import type { Kubelet, PodRuntime } from './kubelet.ts';
+import type { Kubelet } from './kubelet.ts';
+import type { PodRuntime } from './pod-runtime.ts';
 
 /** What the kubelet reports while no CNI configuration exists (kubelet ≥ 1.24 with containerd). */
 export const NETWORK_NOT_READY =

@@ -4,7 +4,8 @@
 import type { Json } from '../engine/json.ts';
 import { shutdownLine } from '../logs/app-logs.ts';
 import type { ContainerRuntime } from './container.ts';
-import type { Kubelet, PodRuntime } from './kubelet.ts';
+import type { Kubelet } from './kubelet.ts';
+import type { PodRuntime } from './pod-runtime.ts';
 
 export class Prober {
   constructor(private readonly k: Kubelet) {}

@@ -13,7 +13,8 @@ import {
 } from '../logs/app-logs.ts';
 import type { ContainerRuntime, Terminated } from './container.ts';
 import { resolveEnv } from './env.ts';
-import type { Kubelet, PodRuntime } from './kubelet.ts';
+import type { Kubelet } from './kubelet.ts';
+import type { PodRuntime } from './pod-runtime.ts';
 
 export const MAX_BACKOFF_MS = 300_000;
 export const INITIAL_BACKOFF_MS = 10_000;

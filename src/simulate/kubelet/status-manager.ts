@@ -5,7 +5,8 @@ import { qosClass } from '../api/admission.ts';
 import { setCondition } from '../controllers/util.ts';
 import type { Json } from '../engine/json.ts';
 import { containerStatusJson } from './container.ts';
-import type { Kubelet, PodRuntime } from './kubelet.ts';
+import type { Kubelet } from './kubelet.ts';
+import type { PodRuntime } from './pod-runtime.ts';
 
 export class StatusManager {
   constructor(private readonly k: Kubelet) {}

@@ -2,7 +2,8 @@
 // sandbox is created; a missing one fails with FailedMount and is retried with back-off.
 
 import type { Json } from '../engine/json.ts';
-import type { Kubelet, PodRuntime } from './kubelet.ts';
+import type { Kubelet } from './kubelet.ts';
+import type { PodRuntime } from './pod-runtime.ts';
 
 export class VolumeManager {
   constructor(private readonly k: Kubelet) {}
