@@ -1,5 +1,7 @@
-// The CLI end to end, through bin/kstory.js: help, version, bundle info and repair, and the error
-// boundary (one line plus a hint and exit 2 for known errors; "internal error" with a stack otherwise).
+// The CLI: help, version, bundle info and repair, and the error boundary (one line plus a hint and
+// exit 2 for known errors; "internal error" with a stack otherwise). Through bin/kstory.js where the
+// process is the point (exit code and stderr, a closed pipe, colour, one run per command); in this
+// process otherwise.
 
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -9,6 +11,7 @@ import { BundleWriter } from '../../src/bundle/writer.ts';
 import { reportError } from '../../src/cli/main.ts';
 import { KstoryError } from '../../src/errors.ts';
 import { kstory, ROOT } from '../support/cli.ts';
+import { kstoryInProcess as run } from '../support/cli-in-process.ts';
 import { aLogRow, aPodRow } from '../support/rows.ts';
 import { useTempDir } from '../support/temp.ts';
 
@@ -46,15 +49,15 @@ describe('kstory', () => {
     expect(result.stdout).toContain('Exit codes: 0 ok');
   });
 
-  it('prints its version from package.json', () => {
+  it('prints its version from package.json', async () => {
     const { version } = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
       version: string;
     };
-    expect(kstory(['--version'])).toMatchObject({ code: 0, stdout: `${version}\n` });
+    expect(await run('--version')).toMatchObject({ code: 0, stdout: `${version}\n` });
   });
 
-  it('shows examples in each command’s help', () => {
-    const result = kstory(['bundle', 'info', '--help']);
+  it('shows examples in each command’s help', async () => {
+    const result = await run('bundle', 'info', '--help');
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('Examples:');
   });
@@ -99,8 +102,8 @@ describe('kstory bundle info', () => {
     ).not.toMatch(ANSI);
   });
 
-  it('prints JSON with --json', () => {
-    const result = kstory(['bundle', 'info', bundlePath, '--json']);
+  it('prints JSON with --json', async () => {
+    const result = await run('bundle', 'info', bundlePath, '--json');
     expect(result.code).toBe(0);
     const info = JSON.parse(result.stdout);
     expect(info.rows).toBe(3);
@@ -121,8 +124,8 @@ describe('kstory bundle info', () => {
       () => writeTemp('cut.parquet', readFileSync(bundlePath).subarray(0, 300)),
       /truncated Parquet file/,
     ],
-  ])('reports %s in one line plus a hint, exit 2, no stack trace', (_name, makePath, message) => {
-    const result = kstory(['bundle', 'info', makePath()]);
+  ])('reports %s in one line plus a hint, exit 2, no stack trace', async (_name, makePath, message) => {
+    const result = await run('bundle', 'info', makePath());
     expect(result.code).toBe(2);
     expect(result.stdout).toBe('');
     const lines = result.stderr.trimEnd().split('\n');
@@ -140,27 +143,27 @@ function writeTemp(name: string, content: string | Buffer): string {
 }
 
 describe('a bundle damaged midway', () => {
-  it('bundle info --verify finds the damaged row group and its rows (exit 1); analyze reads around it and says so', () => {
+  it('bundle info --verify finds the damaged row group and its rows (exit 1); analyze reads around it and says so', async () => {
     const damaged = path.join(tempDir(), 'damaged.parquet');
     const bytes = readFileSync(path.join(ROOT, 'fixtures/bad-config-rollout.parquet'));
     // A bad copy: 256 bytes in the middle of the file flipped (inside a column chunk, not the footer).
     for (let k = 0; k < 256; k++) bytes[(bytes.length >> 1) + k]! ^= 0xa5;
     writeFileSync(damaged, bytes);
 
-    const verified = kstory(['bundle', 'info', damaged, '--verify']);
+    const verified = await run('bundle', 'info', damaged, '--verify');
     expect(verified.code).toBe(1);
     expect(verified.stdout).toMatch(
       /Verified +damaged: [\d,]+ of 22,240 rows in 2 row groups of 1 file read/,
     );
     expect(verified.stdout).toMatch(new RegExp(`${damaged} row group \\d \\(rows [\\d,]+–[\\d,]+\\): `));
-    const json = JSON.parse(kstory(['bundle', 'info', damaged, '--verify', '--json']).stdout);
+    const json = JSON.parse((await run('bundle', 'info', damaged, '--verify', '--json')).stdout);
     expect(json.verification.damaged).toEqual([
       expect.objectContaining({ file: damaged, row_group: expect.any(Number), rows: expect.any(Number) }),
     ]);
     expect(json.verification.rows_read + json.verification.damaged[0].rows).toBe(22_240);
 
     // Analyze reads around the damaged row group and says what it left out.
-    const analyzed = kstory(['analyze', damaged]);
+    const analyzed = await run('analyze', damaged);
     expect(analyzed.code).toBe(0);
     expect(analyzed.stderr).toMatch(
       new RegExp(
@@ -172,15 +175,15 @@ describe('a bundle damaged midway', () => {
         `The analysis is partial: ${damaged} row group \\d is damaged \\(.+\\): its [0-9]+ rows \\(from row [0-9]+\\) are left out\\.`,
       ),
     );
-    const report = JSON.parse(kstory(['analyze', damaged, '--json']).stdout);
+    const report = JSON.parse((await run('analyze', damaged, '--json')).stdout);
     expect(report.bundle.partial).toHaveLength(1);
 
-    const intact = kstory([
+    const intact = await run(
       'bundle',
       'info',
       path.join(ROOT, 'fixtures/bad-config-rollout.parquet'),
       '--verify',
-    ]);
+    );
     expect(intact.code).toBe(0);
     expect(intact.stdout).toMatch(/Verified +every part readable: 22,240 of 22,240 rows/);
   });
@@ -196,16 +199,18 @@ describe('kstory bundle repair', () => {
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^repaired 25 rows into .*stopped\.parquet/);
-    const info = JSON.parse(kstory(['bundle', 'info', output, '--json']).stdout);
+    const info = JSON.parse((await run('bundle', 'info', output, '--json')).stdout);
     expect(info.metadata.repaired).toBe(true);
-    expect(kstory(['bundle', 'info', output]).stdout).toContain('Repaired');
+    expect((await run('bundle', 'info', output)).stdout).toContain('Repaired');
     // Its analysis says it is partial, and why, in every format.
     const why = `${output} was rebuilt by kstory bundle repair from the spool of a writer that did not finish`;
-    expect(kstory(['analyze', output]).stdout.replace(/\s+/g, ' ')).toContain(
+    expect((await run('analyze', output)).stdout.replace(/\s+/g, ' ')).toContain(
       `The analysis is partial: ${why}`,
     );
-    expect(kstory(['analyze', output, '--markdown']).stdout).toContain(`> The analysis is partial: ${why}`);
-    expect(JSON.parse(kstory(['analyze', output, '--json']).stdout).bundle.partial).toEqual([
+    expect((await run('analyze', output, '--markdown')).stdout).toContain(
+      `> The analysis is partial: ${why}`,
+    );
+    expect(JSON.parse((await run('analyze', output, '--json')).stdout).bundle.partial).toEqual([
       `${why}: what came after its last flush is missing`,
     ]);
   });
@@ -225,12 +230,12 @@ describe('kstory bundle repair', () => {
 
     const existing = path.join(dir, 'existing.parquet');
     writeFileSync(existing, 'an earlier bundle');
-    const refused = kstory(['bundle', 'repair', `${output}.spool`, '-o', existing]);
+    const refused = await run('bundle', 'repair', `${output}.spool`, '-o', existing);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain(`${existing} already exists`);
     expect(readFileSync(existing, 'utf8')).toBe('an earlier bundle');
 
-    const repaired = kstory(['bundle', 'repair', `${output}.spool`]);
+    const repaired = await run('bundle', 'repair', `${output}.spool`);
     expect(repaired.stderr).toBe('');
     expect(repaired.code).toBe(0);
     expect(repaired.stdout).toContain(`into ${output}`);
@@ -244,18 +249,18 @@ describe('kstory bundle repair', () => {
     const writer = await BundleWriter.create({ output, metadata: { producer: 'record' } });
     writer.append(aLogRow({ name: 'pod-1' }));
     await writer.close();
-    const asDirectory = kstory(['bundle', 'repair', `${output}.spool`, '-o', dir, '--force']);
+    const asDirectory = await run('bundle', 'repair', `${output}.spool`, '-o', dir, '--force');
     expect(asDirectory.code).toBe(2);
     expect(asDirectory.stderr).toContain(`-o ${dir} is a directory`);
     const existing = path.join(dir, 'existing.parquet');
     writeFileSync(existing, 'an earlier bundle');
-    const forced = kstory(['bundle', 'repair', `${output}.spool`, '-o', existing, '--force']);
+    const forced = await run('bundle', 'repair', `${output}.spool`, '-o', existing, '--force');
     expect(forced.code).toBe(0);
     expect(readFileSync(existing).subarray(0, 4).toString()).toBe('PAR1');
   });
 
-  it('says what to give when there is no spool', () => {
-    const result = kstory(['bundle', 'repair', bundlePath]);
+  it('says what to give when there is no spool', async () => {
+    const result = await run('bundle', 'repair', bundlePath);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/no spool found here/);
   });
@@ -284,13 +289,13 @@ describe('kstory import after an import that did not finish', () => {
         spec: { containers: [{ name: 'app', image: 'shop:1' }] },
       }),
     );
-    const refused = kstory(['import', input, '-o', output, '--no-progress']);
+    const refused = await run('import', input, '-o', output, '--no-progress');
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain(`${output}.spool is left by an import that did not finish`);
     expect(refused.stderr).toContain('Go on from it with --resume');
     expect(refused.stderr).toContain('start over with --force');
     expect(refused.stderr).toContain(`kstory bundle repair ${output}.spool`);
-    const forced = kstory(['import', input, '-o', output, '--no-progress', '--force', '--json']);
+    const forced = await run('import', input, '-o', output, '--no-progress', '--force', '--json');
     expect(forced.code, forced.stderr).toBe(0);
     expect(JSON.parse(forced.stdout).output.rows_by_source).toEqual({ object: 1, marker: 1 });
   });

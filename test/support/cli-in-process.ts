@@ -22,6 +22,9 @@ export async function kstoryInProcess(...args: string[]): Promise<InProcessResul
     stderr += String(chunk);
     return true;
   });
+  // run() listens for a closed pipe on stdout each time: many runs in one process would pile up
+  // listeners (and Node's warning about them, on the stderr a test reads).
+  const stdoutListeners = new Set(process.stdout.listeners('error'));
   try {
     const code = await run(['node', 'kstory', ...args]);
     return { code, stdout, stderr };
@@ -29,5 +32,7 @@ export async function kstoryInProcess(...args: string[]): Promise<InProcessResul
     out.mockRestore();
     err.mockRestore();
     process.exitCode = undefined;
+    for (const listener of process.stdout.listeners('error'))
+      if (!stdoutListeners.has(listener)) process.stdout.off('error', listener as (error: Error) => void);
   }
 }
