@@ -113,11 +113,22 @@ export interface Incident {
   alternatives: Alternative[];
 }
 
-function ordered(cause: Finding, effect: Finding, maxLagMs: number): boolean {
+function inOrder(cause: Finding, effect: Finding, maxLagMs: number): boolean {
   const effectStart = Date.parse(effect.first);
   return (
     effectStart >= Date.parse(cause.first) - ORDER_TOLERANCE_MS &&
     effectStart <= Date.parse(cause.last) + maxLagMs
+  );
+}
+
+/** Whether the effect was seen while the cause held. For an effect whose own evidence quotes its
+ * cause (the scheduler quoting a node's not-ready taint), this is enough: the cause was there when
+ * the effect was said, and it may have begun long before anything captured shows it (a node known
+ * NotReady only from the refusals of pods that had been Pending for hours). */
+function overlapping(cause: Finding, effect: Finding, maxLagMs: number): boolean {
+  return (
+    Date.parse(effect.last) >= Date.parse(cause.first) - ORDER_TOLERANCE_MS &&
+    Date.parse(effect.first) <= Date.parse(cause.last) + maxLagMs
   );
 }
 
@@ -156,7 +167,12 @@ export function linkFindings(
   findings: readonly Finding[],
   links: readonly ChainLink[],
   relations: Relations,
+  options: { snapshot?: boolean } = {},
 ): Edge[] {
+  // A snapshot shows no onsets: a finding's times are the last changes its objects carry (a crash
+  // loop's last restart, a Deployment's condition updated days before when it first fell short), so
+  // there a cause and its effect need only have held together.
+  const ordered = options.snapshot ? overlapping : inOrder;
   const byPattern = new Map<string, number[]>();
   findings.forEach((f, i) => {
     byPattern.set(f.pattern, [...(byPattern.get(f.pattern) ?? []), i]);

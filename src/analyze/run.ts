@@ -99,7 +99,8 @@ export async function analyzeBundle(
   const relations = await Relations.load(bundle, {
     namespaces: new Set(findings.map((f) => f.subject.namespace)),
   });
-  const incidents = buildIncidents(findings, linkFindings(findings, links, relations), relations, {
+  const edges = linkFindings(findings, links, relations, { snapshot: bundle.metadata.snapshot });
+  const incidents = buildIncidents(findings, edges, relations, {
     snapshot: bundle.metadata.snapshot,
     groupByVariant: new Set(patterns.filter((p) => p.group_by_variant).map((p) => p.id)),
   });
