@@ -210,7 +210,7 @@ describe('ownership trees imported', () => {
     bundle!.close();
   });
 
-  it('counts rows it cannot read: a Helm release, an Event with no object above it', async () => {
+  it('reads trees of dependencies, and counts rows it cannot read: a Helm release, an Event with no object above it', async () => {
     scratch.write(
       'helm/lineage.txt',
       table([
@@ -227,6 +227,16 @@ describe('ownership trees imported', () => {
         ['Event/web.18a', '-', 'Killing: Stopping container app', '2d'],
       ]),
     );
+    // What a pod depends on (lineage --dependencies): the owners are below what they own.
+    scratch.write(
+      'helm/dependencies.txt',
+      table([
+        ['NAME', 'READY', 'STATUS', 'AGE'],
+        ['Pod/api-5d8-x1', '1/1', 'Running', '2d'],
+        ['└── ReplicaSet/api-5d8', '1/1', '', '2d'],
+        ['    └── Deployment/api', '1/1', '', '2d'],
+      ]),
+    );
     const { result, bundle } = await scratch.import([scratch.path('helm')]);
     const issues = result.inputs.flatMap((i) =>
       i.issues.map((x) => `${x.file.split('/').pop()}:${x.line} ${x.reason}`),
@@ -235,9 +245,14 @@ describe('ownership trees imported', () => {
       'event.txt:2 an Event row with no object above it: not imported',
       'lineage.txt:2 a row that names no object ("web"): not imported',
     ]);
-    expect(await rows(bundle!, `SELECT kind, name FROM objects ORDER BY kind`)).toEqual([
-      { kind: 'Deployment', name: 'web' },
-      { kind: 'Service', name: 'web' },
+    expect(
+      await rows(bundle!, `SELECT kind, name, owner_kind, owner_name FROM objects ORDER BY kind, name`),
+    ).toEqual([
+      { kind: 'Deployment', name: 'api', owner_kind: null, owner_name: null },
+      { kind: 'Deployment', name: 'web', owner_kind: null, owner_name: null },
+      { kind: 'Pod', name: 'api-5d8-x1', owner_kind: 'ReplicaSet', owner_name: 'api-5d8' },
+      { kind: 'ReplicaSet', name: 'api-5d8', owner_kind: 'Deployment', owner_name: 'api' },
+      { kind: 'Service', name: 'web', owner_kind: null, owner_name: null },
     ]);
     bundle!.close();
   });

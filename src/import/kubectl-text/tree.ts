@@ -73,7 +73,7 @@ export function prepareTree(
         // A row says less than what was read of the object elsewhere: only a pod's later status is news.
         const known = ctx.sink.hasObject(node.kind, ns, node.name);
         if (known && !(node.kind === 'Pod' && floor !== null)) return;
-        const obj = objectOfNode(node, ns, capture, tree, namespaces, ctx);
+        const obj = objectOfNode(i, ns, capture, tree, namespaces, ctx);
         // A later status is seen when the tree was printed, not when the object was created.
         const ts = known ? capture : undefined;
         ctx.sink.object(markDerived(obj, `kubectl ${tree.printer}`), { ...opts, watchEvent: null, ts });
@@ -109,13 +109,14 @@ function printedAfter(tree: TreeTable, namespaces: (string | undefined)[], ctx: 
 }
 
 function objectOfNode(
-  node: TreeNode,
+  index: number,
   namespace: string | undefined,
   capture: string,
   tree: TreeTable,
   namespaces: (string | undefined)[],
   ctx: FileContext,
 ): Json {
+  const node = tree.nodes[index]!;
   const kind = node.kind!;
   const counted = COUNTED_KINDS.has(kind) && /^\d+\/\d+$/.test(node.ready);
   const cells: Record<string, string> = {
@@ -129,7 +130,7 @@ function objectOfNode(
     capture,
     podContainers: (ns, pod) => {
       const known = ctx.sink.podInfo(ns, pod)?.containers;
-      return known?.length ? known : templateOf(node, tree, namespaces, ctx);
+      return known?.length ? known : templateOf(index, tree, namespaces, ctx);
     },
   })!;
   const metadata = obj.metadata as Json;
@@ -142,7 +143,8 @@ function objectOfNode(
     status.conditions = [compact({ type: 'Ready', status: node.ready, reason })];
     obj.status = status;
   }
-  const owner = ownerOf(node, tree);
+  const at = ownerOf(index, tree);
+  const owner = at === null ? null : tree.nodes[at]!;
   if (owner) {
     metadata.ownerReferences = [
       {
@@ -156,27 +158,38 @@ function objectOfNode(
   return obj;
 }
 
-/** The row's parent when it owns the row's object: as -o wide says, or as controllers own. */
-function ownerOf(node: TreeNode, tree: TreeTable): TreeNode | null {
+/**
+ * The row that owns the row's object: its parent, as -o wide says or as controllers own; or, in a
+ * tree of dependencies (`lineage --dependencies`: a pod above its ReplicaSet), a child that owns it.
+ */
+function ownerOf(index: number, tree: TreeTable): number | null {
+  const node = tree.nodes[index]!;
   const parent = node.parent === null ? null : tree.nodes[node.parent]!;
-  if (!parent?.kind) return null;
-  if (tree.printer === 'tree') return parent;
-  if (node.relationships.length > 0)
-    return node.relationships.some((r) => OWNER_RELATIONSHIPS.has(r)) ? parent : null;
-  return OWNS[parent.kind]?.has(node.kind!) ? parent : null;
+  if (parent?.kind && node.kind) {
+    if (tree.printer === 'tree') return node.parent;
+    const owns =
+      node.relationships.length > 0
+        ? node.relationships.some((r) => OWNER_RELATIONSHIPS.has(r))
+        : OWNS[parent.kind]?.has(node.kind);
+    if (owns && OWNS[parent.kind]?.has(node.kind) !== false) return node.parent;
+  }
+  if (tree.printer === 'tree' || !node.kind) return null;
+  const child = tree.nodes.findIndex(
+    (c) => c.parent === index && c.kind !== null && OWNS[c.kind]?.has(node.kind!) === true,
+  );
+  return child >= 0 ? child : null;
 }
 
 /** A pod's containers from its owner's template (or its owner's owner's: a Deployment's for a ReplicaSet's pod). */
 function templateOf(
-  node: TreeNode,
+  index: number,
   tree: TreeTable,
   namespaces: (string | undefined)[],
   ctx: FileContext,
 ): string[] | undefined {
-  for (let at = node.parent, depth = 0; at !== null && depth < 2; at = tree.nodes[at]!.parent, depth++) {
+  for (let at = ownerOf(index, tree), depth = 0; at !== null && depth < 2; at = ownerOf(at, tree), depth++) {
     const owner = tree.nodes[at]!;
-    if (!owner.kind) return undefined;
-    const containers = ctx.sink.templateContainers(owner.kind, namespaces[at], owner.name);
+    const containers = ctx.sink.templateContainers(owner.kind!, namespaces[at], owner.name);
     if (containers) return containers;
   }
   return undefined;
