@@ -186,7 +186,7 @@ export function linkFindings(
         if (c === e) continue;
         const cause = findings[c]!;
         const effect = findings[e]!;
-        if (!ordered(cause, effect, lag)) continue;
+        if (!(link.join === 'taint' ? overlapping : ordered)(cause, effect, lag)) continue;
         const joined =
           link.join === 'mentions'
             ? mentions(effect, cause)

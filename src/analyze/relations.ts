@@ -68,9 +68,14 @@ export class Relations {
        SELECT DISTINCT s.namespace, s.kind, s.name, p.name AS pod
        FROM selectors s JOIN pod_labels p ON p.namespace = s.namespace
        WHERE list_bool_and(list_transform(map_keys(s.selector), k -> p.labels[k] = s.selector[k]))`,
+      // A node's taints as its spec shows them, and as the scheduler quoted them when it refused the
+      // node (node_refusals): all there is of a node not ready when no status of it was captured.
       `SELECT DISTINCT name, t.key AS taint
        FROM (SELECT name, unnest(taints) AS t FROM objects WHERE kind = 'Node' AND taints IS NOT NULL)
-       WHERE t.key IS NOT NULL`,
+       WHERE t.key IS NOT NULL
+       UNION
+       SELECT DISTINCT refused_node, 'node.kubernetes.io/' || refused_taint FROM node_refusals
+       WHERE refused_node IS NOT NULL AND refused_taint IS NOT NULL`,
       // An Argo CD Application manages the resources its status lists: it is degraded when they are.
       `SELECT DISTINCT namespace AS app_namespace, name AS app,
               unnest(from_json(json_extract(body, '$.status.resources'), '[{"kind":"VARCHAR","name":"VARCHAR","namespace":"VARCHAR"}]')) AS r

@@ -12,6 +12,7 @@ import { logs } from './logs.ts';
 import { markers } from './markers.ts';
 import { memoryUsage } from './memory-usage.ts';
 import { metrics } from './metrics.ts';
+import { nodeRefusals } from './node-refusals.ts';
 import { objects } from './objects.ts';
 import { pods } from './pods.ts';
 import { services } from './services.ts';
@@ -31,6 +32,7 @@ export const VIEWS = [
   memoryUsage,
   cpuThrottling,
   services,
+  nodeRefusals,
   markers,
 ] as const;
 
