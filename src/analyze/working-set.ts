@@ -50,7 +50,7 @@ const LOADS: readonly { view: string; after: readonly string[]; select: string }
     }),
   },
   { view: 'cpu_throttling', after: [], select: 'SELECT * FROM cpu_throttling' },
-  { view: 'services', after: ['objects'], select: 'SELECT * FROM services' },
+  { view: 'services', after: ['objects', 'conditions'], select: 'SELECT * FROM services' },
   { view: 'changes', after: ['objects', 'audit'], select: 'SELECT * FROM changes' },
   { view: 'memory_usage', after: ['containers'], select: 'SELECT * FROM memory_usage' },
 ];

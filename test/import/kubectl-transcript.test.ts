@@ -114,6 +114,15 @@ describe('terminal transcripts', () => {
     expect(JSON.parse(row!.body as string).metadata.annotations['kstory.dev/kubectl-get']).toBe(
       'STATUS=CrashLoopBackOff READY=0/1 RESTARTS=5 (2m ago)',
     );
+    // A running pod with all its containers ready (1/1) is Ready, as its Service's Endpoints see it.
+    expect(
+      await rows(
+        bundle!,
+        `SELECT name, c.status AS ready FROM (SELECT name, unnest(conditions) AS c FROM objects
+         WHERE body->>'$.metadata.annotations."kstory.dev/derived-from"' = 'kubectl get -o wide')
+         WHERE c.type = 'Ready'`,
+      ),
+    ).toEqual([{ name: 'web-2', ready: 'True' }]);
     expect(
       await rows(bundle!, 'SELECT namespace, name, container, log_previous, log_line FROM logs ORDER BY ts'),
     ).toEqual([

@@ -81,4 +81,35 @@ describe('the services view', () => {
       db.close();
     }
   });
+
+  it('counts the selected pods that were ready then, by each pod’s newest Ready condition', async () => {
+    const ready = (status: 'True' | 'False') => [{ type: 'Ready', status }];
+    const db = await viewsOver([
+      object('2026-03-01T10:00:00Z', 'Service', 'web', { selector: { app: 'web' } }),
+      object('2026-03-01T10:00:00Z', 'Pod', 'web-1', { labels: { app: 'web' }, conditions: ready('False') }),
+      object('2026-03-01T10:02:00Z', 'Pod', 'web-1', { labels: { app: 'web' }, conditions: ready('True') }),
+      object('2026-03-01T10:01:00Z', 'Endpoints', 'web', { attrs: { ready_addresses: '0' } }),
+      object('2026-03-01T10:03:00Z', 'Endpoints', 'web', { attrs: { ready_addresses: '0' } }),
+      // Pods of another Service, whose readiness nothing says.
+      object('2026-03-01T10:00:00Z', 'Service', 'api', { selector: { app: 'api' } }),
+      object('2026-03-01T10:00:00Z', 'Pod', 'api-1', { labels: { app: 'api' } }),
+    ]);
+    try {
+      expect(
+        await db.all(
+          `SELECT strftime(ts, '%H:%M') AS at, name, existing_pods::INTEGER AS existing_pods,
+                  ready_pods::INTEGER AS ready_pods, ready_endpoints
+           FROM services ORDER BY name, ts`,
+        ),
+      ).toEqual([
+        { at: '10:00', name: 'api', existing_pods: 1, ready_pods: null, ready_endpoints: null },
+        { at: '10:00', name: 'web', existing_pods: 1, ready_pods: 0, ready_endpoints: null },
+        { at: '10:01', name: 'web', existing_pods: 1, ready_pods: 0, ready_endpoints: 0 },
+        // Ready since 10:02, yet the Endpoints list none: the two disagree.
+        { at: '10:03', name: 'web', existing_pods: 1, ready_pods: 1, ready_endpoints: 0 },
+      ]);
+    } finally {
+      db.close();
+    }
+  });
 });

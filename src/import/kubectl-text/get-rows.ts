@@ -102,6 +102,19 @@ function buildPod(cells: Cells, name: string, ctx: RowContext): Json {
     spec.containers = [{ name: names[0] }];
     status.containerStatuses = [containerStatusOf(names[0]!, statusText, ready[0] === 1, restarts, ctx)];
   }
+  // A running pod is Ready when all its containers are (READY n/n) and its readiness gates pass: what
+  // a Service's Endpoints follow, and what tells whether they agree with the pods.
+  const gates = fraction(cells['READINESS GATES']);
+  if (ready && ready[1] > 0 && phase === 'Running' && status.phase === 'Running') {
+    const isReady = ready[0] === ready[1] && (!gates || gates[0] === gates[1]);
+    status.conditions = [
+      compact({
+        type: 'Ready',
+        status: isReady ? 'True' : 'False',
+        reason: isReady ? undefined : ready[0] < ready[1] ? 'ContainersNotReady' : 'ReadinessGatesNotReady',
+      }),
+    ];
+  }
   metadata.annotations = {
     [PRINTED_ROW_ANNOTATION]: `STATUS=${statusText} READY=${cells.READY ?? ''} RESTARTS=${cells.RESTARTS ?? ''}`,
   };
