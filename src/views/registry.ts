@@ -13,6 +13,7 @@ import { markers } from './markers.ts';
 import { memoryUsage } from './memory-usage.ts';
 import { metrics } from './metrics.ts';
 import { nodeRefusals } from './node-refusals.ts';
+import { nodeRestarts } from './node-restarts.ts';
 import { objects } from './objects.ts';
 import { pods } from './pods.ts';
 import { services } from './services.ts';
@@ -33,6 +34,7 @@ export const VIEWS = [
   cpuThrottling,
   services,
   nodeRefusals,
+  nodeRestarts,
   markers,
 ] as const;
 
