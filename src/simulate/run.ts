@@ -54,7 +54,15 @@ export function simulateRows(
   const seed = options.seed ?? scenario.seed;
   const startText = options.start ?? scenario.start ?? DEFAULT_START;
   const start = parseStart(startText);
-  const sink: RecordSink = { push: (record: SimRecord) => onRow(toBundleRow(record)) };
+  // Objects of the kinds the recording could not read never reach it; their Events still do.
+  const unread = new Set(scenario.recorded.withoutKinds);
+  const sink: RecordSink = {
+    push: (record: SimRecord) => {
+      const row = toBundleRow(record);
+      if (row.source === 'object' && unread.has(row.kind ?? '')) return;
+      onRow(row);
+    },
+  };
   new Simulation(scenario, sink, { seed, start }).run();
   return { seed, start: new Date(start).toISOString() };
 }

@@ -112,8 +112,10 @@ const SIGNALS: Record<string, (s: Subject, container?: string) => string> = {
           + (SELECT count(*) FROM events WHERE event_reason = 'FailedCreatePodSandBox' AND node = '${s.name}')`,
   'network-plugin-down': (s) =>
     `SELECT count(*) FROM containers WHERE ${podsOf(s)} AND NOT init AND (state <> 'running' OR NOT ready)`,
+  // Its Ready condition, or, when the recording could not read Nodes, the scheduler refusing it.
   'node-not-ready': (s) =>
-    `SELECT count(*) FROM conditions WHERE ${objectIs(s)} AND type = 'Ready' AND status IN ('False', 'Unknown')`,
+    `SELECT (SELECT count(*) FROM conditions WHERE ${objectIs(s)} AND type = 'Ready' AND status IN ('False', 'Unknown'))
+          + (SELECT count(*) FROM node_refusals WHERE refused_node = '${s.name}')`,
   'readiness-probe-failed': (s) =>
     `SELECT count(*) FROM events WHERE event_reason = 'Unhealthy' AND event_message LIKE 'Readiness probe failed: HTTP probe failed%' AND name IN (${podNames(s)})`,
   'startup-probe-failed': (s) =>

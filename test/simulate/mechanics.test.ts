@@ -2,7 +2,7 @@
 // components would notice (back-off delays, exit codes, rollout bounds, messages, audit levels).
 
 import { describe, expect, it } from 'vitest';
-import { aDeployment, bodyOf, run } from './builders.ts';
+import { aDeployment, bodyOf, events, run } from './builders.ts';
 
 describe('determinism', () => {
   it('gives the same rows for the same seed, and different ones for another seed', () => {
@@ -229,6 +229,40 @@ describe('scheduler', () => {
       '0/3 nodes are available: 1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }, 2 Insufficient memory. preemption: 0/3 nodes are available: 1 Preemption is not helpful for scheduling, 2 No preemption victims found for incoming pod.',
     );
     expect(failed?.event_source).toBe('default-scheduler');
+  });
+});
+
+describe('a cluster without a network plugin, recorded without access to Nodes', () => {
+  it('keeps every node NotReady under its not-ready taint; only host-network pods run; the bundle holds no Node', () => {
+    const rows = run({
+      duration: '5m',
+      cluster: { podNetwork: 'none' },
+      recorded: { withoutKinds: ['Node'] },
+      workloads: [
+        aDeployment({
+          containers: [{ name: 'app', image: 'x/y:1', requests: { cpu: '100m', memory: '64Mi' } }],
+        }),
+        {
+          kind: 'DaemonSet',
+          namespace: 'app',
+          name: 'agent',
+          hostNetwork: true,
+          tolerations: [{ operator: 'Exists' }],
+          containers: [{ name: 'agent', image: 'x/agent:1', app: { type: 'agent' } }],
+        },
+      ],
+    });
+    expect(rows.filter((r) => r.source === 'object' && r.kind === 'Node')).toEqual([]);
+    // The nodes' own Events are still recorded; none says a node became ready.
+    expect(events(rows, 'Starting').length).toBeGreaterThan(0);
+    expect(events(rows, 'NodeReady')).toEqual([]);
+    expect(events(rows, 'FailedScheduling')[0]?.event_message).toBe(
+      '0/3 nodes are available: 1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }, 2 node(s) had untolerated taint {node.kubernetes.io/not-ready: }. preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling.',
+    );
+    const agents = rows.filter(
+      (r) => r.source === 'object' && r.kind === 'Pod' && r.name?.startsWith('agent-'),
+    );
+    expect(new Set(agents.filter((r) => r.phase === 'Running').map((r) => r.node)).size).toBe(3);
   });
 });
 

@@ -107,7 +107,7 @@ export function podTemplate(
   if (w.priorityClassName) spec.priorityClassName = w.priorityClassName;
   if (w.imagePullSecrets.length > 0) spec.imagePullSecrets = w.imagePullSecrets.map((name) => ({ name }));
   // A network plugin's agent runs on the host's network: it is what gives the other pods theirs.
-  if (w.kind === 'DaemonSet' && w.networkPlugin) spec.hostNetwork = true;
+  if (w.kind === 'DaemonSet' && (w.networkPlugin || w.hostNetwork)) spec.hostNetwork = true;
   const metadata: Json = { labels: { ...selectorLabels, ...w.labels } };
   if (Object.keys(w.annotations).length > 0) metadata.annotations = w.annotations;
   return { metadata, spec };

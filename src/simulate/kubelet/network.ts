@@ -1,5 +1,6 @@
 // The kubelet's pod network: the network plugin (CNI) that gives each pod its interface and IP.
-// Without a plugin in the scenario the network is simply there. With one, a node the plugin never
+// Without a plugin in the scenario the network is simply there, unless the scenario says none was
+// ever installed (then no node has one). With one, a node the plugin never
 // ran on has no CNI configuration (its runtime network is not ready, the node NotReady), and the
 // kubelet can set up a pod's network only while the plugin's agent on its node is up: flannel
 // needs its subnet file, written in /run once per boot; calico, cilium and weave their running agent.
@@ -73,6 +74,7 @@ export class NetworkManager {
 
   /** NetworkReady of the container runtime: a CNI configuration exists on the node. */
   runtimeNetworkReady(): boolean {
+    if (this.k.sim.scenario.cluster.podNetwork === 'none') return false;
     const plugin = this.plugin();
     if (!plugin) return true;
     // The cluster was installed with its network plugin before the recording: every node it
@@ -85,9 +87,11 @@ export class NetworkManager {
   /** Why the pod's network cannot be set up now, as the kubelet's Event says it; null when it can. */
   sandboxError(rt: PodRuntime): { reason: string; message: string } | null {
     const plugin = this.plugin();
-    if (!plugin || (rt.pod.spec as Json).hostNetwork === true) return null;
+    const none = this.k.sim.scenario.cluster.podNetwork === 'none';
+    if ((!plugin && !none) || (rt.pod.spec as Json).hostNetwork === true) return null;
     if (!this.runtimeNetworkReady())
       return { reason: 'NetworkNotReady', message: `network is not ready: ${NETWORK_NOT_READY}` };
+    if (!plugin) return null;
     // During the warm-up the cluster is the installed one, its network plugin working.
     if (this.k.sim.clock.now < this.k.sim.recordingStart) return null;
     const up = this.agentUp(plugin);

@@ -73,13 +73,15 @@ export class NodeStatusManager {
       'Updated Node Allocatable limit across pods',
     );
     this.reportNodeStatus(true);
-    this.k.sim.recorder.record(
-      this.k.source(),
-      this.k.nodeRef(),
-      'Normal',
-      'NodeReady',
-      `Node ${this.k.nodeName} status is now: NodeReady`,
-    );
+    // A node without a pod network registers NotReady: it never reports NodeReady.
+    if (this.k.network.runtimeNetworkReady())
+      this.k.sim.recorder.record(
+        this.k.source(),
+        this.k.nodeRef(),
+        'Normal',
+        'NodeReady',
+        `Node ${this.k.nodeName} status is now: NodeReady`,
+      );
   }
 
   private nodeConditions(): Json[] {

@@ -43,8 +43,17 @@ export const ScenarioSchema = z.strictObject({
   start: z.string().datetime({ offset: true }).optional(),
   seed: z.number().int().nonnegative().default(1),
   cluster: z
-    .strictObject({ name: z.string().default('sim-cluster'), version: z.string().default('v1.34.1') })
-    .default({ name: 'sim-cluster', version: 'v1.34.1' }),
+    .strictObject({
+      name: z.string().default('sim-cluster'),
+      version: z.string().default('v1.34.1'),
+      /** `none`: no network plugin was ever installed (kubeadm init without one): no node has a CNI
+       * configuration, so every node stays NotReady and its pods off the host network get none. */
+      podNetwork: z.enum(['installed', 'none']).default('installed'),
+    })
+    .default({ name: 'sim-cluster', version: 'v1.34.1', podNetwork: 'installed' }),
+  /** What the recording could not read: object kinds left out (an identity whose RBAC does not
+   * list them, or `kstory record --exclude`), e.g. `[Node]` for a recorder with namespaced rights. */
+  recorded: z.strictObject({ withoutKinds: z.array(z.string()).default([]) }).default({ withoutKinds: [] }),
   metrics: z.strictObject({ interval: Duration.default('30s') }).default({ interval: '30s' }),
   /** Images that do not exist in their registry. */
   missingImages: z.array(z.string()).default([]),

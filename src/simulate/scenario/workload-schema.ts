@@ -185,6 +185,8 @@ export const DaemonSetSchema = z.strictObject({
   /** This DaemonSet is the cluster's network plugin: its pods run on the host network, and the
    * kubelet can give other pods a network only while the plugin's pod on its node is up. */
   networkPlugin: z.enum(NETWORK_PLUGINS).optional(),
+  /** Its pods run on the host's network (kube-proxy, node agents): they need no pod network. */
+  hostNetwork: z.boolean().default(false),
 });
 
 const JobFields = {
