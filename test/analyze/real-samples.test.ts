@@ -61,8 +61,10 @@ describe.skipIf(!existsSync(MUST_GATHER))(
       // Three commands, each bounded by the 120 s of kstory(): a busy machine may need most of it.
     }, 360_000);
 
-    it('reports no incident: the install-time failures all settled by themselves', () => {
-      expect(report.incidents).toEqual([]);
+    // The installer reboots its nodes to apply their configuration: that reboot is all it may report.
+    it('reports no failure: the install-time failures all settled by themselves', () => {
+      const root = (i: Report['incidents'][number]) => report.findings[i.root]!.pattern;
+      expect(report.incidents.filter((i) => root(i) !== 'node-rebooted')).toEqual([]);
       expect(report.transient).toBeGreaterThanOrEqual(20);
     });
 
