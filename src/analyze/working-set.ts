@@ -8,12 +8,14 @@
 
 import { type Source, sourceColumns } from '../bundle/columns.ts';
 import type { Bundle } from '../bundle/reader.ts';
+import { CHANGES_BODY } from '../views/changes.ts';
 import { onConnections } from './parallel.ts';
 
 /**
  * Object kinds whose bodies analysis still reads: ConfigMap and Secret data for the `changes` view
  * (which keys changed), and the resources an Argo CD Application manages (relations.ts). They are few;
- * the Pods, whose bodies are most of a bundle, are read through their typed columns only.
+ * the Pods, whose bodies are most of a bundle, are read through their typed columns only. Of other
+ * workloads and custom objects, only what `changes` reads is kept (CHANGES_BODY).
  */
 const KINDS_WITH_BODY = ['ConfigMap', 'Secret', 'Application'];
 
@@ -32,7 +34,7 @@ const LOADS: readonly { view: string; after: readonly string[]; select: string }
     view: 'objects',
     after: [],
     select: ownColumns('objects', 'object', {
-      body: `CASE WHEN kind IN (${KINDS_WITH_BODY.map((k) => `'${k}'`).join(', ')}) THEN body END`,
+      body: `CASE WHEN kind IN (${KINDS_WITH_BODY.map((k) => `'${k}'`).join(', ')}) THEN body ELSE ${CHANGES_BODY.object} END`,
       containers: `CASE WHEN kind <> 'Pod' THEN containers END`,
       conditions: 'NULL',
     }),
@@ -40,13 +42,15 @@ const LOADS: readonly { view: string; after: readonly string[]; select: string }
   { view: 'events', after: [], select: ownColumns('events', 'event', { body: 'NULL' }) },
   // Writes that admission refused keep their bodies: the answer's message and the refused object's
   // owner are in them (the audit view's virtual fields). Reads that found nothing (404) and writes
-  // that lost a race (409), the bulk of any audit log's failures, do not.
+  // that lost a race (409), the bulk of any audit log's failures, do not. People's scales, restarts
+  // and patches of custom objects keep what `changes` reads of them.
   {
     view: 'audit',
     after: [],
     select: ownColumns('audit', 'audit', {
       body: `CASE WHEN audit_code >= 400 AND audit_code NOT IN (404, 409)
-        AND audit_verb IN ('create', 'update', 'patch', 'delete', 'deletecollection') THEN body END`,
+        AND audit_verb IN ('create', 'update', 'patch', 'delete', 'deletecollection') THEN body
+        ELSE ${CHANGES_BODY.audit} END`,
     }),
   },
   { view: 'cpu_throttling', after: [], select: 'SELECT * FROM cpu_throttling' },

@@ -262,7 +262,10 @@ export function auditRow(entry: unknown, opts?: RowOptions & { raw?: string }): 
     kind: kindOfResource(resource, responseObject, requestObject),
     namespace: str(ref?.namespace),
     name:
-      str(ref?.name) ?? str(rec(responseObject?.metadata)?.name) ?? str(rec(requestObject?.metadata)?.name),
+      str(ref?.name) ??
+      str(rec(responseObject?.metadata)?.name) ??
+      str(rec(requestObject?.metadata)?.name) ??
+      nameInUri(str(entry.requestURI), resource),
     uid: str(ref?.uid),
     resource_version: str(ref?.resourceVersion),
     origin: opts?.origin ?? null,
@@ -280,4 +283,20 @@ export function auditRow(entry: unknown, opts?: RowOptions & { raw?: string }): 
     audit_decision: str(rec(entry.annotations)?.['authorization.k8s.io/decision']),
     audit_code: int(rec(entry.responseStatus)?.code),
   };
+}
+
+/**
+ * The object a request's URI names after its resource (`…/deployments/web/scale` → `web`): API servers
+ * leave `objectRef.name` out of some requests to subresources, and a Metadata-level entry has no body
+ * to take it from.
+ */
+function nameInUri(uri: string | null, resource: string | null): string | null {
+  if (!uri || !resource) return null;
+  const match = new RegExp(`/${resource.replace(/[^a-z0-9.-]/g, '')}/([^/?]+)`).exec(uri.split('?')[0]!);
+  if (!match) return null;
+  try {
+    return decodeURIComponent(match[1]!);
+  } catch {
+    return match[1]!;
+  }
 }

@@ -156,4 +156,53 @@ describe('the changes view', () => {
       resized.close();
     }
   });
+
+  it('tells a rollout restart and a custom object’s new spec from the versions a watch recorded, with no audit log', async () => {
+    const restartedAt = (at: string | undefined) => ({
+      spec: {
+        template: { metadata: at ? { annotations: { 'kubectl.kubernetes.io/restartedAt': at } } : {} },
+      },
+    });
+    const certificate = (ts: string, rv: string, issuer: string): BundleRow => ({
+      source: 'object',
+      ts,
+      api_version: 'cert-manager.io/v1',
+      kind: 'Certificate',
+      namespace: 'shop',
+      name: 'shop-tls',
+      resource_version: rv,
+      watch_event: 'MODIFIED',
+      body: { kind: 'Certificate', spec: { secretName: 'shop-tls', issuerRef: { name: issuer } } },
+    });
+    const watched = await viewsOver([
+      { ...deployment('2026-03-01T10:00:00Z', '1', 'shop:1'), body: restartedAt(undefined) },
+      { ...deployment('2026-03-01T10:01:00Z', '2', 'shop:1'), body: restartedAt('2026-03-01T10:01:00Z') },
+      certificate('2026-03-01T10:00:00Z', '3', 'letsencrypt'),
+      certificate('2026-03-01T10:02:00Z', '4', 'letsencrypt-staging'),
+    ]);
+    try {
+      expect(
+        await watched.all('SELECT kind, change, old, new, actor, audited FROM changes ORDER BY ts'),
+      ).toEqual([
+        {
+          kind: 'Deployment',
+          change: 'restart',
+          old: null,
+          new: '2026-03-01T10:01:00Z',
+          actor: null,
+          audited: false,
+        },
+        {
+          kind: 'Certificate',
+          change: 'spec',
+          old: 'issuerRef={"name":"letsencrypt"}',
+          new: 'issuerRef={"name":"letsencrypt-staging"}',
+          actor: null,
+          audited: false,
+        },
+      ]);
+    } finally {
+      watched.close();
+    }
+  });
 });

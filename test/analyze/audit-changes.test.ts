@@ -1,0 +1,196 @@
+// What people changed, from the API server's audit log alone: a scale through the scale subresource
+// (with and without the request kept), a rollout restart, deletions of any kind (a namespace, a
+// custom object the log names by its plural), a patch of a custom object; each with who, with what
+// client and what changed, and never an autoscaler's or a controller's write.
+
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Report } from '../../src/analyze/report.ts';
+import { analyzeBundle } from '../../src/analyze/run.ts';
+import { runImport } from '../../src/import/run.ts';
+import { openBundle } from '../../src/views/open.ts';
+import { useTempDir } from '../support/temp.ts';
+
+const tempDir = useTempDir();
+
+const KUBECTL = 'kubectl/v1.29.1 (linux/amd64) kubernetes/bc401b9';
+let serial = 0;
+
+/** One ResponseComplete entry as kube-apiserver writes it (audit.k8s.io/v1). */
+function entry(at: string, fields: Record<string, unknown>): Record<string, unknown> {
+  serial += 1;
+  return {
+    kind: 'Event',
+    apiVersion: 'audit.k8s.io/v1',
+    level: 'Metadata',
+    auditID: `00000000-0000-4000-8000-${String(serial).padStart(12, '0')}`,
+    stage: 'ResponseComplete',
+    user: { username: 'alice@example.com', groups: ['system:authenticated'] },
+    sourceIPs: ['10.0.0.9'],
+    userAgent: KUBECTL,
+    responseStatus: { metadata: {}, code: 200 },
+    requestReceivedTimestamp: `2026-03-02T${at}.000000Z`,
+    stageTimestamp: `2026-03-02T${at}.012000Z`,
+    annotations: { 'authorization.k8s.io/decision': 'allow', 'authorization.k8s.io/reason': '' },
+    ...fields,
+  };
+}
+
+const deployments = (namespace: string, name?: string, subresource?: string) => ({
+  resource: 'deployments',
+  namespace,
+  ...(name ? { name } : {}),
+  apiGroup: 'apps',
+  apiVersion: 'v1',
+  ...(subresource ? { subresource } : {}),
+});
+
+const LOG = [
+  // The Deployment as created: the size a later scale starts from.
+  entry('09:00:00', {
+    level: 'RequestResponse',
+    verb: 'create',
+    requestURI: '/apis/apps/v1/namespaces/shop/deployments?fieldManager=kubectl-client-side-apply',
+    objectRef: deployments('shop'),
+    responseStatus: { metadata: {}, code: 201 },
+    responseObject: {
+      kind: 'Deployment',
+      apiVersion: 'apps/v1',
+      metadata: { name: 'web', namespace: 'shop', uid: 'u-web', resourceVersion: '100' },
+      spec: { replicas: 3, template: { spec: { containers: [{ name: 'app', image: 'shop/web:1.0' }] } } },
+    },
+  }),
+  // kubectl scale: a merge patch of the scale subresource, whose objectRef names no object.
+  entry('09:05:00', {
+    level: 'RequestResponse',
+    verb: 'patch',
+    requestURI: '/apis/apps/v1/namespaces/shop/deployments/web/scale',
+    objectRef: deployments('shop', undefined, 'scale'),
+    requestObject: { spec: { replicas: 0 } },
+    responseObject: {
+      kind: 'Scale',
+      apiVersion: 'autoscaling/v1',
+      metadata: { name: 'web', namespace: 'shop', uid: 'u-web', resourceVersion: '180' },
+      spec: { replicas: 0 },
+      status: { replicas: 3, selector: 'app=web' },
+    },
+  }),
+  // The same at the Metadata level: who and when, not to what size.
+  entry('09:06:00', {
+    verb: 'patch',
+    user: { username: 'bob@example.com', groups: ['system:authenticated'] },
+    requestURI: '/apis/apps/v1/namespaces/shop/deployments/api/scale',
+    objectRef: deployments('shop', 'api', 'scale'),
+  }),
+  // An autoscaler's scale is never a person's change.
+  entry('09:06:30', {
+    verb: 'update',
+    user: { username: 'system:serviceaccount:kube-system:horizontal-pod-autoscaler', groups: [] },
+    userAgent: 'kube-controller-manager/v1.29.1 (linux/amd64) kubernetes/bc401b9/horizontal-pod-autoscaler',
+    requestURI: '/apis/apps/v1/namespaces/shop/deployments/cart/scale',
+    objectRef: deployments('shop', 'cart', 'scale'),
+  }),
+  // kubectl rollout restart, logged at the Request level.
+  entry('09:07:00', {
+    level: 'Request',
+    verb: 'patch',
+    requestURI: '/apis/apps/v1/namespaces/shop/deployments/api?fieldManager=kubectl-rollout',
+    objectRef: deployments('shop', 'api'),
+    requestObject: {
+      spec: {
+        template: {
+          metadata: { annotations: { 'kubectl.kubernetes.io/restartedAt': '2026-03-02T09:07:00Z' } },
+        },
+      },
+    },
+  }),
+  // A custom object's patch: the spec fields it sets.
+  entry('09:08:00', {
+    level: 'Request',
+    verb: 'patch',
+    requestURI: '/apis/cert-manager.io/v1/namespaces/shop/certificates/shop-tls?fieldManager=kubectl-patch',
+    objectRef: {
+      resource: 'certificates',
+      namespace: 'shop',
+      name: 'shop-tls',
+      apiGroup: 'cert-manager.io',
+      apiVersion: 'v1',
+    },
+    requestObject: { spec: { issuerRef: { name: 'letsencrypt-staging', kind: 'ClusterIssuer' } } },
+  }),
+  // Deletions at the Metadata level: a namespace, a custom object known by its plural only.
+  entry('09:09:00', {
+    verb: 'delete',
+    requestURI: '/api/v1/namespaces/legacy',
+    objectRef: { resource: 'namespaces', name: 'legacy', apiVersion: 'v1' },
+  }),
+  entry('09:10:00', {
+    verb: 'delete',
+    requestURI: '/apis/cert-manager.io/v1/namespaces/shop/certificates/old-tls',
+    objectRef: {
+      resource: 'certificates',
+      namespace: 'shop',
+      name: 'old-tls',
+      apiGroup: 'cert-manager.io',
+      apiVersion: 'v1',
+    },
+  }),
+  // The garbage collector deleting what the namespace held: a consequence, not a change.
+  entry('09:09:05', {
+    verb: 'delete',
+    user: { username: 'system:serviceaccount:kube-system:namespace-controller', groups: [] },
+    requestURI: '/api/v1/namespaces/legacy/configmaps/settings',
+    objectRef: { resource: 'configmaps', namespace: 'legacy', name: 'settings', apiVersion: 'v1' },
+  }),
+];
+
+let report: Report;
+beforeAll(async () => {
+  const dir = tempDir();
+  const log = path.join(dir, 'audit.log');
+  writeFileSync(log, `${LOG.map((e) => JSON.stringify(e)).join('\n')}\n`);
+  const output = path.join(dir, 'audit.parquet');
+  await runImport({ inputs: [log], output, progress: false });
+  const bundle = await openBundle([output]);
+  try {
+    report = await analyzeBundle(bundle, { all: true });
+  } finally {
+    bundle.close();
+  }
+});
+
+const changes = () =>
+  Object.fromEntries(
+    report.findings
+      .filter((f) => f.severity === 'info')
+      .map((f) => [
+        `${f.pattern} ${f.subject.namespace ?? ''}/${f.subject.kind}/${f.subject.name}`,
+        f.summary,
+      ]),
+  );
+
+describe('people’s changes from the audit log alone', () => {
+  it('lists each scale, restart, deletion and custom-object patch with who, with what client and what changed', () => {
+    expect(changes()).toEqual({
+      'workload-scaled shop/Deployment/web':
+        'alice@example.com patched Deployment shop/web: replicas 3 → 0 (with kubectl/v1.29.1) (at 2026-03-02 09:05:00Z): every pod of it was stopped.',
+      'workload-scaled shop/Deployment/api':
+        'bob@example.com patched Deployment shop/api: replicas changed (the audit log does not say to what) (with kubectl/v1.29.1) (at 2026-03-02 09:06:00Z).',
+      'workload-restarted shop/Deployment/api':
+        'alice@example.com patched Deployment shop/api: rollout restart (restartedAt 2026-03-02T09:07:00Z) (with kubectl/v1.29.1) (at 2026-03-02 09:07:00Z).',
+      'custom-resource-changed shop/certificates.cert-manager.io/shop-tls':
+        'alice@example.com patched certificates.cert-manager.io shop/shop-tls: spec issuerRef={"name":"letsencrypt-staging","kind":"ClusterIssuer"} (with kubectl/v1.29.1) (at 2026-03-02 09:08:00Z).',
+      'object-deleted /Namespace/legacy':
+        'alice@example.com deleted Namespace legacy: deleted (with kubectl/v1.29.1) (at 2026-03-02 09:09:00Z).',
+      'object-deleted shop/certificates.cert-manager.io/old-tls':
+        'alice@example.com deleted certificates.cert-manager.io shop/old-tls: deleted (with kubectl/v1.29.1) (at 2026-03-02 09:10:00Z).',
+    });
+  });
+
+  it('keeps them as context: none explains a failure here, so none is an incident', () => {
+    const info = report.findings.filter((f) => f.severity === 'info');
+    expect(info.length).toBe(6);
+    expect(info.every((f) => f.incident === null)).toBe(true);
+  });
+});
