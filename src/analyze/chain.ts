@@ -340,8 +340,9 @@ export function buildIncidents(
       members.push(next);
       stack.push(...(children.get(next) ?? []));
     }
-    // A change that explains nothing is context, not an incident.
-    if (members.length === 1 && root.severity === 'info') return;
+    // A change that explains nothing is context, not an incident: so are the same change on several
+    // pods of a workload (pods a person deleted during a drain).
+    if (members.every((m) => findings[m]!.severity === 'info')) return;
     // Causal order: the root, what it explains directly, what those explain, ...; in time order
     // within each step.
     const depth = (m: number) => {
