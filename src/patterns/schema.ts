@@ -67,6 +67,9 @@ export const SignalSchema = z
     lasting: DurationSchema.optional(),
     /** Only each subject's newest row in the window counts: its state at the end ("is it running now?"). */
     latest: z.boolean().default(false),
+    /** A field whose values, each with how often it occurs, most frequent first, make the signal's
+     * text instead of its newest row: what a storm of refused requests asked for. */
+    breakdown: z.string().optional(),
     /** What a row is about, when not the view's own subject: e.g. the Service an Endpoints object
      * belongs to, or the user of an audit entry (`{kind: User, name: actor, namespace: null}`). */
     subject: z

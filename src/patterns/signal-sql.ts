@@ -94,14 +94,24 @@ export function compileSignal(
     }
   }
   const from = fromClause(signal, subject, matching);
+  const breakdown = signal.breakdown ? fieldSql(signal.from, signal.breakdown, 'breakdown') : 'NULL';
   const hitsSql = `
       SELECT ${subject.namespace} AS s_namespace, ${subject.kind} AS s_kind, ${subject.name} AS s_name,
              ${subject.container} AS s_container, ts, ${firstSeen} AS first_seen, ${until} AS until,
              ${occurrence} AS n, ${identity} AS identity,
-             ${valueField} AS v,
+             ${valueField} AS v, CAST(${breakdown} AS VARCHAR) AS b,
              ${view.excerpt} AS excerpt, ${versionOf(signal.from)} AS version
       FROM ${from.sql}
       WHERE ${matching.sql}`;
+  // The breakdown's values with their counts, most frequent first, the first few of them.
+  const breakdownSql = signal.breakdown
+    ? `SELECT s_namespace, s_kind, s_name, s_container,
+              array_to_string(list_slice(list(b || ' ×' || n ORDER BY n DESC, b), 1, ${BREAKDOWN_VALUES}), '; ')
+                || CASE WHEN count(*) > ${BREAKDOWN_VALUES} THEN '; and ' || (count(*) - ${BREAKDOWN_VALUES}) || ' more' ELSE '' END AS breakdown
+       FROM (SELECT s_namespace, s_kind, s_name, s_container, b, sum(n)::BIGINT AS n FROM hits WHERE b IS NOT NULL GROUP BY ALL)
+       GROUP BY ALL`
+    : `SELECT NULL::VARCHAR AS s_namespace, NULL::VARCHAR AS s_kind, NULL::VARCHAR AS s_name, NULL::VARCHAR AS s_container,
+              NULL::VARCHAR AS breakdown WHERE false`;
   const sql = `
     WITH hits AS (${view.repeats ? repeatBursts(hitsSql, signal.min_count) : hitsSql}),
     per_identity AS (
@@ -116,11 +126,15 @@ export function compileSignal(
              sum(occurrences)::DOUBLE AS occurrences,
              (${valueAggregate})::DOUBLE AS value, arg_max(excerpt, (last, excerpt)) AS text
       FROM lasted GROUP BY ALL
-    )
-    SELECT s_namespace, s_kind, s_name, s_container,
+    ),
+    breakdowns AS (${breakdownSql})
+    SELECT p.s_namespace, p.s_kind, p.s_name, p.s_container,
            strftime(first, '%Y-%m-%dT%H:%M:%S.%fZ') AS first, strftime(last, '%Y-%m-%dT%H:%M:%S.%fZ') AS last,
-           occurrences, value, text
-    FROM per_subject WHERE ${thresholds.join(' AND ')}
+           occurrences, value, coalesce(k.breakdown, text) AS text
+    FROM per_subject p LEFT JOIN breakdowns k
+      ON k.s_namespace IS NOT DISTINCT FROM p.s_namespace AND k.s_kind IS NOT DISTINCT FROM p.s_kind
+        AND k.s_name IS NOT DISTINCT FROM p.s_name AND k.s_container IS NOT DISTINCT FROM p.s_container
+    WHERE ${thresholds.join(' AND ')}
     ORDER BY s_namespace, s_kind, s_name, s_container`;
   return {
     sql,
@@ -136,6 +150,8 @@ export function compileSignal(
 
 /** A state that held again within this long after it went did not end: the runs are one episode. */
 const STATE_GAP = '5 minutes';
+/** How many values of a breakdown its text names; the rest are counted. */
+const BREAKDOWN_VALUES = 5;
 
 /** Occurrences of an Event further apart than this belong to separate bursts. Repeating sources
  * (probes every few seconds, back-off restarts at most 5 minutes apart, mount retries every 2) stay

@@ -30,6 +30,11 @@ export const audit = sourceView({
         sql: `nullif(regexp_extract(${MESSAGE}, 'webhook "([^"]+)"', 1), '')`,
         doc: 'the admission webhook the answer names: failed calling webhook "x", admission webhook "x" denied the request',
       },
+      request_action: {
+        sql: `concat_ws(' ', audit_verb, coalesce(audit_resource || coalesce('/' || audit_subresource, ''), audit_uri),
+          'in ' || namespace)`,
+        doc: 'what the request asked to do: its verb, resource (and subresource) and namespace (`list pods in shop`)',
+      },
       refusing_quota: {
         sql: `nullif(regexp_extract(${MESSAGE}, 'exceeded quota: ([^,]+)', 1), '')`,
         doc: 'the ResourceQuota an "exceeded quota" refusal names',

@@ -251,6 +251,27 @@ describe('compiled signals on a tiny bundle', () => {
     expect(await hits({ from: 'events', where: { event_reason: 'Unhealthy' }, min_count: 4 })).toEqual([]);
   });
 
+  it('says with `breakdown` what the rows were, each value with how often, the most frequent first', async () => {
+    const [hit] = await hits({
+      from: 'events',
+      subject: { kind: 'Namespace', name: 'namespace', namespace: null },
+      breakdown: 'event_reason',
+    });
+    expect(hit).toMatchObject({
+      s_kind: 'Namespace',
+      s_name: 'shop',
+      text: 'Unhealthy ×4; BackOff ×3; Scheduled ×1',
+    });
+    const [logs] = await hits({
+      from: 'logs',
+      breakdown: 'log_line',
+      where: { 'log_line|contains': 'panic' },
+    });
+    expect(logs!.text).toBe(
+      'panic: out of memory (1) ×1; panic: out of memory (2) ×1; panic: out of memory (3) ×1; panic: out of memory (4) ×1; panic: out of memory (5) ×1',
+    );
+  });
+
   it('asks only about the subjects in scope', async () => {
     expect(
       (await hits({ from: 'containers', where: { reason: 'CrashLoopBackOff' } }, { names: ['web-2'] })).map(
