@@ -63,6 +63,14 @@ const TABLE: ResourceInfo[] = [
     namespaced: true,
   },
   { kind: 'Ingress', group: 'networking.k8s.io', version: 'v1', plural: 'ingresses', namespaced: true },
+  { kind: 'Role', group: 'rbac.authorization.k8s.io', version: 'v1', plural: 'roles', namespaced: true },
+  {
+    kind: 'RoleBinding',
+    group: 'rbac.authorization.k8s.io',
+    version: 'v1',
+    plural: 'rolebindings',
+    namespaced: true,
+  },
   {
     kind: 'StorageClass',
     group: 'storage.k8s.io',

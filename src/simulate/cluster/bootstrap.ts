@@ -1,6 +1,7 @@
 // Builds the scenario's cluster through the API, as its operators did before the recording: system
 // namespaces and the API server's Service, then what the scenario declares, in the order an
-// operator would: storage, config and quotas, admission policies, certificates, workloads, Argo CD.
+// operator would: storage, config, RBAC and quotas, admission policies, certificates, workloads,
+// Argo CD.
 
 import type { Actor } from '../api/actors.ts';
 import type { SimContext } from '../engine/context.ts';
@@ -9,6 +10,7 @@ import type { KubeObject } from '../engine/records.ts';
 import { createAdmissionPolicies } from './admission-policies.ts';
 import { createApplications } from './argocd.ts';
 import { createCertificates } from './cert-manager.ts';
+import { createRoles } from './rbac.ts';
 import { createStorageClasses, createVolumes } from './storage.ts';
 import { createWorkloads } from './workloads.ts';
 
@@ -113,6 +115,7 @@ export function bootstrapCluster(sim: SimContext, admin: Actor): void {
       admin,
     );
   }
+  createRoles(sim, admin);
   for (const q of s.resources.resourceQuotas) {
     const hard = Object.fromEntries(Object.entries(q.hard).map(([k, v]) => [k, String(v)]));
     api.create(

@@ -3,6 +3,7 @@
 // a change of the world outside the API (a registry going down, a node dying, a memory leak).
 
 import { gitRevision } from '../cluster/argocd.ts';
+import { revokeBinding, setRoleRules } from '../cluster/rbac.ts';
 import { envManifest } from '../cluster/templates.ts';
 import type { Action } from '../scenario/schema.ts';
 import { apiRequest, flood } from './api-clients.ts';
@@ -130,7 +131,11 @@ function applyAction(sim: Simulation, action: Action): void {
       return;
     }
     case 'delete':
+      if (action.kind === 'RoleBinding') revokeBinding(api, action.namespace, action.name);
       api.delete(action.kind, action.namespace, action.name, actor);
+      return;
+    case 'set-role-rules':
+      setRoleRules(api, actor, action.namespace, action.name, action.rules);
       return;
     case 'cordon':
     case 'uncordon':

@@ -300,6 +300,8 @@ const LISTED_KINDS = [
   'ConfigMap',
   'Secret',
   'ServiceAccount',
+  'Role',
+  'RoleBinding',
   'ResourceQuota',
   'LimitRange',
   'PersistentVolumeClaim',

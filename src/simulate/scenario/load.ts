@@ -193,6 +193,11 @@ function checkReferences(s: Scenario, file: string): void {
     ) {
       fail(`timeline.${i}.name`, `no workload ${a.namespace}/${a.name}`);
     }
+    if (
+      a.action === 'set-role-rules' &&
+      !s.resources.roles.some((r) => r.namespace === a.namespace && r.name === a.name)
+    )
+      fail(`timeline.${i}.name`, `no Role ${a.namespace}/${a.name} under resources.roles`);
     if (a.action === 'set-constraint' && !s.resources.gatekeeper?.constraints.some((c) => c.name === a.name))
       fail(`timeline.${i}.name`, `no Gatekeeper constraint "${a.name}" under resources.gatekeeper`);
     if (a.action === 'git-push') {

@@ -8,6 +8,18 @@ import { ResourcesSchema } from './workload-schema.ts';
 const NamespacedName = { namespace: Name, name: Name };
 
 export const ResourcesSectionSchema = z.strictObject({
+  /** A Role of these rules (`verb resource`, e.g. `patch deployments`) and a RoleBinding of the same
+   * name that grants it to users (`system:serviceaccount:<ns>:<name>` binds the service account):
+   * what they may do there until the Role loses a rule (set-role-rules) or the binding is deleted. */
+  roles: z
+    .array(
+      z.strictObject({
+        ...NamespacedName,
+        rules: z.array(z.string().regex(/^\S+ \S+$/, '`verb resource`')).min(1),
+        boundTo: z.array(z.string()).min(1),
+      }),
+    )
+    .default([]),
   configMaps: z
     .array(z.strictObject({ ...NamespacedName, data: z.record(z.string(), z.string()).default({}) }))
     .default([]),

@@ -66,7 +66,14 @@ export const ActionSchema = z.discriminatedUnion('action', [
     ...At,
     namespace: Name,
     name: Name,
-    kind: z.enum(['ConfigMap', 'Secret', 'Pod', 'PersistentVolumeClaim']),
+    kind: z.enum(['ConfigMap', 'Secret', 'Pod', 'PersistentVolumeClaim', 'RoleBinding']),
+  }),
+  z.strictObject({
+    /** kubectl edit of a Role: its new rules (`verb resource`); users bound to it lose the others. */
+    action: z.literal('set-role-rules'),
+    ...At,
+    ...Target,
+    rules: z.array(z.string().regex(/^\S+ \S+$/, '`verb resource`')),
   }),
   z.strictObject({
     action: z.literal('set-service-account'),
