@@ -15,6 +15,7 @@ import { highestSeverity, type Severity } from '../vocab/severity.ts';
 import { describeProblem, isProblem, type Problem, readYaml, zodProblem } from '../vocab/zod-issue.ts';
 import { calibratedConfidence, type Features, featuresOf } from './calibration.ts';
 import { CALIBRATION_MODEL } from './calibration-model.ts';
+import { grants } from './grants.ts';
 import type { Relations } from './relations.ts';
 import type { Alternative, ChainStep, Finding, Impact } from './report.ts';
 
@@ -192,7 +193,9 @@ export function linkFindings(
             ? mentions(effect, cause)
             : link.join === 'taint'
               ? namesTaint(effect, cause, relations)
-              : relations.related(link.join, cause.subject, effect.subject);
+              : link.join === 'grants'
+                ? grants(effect, cause, relations)
+                : relations.related(link.join, cause.subject, effect.subject);
         if (!joined) continue;
         edges.push({ cause: c, effect: e, link, weight: link.strength * cause.confidence });
         linked.add(`${c}>${e}`).add(`${e}>${c}`);

@@ -1,6 +1,7 @@
 // Structural relations between the subjects of findings, computed once per analysis from the
 // bundle: ownership (Pod → ReplicaSet → Deployment), which node a pod ran on, which ConfigMaps,
-// Secrets and PVCs a pod uses, which Services select it, and the taints each node carried.
+// Secrets and PVCs a pod uses, which Services select it, the taints each node carried, and whom
+// RBAC bindings bound.
 
 import { VERSION_ORDER_SQL } from '../bundle/columns.ts';
 import { sqlList } from '../bundle/duckdb.ts';
@@ -34,6 +35,9 @@ export class Relations {
   private readonly selected = new Map<string, Set<string>>();
   /** node name → the keys of the taints it carried at any time */
   private readonly nodeTaints = new Map<string, Set<string>>();
+  /** RoleBinding or ClusterRoleBinding key → the users it bound at any time (a service account as
+   * `system:serviceaccount:<namespace>:<name>`), and the key of its role */
+  private readonly bindings = new Map<string, { users: Set<string>; role: string }>();
   /** controller key → pod keys below it (built once, after loading) */
   private readonly podsByAncestor = new Map<string, string[]>();
 
@@ -80,8 +84,13 @@ export class Relations {
       `SELECT DISTINCT namespace AS app_namespace, name AS app,
               unnest(from_json(json_extract(body, '$.status.resources'), '[{"kind":"VARCHAR","name":"VARCHAR","namespace":"VARCHAR"}]')) AS r
        FROM objects WHERE kind = 'Application' AND api_version LIKE 'argoproj.io/%' AND body IS NOT NULL`,
+      // Whom each RBAC binding bound, and to which role, in any version of it.
+      `SELECT DISTINCT kind, namespace, name, json_extract_string(body, '$.roleRef.kind') AS role_kind,
+              json_extract_string(body, '$.roleRef.name') AS role_name,
+              unnest(from_json(json_extract(body, '$.subjects'), '[{"kind":"VARCHAR","name":"VARCHAR","namespace":"VARCHAR"}]')) AS s
+       FROM objects WHERE kind IN ('RoleBinding', 'ClusterRoleBinding') AND body IS NOT NULL AND ${inScope}`,
     ];
-    const [owners, nodes, refs, selections, taints, managed] = await onConnections(
+    const [owners, nodes, refs, selections, taints, managed, bindings] = await onConnections(
       bundle,
       queries,
       (connection, sql) => connection.query(sql),
@@ -113,6 +122,25 @@ export class Relations {
         key(m.r.namespace, m.r.kind, m.r.name),
         key(m.app_namespace, 'Application', m.app),
       );
+    }
+    for (const b of bindings as {
+      kind: string;
+      namespace: string | null;
+      name: string;
+      role_kind: string | null;
+      role_name: string | null;
+      s: { kind: string | null; name: string | null; namespace: string | null } | null;
+    }[]) {
+      const bindingKey = key(b.namespace, b.kind, b.name);
+      const entry = relations.bindings.get(bindingKey) ?? {
+        users: new Set<string>(),
+        // A RoleBinding's Role is in its namespace; a ClusterRole is cluster-wide.
+        role: key(b.role_kind === 'Role' ? b.namespace : null, b.role_kind ?? '', b.role_name ?? ''),
+      };
+      if (b.s?.name && b.s.kind === 'User') entry.users.add(b.s.name);
+      if (b.s?.name && b.s.kind === 'ServiceAccount')
+        entry.users.add(`system:serviceaccount:${b.s.namespace ?? b.namespace}:${b.s.name}`);
+      relations.bindings.set(bindingKey, entry);
     }
     relations.indexPods();
     return relations;
@@ -167,14 +195,33 @@ export class Relations {
       .map(([service]) => namespacedName(parseObjectKey(service)));
   }
 
+  /**
+   * The users an RBAC object gave permissions to at any time the bundle saw it: a binding's subjects,
+   * or those of the bindings of a Role or ClusterRole; null when the bundle holds no version of any
+   * (an audit log at the Metadata level names the object, not what it held).
+   */
+  boundTo(subject: ObjectRef): ReadonlySet<string> | null {
+    const target = key(subject.namespace ?? null, subject.kind, subject.name);
+    const own = this.bindings.get(target);
+    if (own) return own.users;
+    const users = new Set<string>();
+    let known = false;
+    for (const binding of this.bindings.values()) {
+      if (binding.role !== target) continue;
+      known = true;
+      for (const user of binding.users) users.add(user);
+    }
+    return known ? users : null;
+  }
+
   /** The keys of the taints the node carried at any time. */
   taintsOf(node: string): string[] {
     return [...(this.nodeTaints.get(node) ?? [])];
   }
 
-  /** Whether `cause` and `effect` are related the way a chain link requires (`mentions` and
-   * `taint` are decided from the findings' evidence, in chain.ts). */
-  related(join: Exclude<Join, 'mentions' | 'taint'>, cause: Subject, effect: Subject): boolean {
+  /** Whether `cause` and `effect` are related the way a chain link requires (`mentions`, `taint`
+   * and `grants` are decided with the findings' evidence, in chain.ts and grants.ts). */
+  related(join: Exclude<Join, 'mentions' | 'taint' | 'grants'>, cause: Subject, effect: Subject): boolean {
     const causeKey = key(cause.namespace, cause.kind, cause.name);
     const effectKey = key(effect.namespace, effect.kind, effect.name);
     switch (join) {

@@ -13,11 +13,21 @@ import { onConnections } from './parallel.ts';
 
 /**
  * Object kinds whose bodies analysis still reads: ConfigMap and Secret data for the `changes` view
- * (which keys changed), and the resources an Argo CD Application manages (relations.ts). They are few;
+ * (which keys changed), the resources an Argo CD Application manages and the subjects of RBAC bindings
+ * (relations.ts), and what RBAC objects grant (`changes`). They are few;
  * the Pods, whose bodies are most of a bundle, are read through their typed columns only. Of other
  * workloads and custom objects, only what `changes` reads is kept (CHANGES_BODY).
  */
-const KINDS_WITH_BODY = ['ConfigMap', 'Secret', 'Application'];
+const KINDS_WITH_BODY = [
+  'ConfigMap',
+  'Secret',
+  'Application',
+  // What RBAC objects grant: their changes, and whom a binding binds (relations.ts).
+  'Role',
+  'ClusterRole',
+  'RoleBinding',
+  'ClusterRoleBinding',
+];
 
 /**
  * Each view with the loaded views it reads: it is loaded after them, so that it reads their tables,

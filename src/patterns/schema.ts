@@ -267,6 +267,7 @@ export const JOINS = [
   'namespace',
   'mentions',
   'taint',
+  'grants',
   'any',
 ] as const;
 export type Join = (typeof JOINS)[number];
@@ -285,7 +286,9 @@ export const ChainLinkSchema = z
      * pod on the node; `refs`: the pod (or its workload's pods) uses the ConfigMap/Secret/PVC; `selects`: the
      * Service or PodDisruptionBudget selects the pod (or a pod of the workload); `namespace`: the same namespace; `mentions`: the effect's
      * evidence names the cause's subject (the webhook in a FailedCreate message); `taint`: the effect's evidence
-     * names a taint the cause (a Node) carried (FailedScheduling's "untolerated taint {key: }"); `any`: no relation needed (for
+     * names a taint the cause (a Node) carried (FailedScheduling's "untolerated taint {key: }"); `grants`: the cause, an RBAC
+     * object, bound the refused identity of the effect (a binding's subjects, or the namespace and the name that
+     * concern it when the bundle kept no version of the binding); `any`: no relation needed (for
      * cluster-wide effects such as API server errors). */
     join: z.enum(JOINS),
     /** How long after the cause (its last sign) the effect may start. */

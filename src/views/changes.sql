@@ -13,8 +13,9 @@
 --   change: `image` (a workload's images), `rollback` (back to images it ran before), `data` (the
 --     keys of a ConfigMap or Secret whose values changed), `resources` (requests and limits),
 --     `replicas`, `restart` (`kubectl rollout restart`: the pod template's restartedAt annotation),
---     `spec` (the top-level fields of a custom object's spec that changed), `quota` (a
---     ResourceQuota's hard limits) or `deleted` (an object of any kind)
+--     `spec` (the top-level fields of a custom object's spec that changed), `permissions` (a Role's
+--     or ClusterRole's rules, a binding's role and subjects), `quota` (a ResourceQuota's hard
+--     limits) or `deleted` (an object of any kind)
 --   old, new: the value before and after, as text (`app=shop:1.4`, `LOG_LEVEL=info`, `3`); null
 --     where nothing kept it (the new size of a scale logged at the Metadata level)
 --   actor: who wrote the object at most 2 minutes before the version was seen, when the audit log
@@ -53,10 +54,22 @@ WITH versions AS (
          CASE WHEN api_version LIKE '%.%/%' AND NOT split_part(api_version, '/', 1) LIKE '%k8s.io'
               THEN json_extract(body, '$.spec') END AS spec_json,
          CASE WHEN kind = 'ResourceQuota'
-              THEN array_to_string(list_sort(list_transform(list_filter(map_entries(attrs), e -> starts_with(e.key, 'hard.')), e -> substr(e.key, 6) || '=' || e.value)), ', ') END AS quota
+              THEN array_to_string(list_sort(list_transform(list_filter(map_entries(attrs), e -> starts_with(e.key, 'hard.')), e -> substr(e.key, 6) || '=' || e.value)), ', ') END AS quota,
+         -- What an RBAC object grants, in words: "get,list pods; patch deployments" for a role,
+         -- "ClusterRole edit to ServiceAccount ci/release-bot, User bob" for a binding.
+         CASE WHEN kind IN ('Role', 'ClusterRole')
+              THEN coalesce(array_to_string(list_transform(
+                     from_json(json_extract(body, '$.rules'), '[{"verbs":["VARCHAR"],"resources":["VARCHAR"],"nonResourceURLs":["VARCHAR"]}]'),
+                     r -> array_to_string(r.verbs, ',') || ' ' || array_to_string(coalesce(r.resources, r.nonResourceURLs, []), ',')), '; '), '(no rules)')
+              WHEN kind IN ('RoleBinding', 'ClusterRoleBinding')
+              THEN concat_ws(' ', json_extract_string(body, '$.roleRef.kind'), json_extract_string(body, '$.roleRef.name'), 'to',
+                     coalesce(nullif(array_to_string(list_transform(
+                       from_json(json_extract(body, '$.subjects'), '[{"kind":"VARCHAR","name":"VARCHAR","namespace":"VARCHAR"}]'),
+                       s -> s.kind || ' ' || coalesce(s.namespace || '/', '') || s.name), ', '), ''), 'no one')) END AS permissions
   FROM objects
   -- Only these kinds have a value compared below; deletions of any kind are listed at the end.
-  WHERE kind IN ('Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'CronJob', 'Job', 'ConfigMap', 'Secret', 'ResourceQuota')
+  WHERE kind IN ('Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'CronJob', 'Job', 'ConfigMap', 'Secret', 'ResourceQuota',
+                 'Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding')
      OR (api_version LIKE '%.%/%' AND NOT split_part(api_version, '/', 1) LIKE '%k8s.io')
 ),
 compared AS (
@@ -64,6 +77,7 @@ compared AS (
          lag(images) OVER w AS prev_images, lag(data_hash) OVER w AS prev_data_hash, lag(data_json) OVER w AS prev_data_json,
          lag(resources) OVER w AS prev_resources, lag(replicas) OVER w AS prev_replicas, lag(quota) OVER w AS prev_quota, lag(ts) OVER w AS prev_ts,
          lag(restarted_at) OVER w AS prev_restarted_at, lag(spec_json) OVER w AS prev_spec_json,
+         lag(permissions) OVER w AS prev_permissions,
          list(images) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND 2 PRECEDING) AS older_images
   FROM versions
   -- The order of an object's versions everywhere in kstory (VERSION_ORDER_SQL in src/bundle/columns.ts):
@@ -109,6 +123,9 @@ changed AS (
     FROM compared WHERE prev_ts IS NOT NULL AND spec_json IS NOT NULL AND prev_spec_json IS NOT NULL AND spec_json IS DISTINCT FROM prev_spec_json
   )
   WHERE len(changed_keys) > 0
+  UNION ALL
+  SELECT ts, api_version, kind, namespace, name, uid, owner_kind, 'permissions', prev_permissions, permissions
+  FROM compared WHERE prev_permissions IS NOT NULL AND permissions IS DISTINCT FROM prev_permissions
   UNION ALL
   SELECT ts, api_version, kind, namespace, name, uid, owner_kind, 'quota', prev_quota, quota
   FROM compared WHERE prev_quota IS NOT NULL AND quota IS DISTINCT FROM prev_quota
@@ -166,6 +183,11 @@ requested AS (
          actor, agent, verb
   FROM writes WHERE actor IS NOT NULL AND subresource IS NULL AND verb IN ('patch', 'update')
     AND api_version LIKE '%.%/%' AND NOT split_part(api_version, '/', 1) LIKE '%k8s.io'
+  UNION ALL
+  -- Who changed what a Role or a binding grants, when the log keeps no version of it.
+  SELECT ts, api_version, kind, namespace, name, uid, 'permissions', NULL, actor, agent, verb
+  FROM writes WHERE actor IS NOT NULL AND subresource IS NULL AND verb IN ('patch', 'update')
+    AND kind IN ('Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding')
   UNION ALL
   SELECT ts, api_version, kind, namespace, name, uid, 'deleted', NULL, actor, agent, verb
   FROM writes WHERE actor IS NOT NULL AND verb = 'delete'

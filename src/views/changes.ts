@@ -7,6 +7,7 @@ const DESCRIPTION = `CASE change
   WHEN 'deleted' THEN 'deleted'
   WHEN 'restart' THEN 'rollout restart (restartedAt ' || coalesce(new, '?') || ')'
   WHEN 'replicas' THEN CASE WHEN new IS NULL THEN 'replicas changed (the audit log does not say to what)' ELSE 'replicas ' || coalesce(old, '?') || ' → ' || new END
+  WHEN 'permissions' THEN 'permissions ' || CASE WHEN new IS NULL THEN 'changed (the audit log does not say how)' ELSE coalesce(old, '(none)') || ' → ' || new END
   WHEN 'spec' THEN 'spec ' || CASE WHEN old IS NULL THEN coalesce(nullif(new, ''), '(the fields are not in the audit log)') ELSE old || ' → ' || new END
   ELSE change || ' ' || coalesce(old, '(none)') || ' → ' || coalesce(new, '(none)') END`;
 

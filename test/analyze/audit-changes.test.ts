@@ -1,7 +1,8 @@
 // What people changed, from the API server's audit log alone: a scale through the scale subresource
 // (with and without the request kept), a rollout restart, deletions of any kind (a namespace, a
-// custom object the log names by its plural), a patch of a custom object; each with who, with what
-// client and what changed, and never an autoscaler's or a controller's write.
+// custom object the log names by its plural, an RBAC binding), a patch of a custom object or a Role;
+// each with who, with what client and what changed, and never an autoscaler's or a controller's
+// write; and a storm of RBAC refusals rooted in the change that caused it.
 
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -44,6 +45,14 @@ const deployments = (namespace: string, name?: string, subresource?: string) => 
   apiGroup: 'apps',
   apiVersion: 'v1',
   ...(subresource ? { subresource } : {}),
+});
+
+const rbac = (resource: string, namespace: string, name?: string) => ({
+  resource,
+  namespace,
+  ...(name ? { name } : {}),
+  apiGroup: 'rbac.authorization.k8s.io',
+  apiVersion: 'v1',
 });
 
 const LOG = [
@@ -143,6 +152,73 @@ const LOG = [
     requestURI: '/api/v1/namespaces/legacy/configmaps/settings',
     objectRef: { resource: 'configmaps', namespace: 'legacy', name: 'settings', apiVersion: 'v1' },
   }),
+  // RBAC: a binding as created, deleted by alice; a Role bob patched; then the bound service
+  // account's requests are refused.
+  entry('09:00:30', {
+    level: 'RequestResponse',
+    verb: 'create',
+    requestURI: '/apis/rbac.authorization.k8s.io/v1/namespaces/shop/rolebindings',
+    objectRef: rbac('rolebindings', 'shop'),
+    responseStatus: { metadata: {}, code: 201 },
+    responseObject: {
+      kind: 'RoleBinding',
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      metadata: { name: 'deployer', namespace: 'shop', uid: 'u-rb', resourceVersion: '120' },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'edit' },
+      subjects: [{ kind: 'ServiceAccount', name: 'release-bot', namespace: 'ci' }],
+    },
+  }),
+  entry('09:11:00', {
+    verb: 'delete',
+    requestURI: '/apis/rbac.authorization.k8s.io/v1/namespaces/shop/rolebindings/deployer',
+    objectRef: rbac('rolebindings', 'shop', 'deployer'),
+  }),
+  entry('09:12:00', {
+    verb: 'patch',
+    user: { username: 'bob@example.com', groups: ['system:authenticated'] },
+    requestURI: '/apis/rbac.authorization.k8s.io/v1/namespaces/shop/roles/viewer',
+    objectRef: rbac('roles', 'shop', 'viewer'),
+  }),
+  ...[0, 1, 2, 3, 4, 5, 6, 7, 8].map((i) =>
+    entry(`09:1${1 + Math.floor(i / 3)}:${String(10 + (i % 3) * 15).padStart(2, '0')}`, {
+      verb: i % 3 === 2 ? 'get' : 'list',
+      user: { username: 'system:serviceaccount:ci:release-bot', groups: ['system:serviceaccounts'] },
+      userAgent: 'argocd-application-controller/v2.13.2 (linux/amd64)',
+      requestURI: i % 3 === 2 ? '/api/v1/namespaces/shop/secrets/tls' : '/api/v1/namespaces/shop/pods',
+      objectRef: {
+        resource: i % 3 === 2 ? 'secrets' : 'pods',
+        namespace: 'shop',
+        ...(i % 3 === 2 ? { name: 'tls' } : {}),
+        apiVersion: 'v1',
+      },
+      responseStatus: {
+        metadata: {},
+        status: 'Failure',
+        reason: 'Forbidden',
+        code: 403,
+        message: `${i % 3 === 2 ? 'secrets "tls"' : 'pods'} is forbidden: User "system:serviceaccount:ci:release-bot" cannot ${i % 3 === 2 ? 'get' : 'list'} resource "${i % 3 === 2 ? 'secrets' : 'pods'}" in API group "" in the namespace "shop"`,
+      },
+      annotations: { 'authorization.k8s.io/decision': 'forbid', 'authorization.k8s.io/reason': '' },
+    }),
+  ),
+  // kstory's own requests refused: never evidence of anything.
+  ...[0, 1, 2, 3, 4].map((i) =>
+    entry(`09:13:0${i}`, {
+      verb: 'list',
+      user: { username: 'kubernetes-admin', groups: ['system:authenticated'] },
+      userAgent: 'kstory-record/0.1.0',
+      requestURI: '/apis/cert-manager.io/v1/certificates',
+      objectRef: { resource: 'certificates', apiGroup: 'cert-manager.io', apiVersion: 'v1' },
+      responseStatus: {
+        metadata: {},
+        status: 'Failure',
+        reason: 'Forbidden',
+        code: 403,
+        message: 'forbidden',
+      },
+      annotations: { 'authorization.k8s.io/decision': 'forbid', 'authorization.k8s.io/reason': '' },
+    }),
+  ),
 ];
 
 let report: Report;
@@ -185,12 +261,33 @@ describe('people’s changes from the audit log alone', () => {
         'alice@example.com deleted Namespace legacy: deleted (with kubectl/v1.29.1) (at 2026-03-02 09:09:00Z).',
       'object-deleted shop/certificates.cert-manager.io/old-tls':
         'alice@example.com deleted certificates.cert-manager.io shop/old-tls: deleted (with kubectl/v1.29.1) (at 2026-03-02 09:10:00Z).',
+      'object-deleted shop/RoleBinding/deployer':
+        'alice@example.com deleted RoleBinding shop/deployer: deleted (with kubectl/v1.29.1) (at 2026-03-02 09:11:00Z).',
+      'rbac-changed shop/Role/viewer':
+        'bob@example.com patched Role shop/viewer: permissions changed (the audit log does not say how) (with kubectl/v1.29.1) (at 2026-03-02 09:12:00Z).',
     });
   });
 
-  it('keeps them as context: none explains a failure here, so none is an incident', () => {
-    const info = report.findings.filter((f) => f.severity === 'info');
-    expect(info.length).toBe(6);
-    expect(info.every((f) => f.incident === null)).toBe(true);
+  it('keeps a change that explains no failure as context', () => {
+    const context = report.findings.filter((f) => f.severity === 'info' && f.incident === null);
+    expect(context.map((f) => `${f.pattern} ${f.subject.name}`).sort()).toEqual([
+      'custom-resource-changed shop-tls',
+      'object-deleted legacy',
+      'object-deleted old-tls',
+      'rbac-changed viewer',
+      'workload-restarted api',
+      'workload-scaled api',
+      'workload-scaled web',
+    ]);
+  });
+
+  it('roots a storm of refusals in the deletion of the binding that granted them, said per verb and resource', () => {
+    const forbidden = report.findings.filter((f) => f.pattern === 'rbac-forbidden');
+    // kstory's own refused requests are no finding.
+    expect(forbidden.map((f) => f.subject.name)).toEqual(['system:serviceaccount:ci:release-bot']);
+    expect(forbidden[0]!.summary).toContain(': list pods in shop ×6; get secrets in shop ×3.');
+    const incident = report.incidents.find((i) => report.findings[i.root]!.pattern === 'object-deleted')!;
+    expect(report.findings[incident.root]!.subject).toMatchObject({ kind: 'RoleBinding', name: 'deployer' });
+    expect(incident.chain.map((step) => step.via?.link ?? 'root')).toEqual(['root', 'rbac-change-forbidden']);
   });
 });
