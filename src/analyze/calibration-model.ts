@@ -4,16 +4,16 @@
 import type { CalibrationModel } from './calibration.ts';
 
 export const CALIBRATION_MODEL: CalibrationModel = {
-  fitted_on: '78 incidents of 40 simulated scenarios, recorded and seen as 40 snapshots',
-  generated_at: '2026-12-07T02:35:53.237Z',
-  incidents: 78,
-  right: 56,
-  l2: 0.5,
-  intercept: 3.585102,
+  fitted_on: '100 incidents of 49 simulated scenarios, recorded and seen as 49 snapshots',
+  generated_at: '2026-12-07T09:12:42.886Z',
+  incidents: 100,
+  right: 80,
+  l2: 2,
+  intercept: -0.115346,
   weights: {
-    evidence: 0,
-    corroboration: 0.608551,
-    severity: -0.025844,
-    snapshot: -4.080872,
+    evidence: 0.549096,
+    corroboration: 0.696572,
+    severity: 0.834661,
+    snapshot: -2.382811,
   },
 };

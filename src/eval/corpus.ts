@@ -71,16 +71,39 @@ export function simulatedSamples(): EvalSample[] {
   return listBuiltinScenarios().map(({ file }) => scenarioSample(loadScenarioFile(file), file));
 }
 
-/** Every scenario seen as a snapshot taken at its end (`<scenario>@snapshot`), scored on the same
- * labels: a snapshot shows the state a fault left, rarely the change that caused it. */
-export function snapshotSamples(): EvalSample[] {
-  return simulatedSamples().map((sample) => ({
-    ...sample,
-    id: `${sample.id}@snapshot`,
-    // The chain's timing is not in a snapshot: only its root is scored.
-    chain: [],
-    source: { ...(sample.source as { scenario: string }), snapshot: true },
-  }));
+/**
+ * Every scenario seen as a snapshot taken at its end (`<scenario>@snapshot`), scored on the same
+ * labels. A snapshot shows the state a fault left, never the change that caused it (`changes`, the
+ * patterns of changes, need two versions): where the scenario's root is a change, the first step of
+ * its chain that is not one counts as right too, as a person reading the dump would name it (a
+ * crash loop for a bad ConfigMap), as the labels of real dumps do.
+ */
+export function snapshotSamples(changes: ReadonlySet<string> = new Set()): EvalSample[] {
+  return simulatedSamples().map((sample) => {
+    const visible = sample.chain.find((step) => !changes.has(step.pattern));
+    const roots =
+      visible === undefined
+        ? sample.roots
+        : sample.roots.map((root) =>
+            root.patterns.every((p) => changes.has(p))
+              ? {
+                  ...root,
+                  or: (visible.subjects.length > 0 ? visible.subjects : [root.subject]).map((subject) => ({
+                    patterns: [visible.pattern],
+                    subject,
+                  })),
+                }
+              : root,
+          );
+    return {
+      ...sample,
+      id: `${sample.id}@snapshot`,
+      roots,
+      // The chain's timing is not in a snapshot: only its root is scored.
+      chain: [],
+      source: { ...(sample.source as { scenario: string }), snapshot: true },
+    };
+  });
 }
 
 /** The real samples of a folder, or why there are none. */

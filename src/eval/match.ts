@@ -22,6 +22,8 @@ export interface RootSpec {
   subject: SubjectSpec;
   /** What the person read in the data, in their words. */
   says?: string;
+  /** Other names of the same cause that count as right: what a snapshot can show of it. */
+  or?: { patterns: string[]; subject: SubjectSpec }[];
 }
 
 /** What the reader of a report needs of a finding to match it. */

@@ -82,7 +82,14 @@ export async function runEval(options: EvalOptions = {}): Promise<EvalResult> {
   const catalogue = loadPatterns({ userDirs: options.patternDirs });
 
   const simulated =
-    wanted === 'real' ? null : [...simulatedSamples(), ...(options.snapshots ? snapshotSamples() : [])];
+    wanted === 'real'
+      ? null
+      : [
+          ...simulatedSamples(),
+          ...(options.snapshots
+            ? snapshotSamples(new Set(catalogue.filter((p) => p.severity === 'info').map((p) => p.id)))
+            : []),
+        ];
   const real = wanted === 'simulated' ? null : realSamples(samplesDir);
   if (wanted === 'real' && real?.skipped)
     throw new KstoryError(real.skipped, {
@@ -268,7 +275,9 @@ function judgeFor(
     subjectMatches(subject, spec, relations, objects.get(spec.kind) ?? []);
   return {
     names: (finding, root: RootSpec) =>
-      accepted(root.patterns).has(finding.pattern) && about(finding.subject, root.subject),
+      [root, ...(root.or ?? [])].some(
+        (name) => accepted(name.patterns).has(finding.pattern) && about(finding.subject, name.subject),
+      ),
     isStep: (finding, step) =>
       accepted([step.pattern]).has(finding.pattern) &&
       (step.subjects.length === 0 || step.subjects.some((spec) => about(finding.subject, spec))),
