@@ -129,6 +129,12 @@ const SIGNALS: Record<string, (s: Subject, container?: string) => string> = {
         ? `kind = 'Job' AND namespace = '${s.namespace}' AND regexp_matches(name, '^${s.name}-[0-9]+$')`
         : objectIs(s)
     } AND type = 'Failed' AND status = 'True' AND reason = 'BackoffLimitExceeded'`,
+  // A person's scale of the workload (kubectl scale patches the scale subresource).
+  'workload-scaled': (s) =>
+    `SELECT count(*) FROM audit WHERE ${objectIs(s)} AND audit_subresource = 'scale' AND audit_code = 200 AND audit_user NOT LIKE 'system:%'`,
+  // A person's edit of a Role or a binding.
+  'rbac-changed': (s) =>
+    `SELECT count(*) FROM audit WHERE ${objectIs(s)} AND audit_verb IN ('patch', 'update') AND audit_code = 200 AND audit_user NOT LIKE 'system:%'`,
   'resourcequota-changed': (s) =>
     `SELECT count(*) FROM audit WHERE ${objectIs(s)} AND audit_verb IN ('patch', 'update') AND audit_code = 200 AND audit_user NOT LIKE 'system:%'`,
   'resourcequota-exceeded': (s) =>
