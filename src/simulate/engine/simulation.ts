@@ -30,8 +30,10 @@ import { StatefulSetController } from '../controllers/statefulset.ts';
 import { StorageController } from '../controllers/storage.ts';
 import { EventRecorder } from '../events/recorder.ts';
 import { Kubelet } from '../kubelet/kubelet.ts';
+import { AlertEvaluator } from '../metrics/alerts.ts';
 import { cpuDemand, scrapeCadvisor } from '../metrics/cadvisor.ts';
 import { scrapeKubeStateMetrics } from '../metrics/kube-state-metrics.ts';
+import type { Sample } from '../metrics/scrape-history.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { Scheduler } from '../scheduler/scheduler.ts';
 import { scheduleTimeline } from './actions.ts';
@@ -76,6 +78,7 @@ export class Simulation {
   private readonly nodeLifecycle: NodeLifecycleController;
   private readonly gate: GatedSink;
   private dirty = true;
+  private readonly alerts = new AlertEvaluator();
   readonly end: number;
   readonly users = new Map<string, Actor>();
   readonly seed: number;
@@ -280,13 +283,18 @@ export class Simulation {
     ctx.recorder.replayAlive();
   }
 
+  /** One scrape of kube-state-metrics and every kubelet's cAdvisor, then Prometheus' rule evaluation. */
   private scrape(intervalMs: number): void {
     const { ctx } = this;
     const ts = ctx.clock.now;
-    const emit = (name: string, labels: Record<string, string>, value: number) =>
+    const samples: Sample[] = [];
+    const emit = (name: string, labels: Record<string, string>, value: number) => {
+      samples.push({ name, labels, value });
       ctx.sink.push({ type: 'metric', ts, name, labels, value });
+    };
     scrapeKubeStateMetrics(ctx, emit);
     for (const kubelet of this.kubelets.values()) scrapeCadvisor(ctx, kubelet, intervalMs, emit);
+    for (const a of this.alerts.evaluate(ts, samples)) ctx.sink.push({ type: 'metric', ts, ...a });
   }
 }
 

@@ -1,6 +1,6 @@
 // A kube-state-metrics scrape of the simulated API: the series (names and label sets as
 // kube-state-metrics v2.16 exposes them) that incident analysis reads, for pods, containers,
-// nodes, workloads, HPAs, quotas, PVCs and endpoints.
+// nodes, workloads, HPAs, quotas, PVCs, PVs and endpoints.
 
 import { parseQuotaValue } from '../api/admission.ts';
 import { controllerOf } from '../controllers/util.ts';
@@ -95,6 +95,8 @@ export function scrapeKubeStateMetrics(sim: SimContext, emit: Emit): void {
     emit('kube_daemonset_status_number_ready', base, s.numberReady ?? 0);
     emit('kube_daemonset_status_number_misscheduled', base, s.numberMisscheduled ?? 0);
     emit('kube_daemonset_status_number_unavailable', base, s.numberUnavailable ?? 0);
+    emit('kube_daemonset_status_number_available', base, s.numberAvailable ?? 0);
+    emit('kube_daemonset_status_updated_number_scheduled', base, s.updatedNumberScheduled ?? 0);
   }
   for (const job of api.list('Job')) {
     const base = { namespace: job.metadata.namespace!, job_name: job.metadata.name };
@@ -102,10 +104,15 @@ export function scrapeKubeStateMetrics(sim: SimContext, emit: Emit): void {
     emit('kube_job_status_active', base, s.active ?? 0);
     emit('kube_job_status_succeeded', base, s.succeeded ?? 0);
     emit('kube_job_status_failed', base, s.failed ?? 0);
-    const complete = ((s.conditions as Json[] | undefined) ?? []).find((c) => c.type === 'Complete');
-    if (complete)
-      for (const st of TRISTATE)
-        emit('kube_job_complete', { ...base, condition: st }, complete.status.toLowerCase() === st ? 1 : 0);
+    for (const [type, name] of [
+      ['Complete', 'kube_job_complete'],
+      ['Failed', 'kube_job_failed'],
+    ] as const) {
+      const c = ((s.conditions as Json[] | undefined) ?? []).find((x) => x.type === type);
+      if (c)
+        for (const st of TRISTATE)
+          emit(name, { ...base, condition: st }, c.status.toLowerCase() === st ? 1 : 0);
+    }
   }
   for (const hpa of api.list('HorizontalPodAutoscaler')) {
     const base = { namespace: hpa.metadata.namespace!, horizontalpodautoscaler: hpa.metadata.name };
@@ -144,6 +151,15 @@ export function scrapeKubeStateMetrics(sim: SimContext, emit: Emit): void {
         p === phase ? 1 : 0,
       );
     }
+  }
+  for (const pv of api.list('PersistentVolume')) {
+    const phase = (pv.status as Json)?.phase ?? 'Pending';
+    for (const p of ['Pending', 'Available', 'Bound', 'Released', 'Failed'])
+      emit(
+        'kube_persistentvolume_status_phase',
+        { persistentvolume: pv.metadata.name, phase: p },
+        p === phase ? 1 : 0,
+      );
   }
   for (const ep of api.list('Endpoints')) {
     for (const subset of ((ep as Json).subsets as Json[] | undefined) ?? []) {
