@@ -1,6 +1,7 @@
 // The correlation engine: rule files as data (each built-in rule loads, a mistake names its file,
 // line and field), and `kstory related` from a claim to the pods that mount it and their Events,
-// from a metric series to its pod's logs, and clear errors for an unknown start or class.
+// from a metric series and from an alert (simulated, or imported from Alertmanager) to its pods'
+// logs, and clear errors for an unknown start or class.
 
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -8,11 +9,28 @@ import { describe, expect, it } from 'vitest';
 import { JOINS } from '../../src/story/related/joins.ts';
 import { BUILTIN_RULES_DIR, loadRules } from '../../src/story/related/rules.ts';
 import { findRelated } from '../../src/story/related/run.ts';
+import { openBundle } from '../../src/views/open.ts';
 import { kstory, ROOT } from '../support/cli.ts';
+import { kstoryInProcess } from '../support/cli-in-process.ts';
 import { useTempDir } from '../support/temp.ts';
 
 const tempDir = useTempDir();
 const BUNDLE = path.join(ROOT, 'fixtures/bad-config-rollout.parquet');
+
+/** The pods the bundle's `ALERTS` series of an alert name, sorted. */
+async function alertedPods(alert: string): Promise<string[]> {
+  const bundle = await openBundle([BUNDLE]);
+  try {
+    const rows = await bundle.query<{ pod: string }>(
+      `SELECT DISTINCT metric_labels['pod'] AS pod FROM metrics
+       WHERE metric_name = 'ALERTS' AND metric_labels['alertname'] = $1 ORDER BY pod`,
+      [alert],
+    );
+    return rows.map((r) => r.pod);
+  } finally {
+    bundle.close();
+  }
+}
 
 function ruleDir(files: Record<string, string>): string {
   const dir = path.join(tempDir(), `rules-${Object.keys(files).join('-')}`);
@@ -80,21 +98,47 @@ describe('kstory related', () => {
     expect(lines?.signals?.count).toBeGreaterThan(10);
   });
 
-  it('goes from an alert Alertmanager sent to the logs of the pod it names, in one command', async () => {
-    // Alertmanager's /api/v2/alerts answer, saved beside the recording and imported on its own.
+  it('goes from an alert the simulated Prometheus fired to the logs of every pod it names, in one command', async () => {
+    // KubePodCrashLooping fires in the scenario's own ALERTS series, one series per crash-looping pod.
+    const result = await kstoryInProcess(
+      'related',
+      BUNDLE,
+      'KubePodCrashLooping',
+      '--goal',
+      'logs',
+      '--format',
+      'json',
+      '--no-findings',
+    );
+    expect(result.stderr).toBe('');
+    const related = JSON.parse(result.stdout);
+    expect(related.start.object).toMatchObject({ kind: 'Alert', name: 'KubePodCrashLooping' });
+    const logs = related.nodes.filter((n: { class: string }) => n.class === 'logs');
+    const alerted = await alertedPods('KubePodCrashLooping');
+    expect(alerted.length).toBeGreaterThan(1);
+    expect(logs.map((n: { object: { name: string } }) => n.object.name).sort()).toEqual(alerted);
+    for (const n of logs) {
+      expect(n.path).toEqual(['alert-objects', 'pod-logs']);
+      expect(n.signals.count).toBeGreaterThan(10);
+    }
+  });
+
+  it('goes from an alert Alertmanager sent to the logs of the pod it names, and back', async () => {
+    // Alertmanager's /api/v2/alerts answer, saved beside the recording and imported on its own: an
+    // application's alert, about a pod no alert of the recording names.
     const alerts = path.join(tempDir(), 'alerts.json');
     writeFileSync(
       alerts,
       JSON.stringify([
         {
           labels: {
-            alertname: 'KubePodCrashLooping',
-            severity: 'warning',
+            alertname: 'FrontendErrorRateHigh',
+            severity: 'critical',
             namespace: 'shop',
-            pod: 'checkout-64c8d548db-fwkn6',
-            container: 'app',
+            pod: 'frontend-689dfd875b-mx4qj',
+            container: 'web',
           },
-          annotations: { summary: 'Pod is crash looping.' },
+          annotations: { summary: 'The frontend answers 5% of requests with errors.' },
           startsAt: '2026-03-02T09:12:00Z',
           updatedAt: '2026-03-02T09:20:00Z',
           endsAt: '2026-03-02T09:24:00Z',
@@ -106,27 +150,17 @@ describe('kstory related', () => {
     );
     const imported = path.join(tempDir(), 'alerts.parquet');
     expect(kstory(['import', alerts, '-o', imported, '--no-progress']).code).toBe(0);
-    const result = kstory([
-      'related',
-      BUNDLE,
-      imported,
-      'KubePodCrashLooping',
-      '--goal',
-      'logs',
-      '--format',
-      'json',
-      '--no-findings',
-    ]);
-    expect(result.stderr).toBe('');
-    const related = JSON.parse(result.stdout);
-    expect(related.start.object).toMatchObject({ kind: 'Alert', name: 'KubePodCrashLooping' });
-    const logs = related.nodes.find((n: { class: string }) => n.class === 'logs');
-    expect(logs?.object).toMatchObject({ kind: 'Pod', name: 'checkout-64c8d548db-fwkn6' });
+    const forward = await findRelated([BUNDLE, imported], 'FrontendErrorRateHigh', {
+      goals: ['logs'],
+      findings: false,
+    });
+    const logs = forward.nodes.find((n) => n.class === 'logs');
+    expect(logs?.object).toMatchObject({ kind: 'Pod', name: 'frontend-689dfd875b-mx4qj' });
     expect(logs?.path).toEqual(['alert-objects', 'pod-logs']);
-    expect(logs?.signals.count).toBeGreaterThan(10);
+    expect(logs?.signals?.count).toBeGreaterThan(10);
 
     // And back: the pod's alerts, from when the alert began to when it was last known to fire.
-    const back = await findRelated([BUNDLE, imported], 'Pod/shop/checkout-64c8d548db-fwkn6', {
+    const back = await findRelated([BUNDLE, imported], 'Pod/shop/frontend-689dfd875b-mx4qj', {
       goals: ['alerts'],
       findings: false,
     });
@@ -136,7 +170,7 @@ describe('kstory related', () => {
       first: '2026-03-02T09:12:00.000Z',
       last: '2026-03-02T09:20:00.000Z',
     });
-    expect(fired?.signals?.samples[0]).toBe('KubePodCrashLooping (warning) firing');
+    expect(fired?.signals?.samples[0]).toBe('FrontendErrorRateHigh (critical) firing');
   });
 
   it('draws the graph for Graphviz and Mermaid, and names the nearest classes of an unknown goal', () => {
