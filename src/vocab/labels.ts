@@ -18,6 +18,10 @@ export const CONCEPT_KINDS = {
   replicaset: 'ReplicaSet',
   job: 'Job',
   cronjob: 'CronJob',
+  persistentvolumeclaim: 'PersistentVolumeClaim',
+  horizontalpodautoscaler: 'HorizontalPodAutoscaler',
+  resourcequota: 'ResourceQuota',
+  persistentvolume: 'PersistentVolume',
 } as const;
 export type Concept = keyof typeof CONCEPT_KINDS;
 const CONCEPTS = Object.keys(CONCEPT_KINDS) as [Concept, ...Concept[]];
@@ -54,7 +58,8 @@ export function namedByLabels(
 }
 
 /** The object a row is about: the most specific concept its labels name (a container's pod, then a
- * pod, then a workload, then a node), in the namespace they name. */
+ * pod, then a workload, a claim, an autoscaler or a quota, then a node, a volume), in the namespace
+ * they name; else the namespace. */
 export function subjectOfLabels(
   labels: Readonly<Record<string, string>>,
   vocabulary: LabelVocabulary,
@@ -70,6 +75,9 @@ export function subjectOfLabels(
     'replicaset',
     'job',
     'cronjob',
+    'persistentvolumeclaim',
+    'horizontalpodautoscaler',
+    'resourcequota',
   ] as const) {
     const name = named[concept];
     if (name)
@@ -81,6 +89,8 @@ export function subjectOfLabels(
       };
   }
   if (named.node) return { kind: 'Node', namespace: null, name: named.node, container: null };
+  if (named.persistentvolume)
+    return { kind: 'PersistentVolume', namespace: null, name: named.persistentvolume, container: null };
   if (namespace) return { kind: 'Namespace', namespace: null, name: namespace, container: null };
   return null;
 }

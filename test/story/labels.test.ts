@@ -74,6 +74,25 @@ describe('label vocabulary', () => {
     });
   });
 
+  it('reads the claims, autoscalers, quotas and volumes that kube-state-metrics series and alerts name', () => {
+    expect(
+      subjectOfLabels({ namespace: 'shop', persistentvolumeclaim: 'data-0', node: 'worker-1' }, vocabulary),
+    ).toMatchObject({ kind: 'PersistentVolumeClaim', namespace: 'shop', name: 'data-0' });
+    expect(subjectOfLabels({ namespace: 'shop', horizontalpodautoscaler: 'web' }, vocabulary)).toMatchObject({
+      kind: 'HorizontalPodAutoscaler',
+      name: 'web',
+    });
+    expect(
+      subjectOfLabels({ namespace: 'shop', resourcequota: 'compute', resource: 'pods' }, vocabulary),
+    ).toMatchObject({ kind: 'ResourceQuota', name: 'compute' });
+    expect(subjectOfLabels({ persistentvolume: 'pv-1', phase: 'Failed' }, vocabulary)).toEqual({
+      kind: 'PersistentVolume',
+      namespace: null,
+      name: 'pv-1',
+      container: null,
+    });
+  });
+
   it('names the file, line and field of a mistake in a vocabulary file', () => {
     const file = path.join(tempDir(), 'labels.yaml');
     writeFileSync(file, 'concepts:\n  pod: [pod]\n  namespace: []\n');

@@ -30,7 +30,13 @@ const KIND_CONCEPTS: Record<string, Concept> = {
   ReplicaSet: 'replicaset',
   Job: 'job',
   CronJob: 'cronjob',
+  PersistentVolumeClaim: 'persistentvolumeclaim',
+  HorizontalPodAutoscaler: 'horizontalpodautoscaler',
+  ResourceQuota: 'resourcequota',
+  PersistentVolume: 'persistentvolume',
 };
+/** Kinds whose objects have no namespace. */
+const CLUSTER_KINDS = new Set(['Node', 'PersistentVolume']);
 
 export async function readSignals(
   bundle: Bundle,
@@ -79,7 +85,7 @@ export async function readSignals(
     .map(
       ([kind, concept]) =>
         `(t.kind = '${kind}' AND ${conceptSql(concept, 'r.metric_labels', vocabulary)} = t.name${
-          kind === 'Node'
+          CLUSTER_KINDS.has(kind)
             ? ''
             : ` AND ${conceptSql('namespace', 'r.metric_labels', vocabulary)} IS NOT DISTINCT FROM t.namespace`
         })`,
