@@ -13,11 +13,12 @@ import { parseDuration } from '../vocab/duration.ts';
 import { formatObjectRef, formatSubject, namespacedName, parseObjectKey } from '../vocab/object-ref.ts';
 import { highestSeverity, type Severity } from '../vocab/severity.ts';
 import { describeProblem, isProblem, type Problem, readYaml, zodProblem } from '../vocab/zod-issue.ts';
+import { concerns } from './alerts.ts';
 import { calibratedConfidence, type Features, featuresOf } from './calibration.ts';
 import { CALIBRATION_MODEL } from './calibration-model.ts';
 import { grants } from './grants.ts';
 import type { Relations } from './relations.ts';
-import type { Alternative, ChainStep, Finding, Impact } from './report.ts';
+import type { Alternative, ChainStep, Finding, Impact, ReportAlert } from './report.ts';
 
 export interface LoadedLink extends ChainLink {
   file: string;
@@ -112,6 +113,8 @@ export interface Incident {
   chain: ChainStep[];
   impact: Impact;
   alternatives: Alternative[];
+  /** Alerts that fired about its findings' subjects. */
+  alerts: ReportAlert[];
 }
 
 function inOrder(cause: Finding, effect: Finding, maxLagMs: number): boolean {
@@ -306,6 +309,8 @@ export function buildIncidents(
     snapshot?: boolean;
     /** Patterns whose variants name different causes (`group_by_variant`). */
     groupByVariant?: ReadonlySet<string>;
+    /** The alerts that fired in the window (alerts.ts). */
+    alerts?: readonly ReportAlert[];
   } = {},
 ): Incident[] {
   // Each finding keeps its strongest explanation; the others become alternatives.
@@ -382,12 +387,16 @@ export function buildIncidents(
         })),
     );
     const severity = highestSeverity(members.map((m) => findings[m]!.severity));
+    const alerts = (options.alerts ?? []).filter((a) =>
+      members.some((m) => concerns(a.subject, findings[m]!.subject, relations)),
+    );
     const { confidence, reasons, features, evidence } = incidentConfidence(
       findings,
       r,
       chain,
       severity,
       options.snapshot ?? false,
+      alerts,
     );
     incidents.push({
       root: r,
@@ -402,6 +411,7 @@ export function buildIncidents(
         relations,
       ),
       alternatives: alternatives.sort((a, b) => b.confidence - a.confidence),
+      alerts,
     });
   });
   return incidents;
@@ -427,9 +437,10 @@ function round(value: number): number {
 }
 
 /**
- * The incident's confidence: its evidence score (scoreChain), with how many effects corroborate it,
- * its severity and whether the bundle is a snapshot, mapped by the fitted calibration model to the
- * probability that its root cause is right.
+ * The incident's confidence: its evidence score (scoreChain), with how many effects corroborate it
+ * (each alert that fired about its subjects one more, by alert name), its severity and whether the
+ * bundle is a snapshot, mapped by the fitted calibration model to the probability that its root
+ * cause is right.
  */
 function incidentConfidence(
   findings: readonly Finding[],
@@ -437,9 +448,12 @@ function incidentConfidence(
   chain: readonly ChainStep[],
   severity: Severity,
   snapshot: boolean,
+  alerts: readonly ReportAlert[],
 ): { confidence: number; reasons: string[]; features: Features; evidence: number } {
   const evidence = scoreChain(findings, root, chain);
-  const effects = chain.filter((step) => step.via && !isSupporting(findings[step.finding]!)).length;
+  const findingEffects = chain.filter((step) => step.via && !isSupporting(findings[step.finding]!)).length;
+  const alertNames = [...new Set(alerts.map((a) => a.alertname))];
+  const effects = findingEffects + alertNames.length;
   const features = featuresOf({ evidence: evidence.confidence, effects, severity, snapshot });
   const confidence = calibratedConfidence(features);
   return {
@@ -448,6 +462,11 @@ function incidentConfidence(
     evidence: evidence.confidence,
     reasons: [
       ...evidence.reasons,
+      ...(alertNames.length > 0
+        ? [
+            `corroborated by ${alertNames.length} alert${alertNames.length === 1 ? '' : 's'} that fired about its subjects: ${alertNames.join(', ')}`,
+          ]
+        : []),
       `calibrated: evidence ${evidence.confidence.toFixed(2)}, ${effects} corroborating effect${effects === 1 ? '' : 's'}, ${severity}${snapshot ? ', snapshot' : ''} → ${confidence.toFixed(2)} (${CALIBRATION_MODEL.fitted_on})`,
     ],
   };

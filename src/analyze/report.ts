@@ -77,6 +77,21 @@ export const FindingSchema = z.strictObject({
 });
 export type Finding = z.infer<typeof FindingSchema>;
 
+/** An alert that fired in the window, about the object its labels name. */
+export const ReportAlertSchema = z
+  .strictObject({
+    alertname: z.string(),
+    severity: z.string().nullable().describe('its `severity` label'),
+    subject: SubjectSchema.nullable().describe(
+      'the object its labels name (patterns/vocabulary/labels.yaml: a pod, a workload, a claim, a node, a namespace…), null when they name none',
+    ),
+    first: time('its first firing sample in the window'),
+    last: time('its last firing sample in the window'),
+    samples: z.number().int().positive().describe('its firing samples in the window'),
+  })
+  .meta({ title: 'Alert' });
+export type ReportAlert = z.infer<typeof ReportAlertSchema>;
+
 export const ReportFindingSchema = FindingSchema.extend({
   id: index('its index in `findings`'),
   owner: z
@@ -174,6 +189,11 @@ export const ReportIncidentSchema = z
         'other findings that could explain part of the incident (`explains`), with their own, lower confidence and why they rank lower',
       ),
     remediation: z.array(z.string()).describe('steps from the root cause first, then from its effects'),
+    alerts: z
+      .array(ReportAlertSchema)
+      .describe(
+        'alerts that fired about its findings’ subjects (the same objects, their workloads’ pods, the claims they use): corroborating evidence, each alert name counted with the effects in the confidence',
+      ),
   })
   .meta({ title: 'Incident' });
 export type ReportIncident = z.infer<typeof ReportIncidentSchema>;
@@ -251,6 +271,11 @@ export const ReportSchema = z
     }),
     incidents: z.array(ReportIncidentSchema).describe('most important first'),
     findings: z.array(ReportFindingSchema).describe('every finding; incidents refer to them by index'),
+    unexplained_alerts: z
+      .array(ReportAlertSchema)
+      .describe(
+        'alerts that fired in the window about nothing any finding is about (or about no object at all): something no pattern recognises may be wrong there; heartbeat alerts (Watchdog, InfoInhibitor) left out',
+      ),
     transient: z
       .number()
       .int()

@@ -9,8 +9,10 @@ import type { Bundle } from '../bundle/reader.ts';
 import { forOption, KstoryError } from '../errors.ts';
 import { BUILTIN_PATTERNS_DIR, type LoadedPattern, loadPatterns } from '../patterns/load.ts';
 import { TOOL_VERSION } from '../version.ts';
+import { loadLabelVocabulary } from '../vocab/labels.ts';
 import { formatObjectRef, parseObjectKey, parseObjectPath, type Subject } from '../vocab/object-ref.ts';
 import { fillBundleArguments } from '../vocab/shell.ts';
+import { concerns, loadFiringAlerts } from './alerts.ts';
 import { buildIncidents, isSupporting, type LoadedLink, linkFindings, loadChainLinks } from './chain.ts';
 import { detectPattern } from './detect.ts';
 import { Existence } from './existence.ts';
@@ -100,9 +102,11 @@ export async function analyzeBundle(
     namespaces: new Set(findings.map((f) => f.subject.namespace)),
   });
   const edges = linkFindings(findings, links, relations, { snapshot: bundle.metadata.snapshot });
+  const alerts = await loadFiringAlerts(bundle, window, loadLabelVocabulary());
   const incidents = buildIncidents(findings, edges, relations, {
     snapshot: bundle.metadata.snapshot,
     groupByVariant: new Set(patterns.filter((p) => p.group_by_variant).map((p) => p.id)),
+    alerts,
   });
 
   const scoped = inScope(incidents, findings, relations, {
@@ -140,6 +144,7 @@ export async function analyzeBundle(
       impact: incident.impact,
       alternatives: incident.alternatives,
       remediation: remediationOf([...new Set(members.flatMap((m) => m.remediation))]),
+      alerts: incident.alerts,
     };
   });
   return {
@@ -164,6 +169,9 @@ export async function analyzeBundle(
       owner: topOwner(relations, f.subject),
       incident: incidentOf.get(id) ?? null,
     })),
+    unexplained_alerts: alerts.filter(
+      (a) => !findings.some((f) => concerns(a.subject, f.subject, relations)),
+    ),
     transient: options.all ? 0 : transient.size,
     omitted: ranked.length - reportIncidents.length,
   };

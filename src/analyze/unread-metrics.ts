@@ -9,7 +9,8 @@ import { viewNamed } from '../views/registry.ts';
 export type MetricNamesRead = { all: true } | { all: false; names: ReadonlySet<string> };
 
 export function metricNamesRead(patterns: readonly LoadedPattern[]): MetricNamesRead {
-  const names = new Set<string>();
+  // Alerts are read by the analysis itself (alerts.ts), whatever the patterns.
+  const names = new Set<string>(['ALERTS']);
   for (const pattern of patterns) {
     for (const signal of Object.values(pattern.detect.signals)) {
       if (signal.from === 'metrics') {

@@ -6,6 +6,7 @@ import type { Report, ReportIncident } from '../analyze/report.ts';
 import { formatDuration } from '../vocab/duration.ts';
 import { formatSubject } from '../vocab/object-ref.ts';
 import { formatTime } from '../vocab/units.ts';
+import { alertLines, unexplainedAlertsHeading } from './alerts-text.ts';
 import { forMarkdown } from './neutralize.ts';
 import type { Renderer } from './renderer.ts';
 import {
@@ -127,6 +128,11 @@ function renderMain(report: Report, incident: ReportIncident): string[] {
     if (finding.evidence.length === 0) out.push('- (no rows to show)');
     out.push('');
   }
+  if (incident.alerts.length > 0) {
+    out.push('**Alerts that fired about it**', '');
+    for (const line of alertLines(incident.alerts)) out.push(`- ${line}`);
+    out.push('');
+  }
 
   out.push('## Remediation', '');
   for (const step of incident.remediation) out.push(`- [ ] ${step}`);
@@ -161,10 +167,20 @@ export function renderAnalysisMarkdown(report: Report): string {
     out.push(
       '# Postmortem draft',
       '',
-      `kstory found no incident in this bundle: none of the patterns matched in what it looked at. ${lookedAt(report.coverage)}`,
+      `kstory found no incident in this bundle: none of the patterns matched in what it looked at${report.unexplained_alerts.length > 0 ? ', but alerts fired that no finding explains (below)' : ''}. ${lookedAt(report.coverage)}`,
       '',
       ...report.bundle.partial.flatMap((reason) => [`> The analysis is partial: ${reason}.`, '']),
     );
+  }
+  if (report.unexplained_alerts.length > 0) {
+    out.push(
+      `## Alerts no finding explains`,
+      '',
+      `${unexplainedAlertsHeading(report.unexplained_alerts)}:`,
+      '',
+    );
+    for (const line of alertLines(report.unexplained_alerts)) out.push(`- ${line}`);
+    out.push('');
   }
   if (others.length > 0) {
     out.push('## Other incidents in the same window', '');

@@ -7,6 +7,7 @@ import { formatDuration } from '../vocab/duration.ts';
 import { formatSubject } from '../vocab/object-ref.ts';
 import type { Severity } from '../vocab/severity.ts';
 import { formatTime } from '../vocab/units.ts';
+import { alertLines, unexplainedAlertsHeading } from './alerts-text.ts';
 import { forTerminal } from './neutralize.ts';
 import type { RenderContext, Renderer } from './renderer.ts';
 import { fitLines, padEnd, truncate, wrap } from './width.ts';
@@ -99,6 +100,7 @@ function renderIncident(report: Report, incident: ReportIncident, context: Rende
       );
     }
   }
+  for (const line of alertLines(incident.alerts)) lines.push(...wrap(line, 6, width, 'alert  '));
 
   lines.push(`    ${chalk.bold('Remediation')}`);
   for (const step of incident.remediation.slice(0, 5)) lines.push(...wrap(step, 6, width, '- '));
@@ -179,15 +181,20 @@ export function renderAnalysisText(report: Report, context: RenderContext): stri
       ...wrap(nothingToAnalyze(report.coverage, report.window), 0, width).map((l) => chalk.red.bold(l)),
     );
   } else if (report.incidents.length === 0) {
-    lines.push(
-      ...wrap(
-        'No incidents: none of the patterns found a failure in what it looked at (above).',
-        0,
-        width,
-      ).map((l) => chalk.green(l)),
-    );
+    const text = 'No incidents: none of the patterns found a failure in what it looked at (above)';
+    // An all-clear is not said beside alerts nothing explains.
+    if (report.unexplained_alerts.length === 0)
+      lines.push(...wrap(`${text}.`, 0, width).map((l) => chalk.green(l)));
+    else lines.push(...wrap(`${text}, but alerts fired (below).`, 0, width).map((l) => chalk.yellow(l)), '');
   } else {
     for (const incident of report.incidents) lines.push(...renderIncident(report, incident, context), '');
+  }
+  if (report.unexplained_alerts.length > 0) {
+    lines.push(
+      ...wrap(unexplainedAlertsHeading(report.unexplained_alerts), 0, width).map((l) => chalk.yellow.bold(l)),
+    );
+    for (const line of alertLines(report.unexplained_alerts)) lines.push(...wrap(line, 2, width, '- '));
+    lines.push('');
   }
   const unexplained = report.findings.filter((f) => f.incident === null && f.severity === 'info');
   if (unexplained.length > 0) {
