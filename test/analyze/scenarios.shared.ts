@@ -1,7 +1,8 @@
 // Shared by scenarios-*.test.ts (split in two so that both run at once): on every built-in
 // simulator scenario, `kstory analyze` agrees with the scenario's ground truth. The root cause is
 // ranked first, the causal chain is in order, every expected finding is reported, the healthy
-// background has no finding, and no incident is about something the scenario does not explain.
+// background has no finding, no incident is about something the scenario does not explain, and no
+// alert fired about something no finding explains.
 
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -29,6 +30,8 @@ export function defineScenarioTests(shard: number, shards: number): void {
           const report = await analyzeBundle(bundle);
           const relations = await Relations.load(bundle);
           expect(checkGroundTruth(scenario.expect, report, relations)).toEqual([]);
+          // Every alert the scenario's Prometheus fired is about something its findings explain.
+          expect(report.unexplained_alerts).toEqual([]);
           // What `kstory analyze --json` prints keeps its contract (docs/report-format.md and
           // docs/report.schema.json) on every scenario.
           const printed = jsonRenderer.render(report, { chalk: plainChalk, width: 80, explain: false });
