@@ -15,6 +15,7 @@ import type { RecordInput } from './record-input.ts';
 
 type Modules = typeof import('../../src/bundle/spool.ts') &
   typeof import('../../src/bundle/writer.ts') &
+  typeof import('../../src/bundle/compaction.ts') &
   typeof import('../../src/kube/raw-body.ts') &
   typeof import('../../src/kube/to-row.ts') &
   typeof import('../../src/bundle/spool-lines.ts') &
@@ -33,6 +34,7 @@ async function modulesOf(kstoryDir: string): Promise<Modules | null> {
     [
       'bundle/spool.js',
       'bundle/writer.js',
+      'bundle/compaction.js',
       'kube/raw-body.js',
       'kube/to-row.js',
       'bundle/spool-lines.js',

@@ -6,11 +6,12 @@
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { KstoryError } from '../errors.ts';
 import { Anonymizer } from '../kube/anonymize.ts';
+import type { FinishResult } from './final-bundle.ts';
 import type { BundleMetadata } from './metadata.ts';
 import { openBundleFiles } from './reader.ts';
 import type { BundleRow } from './row.ts';
 import { rowsAsJsonSql } from './scan.ts';
-import { BundleWriter, type FinishResult } from './writer.ts';
+import { BundleWriter } from './writer.ts';
 
 export interface AnonymizeOptions {
   /** Write the mapping (original → pseudonym) here, mode 0600. */

@@ -5,9 +5,10 @@
 import { existsSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { KstoryError } from '../errors.ts';
+import type { FinishResult } from './final-bundle.ts';
 import { checkOutputPath } from './output-path.ts';
 import { isSpoolDir, SPOOL_FILE } from './spool.ts';
-import { type FinishResult, finishSpool } from './writer.ts';
+import { finishSpool } from './writer.ts';
 
 export async function repairSpool(
   target: string,

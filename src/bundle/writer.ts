@@ -27,10 +27,6 @@ import { SpoolWriteError } from './spool-error.ts';
 import { SpoolLines } from './spool-lines.ts';
 import { stripUndefined, takeSpool } from './spool-open.ts';
 
-export { compactSegment, openCompactionDatabase } from './compaction.ts';
-export type { FinishResult } from './final-bundle.ts';
-export { SpoolWriteError } from './spool-error.ts';
-
 export interface WriterOptions {
   /** The bundle file to write. */
   output: string;

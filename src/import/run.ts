@@ -3,9 +3,11 @@
 
 import { existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
+import type { FinishResult } from '../bundle/final-bundle.ts';
 import { checkOutputPath } from '../bundle/output-path.ts';
 import { lockSpool } from '../bundle/spool.ts';
-import { BundleWriter, type FinishResult, SpoolWriteError } from '../bundle/writer.ts';
+import { SpoolWriteError } from '../bundle/spool-error.ts';
+import { BundleWriter } from '../bundle/writer.ts';
 import { isItemError, KstoryError } from '../errors.ts';
 import { REDACTION_RULES } from '../kube/redact.ts';
 import { markerRow } from '../kube/sample-rows.ts';

@@ -5,10 +5,11 @@
 import { setMaxListeners } from 'node:events';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
+import type { FinishResult } from '../bundle/final-bundle.ts';
 import type { Gap } from '../bundle/metadata.ts';
 import { checkOutputPath } from '../bundle/output-path.ts';
 import type { BundleRow } from '../bundle/row.ts';
-import { BundleWriter, type FinishResult } from '../bundle/writer.ts';
+import { BundleWriter } from '../bundle/writer.ts';
 import { KstoryError } from '../errors.ts';
 import { markerRow } from '../kube/sample-rows.ts';
 import type { LogPolicy, RecordFilters } from '../vocab/log-filter.ts';

@@ -3,9 +3,9 @@
 
 import type { ChalkInstance } from 'chalk';
 import type { AnonymizeResult } from '../bundle/anonymize.ts';
+import type { FinishResult } from '../bundle/final-bundle.ts';
 import type { BundleInfo } from '../bundle/info.ts';
 import type { Verification } from '../bundle/verify.ts';
-import type { FinishResult } from '../bundle/writer.ts';
 import { formatDuration } from '../vocab/duration.ts';
 import { formatBytes, formatCount, formatTime } from '../vocab/units.ts';
 import { CAPTURED_FROM } from './captured-from.ts';

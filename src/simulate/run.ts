@@ -1,9 +1,9 @@
 // `kstory simulate` without the CLI: load a scenario, run it, write the bundle.
 
 import { existsSync, rmSync } from 'node:fs';
+import type { FinishResult } from '../bundle/final-bundle.ts';
 import { checkOutputPath } from '../bundle/output-path.ts';
 import type { BundleRow } from '../bundle/row.ts';
-import type { FinishResult } from '../bundle/writer.ts';
 import { BundleWriter } from '../bundle/writer.ts';
 import { KstoryError } from '../errors.ts';
 import { fixedRedactionKey } from '../kube/redact.ts';

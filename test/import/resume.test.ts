@@ -5,7 +5,8 @@
 import { appendFileSync, existsSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { BundleWriter, SpoolWriteError } from '../../src/bundle/writer.ts';
+import { SpoolWriteError } from '../../src/bundle/spool-error.ts';
+import { BundleWriter } from '../../src/bundle/writer.ts';
 import { KstoryError } from '../../src/errors.ts';
 import { runImport } from '../../src/import/run.ts';
 import { openBundle } from '../../src/views/open.ts';
