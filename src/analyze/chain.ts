@@ -4,25 +4,16 @@
 // keeps its strongest explanation; the findings nothing explains are root causes, and each root
 // with what it explains is an incident.
 
-import { readdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
-import { CORE_SCHEMA, load as loadYaml } from 'js-yaml';
-import { KstoryError } from '../errors.ts';
-import { ChainFileSchema, type ChainLink } from '../patterns/schema.ts';
+import type { ChainLink } from '../patterns/schema.ts';
 import { parseDuration } from '../vocab/duration.ts';
 import { formatObjectRef, formatSubject, namespacedName, parseObjectKey } from '../vocab/object-ref.ts';
 import { highestSeverity, type Severity } from '../vocab/severity.ts';
-import { describeProblem, isProblem, type Problem, readYaml, zodProblem } from '../vocab/zod-issue.ts';
 import { concerns } from './alerts.ts';
 import { calibratedConfidence, type Features, featuresOf } from './calibration.ts';
 import { CALIBRATION_MODEL } from './calibration-model.ts';
 import { grants } from './grants.ts';
 import type { Relations } from './relations.ts';
 import type { Alternative, ChainStep, Finding, Impact, ReportAlert } from './report.ts';
-
-export interface LoadedLink extends ChainLink {
-  file: string;
-}
 
 /** How much earlier than its cause an effect may be seen. A pattern's onset is when its condition
  * first holds, and conditions need different amounts of evidence: a Deployment is short of ready
@@ -39,59 +30,6 @@ const SAME_POD_LINK: ChainLink = {
   max_lag: '15m',
   strength: 0.5,
 };
-
-export function loadChainLinks(dirs: readonly string[], patternIds: ReadonlySet<string>): LoadedLink[] {
-  const links: LoadedLink[] = [];
-  for (const dir of dirs) {
-    let files: string[];
-    try {
-      files = readdirSync(dir).filter((f) => f.endsWith('.yaml') || f.endsWith('.yml'));
-    } catch {
-      continue;
-    }
-    for (const name of files.sort()) {
-      const file = path.join(dir, name);
-      const text = readFileSync(file, 'utf8');
-      let parsed: ReturnType<typeof ChainFileSchema.safeParse> | null = null;
-      try {
-        // js-yaml, as for patterns (load.ts): read on every analysis, it is several times faster.
-        parsed = ChainFileSchema.safeParse(loadYaml(text, { schema: CORE_SCHEMA, filename: file }));
-      } catch {
-        // Not valid YAML: said below, with its line.
-      }
-      if (!parsed?.success) {
-        // `yaml`'s document model tells the line of what is wrong.
-        const source = readYaml(text, file);
-        if (isProblem(source)) failChain(source);
-        parsed = parsed ?? ChainFileSchema.safeParse(source.document.toJS());
-        if (!parsed.success) failChain(zodProblem(parsed.error, file, source));
-      }
-      parsed.data.links.forEach((spec, i) => {
-        const ids = { cause: [spec.cause].flat(), effect: [spec.effect].flat() };
-        for (const field of ['cause', 'effect'] as const) {
-          for (const id of ids[field]) {
-            if (!patternIds.has(id)) {
-              failChain(
-                { file, field: `links.${i}.${field}`, message: `"${id}" is not a pattern id` },
-                'Link patterns by the id of their file in patterns/.',
-              );
-            }
-          }
-        }
-        for (const cause of ids.cause)
-          for (const effect of ids.effect) if (cause !== effect) links.push({ ...spec, cause, effect, file });
-      });
-    }
-  }
-  return links;
-}
-
-function failChain(
-  problem: Problem,
-  hint = 'A chain file holds `links:`, each with id, description, cause, effect, join, max_lag and strength.',
-): never {
-  throw new KstoryError(describeProblem(problem), { hint });
-}
 
 export interface Edge {
   cause: number;

@@ -3,7 +3,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadChainLinks } from '../../src/analyze/chain.ts';
+import { loadChainLinks } from '../../src/analyze/chain-links.ts';
 import { useTempDir } from '../support/temp.ts';
 
 const tempDir = useTempDir();
