@@ -7,6 +7,7 @@ import { analyzeBundle } from '../analyze/run.ts';
 import type { Bundle } from '../bundle/reader.ts';
 import { TOOL_VERSION } from '../version.ts';
 import { openBundle } from '../views/open.ts';
+import { applyCap } from './cap.ts';
 import { type CatalogueObject, loadCatalogue } from './catalogue.ts';
 import { Correlator, type Member } from './correlate.ts';
 import {
@@ -410,35 +411,6 @@ function assemble(
 
 /** Events dated by what a version's state says rather than by a record of their own. */
 const TOLD_BY_STATE = new Set<EventType>(['POD_STARTING', 'CONTAINER_STARTED', 'CONTAINER_TERMINATED']);
-
-/** Which events go first when a story holds more than the cap: the chattiest kinds of record. */
-const SHED_ORDER: EventType[] = ['CONTAINER_LOG', 'AUDIT', 'K8S_EVENT', 'RESOURCE_UPDATE'];
-
-function applyCap(drafts: Draft[], max: number): { events: Draft[]; byCap: Record<string, number> } {
-  const byCap: Record<string, number> = {};
-  let over = drafts.length - max;
-  if (over <= 0) return { events: drafts, byCap };
-  const dropped = new Set<Draft>();
-  for (const type of SHED_ORDER) {
-    if (over <= 0) break;
-    // The oldest of a kind go first: the end of a story is where it is read.
-    const ofType = drafts
-      .filter((d) => d.event_type === type)
-      .sort((a, b) => (a.timestamp < b.timestamp ? -1 : 1));
-    const n = Math.min(over, ofType.length);
-    for (const d of ofType.slice(0, n)) dropped.add(d);
-    if (n > 0) byCap[type] = n;
-    over -= n;
-  }
-  if (over > 0) {
-    const rest = drafts.filter((d) => !dropped.has(d)).sort((a, b) => (a.timestamp < b.timestamp ? -1 : 1));
-    for (const d of rest.slice(0, over)) {
-      dropped.add(d);
-      byCap[d.event_type] = (byCap[d.event_type] ?? 0) + 1;
-    }
-  }
-  return { events: drafts.filter((d) => !dropped.has(d)), byCap };
-}
 
 /** Consecutive versions of one incarnation. */
 function* runs(versions: ObjectVersion[]): Generator<ObjectVersion[]> {
