@@ -6,10 +6,9 @@
 //   npm run bench -- labels --bundles 100
 //   kstory simulate --batch 1000 -o /tmp/corpus && npm run bench -- labels --corpus /tmp/corpus
 
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { machineBusySeconds, readCpuSeconds, readRss } from './lib/child.ts';
+import { measureCli } from './lib/child.ts';
 import {
   type BenchContext,
   type Benchmark,
@@ -35,46 +34,23 @@ interface LabelsRun {
   outputBytes: number;
 }
 
-function runLabels(bundles: string[], workDir: string): Promise<LabelsRun> {
+async function runLabels(bundles: string[], workDir: string): Promise<LabelsRun> {
   mkdirSync(workDir, { recursive: true });
   const dir = mkdtempSync(path.join(workDir, 'labels-'));
   const output = path.join(dir, 'labels.jsonl');
-  const started = performance.now();
-  const child = spawn(process.execPath, [CLI, 'labels', ...bundles, '-o', output, '--no-progress'], {
-    stdio: ['ignore', 'ignore', 'ignore'],
-  });
-  let peak = 0;
-  let cpu = 0;
-  const busyBefore = machineBusySeconds();
-  const poll = setInterval(() => {
-    if (!child.pid) return;
-    peak = Math.max(peak, readRss(child.pid));
-    cpu = readCpuSeconds(child.pid) ?? cpu;
-  }, 20);
-  return new Promise((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearInterval(poll);
-      const wallSeconds = (performance.now() - started) / 1000;
-      const busyAfter = machineBusySeconds();
-      try {
-        if (code !== 0) throw new Error(`kstory labels exited ${code}`);
-        resolve({
-          wallSeconds,
-          cpuSeconds: cpu,
-          otherCpuSeconds:
-            busyBefore === null || busyAfter === null ? null : Math.max(0, busyAfter - busyBefore - cpu),
-          peakRssBytes: peak,
-          labels: readFileSync(output, 'utf8').split('\n').filter(Boolean).length,
-          outputBytes: statSync(output).size,
-        });
-      } catch (error) {
-        reject(error);
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
-      }
-    });
-  });
+  try {
+    const measured = await measureCli(CLI, ['labels', ...bundles, '-o', output, '--no-progress']);
+    return {
+      wallSeconds: measured.wallSeconds,
+      cpuSeconds: measured.cpuSeconds,
+      otherCpuSeconds: measured.otherCpuSeconds,
+      peakRssBytes: measured.peakRssBytes,
+      labels: readFileSync(output, 'utf8').split('\n').filter(Boolean).length,
+      outputBytes: statSync(output).size,
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 async function run(context: BenchContext): Promise<BenchOutcome> {
