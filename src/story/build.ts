@@ -5,10 +5,10 @@
 
 import { analyzeBundle } from '../analyze/run.ts';
 import type { Bundle } from '../bundle/reader.ts';
+import { type CatalogueObject, loadCatalogue } from '../correlate/catalogue.ts';
 import { TOOL_VERSION } from '../version.ts';
 import { openBundle } from '../views/open.ts';
 import { applyCap } from './cap.ts';
-import { type CatalogueObject, loadCatalogue } from './catalogue.ts';
 import { Correlator, type Member } from './correlate.ts';
 import {
   DEFAULT_LIMITS,

@@ -3,7 +3,8 @@
 // ServiceAccount they use, the Nodes they ran on), what refers to its workloads (autoscalers,
 // Ingresses), and which pod replaced which.
 
-import type { CatalogueObject } from './catalogue.ts';
+import type { CatalogueObject } from '../correlate/catalogue.ts';
+import { keyOf, matches, ObjectGraph, push, SELECTOR_KINDS } from '../correlate/graph.ts';
 import { CONTEXT_RELATIONS, type Relation, type ResourceRef, type StoryResource } from './schema.ts';
 
 /** Kinds that run pods: the roots `story --all` writes a story for, when nothing owns them. */
@@ -16,9 +17,6 @@ const WORKLOAD_KINDS = new Set([
   'CronJob',
   'Pod',
 ]);
-/** Kinds whose label selector picks pods without owning them. */
-const SELECTOR_KINDS = new Set(['Service', 'PodDisruptionBudget']);
-
 /** How long after a new pod is created the pod it replaces may still go (a rollout's surge). */
 const SURGE_MS = 10 * 60_000;
 
@@ -27,8 +25,6 @@ export interface Member extends StoryResource {
   bounded: boolean;
   object: CatalogueObject | null;
 }
-
-const keyOf = (namespace: string | null, kind: string, name: string) => `${namespace ?? ''}/${kind}/${name}`;
 
 export function refOf(o: {
   kind: string;
@@ -39,38 +35,15 @@ export function refOf(o: {
   return { kind: o.kind, namespace: o.namespace, name: o.name, uid: o.uid };
 }
 
-export class Correlator {
-  private readonly byId = new Map<string, CatalogueObject>();
-  private readonly byKey = new Map<string, CatalogueObject[]>();
-  /** owner UID, or `namespace/Kind/name` for owner references without one → what it owns */
-  private readonly children = new Map<string, CatalogueObject[]>();
-  /** `namespace` → its Services and PodDisruptionBudgets with a selector */
-  private readonly selectors = new Map<string, CatalogueObject[]>();
-  /** `namespace/Kind/name` a `refs` entry names → the objects naming it */
-  private readonly referrers = new Map<string, CatalogueObject[]>();
-  /** `namespace/Kind/name` → the Argo CD Applications listing it */
-  private readonly managers = new Map<string, CatalogueObject[]>();
-  /** `namespace` → its pods */
-  private readonly pods = new Map<string, CatalogueObject[]>();
+/** The story's correlation over the object graph: a root and everything that belongs to it. */
+export class Correlator extends ObjectGraph {
   /** `namespace` → its ResourceQuotas and LimitRanges */
   private readonly constraints = new Map<string, CatalogueObject[]>();
 
-  constructor(readonly objects: readonly CatalogueObject[]) {
-    for (const o of objects) {
-      this.byId.set(o.id, o);
-      push(this.byKey, keyOf(o.namespace, o.kind, o.name), o);
-      if (o.owner) {
-        const ownerKey = o.owner.uid ?? keyOf(o.namespace, o.owner.kind, o.owner.name);
-        push(this.children, ownerKey, o);
-      }
-      if (SELECTOR_KINDS.has(o.kind) && Object.keys(o.selector).length > 0)
-        push(this.selectors, o.namespace ?? '', o);
-      if (o.kind !== 'Pod')
-        for (const r of o.refs) push(this.referrers, keyOf(o.namespace, r.kind, r.name), o);
-      for (const m of o.manages) push(this.managers, keyOf(m.namespace, m.kind, m.name), o);
-      if (o.kind === 'Pod') push(this.pods, o.namespace ?? '', o);
+  constructor(objects: readonly CatalogueObject[]) {
+    super(objects);
+    for (const o of objects)
       if (o.kind === 'ResourceQuota' || o.kind === 'LimitRange') push(this.constraints, o.namespace ?? '', o);
-    }
   }
 
   /** Objects nothing owns that run pods or own something: the roots of `story --all`. */
@@ -83,24 +56,6 @@ export class Correlator {
         // but its story is a different one.
         o.kind !== 'Node',
     );
-  }
-
-  find(id: string): CatalogueObject | undefined {
-    return this.byId.get(id);
-  }
-
-  incarnations(namespace: string | null, kind: string, name: string): CatalogueObject[] {
-    return this.byKey.get(keyOf(namespace, kind, name)) ?? [];
-  }
-
-  /** What the object owns directly. */
-  ownedBy(o: CatalogueObject): CatalogueObject[] {
-    const byUid = o.uid ? (this.children.get(o.uid) ?? []) : [];
-    // Owner references without a UID (imported text) name the owner by kind and name only.
-    const byName = (this.children.get(keyOf(o.namespace, o.kind, o.name)) ?? []).filter(
-      (c) => c.owner?.uid == null,
-    );
-    return byUid.length === 0 ? byName : byName.length === 0 ? byUid : [...byUid, ...byName];
   }
 
   /** The root and every resource correlated to it, the root first. */
@@ -181,19 +136,6 @@ export class Correlator {
     return [...members.values()];
   }
 
-  /** An object of the namespace, or a cluster-scoped one, by kind and name: every incarnation
-   * recorded, or a bare reference when none was (its Events may still name it). */
-  private resolve(
-    namespace: string | null,
-    kind: string,
-    name: string,
-  ): { object: CatalogueObject | null; ref: ResourceRef }[] {
-    const found = [...this.incarnations(namespace, kind, name), ...this.incarnations(null, kind, name)];
-    if (found.length > 0) return found.map((o) => ({ object: o, ref: refOf(o) }));
-    const clusterScoped = kind === 'Node' || kind === 'PersistentVolume' || kind === 'StorageClass';
-    return [{ object: null, ref: { kind, namespace: clusterScoped ? null : namespace, name, uid: null } }];
-  }
-
   /**
    * A pod replaces the pod of the same role that went before it: the earlier incarnation of its name
    * (a StatefulSet's pod, a pod created again by hand), else the pod of the same workload (across its
@@ -231,64 +173,6 @@ export class Correlator {
       }
     }
   }
-
-  /** The controller that owns it, as a list (empty when none was recorded). */
-  ownerOf(o: CatalogueObject): CatalogueObject[] {
-    const owner = this.controllerOf(o);
-    return owner ? [owner] : [];
-  }
-
-  /** The pods a Service's or a budget's selector picks. */
-  selectedPods(o: CatalogueObject): CatalogueObject[] {
-    if (!SELECTOR_KINDS.has(o.kind) || Object.keys(o.selector).length === 0) return [];
-    return (this.pods.get(o.namespace ?? '') ?? []).filter((p) => matches(o.selector, p.labels));
-  }
-
-  /** The Services and budgets whose selector picks the pod. */
-  selectorsOf(pod: CatalogueObject): CatalogueObject[] {
-    return (this.selectors.get(pod.namespace ?? '') ?? []).filter((s) => matches(s.selector, pod.labels));
-  }
-
-  podsOn(node: string): CatalogueObject[] {
-    return this.objects.filter((o) => o.kind === 'Pod' && o.nodes.includes(node));
-  }
-
-  /** What the object names in its `refs` (a claim's volume, an autoscaler's target…). */
-  refsOf(o: CatalogueObject): CatalogueObject[] {
-    return o.refs.flatMap((r) =>
-      this.resolve(o.namespace, r.kind, r.name).flatMap((x) => (x.object ? [x.object] : [])),
-    );
-  }
-
-  /** The objects naming it in their `refs`, pods included. */
-  referrersOf(o: CatalogueObject): CatalogueObject[] {
-    const key = keyOf(o.namespace, o.kind, o.name);
-    const pods =
-      o.kind === 'Node'
-        ? []
-        : (this.pods.get(o.namespace ?? '') ?? []).filter((p) =>
-            p.refs.some((r) => keyOf(p.namespace, r.kind, r.name) === key),
-          );
-    return [...(this.referrers.get(key) ?? []), ...pods];
-  }
-
-  managedBy(o: CatalogueObject): CatalogueObject[] {
-    return o.manages.flatMap((m) => this.incarnations(m.namespace, m.kind, m.name));
-  }
-
-  managersOf(o: CatalogueObject): CatalogueObject[] {
-    return this.managers.get(keyOf(o.namespace, o.kind, o.name)) ?? [];
-  }
-
-  private controllerOf(o: CatalogueObject): CatalogueObject | null {
-    if (!o.owner) return null;
-    if (o.owner.uid) return this.byId.get(o.owner.uid) ?? null;
-    return this.incarnations(o.namespace, o.owner.kind, o.owner.name).at(-1) ?? null;
-  }
-}
-
-function matches(selector: Record<string, string>, labels: Record<string, string>): boolean {
-  return Object.entries(selector).every(([k, v]) => labels[k] === v);
 }
 
 function formatSelector(selector: Record<string, string>): string {
@@ -296,10 +180,4 @@ function formatSelector(selector: Record<string, string>): string {
     .sort(([a], [b]) => (a < b ? -1 : 1))
     .map(([k, v]) => `${k}=${v}`)
     .join(',');
-}
-
-function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
-  const list = map.get(key);
-  if (list) list.push(value);
-  else map.set(key, [value]);
 }

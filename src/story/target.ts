@@ -2,9 +2,9 @@
 // `Kind/name` for a cluster-scoped object or one whose name is unique, or a UID. An unknown one is
 // an error that lists the nearest names the bundle holds.
 
+import type { CatalogueObject } from '../correlate/catalogue.ts';
 import { KstoryError } from '../errors.ts';
 import { nearestNames } from '../vocab/nearest.ts';
-import type { CatalogueObject } from './catalogue.ts';
 
 const path = (o: CatalogueObject) => `${o.kind}/${o.namespace ? `${o.namespace}/` : ''}${o.name}`;
 

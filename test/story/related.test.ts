@@ -6,8 +6,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { JOINS } from '../../src/story/related/joins.ts';
-import { BUILTIN_RULES_DIR, loadRules } from '../../src/story/related/rules.ts';
+import { JOINS } from '../../src/correlate/joins.ts';
+import { BUILTIN_RULES_DIR, loadRules } from '../../src/correlate/rules.ts';
 import { findRelated } from '../../src/story/related/run.ts';
 import { openBundle } from '../../src/views/open.ts';
 import { kstory, ROOT } from '../support/cli.ts';

@@ -3,8 +3,8 @@
 // of kind `Alert` whose labels name the objects it is about.
 
 import type { Bundle } from '../../bundle/reader.ts';
+import type { CatalogueObject } from '../../correlate/catalogue.ts';
 import { type LabelVocabulary, subjectOfLabels } from '../../vocab/labels.ts';
-import type { CatalogueObject } from '../catalogue.ts';
 import { Correlator } from '../correlate.ts';
 import { TS_SQL } from '../records.ts';
 
@@ -45,7 +45,7 @@ export class RelatedGraph extends Correlator {
   }
 
   /** The objects an alert's series name through their labels (the most specific each names). */
-  subjectsOfAlert(o: CatalogueObject): CatalogueObject[] {
+  override subjectsOfAlert(o: CatalogueObject): CatalogueObject[] {
     return o.kind === ALERT_KIND ? (this.alertSubjects.get(o.name) ?? []) : [];
   }
 }

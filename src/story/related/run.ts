@@ -4,14 +4,14 @@
 // `analyze --format json`.
 
 import { analyzeBundle } from '../../analyze/run.ts';
+import { type CatalogueObject, loadCatalogue } from '../../correlate/catalogue.ts';
+import { BUILTIN_RULES_DIR, loadRules } from '../../correlate/rules.ts';
 import { KstoryError } from '../../errors.ts';
 import { parseExpositionLine } from '../../prometheus/exposition.ts';
 import { openBundle } from '../../views/open.ts';
 import { type LabelVocabulary, loadLabelVocabulary, subjectOfLabels } from '../../vocab/labels.ts';
-import { type CatalogueObject, loadCatalogue } from '../catalogue.ts';
 import { resolveTarget } from '../target.ts';
 import { loadAlerts, RelatedGraph } from './graph.ts';
-import { BUILTIN_RULES_DIR, loadRules } from './rules.ts';
 import { type RelatedResult, type SearchOptions, searchRelated } from './search.ts';
 
 export interface RelatedOptions {

@@ -3,14 +3,14 @@
 // the signals (Events, audit entries, logs, metric samples, findings) of the objects reached.
 
 import type { Bundle } from '../../bundle/reader.ts';
+import type { CatalogueObject } from '../../correlate/catalogue.ts';
+import { HUB_RETURNS, JOINS, type JoinName } from '../../correlate/joins.ts';
+import { type Rule, SIGNAL_CLASSES, type SignalClass } from '../../correlate/rules.ts';
 import { KstoryError } from '../../errors.ts';
 import type { LabelVocabulary } from '../../vocab/labels.ts';
 import { nearestNames } from '../../vocab/nearest.ts';
-import type { CatalogueObject } from '../catalogue.ts';
 import type { ResourceRef } from '../schema.ts';
 import type { RelatedGraph } from './graph.ts';
-import { HUB_RETURNS, JOINS, type JoinName } from './joins.ts';
-import { type Rule, SIGNAL_CLASSES, type SignalClass } from './rules.ts';
 import { readSignals, type SignalSummary } from './signals.ts';
 
 export interface RelatedNode {

@@ -1,15 +1,15 @@
 // The joins correlation rules name, one function each: from an object to the objects it is related
 // to that way, or (signal joins) to the signal rows about it, which search.ts reads in bulk.
 
-import type { CatalogueObject } from '../catalogue.ts';
-import type { RelatedGraph } from './graph.ts';
+import type { CatalogueObject } from './catalogue.ts';
+import type { ObjectGraph } from './graph.ts';
 
 export interface Join {
   description: string;
   /** Leads to signal rows about the object rather than to other objects. */
   signal: boolean;
   /** Object joins: the objects related to `o`. */
-  run?: (graph: RelatedGraph, o: CatalogueObject) => CatalogueObject[];
+  run?: (graph: ObjectGraph, o: CatalogueObject) => CatalogueObject[];
 }
 
 export const JOINS = {

@@ -5,9 +5,9 @@
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { KstoryError, messageOf } from '../../errors.ts';
-import { PACKAGE_ROOT } from '../../version.ts';
-import { loadYamlFile } from '../../vocab/yaml-file.ts';
+import { KstoryError, messageOf } from '../errors.ts';
+import { PACKAGE_ROOT } from '../version.ts';
+import { loadYamlFile } from '../vocab/yaml-file.ts';
 import { JOINS, type JoinName } from './joins.ts';
 
 /** Classes of signals, as opposed to objects: the rows of these views about an object. */
