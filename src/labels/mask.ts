@@ -48,13 +48,15 @@ export class LabelMasker {
   }
 
   /** What learn() reads of a bundle, read apart from learning it: bundles can be read in any
-   * order, while what is learned must follow the order of the labels masked. */
+   * order, while what is learned must follow the order of the labels masked. Sorted: a UNION's rows
+   * come in whatever order its hash table and threads give, and what a run learns must not. */
   static namesOf(bundle: Bundle): Promise<BundleNames> {
     return bundle.query<{ user: string | null; node: string | null }>(
       `SELECT DISTINCT audit_user AS user, NULL AS node FROM bundle WHERE source = 'audit' AND audit_user IS NOT NULL
        UNION SELECT DISTINCT audit_impersonated_user, NULL FROM bundle WHERE source = 'audit' AND audit_impersonated_user IS NOT NULL
        UNION SELECT DISTINCT NULL, node FROM bundle WHERE node IS NOT NULL
-       UNION SELECT DISTINCT NULL, name FROM bundle WHERE source = 'object' AND kind = 'Node'`,
+       UNION SELECT DISTINCT NULL, name FROM bundle WHERE source = 'object' AND kind = 'Node'
+       ORDER BY user NULLS LAST, node NULLS LAST`,
     );
   }
 
