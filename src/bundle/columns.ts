@@ -116,7 +116,7 @@ export const COLUMNS: readonly ColumnSpec[] = [
     name: 'body',
     type: 'VARCHAR',
     group: 'common',
-    doc: 'Full redacted JSON of the object, event or audit entry (null for logs, metrics, markers).',
+    doc: 'Redacted JSON of the object or event, and of the audit entry what the columns do not hold at Metadata level (see Audit above); null for logs, metrics, markers.',
   },
 
   // --- source = object ---

@@ -6,6 +6,7 @@ import type { BundleRow, WatchEvent } from '../bundle/row.ts';
 import { RawJson } from '../bundle/spool.ts';
 import { KstoryError } from '../errors.ts';
 import { attrsOf } from './attrs.ts';
+import { keepsWholeEntry, slimAuditBody } from './audit-body.ts';
 import { containersOf } from './containers.ts';
 import { arr, int, isRecord, type Json, podSpecOf, rec, str } from './fields.ts';
 import { conditionsOf, labelsOf, lastChangeOf, replicasOf, selectorOf, taintsOf } from './object-fields.ts';
@@ -226,9 +227,10 @@ export const AUDIT_STAGE_ORDER: Readonly<Record<string, number>> = {
 };
 
 /**
- * One audit entry (audit.k8s.io v1 or v1beta1, any stage and level). `raw` is the entry's JSON
- * text when the caller has it: when redaction changes nothing it becomes the body as is, which
- * saves re-serialising every line of a large log.
+ * One audit entry (audit.k8s.io v1 or v1beta1, any stage and level). At Metadata level the body is
+ * what the columns do not hold (audit-body.ts). At Request and RequestResponse levels it is the whole
+ * entry, and `raw` its JSON text when the caller has it: when redaction changes nothing it becomes the
+ * body as is, which saves serialising the objects again.
  */
 export function auditRow(entry: unknown, opts?: RowOptions & { raw?: string }): BundleRow {
   if (!isRecord(entry)) {
@@ -269,7 +271,11 @@ export function auditRow(entry: unknown, opts?: RowOptions & { raw?: string }): 
     uid: str(ref?.uid),
     resource_version: str(ref?.resourceVersion),
     origin: opts?.origin ?? null,
-    body: opts?.raw !== undefined ? new RawJson(opts.raw, entry) : entry,
+    body: keepsWholeEntry(entry.level)
+      ? opts?.raw !== undefined
+        ? new RawJson(opts.raw, entry)
+        : entry
+      : slimAuditBody(entry, ts),
     audit_id: auditId,
     audit_stage: str(entry.stage),
     audit_level: str(entry.level),

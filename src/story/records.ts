@@ -4,6 +4,7 @@
 
 import { VERSION_ORDER_SQL } from '../bundle/columns.ts';
 import type { Bundle } from '../bundle/reader.ts';
+import type { AuditColumns } from '../kube/audit-body.ts';
 import { events as eventsView } from '../views/events.ts';
 import type { Member } from './correlate.ts';
 
@@ -74,19 +75,10 @@ export interface EventRecord {
   body: string | null;
 }
 
-export interface AuditRecord {
+export interface AuditRecord extends AuditColumns {
   story: number;
   kind: string;
-  namespace: string | null;
   name: string;
-  uid: string | null;
-  ts: string;
-  audit_verb: string | null;
-  audit_user: string | null;
-  audit_impersonated_user: string | null;
-  audit_subresource: string | null;
-  audit_code: number | null;
-  audit_uri: string | null;
   body: string | null;
 }
 
@@ -195,7 +187,9 @@ export async function readBatch(
     // Reads (get, list, watch) are how everything works, not what happened to the resource.
     const audit = await bundle.query<AuditRecord>(
       `SELECT m.story, a.kind, a.namespace, a.name, a.uid, ${TS_SQL('a.ts')} AS ts, a.audit_verb, a.audit_user,
-              a.audit_impersonated_user, a.audit_subresource, a.audit_code, a.audit_uri, a.body
+              a.audit_impersonated_user, a.audit_subresource, a.audit_code, a.audit_uri, a.body, a.api_version,
+              a.resource_version, a.audit_id, a.audit_stage, a.audit_level, a.audit_user_agent, a.audit_resource,
+              a.audit_decision
        ${join('audit', 'a')} AND coalesce(a.audit_verb, '') NOT IN ('get', 'list', 'watch')`,
     );
     const logs = options.logs

@@ -1,6 +1,8 @@
 // The records that are not object versions, as story events: Kubernetes Events, audit entries (who
 // did what), container log lines, kstory's findings and the recording's gaps.
 
+import { restoreAuditEntry } from '../kube/audit-body.ts';
+import { isRecord, type Json } from '../kube/fields.ts';
 import { parseBody } from './lifecycle.ts';
 import type { AuditRecord, EventRecord, GapRecord, LogRecord } from './records.ts';
 import type { ResourceRef, StoryEvent } from './schema.ts';
@@ -47,12 +49,8 @@ export function auditDraft(a: AuditRecord): Draft {
     namespace: a.namespace,
     resource: refOf(a),
     summary: `${actor} ${what}${a.audit_code !== null ? ` → ${a.audit_code}` : ''}`,
-    data: parseBody(a.body) ?? {
-      verb: a.audit_verb,
-      user: a.audit_user,
-      uri: a.audit_uri,
-      code: a.audit_code,
-    },
+    // The entry as logged: a Metadata-level body holds only what the columns do not.
+    data: restoreAuditEntry(a, recordOrNull(parseBody(a.body))),
   };
 }
 
@@ -121,4 +119,8 @@ export function gapDraft(g: GapRecord): Draft {
     summary: `the recording may be incomplete${g.end ? ` until ${g.end}` : ''}${g.detail ? `: ${g.detail}` : ''}`,
     data: { start: g.ts, end: g.end, detail: g.detail, origin: g.origin },
   };
+}
+
+function recordOrNull(value: unknown): Json | null {
+  return isRecord(value) ? value : null;
 }

@@ -693,11 +693,12 @@ describe('auditRow', () => {
     expect(auditRow(entry).audit_code ?? null).toBeNull();
   });
 
-  it('keeps the raw text as body when redaction changes nothing', () => {
+  it('keeps the raw text of a Request-level entry as body when redaction changes nothing', () => {
     const entry = {
       ...base,
-      level: 'Metadata',
+      level: 'Request',
       objectRef: { resource: 'pods', namespace: 'shop', name: 'p' },
+      requestObject: { kind: 'Pod', metadata: { name: 'p' } },
     };
     const raw = JSON.stringify(entry);
     const row = auditRow(entry, { raw });
