@@ -166,3 +166,16 @@ export function measureCli(
     });
   });
 }
+
+/** Path of the yardstick runner: DuckDB alone, one SQL statement, in a process of its own. */
+export const DUCKDB_SQL_SCRIPT = new URL('./duckdb-sql.js', import.meta.url).pathname;
+
+/** `sql` run by DuckDB alone in a process of its own, measured as measureCli measures kstory. */
+export function measureDuckDbProcess(sql: string): Promise<CliMeasure> {
+  return measureCli(DUCKDB_SQL_SCRIPT, [sql]);
+}
+
+/** The median of some numbers (the upper one of an even count). */
+export function median(values: readonly number[]): number {
+  return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+}
