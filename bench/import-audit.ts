@@ -402,6 +402,13 @@ function render(result: BenchResult): string {
       `Sizes: the bundle ${formatBytes(f.bytes.bundle)}, DuckDB's plain Parquet of the log ${formatBytes(f.bytes.duckdbParquet)}, ` +
       `zstd -3 of the bundle's rows as NDJSON ${formatBytes(f.bytes.ndjsonZstd)}.`,
     '',
+    // What stands in the way of the CPU target, from the figures above.
+    `Where the import's CPU goes: the conversion alone (reading, stage joining, redaction, rows, spool lines) takes ` +
+      `${formatNumber(f.convertPlain.cpuSeconds, 2)} s, ${formatNumber((100 * f.convertPlain.cpuSeconds) / f.plain.median.cpuSeconds, 0)} % of the import's ` +
+      `${formatNumber(f.plain.median.cpuSeconds, 2)} s; the rest (${formatNumber(f.plain.median.cpuSeconds - f.convertPlain.cpuSeconds, 2)} s) is process ` +
+      `start, the spool, its compaction and the sorted bundle file. DuckDB's read_json → Parquet alone takes ` +
+      `${formatNumber(f.duckdbReadJson.median.cpuSeconds, 2)} s.`,
+    '',
     renderTargets(result.targets),
   ].join('\n');
 }
