@@ -75,8 +75,12 @@ export interface EventRecord {
   body: string | null;
 }
 
-export interface AuditRecord extends AuditColumns {
+export interface AuditRecord extends Omit<AuditColumns, 'ts'> {
   story: number;
+  /** The story's time, to the millisecond. */
+  ts: string;
+  /** The row's own time, to the microsecond: the entry's stageTimestamp as logged. */
+  stage_ts: string;
   kind: string;
   name: string;
   body: string | null;
@@ -189,7 +193,7 @@ export async function readBatch(
       `SELECT m.story, a.kind, a.namespace, a.name, a.uid, ${TS_SQL('a.ts')} AS ts, a.audit_verb, a.audit_user,
               a.audit_impersonated_user, a.audit_subresource, a.audit_code, a.audit_uri, a.body, a.api_version,
               a.resource_version, a.audit_id, a.audit_stage, a.audit_level, a.audit_user_agent, a.audit_resource,
-              a.audit_decision
+              a.audit_decision, strftime(a.ts, '%Y-%m-%dT%H:%M:%S.%fZ') AS stage_ts
        ${join('audit', 'a')} AND coalesce(a.audit_verb, '') NOT IN ('get', 'list', 'watch')`,
     );
     const logs = options.logs

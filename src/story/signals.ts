@@ -50,7 +50,7 @@ export function auditDraft(a: AuditRecord): Draft {
     resource: refOf(a),
     summary: `${actor} ${what}${a.audit_code !== null ? ` → ${a.audit_code}` : ''}`,
     // The entry as logged: a Metadata-level body holds only what the columns do not.
-    data: restoreAuditEntry(a, recordOrNull(parseBody(a.body))),
+    data: restoreAuditEntry({ ...a, ts: a.stage_ts }, recordOrNull(parseBody(a.body))),
   };
 }
 

@@ -72,7 +72,13 @@ describe('audit bodies', () => {
   });
 
   it('give the whole entry back with the columns', () => {
-    for (const entry of [refused, allowed]) {
+    // A custom resource's group without a version stays in the body: api_version holds the group alone.
+    const groupOnly = {
+      ...allowed,
+      objectRef: { resource: 'widgets', apiGroup: 'example.com', name: 'w-1' },
+    };
+    expect(columns(groupOnly).body).toEqual({ objectRef: { apiGroup: 'example.com' } });
+    for (const entry of [refused, allowed, groupOnly]) {
       const row = columns(entry);
       expect(restoreAuditEntry(row, row.body as Record<string, unknown>)).toEqual(entry);
     }

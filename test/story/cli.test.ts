@@ -71,14 +71,20 @@ describe('kstory story', () => {
       (e) => e.event_type === 'RESOURCE_UPDATE' && e.resource?.name === 'checkout-config',
     );
     expect(edit?.changes?.[0]).toMatchObject({ path: 'data.DATABASE_URL' });
-    expect(
-      checkout.events.some(
-        (e) =>
-          e.event_type === 'AUDIT' &&
-          e.resource?.name === 'checkout-config' &&
-          e.source_component === 'alice',
-      ),
-    ).toBe(true);
+    const audit = checkout.events.find(
+      (e) =>
+        e.event_type === 'AUDIT' && e.resource?.name === 'checkout-config' && e.source_component === 'alice',
+    );
+    // The entry whole again, from the row's columns and the little its Metadata-level body keeps.
+    expect(audit?.data).toMatchObject({
+      kind: 'Event',
+      apiVersion: 'audit.k8s.io/v1',
+      level: 'Metadata',
+      stage: 'ResponseComplete',
+      user: { username: 'alice' },
+      objectRef: { resource: 'configmaps', namespace: 'shop', name: 'checkout-config', apiVersion: 'v1' },
+      stageTimestamp: expect.stringMatching(/\.\d{6}Z$/),
+    });
     const exit = checkout.events.find((e) => e.event_type === 'CONTAINER_TERMINATED');
     expect(exit?.data).toMatchObject({ container: 'app', exit_code: 2, reason: 'Error' });
     expect(checkout.termination.state).toBe('window-end');
