@@ -298,11 +298,25 @@ export function auditRow(entry: unknown, opts?: RowOptions & { raw?: string }): 
  */
 function nameInUri(uri: string | null, resource: string | null): string | null {
   if (!uri || !resource) return null;
-  const match = new RegExp(`/${resource.replace(/[^a-z0-9.-]/g, '')}/([^/?]+)`).exec(uri.split('?')[0]!);
+  const match = uriNameRe(resource).exec(uri.split('?')[0]!);
   if (!match) return null;
   try {
     return decodeURIComponent(match[1]!);
   } catch {
     return match[1]!;
   }
+}
+
+/** The pattern of a resource's object name in a URI, by resource: compiled once per resource, not per line. */
+const URI_NAME_RES = new Map<string, RegExp>();
+
+function uriNameRe(resource: string): RegExp {
+  let re = URI_NAME_RES.get(resource);
+  if (re === undefined) {
+    re = new RegExp(`/${resource.replace(/[^a-z0-9.-]/g, '')}/([^/?]+)`);
+    // Resources are few; a bound keeps a log of made-up ones from growing the map.
+    if (URI_NAME_RES.size >= 1024) URI_NAME_RES.clear();
+    URI_NAME_RES.set(resource, re);
+  }
+  return re;
 }
