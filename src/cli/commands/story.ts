@@ -7,6 +7,7 @@ import { STORY_RENDERERS } from '../../report/story-renderers.ts';
 import type { StoryFilters } from '../../story/filters.ts';
 import { LOG_POLICIES, type LogPolicy } from '../../vocab/log-filter.ts';
 import { chosenRenderer, formatOptions } from '../formats.ts';
+import { helpText } from '../help.ts';
 import { positiveInt, regex } from '../options.ts';
 
 interface StoryFlags extends StoryFilters {
@@ -71,7 +72,7 @@ export function defineStoryCommand(program: Command): void {
     .option('--no-progress', 'do not show what it is doing on stderr')
     .addHelpText(
       'after',
-      `
+      helpText(`
 Every event has a timestamp (RFC 3339, milliseconds), an event_type (RESOURCE_CREATED, RESOURCE_UPDATE
 with what changed, RESOURCE_DELETED, POD_STARTING, POD_TERMINATING, CONTAINER_STARTED,
 CONTAINER_TERMINATED, K8S_EVENT, AUDIT, CONTAINER_LOG, FINDING, GAP), who emitted it, the resource it
@@ -81,7 +82,7 @@ Examples:
   kstory story incident.parquet deployment/shop/checkout -o checkout.json
   kstory story incident.parquet job/batch/nightly-report --logs errors --format text
   kstory story incident.parquet --all -o stories/
-  kstory story incident.parquet --all --ndjson > stories.ndjson`,
+  kstory story incident.parquet --all --ndjson > stories.ndjson`),
     )
     .action(async (args: string[], flags: StoryFlags) => {
       const renderer = chosenRenderer(STORY_RENDERERS, flags);
