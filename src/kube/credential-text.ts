@@ -17,6 +17,12 @@ export const TOKEN_OPEN = '‹redacted:';
 const MIN_LENGTH = 8;
 /** Random tokens are at least this long; names and words in Kubernetes strings are shorter. */
 const TOKEN_RUN = 16;
+/**
+ * Kubernetes names every Event `<object>.<UnixNano in hex>`: 16 lower-case hex digits after a dot,
+ * in a third of the objects a cluster's watches deliver. Such a run is a timestamp, not a prefixed
+ * token (those follow `_` or `-`, or are mixed-case: `SG.…`; Vault's `hvs.…` are 90+ long).
+ */
+const DOTTED_HEX_MAX = 32;
 
 const SHAPE_TOKEN = 1;
 const SHAPE_ASSIGN = 2;
@@ -54,6 +60,7 @@ function shapeOf(text: string): number {
   let uppers = 0;
   let nonHex = 0;
   let afterSeparator = false;
+  let afterDot = false;
   let scheme = false;
   let previous = 0;
   // Letters in the current word (letters, digits, `_`, `-`, `.`): a name has some, `10:42` none.
@@ -75,9 +82,15 @@ function shapeOf(text: string): number {
     }
     // Letters and digits mixed and not lower-case hex (digests, commit SHAs, container ids), or
     // a run right after a short `prefix_`: `ghp_…`, `glpat-…`, `SG.…`, `hf_…`.
-    if (run >= TOKEN_RUN && (afterSeparator || tokenLike(run, digits, uppers, nonHex))) shape |= SHAPE_TOKEN;
+    if (
+      run >= TOKEN_RUN &&
+      ((afterSeparator && !(afterDot && run <= DOTTED_HEX_MAX && uppers === 0 && nonHex === 0)) ||
+        tokenLike(run, digits, uppers, nonHex))
+    )
+      shape |= SHAPE_TOKEN;
     const separator = c === 95 || c === 45 || c === 46;
     afterSeparator = separator && run > 0 && run <= 12;
+    afterDot = c === 46;
     if ((c === 61 || c === 58) && wordLetters >= 2 && run > 0) shape |= SHAPE_ASSIGN;
     else if (c === 61 && previous === 32) shape |= SHAPE_ASSIGN;
     else if ((c === 34 || c === 39) && i + 1 < n) {

@@ -5,7 +5,7 @@
 // when it would change anything else (a Secret, a credential in an env var) the body is the
 // redacted object, serialised (see objectRow).
 
-import { isUtf8 } from 'node:buffer';
+import { isAscii, isUtf8 } from 'node:buffer';
 import { RawJson } from '../bundle/spool.ts';
 
 export interface WatchLine {
@@ -60,13 +60,31 @@ export function parseWatchLine(bytes: Buffer): WatchLine | null {
     };
   }
   // Cut at ASCII punctuation, so no UTF-8 sequence is split.
-  const event = JSON.parse(bytes.toString('utf8', 0, cut[0]) + bytes.toString('utf8', cut[1], end));
+  const event = JSON.parse(joinedText(bytes, cut[0], cut[1], end));
   return {
     event,
     object: onlyTypeAndObject(event)
       ? new RawJson([bytes.subarray(objectStart, cut[0]), bytes.subarray(cut[1], objectEnd)])
       : null,
   };
+}
+
+/** Lines up to this long are joined in one buffer kept for the next; longer ones in their own. */
+const SCRATCH_BYTES = 1 << 20;
+let scratch: Buffer | null = null;
+
+/**
+ * The text of `bytes` without [from, to), up to `end`, as one string: two strings concatenated make
+ * a rope that JSON.parse copies flat again, and text that is all ASCII (nearly every watch line)
+ * is copied as it is instead of decoded.
+ */
+function joinedText(bytes: Buffer, from: number, to: number, end: number): string {
+  const length = from + end - to;
+  if (scratch === null && length <= SCRATCH_BYTES) scratch = Buffer.allocUnsafeSlow(SCRATCH_BYTES);
+  const into = scratch !== null && length <= SCRATCH_BYTES ? scratch : Buffer.allocUnsafe(length);
+  bytes.copy(into, 0, 0, from);
+  bytes.copy(into, from, to, end);
+  return into.toString(isAscii(into.subarray(0, length)) ? 'latin1' : 'utf8', 0, length);
 }
 
 /** `{"type":"WORD","object":` at the start: where the object's text begins, else -1. */

@@ -379,7 +379,19 @@ function isCredentialValue(value: string): boolean {
 }
 
 function isCredentialAnnotation(key: string, value: string): boolean {
-  if (!isCredentialValue(value) || SAFE_ANNOTATION_RE.test(key)) return false;
-  // Only the part after the prefix names the value: `secret.example.com/owner` is not a secret.
-  return isCredentialName(key.slice(key.lastIndexOf('/') + 1));
+  return namesCredential(key) && isCredentialValue(value);
+}
+
+// Annotation names repeat in every version of every object: each is classified once.
+const annotationClasses = new Map<string, boolean>();
+
+function namesCredential(key: string): boolean {
+  let found = annotationClasses.get(key);
+  if (found === undefined) {
+    // Only the part after the prefix names the value: `secret.example.com/owner` is not a secret.
+    found = !SAFE_ANNOTATION_RE.test(key) && isCredentialName(key.slice(key.lastIndexOf('/') + 1));
+    if (annotationClasses.size >= 8192) annotationClasses.clear();
+    annotationClasses.set(key, found);
+  }
+  return found;
 }

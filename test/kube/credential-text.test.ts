@@ -48,6 +48,12 @@ describe('findCredentials: finds', () => {
     expect(secretsIn(text)).toEqual([secret]);
   });
 
+  it('a hex token after a prefix, however long, and a long one after a dot', () => {
+    const hex = '0a1b2c3d4e5f6789';
+    expect(secretsIn(`key shpat_${hex.repeat(2)} end`)).toEqual([`shpat_${hex.repeat(2)}`]);
+    expect(secretsIn(`VAULT_ADDR=x hvs.${hex.repeat(6)} end`)).toEqual([`hvs.${hex.repeat(6)}`]);
+  });
+
   it('a private key block, whole', () => {
     const key =
       '-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEAw8x1a2b3c4d5e6f7g8h9\n-----END RSA PRIVATE KEY-----';
@@ -82,6 +88,7 @@ describe('findCredentials: leaves alone', () => {
     ['a CamelCase reason', 'ImagePullBackOff ContainerCreating PodReadyToStartContainers'],
     ['a timestamped log line', 'time="2026-03-01T10:42:13Z" level=error msg="upstream timeout" status=504'],
     ['a secret reference by name', 'secretName=db-creds tokenFile=/var/run/secrets/token'],
+    ["an Event's name (its time in hex after a dot)", 'checkout-api-7d9f8b6c5d-x2x4z.17f1c2a3b4d5e6f7'],
   ])('%s', (_what, text) => {
     expect(findCredentials(text)).toBeNull();
   });

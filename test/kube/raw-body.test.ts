@@ -66,6 +66,17 @@ describe('parseWatchLine', () => {
     expect(parsed?.object?.text).toBe(JSON.stringify(withoutManagedFields(pod)));
   });
 
+  it('joins a line longer than a megabyte as well as the lines after it', () => {
+    const long = 'x'.repeat(1 << 20);
+    for (const note of [`${long} ✓`, 'short']) {
+      const pod = aPod({ managedFields: MANAGED_FIELDS, annotations: { note } });
+      const parsed = parseWatchLine(watchLine('MODIFIED', pod));
+      expect(parsed?.object?.text === JSON.stringify(withoutManagedFields(pod))).toBe(true);
+      const object = parsed?.event.object as KubeObject | undefined;
+      expect(object?.metadata?.annotations?.note === note).toBe(true);
+    }
+  });
+
   it('keeps the text of an object without managedFields, and parses a pretty-printed line whole', () => {
     const plain = parseWatchLine(watchLine('ADDED', aPod()));
     expect(plain?.object?.text).toBe(JSON.stringify(aPod()));
