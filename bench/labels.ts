@@ -165,6 +165,7 @@ function render(result: BenchResult): string {
       ['l', 'r'],
     ),
     '',
+    ...underLoad(f.otherProcessesCpuSeconds, f.wallSeconds),
     ...renderProfile(f.profile ?? null),
     ...inTheWay(
       f.cpuSeconds / input.bundles,
@@ -172,6 +173,15 @@ function render(result: BenchResult): string {
       Boolean(f.profile),
     ),
   ].join('\n');
+}
+
+/** A run during which other processes kept the machine busy is said to be one. */
+function underLoad(otherCpuSeconds: number | null, wallSeconds: number): string[] {
+  if (otherCpuSeconds === null || otherCpuSeconds < wallSeconds / 2) return [];
+  return [
+    `Measured under load: other processes kept ${formatNumber(otherCpuSeconds / wallSeconds, 1)} cores busy on average during the run, so bundles/s is the machine's, not kstory's, and CPU per bundle reads higher than on an idle machine (cores shared with other work run slower); compare runs by ratio.`,
+    '',
+  ];
 }
 
 function renderProfile(profile: ProfileResult | null): string[] {
