@@ -6,12 +6,13 @@
 
 import type { ChainLink } from '../patterns/schema.ts';
 import { parseDuration } from '../vocab/duration.ts';
-import { formatObjectRef, formatSubject, namespacedName, parseObjectKey } from '../vocab/object-ref.ts';
+import { formatSubject } from '../vocab/object-ref.ts';
 import { highestSeverity, type Severity } from '../vocab/severity.ts';
 import { concerns } from './alerts.ts';
 import { calibratedConfidence, type Features, featuresOf } from './calibration.ts';
 import { CALIBRATION_MODEL } from './calibration-model.ts';
 import { grants } from './grants.ts';
+import { creditedReach, explanationCredits, impactOf } from './impact.ts';
 import type { Relations } from './relations.ts';
 import type { Alternative, ChainStep, Finding, Impact, ReportAlert } from './report.ts';
 
@@ -50,6 +51,9 @@ export interface Incident {
   evidence: number;
   chain: ChainStep[];
   impact: Impact;
+  /** The objects it affected, each counted by how surely the root explains it (impact.ts): what
+   * ranking weighs as its reach. */
+  reach: number;
   alternatives: Alternative[];
   /** Alerts that fired about its findings' subjects. */
   alerts: ReportAlert[];
@@ -348,6 +352,7 @@ export function buildIncidents(
         members.map((m) => findings[m]!),
         relations,
       ),
+      reach: creditedReach(findings, explanationCredits(findings, chain), relations),
       alternatives: alternatives.sort((a, b) => b.confidence - a.confidence),
       alerts,
     });
@@ -442,40 +447,4 @@ function scoreChain(
     );
   }
   return { confidence: round(confidence), reasons };
-}
-
-function impactOf(members: Finding[], relations: Relations): Impact {
-  const pods = new Set<string>();
-  const workloads = new Set<string>();
-  const services = new Set<string>();
-  const nodes = new Set<string>();
-  for (const finding of members) {
-    const s = finding.subject;
-    const label = namespacedName(s);
-    if (s.kind === 'Pod') pods.add(label);
-    else if (s.kind === 'Node') nodes.add(s.name);
-    else if (s.kind === 'Service') services.add(label);
-    else if (['Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob'].includes(s.kind))
-      workloads.add(`${s.kind} ${label}`);
-    for (const ancestor of relations.ancestry(s).slice(1)) {
-      const owner = parseObjectKey(ancestor);
-      if (['Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob'].includes(owner.kind))
-        workloads.add(formatObjectRef(owner));
-    }
-    if (s.kind === 'Pod') for (const service of relations.servicesOf(s)) services.add(service);
-  }
-  const start = members.map((f) => f.first).sort()[0]!;
-  const end = members
-    .map((f) => f.last)
-    .sort()
-    .at(-1)!;
-  return {
-    pods: [...pods].sort(),
-    workloads: [...workloads].sort(),
-    services: [...services].sort(),
-    nodes: [...nodes].sort(),
-    start,
-    end,
-    duration_seconds: Math.max(0, Math.round((Date.parse(end) - Date.parse(start)) / 1000)),
-  };
 }

@@ -3,21 +3,32 @@
 
 import { severityWeight } from '../vocab/severity.ts';
 import type { Incident } from './chain.ts';
+import { explanationCredits } from './impact.ts';
 import type { Finding } from './report.ts';
 
-/** Severity × evidence × impact: a broad, well-supported incident first. The evidence score, not
- * the calibrated confidence: within one bundle, the model's figures mostly tell how much of the
- * story a bundle of that kind can show, not which of its incidents has the stronger case. */
-export function scoreIncident(incident: Incident): number {
-  const affected =
-    incident.impact.pods.length +
-    incident.impact.workloads.length +
-    incident.impact.services.length +
-    incident.impact.nodes.length;
-  return (
-    Math.round(severityWeight(incident.severity) * incident.evidence * (1 + Math.log2(1 + affected)) * 100) /
-    100
-  );
+/**
+ * The root's own case, weighed by what it explains:
+ *
+ *   score = severity × root confidence × (1 + log2(1 + reach))
+ *
+ * Each finding of the chain is credited with how surely the root explains it (impact.ts: the product
+ * of the link strengths from the root down to it × its own confidence; 1 for the root). `reach` is
+ * the pods, workloads, Services and nodes the incident affected, each counted by the best credit of
+ * a finding that affects it; `severity` the root's weight (info 1 … critical 5) or an effect's
+ * weight × its credit, whichever is more. So an explained effect can only add to the score, by the
+ * objects it reaches and the harm it shows, and a weak link adds little; a second account of a
+ * failure already counted (the crash loop of a pod its OOM kills) adds nothing. The root's own
+ * confidence, not the calibrated figure: within one bundle, the model's figures mostly tell how
+ * much of the story a bundle of that kind can show, not which of its incidents has the stronger case.
+ */
+export function scoreIncident(incident: Incident, findings: readonly Finding[]): number {
+  const root = findings[incident.root]!;
+  const credits = explanationCredits(findings, incident.chain);
+  let severity = severityWeight(root.severity);
+  for (const [member, credit] of credits)
+    severity = Math.max(severity, severityWeight(findings[member]!.severity) * credit);
+  const score = severity * root.confidence * (1 + Math.log2(1 + incident.reach));
+  return Math.round(score * 100) / 100;
 }
 
 export interface RankedIncident {
@@ -31,7 +42,7 @@ export function rankIncidents(
   findings: readonly Finding[],
 ): RankedIncident[] {
   return incidents
-    .map((incident) => ({ incident, score: scoreIncident(incident) }))
+    .map((incident) => ({ incident, score: scoreIncident(incident, findings) }))
     .sort(
       (a, b) =>
         b.score - a.score || findings[a.incident.root]!.first.localeCompare(findings[b.incident.root]!.first),

@@ -167,7 +167,7 @@ export const ReportIncidentSchema = z
       .number()
       .nonnegative()
       .describe(
-        'severity weight (info 1 … critical 5) × evidence score (before calibration) × (1 + log2(1 + affected objects)), what ranks incidents',
+        'what ranks incidents: severity (info 1 … critical 5; an effect’s × how surely the root explains it, when more) × the root’s own confidence × (1 + log2(1 + affected objects, each counted by how surely the root explains it)); see “How incidents are ranked”',
       ),
     title: z.string().describe('the titles of its findings, root first, joined by ` → `'),
     severity: SeveritySchema.describe('the highest severity among its findings'),
