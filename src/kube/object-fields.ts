@@ -67,8 +67,11 @@ export function replicasOf(
   spec: Json | undefined,
   status: Json | undefined,
 ): Replicas | null {
-  // The API server omits zero counts (omitempty): with a status present, absent means 0.
-  const count = (value: unknown) => int(value) ?? (status ? 0 : null);
+  // The API server omits zero counts (omitempty): with a status its controller wrote, absent means
+  // 0. An empty status is one no controller has written yet (what a create returns, before the
+  // controller has looked): its counts are unknown, not 0.
+  const written = status !== undefined && Object.keys(status).length > 0;
+  const count = (value: unknown) => int(value) ?? (written ? 0 : null);
   switch (kind) {
     case 'Deployment':
     case 'ReplicaSet':

@@ -9,16 +9,18 @@ export const objects = sourceView({
   signal: {
     subject: { kind: 'kind', name: 'name', container: 'NULL' },
     excerpt: `concat_ws(' ', kind || ' ' || name, watch_event, 'phase ' || phase, status_reason,
-      CASE WHEN replicas_desired IS NOT NULL THEN 'replicas ' || coalesce(replicas_ready, 0) || '/' || replicas_desired || ' ready' END)`,
+      CASE WHEN replicas_desired IS NOT NULL THEN 'replicas ' || coalesce(replicas_ready::VARCHAR, '?') || '/' || replicas_desired || ' ready' END)`,
     state: true,
     virtual: {
+      // Unknown counts (a version no controller has written a status to) leave these unknown:
+      // a workload whose status nobody has seen is not short of replicas.
       replicas_missing: {
-        sql: 'coalesce(replicas_desired, 0) - coalesce(replicas_ready, 0)',
-        doc: 'desired replicas that are not ready',
+        sql: 'coalesce(replicas_desired, 0) - replicas_ready',
+        doc: 'desired replicas that are not ready (null when the ready count is unknown)',
       },
       replicas_unavailable: {
-        sql: 'coalesce(replicas_desired, 0) - coalesce(replicas_available, 0)',
-        doc: 'desired replicas that are not available',
+        sql: 'coalesce(replicas_desired, 0) - replicas_available',
+        doc: 'desired replicas that are not available (null when the available count is unknown)',
       },
       tls_days_left: {
         sql: "date_diff('second', ts, TRY_CAST(attrs['tls_not_after'] AS TIMESTAMPTZ)) / 86400.0",

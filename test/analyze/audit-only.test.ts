@@ -1,7 +1,7 @@
 // The audit log alone, as users bring it (kstory import of the API server's audit log): every
 // pattern that has an audit-visible form finds its problem without Events — quota and LimitRange
-// refusals, admission webhooks that deny or cannot be reached — and requests kstory made itself
-// are never evidence of a cluster problem.
+// refusals, admission webhooks that deny or cannot be reached — and requests kstory made itself,
+// or workloads the log only shows created, are never evidence of a cluster problem.
 
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -74,7 +74,7 @@ describe('the audit log alone', () => {
     expect(roots(down)).toContain('admission-webhook-failing AdmissionWebhook/validate.policy.example.com');
   });
 
-  it('never takes kstory’s own failed requests for API server errors', async () => {
+  it('never takes kstory’s own failed requests for API server errors, nor a created Deployment for one short of replicas', async () => {
     const failedLogRequest = (i: number) => ({
       kind: 'Event',
       apiVersion: 'audit.k8s.io/v1',
@@ -96,10 +96,47 @@ describe('the audit log alone', () => {
       requestReceivedTimestamp: `2026-03-02T09:0${Math.floor(i / 10)}:${String(i % 10).padStart(2, '0')}.000000Z`,
       stageTimestamp: `2026-03-02T09:0${Math.floor(i / 10)}:${String(i % 10).padStart(2, '0')}.100000Z`,
     });
-    const report = await analyzeAuditOf(
-      'healthy-cluster.parquet',
-      Array.from({ length: 40 }, (_, i) => failedLogRequest(i)),
-    );
+    // And Deployments the log says only were created: as the API server answers a create (an empty
+    // status, at level RequestResponse) and as it was sent (no status, at level Request). Nothing
+    // has counted their replicas, so nothing says they lack any.
+    const created = (name: string, level: 'Request' | 'RequestResponse') => {
+      const deployment = {
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: { name, namespace: 'shop', creationTimestamp: '2026-03-02T09:01:00Z' },
+        spec: {
+          replicas: 3,
+          selector: { matchLabels: { app: name } },
+          template: {
+            metadata: { labels: { app: name } },
+            spec: { containers: [{ name: 'app', image: `${name}:1.0` }] },
+          },
+        },
+      };
+      return {
+        kind: 'Event',
+        apiVersion: 'audit.k8s.io/v1',
+        level,
+        auditID: `00000000-0000-4000-9000-${name.padStart(12, '0')}`,
+        stage: 'ResponseComplete',
+        requestURI: '/apis/apps/v1/namespaces/shop/deployments',
+        verb: 'create',
+        user: { username: 'alice', groups: ['system:authenticated'] },
+        userAgent: 'kubectl/v1.30.0',
+        objectRef: { resource: 'deployments', namespace: 'shop', name, apiGroup: 'apps', apiVersion: 'v1' },
+        responseStatus: { code: 201 },
+        requestObject: deployment,
+        ...(level === 'RequestResponse' ? { responseObject: { ...deployment, status: {} } } : {}),
+        requestReceivedTimestamp: '2026-03-02T09:01:00.000000Z',
+        stageTimestamp: '2026-03-02T09:01:00.100000Z',
+      };
+    };
+    const report = await analyzeAuditOf('healthy-cluster.parquet', [
+      ...Array.from({ length: 40 }, (_, i) => failedLogRequest(i)),
+      created('ledger', 'RequestResponse'),
+      created('billing', 'Request'),
+    ]);
     expect(report.findings.filter((f) => f.pattern === 'apiserver-error-burst')).toEqual([]);
+    expect(report.findings.filter((f) => f.pattern === 'workload-replicas-mismatch')).toEqual([]);
   });
 });

@@ -252,7 +252,7 @@ describe('objectRow: other kinds', () => {
     expect(row.ts).toBe('2026-03-01T10:05:00Z');
   });
 
-  it('reads omitted zero counts as 0 when a status is present, and null without one', () => {
+  it('reads omitted zero counts as 0 when a controller wrote a status, and null without one or with an empty one', () => {
     const scaledDown = aDeployment({
       spec: { replicas: 0 },
       status: {
@@ -270,6 +270,9 @@ describe('objectRow: other kinds', () => {
     });
     const manifest = { ...aDeployment(), status: undefined };
     expect(objectRow(manifest, { watchEvent: 'LISTED' }).replicas_ready).toBeNull();
+    // What a create answers: a status no controller has written yet. Unknown, not 0 of 3 ready.
+    const created = objectRow({ ...aDeployment(), status: {} }, { watchEvent: 'ADDED' });
+    expect(created).toMatchObject({ replicas_desired: 3, replicas_ready: null, replicas_available: null });
   });
 
   it('DaemonSet, HPA and Job replicas follow their own fields', () => {
