@@ -198,6 +198,31 @@ export const ReportIncidentSchema = z
   .meta({ title: 'Incident' });
 export type ReportIncident = z.infer<typeof ReportIncidentSchema>;
 
+/** Changes in the window that explain no failure, the same change to several objects as one. */
+export const ReportChangeSchema = z
+  .strictObject({
+    summary: z
+      .string()
+      .describe(
+        'what changed, in words: the finding’s own summary, or for several objects “alice deleted 12 Pods of Deployment shop/checkout: deleted, between … and …”',
+      ),
+    pattern: z.string().describe('the pattern that found the change'),
+    kind: z.string().describe('the kind of the objects changed'),
+    namespace: z.string().nullable().describe('their namespace; null for cluster-scoped objects'),
+    owner: z
+      .string()
+      .nullable()
+      .describe('the controller at the top of their ownership (`Deployment shop/checkout`), null when none'),
+    objects: z.array(z.string()).describe('the names of the objects changed, sorted'),
+    first: time('when the first of them changed'),
+    last: time('when the last of them changed'),
+    findings: z
+      .array(z.number().int().nonnegative())
+      .describe('the findings grouped: indexes into `findings`, each with `incident` null'),
+  })
+  .meta({ title: 'Change' });
+export type ReportChange = z.infer<typeof ReportChangeSchema>;
+
 /** The sources patterns read, in the order a reader is told about them. */
 export const ANALYSED_SOURCES = ['object', 'event', 'audit', 'log', 'metric'] as const;
 
@@ -275,6 +300,11 @@ export const ReportSchema = z
       .array(ReportAlertSchema)
       .describe(
         'alerts that fired in the window about nothing any finding is about (or about no object at all): something no pattern recognises may be wrong there; heartbeat alerts (Watchdog, InfoInhibitor) left out',
+      ),
+    changes: z
+      .array(ReportChangeSchema)
+      .describe(
+        'changes in the window that explain no failure (findings at severity info outside every incident), one per pattern, author and wording, kind and owner: the pods of a Deployment someone deleted are one; in time order',
       ),
     transient: z
       .number()

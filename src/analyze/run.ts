@@ -15,6 +15,7 @@ import { fillBundleArguments } from '../vocab/shell.ts';
 import { concerns, loadFiringAlerts } from './alerts.ts';
 import { buildIncidents, isSupporting, linkFindings } from './chain.ts';
 import { type LoadedLink, loadChainLinks } from './chain-links.ts';
+import { groupChanges } from './changes.ts';
 import { detectPattern } from './detect.ts';
 import { Existence } from './existence.ts';
 import { onConnections } from './parallel.ts';
@@ -148,6 +149,13 @@ export async function analyzeBundle(
       alerts: incident.alerts,
     };
   });
+  const reportFindings = findings.map((f, id) => ({
+    ...f,
+    id,
+    remediation: remediationOf(f.remediation),
+    owner: topOwner(relations, f.subject),
+    incident: incidentOf.get(id) ?? null,
+  }));
   return {
     schema: REPORT_SCHEMA,
     tool_version: TOOL_VERSION,
@@ -163,13 +171,8 @@ export async function analyzeBundle(
     coverage,
     patterns: { loaded: patterns.length, run: patterns.map((p) => p.id) },
     incidents: reportIncidents,
-    findings: findings.map((f, id) => ({
-      ...f,
-      id,
-      remediation: remediationOf(f.remediation),
-      owner: topOwner(relations, f.subject),
-      incident: incidentOf.get(id) ?? null,
-    })),
+    findings: reportFindings,
+    changes: groupChanges(reportFindings),
     unexplained_alerts: alerts.filter(
       (a) => !findings.some((f) => concerns(a.subject, f.subject, relations)),
     ),

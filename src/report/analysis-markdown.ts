@@ -192,6 +192,11 @@ export function renderAnalysisMarkdown(report: Report): string {
     }
     out.push('');
   }
+  if (report.changes.length > 0) {
+    out.push('## Changes in the window that explain no failure', '');
+    for (const change of report.changes) out.push(`- ${formatTime(change.first)}: ${change.summary}`);
+    out.push('');
+  }
   out.push('## About this analysis', '');
   out.push(`- Window: ${formatTime(report.window.start)} → ${formatTime(report.window.end)}`);
   out.push(`- Coverage: ${lookedAt(report.coverage)}`);

@@ -196,12 +196,12 @@ export function renderAnalysisText(report: Report, context: RenderContext): stri
     for (const line of alertLines(report.unexplained_alerts)) lines.push(...wrap(line, 2, width, '- '));
     lines.push('');
   }
-  const unexplained = report.findings.filter((f) => f.incident === null && f.severity === 'info');
-  if (unexplained.length > 0) {
+  if (report.changes.length > 0) {
     lines.push(chalk.bold('Changes in the window that explain no failure'));
-    for (const change of unexplained.slice(0, 10))
+    for (const change of report.changes.slice(0, 10))
       lines.push(`  ${truncate(`${clock(change.first)} ${change.summary}`, width - 2)}`);
-    if (unexplained.length > 10) lines.push(chalk.dim(`  and ${unexplained.length - 10} more (see --json)`));
+    if (report.changes.length > 10)
+      lines.push(chalk.dim(`  and ${report.changes.length - 10} more (see --json)`));
     lines.push('');
   }
   if (report.transient > 0) {

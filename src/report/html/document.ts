@@ -71,6 +71,14 @@ ${report.bundle.gaps.length > 0 ? html`<p class="warn-note">The recording has ${
 </header>
 <main>
 ${incidentSection(report)}
+${
+  report.changes.length > 0
+    ? html`<section id="changes" aria-labelledby="changes-h">
+<h2 id="changes-h">Changes in the window that explain no failure</h2>
+<ul>${report.changes.map((c) => html`<li><time datetime="${c.first}">${formatTime(c.first)}</time> ${c.summary}</li>`)}</ul>
+</section>`
+    : ''
+}
 <section id="timeline" aria-labelledby="timeline-h">
 <h2 id="timeline-h">Timeline</h2>
 ${
