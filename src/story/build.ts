@@ -3,124 +3,26 @@
 // and its records dealt out to them, so that a story of every workload of a large cluster costs a
 // few scans of the bundle rather than one per story.
 
-import { analyzeBundle } from '../analyze/run.ts';
 import type { Bundle } from '../bundle/reader.ts';
-import { type CatalogueObject, loadCatalogue } from '../correlate/catalogue.ts';
+import type { CatalogueObject } from '../correlate/catalogue.ts';
 import { TOOL_VERSION } from '../version.ts';
 import { openBundle } from '../views/open.ts';
 import { applyCap } from './cap.ts';
-import { Correlator, type Member } from './correlate.ts';
-import {
-  DEFAULT_LIMITS,
-  describeFilters,
-  keepsContainer,
-  keepsEventSource,
-  keepsLogLine,
-  keepsResource,
-  type StoryFilters,
-  type StoryLimits,
-} from './filters.ts';
+import { type Context, loadContext, type StoryOptions } from './context.ts';
+import type { Member } from './correlate.ts';
+import { describeFilters, keepsContainer, keepsEventSource, keepsLogLine, keepsResource } from './filters.ts';
 import { lifecycleEvents } from './lifecycle.ts';
-import {
-  type BatchRecords,
-  type GapRecord,
-  type LogRecord,
-  memberRows,
-  type ObjectVersion,
-  readBatch,
-  readBundleWindow,
-  readGaps,
-} from './records.ts';
+import { type BatchRecords, type LogRecord, memberRows, type ObjectVersion, readBatch } from './records.ts';
 import { EVENT_TYPES, type EventType, STORY_SCHEMA, type Story, type StoryEvent } from './schema.ts';
 import { auditDraft, eventDraft, type FindingInput, findingDraft, gapDraft, logDraft } from './signals.ts';
 import { resolveTarget } from './target.ts';
 import { terminationOf } from './termination.ts';
 
+export type { StoryOptions } from './context.ts';
+
 type Draft = Omit<StoryEvent, 'correlation_id'>;
 
 const STORY_MEMORY_LIMIT = '512MB';
-
-export interface StoryOptions {
-  filters?: StoryFilters;
-  limits?: Partial<StoryLimits>;
-  /** Run the pattern catalogue and put its findings in the stories (default true). */
-  findings?: boolean;
-  /** Stories read per pass over the bundle (`--all`). */
-  batchSize?: number;
-  onProgress?: (stage: string) => void;
-}
-
-/** What every story of a bundle shares: read once. */
-interface Context {
-  correlator: Correlator;
-  window: { start: string; end: string };
-  gaps: GapRecord[];
-  /** `namespace/Kind/name` → findings about it */
-  findings: Map<string, FindingInput[]>;
-  /** finding id → the findings it explains directly in its incident's chain */
-  effects: Map<number, FindingInput[]>;
-  filters: StoryFilters;
-  limits: StoryLimits;
-}
-
-async function loadContext(
-  bundle: Bundle,
-  inputs: readonly string[],
-  options: StoryOptions,
-): Promise<Context> {
-  options.onProgress?.('reading objects');
-  const correlator = new Correlator(await loadCatalogue(bundle));
-  const window = await readBundleWindow(bundle);
-  const gaps = await readGaps(bundle);
-  const findings = new Map<string, FindingInput[]>();
-  const effects = new Map<number, FindingInput[]>();
-  if (options.findings !== false) {
-    options.onProgress?.('analyzing');
-    // Analysis replaces the views it reads by tables without bodies: it gets a bundle of its own.
-    const analyzed = await openBundle(inputs);
-    let report: Awaited<ReturnType<typeof analyzeBundle>>;
-    try {
-      report = await analyzeBundle(analyzed, { all: true, onProgress: options.onProgress });
-    } finally {
-      analyzed.close();
-    }
-    const causes = new Map<number, { from: number; link: string }>();
-    for (const incident of report.incidents)
-      for (const step of incident.chain)
-        if (step.via) causes.set(step.finding, { from: step.via.from, link: step.via.link });
-    for (const f of report.findings) {
-      const key = `${f.subject.namespace ?? ''}/${f.subject.kind}/${f.subject.name}`;
-      const cause = causes.get(f.id);
-      const from = cause ? report.findings[cause.from] : undefined;
-      const list = findings.get(key) ?? [];
-      list.push({
-        ...f,
-        caused_by:
-          cause && from
-            ? {
-                finding: from.id,
-                pattern: from.pattern,
-                subject: `${from.subject.namespace ? `${from.subject.namespace}/` : ''}${from.subject.kind}/${from.subject.name}`,
-                link: cause.link,
-              }
-            : null,
-      });
-      findings.set(key, list);
-      const input = list.at(-1)!;
-      if (input.caused_by)
-        effects.set(input.caused_by.finding, [...(effects.get(input.caused_by.finding) ?? []), input]);
-    }
-  }
-  return {
-    correlator,
-    window,
-    gaps,
-    findings,
-    effects,
-    filters: options.filters ?? {},
-    limits: { ...DEFAULT_LIMITS, ...options.limits },
-  };
-}
 
 /** The story of the object `target` names (see target.ts), from the bundle files `inputs`. */
 export async function buildStory(
