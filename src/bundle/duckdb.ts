@@ -1,6 +1,8 @@
 // One place that creates DuckDB instances, so that every one of them is pinned the same way:
 // built-in extensions only (nothing is ever downloaded), UTC, bounded memory and threads.
 
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { type DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
 
 export interface DuckDBOptions {
@@ -96,6 +98,24 @@ export class Database {
     this.connection.closeSync();
     if (this.ownsInstance) this.instance.closeSync();
   }
+}
+
+let gc: (() => void) | undefined;
+
+/**
+ * A full garbage collection, now. The rows of a DuckDB result live in native memory that is freed
+ * only when the collector finalizes the result's JS handles, and V8 does not count that memory, so
+ * a process reading large results in turn keeps those it has read until its heap alone asks for a
+ * collection, which can be gigabytes later. Between such rounds of work (batches of stories) this
+ * holds the process to what one round needs, for the time of one collection of the live heap.
+ */
+export function collectGarbage(): void {
+  if (!gc) {
+    // Exposed to contexts created from now on only; the program's own global is left as it is.
+    setFlagsFromString('--expose-gc');
+    gc = runInNewContext('gc') as () => void;
+  }
+  gc();
 }
 
 /** A SQL string literal. Used only where DuckDB accepts no bound parameter (COPY options, SET). */
