@@ -19,8 +19,6 @@ import { auditDraft, eventDraft, type FindingInput, findingDraft, gapDraft, logD
 import { resolveTarget } from './target.ts';
 import { terminationOf } from './termination.ts';
 
-export type { StoryOptions } from './context.ts';
-
 type Draft = Omit<StoryEvent, 'correlation_id'>;
 
 const STORY_MEMORY_LIMIT = '512MB';
