@@ -92,6 +92,23 @@ export const ReportAlertSchema = z
   .meta({ title: 'Alert' });
 export type ReportAlert = z.infer<typeof ReportAlertSchema>;
 
+export const ReportTroubleSchema = z
+  .strictObject({
+    source: z.enum(['event', 'object']).describe('a Warning event, or the state an object was last seen in'),
+    reason: z
+      .string()
+      .describe(
+        'the Event’s reason; a container’s waiting reason or terminated state; the STATUS a kubectl table printed; a condition as `Type=Status (Reason)`',
+      ),
+    subject: SubjectSchema.describe('the object it is about (the container, when one is named)'),
+    count: z.number().int().positive().describe('how often: the Events’ counts, or the containers so'),
+    first: time('when it was first seen'),
+    last: time('when it was last seen'),
+    message: z.string().nullable().describe('the last message said with it'),
+  })
+  .meta({ title: 'Trouble' });
+export type ReportTrouble = z.infer<typeof ReportTroubleSchema>;
+
 export const ReportFindingSchema = FindingSchema.extend({
   id: index('its index in `findings`'),
   owner: z
@@ -305,6 +322,11 @@ export const ReportSchema = z
       .array(ReportChangeSchema)
       .describe(
         'changes in the window that explain no failure (findings at severity info outside every incident), one per pattern, author and wording, kind and owner: the pods of a Deployment someone deleted are one; in time order',
+      ),
+    unexplained_trouble: z
+      .array(ReportTroubleSchema)
+      .describe(
+        'signs of trouble the bundle shows outright (Warning events, containers waiting or failed, a failing STATUS a kubectl table printed, conditions saying not ready, not available or failed) about nothing any finding is about: no pattern judged them, so the report gives no all-clear beside them; most repeated first',
       ),
     transient: z
       .number()

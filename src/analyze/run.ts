@@ -26,6 +26,7 @@ import { type Finding, REPORT_SCHEMA, type Report, type ReportIncident } from '.
 import { inScope, selectedObjects } from './scope.ts';
 import { parseSelector } from './selector.ts';
 import { isTransient } from './transient.ts';
+import { eventReasonsRead, loadTrouble, unexplainedTrouble } from './unexplained-trouble.ts';
 import { metricNamesRead } from './unread-metrics.ts';
 import { resolveWindow } from './window.ts';
 import { coverageOf } from './window-coverage.ts';
@@ -105,6 +106,7 @@ export async function analyzeBundle(
   });
   const edges = linkFindings(findings, links, relations, { snapshot: bundle.metadata.snapshot });
   const alerts = await loadFiringAlerts(bundle, window, loadLabelVocabulary());
+  const trouble = await loadTrouble(bundle, window);
   const incidents = buildIncidents(findings, edges, relations, {
     snapshot: bundle.metadata.snapshot,
     groupByVariant: new Set(patterns.filter((p) => p.group_by_variant).map((p) => p.id)),
@@ -175,6 +177,12 @@ export async function analyzeBundle(
     changes: groupChanges(reportFindings),
     unexplained_alerts: alerts.filter(
       (a) => !findings.some((f) => concerns(a.subject, f.subject, relations)),
+    ),
+    unexplained_trouble: unexplainedTrouble(
+      trouble,
+      findings.map((f) => f.subject),
+      relations,
+      eventReasonsRead(patterns),
     ),
     transient: options.all ? 0 : transient.size,
     omitted: ranked.length - reportIncidents.length,

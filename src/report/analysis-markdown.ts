@@ -9,6 +9,7 @@ import { formatTime } from '../vocab/units.ts';
 import { alertLines, unexplainedAlertsHeading } from './alerts-text.ts';
 import { forMarkdown } from './neutralize.ts';
 import type { Renderer } from './renderer.ts';
+import { troubleLines, unexplainedTroubleHeading } from './trouble-text.ts';
 import {
   derivedFromText,
   lookedAt,
@@ -156,6 +157,15 @@ function renderMain(report: Report, incident: ReportIncident): string[] {
   return out;
 }
 
+/** What stands against an all-clear: alerts or signs of trouble no finding explains. */
+function butUnexplained(report: Report): string {
+  const unsaid = [
+    report.unexplained_alerts.length > 0 ? 'alerts fired that no finding explains' : null,
+    report.unexplained_trouble.length > 0 ? 'the bundle shows trouble no pattern judged' : null,
+  ].filter((s) => s !== null);
+  return unsaid.length > 0 ? `, but ${unsaid.join(' and ')} (below)` : '';
+}
+
 export function renderAnalysisMarkdown(report: Report): string {
   const out: string[] = [];
   const [main, ...others] = report.incidents;
@@ -167,7 +177,7 @@ export function renderAnalysisMarkdown(report: Report): string {
     out.push(
       '# Postmortem draft',
       '',
-      `kstory found no incident in this bundle: none of the patterns matched in what it looked at${report.unexplained_alerts.length > 0 ? ', but alerts fired that no finding explains (below)' : ''}. ${lookedAt(report.coverage)}`,
+      `kstory found no incident in this bundle: none of the patterns matched in what it looked at${butUnexplained(report)}. ${lookedAt(report.coverage)}`,
       '',
       ...report.bundle.partial.flatMap((reason) => [`> The analysis is partial: ${reason}.`, '']),
     );
@@ -180,6 +190,16 @@ export function renderAnalysisMarkdown(report: Report): string {
       '',
     );
     for (const line of alertLines(report.unexplained_alerts)) out.push(`- ${line}`);
+    out.push('');
+  }
+  if (report.unexplained_trouble.length > 0) {
+    out.push(
+      '## Trouble no pattern explains',
+      '',
+      `${unexplainedTroubleHeading(report.unexplained_trouble)}:`,
+      '',
+    );
+    for (const line of troubleLines(report.unexplained_trouble)) out.push(`- ${line}`);
     out.push('');
   }
   if (others.length > 0) {

@@ -10,6 +10,7 @@ import { formatTime } from '../vocab/units.ts';
 import { alertLines, unexplainedAlertsHeading } from './alerts-text.ts';
 import { forTerminal } from './neutralize.ts';
 import type { RenderContext, Renderer } from './renderer.ts';
+import { troubleLines, unexplainedTroubleHeading } from './trouble-text.ts';
 import { fitLines, padEnd, truncate, wrap } from './width.ts';
 import {
   derivedFromText,
@@ -182,10 +183,17 @@ export function renderAnalysisText(report: Report, context: RenderContext): stri
     );
   } else if (report.incidents.length === 0) {
     const text = 'No incidents: none of the patterns found a failure in what it looked at (above)';
-    // An all-clear is not said beside alerts nothing explains.
-    if (report.unexplained_alerts.length === 0)
-      lines.push(...wrap(`${text}.`, 0, width).map((l) => chalk.green(l)));
-    else lines.push(...wrap(`${text}, but alerts fired (below).`, 0, width).map((l) => chalk.yellow(l)), '');
+    // An all-clear is not said beside alerts or signs of trouble nothing explains.
+    const unsaid = [
+      report.unexplained_alerts.length > 0 ? 'alerts fired' : null,
+      report.unexplained_trouble.length > 0 ? 'the bundle shows trouble no pattern judged' : null,
+    ].filter((s) => s !== null);
+    if (unsaid.length === 0) lines.push(...wrap(`${text}.`, 0, width).map((l) => chalk.green(l)));
+    else
+      lines.push(
+        ...wrap(`${text}, but ${unsaid.join(' and ')} (below).`, 0, width).map((l) => chalk.yellow(l)),
+        '',
+      );
   } else {
     for (const incident of report.incidents) lines.push(...renderIncident(report, incident, context), '');
   }
@@ -194,6 +202,15 @@ export function renderAnalysisText(report: Report, context: RenderContext): stri
       ...wrap(unexplainedAlertsHeading(report.unexplained_alerts), 0, width).map((l) => chalk.yellow.bold(l)),
     );
     for (const line of alertLines(report.unexplained_alerts)) lines.push(...wrap(line, 2, width, '- '));
+    lines.push('');
+  }
+  if (report.unexplained_trouble.length > 0) {
+    lines.push(
+      ...wrap(unexplainedTroubleHeading(report.unexplained_trouble), 0, width).map((l) =>
+        chalk.yellow.bold(l),
+      ),
+    );
+    for (const line of troubleLines(report.unexplained_trouble)) lines.push(...wrap(line, 2, width, '- '));
     lines.push('');
   }
   if (report.changes.length > 0) {

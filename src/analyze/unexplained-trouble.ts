@@ -1,0 +1,217 @@
+// Signs of trouble the bundle shows outright that no finding explains: Warning events, containers
+// waiting or failed, pods a kubectl table printed in a failing STATUS, objects whose conditions say
+// they are not ready, not available or failed. No pattern may know them (an Event reason, a status
+// no pattern reads, a table too thin for one): they are said beside "no incidents", never dropped.
+
+import type { Bundle } from '../bundle/reader.ts';
+import type { LoadedPattern } from '../patterns/load.ts';
+import type { Subject } from '../vocab/object-ref.ts';
+import { concerns } from './alerts.ts';
+import type { Relations } from './relations.ts';
+import type { ReportTrouble } from './report.ts';
+
+const ISO = `'%Y-%m-%dT%H:%M:%S.%fZ'`;
+
+/** The annotation an import keeps a `kubectl get` row's STATUS, READY and RESTARTS in, as printed. */
+const PRINTED_ROW = 'kstory.dev/kubectl-get';
+
+/** What a container waits in while it starts normally. */
+const STARTING = ['ContainerCreating', 'PodInitializing'];
+
+/** What `kubectl get pods` prints for a pod that runs, finished well or is on its way. */
+const PRINTED_FINE = [
+  'Running',
+  'Completed',
+  'Succeeded',
+  'Pending',
+  'ContainerCreating',
+  'PodInitializing',
+  'Terminating',
+];
+
+/**
+ * Conditions whose status says something is wrong: kind-agnostic, so a custom resource's `Ready`
+ * or `Degraded` counts as a Deployment's `Available` does.
+ */
+const BAD_WHEN_FALSE = [
+  'Ready',
+  'Available',
+  'Progressing',
+  'PodScheduled',
+  'Established',
+  'Synced',
+  'Healthy',
+];
+const BAD_WHEN_TRUE = [
+  'Failed',
+  'ReplicaFailure',
+  'Degraded',
+  'MemoryPressure',
+  'DiskPressure',
+  'PIDPressure',
+  'NetworkUnavailable',
+  'Stalled',
+];
+
+interface Row {
+  source: 'event' | 'object';
+  reason: string;
+  kind: string;
+  namespace: string | null;
+  name: string;
+  container: string | null;
+  count: number;
+  first: string;
+  last: string;
+  message: string | null;
+  /** Whether the bundle holds the object itself (an Event's), so that a pattern saw its state. */
+  object_known: boolean;
+}
+
+/** The Event reasons the patterns' signals name: Events of other reasons no pattern judges. */
+export function eventReasonsRead(patterns: readonly LoadedPattern[]): Set<string> {
+  const reasons = new Set<string>();
+  for (const pattern of patterns)
+    for (const signal of Object.values(pattern.detect.signals))
+      for (const where of [signal.where, ...(signal.any ?? [])])
+        for (const [key, value] of Object.entries(where ?? {}))
+          if (key === 'event_reason' || key === 'event_reason|in')
+            for (const v of Array.isArray(value) ? value : [value]) if (typeof v === 'string') reasons.add(v);
+  return reasons;
+}
+
+/** Every sign of trouble in the window, one per reason and object, most repeated first. */
+export async function loadTrouble(bundle: Bundle, window: { start: string; end: string }): Promise<Row[]> {
+  const list = (values: readonly string[]) => values.map((v) => `'${v}'`).join(', ');
+  const rows = await bundle.query<Row>(
+    `WITH warnings AS (
+       -- One Event's versions count once: its largest count, its last message.
+       SELECT event_reason AS reason, kind, namespace, name, any_value(container) AS container,
+              max(coalesce(event_count, 1)) AS count, min(coalesce(event_first, ts)) AS first,
+              max(ts) AS last, arg_max(event_message, ts) AS message
+       FROM events
+       WHERE event_type = 'Warning' AND event_reason IS NOT NULL AND name IS NOT NULL
+         AND ts BETWEEN $1::TIMESTAMPTZ AND $2::TIMESTAMPTZ
+       GROUP BY event_reason, kind, namespace, name, coalesce(event_uid, event_message)
+     ),
+     latest_containers AS (
+       SELECT arg_max(c, c.ts) AS c FROM containers c WHERE c.ts <= $2::TIMESTAMPTZ
+       GROUP BY c.namespace, c.pod, c.name
+     ),
+     containers_now AS (
+       SELECT (c).namespace AS namespace, (c).pod AS name, (c).name AS container, (c).ts AS ts,
+              (c).phase AS phase, (c).state AS state, (c).reason AS reason, (c).message AS message,
+              (c).exit_code AS exit_code
+       FROM latest_containers
+     ),
+     latest_objects AS (
+       -- The bundle's own bodies: the working set keeps no pod's. Only an import prints tables.
+       SELECT kind, namespace, name, arg_max(body, ts) AS body, max(ts) AS ts FROM bundle
+       WHERE $3 AND source = 'object' AND kind = 'Pod' AND ts <= $2::TIMESTAMPTZ
+         AND contains(body, '${PRINTED_ROW}') GROUP BY ALL
+     ),
+     printed AS (
+       SELECT namespace, name, ts, regexp_extract(
+                json_extract_string(body, '$.metadata.annotations."${PRINTED_ROW}"'), 'STATUS=(\\S*)', 1
+              ) AS status
+       FROM latest_objects
+     ),
+     latest_conditions AS (
+       SELECT kind, namespace, name, type, arg_max(status, ts) AS status, arg_max(reason, ts) AS reason,
+              arg_max(message, ts) AS message, max(ts) AS ts
+       FROM conditions WHERE ts <= $2::TIMESTAMPTZ GROUP BY ALL
+     )
+     SELECT 'event' AS source, reason, w.kind, w.namespace, w.name, container, count::INTEGER AS count,
+            strftime(first, ${ISO}) AS first, strftime(last, ${ISO}) AS last, message,
+            o.name IS NOT NULL AS object_known
+     FROM warnings w LEFT JOIN (SELECT DISTINCT kind, namespace, name FROM objects) o
+       ON o.kind = w.kind AND o.name = w.name AND o.namespace IS NOT DISTINCT FROM w.namespace
+     UNION ALL
+     SELECT 'object', reason, 'Pod', namespace, name, container, 1, strftime(ts, ${ISO}),
+            strftime(ts, ${ISO}), message, true
+     FROM containers_now
+     WHERE coalesce(phase, '') <> 'Succeeded' AND (
+       (state = 'waiting' AND reason IS NOT NULL AND reason NOT IN (${list(STARTING)}))
+       OR (state = 'terminated' AND coalesce(exit_code, 0) <> 0 AND coalesce(phase, '') <> 'Failed'))
+     UNION ALL
+     SELECT 'object', status, 'Pod', namespace, name, NULL, 1, strftime(ts, ${ISO}), strftime(ts, ${ISO}),
+            'kubectl get printed STATUS ' || status, true
+     FROM printed
+     WHERE status <> '' AND status NOT IN (${list(PRINTED_FINE)}) AND NOT regexp_matches(status, '^Init:\\d+/\\d+$')
+     UNION ALL
+     SELECT 'object', type || '=' || status || coalesce(' (' || reason || ')', ''), kind, namespace, name,
+            NULL, 1, strftime(ts, ${ISO}), strftime(ts, ${ISO}), message, true
+     FROM latest_conditions
+     -- A pod's readiness follows its containers, said above; only its scheduling is its own.
+     WHERE (type IN (${list(BAD_WHEN_FALSE)}) AND status IN ('False', 'Unknown')
+            AND (kind <> 'Pod' OR type = 'PodScheduled'))
+        OR (type IN (${list(BAD_WHEN_TRUE)}) AND status = 'True')`,
+    [window.start, window.end, bundle.metadata.producer.split('+').includes('import')],
+  );
+  return rows;
+}
+
+/** The signs no finding is about (the same object, its owner or owned, another pod of its workload),
+ * most repeated first; a pod's trouble said by its containers is not said again by its conditions. */
+export function unexplainedTrouble(
+  rows: readonly Row[],
+  subjects: readonly Subject[],
+  relations: Relations,
+  reasonsRead: ReadonlySet<string>,
+): ReportTrouble[] {
+  const out = new Map<string, ReportTrouble>();
+  for (const row of rows) {
+    // An Event a pattern reads, about an object whose state the pattern saw too, was judged: below
+    // its threshold (one probe failure), not unknown. Without the object, the judgement lacked half.
+    if (row.source === 'event' && row.object_known && reasonsRead.has(row.reason)) continue;
+    const subject: Subject = {
+      namespace: row.namespace,
+      kind: row.kind,
+      name: row.name,
+      container: row.container,
+    };
+    if (subjects.some((s) => concerns(subject, s, relations))) continue;
+    const key = `${row.source}|${row.reason}|${row.namespace ?? ''}/${row.kind}/${row.name}`;
+    const known = out.get(key);
+    if (known) {
+      known.count += row.count;
+      if (row.first < known.first) known.first = row.first;
+      if (row.last > known.last) {
+        known.last = row.last;
+        known.message = row.message;
+      }
+      if (known.subject.container !== row.container) known.subject.container = null;
+    } else {
+      out.set(key, {
+        source: row.source,
+        reason: row.reason,
+        subject,
+        count: row.count,
+        first: row.first,
+        last: row.last,
+        message: row.message,
+      });
+    }
+  }
+  const podsWithContainerTrouble = new Set(
+    [...out.values()].filter((t) => t.subject.container !== null).map((t) => podKey(t.subject)),
+  );
+  return [...out.values()]
+    .filter(
+      (t) =>
+        !(
+          t.source === 'object' &&
+          t.subject.container === null &&
+          podsWithContainerTrouble.has(podKey(t.subject))
+        ),
+    )
+    .sort(
+      (a, b) =>
+        b.count - a.count ||
+        a.first.localeCompare(b.first) ||
+        a.reason.localeCompare(b.reason) ||
+        podKey(a.subject).localeCompare(podKey(b.subject)),
+    );
+}
+
+const podKey = (s: Subject) => `${s.namespace ?? ''}/${s.kind}/${s.name}`;

@@ -1,0 +1,121 @@
+// The all-clear guard: what a bundle shows outright as trouble (Warning events of a reason no pattern
+// knows, containers waiting in a state no pattern reads, a failing STATUS a kubectl table printed,
+// conditions saying not available) is listed when no finding explains it, and no report says "no
+// incidents" as an all-clear beside it; what a pattern judged with the object in view is not.
+
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { analyzeBundle } from '../../src/analyze/run.ts';
+import { eventReasonsRead } from '../../src/analyze/unexplained-trouble.ts';
+import { loadPatterns } from '../../src/patterns/load.ts';
+import { markdownRenderer } from '../../src/report/analysis-markdown.ts';
+import { textRenderer } from '../../src/report/analysis-text.ts';
+import { plainChalk } from '../../src/report/style.ts';
+import { openRows } from '../support/bundles.ts';
+import { kstoryInProcess } from '../support/cli-in-process.ts';
+import { anEventRow, aPodRow } from '../support/rows.ts';
+import { useTempDir } from '../support/temp.ts';
+
+const tempDir = useTempDir();
+
+const healthyPod = (name: string) =>
+  aPodRow({
+    name,
+    containers: [
+      { name: 'app', image: 'app:1', init: false, ready: true, restart_count: 0, state: 'running' },
+    ],
+    conditions: [{ type: 'Ready', status: 'True' }],
+  });
+
+describe('trouble no pattern explains', () => {
+  it('lists an unknown Warning reason, an unknown waiting reason and an unavailable custom object; not a judged blip', async () => {
+    const bundle = await openRows(tempDir(), 't.parquet', [
+      healthyPod('quiet-1'),
+      // A reason no pattern reads: judged by nothing.
+      anEventRow({
+        name: 'quiet-1',
+        event_reason: 'FailedKillPod',
+        event_message: 'error killing pod: failed to "KillPodSandbox" for "quiet-1" with KillPodSandboxError',
+        event_count: 7,
+      }),
+      // One probe failure of a pod in the bundle: a pattern read it and its state, below its threshold.
+      anEventRow({
+        name: 'quiet-1',
+        event_reason: 'Unhealthy',
+        event_message: 'Readiness probe failed: timeout',
+      }),
+      aPodRow({
+        name: 'odd-1',
+        containers: [
+          {
+            name: 'app',
+            image: 'app:1',
+            init: false,
+            ready: false,
+            restart_count: 0,
+            state: 'waiting',
+            reason: 'RunContainerError',
+            message: 'mount denied',
+          },
+        ],
+      }),
+    ]);
+    const report = await analyzeBundle(bundle);
+    bundle.close();
+    expect(report.incidents).toEqual([]);
+    expect(report.unexplained_trouble.map((t) => [t.source, t.reason, t.subject.name, t.count])).toEqual([
+      ['event', 'FailedKillPod', 'quiet-1', 7],
+      ['object', 'RunContainerError', 'odd-1', 1],
+    ]);
+  });
+
+  it('knows the Event reasons the catalogue reads', () => {
+    const reasons = eventReasonsRead(loadPatterns());
+    for (const reason of ['BackOff', 'Unhealthy', 'FailedScheduling', 'Evicted'])
+      expect(reasons.has(reason), reason).toBe(true);
+    expect(reasons.has('FailedKillPod')).toBe(false);
+  });
+
+  it('kubectl text no pattern can judge (a table without container names, Events without their pod) is said, never an all-clear', async () => {
+    const dir = tempDir();
+    writeFileSync(
+      path.join(dir, 'pods.txt'),
+      [
+        'NAME                   READY   STATUS             RESTARTS      AGE',
+        'web-7d9f8b6c5d-abcde   0/1     CrashLoopBackOff   12 (2m ago)   40m',
+        'web-7d9f8b6c5d-fghij   1/1     Running            0             40m',
+        '',
+      ].join('\n'),
+    );
+    writeFileSync(
+      path.join(dir, 'events.txt'),
+      [
+        'LAST SEEN          TYPE      REASON    OBJECT                     MESSAGE',
+        '2m (x9 over 39m)   Warning   Frobbed   pod/api-5f6d7c8b9-zzzzz    the frobnicator gave up',
+        '',
+      ].join('\n'),
+    );
+    const bundle = path.join(dir, 'b.parquet');
+    expect((await kstoryInProcess('import', dir, '-o', bundle, '--no-progress')).code).toBe(0);
+    const json = await kstoryInProcess('analyze', bundle, '--format', 'json');
+    const report = JSON.parse(json.stdout);
+    expect(report.incidents).toEqual([]);
+    expect(
+      report.unexplained_trouble.map((t: { reason: string; subject: { name: string } }) => [
+        t.reason,
+        t.subject.name,
+      ]),
+    ).toEqual([
+      ['Frobbed', 'api-5f6d7c8b9-zzzzz'],
+      ['CrashLoopBackOff', 'web-7d9f8b6c5d-abcde'],
+    ]);
+    // The reports render what the analysis said: no second analysis for them.
+    const context = { chalk: plainChalk, width: 100, explain: false };
+    const text = String(textRenderer.render(report, context)).replace(/\s+/g, ' ');
+    expect(text).toContain('but the bundle shows trouble no pattern judged (below)');
+    expect(text).toContain('2 signs of trouble no pattern explains');
+    expect(text).toContain('Warning Frobbed ×9 on default/Pod api-5f6d7c8b9-zzzzz');
+    expect(String(markdownRenderer.render(report, context))).toContain('## Trouble no pattern explains');
+  });
+});
