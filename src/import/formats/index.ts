@@ -16,6 +16,7 @@ import { gkeAudit } from './gke-audit.ts';
 import { helmTemplate } from './helm-template.ts';
 import { hostServiceLog } from './host-service-log.ts';
 import { htmlPage } from './html-page.ts';
+import { journal } from './journal.ts';
 import { kubeJson } from './kube-json.ts';
 import { kubeYaml } from './kube-yaml.ts';
 import { kubectlDescribe } from './kubectl-describe.ts';
@@ -46,6 +47,7 @@ export const IMPORT_FORMATS: readonly ImportFormat[] = [
   fluentLogs,
   containerLog,
   componentLog,
+  journal,
 ];
 
 /** Content recognised in order to say why it is skipped, rather than "unrecognised content". */
