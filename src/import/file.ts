@@ -3,6 +3,7 @@
 
 import { isItemError, KstoryError, messageOf } from '../errors.ts';
 import { normalizeTs, tsFromMillis } from '../kube/time.ts';
+import { binaryFileReason } from './binary-kind.ts';
 import { noteFileTime } from './capture-time.ts';
 import type { FileContext, ImportOptions } from './context.ts';
 import { DamagedData } from './decompress.ts';
@@ -53,7 +54,7 @@ export async function importFile(
   if (entry.mtimeMs !== null) noteFileTime(stats, tsFromMillis(Math.floor(entry.mtimeMs)));
   const encoding = detectEncoding(head);
   if (!encoding) {
-    sink.skipFile(stats, entry.path, 'binary file');
+    sink.skipFile(stats, entry.path, binaryFileReason(head));
     await drain(stream);
     return;
   }

@@ -27,8 +27,12 @@ const HINTS: readonly { when: (reason: string) => boolean; hint: string }[] = [
     hint: 'Every file is empty: was the capture interrupted? Take it again.',
   },
   {
-    when: (reason) => reason === 'binary file',
-    hint: 'kstory unpacks .tar, .gz, .zst and .xz itself; unpack other archives first and import what is inside.',
+    when: (reason) => reason === 'binary file (a Parquet file)',
+    hint: 'A Parquet file may be a kstory bundle already: `kstory analyze FILE` reads it as it is.',
+  },
+  {
+    when: (reason) => reason.startsWith('binary file'),
+    hint: 'kstory unpacks .tar, .gz, .zst and .xz itself; unpack other archives (zip, 7-Zip, RAR, bzip2) first and import the folder they give.',
   },
 ];
 
