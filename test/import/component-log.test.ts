@@ -166,14 +166,14 @@ describe('component logs in klog form', () => {
     bundle!.close();
   });
 
-  it('journal text and pod logs are not component logs', async () => {
+  it('journal text is read as the journal, not as a component log', async () => {
     const journal = scratch.write(
       'journal/kubelet_service.log',
       '-- Logs begin at Tue 2021-08-03 09:10:29 UTC. --\nAug 03 09:10:30 node-a hyperkube[1400]: I0803 09:10:30.000001    1400 server.go:1] x\n',
     );
-    const { result } = await scratch.import([journal]);
-    expect(result.inputs[0]?.formats).toEqual({});
-    expect(result.bundle).toBeNull();
+    const { result, bundle } = await scratch.import([journal]);
+    expect(result.inputs[0]?.formats).toEqual({ journal: 1 });
+    bundle!.close();
   });
 
   it('rejects a --year that is not a year, naming it', () => {
