@@ -13,6 +13,7 @@ const SHARED = [
   'analyze',
   'architecture',
   'bench',
+  'correlate',
   'eval',
   'import',
   'kube',

@@ -1,11 +1,16 @@
-// Structural relations between the subjects of findings, computed once per analysis from the
-// bundle: ownership (Pod → ReplicaSet → Deployment), which node a pod ran on, which ConfigMaps,
-// Secrets and PVCs a pod uses, which Services select it, the taints each node carried, and whom
-// RBAC bindings bound.
+// Structural relations between the subjects of findings, computed once per analysis by following
+// the correlation rules that decide a chain join (patterns/correlation/*.yaml, their `chain`) over
+// the bundle's objects, the same rules and joins `kstory related` follows: ownership (Pod →
+// ReplicaSet → Deployment → Argo CD Application), the node a pod ran on, the ConfigMaps, Secrets,
+// claims and ServiceAccount it uses, the Services and budgets selecting it. Besides them, what two
+// evidence joins read: the taints each node carried, and whom RBAC bindings bound.
 
-import { VERSION_ORDER_SQL } from '../bundle/columns.ts';
 import { sqlList } from '../bundle/duckdb.ts';
 import type { Bundle } from '../bundle/reader.ts';
+import { type CatalogueObject, loadCatalogue } from '../correlate/catalogue.ts';
+import { ObjectGraph } from '../correlate/graph.ts';
+import { JOINS, type Join as RuleJoin } from '../correlate/joins.ts';
+import { loadRules, type Rule, type RuleChainJoin } from '../correlate/rules.ts';
 import type { Join } from '../patterns/schema.ts';
 import {
   namespacedName,
@@ -17,61 +22,61 @@ import {
 } from '../vocab/object-ref.ts';
 import { onConnections } from './parallel.ts';
 
-/** Kinds whose label selector picks pods without owning them. */
-const SELECTORS = ['Service', 'PodDisruptionBudget'];
-
 const key = (namespace: string | null, kind: string, name: string) => objectKey({ namespace, kind, name });
+const keyOfObject = (o: CatalogueObject) => key(o.namespace, o.kind, o.name);
+let builtin: Rule[] | undefined;
+/** The built-in rules, read once. */
+const builtinRules = () => {
+  builtin ??= loadRules();
+  return builtin;
+};
+const applies = (classes: readonly string[], kind: string) => classes.includes(kind) || classes.includes('*');
+
+/** Where the rules deciding chain joins lead from one object (every incarnation of its name). */
+interface Facts {
+  links: Map<RuleChainJoin, Set<string>>;
+  /** The key of its controller: the newest incarnation's, by the owner rules of owner references. */
+  controller: string | undefined;
+}
+
+/** The rules deciding chain joins that start from one kind, each join run once for the rules that
+ * take it with the same options (a pod's owner reference is followed once for owner-of-pod and
+ * owner-of-resource). */
+type Plan = { join: RuleJoin; rule: Rule; chain: RuleChainJoin; to: Rule['to'][] }[];
 
 export class Relations {
-  /** object key → its controller's key */
-  private readonly owner = new Map<string, string>();
-  /** resource key → the key of the Argo CD Application that manages it */
-  private readonly manager = new Map<string, string>();
-  /** pod key → the nodes it ran on (a StatefulSet's pod keeps its name on another node) */
-  private readonly podNodes = new Map<string, Set<string>>();
-  /** pod key → keys of the ConfigMaps, Secrets and PVCs it uses */
-  private readonly podRefs = new Map<string, Set<string>>();
-  /** Service or PodDisruptionBudget key → pod keys it selects */
-  private readonly selected = new Map<string, Set<string>>();
+  /** object key → where the rules lead from it, worked out when first asked: analysis asks about
+   * the few objects findings are about, of the many a large cluster holds */
+  private readonly facts = new Map<string, Facts>();
+  private readonly plans = new Map<string, Plan>();
+  /** key → the pods it owns (transitively) or selects */
+  private readonly pods = new Map<string, string[]>();
   /** node name → the keys of the taints it carried at any time */
   private readonly nodeTaints = new Map<string, Set<string>>();
   /** RoleBinding or ClusterRoleBinding key → the users it bound at any time (a service account as
    * `system:serviceaccount:<namespace>:<name>`), and the key of its role */
   private readonly bindings = new Map<string, { users: Set<string>; role: string }>();
-  /** controller key → pod keys below it (built once, after loading) */
-  private readonly podsByAncestor = new Map<string, string[]>();
+
+  private constructor(
+    private readonly graph: ObjectGraph,
+    private readonly rules: readonly Rule[],
+  ) {}
 
   /**
-   * With `namespaces`, only the relations of objects in them (and of cluster-scoped ones): every
-   * relation but an Argo CD Application's (loaded whatever its namespace) stays within a namespace,
-   * so relations between findings need only the findings' namespaces, a small part of a large
-   * cluster's objects.
+   * `rules`: the correlation rules (their `chain` says which chain join each decides). With
+   * `namespaces`, only the objects in them, cluster-scoped ones and Argo CD Applications: every
+   * relation but an Application's stays within a namespace, so relations between findings need only
+   * the findings' namespaces, a small part of a large cluster's objects.
    */
-  static async load(bundle: Bundle, scope?: { namespaces: Iterable<string | null> }): Promise<Relations> {
-    const relations = new Relations();
+  static async load(
+    bundle: Bundle,
+    scope?: { namespaces: Iterable<string | null> },
+    rules: readonly Rule[] = builtinRules(),
+  ): Promise<Relations> {
     const inScope = scope
       ? `(namespace IS NULL OR namespace IN (SELECT unnest(${sqlList([...scope.namespaces].filter((n) => n !== null))}::VARCHAR[])))`
       : 'true';
     const queries = [
-      // An object's controller as its newest version names it (an object deleted and created
-      // again under the same name may have had another).
-      `SELECT namespace, kind, name,
-              last(owner_kind ORDER BY ${VERSION_ORDER_SQL}) AS owner_kind,
-              last(owner_name ORDER BY ${VERSION_ORDER_SQL}) AS owner_name
-       FROM objects WHERE owner_kind IS NOT NULL AND name IS NOT NULL AND ${inScope} GROUP BY ALL`,
-      `SELECT DISTINCT namespace, name, node FROM pods WHERE node IS NOT NULL AND ${inScope}`,
-      `SELECT DISTINCT namespace, name, r.kind AS ref_kind, r.name AS ref_name
-       FROM (SELECT namespace, name, unnest(refs) AS r FROM pods WHERE refs IS NOT NULL AND ${inScope})`,
-      // A Service or PodDisruptionBudget selects the pods whose labels contain all of its
-      // selector's pairs (at any time).
-      `WITH selectors AS (
-         SELECT DISTINCT namespace, kind, name, selector FROM objects
-         WHERE kind IN ('Service', 'PodDisruptionBudget') AND selector IS NOT NULL AND cardinality(selector) > 0 AND ${inScope}
-       ),
-       pod_labels AS (SELECT DISTINCT namespace, name, labels FROM pods WHERE labels IS NOT NULL AND ${inScope})
-       SELECT DISTINCT s.namespace, s.kind, s.name, p.name AS pod
-       FROM selectors s JOIN pod_labels p ON p.namespace = s.namespace
-       WHERE list_bool_and(list_transform(map_keys(s.selector), k -> p.labels[k] = s.selector[k]))`,
       // A node's taints as its spec shows them, and as the scheduler quoted them when it refused the
       // node (node_refusals): all there is of a node not ready when no status of it was captured.
       `SELECT DISTINCT name, t.key AS taint
@@ -80,49 +85,17 @@ export class Relations {
        UNION
        SELECT DISTINCT refused_node, 'node.kubernetes.io/' || refused_taint FROM node_refusals
        WHERE refused_node IS NOT NULL AND refused_taint IS NOT NULL`,
-      // An Argo CD Application manages the resources its status lists: it is degraded when they are.
-      `SELECT DISTINCT namespace AS app_namespace, name AS app,
-              unnest(from_json(json_extract(body, '$.status.resources'), '[{"kind":"VARCHAR","name":"VARCHAR","namespace":"VARCHAR"}]')) AS r
-       FROM objects WHERE kind = 'Application' AND api_version LIKE 'argoproj.io/%' AND body IS NOT NULL`,
       // Whom each RBAC binding bound, and to which role, in any version of it.
       `SELECT DISTINCT kind, namespace, name, json_extract_string(body, '$.roleRef.kind') AS role_kind,
               json_extract_string(body, '$.roleRef.name') AS role_name,
               unnest(from_json(json_extract(body, '$.subjects'), '[{"kind":"VARCHAR","name":"VARCHAR","namespace":"VARCHAR"}]')) AS s
        FROM objects WHERE kind IN ('RoleBinding', 'ClusterRoleBinding') AND body IS NOT NULL AND ${inScope}`,
     ];
-    const [owners, nodes, refs, selections, taints, managed, bindings] = await onConnections(
-      bundle,
-      queries,
-      (connection, sql) => connection.query(sql),
+    const [objects, taints, bindings] = await onConnections(bundle, [null, ...queries], (connection, sql) =>
+      sql === null ? (loadCatalogue(connection, scope) as Promise<unknown[]>) : connection.query(sql),
     );
-    for (const o of owners as {
-      namespace: string | null;
-      kind: string;
-      name: string;
-      owner_kind: string;
-      owner_name: string;
-    }[])
-      relations.owner.set(key(o.namespace, o.kind, o.name), key(o.namespace, o.owner_kind, o.owner_name));
-    for (const p of nodes as { namespace: string; name: string; node: string }[])
-      addTo(relations.podNodes, key(p.namespace, 'Pod', p.name), p.node);
-    for (const r of refs as { namespace: string; name: string; ref_kind: string; ref_name: string }[]) {
-      addTo(relations.podRefs, key(r.namespace, 'Pod', r.name), key(r.namespace, r.ref_kind, r.ref_name));
-    }
-    for (const s of selections as { namespace: string; kind: string; name: string; pod: string }[]) {
-      addTo(relations.selected, key(s.namespace, s.kind, s.name), key(s.namespace, 'Pod', s.pod));
-    }
+    const relations = Relations.following(rules, objects as CatalogueObject[]);
     for (const t of taints as { name: string; taint: string }[]) addTo(relations.nodeTaints, t.name, t.taint);
-    for (const m of managed as {
-      app_namespace: string;
-      app: string;
-      r: { kind: string; name: string; namespace: string | null };
-    }[]) {
-      if (!m.r?.kind || !m.r.name) continue;
-      relations.manager.set(
-        key(m.r.namespace, m.r.kind, m.r.name),
-        key(m.app_namespace, 'Application', m.app),
-      );
-    }
     for (const b of bindings as {
       kind: string;
       namespace: string | null;
@@ -142,30 +115,92 @@ export class Relations {
         entry.users.add(`system:serviceaccount:${b.s.namespace ?? b.namespace}:${b.s.name}`);
       relations.bindings.set(bindingKey, entry);
     }
-    relations.indexPods();
     return relations;
   }
 
-  private indexPods(): void {
-    const pods = new Set([
-      ...this.podNodes.keys(),
-      ...this.podRefs.keys(),
-      ...[...this.owner.keys()].filter((k) => parseObjectKey(k).kind === 'Pod'),
-    ]);
-    for (const pod of pods) {
-      for (const ancestor of this.ancestry(parseObjectKey(pod)).slice(1)) {
-        const list = this.podsByAncestor.get(ancestor) ?? [];
-        list.push(pod);
-        this.podsByAncestor.set(ancestor, list);
+  /** The relations the rules decide between these objects (nodes' taints and bindings aside). */
+  static following(rules: readonly Rule[], objects: readonly CatalogueObject[]): Relations {
+    return new Relations(
+      new ObjectGraph(objects),
+      rules.filter((r) => r.chain !== undefined),
+    );
+  }
+
+  private planOf(kind: string): Plan {
+    let plan = this.plans.get(kind);
+    if (!plan) {
+      plan = [];
+      for (const rule of this.rules.filter((r) => applies(r.from, kind))) {
+        const same = plan.find(
+          (p) =>
+            p.rule.join === rule.join &&
+            p.chain === rule.chain &&
+            p.rule.selector_versions === rule.selector_versions,
+        );
+        if (same) same.to.push(rule.to);
+        else plan.push({ join: JOINS[rule.join], rule, chain: rule.chain!, to: [rule.to] });
+      }
+      this.plans.set(kind, plan);
+    }
+    return plan;
+  }
+
+  /** Runs the rules deciding chain joins from every incarnation of the key's object, oldest first. */
+  private factsOf(start: string): Facts {
+    let facts = this.facts.get(start);
+    if (facts) return facts;
+    facts = { links: new Map(), controller: undefined };
+    const { namespace, kind, name } = parseObjectKey(start);
+    const incarnations = [...this.graph.incarnations(namespace, kind, name)].sort((a, b) =>
+      a.last < b.last ? -1 : a.last > b.last ? 1 : 0,
+    );
+    for (const o of incarnations) {
+      for (const { join, rule, chain, to: tos } of this.planOf(o.kind)) {
+        for (const target of join.run?.(this.graph, o, rule) ?? []) {
+          if (!tos.some((to) => applies(to, target.kind))) continue;
+          const to = keyOfObject(target);
+          if (to === start) continue;
+          const set = facts.links.get(chain);
+          if (set) set.add(to);
+          else facts.links.set(chain, new Set([to]));
+          // Ancestry is the chain of controllers: the owner rules that follow owner references.
+          if (chain === 'owner' && rule.join === 'owned-by') facts.controller = to;
+        }
       }
     }
+    this.facts.set(start, facts);
+    return facts;
+  }
+
+  /** Whether a rule deciding `join` leads from `from`, or a pod of it, to `to`. */
+  private leads(join: RuleChainJoin, from: Subject, to: string): boolean {
+    const start = key(from.namespace, from.kind, from.name);
+    return [start, ...this.podsOf(from)].some((k) => this.factsOf(k).links.get(join)?.has(to) === true);
+  }
+
+  /** Everything rules deciding `owner` lead to from the key, transitively. */
+  private owners(start: string): Set<string> {
+    const seen = new Set<string>();
+    const todo = [start];
+    while (todo.length > 0 && seen.size < 50) {
+      for (const next of this.factsOf(todo.pop()!).links.get('owner') ?? [])
+        if (!seen.has(next) && next !== start) {
+          seen.add(next);
+          todo.push(next);
+        }
+    }
+    return seen;
   }
 
   /** The subject and its controllers, nearest first (Pod, ReplicaSet, Deployment). */
   ancestry(subject: ObjectRef): string[] {
-    const chain = [objectKey(subject)];
+    return this.ancestryOf(objectKey(subject));
+  }
+
+  private ancestryOf(start: string): string[] {
+    const chain = [start];
     for (let i = 0; i < 5; i++) {
-      const parent = this.owner.get(chain.at(-1)!);
+      const parent = this.factsOf(chain.at(-1)!).controller;
       if (!parent || chain.includes(parent)) break;
       chain.push(parent);
     }
@@ -182,17 +217,43 @@ export class Relations {
   private podsOf(subject: Subject): string[] {
     const target = key(subject.namespace, subject.kind, subject.name);
     if (subject.kind === 'Pod') return [target];
-    const selected = this.selected.get(target);
-    const owned = this.podsByAncestor.get(target) ?? [];
-    return selected ? [...owned, ...selected] : owned;
+    let pods = this.pods.get(target);
+    if (!pods) {
+      pods = [...new Set([...this.ownedPods(target, 0), ...this.selectedPods(target)])];
+      this.pods.set(target, pods);
+    }
+    return pods;
+  }
+
+  /** The pods below the object: what names it as owner and whose controller, by the rules, it is. */
+  private ownedPods(owner: string, depth: number): string[] {
+    if (depth > 5) return [];
+    const { namespace, kind, name } = parseObjectKey(owner);
+    const children = new Set(this.graph.ownedByName(namespace, kind, name).map(keyOfObject));
+    return [...children]
+      .filter((child) => this.factsOf(child).controller === owner)
+      .flatMap((child) =>
+        parseObjectKey(child).kind === 'Pod' ? [child] : this.ownedPods(child, depth + 1),
+      );
+  }
+
+  /** The pods of its namespace whose `selects` rules lead to the object. */
+  private selectedPods(selector: string): string[] {
+    const { namespace, kind } = parseObjectKey(selector);
+    // Only a kind a `selects` rule leads to selects (a Service, a budget): others need no look.
+    if (namespace === null || !this.rules.some((r) => r.chain === 'selects' && applies(r.to, kind)))
+      return [];
+    const pods = new Set(this.graph.podsIn(namespace).map(keyOfObject));
+    return [...pods].filter((pod) => this.factsOf(pod).links.get('selects')?.has(selector) === true);
   }
 
   /** Services selecting the pod, as `namespace/name`. */
   servicesOf(pod: Subject): string[] {
-    const podKey = key(pod.namespace, 'Pod', pod.name);
-    return [...this.selected.entries()]
-      .filter(([selector, pods]) => parseObjectKey(selector).kind === 'Service' && pods.has(podKey))
-      .map(([service]) => namespacedName(parseObjectKey(service)));
+    const selectors = this.factsOf(key(pod.namespace, 'Pod', pod.name)).links.get('selects') ?? [];
+    return [...selectors]
+      .map(parseObjectKey)
+      .filter((s) => s.kind === 'Service')
+      .map(namespacedName);
   }
 
   /**
@@ -231,36 +292,22 @@ export class Relations {
         return causeKey === effectKey;
       case 'namespace':
         return cause.namespace !== null && cause.namespace === effect.namespace;
-      case 'owner': {
-        const managers = (s: Subject) => this.ancestry(s).map((k) => this.manager.get(k));
+      case 'owner':
+        // An object is its own owner's kin: a finding and an alert about one Deployment.
         return (
-          this.ancestry(effect).includes(causeKey) ||
-          this.ancestry(cause).includes(effectKey) ||
-          managers(cause).includes(effectKey) ||
-          managers(effect).includes(causeKey)
+          causeKey === effectKey ||
+          this.owners(effectKey).has(causeKey) ||
+          this.owners(causeKey).has(effectKey)
         );
-      }
       case 'workload': {
         if (this.related('owner', cause, effect)) return true;
         const [a, b] = [this.ancestry(cause), this.ancestry(effect)];
         return a.length > 1 && b.length > 1 && a.at(-1) === b.at(-1);
       }
-      case 'node': {
-        const [node, other] = cause.kind === 'Node' ? [cause, effect] : [effect, cause];
-        if (node.kind !== 'Node') return false;
-        return this.podsOf(other).some((pod) => this.podNodes.get(pod)?.has(node.name));
-      }
-      case 'refs': {
-        const [used, user] = ['ConfigMap', 'Secret', 'PersistentVolumeClaim'].includes(cause.kind)
-          ? [causeKey, effect]
-          : [effectKey, cause];
-        return this.podsOf(user).some((pod) => this.podRefs.get(pod)?.has(used));
-      }
-      case 'selects': {
-        const [selector, other] = SELECTORS.includes(cause.kind) ? [causeKey, effect] : [effectKey, cause];
-        const pods = this.selected.get(selector);
-        return pods !== undefined && this.podsOf(other).some((pod) => pods.has(pod));
-      }
+      case 'node':
+      case 'refs':
+      case 'selects':
+        return this.leads(join, cause, effectKey) || this.leads(join, effect, causeKey);
     }
   }
 }

@@ -2,10 +2,12 @@
 // resolves the window, probes and detects, links findings into incidents, keeps those in scope and
 // not transient, ranks them and assembles the report. Prints nothing and never exits.
 
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { checkOneCluster } from '../bundle/cluster-identity.ts';
 import { partialReasons } from '../bundle/partial.ts';
 import type { Bundle } from '../bundle/reader.ts';
+import { BUILTIN_RULES_DIR, loadRules, type Rule } from '../correlate/rules.ts';
 import { forOption, KstoryError } from '../errors.ts';
 import { BUILTIN_PATTERNS_DIR, type LoadedPattern, loadPatterns } from '../patterns/load.ts';
 import { TOOL_VERSION } from '../version.ts';
@@ -61,6 +63,8 @@ export interface AnalyzeOptions {
 export interface Catalogue {
   patterns: LoadedPattern[];
   links: LoadedLink[];
+  /** The correlation rules, which decide the structural chain joins (owner, node, refs, selects). */
+  rules: Rule[];
 }
 
 /** Loads and selects the catalogue (pattern files, their compiled conditions, chain links): done
@@ -77,7 +81,12 @@ export function loadCatalogue(
     ],
     new Set(loaded.map((p) => p.id)),
   );
-  return { patterns, links };
+  // A patterns directory may hold correlation rules too (DIR/correlation), as it holds chains.
+  const rules = loadRules([
+    BUILTIN_RULES_DIR,
+    ...(options.patternDirs ?? []).map((d) => path.join(d, 'correlation')).filter((d) => existsSync(d)),
+  ]);
+  return { patterns, links, rules };
 }
 
 /** `catalogue`, when given, must have been loaded with the same patternDirs, only and skip. */
@@ -90,7 +99,7 @@ export async function analyzeBundle(
   // Options are read before the work, so that a mistake in one is said at once.
   const subject = options.subject ? forOption('subject', () => parseObjectPath(options.subject!)) : null;
   const selector = options.selector ? parseSelector(options.selector) : null;
-  const { patterns, links } = catalogue ?? loadCatalogue(options);
+  const { patterns, links, rules } = catalogue ?? loadCatalogue(options);
   const progress = options.onProgress ?? (() => {});
   const window = await resolveWindow(bundle, options);
   const coverage = await coverageOf(bundle, window, metricNamesRead(patterns));
@@ -101,9 +110,11 @@ export async function analyzeBundle(
   const existence = new Existence();
   const findings = await detectAll(bundle, patterns, window, existence, progress);
   progress(`linking ${findings.length} findings into incidents`);
-  const relations = await Relations.load(bundle, {
-    namespaces: new Set(findings.map((f) => f.subject.namespace)),
-  });
+  const relations = await Relations.load(
+    bundle,
+    { namespaces: new Set(findings.map((f) => f.subject.namespace)) },
+    rules,
+  );
   const edges = linkFindings(findings, links, relations, { snapshot: bundle.metadata.snapshot });
   const alerts = await loadFiringAlerts(bundle, window, loadLabelVocabulary());
   const trouble = await loadTrouble(bundle, window);

@@ -1,7 +1,9 @@
 // What correlation needs to know of every object in a bundle, read once: identity, controlling
-// owner, and the links of pods (node, references, labels), selectors and references of the others.
+// owner, and the links of pods (node, references, labels), selectors and references of the others,
+// with the labels and selectors of every version (a selector edited, a pod relabelled in the window).
 
 import { VERSION_ORDER_SQL } from '../bundle/columns.ts';
+import { sqlList } from '../bundle/duckdb.ts';
 import type { Bundle } from '../bundle/reader.ts';
 
 export interface CatalogueObject {
@@ -19,6 +21,10 @@ export interface CatalogueObject {
   refs: { kind: string; name: string; via: string }[];
   labels: Record<string, string>;
   selector: Record<string, string>;
+  /** The distinct labels of every version of a pod (others: none). */
+  label_sets: Record<string, string>[];
+  /** The distinct non-empty selectors of every version. */
+  selectors: Record<string, string>[];
   /** Earliest of creationTimestamp and first sighting. */
   first: string;
   /** First sighting: the earliest record of it in the bundle. */
@@ -33,6 +39,7 @@ export interface CatalogueObject {
 
 const TS = (column: string) => `strftime(${column}, '%Y-%m-%dT%H:%M:%S.%gZ')`;
 
+/** One incarnation as the catalogue query writes it (maps as JSON objects). */
 interface Row {
   kind: string;
   namespace: string | null;
@@ -44,8 +51,10 @@ interface Row {
   owner_uid: string | null;
   nodes: string[] | null;
   refs: { kind: string; name: string; via: string }[] | null;
-  labels: { key: string; value: string }[] | null;
-  selector: { key: string; value: string }[] | null;
+  labels: Record<string, string> | null;
+  selector: Record<string, string> | null;
+  label_sets: Record<string, string>[] | null;
+  selectors: Record<string, string>[] | null;
   first: string;
   seen: string;
   last: string;
@@ -53,21 +62,44 @@ interface Row {
   gone_at: string | null;
 }
 
-/** Every object incarnation of the bundle (one per kind, namespace, name and UID). */
-export async function loadCatalogue(bundle: Bundle): Promise<CatalogueObject[]> {
+/** Incarnations per JSON document the query returns: the rows come back as a few JSON texts, since
+ * converting nested values (refs, labels of every version) one by one costs several times more. */
+const CHUNK = 5000;
+
+export interface CatalogueScope {
+  /** Only objects of these namespaces, cluster-scoped ones and Argo CD Applications (which list
+   * resources of any namespace). */
+  namespaces: Iterable<string | null>;
+}
+
+/** Every object incarnation of the bundle (one per kind, namespace, name and UID), or of a scope. */
+export async function loadCatalogue(bundle: Bundle, scope?: CatalogueScope): Promise<CatalogueObject[]> {
   const last = (column: string) => `last(${column} ORDER BY ${VERSION_ORDER_SQL})`;
-  const rows = await bundle.query<Row>(
-    `SELECT kind, namespace, name, uid, ${last('api_version')} AS api_version,
-            ${last('owner_kind')} AS owner_kind, ${last('owner_name')} AS owner_name, ${last('owner_uid')} AS owner_uid,
-            list(DISTINCT node) FILTER (WHERE node IS NOT NULL) AS nodes,
-            list_distinct(flatten(list(refs) FILTER (WHERE refs IS NOT NULL))) AS refs,
-            ${last('labels')} AS labels, ${last('selector')} AS selector,
-            ${TS('least(min(ts), min(created_at))')} AS first, ${TS('min(ts)')} AS seen, ${TS('max(ts)')} AS last,
-            ${TS('min(created_at)')} AS created_at,
-            ${TS("least(min(ts) FILTER (WHERE watch_event = 'DELETED'), min(ts) FILTER (WHERE deleted_at IS NOT NULL))")} AS gone_at
-     FROM objects WHERE kind IS NOT NULL AND name IS NOT NULL
-     GROUP BY kind, namespace, name, uid`,
+  // The controller the newest version naming one names: a pod released by its ReplicaSet (relabelled
+  // out of it) still belonged to it in the window.
+  const owner = (column: string) => `${last(column)} FILTER (WHERE owner_kind IS NOT NULL)`;
+  const inScope = scope
+    ? `(namespace IS NULL OR kind = 'Application' OR namespace IN (SELECT unnest(${sqlList([...scope.namespaces].filter((n) => n !== null))}::VARCHAR[])))`
+    : 'true';
+  const chunks = await bundle.query<{ rows: string }>(
+    `WITH incarnations AS (
+       SELECT {kind: kind, namespace: namespace, name: name, uid: uid, api_version: ${last('api_version')},
+               owner_kind: ${owner('owner_kind')}, owner_name: ${owner('owner_name')}, owner_uid: ${owner('owner_uid')},
+               nodes: list(DISTINCT node) FILTER (WHERE node IS NOT NULL),
+               refs: list_distinct(flatten(list(refs) FILTER (WHERE refs IS NOT NULL))),
+               labels: ${last('labels')}, selector: ${last('selector')},
+               label_sets: list(DISTINCT labels) FILTER (WHERE kind = 'Pod' AND labels IS NOT NULL),
+               selectors: list(DISTINCT selector) FILTER (WHERE cardinality(selector) > 0),
+               first: ${TS('least(min(ts), min(created_at))')}, seen: ${TS('min(ts)')}, last: ${TS('max(ts)')},
+               created_at: ${TS('min(created_at)')},
+               gone_at: ${TS("least(min(ts) FILTER (WHERE watch_event = 'DELETED'), min(ts) FILTER (WHERE deleted_at IS NOT NULL))")}} AS o
+       FROM objects WHERE kind IS NOT NULL AND name IS NOT NULL AND ${inScope}
+       GROUP BY kind, namespace, name, uid
+     )
+     SELECT to_json(list(o))::VARCHAR AS rows
+     FROM (SELECT o, (row_number() OVER ()) // ${CHUNK} AS chunk FROM incarnations) GROUP BY chunk`,
   );
+  const rows = chunks.flatMap((c) => JSON.parse(c.rows) as Row[]);
   const managed = await bundle.query<{
     kind: string;
     namespace: string | null;
@@ -96,8 +128,10 @@ export async function loadCatalogue(bundle: Bundle): Promise<CatalogueObject[]> 
     owner: r.owner_kind && r.owner_name ? { kind: r.owner_kind, name: r.owner_name, uid: r.owner_uid } : null,
     nodes: (r.nodes ?? []).sort(),
     refs: r.refs ?? [],
-    labels: toRecord(r.labels),
-    selector: toRecord(r.selector),
+    labels: r.labels ?? {},
+    selector: r.selector ?? {},
+    label_sets: r.label_sets ?? [],
+    selectors: r.selectors ?? [],
     first: r.first,
     seen: r.seen,
     last: r.last,
@@ -105,10 +139,4 @@ export async function loadCatalogue(bundle: Bundle): Promise<CatalogueObject[]> 
     gone_at: r.gone_at,
     manages: manages.get(`${r.namespace ?? ''}/${r.kind}/${r.name}`) ?? [],
   }));
-}
-
-function toRecord(entries: { key: string; value: string }[] | null): Record<string, string> {
-  const record: Record<string, string> = {};
-  for (const { key, value } of entries ?? []) record[key] = value;
-  return record;
 }

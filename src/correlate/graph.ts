@@ -3,6 +3,7 @@
 // resources an Argo CD Application manages. The joins of the correlation rules (joins.ts) are these
 // lookups; `kstory story`, `kstory related` and analysis all read relations through them.
 
+import { objectKey } from '../vocab/object-ref.ts';
 import type { CatalogueObject } from './catalogue.ts';
 
 /** Kinds whose label selector picks pods without owning them. */
@@ -18,22 +19,33 @@ export interface GraphRef {
   uid: string | null;
 }
 
+/** Which versions a label selector join compares: the newest selector with each pod's newest
+ * labels, or any version of the selector with any version of the labels (rules' `selector_versions`). */
+export type SelectorVersions = 'latest' | 'any';
+
 export const keyOf = (namespace: string | null, kind: string, name: string) =>
-  `${namespace ?? ''}/${kind}/${name}`;
+  objectKey({ namespace, kind, name });
 
 export class ObjectGraph {
   private readonly byId = new Map<string, CatalogueObject>();
   private readonly byKey = new Map<string, CatalogueObject[]>();
   /** owner UID, or `namespace/Kind/name` for owner references without one → what it owns */
   private readonly children = new Map<string, CatalogueObject[]>();
+  /** `Kind/name` an owner reference names, with or without a UID → the objects naming it */
+  private readonly childrenByName = new Map<string, CatalogueObject[]>();
   /** `namespace` → its Services and PodDisruptionBudgets with a selector */
   protected readonly selectors = new Map<string, CatalogueObject[]>();
+  /** `namespace`, label name and value → the selectors of which a version starts with that pair: a
+   * pod's labels then find the few selectors that may pick it, of the many in a large namespace */
+  private readonly selectorsByPair = new Map<string, CatalogueObject[]>();
   /** `namespace/Kind/name` a `refs` entry names → the objects naming it */
   protected readonly referrers = new Map<string, CatalogueObject[]>();
   /** `namespace/Kind/name` → the Argo CD Applications listing it */
   protected readonly managers = new Map<string, CatalogueObject[]>();
   /** `namespace` → its pods */
   protected readonly pods = new Map<string, CatalogueObject[]>();
+  /** `namespace/Kind/name` → the stand-in of an object named but never recorded */
+  private readonly bare = new Map<string, CatalogueObject>();
 
   constructor(readonly objects: readonly CatalogueObject[]) {
     for (const o of objects) {
@@ -42,9 +54,13 @@ export class ObjectGraph {
       if (o.owner) {
         const ownerKey = o.owner.uid ?? keyOf(o.namespace, o.owner.kind, o.owner.name);
         push(this.children, ownerKey, o);
+        push(this.childrenByName, `${o.owner.kind}/${o.owner.name}`, o);
       }
-      if (SELECTOR_KINDS.has(o.kind) && Object.keys(o.selector).length > 0)
+      if (SELECTOR_KINDS.has(o.kind) && o.selectors.length > 0) {
         push(this.selectors, o.namespace ?? '', o);
+        const firsts = new Set(o.selectors.map((s) => pairKey(o.namespace, ...Object.entries(s)[0]!)));
+        for (const first of firsts) push(this.selectorsByPair, first, o);
+      }
       if (o.kind !== 'Pod')
         for (const r of o.refs) push(this.referrers, keyOf(o.namespace, r.kind, r.name), o);
       for (const m of o.manages) push(this.managers, keyOf(m.namespace, m.kind, m.name), o);
@@ -70,31 +86,53 @@ export class ObjectGraph {
     return byUid.length === 0 ? byName : byName.length === 0 ? byUid : [...byUid, ...byName];
   }
 
-  /** The controller that owns it, as a list (empty when none was recorded). */
+  /** The objects whose owner reference names this kind and name, in the namespace (or in any, for a
+   * cluster-scoped owner): what every incarnation of it owned, recorded or not. */
+  ownedByName(namespace: string | null, kind: string, name: string): CatalogueObject[] {
+    const named = this.childrenByName.get(`${kind}/${name}`) ?? [];
+    return namespace === null ? named : named.filter((c) => c.namespace === namespace);
+  }
+
+  /** The pods of a namespace. */
+  podsIn(namespace: string | null): readonly CatalogueObject[] {
+    return this.pods.get(namespace ?? '') ?? [];
+  }
+
+  /** The controller that owns it, as a list (empty when it has none): the object its owner
+   * reference's UID names, else the one of that kind and name (imported dumps carry no UIDs; a
+   * UID may name an incarnation the recording never saw), else a stand-in for the owner named but
+   * never recorded (the pods of one ReplicaSet stay one workload when only pods were dumped). */
   ownerOf(o: CatalogueObject): CatalogueObject[] {
-    const owner = this.controllerOf(o);
-    return owner ? [owner] : [];
+    if (!o.owner) return [];
+    return [this.controllerOf(o) ?? this.standIn(o.namespace, o.owner.kind, o.owner.name, o.owner.uid)];
   }
 
   /** The pods a Service's or a budget's selector picks. */
-  selectedPods(o: CatalogueObject): CatalogueObject[] {
-    if (!SELECTOR_KINDS.has(o.kind) || Object.keys(o.selector).length === 0) return [];
-    return (this.pods.get(o.namespace ?? '') ?? []).filter((p) => matches(o.selector, p.labels));
+  selectedPods(o: CatalogueObject, versions: SelectorVersions = 'latest'): CatalogueObject[] {
+    if (!SELECTOR_KINDS.has(o.kind) || o.selectors.length === 0) return [];
+    return (this.pods.get(o.namespace ?? '') ?? []).filter((p) => selects(o, p, versions));
   }
 
   /** The Services and budgets whose selector picks the pod. */
-  selectorsOf(pod: CatalogueObject): CatalogueObject[] {
-    return (this.selectors.get(pod.namespace ?? '') ?? []).filter((s) => matches(s.selector, pod.labels));
+  selectorsOf(pod: CatalogueObject, versions: SelectorVersions = 'latest'): CatalogueObject[] {
+    const candidates = new Set<CatalogueObject>();
+    for (const labels of versions === 'latest' ? [pod.labels] : pod.label_sets)
+      for (const [k, v] of Object.entries(labels))
+        for (const s of this.selectorsByPair.get(pairKey(pod.namespace, k, v)) ?? []) candidates.add(s);
+    return [...candidates].filter((s) => selects(s, pod, versions));
   }
 
   podsOn(node: string): CatalogueObject[] {
     return this.objects.filter((o) => o.kind === 'Pod' && o.nodes.includes(node));
   }
 
-  /** What the object names in its `refs` (a claim's volume, an autoscaler's target…). */
+  /** What the object names in its `refs` (a claim's volume, an autoscaler's target…); one never
+   * recorded as a stand-in, since a missing ConfigMap or claim is what many incidents are about. */
   refsOf(o: CatalogueObject): CatalogueObject[] {
     return o.refs.flatMap((r) =>
-      this.resolve(o.namespace, r.kind, r.name).flatMap((x) => (x.object ? [x.object] : [])),
+      this.resolve(o.namespace, r.kind, r.name).map(
+        (x) => x.object ?? this.standIn(x.ref.namespace, x.ref.kind, x.ref.name),
+      ),
     );
   }
 
@@ -140,11 +178,69 @@ export class ObjectGraph {
     ];
   }
 
+  /** The recorded controller: by the reference's UID, else by kind and name in the namespace or
+   * the cluster (a mirror pod's Node). */
   protected controllerOf(o: CatalogueObject): CatalogueObject | null {
     if (!o.owner) return null;
-    if (o.owner.uid) return this.byId.get(o.owner.uid) ?? null;
-    return this.incarnations(o.namespace, o.owner.kind, o.owner.name).at(-1) ?? null;
+    const byUid = o.owner.uid ? this.byId.get(o.owner.uid) : undefined;
+    if (byUid) return byUid;
+    const { kind, name } = o.owner;
+    return (
+      this.incarnations(o.namespace, kind, name).at(-1) ?? this.incarnations(null, kind, name).at(-1) ?? null
+    );
   }
+
+  /** The one node of an object named but never recorded: its kind and name, nothing else known. */
+  private standIn(
+    namespace: string | null,
+    kind: string,
+    name: string,
+    uid: string | null = null,
+  ): CatalogueObject {
+    const ns = CLUSTER_SCOPED.has(kind) ? null : namespace;
+    const key = keyOf(ns, kind, name);
+    let o = this.bare.get(key);
+    if (!o) {
+      // With the UID owner references name it by, what it owns is found (ownedBy).
+      o = { ...unrecordedObject(ns, kind, name), uid };
+      this.bare.set(key, o);
+    }
+    return o;
+  }
+}
+
+/** An object the bundle names but holds no version of. */
+export function unrecordedObject(namespace: string | null, kind: string, name: string): CatalogueObject {
+  return {
+    id: keyOf(namespace, kind, name),
+    kind,
+    namespace,
+    name,
+    uid: null,
+    api_version: null,
+    owner: null,
+    nodes: [],
+    refs: [],
+    labels: {},
+    selector: {},
+    label_sets: [],
+    selectors: [],
+    first: '',
+    seen: '',
+    last: '',
+    created_at: null,
+    gone_at: null,
+    manages: [],
+  };
+}
+
+const pairKey = (namespace: string | null, k: string, v: string) => `${namespace ?? ''}\0${k}\0${v}`;
+
+/** Whether a selector object picks the pod, comparing the versions asked for. */
+function selects(selector: CatalogueObject, pod: CatalogueObject, versions: SelectorVersions): boolean {
+  if (versions === 'latest')
+    return Object.keys(selector.selector).length > 0 && matches(selector.selector, pod.labels);
+  return selector.selectors.some((s) => pod.label_sets.some((labels) => matches(s, labels)));
 }
 
 export function refOf(o: GraphRef): GraphRef {

@@ -2,28 +2,42 @@
 // to that way, or (signal joins) to the signal rows about it, which search.ts reads in bulk.
 
 import type { CatalogueObject } from './catalogue.ts';
-import type { ObjectGraph } from './graph.ts';
+import type { ObjectGraph, SelectorVersions } from './graph.ts';
+
+/** What a rule may tell its join besides the start object. */
+export interface JoinOptions {
+  selector_versions?: SelectorVersions;
+}
 
 export interface Join {
   description: string;
   /** Leads to signal rows about the object rather than to other objects. */
   signal: boolean;
   /** Object joins: the objects related to `o`. */
-  run?: (graph: ObjectGraph, o: CatalogueObject) => CatalogueObject[];
+  run?: (graph: ObjectGraph, o: CatalogueObject, options: JoinOptions) => CatalogueObject[];
+  /** Compares label selectors with labels: a rule may say which versions (`selector_versions`). */
+  selector?: true;
 }
 
 export const JOINS = {
   owns: { description: 'what the object owns (ownerReferences)', signal: false, run: (g, o) => g.ownedBy(o) },
-  'owned-by': { description: 'the controller that owns it', signal: false, run: (g, o) => g.ownerOf(o) },
+  'owned-by': {
+    description:
+      'the controller that owns it (by UID, else by kind and name; named but never recorded: by name alone)',
+    signal: false,
+    run: (g, o) => g.ownerOf(o),
+  },
   selects: {
     description: 'the pods its label selector picks',
     signal: false,
-    run: (g, o) => g.selectedPods(o),
+    selector: true,
+    run: (g, o, options) => g.selectedPods(o, options.selector_versions),
   },
   'selected-by': {
     description: 'the Services and budgets whose selector picks the pod',
     signal: false,
-    run: (g, o) => g.selectorsOf(o),
+    selector: true,
+    run: (g, o, options) => g.selectorsOf(o, options.selector_versions),
   },
   'runs-on': {
     description: 'the Nodes the pod ran on',
@@ -32,7 +46,8 @@ export const JOINS = {
   },
   hosts: { description: 'the pods that ran on the Node', signal: false, run: (g, o) => g.podsOn(o.name) },
   uses: {
-    description: 'what it names in its spec (refs: volumes, env, claims, scale target, backends)',
+    description:
+      'what it names in its spec (refs: volumes, env, claims, scale target, backends), recorded or not (a missing ConfigMap)',
     signal: false,
     run: (g, o) => g.refsOf(o),
   },

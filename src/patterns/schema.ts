@@ -281,7 +281,9 @@ export const ChainLinkSchema = z
     /** A pattern id, or several: the link holds for each cause with each effect. */
     cause: z.union([z.string(), z.array(z.string()).min(1)]),
     effect: z.union([z.string(), z.array(z.string()).min(1)]),
-    /** `same` object; `owner`: one owns the other (Pod → ReplicaSet → Deployment); `workload`: the
+    /** `owner`, `workload`, `node`, `refs` and `selects` are decided by the correlation rules that name
+     * them in `chain:` (patterns/correlation/, docs/related.md), as follows by default.
+     * `same` object; `owner`: one owns the other (Pod → ReplicaSet → Deployment); `workload`: the
      * same top-level controller, or one owns the other (an evicted pod and its replacement); `node`: a
      * pod on the node; `refs`: the pod (or its workload's pods) uses the ConfigMap/Secret/PVC; `selects`: the
      * Service or PodDisruptionBudget selects the pod (or a pod of the workload); `namespace`: the same namespace; `mentions`: the effect's

@@ -4,7 +4,7 @@
 // Ingresses), and which pod replaced which.
 
 import type { CatalogueObject } from '../correlate/catalogue.ts';
-import { keyOf, matches, ObjectGraph, push, SELECTOR_KINDS } from '../correlate/graph.ts';
+import { keyOf, ObjectGraph, push } from '../correlate/graph.ts';
 import { CONTEXT_RELATIONS, type Relation, type ResourceRef, type StoryResource } from './schema.ts';
 
 /** Kinds that run pods: the roots `story --all` writes a story for, when nothing owns them. */
@@ -92,14 +92,8 @@ export class Correlator extends ObjectGraph {
     }
     this.linkReplacements(owned, members);
     // A Service's or a budget's story is that of the pods it selects.
-    if (SELECTOR_KINDS.has(root.kind) && Object.keys(root.selector).length > 0) {
-      for (const pod of this.pods.get(root.namespace ?? '') ?? []) {
-        if (
-          matches(root.selector, pod.labels) &&
-          add(pod, pod, 'selected', root, `selector ${formatSelector(root.selector)}`)
-        )
-          owned.push(pod);
-      }
+    for (const pod of this.selectedPods(root)) {
+      if (add(pod, pod, 'selected', root, `selector ${formatSelector(root.selector)}`)) owned.push(pod);
     }
 
     const pods = owned.filter((o) => o.kind === 'Pod');
@@ -116,8 +110,8 @@ export class Correlator extends ObjectGraph {
       }
       for (const node of pod.nodes)
         for (const n of this.resolve(null, 'Node', node)) add(n.object, n.ref, 'node', pod);
-      for (const selector of this.selectors.get(pod.namespace ?? '') ?? []) {
-        if (selector !== root && matches(selector.selector, pod.labels))
+      for (const selector of this.selectorsOf(pod)) {
+        if (selector !== root)
           add(selector, selector, 'selects', pod, `selector ${formatSelector(selector.selector)}`);
       }
     }

@@ -24,9 +24,10 @@ export const LAYERS: readonly Layer[] = [
   { name: 'bundle', members: ['bundle', 'kube'], together: true },
   // Derived views of a bundle, and Prometheus answers and exposition text parsed into rows.
   { name: 'views', members: ['views', 'prometheus'] },
-  // The pattern language (schema, loader, compiler to SQL over the views), and the correlation
-  // rules with the object graph they join over, which analysis and stories both follow.
-  { name: 'patterns', members: ['patterns', 'correlate'] },
+  // The pattern language: schema, loader, compiler to SQL over the views.
+  { name: 'patterns', members: ['patterns'] },
+  // The correlation rules and the object graph they join over: analysis and stories both follow them.
+  { name: 'correlation', members: ['correlate'] },
   // The pipelines: each produces bundles or reads them, on its own.
   { name: 'pipelines', members: ['record', 'import', 'simulate', 'analyze'] },
   // What builds on the pipelines' results: stories, serving a bundle, evaluation, training labels.

@@ -4,6 +4,7 @@
 
 import type { Bundle } from '../../bundle/reader.ts';
 import type { CatalogueObject } from '../../correlate/catalogue.ts';
+import { unrecordedObject } from '../../correlate/graph.ts';
 import { type LabelVocabulary, subjectOfLabels } from '../../vocab/labels.ts';
 import { Correlator } from '../correlate.ts';
 import { TS_SQL } from '../records.ts';
@@ -79,23 +80,6 @@ export async function loadAlerts(bundle: Bundle): Promise<AlertSeries[]> {
 }
 
 function alertNode(a: AlertSeries): CatalogueObject {
-  return {
-    id: `${ALERT_KIND}/${a.alert}`,
-    kind: ALERT_KIND,
-    namespace: null,
-    name: a.alert,
-    uid: null,
-    api_version: null,
-    owner: null,
-    nodes: [],
-    refs: [],
-    labels: {},
-    selector: {},
-    first: a.first,
-    seen: a.first,
-    last: a.last,
-    created_at: null,
-    gone_at: null,
-    manages: [],
-  };
+  const node = unrecordedObject(null, ALERT_KIND, a.alert);
+  return { ...node, id: `${ALERT_KIND}/${a.alert}`, first: a.first, seen: a.first, last: a.last };
 }

@@ -127,13 +127,15 @@ export async function searchRelated(
         if (join.signal) {
           for (const cls of rule.to) reached.push({ id: `${cls}:${o.id}`, cls, object: o });
         } else {
-          for (const r of join.run!(graph, o))
+          for (const r of join.run!(graph, o, rule))
             if (rule.to.includes(r.kind) || rule.to.includes('*'))
               reached.push({ id: r.id, cls: r.kind, object: r });
         }
         for (const { id, cls, object } of reached) {
           if (nodes.has(id)) {
-            if (nodes.get(id)!.depth === d) edges.push({ from: node.id, to: id, rule: rule.id });
+            // Another path of the same length; one edge per pair (a general rule repeats a specific one).
+            if (nodes.get(id)!.depth === d && !edges.some((e) => e.from === node.id && e.to === id))
+              edges.push({ from: node.id, to: id, rule: rule.id });
             continue;
           }
           const created: RelatedNode = {

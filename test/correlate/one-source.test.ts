@@ -1,0 +1,197 @@
+// The correlation rules are the one source of structural relations: a rule added to a rule directory
+// changes both what `kstory related` reaches and what analysis relates; the joins' choices (selectors
+// over every version, owners by UID then name, objects named but never recorded) hold for both.
+
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { Relations } from '../../src/analyze/relations.ts';
+import type { Bundle } from '../../src/bundle/reader.ts';
+import type { CatalogueObject } from '../../src/correlate/catalogue.ts';
+import { ObjectGraph, unrecordedObject } from '../../src/correlate/graph.ts';
+import { JOINS } from '../../src/correlate/joins.ts';
+import { BUILTIN_RULES_DIR, loadRules, RULE_CHAIN_JOINS } from '../../src/correlate/rules.ts';
+import { RelatedGraph } from '../../src/story/related/graph.ts';
+import { searchRelated } from '../../src/story/related/search.ts';
+import { loadLabelVocabulary } from '../../src/vocab/labels.ts';
+import { useTempDir } from '../support/temp.ts';
+
+const tempDir = useTempDir();
+
+function object(kind: string, name: string, more: Partial<CatalogueObject> = {}): CatalogueObject {
+  const namespace = ['Node', 'PersistentVolume'].includes(kind) ? null : 'shop';
+  return {
+    ...unrecordedObject(namespace, kind, name),
+    uid: `uid-${kind}-${name}`,
+    id: `uid-${kind}-${name}`,
+    first: '2024-05-01T10:00:00.000Z',
+    seen: '2024-05-01T10:00:00.000Z',
+    last: '2024-05-01T11:00:00.000Z',
+    ...more,
+  };
+}
+const subject = (kind: string, name: string) => ({
+  kind,
+  namespace: ['Node', 'PersistentVolume'].includes(kind) ? null : 'shop',
+  name,
+  container: null,
+});
+
+function ruleDir(files: Record<string, string>): string {
+  const dir = path.join(tempDir(), `rules-${Object.keys(files).join('-')}`);
+  mkdirSync(dir);
+  for (const [name, text] of Object.entries(files)) writeFileSync(path.join(dir, name), text);
+  return dir;
+}
+
+/** The objects `kstory related` reaches from `start` in one step of the rules (signals aside: no
+ * bundle is read). */
+async function reached(rules: ReturnType<typeof loadRules>, objects: CatalogueObject[], start: string) {
+  const graph = new RelatedGraph(objects, [], loadLabelVocabulary());
+  const toObjects = rules.filter((r) => !JOINS[r.join].signal);
+  const result = await searchRelated(
+    {} as Bundle,
+    graph,
+    toObjects,
+    loadLabelVocabulary(),
+    graph.find(start)!,
+    {
+      depth: 1,
+    },
+  );
+  return result.nodes.map((n) => `${n.class}/${n.object.name}`).sort();
+}
+
+describe('one source of structural relations', () => {
+  const ingress = object('Ingress', 'web', { refs: [{ kind: 'Service', name: 'checkout', via: 'backend' }] });
+  const service = object('Service', 'checkout', {
+    selector: { app: 'checkout' },
+    selectors: [{ app: 'checkout' }],
+  });
+  const objects = [ingress, service];
+
+  it('a rule added in a rule directory changes what related reaches and what analysis relates', async () => {
+    const builtin = loadRules([BUILTIN_RULES_DIR]).filter((r) => r.id !== 'ingress-backends');
+    const added = loadRules([
+      ruleDir({
+        'ingress-routes.yaml': [
+          'id: ingress-routes',
+          'description: The Services an Ingress routes to, as what it uses',
+          'from: Ingress',
+          'to: Service',
+          'join: uses',
+          'chain: refs',
+        ].join('\n'),
+      }),
+    ]);
+    expect(await reached(builtin, objects, ingress.id)).not.toContain('Service/checkout');
+    expect(
+      Relations.following(builtin, objects).related(
+        'refs',
+        subject('Ingress', 'web'),
+        subject('Service', 'checkout'),
+      ),
+    ).toBe(false);
+
+    const rules = [...builtin, ...added];
+    expect(await reached(rules, objects, ingress.id)).toContain('Service/checkout');
+    const relations = Relations.following(rules, objects);
+    expect(relations.related('refs', subject('Ingress', 'web'), subject('Service', 'checkout'))).toBe(true);
+    expect(relations.related('refs', subject('Service', 'checkout'), subject('Ingress', 'web'))).toBe(true);
+  });
+
+  it('every chain join the rules decide is decided by a built-in rule', () => {
+    const rules = loadRules([BUILTIN_RULES_DIR]);
+    for (const join of RULE_CHAIN_JOINS)
+      expect(
+        rules.some((r) => r.chain === join),
+        join,
+      ).toBe(true);
+  });
+
+  it('refuses selector_versions on a join without a selector, and chain on a signal join', () => {
+    const versions = ruleDir({
+      'pod-node.yaml':
+        'id: pod-node\ndescription: x\nfrom: Pod\nto: Node\njoin: runs-on\nselector_versions: any\n',
+    });
+    expect(() => loadRules([versions])).toThrow(
+      /pod-node\.yaml: field selector_versions: runs-on compares no label selector/,
+    );
+    const chain = ruleDir({
+      'pod-logs.yaml': 'id: pod-logs\ndescription: x\nfrom: Pod\nto: logs\njoin: log-subject\nchain: refs\n',
+    });
+    expect(() => loadRules([chain])).toThrow(/pod-logs\.yaml: field chain: log-subject leads to signals/);
+  });
+});
+
+describe('the joins both consumers follow', () => {
+  const rules = loadRules([BUILTIN_RULES_DIR]);
+
+  it('relate a pod relabelled out of a Service, and a Service whose selector was edited, to it', async () => {
+    // The pod carried app=checkout, then was relabelled; the Service's selector changed too.
+    const pod = object('Pod', 'checkout-1', {
+      labels: { app: 'debug' },
+      label_sets: [{ app: 'checkout' }, { app: 'debug' }],
+    });
+    const service = object('Service', 'checkout', {
+      selector: { app: 'checkout-v2' },
+      selectors: [{ app: 'checkout' }, { app: 'checkout-v2' }],
+    });
+    const graph = new ObjectGraph([pod, service]);
+    expect(graph.selectorsOf(pod, 'latest')).toEqual([]);
+    expect(graph.selectorsOf(pod, 'any')).toEqual([service]);
+    expect(await reached(rules, [pod, service], service.id)).toContain('Pod/checkout-1');
+    const relations = Relations.following(rules, [pod, service]);
+    expect(relations.related('selects', subject('Service', 'checkout'), subject('Pod', 'checkout-1'))).toBe(
+      true,
+    );
+    expect(relations.servicesOf(subject('Pod', 'checkout-1'))).toEqual(['shop/checkout']);
+  });
+
+  it('follow an owner by UID, else by name, else to the owner named but never recorded', async () => {
+    const rs = object('ReplicaSet', 'cart-5d9c', {
+      owner: { kind: 'Deployment', name: 'cart', uid: 'gone' },
+    });
+    const deployment = object('Deployment', 'cart');
+    // Imported dumps: no UIDs, and ReplicaSets of the pods not dumped.
+    const a = object('Pod', 'api-1', {
+      uid: null,
+      id: 'shop/Pod/api-1',
+      owner: { kind: 'ReplicaSet', name: 'api-7f', uid: null },
+    });
+    const b = object('Pod', 'api-2', {
+      uid: null,
+      id: 'shop/Pod/api-2',
+      owner: { kind: 'ReplicaSet', name: 'api-7f', uid: null },
+    });
+    const objects = [rs, deployment, a, b];
+    const graph = new ObjectGraph(objects);
+    expect(graph.ownerOf(rs)).toEqual([deployment]);
+    const [standIn] = graph.ownerOf(a);
+    expect(standIn).toMatchObject({ kind: 'ReplicaSet', namespace: 'shop', name: 'api-7f', uid: null });
+    expect(graph.ownerOf(b)[0]).toBe(standIn);
+    expect(
+      graph
+        .ownedBy(standIn!)
+        .map((p) => p.name)
+        .sort(),
+    ).toEqual(['api-1', 'api-2']);
+    expect(await reached(rules, objects, a.id)).toContain('ReplicaSet/api-7f');
+
+    const relations = Relations.following(rules, objects);
+    expect(relations.ancestry(subject('ReplicaSet', 'cart-5d9c'))).toEqual([
+      'shop/ReplicaSet/cart-5d9c',
+      'shop/Deployment/cart',
+    ]);
+    expect(relations.related('workload', subject('Pod', 'api-1'), subject('Pod', 'api-2'))).toBe(true);
+    expect(relations.related('owner', subject('ReplicaSet', 'api-7f'), subject('Pod', 'api-2'))).toBe(true);
+  });
+
+  it('reach a ConfigMap a pod names but the bundle never held, and relate the two', async () => {
+    const pod = object('Pod', 'web-1', { refs: [{ kind: 'ConfigMap', name: 'web-config', via: 'volume' }] });
+    expect(await reached(rules, [pod], pod.id)).toContain('ConfigMap/web-config');
+    const relations = Relations.following(rules, [pod]);
+    expect(relations.related('refs', subject('ConfigMap', 'web-config'), subject('Pod', 'web-1'))).toBe(true);
+    expect(relations.related('refs', subject('ConfigMap', 'other'), subject('Pod', 'web-1'))).toBe(false);
+  });
+});
