@@ -107,6 +107,15 @@ export class ObjectGraph {
     return [this.controllerOf(o) ?? this.standIn(o.namespace, o.owner.kind, o.owner.name, o.owner.uid)];
   }
 
+  /** The Nodes the pod ran on, as recorded, else a stand-in for each node named but never recorded
+   * (a snapshot of pods alone still puts the pods of one node together). */
+  nodesOf(o: CatalogueObject): CatalogueObject[] {
+    return o.nodes.flatMap((n) => {
+      const recorded = this.incarnations(null, 'Node', n);
+      return recorded.length > 0 ? recorded : [this.standIn(null, 'Node', n)];
+    });
+  }
+
   /** The pods a Service's or a budget's selector picks. */
   selectedPods(o: CatalogueObject, versions: SelectorVersions = 'latest'): CatalogueObject[] {
     if (!SELECTOR_KINDS.has(o.kind) || o.selectors.length === 0) return [];

@@ -40,9 +40,9 @@ export const JOINS = {
     run: (g, o, options) => g.selectorsOf(o, options.selector_versions),
   },
   'runs-on': {
-    description: 'the Nodes the pod ran on',
+    description: 'the Nodes the pod ran on (named but never recorded: by name alone)',
     signal: false,
-    run: (g, o) => o.nodes.flatMap((n) => g.incarnations(null, 'Node', n)),
+    run: (g, o) => g.nodesOf(o),
   },
   hosts: { description: 'the pods that ran on the Node', signal: false, run: (g, o) => g.podsOn(o.name) },
   uses: {
