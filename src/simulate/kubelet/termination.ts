@@ -113,13 +113,7 @@ export class TerminationManager {
       if (pod.metadata.deletionTimestamp) {
         for (const c of rt.containers) {
           c.state = 'terminated';
-          c.terminated = {
-            exitCode: 255,
-            reason: 'Unknown',
-            startedAt: c.startedAt ?? 0,
-            finishedAt: this.k.sim.clock.now,
-            containerID: c.containerID ?? '',
-          };
+          c.terminated = this.lostNow(c);
           c.instance++;
         }
         rt.terminating = true;
@@ -137,13 +131,7 @@ export class TerminationManager {
       for (const c of rt.containers) {
         if (c.state === 'running') {
           c.state = 'terminated';
-          c.terminated = {
-            exitCode: 255,
-            reason: 'Unknown',
-            startedAt: c.startedAt ?? 0,
-            finishedAt: this.k.sim.clock.now,
-            containerID: c.containerID ?? '',
-          };
+          c.terminated = this.lostNow(c);
         }
         c.ready = false;
         c.instance++;
@@ -156,5 +144,17 @@ export class TerminationManager {
       rt.statusDirty = true;
       this.k.sim.after(this.k.sim.rng.int(1000, 4000), () => this.k.createSandbox(rt));
     }
+  }
+
+  /** What the runtime reports of a container the node lost (a reboot, a kill with the node): exit 255,
+   * reason Unknown, ended now. */
+  private lostNow(c: { startedAt?: number; containerID?: string }) {
+    return {
+      exitCode: 255,
+      reason: 'Unknown',
+      startedAt: c.startedAt ?? 0,
+      finishedAt: this.k.sim.clock.now,
+      containerID: c.containerID ?? '',
+    };
   }
 }
