@@ -4,24 +4,22 @@
 // handed on whole; a partial last line waits for its newline. The rotated files (gzip too) make the
 // backlog of a snapshot. fs.watch wakes the reader; a poll catches what fs.watch misses.
 
-import { createReadStream, type FSWatcher, watch } from 'node:fs';
-import { type FileHandle, open, readdir, stat } from 'node:fs/promises';
+import { type FSWatcher, watch } from 'node:fs';
+import { type FileHandle, open, stat } from 'node:fs/promises';
 import path from 'node:path';
-import type { Readable } from 'node:stream';
-import { createGunzip } from 'node:zlib';
 import type { Gap } from '../bundle/metadata.ts';
 import { messageOf } from '../errors.ts';
+import {
+  type Cursor,
+  cutLines,
+  type LinePlace,
+  newCursor,
+  rewind,
+  unfinishedLine,
+} from './audit-log-cursor.ts';
+import { openContent, readRange, rotatedFiles } from './audit-log-files.ts';
 
-export interface LinePlace {
-  /** The file the line is in, as the user named it or as found beside it. */
-  file: string;
-  /** 1-based line number in that file (after a copytruncate, counted from the truncation). */
-  line: number;
-  /** A last line without its newline, handed on because the recording stops: it may be cut. */
-  partial?: boolean;
-  /** A line longer than MAX_LINE_BYTES, dropped: `line` is empty. */
-  tooLong?: boolean;
-}
+export { type LinePlace, MAX_LINE_BYTES } from './audit-log-cursor.ts';
 
 export interface AuditLogFollowerOptions {
   file: string;
@@ -50,30 +48,7 @@ export interface AuditLogStats {
   waiting: boolean;
 }
 
-/** A line without a newline beyond this is dropped (counted as an invalid line by the caller). */
-export const MAX_LINE_BYTES = 64 << 20;
 const CHUNK_BYTES = 1 << 20;
-const NEWLINE = 0x0a;
-
-interface Cursor {
-  handle: FileHandle;
-  dev: number;
-  ino: number;
-  position: number;
-  /** Bytes of a line whose newline has not come yet. */
-  rest: Buffer[];
-  restBytes: number;
-  /** Skipping the rest of a line that outgrew MAX_LINE_BYTES. */
-  skipping: boolean;
-  line: number;
-  /** The last bytes read (up to TAIL_BYTES): how a copytruncate's copy is recognised. */
-  tail: Buffer;
-  /** When bytes were last read: where a gap starts if what followed them is lost. */
-  readAt: Date;
-}
-
-/** Bytes compared to recognise the copy of a truncated file (a whole audit entry, usually). */
-const TAIL_BYTES = 512;
 
 export class AuditLogFollower {
   readonly stats: AuditLogStats = {
@@ -90,31 +65,9 @@ export class AuditLogFollower {
 
   constructor(private readonly options: AuditLogFollowerOptions) {}
 
-  /**
-   * Rotated files beside the log (lumberjack's `audit-2026-03-02T09-10-00.000.log[.gz]`,
-   * logrotate's `audit.log.1[.gz]` and `audit.log-20260302[.gz]`), oldest first, leaving out those
-   * last written before `sinceMs`.
-   */
-  async rotatedFiles(sinceMs: number | null): Promise<string[]> {
-    const dir = path.dirname(this.options.file);
-    const base = path.basename(this.options.file);
-    const ext = path.extname(base);
-    const stem = base.slice(0, base.length - ext.length);
-    const literal = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    const lumberjack = new RegExp(
-      `^${literal(stem)}-\\d{4}-\\d\\d-\\d\\dT\\d\\d-\\d\\d-\\d\\d(?:\\.\\d+)?${literal(ext)}(?:\\.gz)?$`,
-    );
-    const logrotate = new RegExp(`^${literal(base)}(?:\\.\\d+|-\\d{8,10})(?:\\.gz)?$`);
-    const found: { file: string; mtimeMs: number }[] = [];
-    for (const name of await readdir(dir)) {
-      if (!lumberjack.test(name) && !logrotate.test(name)) continue;
-      const file = path.join(dir, name);
-      const info = await stat(file).catch(() => null);
-      if (!info?.isFile() || (sinceMs !== null && info.mtimeMs < sinceMs)) continue;
-      found.push({ file, mtimeMs: info.mtimeMs });
-    }
-    found.sort((a, b) => a.mtimeMs - b.mtimeMs || a.file.localeCompare(b.file));
-    return found.map((f) => f.file);
+  /** Rotated files beside the log, oldest first, leaving out those last written before `sinceMs`. */
+  rotatedFiles(sinceMs: number | null): Promise<string[]> {
+    return rotatedFiles(this.options.file, sinceMs);
   }
 
   /** One whole file, plain or gzip, start to end (a rotated file no one writes to any more). */
@@ -250,12 +203,7 @@ export class AuditLogFollower {
     this.stats.truncations++;
     this.options.log(`audit log ${this.options.file} was truncated: reading it again from the start`);
     await this.readCopyOfTruncated(cursor);
-    cursor.position = 0;
-    cursor.tail = Buffer.alloc(0);
-    cursor.rest = [];
-    cursor.restBytes = 0;
-    cursor.skipping = false;
-    cursor.line = 0;
+    rewind(cursor);
   }
 
   private async openCurrent(): Promise<boolean> {
@@ -278,18 +226,7 @@ export class AuditLogFollower {
     const info = await handle.stat();
     this.stats.waiting = false;
     this.warnedOpen = false;
-    this.cursor = {
-      handle,
-      dev: info.dev,
-      ino: info.ino,
-      position: 0,
-      rest: [],
-      restBytes: 0,
-      skipping: false,
-      line: 0,
-      tail: Buffer.alloc(0),
-      readAt: new Date(),
-    };
+    this.cursor = newCursor(handle, info);
     return true;
   }
 
@@ -321,15 +258,14 @@ export class AuditLogFollower {
       for await (const piece of stream as AsyncIterable<Buffer>) {
         const from = Math.max(0, skip - seen);
         seen += piece.length;
-        if (from < piece.length) this.cut(cursor, piece.subarray(from), copy);
+        if (from < piece.length) cutLines(cursor, piece.subarray(from), copy, this.handOn);
       }
     } catch (error) {
       this.options.log(`warning: audit log copy ${copy}: ${messageOf(error)}`);
     }
     // The copy's last line is whole: the writer had finished it before the copy was taken.
-    if (cursor.restBytes > 0 && !cursor.skipping) {
-      this.hand(Buffer.concat(cursor.rest).toString('utf8'), { file: copy, line: cursor.line + 1 });
-    }
+    const last = unfinishedLine(cursor);
+    if (last !== null) this.hand(last, { file: copy, line: cursor.line + 1 });
     this.stats.recovered += this.stats.lines - before;
     if (this.stats.lines > before) {
       this.options.log(
@@ -359,36 +295,7 @@ export class AuditLogFollower {
       if (bytesRead === 0) return;
       cursor.position += bytesRead;
       cursor.readAt = new Date();
-      this.cut(cursor, this.chunk.subarray(0, bytesRead));
-    }
-  }
-
-  private cut(cursor: Cursor, bytes: Buffer, file = this.options.file): void {
-    rememberTail(cursor, bytes);
-    let from = 0;
-    for (let at = bytes.indexOf(NEWLINE); at !== -1; at = bytes.indexOf(NEWLINE, from)) {
-      cursor.line++;
-      if (cursor.skipping) {
-        cursor.skipping = false;
-      } else if (cursor.restBytes > 0) {
-        cursor.rest.push(bytes.subarray(from, at));
-        this.hand(Buffer.concat(cursor.rest).toString('utf8'), { file, line: cursor.line });
-      } else {
-        this.hand(bytes.toString('utf8', from, at), { file, line: cursor.line });
-      }
-      cursor.rest = [];
-      cursor.restBytes = 0;
-      from = at + 1;
-    }
-    if (from >= bytes.length || cursor.skipping) return;
-    // The chunk buffer is reused: keep a copy of the unfinished line.
-    cursor.rest.push(Buffer.from(bytes.subarray(from)));
-    cursor.restBytes += bytes.length - from;
-    if (cursor.restBytes > MAX_LINE_BYTES) {
-      cursor.rest = [];
-      cursor.restBytes = 0;
-      cursor.skipping = true;
-      this.hand('', { file, line: cursor.line + 1, tooLong: true });
+      cutLines(cursor, this.chunk.subarray(0, bytesRead), this.options.file, this.handOn);
     }
   }
 
@@ -397,16 +304,13 @@ export class AuditLogFollower {
     const cursor = this.cursor;
     if (cursor === null) return;
     this.cursor = null;
-    if (cursor.restBytes > 0 && !cursor.skipping) {
-      this.hand(Buffer.concat(cursor.rest).toString('utf8'), {
-        file: this.options.file,
-        line: cursor.line + 1,
-        partial,
-      });
-    }
+    const last = unfinishedLine(cursor);
+    if (last !== null) this.hand(last, { file: this.options.file, line: cursor.line + 1, partial });
     this.stats.files++;
     void cursor.handle.close().catch(() => {});
   }
+
+  private readonly handOn = (text: string, place: LinePlace): void => this.hand(text, place);
 
   private hand(text: string, place: LinePlace): void {
     this.stats.lines++;
@@ -415,47 +319,4 @@ export class AuditLogFollower {
     if (line.endsWith('\r')) line = line.slice(0, -1);
     this.options.onLine(line, place);
   }
-}
-
-/** Keep the last TAIL_BYTES bytes the cursor has read, `bytes` being the newest. */
-function rememberTail(cursor: Cursor, bytes: Buffer): void {
-  if (bytes.length >= TAIL_BYTES) {
-    cursor.tail = Buffer.from(bytes.subarray(bytes.length - TAIL_BYTES));
-  } else {
-    const kept = cursor.tail.subarray(Math.max(0, cursor.tail.length + bytes.length - TAIL_BYTES));
-    cursor.tail = Buffer.concat([kept, bytes]);
-  }
-}
-
-/** `length` bytes of `file` from `position` (of its decompressed content when it ends in .gz). */
-async function readRange(file: string, position: number, length: number): Promise<Buffer> {
-  if (position < 0) return Buffer.alloc(0);
-  const stream = openContent(file);
-  const parts: Buffer[] = [];
-  let seen = 0;
-  try {
-    for await (const piece of stream as AsyncIterable<Buffer>) {
-      const from = Math.max(0, position - seen);
-      const to = Math.min(piece.length, position + length - seen);
-      if (from < to) parts.push(piece.subarray(from, to));
-      seen += piece.length;
-      if (seen >= position + length) break;
-    }
-  } finally {
-    stream.destroy();
-  }
-  return Buffer.concat(parts);
-}
-
-/**
- * The content of a log file, gunzipped when its name ends in .gz (a rotated one); a read error
- * ends the stream with it. Destroying the stream closes the file.
- */
-function openContent(file: string): Readable {
-  const bytes = createReadStream(file);
-  if (!file.endsWith('.gz')) return bytes;
-  const content = bytes.pipe(createGunzip());
-  bytes.on('error', (error) => content.destroy(error));
-  content.on('close', () => bytes.destroy());
-  return content;
 }
