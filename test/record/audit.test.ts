@@ -32,7 +32,7 @@ import { openBundle } from '../../src/views/open.ts';
 import { kstory, ROOT } from '../support/cli.ts';
 import { FakeApiServer } from '../support/fake-apiserver.ts';
 import { useTempDir } from '../support/temp.ts';
-import { spoolText, until, writeKubeconfig } from './helpers.ts';
+import { spoolText, until, untilWhileRunning, writeKubeconfig } from './helpers.ts';
 
 const tempDir = useTempDir('kstory-record-audit-');
 const cleanups: (() => unknown)[] = [];
@@ -682,7 +682,8 @@ describe('kstory record with --audit-log and --audit-webhook, on the command lin
         '--audit-webhook-config',
         webhookConfig,
       ],
-      { cwd: ROOT, timeout: 60_000 },
+      // No timeout of its own: the test's bounds it, and the cleanup ends the child.
+      { cwd: ROOT },
     );
     cleanups.push(() => child.exitCode === null && child.kill('SIGKILL'));
     let stderr = '';
@@ -690,11 +691,9 @@ describe('kstory record with --audit-log and --audit-webhook, on the command lin
       stderr += chunk.toString();
     });
     const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
-    await until(
-      () => spoolText(output).includes('checkout-config'),
-      'the listed ConfigMap in the spool',
-      20_000,
-    );
+    const running = (condition: () => boolean, what: string) =>
+      untilWhileRunning(child, condition, what, () => stderr);
+    await running(() => spoolText(output).includes('checkout-config'), 'the listed ConfigMap in the spool');
 
     // alice edits the ConfigMap: the watch sees the new version, the audit log says who did it.
     api.apply({
@@ -728,8 +727,8 @@ describe('kstory record with --audit-log and --audit-webhook, on the command lin
       }),
     ]);
     expect((await post(url, ca, batch, { authorization: `Bearer ${token}` })).status).toBe(200);
-    await until(() => spoolText(output).includes('e2e-2'), 'the audit log rows in the spool');
-    await until(() => spoolText(output).includes('e2e-3'), 'the webhook row in the spool');
+    await running(() => spoolText(output).includes('e2e-2'), 'the audit log rows in the spool');
+    await running(() => spoolText(output).includes('e2e-3'), 'the webhook row in the spool');
     expect(spoolText(output)).not.toContain('aHVudGVyMg==');
     child.kill('SIGINT');
     expect(await exited).toBe(0);

@@ -1,6 +1,7 @@
 // Shared pieces of the record tests: a kubeconfig for the fake API server, a recording started in
 // this process, and bounded waits.
 
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { type RecordOptions, type RecordResult, runRecord } from '../../src/record/run.ts';
@@ -68,6 +69,27 @@ export async function until(condition: () => boolean, what: string, timeoutMs = 
   const deadline = Date.now() + timeoutMs;
   while (!condition()) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/**
+ * Wait until `condition` holds while `child` runs, checking every 20 ms: no deadline of its own, so
+ * a busy machine only makes it slower. A child that ends first fails the wait at once, with what it
+ * said; the test's own timeout bounds a child that hangs.
+ */
+export async function untilWhileRunning(
+  child: ChildProcess,
+  condition: () => boolean,
+  what: string,
+  output: () => string = () => '',
+): Promise<void> {
+  while (!condition()) {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new Error(
+        `waiting for ${what}: the process ended (${child.exitCode ?? child.signalCode}) first:\n${output()}`,
+      );
+    }
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
