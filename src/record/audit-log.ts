@@ -19,8 +19,6 @@ import {
 } from './audit-log-cursor.ts';
 import { openContent, readRange, rotatedFiles } from './audit-log-files.ts';
 
-export { type LinePlace, MAX_LINE_BYTES } from './audit-log-cursor.ts';
-
 export interface AuditLogFollowerOptions {
   file: string;
   onLine: (line: string, place: LinePlace) => void;

@@ -10,7 +10,8 @@ import { KstoryError, messageOf } from '../errors.ts';
 import { type AuditEntry, AuditStageJoiner, readAuditLine } from '../kube/audit.ts';
 import { tsKey } from '../kube/time.ts';
 import { auditRow } from '../kube/to-row.ts';
-import { AuditLogFollower, type LinePlace } from './audit-log.ts';
+import { AuditLogFollower } from './audit-log.ts';
+import type { LinePlace } from './audit-log-cursor.ts';
 import { type AuditWebhookOptions, AuditWebhookServer } from './audit-webhook.ts';
 
 export interface AuditSourceOptions {
