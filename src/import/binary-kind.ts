@@ -1,5 +1,5 @@
 // What a binary file is, from its first bytes, so that skipping it says what to do: an archive kstory
-// does not unpack (zip, 7-Zip, RAR, bzip2) is unpacked first; a Parquet file may be a bundle already.
+// does not unpack (7-Zip, RAR, bzip2, a zip nested too deep) is unpacked first; a Parquet file may be a bundle already.
 
 const KINDS: readonly { kind: string; magic: readonly number[] }[] = [
   { kind: 'a zip archive', magic: [0x50, 0x4b, 0x03, 0x04] },

@@ -23,7 +23,7 @@ export function compressionOf(head: Buffer): Compression | null {
 export class DamagedData extends KstoryError {
   constructor(
     readonly file: string,
-    readonly compression: Compression,
+    readonly compression: Compression | 'zip',
     readonly detail: string,
   ) {
     super(`${file}: the ${compression} data is damaged or cut short (${detail})`, {

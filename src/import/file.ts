@@ -13,9 +13,10 @@ import type { LateFiles } from './late-files.ts';
 import { layoutOfPath, readGatherTimestamp } from './layout.ts';
 import type { ImportProgress } from './progress.ts';
 import type { ImportSink } from './sink.ts';
-import { type FileEntry, peek, readCounter, UnreadableFile } from './sources.ts';
+import { type FileEntry, peek, readCounter } from './sources.ts';
 import type { InputStats } from './stats.ts';
 import { decodeHead, decodeText, detectEncoding, linesOf, readAllText, type TextInfo } from './text.ts';
+import { UnreadableFile } from './unreadable-file.ts';
 
 /** What detection sees of a file. */
 const HEAD_BYTES = 64 * 1024;

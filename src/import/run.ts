@@ -21,9 +21,10 @@ import { LateFiles } from './late-files.ts';
 import { type ImportProgress, NO_PROGRESS } from './progress.ts';
 import { fingerprintInputs, RESUME_KEY, type Resumed, ResumingTarget, spoolToResume } from './resume.ts';
 import { ImportSink } from './sink.ts';
-import { filesOf, inputBytes, readCounter, UnreadableFile } from './sources.ts';
+import { filesOf, inputBytes, readCounter } from './sources.ts';
 import { type InputStats, newStats } from './stats.ts';
 import { type Refusal, refusalOf, rowsOf } from './unimported.ts';
+import { UnreadableFile } from './unreadable-file.ts';
 
 export interface ImportRunOptions extends ImportOptions {
   inputs: readonly string[];

@@ -1,12 +1,13 @@
 // The files inside what the user passes to `kstory import`: plain files, directories (walked in
-// name order) and archives. Compression and tar are recognised by their magic bytes, not by
+// name order) and archives. Compression, tar and zip are recognised by their magic bytes, not by
 // names, and unpacked as streams: a must-gather is never extracted to disk.
 
 import { createReadStream, type Dirent, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { extract as tarExtract } from 'tar-stream';
-import { isOsError, KstoryError, messageOf, osError } from '../errors.ts';
-import { compressionOf, decompress, stripExtension } from './decompress.ts';
+import { isOsError, osError } from '../errors.ts';
+import { archiveOf, membersOf } from './archive.ts';
+import { compressionOf, DamagedData, decompress, stripExtension } from './decompress.ts';
+import { failing, UnreadableFile, unreadable } from './unreadable-file.ts';
 
 /** One file to import, its bytes already decompressed. */
 export interface FileEntry {
@@ -31,15 +32,11 @@ export interface FileEntry {
 /** Bytes read from disk so far, for the progress display. */
 export const readCounter = { bytes: 0 };
 
-export function isTar(head: Buffer): boolean {
-  return head.length >= 262 && head.toString('latin1', 257, 262) === 'ustar';
-}
-
 /** The first `min` bytes (or all, if fewer) and the whole stream again, head included. */
 export async function peek(
   source: AsyncIterable<Buffer>,
   min: number,
-): Promise<{ head: Buffer; stream: AsyncIterable<Buffer> }> {
+): Promise<{ head: Buffer; stream: AsyncIterable<Buffer>; close: () => Promise<unknown> }> {
   const iterator = source[Symbol.asyncIterator]();
   const chunks: Buffer[] = [];
   let length = 0;
@@ -63,27 +60,8 @@ export async function peek(
       yield next.value;
     }
   }
-  return { head, stream: stream() };
-}
-
-/**
- * A file of an input that the system would not let kstory read (permissions, a device fault, too
- * many open files): that file is skipped and said, the input's other files are still imported.
- */
-export class UnreadableFile extends KstoryError {
-  constructor(
-    readonly file: string,
-    readonly reason: string,
-    hint: string | undefined,
-  ) {
-    super(`cannot read ${file}: ${reason}`, { hint });
-  }
-}
-
-function unreadable(file: string, error: unknown): unknown {
-  if (!isOsError(error)) return error;
-  const said = osError(error, { doing: 'read', file });
-  return new UnreadableFile(file, said.message.slice(`cannot read ${file}: `.length), said.hint);
+  // Closes the source when the stream is left unread (a zip read from its file instead).
+  return { head, stream: stream(), close: async () => iterator.return?.() };
 }
 
 async function* readFileBytes(file: string): AsyncGenerator<Buffer> {
@@ -99,12 +77,6 @@ async function* readFileBytes(file: string): AsyncGenerator<Buffer> {
   }
 }
 
-/** The bytes of a file or directory that cannot be read: the error, when they are asked for. */
-async function* failing(error: unknown): AsyncGenerator<Buffer> {
-  yield* [];
-  throw error;
-}
-
 interface Origin {
   input: string;
   path: string;
@@ -117,7 +89,7 @@ interface Origin {
 }
 
 /**
- * Unwrap compression layers and tar archives around `bytes`, yielding the files inside. Depth is
+ * Unwrap compression layers and archives around `bytes`, yielding the files inside. Depth is
  * bounded: an archive nested deeper than this is not what people save from a cluster.
  */
 async function* unwrap(origin: Origin, bytes: AsyncIterable<Buffer>, depth = 0): AsyncGenerator<FileEntry> {
@@ -125,8 +97,9 @@ async function* unwrap(origin: Origin, bytes: AsyncIterable<Buffer>, depth = 0):
   try {
     peeked = await peek(bytes, 512);
   } catch (error) {
-    // Handed on as a file whose bytes fail, so that it is skipped and said like any other.
-    if (!(error instanceof UnreadableFile)) throw error;
+    // Handed on as a file whose bytes fail, so that it is skipped or said cut short like any other
+    // (a zip member small enough to fail its checksum here, a zip without its central directory).
+    if (!(error instanceof UnreadableFile || error instanceof DamagedData)) throw error;
     const { diskPath: _, ...entry } = origin;
     yield { ...entry, bytes: failing(error) };
     return;
@@ -142,8 +115,26 @@ async function* unwrap(origin: Origin, bytes: AsyncIterable<Buffer>, depth = 0):
     yield* unwrap(inner, decompress(compression, stream, origin.path), depth + 1);
     return;
   }
-  if (isTar(head) && depth < 4) {
-    yield* tarEntries({ ...origin, layers: [...origin.layers, 'tar'] }, stream, depth);
+  const archive = archiveOf(head);
+  if (archive && depth < 4) {
+    const plainFile = origin.diskPath !== undefined && origin.layers.length === 0;
+    const disk = plainFile ? { file: origin.diskPath!, release: peeked.close } : undefined;
+    const outer = { ...origin, layers: [...origin.layers, archive], diskPath: undefined };
+    for await (const member of membersOf(archive, origin.path, stream, disk)) {
+      // An archive whose own bytes fail is said as that file, not as a member.
+      const inner: Origin =
+        member.name === ''
+          ? outer
+          : {
+              ...outer,
+              path: `${origin.path}!${member.name}`,
+              relPath: member.name,
+              direct: false,
+              mtimeMs: member.mtimeMs ?? origin.mtimeMs,
+            };
+      yield* unwrap(inner, member.bytes, depth + 1);
+      if (member.packedBytes !== undefined) readCounter.bytes += member.packedBytes;
+    }
     return;
   }
   const { diskPath, ...entry } = origin;
@@ -158,57 +149,6 @@ async function* rereadFileBytes(file: string): AsyncGenerator<Buffer> {
   } catch (error) {
     throw unreadable(file, error);
   }
-}
-
-async function* tarEntries(
-  origin: Origin,
-  bytes: AsyncIterable<Buffer>,
-  depth: number,
-): AsyncGenerator<FileEntry> {
-  const extract = tarExtract();
-  const feeding = (async () => {
-    try {
-      for await (const chunk of bytes) {
-        if (!extract.write(chunk)) await new Promise<void>((r) => extract.once('drain', () => r()));
-      }
-      extract.end(undefined);
-    } catch (error) {
-      extract.destroy(error as Error);
-    }
-  })();
-  const archive = origin.path;
-  try {
-    for await (const entry of extract) {
-      const header = entry.header;
-      if (header.type !== 'file' && header.type !== 'contiguous-file') {
-        entry.resume();
-        continue;
-      }
-      const name = header.name.replace(/^\.\//, '');
-      const inner: Origin = {
-        ...origin,
-        path: `${archive}!${name}`,
-        relPath: name,
-        direct: false,
-        mtimeMs: header.mtime ? header.mtime.getTime() : origin.mtimeMs,
-      };
-      let consumed = false;
-      async function* entryBytes(): AsyncGenerator<Buffer> {
-        consumed = true;
-        for await (const chunk of entry) yield chunk as Buffer;
-      }
-      yield* unwrap(inner, entryBytes(), depth + 1);
-      // A consumer that skipped the entry still has to let the archive move on.
-      if (!consumed) for await (const _ of entry) void _;
-      else entry.resume();
-    }
-  } catch (error) {
-    if (error instanceof KstoryError) throw error;
-    throw new KstoryError(`${archive}: the tar archive is damaged (${messageOf(error)})`, {
-      hint: 'Files read before the damage were imported; re-create the archive to import the rest.',
-    });
-  }
-  await feeding;
 }
 
 /** A file found in a directory, or a directory that could not be listed (`error`). */
@@ -267,7 +207,7 @@ export async function* filesOf(input: string, exclude: readonly string[] = []): 
       file: input,
       hint:
         error.code === 'ENOENT'
-          ? 'Check the path; inputs are files, directories or archives (.tar, .tar.gz, .tar.xz, .gz, .zst).'
+          ? 'Check the path; inputs are files, directories or archives (.tar, .tar.gz, .tar.xz, .gz, .zst, .zip).'
           : undefined,
     });
   }

@@ -32,10 +32,12 @@ const HINTS: readonly { when: (reason: string) => boolean; hint: string }[] = [
   },
   {
     when: (reason) => reason.startsWith('binary file'),
-    hint: 'kstory unpacks .tar, .gz, .zst and .xz itself; unpack other archives (zip, 7-Zip, RAR, bzip2) first and import the folder they give.',
+    hint: 'kstory unpacks .tar, .gz, .zst, .xz and .zip itself; unpack other archives (7-Zip, RAR, bzip2) first and import the folder they give.',
   },
 ];
 
+const DAMAGED_HINT =
+  'The file is damaged or was cut short: copy or download it again (its size or checksum should match the original).';
 const DEFAULT_HINT = 'The summary above names each file and why nothing was read from it.';
 
 /** Rows an input gave, its snapshot marker left out. */
@@ -69,7 +71,7 @@ export function refusalOf(stats: InputStats): Refusal | null {
   }
   if (rowsOf(stats) > 0) return null;
   const input = stats.input;
-  if (stats.files === 0 && stats.issueCount === 0) {
+  if (stats.files === 0 && stats.issueCount === 0 && stats.cut.length === 0) {
     return {
       input,
       message: `${input} holds no files`,
@@ -86,7 +88,7 @@ export function refusalOf(stats: InputStats): Refusal | null {
   return {
     input,
     message: `nothing kstory reads in ${input} (${files}): ${readAs}${whatWentWrong(stats) || 'no rows'}`,
-    hint: hint ?? DEFAULT_HINT,
+    hint: hint ?? (stats.cut.length > 0 ? DAMAGED_HINT : DEFAULT_HINT),
   };
 }
 
@@ -96,10 +98,17 @@ function otherRows(stats: InputStats): string {
   return sources.map(([source, n]) => `${n} ${source} row${n === 1 ? '' : 's'}`).join(' and ');
 }
 
-/** Files skipped by reason, then damaged lines with the first of them. */
+/** Files cut short by damage, files skipped by reason, then damaged lines, each with the first of them. */
 function whatWentWrong(stats: InputStats): string {
   const skipped = Object.entries(stats.skippedFiles).sort((a, b) => b[1].length - a[1].length);
   const parts = skipped.map(([reason, files]) => `${files.length} ${reason}`);
+  const cut = stats.cut[0];
+  if (cut) {
+    const n = stats.cut.length;
+    parts.unshift(
+      `${n} file${n === 1 ? '' : 's'} damaged or cut short (the first: ${cut.file}: ${cut.reason})`,
+    );
+  }
   if (stats.issueCount > 0) {
     const first = stats.issues[0];
     const where = first

@@ -17,10 +17,10 @@ describe('binary files', () => {
     expect(binaryFileReason(Buffer.from([0x50]))).toBe('binary file');
   });
 
-  it('tells what to do with an input that was only a zip archive', () => {
-    const stats = newStats('logs.zip');
+  it('tells what to do with an input that was only a 7-Zip archive', () => {
+    const stats = newStats('logs.7z');
     stats.files = 1;
-    stats.skippedFiles['binary file (a zip archive)'] = ['logs.zip'];
-    expect(refusalOf(stats)?.hint).toMatch(/unpack other archives \(zip/);
+    stats.skippedFiles['binary file (a 7-Zip archive)'] = ['logs.7z'];
+    expect(refusalOf(stats)?.hint).toMatch(/unpack other archives \(7-Zip/);
   });
 });

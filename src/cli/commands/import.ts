@@ -58,7 +58,7 @@ export function defineImportCommand(program: Command): void {
     .description(
       'import saved artifacts (audit logs, kubectl dumps, must-gather, Prometheus data, logs) into a bundle',
     )
-    .argument('<path...>', 'files, directories or archives (.tar, .tar.gz, .tar.xz, .gz, .zst)')
+    .argument('<path...>', 'files, directories or archives (.tar, .tar.gz, .tar.xz, .gz, .zst, .zip)')
     .requiredOption('-o, --output <file>', 'the bundle to write')
     .option('--pod <namespace/name>', 'pod of plain-text log files named on the command line')
     .option('--container <name>', 'container of those log files (with --pod)')
@@ -86,7 +86,8 @@ export function defineImportCommand(program: Command): void {
       return helpText(`
 ${formatsHelp(command)}
 Directories and archives are walked (must-gather, kubectl cluster-info dump, a node's
-/var/log/pods), compressed files unpacked (.gz, .zst, .xz, .tar). Damaged lines are reported and
+/var/log/pods), archives and compressed files unpacked (.zip, .tar, .gz, .zst, .xz, nested
+too), never to disk. Damaged lines are reported and
 skipped. Exit code 1 when a bundle was written but some files could not be read (said in the
 summary), 2, and no bundle, when an input gives nothing kstory reads.
 
