@@ -140,6 +140,51 @@ describe('restart history in snapshots', () => {
     }
   });
 
+  it('takes back-offs repeated in Events alone (no pod status) for a crash loop, less surely', async () => {
+    const backOff = (name: string, count: number, container: string | null): BundleRow => ({
+      source: 'event',
+      ts: '2026-02-28T11:40:10Z',
+      kind: 'Pod',
+      namespace: 'shop',
+      name,
+      container,
+      event_type: 'Warning',
+      event_reason: 'BackOff',
+      event_count: count,
+      event_first: '2026-02-28T10:01:40Z',
+      event_uid: `backoff-${name}`,
+      event_message: 'Back-off restarting failed container',
+    });
+    const bundle = await openRows(
+      tempDir(),
+      'events-only.parquet',
+      [backOff('worker-1', 212, 'app'), backOff('api-1', 40, null), backOff('once-1', 1, 'app')],
+      snapshot,
+    );
+    try {
+      const report = await analyzeBundle(bundle);
+      const crashes = report.findings.filter((f) => f.pattern === 'crash-loop-backoff');
+      expect(crashes.map((f) => [f.subject.name, f.subject.container, f.variant]).sort()).toEqual([
+        ['api-1', null, 'events-only'],
+        ['worker-1', 'app', 'events-only'],
+      ]);
+      const worker = crashes.find((f) => f.subject.name === 'worker-1')!;
+      expect(worker.summary).toContain('212 times');
+      expect(worker.summary).toContain('no status of the pod');
+      expect(worker.confidence).toBeLessThan(0.7);
+      expect(report.incidents.map((i) => report.findings[i.root]!.pattern)).toEqual([
+        'crash-loop-backoff',
+        'crash-loop-backoff',
+      ]);
+      // One back-off is no loop: it stays a sign of trouble nothing explains, not an all-clear.
+      expect(report.unexplained_trouble.map((t) => [t.reason, t.subject.name])).toEqual([
+        ['BackOff', 'once-1'],
+      ]);
+    } finally {
+      bundle.close();
+    }
+  });
+
   it('says that a container exiting 0 under restartPolicy Always is restarted all the same', async () => {
     const bundle = await openRows(
       tempDir(),
