@@ -9,7 +9,7 @@ import type { CatalogueObject } from './catalogue.ts';
 /** Kinds whose label selector picks pods without owning them. */
 export const SELECTOR_KINDS = new Set(['Service', 'PodDisruptionBudget']);
 /** Kinds without a namespace that a spec names by name alone. */
-const CLUSTER_SCOPED = new Set(['Node', 'PersistentVolume', 'StorageClass']);
+const CLUSTER_SCOPED = new Set(['Node', 'PersistentVolume', 'StorageClass', 'Namespace']);
 
 /** An object reference: kind, namespace, name and, when recorded, UID. */
 export interface GraphRef {
@@ -33,17 +33,18 @@ export class ObjectGraph {
   private readonly children = new Map<string, CatalogueObject[]>();
   /** `Kind/name` an owner reference names, with or without a UID → the objects naming it */
   private readonly childrenByName = new Map<string, CatalogueObject[]>();
-  /** `namespace` → its Services and PodDisruptionBudgets with a selector */
-  protected readonly selectors = new Map<string, CatalogueObject[]>();
   /** `namespace`, label name and value → the selectors of which a version starts with that pair: a
    * pod's labels then find the few selectors that may pick it, of the many in a large namespace */
   private readonly selectorsByPair = new Map<string, CatalogueObject[]>();
   /** `namespace/Kind/name` a `refs` entry names → the objects naming it */
-  protected readonly referrers = new Map<string, CatalogueObject[]>();
+  private readonly referrers = new Map<string, CatalogueObject[]>();
   /** `namespace/Kind/name` → the Argo CD Applications listing it */
-  protected readonly managers = new Map<string, CatalogueObject[]>();
+  private readonly managers = new Map<string, CatalogueObject[]>();
   /** `namespace` → its pods */
-  protected readonly pods = new Map<string, CatalogueObject[]>();
+  private readonly pods = new Map<string, CatalogueObject[]>();
+  /** `namespace` → the objects in it, and `namespace` and kind → those of that kind */
+  private readonly inNamespaces = new Map<string, CatalogueObject[]>();
+  private readonly inNamespacesByKind = new Map<string, CatalogueObject[]>();
   /** `namespace/Kind/name` → the stand-in of an object named but never recorded */
   private readonly bare = new Map<string, CatalogueObject>();
 
@@ -57,7 +58,6 @@ export class ObjectGraph {
         push(this.childrenByName, `${o.owner.kind}/${o.owner.name}`, o);
       }
       if (SELECTOR_KINDS.has(o.kind) && o.selectors.length > 0) {
-        push(this.selectors, o.namespace ?? '', o);
         const firsts = new Set(o.selectors.map((s) => pairKey(o.namespace, ...Object.entries(s)[0]!)));
         for (const first of firsts) push(this.selectorsByPair, first, o);
       }
@@ -65,7 +65,32 @@ export class ObjectGraph {
         for (const r of o.refs) push(this.referrers, keyOf(o.namespace, r.kind, r.name), o);
       for (const m of o.manages) push(this.managers, keyOf(m.namespace, m.kind, m.name), o);
       if (o.kind === 'Pod') push(this.pods, o.namespace ?? '', o);
+      if (o.namespace !== null) {
+        push(this.inNamespaces, o.namespace, o);
+        push(this.inNamespacesByKind, `${o.namespace}\0${o.kind}`, o);
+      }
     }
+  }
+
+  /** Whether the bundle holds a version of it (a stand-in for an object only named does not). */
+  isRecorded(o: CatalogueObject): boolean {
+    return this.byId.get(o.id) === o;
+  }
+
+  /** The Namespace of that name: as recorded, else a stand-in when the bundle holds objects in it
+   * (a recording of pods alone, or a metric's or alert's namespace label). */
+  namespaceNamed(name: string): CatalogueObject | undefined {
+    return (
+      this.incarnations(null, 'Namespace', name).at(-1) ??
+      (this.inNamespaces.has(name) ? this.standIn(null, 'Namespace', name) : undefined)
+    );
+  }
+
+  /** The objects in a namespace, of these kinds only unless `kinds` holds `*`. */
+  inNamespace(namespace: string | null, kinds: readonly string[]): CatalogueObject[] {
+    if (namespace === null) return [];
+    if (kinds.includes('*')) return this.inNamespaces.get(namespace) ?? [];
+    return kinds.flatMap((kind) => this.inNamespacesByKind.get(`${namespace}\0${kind}`) ?? []);
   }
 
   find(id: string): CatalogueObject | undefined {
@@ -172,7 +197,7 @@ export class ObjectGraph {
 
   /** An object of the namespace, or a cluster-scoped one, by kind and name: every incarnation
    * recorded, or a bare reference when none was (its Events may still name it). */
-  protected resolve(
+  private resolve(
     namespace: string | null,
     kind: string,
     name: string,
@@ -189,7 +214,7 @@ export class ObjectGraph {
 
   /** The recorded controller: by the reference's UID, else by kind and name in the namespace or
    * the cluster (a mirror pod's Node). */
-  protected controllerOf(o: CatalogueObject): CatalogueObject | null {
+  private controllerOf(o: CatalogueObject): CatalogueObject | null {
     if (!o.owner) return null;
     const byUid = o.owner.uid ? this.byId.get(o.owner.uid) : undefined;
     if (byUid) return byUid;

@@ -7,6 +7,8 @@ import type { ObjectGraph, SelectorVersions } from './graph.ts';
 /** What a rule may tell its join besides the start object. */
 export interface JoinOptions {
   selector_versions?: SelectorVersions;
+  /** The rule's goal classes: a join over a namespace reads only the kinds it leads to. */
+  to?: readonly string[];
 }
 
 export interface Join {
@@ -61,6 +63,17 @@ export const JOINS = {
     description: 'the Argo CD Application listing it',
     signal: false,
     run: (g, o) => g.managersOf(o),
+  },
+  contains: {
+    description: 'the objects in the Namespace, of the kinds the rule leads to',
+    signal: false,
+    run: (g, o, options) => (o.kind === 'Namespace' ? g.inNamespace(o.name, options.to ?? ['*']) : []),
+  },
+  'in-namespace': {
+    description:
+      "the other objects of the object's namespace, of the kinds the rule leads to (its ResourceQuotas and LimitRanges)",
+    signal: false,
+    run: (g, o, options) => g.inNamespace(o.namespace, options.to ?? ['*']).filter((x) => x !== o),
   },
   'alert-labels': {
     description: "the objects an alert's labels name (patterns/vocabulary/labels.yaml)",

@@ -48,12 +48,15 @@ export const RuleSchema = z.strictObject({
   selector_versions: z.enum(['latest', 'any']).optional(),
   /** The chain join of analysis this rule decides (see RULE_CHAIN_JOINS). */
   chain: z.enum(RULE_CHAIN_JOINS).optional(),
+  /** At most this many objects of each goal class that `kstory related` lists from one start
+   * object (a Namespace's thousands of pods), the ones seen last; the others are counted. */
+  limit: z.number().int().positive().optional(),
 });
 export type Rule = z.infer<typeof RuleSchema>;
 
 export const BUILTIN_RULES_DIR = path.join(PACKAGE_ROOT, 'patterns', 'correlation');
 const HINT =
-  'A rule file holds id (its file name), description, from, to and join, and may hold selector_versions and chain (see docs/related.md).';
+  'A rule file holds id (its file name), description, from, to and join, and may hold selector_versions, chain and limit (see docs/related.md).';
 
 export function loadRules(dirs: readonly string[] = [BUILTIN_RULES_DIR]): Rule[] {
   const rules: Rule[] = [];
@@ -84,6 +87,11 @@ export function loadRules(dirs: readonly string[] = [BUILTIN_RULES_DIR]): Rule[]
       if (rule.selector_versions && !join.selector)
         throw new KstoryError(
           `${full}: field selector_versions: ${rule.join} compares no label selector (only selects and selected-by do)`,
+          { hint: HINT },
+        );
+      if (rule.limit !== undefined && join.signal)
+        throw new KstoryError(
+          `${full}: field limit: ${rule.join} leads to signals, which are counted, not listed one by one`,
           { hint: HINT },
         );
       if (rule.chain && join.signal)

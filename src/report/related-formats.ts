@@ -33,6 +33,22 @@ function renderText(result: Related, context: RenderContext): string {
       for (const sample of s.samples) lines.push(...wrap(safe(sample), 4, width));
     }
   }
+  const nodes = new Map(result.nodes.map((n) => [n.id, n]));
+  const from = (id: string) => {
+    const n = nodes.get(id);
+    return n ? label(n) : id;
+  };
+  for (const c of result.capped)
+    lines.push(
+      '',
+      ...wrap(
+        safe(
+          `${from(c.from)}: ${c.total - c.listed} more ${c.class} not listed (rule ${c.rule} lists the ${c.listed} seen last of ${c.total}).`,
+        ),
+        0,
+        width,
+      ),
+    );
   if (result.unreached.length > 0)
     lines.push(
       '',
@@ -55,6 +71,11 @@ function renderDot(result: Related): string {
   }
   for (const e of result.edges)
     lines.push(`  ${graphId(e.from)} -> ${graphId(e.to)} [label="${quoted(e.rule)}"];`);
+  for (const [i, c] of result.capped.entries())
+    lines.push(
+      `  more_${i} [label="${c.total - c.listed} more ${quoted(c.class)}", shape=plaintext];`,
+      `  ${graphId(c.from)} -> more_${i} [label="${quoted(c.rule)}", style=dashed];`,
+    );
   lines.push('}');
   return `${lines.join('\n')}\n`;
 }
@@ -67,6 +88,11 @@ function renderMermaid(result: Related): string {
     lines.push(`  ${graphId(n.id)}["${text(label(n))}${extra}"]`);
   }
   for (const e of result.edges) lines.push(`  ${graphId(e.from)} -->|${text(e.rule)}| ${graphId(e.to)}`);
+  for (const [i, c] of result.capped.entries())
+    lines.push(
+      `  more_${i}["${c.total - c.listed} more ${text(c.class)}"]`,
+      `  ${graphId(c.from)} -.->|${text(c.rule)}| more_${i}`,
+    );
   return `${lines.join('\n')}\n`;
 }
 

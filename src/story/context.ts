@@ -1,9 +1,10 @@
 // What every story of a bundle shares, read once: the catalogue of objects and its correlator, the
 // bundle's window and gaps, and the findings of the pattern catalogue with what each one explains.
 
-import { analyzeBundle } from '../analyze/run.ts';
+import { analyzeBundle, loadCatalogue as loadAnalysisCatalogue } from '../analyze/run.ts';
 import type { Bundle } from '../bundle/reader.ts';
 import { loadCatalogue } from '../correlate/catalogue.ts';
+import { BUILTIN_RULES_DIR, loadRules } from '../correlate/rules.ts';
 import { openBundle } from '../views/open.ts';
 import { Correlator } from './correlate.ts';
 import { DEFAULT_LIMITS, type StoryFilters, type StoryLimits } from './filters.ts';
@@ -15,6 +16,9 @@ export interface StoryOptions {
   limits?: Partial<StoryLimits>;
   /** Run the pattern catalogue and put its findings in the stories (default true). */
   findings?: boolean;
+  /** More correlation rule directories besides the built-in one: they decide what belongs to a
+   * story, and the chains of its findings, as they decide what `kstory related` reaches. */
+  ruleDirs?: string[];
   /** Stories read per pass over the bundle (`--all`). */
   batchSize?: number;
   onProgress?: (stage: string) => void;
@@ -38,8 +42,9 @@ export async function loadContext(
   inputs: readonly string[],
   options: StoryOptions,
 ): Promise<Context> {
+  const rules = loadRules([BUILTIN_RULES_DIR, ...(options.ruleDirs ?? [])]);
   options.onProgress?.('reading objects');
-  const correlator = new Correlator(await loadCatalogue(bundle));
+  const correlator = new Correlator(await loadCatalogue(bundle), rules);
   const window = await readBundleWindow(bundle);
   const gaps = await readGaps(bundle);
   const findings = new Map<string, FindingInput[]>();
@@ -50,7 +55,11 @@ export async function loadContext(
     const analyzed = await openBundle(inputs);
     let report: Awaited<ReturnType<typeof analyzeBundle>>;
     try {
-      report = await analyzeBundle(analyzed, { all: true, onProgress: options.onProgress });
+      report = await analyzeBundle(
+        analyzed,
+        { all: true, onProgress: options.onProgress },
+        { ...loadAnalysisCatalogue(), rules },
+      );
     } finally {
       analyzed.close();
     }

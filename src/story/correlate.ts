@@ -1,10 +1,13 @@
-// Which resources belong to a root's story, and how: its UID followed down ownerReferences, then
-// what its pods touch (the Services and budgets selecting them, the ConfigMaps, Secrets, claims and
-// ServiceAccount they use, the Nodes they ran on), what refers to its workloads (autoscalers,
-// Ingresses), and which pod replaced which.
+// Which resources belong to a root's story, and how: the correlation rules (patterns/correlation/)
+// followed over the bundle's objects through the joins `kstory related` and analysis follow. A story
+// goes down from its root (what it owns, the pods it selects) and out from those to what they touch;
+// which joins it takes that way, and the relation each gives, is STORY_JOINS.
 
 import type { CatalogueObject } from '../correlate/catalogue.ts';
-import { keyOf, ObjectGraph, push } from '../correlate/graph.ts';
+import { ObjectGraph } from '../correlate/graph.ts';
+import { JOINS, type Join, type JoinName } from '../correlate/joins.ts';
+import type { Rule } from '../correlate/rules.ts';
+import { linkReplacements } from './replacements.ts';
 import { CONTEXT_RELATIONS, type Relation, type ResourceRef, type StoryResource } from './schema.ts';
 
 /** Kinds that run pods: the roots `story --all` writes a story for, when nothing owns them. */
@@ -17,12 +20,45 @@ const WORKLOAD_KINDS = new Set([
   'CronJob',
   'Pod',
 ]);
-/** How long after a new pod is created the pod it replaces may still go (a rollout's surge). */
-const SURGE_MS = 10 * 60_000;
+
+/** How a story takes a join: the relation of what it reaches, how (`detail`), and what is followed
+ * from there. What `owns` and `selects` reach belongs to the story as the root does (every join
+ * here is followed from it in turn); what the others reach is context, from which only `onward` is. */
+interface StoryJoin {
+  relation: Relation;
+  core?: true;
+  onward?: JoinName[];
+  detail?: (from: CatalogueObject, to: CatalogueObject) => string | null;
+}
+
+const named = (from: CatalogueObject, to: CatalogueObject) =>
+  from.refs.find((r) => r.kind === to.kind && r.name === to.name)?.via ?? null;
+
+/** The joins a story follows, in the order it follows them; the others (owned-by, hosts, manages,
+ * contains…) lead up or across to what is not this root's. */
+const STORY_JOINS: Partial<Record<JoinName, StoryJoin>> = {
+  owns: { relation: 'owned', core: true, detail: (_from, to) => to.owner?.kind ?? null },
+  // A Service's or a budget's story is that of the pods it selects.
+  selects: { relation: 'selected', core: true, detail: (from) => `selector ${selectorText(from)}` },
+  // A claim's volume and class come with it.
+  uses: { relation: 'uses', onward: ['uses'], detail: named },
+  'runs-on': { relation: 'node' },
+  // And the Ingresses routing to a Service selecting the story's pods.
+  'selected-by': {
+    relation: 'selects',
+    onward: ['used-by'],
+    detail: (_from, to) => `selector ${selectorText(to)}`,
+  },
+  'managed-by': { relation: 'manages' },
+  'in-namespace': { relation: 'constrains' },
+  'used-by': { relation: 'refers', detail: (from, to) => named(to, from) },
+};
+const ORDER = Object.keys(STORY_JOINS) as JoinName[];
 
 export interface Member extends StoryResource {
   /** Records of this resource count only within the story's window. */
   bounded: boolean;
+  /** The object as recorded; null for one only named (a ConfigMap a pod names that never existed). */
   object: CatalogueObject | null;
 }
 
@@ -35,15 +71,21 @@ export function refOf(o: {
   return { kind: o.kind, namespace: o.namespace, name: o.name, uid: o.uid };
 }
 
-/** The story's correlation over the object graph: a root and everything that belongs to it. */
-export class Correlator extends ObjectGraph {
-  /** `namespace` → its ResourceQuotas and LimitRanges */
-  private readonly constraints = new Map<string, CatalogueObject[]>();
+/** A bundle's objects and the rules stories follow over them. */
+export class Correlator {
+  readonly graph: ObjectGraph;
+  /** kind → join → the story's rules of that join starting from the kind */
+  private readonly plans = new Map<string, Map<JoinName, Rule[]>>();
 
-  constructor(objects: readonly CatalogueObject[]) {
-    super(objects);
-    for (const o of objects)
-      if (o.kind === 'ResourceQuota' || o.kind === 'LimitRange') push(this.constraints, o.namespace ?? '', o);
+  constructor(
+    objects: readonly CatalogueObject[],
+    private readonly rules: readonly Rule[],
+  ) {
+    this.graph = new ObjectGraph(objects);
+  }
+
+  get objects(): readonly CatalogueObject[] {
+    return this.graph.objects;
   }
 
   /** Objects nothing owns that run pods or own something: the roots of `story --all`. */
@@ -51,10 +93,10 @@ export class Correlator extends ObjectGraph {
     return this.objects.filter(
       (o) =>
         o.owner === null &&
-        (WORKLOAD_KINDS.has(o.kind) || this.ownedBy(o).length > 0) &&
         // A pod of a static manifest or a must-gather is its own root; a Node owns mirror pods
         // but its story is a different one.
-        o.kind !== 'Node',
+        o.kind !== 'Node' &&
+        (WORKLOAD_KINDS.has(o.kind) || this.follow(o, 'owns').length > 0),
     );
   }
 
@@ -62,114 +104,73 @@ export class Correlator extends ObjectGraph {
   correlate(root: CatalogueObject): Member[] {
     const members = new Map<string, Member>();
     const add = (
-      o: CatalogueObject | null,
-      ref: ResourceRef & { api_version?: string | null },
+      o: CatalogueObject,
       relation: Relation,
       via: CatalogueObject | null,
-      detail: string | null = null,
-    ): boolean => {
-      const id = o?.id ?? keyOf(ref.namespace, ref.kind, ref.name);
-      if (members.has(id)) return false;
-      members.set(id, {
-        ...refOf(ref as CatalogueObject),
-        api_version: o?.api_version ?? ref.api_version ?? null,
+      detail: string | null,
+    ) => {
+      if (members.has(o.id)) return false;
+      members.set(o.id, {
+        ...refOf(o),
+        api_version: o.api_version,
         relation,
         detail,
         via: via ? refOf(via) : null,
         replaces: null,
         bounded: CONTEXT_RELATIONS.has(relation),
-        object: o,
+        object: this.graph.isRecorded(o) ? o : null,
       });
       return true;
     };
+    const take = (from: CatalogueObject, join: JoinName, then: (o: CatalogueObject) => void) => {
+      const how = STORY_JOINS[join]!;
+      for (const o of this.follow(from, join))
+        if (add(o, how.relation, from, how.detail?.(from, o) ?? null)) then(o);
+    };
+    const context = (from: CatalogueObject, join: JoinName) =>
+      take(from, join, (o) => {
+        for (const next of STORY_JOINS[join]!.onward ?? []) context(o, next);
+      });
 
-    add(root, root, 'root', null);
-    const owned: CatalogueObject[] = [root];
-    for (let i = 0; i < owned.length; i++) {
-      for (const child of this.ownedBy(owned[i]!)) {
-        if (add(child, child, 'owned', owned[i]!, child.owner?.kind ?? null)) owned.push(child);
-      }
-    }
-    this.linkReplacements(owned, members);
-    // A Service's or a budget's story is that of the pods it selects.
-    for (const pod of this.selectedPods(root)) {
-      if (add(pod, pod, 'selected', root, `selector ${formatSelector(root.selector)}`)) owned.push(pod);
-    }
-
-    const pods = owned.filter((o) => o.kind === 'Pod');
-    for (const pod of pods) {
-      for (const r of pod.refs) {
-        for (const used of this.resolve(pod.namespace, r.kind, r.name)) {
-          add(used.object, used.ref, 'uses', pod, r.via);
-          // A claim's volume and class come with it.
-          if (r.kind === 'PersistentVolumeClaim' && used.object)
-            for (const rr of used.object.refs)
-              for (const u of this.resolve(pod.namespace, rr.kind, rr.name))
-                add(u.object, u.ref, 'uses', used.object, rr.via);
-        }
-      }
-      for (const node of pod.nodes)
-        for (const n of this.resolve(null, 'Node', node)) add(n.object, n.ref, 'node', pod);
-      for (const selector of this.selectorsOf(pod)) {
-        if (selector !== root)
-          add(selector, selector, 'selects', pod, `selector ${formatSelector(selector.selector)}`);
-      }
-    }
-    for (const o of owned) {
-      for (const app of this.managers.get(keyOf(o.namespace, o.kind, o.name)) ?? [])
-        add(app, app, 'manages', o);
-      for (const c of this.constraints.get(o.namespace ?? '') ?? []) add(c, c, 'constrains', o);
-    }
-    for (const target of [...members.values()]) {
-      if (target.relation !== 'root' && target.relation !== 'owned' && target.kind !== 'Service') continue;
-      for (const referrer of this.referrers.get(keyOf(target.namespace, target.kind, target.name)) ?? []) {
-        const via = referrer.refs.find((r) => r.kind === target.kind && r.name === target.name)?.via ?? null;
-        add(referrer, referrer, 'refers', target.object ?? null, via);
-      }
-    }
+    add(root, 'root', null, null);
+    const core: CatalogueObject[] = [root];
+    const coreJoins = ORDER.filter((j) => STORY_JOINS[j]!.core);
+    for (let i = 0; i < core.length; i++)
+      for (const join of coreJoins) take(core[i]!, join, (o) => core.push(o));
+    linkReplacements(this.graph, core, members);
+    for (const join of ORDER.filter((j) => !STORY_JOINS[j]!.core)) for (const o of core) context(o, join);
     return [...members.values()];
   }
 
-  /**
-   * A pod replaces the pod of the same role that went before it: the earlier incarnation of its name
-   * (a StatefulSet's pod, a pod created again by hand), else the pod of the same workload (across its
-   * ReplicaSets), not replaced yet, that went away nearest to when it was created.
-   */
-  private linkReplacements(owned: CatalogueObject[], members: Map<string, Member>): void {
-    const roles = new Map<string, CatalogueObject[]>();
-    for (const pod of owned.filter((o) => o.kind === 'Pod')) {
-      const owner = pod.owner ? this.controllerOf(pod) : null;
-      const role = owner?.owner && owner.kind === 'ReplicaSet' ? this.controllerOf(owner) : owner;
-      push(roles, role ? role.id : `name:${keyOf(pod.namespace, 'Pod', pod.name)}`, pod);
-    }
-    for (const pods of roles.values()) {
-      pods.sort((a, b) => (a.first < b.first ? -1 : a.first > b.first ? 1 : 0));
-      const replaced = new Set<string>();
-      for (const [i, pod] of pods.entries()) {
-        const born = pod.created_at ?? pod.first;
-        const earlier = pods.slice(0, i);
-        const sameName = earlier.filter((p) => p.name === pod.name && !replaced.has(p.id)).at(-1);
-        // In a rolling update the old pod goes after its replacement is up: the nearest departure
-        // around the new pod's birth, up to a few minutes after it.
-        const bornMs = Date.parse(born);
-        const gone = earlier
-          .filter(
-            (p) => p.gone_at !== null && !replaced.has(p.id) && Date.parse(p.gone_at) <= bornMs + SURGE_MS,
-          )
-          .sort(
-            (a, b) => Math.abs(Date.parse(a.gone_at!) - bornMs) - Math.abs(Date.parse(b.gone_at!) - bornMs),
-          )[0];
-        const previous = sameName ?? gone;
-        if (!previous) continue;
-        replaced.add(previous.id);
-        const member = members.get(pod.id);
-        if (member) member.replaces = refOf(previous);
+  /** What the story's rules of one join lead to from the object. */
+  private follow(o: CatalogueObject, join: JoinName): CatalogueObject[] {
+    const rules = this.planOf(o.kind).get(join);
+    if (!rules) return [];
+    const found = new Set<CatalogueObject>();
+    const run = (JOINS[join] as Join).run!;
+    for (const rule of rules)
+      for (const x of run(this.graph, o, rule))
+        if (rule.to.includes(x.kind) || rule.to.includes('*')) found.add(x);
+    return [...found];
+  }
+
+  private planOf(kind: string): Map<JoinName, Rule[]> {
+    let plan = this.plans.get(kind);
+    if (!plan) {
+      plan = new Map();
+      for (const rule of this.rules) {
+        if (!STORY_JOINS[rule.join] || !(rule.from.includes(kind) || rule.from.includes('*'))) continue;
+        plan.set(rule.join, [...(plan.get(rule.join) ?? []), rule]);
       }
+      this.plans.set(kind, plan);
     }
+    return plan;
   }
 }
 
-function formatSelector(selector: Record<string, string>): string {
+/** A selector as `k=v,…`: its newest version, or the last one it had when its newest is empty. */
+function selectorText(o: CatalogueObject): string {
+  const selector = Object.keys(o.selector).length > 0 ? o.selector : (o.selectors.at(-1) ?? {});
   return Object.entries(selector)
     .sort(([a], [b]) => (a < b ? -1 : 1))
     .map(([k, v]) => `${k}=${v}`)

@@ -38,7 +38,7 @@ export const RELATIONS = {
   selects: 'selects `via`, a pod of the story, by its label selector (a Service, a PodDisruptionBudget)',
   uses: 'used by `via`: a ConfigMap, Secret, PersistentVolumeClaim or ServiceAccount a pod refers to, or the PersistentVolume or StorageClass of a claim',
   refers:
-    'refers to `via`: an autoscaler targeting a workload of the story, an Ingress routing to its Service',
+    'names `via` in its spec: an autoscaler targeting a workload of the story, an Ingress routing to its Service, a pod using its Secret',
   node: 'the Node `via`, a pod of the story, ran on',
   manages: 'manages `via`: an Argo CD Application that lists it among its resources',
   constrains:

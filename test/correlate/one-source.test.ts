@@ -1,6 +1,7 @@
 // The correlation rules are the one source of structural relations: a rule added to a rule directory
-// changes both what `kstory related` reaches and what analysis relates; the joins' choices (selectors
-// over every version, owners by UID then name, objects named but never recorded) hold for both.
+// changes what `kstory related` reaches, what analysis relates and what belongs to a story; the
+// joins' choices (selectors over every version, owners by UID then name, objects named but never
+// recorded) hold for all three.
 
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -11,6 +12,7 @@ import type { CatalogueObject } from '../../src/correlate/catalogue.ts';
 import { ObjectGraph, unrecordedObject } from '../../src/correlate/graph.ts';
 import { JOINS } from '../../src/correlate/joins.ts';
 import { BUILTIN_RULES_DIR, loadRules, RULE_CHAIN_JOINS } from '../../src/correlate/rules.ts';
+import { Correlator } from '../../src/story/correlate.ts';
 import { RelatedGraph } from '../../src/story/related/graph.ts';
 import { searchRelated } from '../../src/story/related/search.ts';
 import { loadLabelVocabulary } from '../../src/vocab/labels.ts';
@@ -62,6 +64,14 @@ async function reached(rules: ReturnType<typeof loadRules>, objects: CatalogueOb
   return result.nodes.map((n) => `${n.class}/${n.object.name}`).sort();
 }
 
+/** The resources of the story of `root`, as `relation Kind/name`. */
+function story(rules: ReturnType<typeof loadRules>, objects: CatalogueObject[], root: CatalogueObject) {
+  return new Correlator(objects, rules)
+    .correlate(root)
+    .map((m) => `${m.relation} ${m.kind}/${m.name}`)
+    .sort();
+}
+
 describe('one source of structural relations', () => {
   const ingress = object('Ingress', 'web', { refs: [{ kind: 'Service', name: 'checkout', via: 'backend' }] });
   const service = object('Service', 'checkout', {
@@ -98,6 +108,27 @@ describe('one source of structural relations', () => {
     const relations = Relations.following(rules, objects);
     expect(relations.related('refs', subject('Ingress', 'web'), subject('Service', 'checkout'))).toBe(true);
     expect(relations.related('refs', subject('Service', 'checkout'), subject('Ingress', 'web'))).toBe(true);
+  });
+
+  it('a rule added in a rule directory changes what belongs to a story', () => {
+    const deployment = object('Deployment', 'checkout');
+    const pod = object('Pod', 'checkout-1', {
+      owner: { kind: 'Deployment', name: 'checkout', uid: deployment.uid },
+      labels: { app: 'checkout' },
+      label_sets: [{ app: 'checkout' }],
+    });
+    const builtin = loadRules([BUILTIN_RULES_DIR]).filter((r) => r.id !== 'service-ingresses');
+    const before = story(builtin, [deployment, pod, ...objects], deployment);
+    expect(before).toEqual(['owned Pod/checkout-1', 'root Deployment/checkout', 'selects Service/checkout']);
+    const added = loadRules([
+      ruleDir({
+        'service-routes.yaml':
+          'id: service-routes\ndescription: The Ingresses routing to a Service\nfrom: Service\nto: Ingress\njoin: used-by\n',
+      }),
+    ]);
+    expect(story([...builtin, ...added], [deployment, pod, ...objects], deployment)).toEqual(
+      [...before, 'refers Ingress/web'].sort(),
+    );
   });
 
   it('every chain join the rules decide is decided by a built-in rule', () => {
@@ -146,6 +177,9 @@ describe('the joins both consumers follow', () => {
       true,
     );
     expect(relations.servicesOf(subject('Pod', 'checkout-1'))).toEqual(['shop/checkout']);
+    // The pod's story and the Service's hold each other.
+    expect(story(rules, [pod, service], pod)).toContain('selects Service/checkout');
+    expect(story(rules, [pod, service], service)).toContain('selected Pod/checkout-1');
   });
 
   it('follow an owner by UID, else by name, else to the owner named but never recorded', async () => {
@@ -190,8 +224,48 @@ describe('the joins both consumers follow', () => {
   it('reach a ConfigMap a pod names but the bundle never held, and relate the two', async () => {
     const pod = object('Pod', 'web-1', { refs: [{ kind: 'ConfigMap', name: 'web-config', via: 'volume' }] });
     expect(await reached(rules, [pod], pod.id)).toContain('ConfigMap/web-config');
+    const [uses] = new Correlator([pod], rules).correlate(pod).filter((m) => m.relation === 'uses');
+    expect(uses).toMatchObject({ kind: 'ConfigMap', name: 'web-config', detail: 'volume', object: null });
     const relations = Relations.following(rules, [pod]);
     expect(relations.related('refs', subject('ConfigMap', 'web-config'), subject('Pod', 'web-1'))).toBe(true);
     expect(relations.related('refs', subject('ConfigMap', 'other'), subject('Pod', 'web-1'))).toBe(false);
+  });
+});
+
+describe('a namespace as a start', () => {
+  const rules = loadRules([BUILTIN_RULES_DIR]);
+
+  it('reaches the objects in it, at most a rule limit of each kind, the ones seen last, and counts the rest', async () => {
+    const pods = Array.from({ length: 25 }, (_, i) =>
+      object('Pod', `web-${String(i).padStart(2, '0')}`, {
+        last: `2024-05-01T11:${String(i).padStart(2, '0')}:00.000Z`,
+      }),
+    );
+    const quota = object('ResourceQuota', 'compute');
+    const graph = new RelatedGraph(
+      [...pods, quota, object('Pod', 'elsewhere', { namespace: 'other' })],
+      [],
+      loadLabelVocabulary(),
+    );
+    // The bundle holds no Namespace object: what is in it stands for it.
+    const namespace = graph.namespaceNamed('shop')!;
+    expect(namespace).toMatchObject({ kind: 'Namespace', name: 'shop' });
+    expect(graph.namespaceNamed('nowhere')).toBeUndefined();
+    const result = await searchRelated(
+      {} as Bundle,
+      graph,
+      rules.filter((r) => !JOINS[r.join].signal),
+      loadLabelVocabulary(),
+      namespace,
+      { depth: 1 },
+    );
+    const listed = result.nodes.filter((n) => n.class === 'Pod').map((n) => n.object.name);
+    expect(listed).toHaveLength(20);
+    expect(listed).not.toContain('web-00');
+    expect(listed).toContain('web-24');
+    expect(result.nodes.some((n) => n.class === 'ResourceQuota')).toBe(true);
+    expect(result.capped).toEqual([
+      { from: namespace.id, rule: 'namespace-objects', class: 'Pod', listed: 20, total: 25 },
+    ]);
   });
 });

@@ -98,6 +98,26 @@ describe('kstory related', () => {
     expect(lines?.signals?.count).toBeGreaterThan(10);
   });
 
+  it('goes from a series that names only a namespace to the logs of pods in it, and says what it left out', async () => {
+    const result = await findRelated([BUNDLE], 'kube_resourcequota{namespace="shop"}', {
+      goals: ['logs'],
+      findings: false,
+    });
+    expect(result.start.object).toMatchObject({ kind: 'Namespace', name: 'shop' });
+    const logs = result.nodes.filter((n) => n.class === 'logs');
+    expect(logs.length).toBeGreaterThan(5);
+    // The pods the rule lists (those with logs), and those it left out through what runs them.
+    const listed = logs.filter((n) => n.path.join() === 'namespace-objects,pod-logs');
+    expect(listed.length).toBeGreaterThan(5);
+    expect(listed.length).toBeLessThanOrEqual(20);
+    for (const n of logs) expect([n.path[0], n.path.at(-1)]).toEqual(['namespace-objects', 'pod-logs']);
+    // The fixture's namespace held more pods than the rule lists: the rest are counted.
+    expect(result.capped).toEqual([
+      expect.objectContaining({ from: result.start.id, rule: 'namespace-objects', class: 'Pod', listed: 20 }),
+    ]);
+    expect(result.capped[0]!.total).toBeGreaterThan(20);
+  });
+
   it('goes from an alert the simulated Prometheus fired to the logs of every pod it names, in one command', async () => {
     // KubePodCrashLooping fires in the scenario's own ALERTS series, one series per crash-looping pod.
     const result = await kstoryInProcess(

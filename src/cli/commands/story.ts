@@ -20,6 +20,7 @@ interface StoryFlags extends StoryFilters {
   maxLogLines?: number;
   findings: boolean;
   force?: boolean;
+  rules?: string[];
   progress: boolean;
 }
 
@@ -66,6 +67,11 @@ export function defineStoryCommand(program: Command): void {
     .option('--max-log-lines <n>', 'log lines per container (default 500); the oldest go first', positiveInt)
     .option('--no-findings', 'do not run the pattern catalogue (no FINDING events; faster)')
     .option(
+      '--rules <dir>',
+      'add your own correlation rules from this directory (repeatable): they decide what belongs to a story, as for kstory related',
+      (v: string, p: string[] = []) => [...p, v],
+    )
+    .option(
       '--force',
       'with --all, write into a directory that is not empty (files of the same name replaced)',
     )
@@ -103,6 +109,7 @@ Examples:
         filters: flags,
         limits: { logs: flags.logs, maxEvents: flags.maxEvents, maxLogLines: flags.maxLogLines },
         findings: flags.findings,
+        ruleDirs: flags.rules,
         onProgress: (stage: string) => status.set(stage),
       };
       const limits = Object.fromEntries(Object.entries(options.limits).filter(([, v]) => v !== undefined));

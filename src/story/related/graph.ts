@@ -1,18 +1,17 @@
-// What `kstory related` walks: the bundle's objects as story correlation knows them, and its alerts
+// What `kstory related` walks: the bundle's objects as the correlation rules know them, and its alerts
 // (the `ALERTS` series Prometheus keeps and Alertmanager's imported alerts), each alert name a node
 // of kind `Alert` whose labels name the objects it is about.
 
 import type { Bundle } from '../../bundle/reader.ts';
 import type { CatalogueObject } from '../../correlate/catalogue.ts';
-import { unrecordedObject } from '../../correlate/graph.ts';
+import { ObjectGraph, unrecordedObject } from '../../correlate/graph.ts';
 import { type LabelVocabulary, subjectOfLabels } from '../../vocab/labels.ts';
-import { Correlator } from '../correlate.ts';
 import { TS_SQL } from '../records.ts';
 
 /** The kind of an alert node: a class of its own, for rules to start from. */
 export const ALERT_KIND = 'Alert';
 
-export class RelatedGraph extends Correlator {
+export class RelatedGraph extends ObjectGraph {
   private readonly alertSubjects = new Map<string, CatalogueObject[]>();
 
   constructor(
@@ -31,9 +30,11 @@ export class RelatedGraph extends Correlator {
     super([...objects, ...nodes.values()]);
     for (const a of alerts) {
       const subject = subjectOfLabels(a.labels, vocabulary);
-      const found = subject
-        ? this.incarnations(subject.namespace, subject.kind, subject.name).at(-1)
-        : undefined;
+      const found = !subject
+        ? undefined
+        : subject.kind === 'Namespace'
+          ? this.namespaceNamed(subject.name)
+          : this.incarnations(subject.namespace, subject.kind, subject.name).at(-1);
       const list = this.alertSubjects.get(a.alert) ?? [];
       if (found && !list.includes(found)) list.push(found);
       this.alertSubjects.set(a.alert, list);

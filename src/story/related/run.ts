@@ -3,7 +3,7 @@
 // (`name{pod="x",namespace="y"}`, its labels read through the label vocabulary) or a finding id from
 // `analyze --format json`.
 
-import { analyzeBundle } from '../../analyze/run.ts';
+import { analyzeBundle, loadCatalogue as loadAnalysisCatalogue } from '../../analyze/run.ts';
 import { type CatalogueObject, loadCatalogue } from '../../correlate/catalogue.ts';
 import { BUILTIN_RULES_DIR, loadRules } from '../../correlate/rules.ts';
 import { KstoryError } from '../../errors.ts';
@@ -45,7 +45,9 @@ export async function findRelated(
     // Analysis replaces the views it reads by tables without bodies: it gets a bundle of its own.
     const analyzed = await openBundle(inputs);
     try {
-      findings = (await analyzeBundle(analyzed, { all: true })).findings;
+      // Its chains follow the same rules, the user's among them.
+      findings = (await analyzeBundle(analyzed, { all: true }, { ...loadAnalysisCatalogue(), rules }))
+        .findings;
     } finally {
       analyzed.close();
     }
@@ -103,6 +105,7 @@ function objectOf(
 ): CatalogueObject {
   return (
     graph.incarnations(subject.namespace, subject.kind, subject.name).at(-1) ??
+    (subject.kind === 'Namespace' ? graph.namespaceNamed(subject.name) : undefined) ??
     resolveTarget(
       `${subject.kind}/${subject.namespace ? `${subject.namespace}/` : ''}${subject.name}`,
       graph.objects,

@@ -4,6 +4,7 @@
 
 import type { Bundle } from '../../bundle/reader.ts';
 import type { CatalogueObject } from '../../correlate/catalogue.ts';
+import { push } from '../../correlate/graph.ts';
 import { HUB_RETURNS, JOINS, type JoinName } from '../../correlate/joins.ts';
 import { type Rule, SIGNAL_CLASSES, type SignalClass } from '../../correlate/rules.ts';
 import { KstoryError } from '../../errors.ts';
@@ -33,6 +34,15 @@ export interface RelatedEdge {
   rule: string;
 }
 
+/** Objects of one class a rule with a `limit` reached from one node beyond those listed. */
+export interface RelatedCap {
+  from: string;
+  rule: string;
+  class: string;
+  listed: number;
+  total: number;
+}
+
 export interface RelatedResult {
   start: RelatedNode;
   goals: string[] | null;
@@ -41,6 +51,8 @@ export interface RelatedResult {
   edges: RelatedEdge[];
   /** Goal classes no rule path reached within the depth. */
   unreached: string[];
+  /** Where a rule's limit left objects out (a Namespace's pods beyond the ones seen last). */
+  capped: RelatedCap[];
 }
 
 export interface SearchOptions {
@@ -112,6 +124,10 @@ export async function searchRelated(
   const nodes = new Map<string, RelatedNode>([[startNode.id, startNode]]);
   const objects = new Map<string, CatalogueObject>([[start.id, start]]);
   const edges: RelatedEdge[] = [];
+  const capped: RelatedCap[] = [];
+  // A rule naming its start classes before one for any object: a path names the specific rule
+  // (workload-pods) where a general one (resource-owned) leads to the same object.
+  const ordered = [...rules].sort((a, b) => Number(a.from.includes('*')) - Number(b.from.includes('*')));
   let frontier = [startNode];
   for (let d = 1; d <= depth && frontier.length > 0; d++) {
     const next: RelatedNode[] = [];
@@ -119,7 +135,7 @@ export async function searchRelated(
       if (isSignal(node.class)) continue;
       const o = objects.get(node.id)!;
       const cameBy = node.joins.at(-1);
-      for (const rule of rules) {
+      for (const rule of ordered) {
         if (!rule.from.includes(o.kind) && !rule.from.includes('*')) continue;
         if (cameBy && HUB_RETURNS[cameBy] === rule.join) continue;
         const join = JOINS[rule.join];
@@ -127,9 +143,15 @@ export async function searchRelated(
         if (join.signal) {
           for (const cls of rule.to) reached.push({ id: `${cls}:${o.id}`, cls, object: o });
         } else {
-          for (const r of join.run!(graph, o, rule))
-            if (rule.to.includes(r.kind) || rule.to.includes('*'))
-              reached.push({ id: r.id, cls: r.kind, object: r });
+          const found = join.run!(graph, o, rule).filter(
+            (r) => rule.to.includes(r.kind) || rule.to.includes('*'),
+          );
+          for (const r of rule.limit
+            ? limited(found, rule.limit, (cls, total) =>
+                capped.push({ from: node.id, rule: rule.id, class: cls, listed: rule.limit!, total }),
+              )
+            : found)
+            reached.push({ id: r.id, cls: r.kind, object: r });
         }
         for (const { id, cls, object } of reached) {
           if (nodes.has(id)) {
@@ -183,5 +205,24 @@ export async function searchRelated(
     ),
     edges: edges.filter((e) => shownIds.has(e.from) && shownIds.has(e.to) && keptIds.has(e.to)),
     unreached: goals ? goals.filter((g) => !shown.some((n) => n.class === g)) : [],
+    capped: capped.filter((c) => shownIds.has(c.from)),
   };
+}
+
+/** At most `limit` objects of each class, the ones seen last (then by name); `over` is told of
+ * each class that had more. */
+function limited(
+  objects: CatalogueObject[],
+  limit: number,
+  over: (cls: string, total: number) => void,
+): CatalogueObject[] {
+  const byClass = new Map<string, CatalogueObject[]>();
+  for (const o of objects) push(byClass, o.kind, o);
+  return [...byClass].flatMap(([cls, list]) => {
+    if (list.length <= limit) return list;
+    over(cls, list.length);
+    return list
+      .sort((a, b) => (a.last > b.last ? -1 : a.last < b.last ? 1 : a.name.localeCompare(b.name)))
+      .slice(0, limit);
+  });
 }
