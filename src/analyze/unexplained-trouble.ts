@@ -51,6 +51,16 @@ const BAD_WHEN_TRUE = [
   'PIDPressure',
   'NetworkUnavailable',
   'Stalled',
+  // node-problem-detector's node conditions (and those managed clusters add the same way).
+  'KernelDeadlock',
+  'ReadonlyFilesystem',
+  'FrequentKubeletRestart',
+  'FrequentDockerRestart',
+  'FrequentContainerdRestart',
+  'FrequentUnregisterNetDevice',
+  'CorruptDockerOverlay2',
+  'KubeletProblem',
+  'ContainerRuntimeProblem',
 ];
 
 interface Row {

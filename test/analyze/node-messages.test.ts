@@ -134,6 +134,30 @@ beforeAll(async () => {
         `2026-03-01T${t}Z`,
       ),
     ),
+    // Kubelet journals: the eviction manager reclaiming memory, the kernel's OOM killer, a kubelet
+    // that exits as it starts (restarted by systemd), and one container killed at its own limit.
+    kubeletLog(
+      'evicting-1',
+      'W0301 10:40:00.000000    2211 eviction_manager.go:366] "Eviction manager: attempting to reclaim" resourceName="memory"',
+      '2026-03-01T10:40:00Z',
+    ),
+    kubeletLog(
+      'kernel-1',
+      'Out of memory: Killed process 48213 (java) total-vm:8123456kB',
+      '2026-03-01T10:41:00Z',
+    ),
+    kubeletLog(
+      'cgroup-1',
+      'Memory cgroup out of memory: Killed process 5121 (node) total-vm:912344kB',
+      '2026-03-01T10:41:00Z',
+    ),
+    ...['10:50:00', '10:50:10'].map((t) =>
+      kubeletLog(
+        'swap-1',
+        `E0301 ${t}.000000    3011 run.go:74] "command failed" err="failed to run Kubelet: running with swap on is not supported, please disable swap! or set --fail-swap-on flag to false"`,
+        `2026-03-01T${t}Z`,
+      ),
+    ),
     // A kubelet starting: every resource sufficient, nothing wrong.
     nodeEvent(
       'fresh-1',
@@ -161,7 +185,9 @@ describe('node pressure in the kubelet’s Events', () => {
   it('names the resource each node was short of, and the kernel’s OOM killer', () => {
     expect(pressure.map((f) => [f.subject.name, f.variant]).sort()).toEqual([
       ['disk-1', 'disk-pressure'],
+      ['evicting-1', 'memory-pressure'],
       ['images-1', 'disk-pressure'],
+      ['kernel-1', 'system-oom'],
       ['memory-1', 'memory-pressure'],
       ['oom-1', 'system-oom'],
     ]);
@@ -171,16 +197,22 @@ describe('node pressure in the kubelet’s Events', () => {
     const byNode = new Map(pressure.map((f) => [f.subject.name, f]));
     expect(byNode.get('memory-1')!.resolved).not.toBeNull();
     expect(byNode.get('disk-1')!.resolved).toBeNull();
-    expect(byNode.get('oom-1')!.summary).toContain('victim process: java');
+    expect(
+      byNode
+        .get('oom-1')!
+        .evidence.map((e) => e.excerpt)
+        .join(' '),
+    ).toContain('victim process: java');
   });
 });
 
 describe('a node NotReady for what the kubelet says of it', () => {
-  it('names a runtime down or hung, and an expired certificate, not garbage collection short of disk', () => {
+  it('names a runtime down or hung, an expired certificate and a kubelet that cannot start, not garbage collection short of disk', () => {
     expect(notReady.map((f) => [f.subject.name, f.variant]).sort()).toEqual([
       ['cert-1', 'certificate-expired'],
       ['pleg-1', 'runtime-down'],
       ['runtime-1', 'runtime-down'],
+      ['swap-1', 'kubelet-cannot-start'],
     ]);
   });
 });

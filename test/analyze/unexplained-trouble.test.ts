@@ -60,12 +60,34 @@ describe('trouble no pattern explains', () => {
           },
         ],
       }),
+      // node-problem-detector's word that the node's filesystem went read-only.
+      {
+        source: 'object',
+        ts: '2026-03-01T10:42:00Z',
+        api_version: 'v1',
+        kind: 'Node',
+        name: 'node-b',
+        uid: 'node-b-uid',
+        watch_event: 'MODIFIED',
+        conditions: [
+          { type: 'Ready', status: 'True', reason: 'KubeletReady' },
+          {
+            type: 'ReadonlyFilesystem',
+            status: 'True',
+            reason: 'FilesystemIsReadOnly',
+            message: 'Filesystem is read-only',
+          },
+          { type: 'KernelDeadlock', status: 'False', reason: 'KernelHasNoDeadlock' },
+        ],
+        body: {},
+      },
     ]);
     const report = await analyzeBundle(bundle);
     bundle.close();
     expect(report.incidents).toEqual([]);
     expect(report.unexplained_trouble.map((t) => [t.source, t.reason, t.subject.name, t.count])).toEqual([
       ['event', 'FailedKillPod', 'quiet-1', 7],
+      ['object', 'ReadonlyFilesystem=True (FilesystemIsReadOnly)', 'node-b', 1],
       ['object', 'RunContainerError', 'odd-1', 1],
     ]);
   });
