@@ -29,6 +29,28 @@ const runningAgain = (restarts: number): ContainerRow => ({
 
 const snapshot = { snapshot: true };
 
+/** The kubelet's back-off of a pod's failed container, `count` times (from 10:01:40 until 11:40:10). */
+const backOff = (name: string, count: number, over: Partial<BundleRow> = {}): BundleRow => ({
+  source: 'event',
+  ts: '2026-02-28T11:40:10Z',
+  kind: 'Pod',
+  namespace: 'shop',
+  name,
+  event_type: 'Warning',
+  event_reason: 'BackOff',
+  event_count: count,
+  event_first: '2026-02-28T10:01:40Z',
+  event_uid: `backoff-${name}`,
+  event_message: 'Back-off restarting failed container',
+  ...over,
+});
+/** A back-off while a node came back at 11:01. */
+const AFTER_REBOOT = {
+  namespace: 'kube-system',
+  ts: '2026-02-28T11:02:10Z',
+  event_first: '2026-02-28T11:01:40Z',
+};
+
 describe('restart history in snapshots', () => {
   it('reports a container that restarted hundreds of times and runs at capture, as what happened before', async () => {
     const bundle = await openRows(
@@ -101,27 +123,14 @@ describe('restart history in snapshots', () => {
           },
         ],
       });
-    const backOff = (name: string, count: number): BundleRow => ({
-      source: 'event',
-      ts: '2026-02-28T11:02:10Z',
-      kind: 'Pod',
-      namespace: 'kube-system',
-      name,
-      event_type: 'Warning',
-      event_reason: 'BackOff',
-      event_count: count,
-      event_first: '2026-02-28T11:01:40Z',
-      event_uid: `backoff-${name}`,
-      event_message: 'Back-off restarting failed container',
-    });
     const bundle = await openRows(
       tempDir(),
       'backoffs.parquet',
       [
         pod('failed-start'),
-        backOff('failed-start', 1),
+        backOff('failed-start', 1, AFTER_REBOOT),
         pod('looping'),
-        backOff('looping', 4),
+        backOff('looping', 4, AFTER_REBOOT),
         // The capture, 40 minutes later.
         aPodRow({
           ts: '2026-02-28T11:42:30Z',
@@ -141,24 +150,14 @@ describe('restart history in snapshots', () => {
   });
 
   it('takes back-offs repeated in Events alone (no pod status) for a crash loop, less surely', async () => {
-    const backOff = (name: string, count: number, container: string | null): BundleRow => ({
-      source: 'event',
-      ts: '2026-02-28T11:40:10Z',
-      kind: 'Pod',
-      namespace: 'shop',
-      name,
-      container,
-      event_type: 'Warning',
-      event_reason: 'BackOff',
-      event_count: count,
-      event_first: '2026-02-28T10:01:40Z',
-      event_uid: `backoff-${name}`,
-      event_message: 'Back-off restarting failed container',
-    });
     const bundle = await openRows(
       tempDir(),
       'events-only.parquet',
-      [backOff('worker-1', 212, 'app'), backOff('api-1', 40, null), backOff('once-1', 1, 'app')],
+      [
+        backOff('worker-1', 212, { container: 'app' }),
+        backOff('api-1', 40),
+        backOff('once-1', 1, { container: 'app' }),
+      ],
       snapshot,
     );
     try {
