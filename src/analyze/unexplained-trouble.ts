@@ -1,6 +1,6 @@
 // Signs of trouble the bundle shows outright that no finding explains: Warning events, containers
-// waiting or failed, pods a kubectl table printed in a failing STATUS, objects whose conditions say
-// they are not ready, not available or failed. No pattern may know them (an Event reason, a status
+// waiting or failed, pods a kubectl table printed in a failing STATUS, nodes `kubectl top` printed
+// near their memory, objects whose conditions say they are not ready, not available or failed. No pattern may know them (an Event reason, a status
 // no pattern reads, a table too thin for one): they are said beside "no incidents", never dropped.
 
 import type { Bundle } from '../bundle/reader.ts';
@@ -42,6 +42,9 @@ const BAD_WHEN_FALSE = [
   'Synced',
   'Healthy',
 ];
+/** A node's memory in use over its allocatable (`kubectl top nodes`) past which the kubelet is near evicting. */
+const NODE_MEMORY_HIGH = 0.9;
+
 const BAD_WHEN_TRUE = [
   'Failed',
   'ReplicaFailure',
@@ -126,6 +129,11 @@ export async function loadTrouble(bundle: Bundle, window: { start: string; end: 
               ) AS status
        FROM latest_objects
      ),
+     node_memory AS (
+       SELECT name, arg_max(metric_value, ts) AS ratio, max(ts) AS ts FROM metrics
+       WHERE metric_name = 'node_memory_usage_ratio' AND name IS NOT NULL AND ts <= $2::TIMESTAMPTZ
+       GROUP BY name
+     ),
      latest_conditions AS (
        SELECT kind, namespace, name, type, arg_max(status, ts) AS status, arg_max(reason, ts) AS reason,
               arg_max(message, ts) AS message, max(ts) AS ts
@@ -148,6 +156,11 @@ export async function loadTrouble(bundle: Bundle, window: { start: string; end: 
             'kubectl get printed STATUS ' || status, true
      FROM printed
      WHERE status <> '' AND status NOT IN (${list(PRINTED_FINE)}) AND NOT regexp_matches(status, '^Init:\\d+/\\d+$')
+     UNION ALL
+     SELECT 'object', 'MemoryUsage=' || CAST(round(ratio * 100) AS INTEGER) || '%', 'Node', NULL, name, NULL, 1,
+            strftime(ts, ${ISO}), strftime(ts, ${ISO}),
+            'kubectl top printed memory at ' || CAST(round(ratio * 100) AS INTEGER) || '% of allocatable', true
+     FROM node_memory WHERE ratio >= ${NODE_MEMORY_HIGH}
      UNION ALL
      SELECT 'object', type || '=' || status || coalesce(' (' || reason || ')', ''), kind, namespace, name,
             NULL, 1, strftime(ts, ${ISO}), strftime(ts, ${ISO}), message, true

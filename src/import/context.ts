@@ -32,6 +32,11 @@ export function issue(ctx: FileContext, line: number | undefined, reason: string
   ctx.sink.issue(ctx.stats, { file: ctx.entry.path, line, reason });
 }
 
+/** What the reader assumed to read a part of the file (columns it inferred): said, not counted as damage. */
+export function note(ctx: FileContext, line: number | undefined, reason: string): void {
+  ctx.sink.note(ctx.stats, { file: ctx.entry.path, line, reason });
+}
+
 /** The whole file is not imported, for this reason. */
 export function skipFile(ctx: FileContext, reason: string): void {
   ctx.sink.skipFile(ctx.stats, ctx.entry.path, reason);

@@ -93,6 +93,11 @@ export class ImportSink {
     if (stats.issues.length < MAX_ISSUES_KEPT) stats.issues.push(issue);
   }
 
+  /** What was assumed to read a file (not damage: the rows were read). */
+  note(stats: InputStats, note: ImportIssue): void {
+    if (stats.notes.length < MAX_ISSUES_KEPT) stats.notes.push(note);
+  }
+
   /**
    * A file whose data stopped partway: `lines` whole lines were read before. The same failure
    * reaches the archive around the file too; it is counted once.

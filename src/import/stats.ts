@@ -34,6 +34,11 @@ export interface InputStats {
   cut: { file: string; lines: number; reason: string }[];
   /** Damaged lines or documents. */
   issues: ImportIssue[];
+  /**
+   * What the import had to assume to read a file, said with the file and line: columns of a table
+   * printed without its header, guessed from the command or from what the values look like.
+   */
+  notes: ImportIssue[];
   issueCount: number;
   /** Whether the input holds a history (audit, watch stream, range query) rather than a snapshot. */
   history: boolean;
@@ -70,6 +75,7 @@ export function newStats(input: string): InputStats {
     unreadable: [],
     cut: [],
     issues: [],
+    notes: [],
     issueCount: 0,
     history: false,
     capturedAt: null,

@@ -57,6 +57,9 @@ export function renderImportSummary(given: ImportResult, chalk: ChalkInstance): 
         ),
       );
     }
+    for (const n of s.notes.slice(0, ISSUES_SHOWN)) {
+      out.push(chalk.dim(`  note: ${short(n.file)}${n.line !== undefined ? `:${n.line}` : ''}: ${n.reason}`));
+    }
     const hint = s.unreadable.find((u) => u.hint)?.hint;
     if (hint) out.push(chalk.dim(`  hint: ${escapeControl(hint)}`));
     if (s.issueCount > 0) {
@@ -154,6 +157,7 @@ export function importSummaryJson(result: ImportResult): unknown {
       unreadable: s.unreadable.map(({ file, reason }) => ({ file, reason })),
       damaged: s.issueCount,
       issues: s.issues,
+      notes: s.notes,
       // Issues beyond what the import keeps in memory are counted only.
       issues_left_out: s.issueCount - s.issues.length,
       cut_short: s.cut.map(({ file, lines, reason }) => ({ file, lines_read: lines, reason })),

@@ -24,6 +24,8 @@ export interface KubectlCommand {
   container?: string;
   previous: boolean;
   allContainers: boolean;
+  /** `kubectl top pods --containers`: a row per container. */
+  containers: boolean;
   /** Piped through grep or the like: a table loses its header and some rows. */
   filtered: boolean;
 }
@@ -134,6 +136,7 @@ export function parseCommand(text: string): KubectlCommand | null {
     noHeaders: false,
     previous: false,
     allContainers: false,
+    containers: false,
     filtered: stages.length > 1,
   };
   if (!command.kubectl) return command;
@@ -188,6 +191,9 @@ function applyFlag(command: KubectlCommand, flag: string, value: string | undefi
       break;
     case '--all-containers':
       command.allContainers = on;
+      break;
+    case '--containers':
+      command.containers = on;
       break;
     case '--show-labels':
       command.showLabels = on;

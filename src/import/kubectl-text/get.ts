@@ -1,7 +1,7 @@
 // `kubectl get` output read back: each table's rows as the objects or Events they print, the kind
 // from `kind/name` names, the command, or the columns. Ages are counted back from when it was printed.
 
-import { type FileContext, issue } from '../context.ts';
+import { type FileContext, issue, note } from '../context.ts';
 import type { KubectlCommand } from './command.ts';
 import { kindOfWord } from './command.ts';
 import { markDerived } from './derived.ts';
@@ -18,8 +18,9 @@ export function prepareGet(
   ctx: FileContext,
 ): PreparedSection | null {
   let tables = parseTables(lines);
-  if (tables.length === 0 && command?.verb === 'get') {
+  if (tables.length === 0 && (command === null || command.verb === 'get')) {
     const headerless = headerlessTable(lines, command);
+    if (headerless) noteInferred(headerless, command, lines[0]!.line, ctx);
     tables = headerless ? [headerless] : [];
   }
   if (tables.length === 0) return null;
@@ -64,6 +65,15 @@ export function prepareGet(
       }
     },
   };
+}
+
+/** The summary says which columns rows printed without a header were read with, and from what. */
+function noteInferred(table: Table, command: KubectlCommand | null, line: number, ctx: FileContext): void {
+  const from =
+    table.inferred === 'command'
+      ? `from the command "${command!.text}"`
+      : `from what the values look like (${kindOfColumns(table.headers) ?? 'unknown kind'} rows; no command or header says)`;
+  note(ctx, line, `a table printed without its header: columns inferred ${from}: ${table.headers.join(' ')}`);
 }
 
 /** `pod/x` names say the kind (`kubectl get pods,svc`); else the command's one kind, else the columns. */

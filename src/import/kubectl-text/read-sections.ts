@@ -12,8 +12,9 @@ import { prepareGet } from './get.ts';
 import { prepareLogs } from './logs.ts';
 import type { PreparedSection } from './prepared.ts';
 import type { Section } from './sections.ts';
-import { isTableHeader } from './tables.ts';
+import { isTableHeader, parseTables } from './tables.ts';
 import { toldTime } from './told-time.ts';
+import { isTopTable, prepareTop } from './top.ts';
 import { prepareTree } from './tree.ts';
 import { isTreeHeader } from './tree-table.ts';
 
@@ -96,9 +97,18 @@ export async function readSection(section: Section, ctx: FileContext): Promise<S
     const prepared = prepareTree(lines, command, ctx);
     if (prepared) return { prepared, direct: false };
   }
-  // Tables of `kubectl get` only: other commands (plugins such as top) print other columns.
+  // Usage from metrics-server: its columns are no object's.
   if (
-    (command === null && isTableHeader(first.text)) ||
+    command?.verb === 'top' ||
+    (command === null && isTableHeader(first.text) && isTopTable(parseTables([first])[0]?.headers ?? []))
+  ) {
+    const prepared = prepareTop(lines, command, ctx);
+    if (prepared) return { prepared, direct: false };
+  }
+  // Tables of `kubectl get` only: other commands (plugins) print other columns.
+  // Without a command or header, rows a pod's or node's values make out (`--no-headers` pasted alone).
+  if (
+    (command === null && (isTableHeader(first.text) || !section.preamble)) ||
     (command?.verb === 'get' && !command.output?.match(/^(yaml|json)$/))
   ) {
     const prepared = prepareGet(lines, command, ctx);
@@ -112,7 +122,7 @@ export async function readSection(section: Section, ctx: FileContext): Promise<S
 
 function unreadable(command: KubectlCommand | null, firstText: string): string {
   if (!command) return `text kstory does not read: "${firstText.slice(0, 80)}"`;
-  return `output of "${command.text}" not read: kstory reads describe, get tables, logs, lineage and tree, -o yaml and -o json`;
+  return `output of "${command.text}" not read: kstory reads describe, get tables, top, logs, rollout, lineage and tree, -o yaml and -o json`;
 }
 
 /** The section's text with its lines where they are in the file, so that messages name the right line. */

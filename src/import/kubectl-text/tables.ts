@@ -14,11 +14,16 @@ export interface TableRow {
 export interface Table {
   headers: string[];
   rows: TableRow[];
+  /** Printed without its header (`--no-headers`, `| grep`): the columns were inferred from this. */
+  inferred?: 'command' | 'values';
 }
 
 // A header: upper-case words (`NOMINATED NODE`, `PORT(S)`, `LAST SEEN`) two or more spaces apart.
-const HEADER_CELL = '[A-Z][A-Z0-9()/_.-]*(?: [A-Z][A-Z0-9()/_.-]*)*';
-const HEADER_RE = new RegExp(`^(?:NAMESPACE|NAME|LAST ?SEEN)(?:\\s{2,}${HEADER_CELL})+\\s*$`);
+// `CPU(cores)` and `MEMORY(bytes)` of `kubectl top` are the only cells with lower case.
+const HEADER_WORD = '[A-Z][A-Z0-9()/_.%-]*(?:\\((?:cores|bytes)\\))?';
+const HEADER_CELL = `${HEADER_WORD}(?: ${HEADER_WORD})*`;
+// `POD NAME …` is `kubectl top pods --containers`.
+const HEADER_RE = new RegExp(`^(?:NAMESPACE|NAME|POD|LAST ?SEEN)(?:\\s{2,}${HEADER_CELL})+\\s*$`);
 
 /** Whether a line is the header of a kubectl table. */
 export function isTableHeader(text: string): boolean {
@@ -107,34 +112,45 @@ const CELL_SHAPES: Record<string, RegExp> = {
   AVAILABLE: /^\d+$/,
   LABELS: /=|^<none>$/,
   STATUS: /^[A-Za-z:,]/,
+  NAME: /^[a-z0-9][-a-z0-9.:]*$/,
+  VERSION: /^v\d+\.\d+/,
+  ROLES: /^(?:<none>|[\w.-]+(?:,[\w.-]+)*)$/,
 };
+
+/** Kinds whose rows are told apart by their values alone, when no command says which kind. */
+const KINDS_BY_VALUES = ['Pod', 'Node', 'Deployment', 'Job'];
 
 /**
  * Rows without their header (`kubectl get … | grep x`, `--no-headers`), read with the columns of a
- * layout kubectl prints for the kind: the command's flags first, then the others, the first whose
- * cells all look like their columns; null when none fits every row.
+ * layout kubectl prints for the kind: the command's kind and flags first, then the others, the first
+ * whose cells all look like their columns; without a command, of the kinds whose values tell them
+ * apart (a pod's `0/1 CrashLoopBackOff 14 (3m ago)`, a node's `Ready control-plane v1.29.3`). Null
+ * when none fits every row.
  */
-export function headerlessTable(lines: readonly TextLine[], command: KubectlCommand): Table | null {
-  const kind = command.kinds[0];
-  const known = kind ? COLUMNS[kind] : undefined;
-  if (!known || command.kinds.length !== 1) return null;
+export function headerlessTable(lines: readonly TextLine[], command: KubectlCommand | null): Table | null {
+  if (command && command.kinds.length !== 1) return null;
+  const kinds = command ? [command.kinds[0]!] : KINDS_BY_VALUES;
   const rows = lines
     .filter((l) => l.text.trim() !== '')
     .map((l) => ({ line: l.line, parts: l.text.trim().split(/\s{2,}/) }));
   if (rows.length === 0) return null;
-  for (const headers of layouts(known, command)) {
-    const fits = rows.every(
-      (r) =>
-        r.parts.length === headers.length &&
-        headers.every((h, i) => CELL_SHAPES[h]?.test(r.parts[i]!) ?? true),
-    );
-    if (fits) {
+  for (const kind of kinds) {
+    const known = COLUMNS[kind];
+    if (!known) continue;
+    for (const headers of layouts(known, command)) {
+      const fits = rows.every(
+        (r) =>
+          r.parts.length === headers.length &&
+          headers.every((h, i) => CELL_SHAPES[h]?.test(r.parts[i]!) ?? true),
+      );
+      if (!fits) continue;
       return {
         headers,
         rows: rows.map((r) => ({
           line: r.line,
           cells: Object.fromEntries(headers.map((h, i) => [h, r.parts[i]!])),
         })),
+        inferred: command ? 'command' : 'values',
       };
     }
   }
@@ -142,16 +158,16 @@ export function headerlessTable(lines: readonly TextLine[], command: KubectlComm
 }
 
 /** Every layout of a kind, those the command's flags ask for first. */
-function layouts(known: { plain: string[][]; wide: string[] }, command: KubectlCommand): string[][] {
+function layouts(known: { plain: string[][]; wide: string[] }, command: KubectlCommand | null): string[][] {
   const out: { headers: string[]; score: number }[] = [];
   for (const plain of known.plain) {
     for (const wide of [true, false]) {
       for (const namespaced of [true, false]) {
         for (const labels of [true, false]) {
           const score =
-            Number(wide === (command.output === 'wide')) +
-            Number(namespaced === command.allNamespaces) +
-            Number(labels === command.showLabels);
+            Number(wide === (command?.output === 'wide')) +
+            Number(namespaced === (command?.allNamespaces ?? false)) +
+            Number(labels === (command?.showLabels ?? false));
           out.push({
             headers: [
               ...(namespaced ? ['NAMESPACE'] : []),
