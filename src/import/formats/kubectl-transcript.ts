@@ -20,7 +20,7 @@ const PROMPT_SEARCH_LINES = 200;
 export const kubectlTranscript = defineFormat({
   name: 'kubectl-transcript',
   description:
-    'kubectl output with its command: terminal transcripts (prompt lines), recorded tool calls (JSON header lines naming the command or tool), a command line then its output; describe, get tables, logs, -o yaml|json',
+    'kubectl output with its command: terminal transcripts (prompt lines), recorded tool calls (JSON header lines naming the command or tool), a command line then its output; describe, get tables, top, rollout status|history, logs, -o yaml|json',
   detect: (head) => {
     const lines = head.text.split('\n', PROMPT_SEARCH_LINES).map((l) => l.replace(/\r$/, ''));
     const first = lines.find((l) => l.trim() !== '') ?? '';

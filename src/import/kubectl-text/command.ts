@@ -24,6 +24,8 @@ export interface KubectlCommand {
   container?: string;
   previous: boolean;
   allContainers: boolean;
+  /** `status`, `history`, `undo`… of `kubectl rollout`. */
+  rolloutAction?: string;
   /** `kubectl top pods --containers`: a row per container. */
   containers: boolean;
   /** Piped through grep or the like: a table loses its header and some rows. */
@@ -213,6 +215,8 @@ function readPositionals(command: KubectlCommand, words: string[]): void {
     if (container && !command.container) command.container = container;
     return;
   }
+  // `rollout status deployment/x`: the action, then the target as for any verb.
+  if (command.verb === 'rollout') command.rolloutAction = words.shift();
   const [first, ...rest] = words;
   if (first === undefined) return;
   if (first.includes('/')) {

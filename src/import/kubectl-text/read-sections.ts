@@ -11,6 +11,7 @@ import type { TextLine } from './describe-tree.ts';
 import { prepareGet } from './get.ts';
 import { prepareLogs } from './logs.ts';
 import type { PreparedSection } from './prepared.ts';
+import { prepareRollout } from './rollout.ts';
 import type { Section } from './sections.ts';
 import { isTableHeader, parseTables } from './tables.ts';
 import { toldTime } from './told-time.ts';
@@ -41,7 +42,13 @@ export async function readSection(section: Section, ctx: FileContext): Promise<S
   const first = lines[0];
   // `Defaulted container "app" out of: …` comes before whatever `kubectl logs` prints, errors too.
   const [said, ...rest] = first && /^Defaulted container /.test(first.text) ? lines.slice(1) : lines;
-  const printedError = said && KUBECTL_ERROR_RE.test(said.text.trim()) ? said : undefined;
+  // `error: deployment "x" exceeded its progress deadline` is what rollout status says of the workload.
+  const printedError =
+    said &&
+    KUBECTL_ERROR_RE.test(said.text.trim()) &&
+    !(command?.verb === 'rollout' && /exceeded its progress deadline/.test(said.text))
+      ? said
+      : undefined;
   const failedLogs = command?.verb === 'logs';
   // kubectl's own error says more than the recorder's status; it is said once.
   if (section.error || (printedError && !(failedLogs && rest.length > 0))) {
@@ -74,6 +81,10 @@ export async function readSection(section: Section, ctx: FileContext): Promise<S
   }
   // A log is a log whatever its lines look like (JSON lines, YAML-ish text).
   if (command?.verb === 'logs') return { prepared: prepareLogs(lines, command, ctx), direct: false };
+  if (command?.verb === 'rollout') {
+    const prepared = prepareRollout(lines, command, ctx);
+    if (prepared) return { prepared, direct: false };
+  }
   if (isDescribeStart(first.text)) {
     return {
       prepared: prepareDescribe(lines, ctx, { kind: command?.kinds[0], namespace: command?.namespace }),
