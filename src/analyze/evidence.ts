@@ -32,6 +32,9 @@ export async function attachEvidence(
   // it is shown once.
   const seen = new Map<Finding, Set<string>>(findings.map((f) => [f, new Set<string>()]));
   for (const name of signals) {
+    // A signal none of the findings showed has no row to give them (a variant's signal that
+    // matched nothing): not asked.
+    if (!findings.some((f) => name in f.signals)) continue;
     const names = [...new Set(findings.map((f) => f.subject.name))];
     const compiled = compileEvidence(pattern.detect.signals[name]!, range, perSignal, {
       names: names.length <= MAX_CANDIDATE_FILTER ? names : undefined,
