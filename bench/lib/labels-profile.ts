@@ -19,7 +19,10 @@ const STAGES: readonly { stage: string; test: RegExp }[] = [
     stage: 'reading the file (metadata, schema)',
     test: /^(DESCRIBE|SELECT decode\(key\)|SELECT .*parquet_)/,
   },
-  { stage: 'working set (views loaded into tables)', test: /kstory_loading_|^ALTER TABLE|^DROP VIEW memory/ },
+  {
+    stage: 'working set (views loaded into tables)',
+    test: /kstory_loading_|^ALTER TABLE|^DROP VIEW memory|^CREATE TABLE memory\.main\./,
+  },
   { stage: 'views created over the bundle', test: /^CREATE (OR REPLACE )?VIEW/ },
   { stage: 'catalog emptied after the bundle', test: /^(DROP|SELECT 'VIEW' AS type)/ },
   { stage: 'probes (does a signal match any row)', test: /^SELECT \d+ AS signal WHERE EXISTS/ },

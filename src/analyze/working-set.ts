@@ -7,8 +7,11 @@
 // several connections can ask questions in parallel (parallel.ts).
 
 import { type Source, sourceColumns } from '../bundle/columns.ts';
+import type { Database } from '../bundle/duckdb.ts';
 import type { Bundle } from '../bundle/reader.ts';
 import { CHANGES_BODY } from '../views/changes.ts';
+import { creationOrder } from '../views/create.ts';
+import { viewQuery } from '../views/view.ts';
 import { onConnections } from './parallel.ts';
 
 /**
@@ -29,27 +32,29 @@ const KINDS_WITH_BODY = [
   'ClusterRoleBinding',
 ];
 
+const everything = (from: string) => `SELECT * FROM ${from}`;
+
 /**
  * Each view with the loaded views it reads: it is loaded after them, so that it reads their tables,
  * and as soon as they are there, alongside the others. `metrics` and `logs` stay views: they are most of a
  * bundle's rows, and only a few signals read them, through filters DuckDB pushes into the Parquet scan.
  */
-const LOADS: readonly { view: string; after: readonly string[]; select: string }[] = [
+const LOADS: readonly { view: string; after: readonly string[]; select: (from: string) => string }[] = [
   // Containers and conditions are unnested straight from the bundle (see their SQL): the objects
   // table then need not hold them (it keeps the containers of workloads, whose images and resources
   // `changes` compares).
-  { view: 'containers', after: [], select: 'SELECT * FROM containers' },
-  { view: 'conditions', after: [], select: 'SELECT * FROM conditions' },
+  { view: 'containers', after: [], select: everything },
+  { view: 'conditions', after: [], select: everything },
   {
     view: 'objects',
     after: [],
-    select: ownColumns('objects', 'object', {
+    select: ownColumns('object', {
       body: `CASE WHEN kind IN (${KINDS_WITH_BODY.map((k) => `'${k}'`).join(', ')}) THEN body ELSE ${CHANGES_BODY.object} END`,
       containers: `CASE WHEN kind <> 'Pod' THEN containers END`,
       conditions: 'NULL',
     }),
   },
-  { view: 'events', after: [], select: ownColumns('events', 'event', { body: 'NULL' }) },
+  { view: 'events', after: [], select: ownColumns('event', { body: 'NULL' }) },
   // Writes that admission refused keep their bodies: the answer's message and the refused object's
   // owner are in them (the audit view's virtual fields). Reads that found nothing (404) and writes
   // that lost a race (409), the bulk of any audit log's failures, do not. People's scales, restarts
@@ -57,31 +62,31 @@ const LOADS: readonly { view: string; after: readonly string[]; select: string }
   {
     view: 'audit',
     after: [],
-    select: ownColumns('audit', 'audit', {
+    select: ownColumns('audit', {
       body: `CASE WHEN audit_code >= 400 AND audit_code NOT IN (404, 409)
         AND audit_verb IN ('create', 'update', 'patch', 'delete', 'deletecollection') THEN body
         ELSE ${CHANGES_BODY.audit} END`,
     }),
   },
-  { view: 'cpu_throttling', after: [], select: 'SELECT * FROM cpu_throttling' },
-  { view: 'services', after: ['objects', 'conditions'], select: 'SELECT * FROM services' },
-  { view: 'changes', after: ['objects', 'audit'], select: 'SELECT * FROM changes' },
-  { view: 'memory_usage', after: ['containers'], select: 'SELECT * FROM memory_usage' },
+  { view: 'cpu_throttling', after: [], select: everything },
+  { view: 'services', after: ['objects', 'conditions'], select: everything },
+  { view: 'changes', after: ['objects', 'audit'], select: everything },
+  { view: 'memory_usage', after: ['containers'], select: everything },
 ];
 
 /** The views loadWorkingSet turns into in-memory tables. */
 export const LOADED_VIEWS: ReadonlySet<string> = new Set(LOADS.map((load) => load.view));
 
 /**
- * The rows of a source's view with the columns of that source and the common ones: the only
- * columns patterns may name on it (see patternColumns in src/views/catalogue.ts), and the only
+ * The rows of a source's view (`from`) with the columns of that source and the common ones: the
+ * only columns patterns may name on it (see patternColumns in src/views/catalogue.ts), and the only
  * ones decoded from the bundle. `replace` gives other expressions for some of them.
  */
-function ownColumns(view: string, source: Source, replace: Record<string, string> = {}): string {
+function ownColumns(source: Source, replace: Record<string, string> = {}): (from: string) => string {
   const columns = sourceColumns(source).map((c) =>
     c.name in replace ? `CAST(${replace[c.name]} AS ${c.type}) AS "${c.name}"` : `"${c.name}"`,
   );
-  return `SELECT ${columns.join(', ')} FROM ${view}`;
+  return (from) => `SELECT ${columns.join(', ')} FROM ${from}`;
 }
 
 /**
@@ -100,11 +105,31 @@ export async function loadWorkingSet(bundle: Bundle): Promise<void> {
     waiting,
     async (connection, { view, select }) => {
       const staging = `kstory_loading_${view}`;
-      await connection.db.run(`CREATE TABLE memory.main.${staging} AS ${select}`);
+      await connection.db.run(`CREATE TABLE memory.main.${staging} AS ${select(view)}`);
       await connection.db.run(`DROP VIEW memory.main.${view}`);
       await connection.db.run(`ALTER TABLE memory.main.${staging} RENAME TO ${view}`);
       loaded.add(view);
     },
     { ready: ({ after }) => after.every((v) => loaded.has(v)) },
   );
+}
+
+/**
+ * The relations analysis reads, created over a database that has a `bundle` relation and nothing
+ * else: the views of the registry, those loadWorkingSet loads created as its tables at once, each
+ * from its view's query. The same relations as createViews then loadWorkingSet, with each loaded
+ * view bound once instead of twice (created, then loaded) and no view dropped and table renamed:
+ * statements that are a fair share of the work on a small bundle (kstory labels over a corpus).
+ */
+export async function createWorkingSet(db: Database): Promise<void> {
+  const loads = new Map(LOADS.map((load) => [load.view, load]));
+  for (const view of creationOrder()) {
+    const load = loads.get(view.name);
+    if (!load) await db.run(view.create);
+    // The query on lines of its own: a view's SQL may end in a comment.
+    else
+      await db.run(
+        `CREATE TABLE memory.main.${view.name} AS ${load.select(`(\n${viewQuery(view)}\n) AS ${view.name}`)}`,
+      );
+  }
 }

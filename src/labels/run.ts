@@ -8,11 +8,11 @@ import path from 'node:path';
 import { globSync, isDynamicPattern } from 'tinyglobby';
 import { analysisWidth } from '../analyze/parallel.ts';
 import { analyzeBundle, type Catalogue, loadCatalogue } from '../analyze/run.ts';
-import type { BatchReader } from '../bundle/batch-reader.ts';
+import { createWorkingSet } from '../analyze/working-set.ts';
+import { BatchReader } from '../bundle/batch-reader.ts';
 import type { Bundle } from '../bundle/reader.ts';
 import { isSpoolDir } from '../bundle/spool.ts';
 import { KstoryError, messageOf } from '../errors.ts';
-import { openBundleBatch } from '../views/open.ts';
 import { incidentSummaryLabel } from './incident-summary.ts';
 import { inLanes } from './lanes.ts';
 import { type BundleNames, LabelMasker, type MaskOptions } from './mask.ts';
@@ -103,9 +103,13 @@ export async function generateLabels(
   try {
     for (let lane = 0; lane < lanes; lane++)
       readers.push(
-        await openBundleBatch(
+        await BatchReader.open(
           bundles.filter((_, i) => i % lanes === lane),
-          lanes > 1 ? { threads: 1 } : {},
+          {
+            ...(lanes > 1 ? { threads: 1 } : {}),
+            // Each bundle's relations created as analysis reads them, its working set loaded at once.
+            prepare: createWorkingSet,
+          },
         ),
       );
     let started = 0;

@@ -116,6 +116,14 @@ export function sourceView<const Name extends string, Signal extends SignalSpec 
   } as Defined<Name, Signal>;
 }
 
+/** The query a view is defined by, without `CREATE VIEW <name> AS`: to create the relation another
+ * way (as a table) without creating the view first. */
+export function viewQuery(view: Pick<ViewDefinition, 'name' | 'create'>): string {
+  const prefix = `CREATE VIEW ${view.name} AS`;
+  if (!view.create.startsWith(prefix)) throw new Error(`the ${view.name} view is not created by ${prefix}`);
+  return view.create.slice(prefix.length).trim();
+}
+
 const HEADER_LINE = /^--(?: (.*))?$/;
 const COLUMN_ENTRY = /^ {2}([a-z_*][a-z0-9_, *]*): (.+)$/;
 const CONTINUATION = /^ {4}(\S.*)$/;
