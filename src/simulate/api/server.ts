@@ -1,12 +1,14 @@
-// The simulated kube-apiserver's requests: create, update, delete and read with authorization,
-// admission, generations and UIDs, an audit entry for every request and a watch record for every write.
+// The simulated kube-apiserver's requests: create, update and read with authorization, admission,
+// generations and UIDs, an audit entry for every request and a watch record for every write;
+// deletion, graceful or final, is deletion.ts.
 
 import type { SimContext } from '../engine/context.ts';
 import type { KubeObject, SimRecord } from '../engine/records.ts';
 import type { Actor } from './actors.ts';
 import { Authorizer } from './authorization.ts';
+import { deleteObject, removeObject, type ServerCore } from './deletion.ts';
 import { RequestAudit, stripServerFields } from './request-audit.ts';
-import { apiVersionOf, qualifiedResource, requestPath, resourceOf } from './resources.ts';
+import { apiVersionOf, qualifiedResource, requestPath } from './resources.ts';
 import { keyOf, ObjectStore, objectKey } from './store.ts';
 import type { AdmissionPlugin, Failure, Result, WriteListener, WriteOptions } from './types.ts';
 import {
@@ -23,9 +25,19 @@ export class ApiServer {
   private readonly listeners: WriteListener[] = [];
   private readonly rbac = new Authorizer();
   private readonly audits: RequestAudit;
+  /** What deletion (deletion.ts) works on. */
+  private readonly core: ServerCore;
 
   constructor(private readonly sim: SimContext) {
     this.audits = new RequestAudit(sim);
+    this.core = {
+      sim,
+      store: this.store,
+      rbac: this.rbac,
+      audits: this.audits,
+      emit: (obj, event) => this.emit(obj, event),
+      reject: (actor, verb, obj, uri, failure) => this.reject(actor, verb, obj, uri, failure),
+    };
   }
 
   addAdmission(plugin: AdmissionPlugin): void {
@@ -258,65 +270,7 @@ export class ApiServer {
     actor: Actor,
     options: { gracePeriod?: number; query?: string } = {},
   ): Result<KubeObject> {
-    const old = this.store.get(keyOf(kind, namespace, name));
-    const uri = requestPath(kind, namespace, name) + (options.query ?? '');
-    if (!old) {
-      return this.reject(
-        actor,
-        'delete',
-        { apiVersion: apiVersionOf(kind), kind, metadata: { name, namespace } },
-        uri,
-        {
-          code: 404,
-          reason: 'NotFound',
-          message: `${qualifiedResource(kind)} "${name}" not found`,
-        },
-      );
-    }
-    const forbidden = this.rbac.authorize(actor, 'delete', kind, namespace, name);
-    if (forbidden) return this.reject(actor, 'delete', old, uri, forbidden);
-    const grace =
-      options.gracePeriod ??
-      (kind === 'Pod'
-        ? ((old.spec as { terminationGracePeriodSeconds?: number })?.terminationGracePeriodSeconds ?? 30)
-        : 0);
-    const hasFinalizers = (old.metadata.finalizers?.length ?? 0) > 0;
-    const podOnLiveNode =
-      kind === 'Pod' && Boolean((old.spec as { nodeName?: string }).nodeName) && grace > 0;
-    const requestObject = {
-      kind: 'DeleteOptions',
-      apiVersion: 'meta.k8s.io/__internal',
-      ...(options.gracePeriod !== undefined ? { gracePeriodSeconds: grace } : {}),
-    };
-    if (old.metadata.deletionTimestamp && !hasFinalizers && grace > 0) {
-      return { ok: true, object: structuredClone(old) };
-    }
-    if (hasFinalizers || podOnLiveNode) {
-      const obj = structuredClone(old);
-      if (!obj.metadata.deletionTimestamp) {
-        obj.metadata.deletionTimestamp = this.sim.clock.iso(this.sim.clock.now + grace * 1000);
-        obj.metadata.deletionGracePeriodSeconds = grace;
-        if (GENERATION_KINDS.has(kind)) obj.metadata.generation = (obj.metadata.generation ?? 1) + 1;
-      }
-      obj.metadata.resourceVersion = this.store.nextResourceVersion();
-      this.store.put(obj);
-      this.audits.write({
-        actor,
-        verb: 'delete',
-        kind,
-        namespace,
-        name,
-        uri,
-        code: 200,
-        uid: obj.metadata.uid,
-        requestObject,
-        responseObject: obj,
-        latencyMs: this.sim.rng.int(3, 20),
-      });
-      this.emit(obj, 'MODIFIED');
-      return { ok: true, object: structuredClone(obj) };
-    }
-    return this.remove(old, actor, { uri, requestObject });
+    return deleteObject(this.core, kind, namespace, name, actor, options);
   }
 
   /** The final removal of an object from the store. */
@@ -325,39 +279,7 @@ export class ApiServer {
     actor: Actor,
     options: { uri?: string; requestObject?: unknown } = {},
   ): Result<KubeObject> {
-    const key = objectKey(object);
-    const old = this.store.get(key);
-    if (!old) return { ok: true, object };
-    this.store.delete(key, old.kind);
-    this.store.countWrite(old.kind);
-    const obj = structuredClone(old);
-    obj.metadata.resourceVersion = this.store.nextResourceVersion();
-    this.audits.write({
-      actor,
-      verb: 'delete',
-      kind: obj.kind,
-      namespace: obj.metadata.namespace,
-      name: obj.metadata.name,
-      uri: options.uri ?? `${requestPath(obj.kind, obj.metadata.namespace, obj.metadata.name)}`,
-      code: 200,
-      uid: obj.metadata.uid,
-      requestObject: options.requestObject ?? {
-        kind: 'DeleteOptions',
-        apiVersion: 'meta.k8s.io/__internal',
-        gracePeriodSeconds: 0,
-        preconditions: { uid: obj.metadata.uid },
-      },
-      responseObject: {
-        kind: 'Status',
-        apiVersion: 'v1',
-        metadata: {},
-        status: 'Success',
-        details: { name: obj.metadata.name, kind: resourceOf(obj.kind).plural, uid: obj.metadata.uid },
-      },
-      latencyMs: this.sim.rng.int(3, 20),
-    });
-    this.emit(obj, 'DELETED');
-    return { ok: true, object: obj };
+    return removeObject(this.core, object, actor, options);
   }
 
   /** Audit a request that creates a subresource (bindings, evictions) without storing anything. */
