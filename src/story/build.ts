@@ -9,7 +9,7 @@ import type { CatalogueObject } from '../correlate/catalogue.ts';
 import { TOOL_VERSION } from '../version.ts';
 import { openBundle } from '../views/open.ts';
 import { applyCap } from './cap.ts';
-import { type Context, loadContext, type StoryOptions } from './context.ts';
+import { type Context, loadContext, loadCorrelator, type StoryOptions } from './context.ts';
 import type { Member } from './correlate.ts';
 import { describeFilters, keepsContainer, keepsEventSource, keepsLogLine, keepsResource } from './filters.ts';
 import { lifecycleEvents } from './lifecycle.ts';
@@ -31,8 +31,9 @@ export async function buildStory(
 ): Promise<Story> {
   const bundle = await openBundle(inputs);
   try {
-    const context = await loadContext(bundle, inputs, options);
-    const root = resolveTarget(target, context.correlator.objects);
+    const correlator = await loadCorrelator(bundle, options);
+    const root = resolveTarget(target, correlator.objects);
+    const context = await loadContext(bundle, inputs, options, correlator);
     for await (const story of storiesOf(bundle, context, [root])) return story;
     throw new Error('a batch of one root gave no story');
   } finally {

@@ -37,14 +37,22 @@ export interface Context {
   limits: StoryLimits;
 }
 
+/** The bundle's objects and the rules stories follow over them: read first, so that a root the
+ * bundle does not hold is said before the analysis runs. */
+export async function loadCorrelator(bundle: Bundle, options: StoryOptions): Promise<Correlator> {
+  const rules = loadRules([BUILTIN_RULES_DIR, ...(options.ruleDirs ?? [])]);
+  options.onProgress?.('reading objects');
+  return new Correlator(await loadCatalogue(bundle), rules);
+}
+
 export async function loadContext(
   bundle: Bundle,
   inputs: readonly string[],
   options: StoryOptions,
+  correlator?: Correlator,
 ): Promise<Context> {
-  const rules = loadRules([BUILTIN_RULES_DIR, ...(options.ruleDirs ?? [])]);
-  options.onProgress?.('reading objects');
-  const correlator = new Correlator(await loadCatalogue(bundle), rules);
+  correlator ??= await loadCorrelator(bundle, options);
+  const rules = correlator.rules;
   const window = await readBundleWindow(bundle);
   const gaps = await readGaps(bundle);
   const findings = new Map<string, FindingInput[]>();
@@ -58,7 +66,7 @@ export async function loadContext(
       report = await analyzeBundle(
         analyzed,
         { all: true, onProgress: options.onProgress },
-        { ...loadAnalysisCatalogue(), rules },
+        { ...loadAnalysisCatalogue(), rules: [...rules] },
       );
     } finally {
       analyzed.close();

@@ -79,7 +79,7 @@ export class Correlator {
 
   constructor(
     objects: readonly CatalogueObject[],
-    private readonly rules: readonly Rule[],
+    readonly rules: readonly Rule[],
   ) {
     this.graph = new ObjectGraph(objects);
   }

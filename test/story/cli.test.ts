@@ -1,11 +1,13 @@
-// `kstory story` end to end through bin/kstory.js on a fixture bundle: one story to a file or the
-// terminal, every story into a directory or as NDJSON, filters and caps, and clear errors.
+// `kstory story` end to end through its command line, run in the test's process, on one fixture
+// bundle: one story to a file or the terminal, every story into a directory or as NDJSON, filters
+// and caps, and clear errors. Only the first story runs the pattern catalogue.
 
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type Story, StorySchema } from '../../src/story/schema.ts';
-import { kstory, ROOT } from '../support/cli.ts';
+import { ROOT } from '../support/cli.ts';
+import { kstoryInProcess as kstory } from '../support/cli-in-process.ts';
 import { useTempDir } from '../support/temp.ts';
 
 const BUNDLE = path.join(ROOT, 'fixtures/bad-config-rollout.parquet');
@@ -14,9 +16,9 @@ let checkout: Story;
 let files = 0;
 
 /** Runs kstory story writing to a file (stories are larger than a pipe's buffer), and reads it. */
-function storyTo(args: string[]): { code: number | null; stderr: string; text: string } {
+async function storyTo(args: string[]): Promise<{ code: number; stderr: string; text: string }> {
   const file = path.join(tempDir(), `out-${files++}`);
-  const result = kstory(['story', ...args, '-o', file, '--no-progress']);
+  const result = await kstory('story', ...args, '-o', file, '--no-progress');
   return {
     code: result.code,
     stderr: result.stderr,
@@ -24,9 +26,9 @@ function storyTo(args: string[]): { code: number | null; stderr: string; text: s
   };
 }
 
-beforeAll(() => {
+beforeAll(async () => {
   const file = path.join(tempDir(), 'checkout.json');
-  const result = kstory(['story', BUNDLE, 'deployment/shop/checkout', '-o', file, '--no-progress']);
+  const result = await kstory('story', BUNDLE, 'deployment/shop/checkout', '-o', file, '--no-progress');
   expect(result.stderr).toBe('');
   expect(result.code).toBe(0);
   checkout = JSON.parse(readFileSync(file, 'utf8'));
@@ -90,12 +92,12 @@ describe('kstory story', () => {
     expect(checkout.termination.state).toBe('window-end');
   });
 
-  it('finds the root by UID, and tells a Job’s story until it completed', () => {
-    const byUid = storyTo([BUNDLE, checkout.correlation_id, '--no-findings', '--logs', 'none']);
+  it('finds the root by UID, and tells a Job’s story until it completed', async () => {
+    const byUid = await storyTo([BUNDLE, checkout.correlation_id, '--no-findings', '--logs', 'none']);
     expect(byUid.code).toBe(0);
     expect(JSON.parse(byUid.text).root.name).toBe('checkout');
 
-    const job = storyTo([BUNDLE, 'Job/shop/report-29540700', '--no-findings']);
+    const job = await storyTo([BUNDLE, 'Job/shop/report-29540700', '--no-findings']);
     expect(job.code).toBe(0);
     const story: Story = JSON.parse(job.text);
     expect(story.termination.state).toBe('completed');
@@ -103,10 +105,10 @@ describe('kstory story', () => {
     expect(story.events.every((e) => e.timestamp <= story.termination.at)).toBe(true);
   });
 
-  it('begins a story at its first record, not at a creation long before the recording', () => {
+  it('begins a story at its first record, not at a creation long before the recording', async () => {
     // The fixture's Nodes were created three months before its first record (08:50).
     const node: Story = JSON.parse(
-      storyTo([BUNDLE, 'Node/worker-1', '--no-findings', '--logs', 'none']).text,
+      (await storyTo([BUNDLE, 'Node/worker-1', '--no-findings', '--logs', 'none'])).text,
     );
     expect(node.window.start >= '2026-03-02T08:50:00.000Z').toBe(true);
     expect(node.events.some((e) => e.event_type === 'RESOURCE_CREATED')).toBe(false);
@@ -115,8 +117,8 @@ describe('kstory story', () => {
     expect(checkout.window.start).toBe(checkout.events.find((e) => !told.includes(e.event_type))?.timestamp);
   });
 
-  it('prints a timeline for a person with --format text', () => {
-    const result = kstory([
+  it('prints a timeline for a person with --format text', async () => {
+    const result = await kstory(
       'story',
       BUNDLE,
       'deployment/shop/checkout',
@@ -124,7 +126,8 @@ describe('kstory story', () => {
       'text',
       '--logs',
       'none',
-    ]);
+      '--no-findings',
+    );
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^Story of Deployment shop\/checkout/);
     expect(result.stdout).toMatch(/RESOURCE_UPDATE\s+ConfigMap shop\/checkout-config:\s+data\.DATABASE_URL/);
@@ -133,8 +136,8 @@ describe('kstory story', () => {
     expect(long.every((line) => (line.trim().split(/\s+/).at(-1) ?? '').length > 40)).toBe(true);
   });
 
-  it('applies the filters and caps, and counts what they left out', () => {
-    const result = storyTo([
+  it('applies the filters and caps, and counts what they left out', async () => {
+    const result = await storyTo([
       BUNDLE,
       'deployment/shop/checkout',
       '--no-findings',
@@ -163,15 +166,25 @@ describe('kstory story', () => {
     });
 
     const capped: Story = JSON.parse(
-      storyTo([BUNDLE, 'deployment/shop/checkout', '--no-findings', '--max-events', '50']).text,
+      (await storyTo([BUNDLE, 'deployment/shop/checkout', '--no-findings', '--max-events', '50'])).text,
     );
     expect(capped.events).toHaveLength(50);
     expect(capped.omitted.by_cap.CONTAINER_LOG).toBeGreaterThan(0);
   });
 
-  it('writes every root’s story and an index with --all', () => {
+  it('writes every root’s story and an index with --all', async () => {
     const dir = path.join(tempDir(), 'stories');
-    const result = kstory(['story', BUNDLE, '--all', '-o', dir, '--logs', 'errors', '--no-progress']);
+    const result = await kstory(
+      'story',
+      BUNDLE,
+      '--all',
+      '-o',
+      dir,
+      '--logs',
+      'errors',
+      '--no-findings',
+      '--no-progress',
+    );
     expect(result.code).toBe(0);
     const index = JSON.parse(readFileSync(path.join(dir, 'index.json'), 'utf8'));
     expect(index.stories.map((s: { file: string }) => s.file)).toContain('Deployment_shop_checkout.json');
@@ -181,7 +194,7 @@ describe('kstory story', () => {
     const cronjob: Story = JSON.parse(readFileSync(path.join(dir, 'CronJob_shop_report.json'), 'utf8'));
     expect(cronjob.resources.filter((r) => r.kind === 'Job').length).toBe(4);
     expect(result.stderr).toMatch(new RegExp(`wrote ${index.stories.length} stories`));
-    const ndjson = storyTo([BUNDLE, '--all', '--ndjson', '--no-findings', '--logs', 'none']);
+    const ndjson = await storyTo([BUNDLE, '--all', '--ndjson', '--no-findings', '--logs', 'none']);
     expect(ndjson.code).toBe(0);
     const lines = ndjson.text
       .trim()
@@ -192,16 +205,27 @@ describe('kstory story', () => {
     );
   });
 
-  it('names the nearest objects when the root is unknown, and refuses a directory that holds files', () => {
-    const unknown = kstory(['story', BUNDLE, 'deployment/shop/checkuot']);
+  it('names the nearest objects when the root is unknown, and refuses a directory that holds files', async () => {
+    const unknown = await kstory('story', BUNDLE, 'deployment/shop/checkuot');
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/no object deployment\/shop\/checkuot/);
     expect(unknown.stderr).toMatch(/Deployment\/shop\/checkout/);
     expect(unknown.stderr).not.toMatch(/\n\s+at /);
 
+    // The rules a story follows are the correlation rules, the user's too.
+    const rules = await kstory(
+      'story',
+      BUNDLE,
+      'deployment/shop/checkout',
+      '--rules',
+      path.join(tempDir(), 'none'),
+    );
+    expect(rules.code).toBe(2);
+    expect(rules.stderr).toMatch(/cannot read the rule directory .*none/);
+
     const copy = path.join(tempDir(), 'copy.parquet');
     writeFileSync(copy, readFileSync(BUNDLE));
-    const overwrite = kstory(['story', copy, 'deployment/shop/checkout', '-o', copy]);
+    const overwrite = await kstory('story', copy, 'deployment/shop/checkout', '-o', copy);
     expect(overwrite.code).toBe(2);
     expect(overwrite.stderr).toMatch(/is a bundle being read/);
     expect(readFileSync(copy)).toEqual(readFileSync(BUNDLE));
@@ -209,7 +233,7 @@ describe('kstory story', () => {
     const dir = path.join(tempDir(), 'full');
     mkdirSync(dir);
     writeFileSync(path.join(dir, 'notes.txt'), 'mine');
-    const full = kstory(['story', BUNDLE, '--all', '-o', dir]);
+    const full = await kstory('story', BUNDLE, '--all', '-o', dir);
     expect(full.code).toBe(2);
     expect(full.stderr).toMatch(/not empty/);
     expect(readdirSync(dir)).toEqual(['notes.txt']);
