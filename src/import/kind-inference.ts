@@ -35,6 +35,22 @@ for (const [resource, known] of Object.entries(KNOWN_KINDS)) {
   BY_RESOURCE.set(known.kind.toLowerCase(), known);
 }
 
+// The folder names a support bundle gives resources that are not their resource names.
+const SUPPORT_BUNDLE_NAMES: Readonly<Record<string, string>> = {
+  pvcs: 'persistentvolumeclaims',
+  pvs: 'persistentvolumes',
+  'network-policy': 'networkpolicies',
+  'resource-quota': 'resourcequotas',
+  'pod-disruption-budgets': 'poddisruptionbudgets',
+  'storage-classes': 'storageclasses',
+  'priority-classes': 'priorityclasses',
+  'custom-resource-definitions': 'customresourcedefinitions',
+};
+for (const [name, resource] of Object.entries(SUPPORT_BUNDLE_NAMES)) {
+  const known = BY_RESOURCE.get(resource);
+  if (known) BY_RESOURCE.set(name, known);
+}
+
 const groupOf = (apiVersion: string) => (apiVersion.includes('/') ? apiVersion.split('/')[0]! : '');
 
 /**
@@ -81,6 +97,8 @@ const PATH_LAYOUTS: readonly { name: string; re: RegExp }[] = [
   },
   // must-gather: namespaces/<ns>/pods/<pod>/<pod>.yaml
   { name: 'must-gather', re: /(?:^|\/)namespaces\/[^/]+\/(?<resource>pods)\/([^/]+)\/\2\.ya?ml$/ },
+  // support bundle (troubleshoot.sh): cluster-resources/<resource>/<ns>.json, cluster-resources/<resource>.json
+  { name: 'support-bundle', re: /(?:^|\/)cluster-resources\/(?<resource>[a-z-]+)(?:\/[^/]+)?\.json$/ },
   // kubectl cluster-info dump --output-directory: nodes.json, <ns>/<resource>.json
   {
     name: 'cluster-info dump',

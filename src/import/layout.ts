@@ -1,6 +1,6 @@
 // What paths say in the layouts people save: which pod and container a log file belongs to (must-gather,
-// the node's /var/log/pods and /var/log/containers, `kubectl cluster-info dump` directories), which
-// layout an input has, and when a must-gather was gathered.
+// a support bundle's cluster-resources/pods/logs, the node's /var/log/pods and /var/log/containers,
+// `kubectl cluster-info dump` directories), which layout an input has, and when a must-gather was gathered.
 
 import type { InputStats } from './stats.ts';
 
@@ -15,6 +15,7 @@ export interface LogSubject {
   stream: string;
   layout:
     | 'must-gather'
+    | 'support-bundle'
     | 'var-log-pods'
     | 'var-log-containers'
     | 'dockershim'
@@ -24,6 +25,11 @@ export interface LogSubject {
 
 const MUST_GATHER_RE =
   /(?:^|\/)namespaces\/([^/]+)\/pods\/([^/]+)\/([^/]+)\/([^/]+)\/logs\/(current|previous)(?:\.insecure)?\.log$/;
+// A support bundle (troubleshoot.sh) keeps each container's log, and the one before its last restart:
+// cluster-resources/pods/logs/<namespace>/<pod>/<container>.log and <container>-previous.log.
+// `<container>-logs-errors.log` beside them says why a log could not be fetched: no log.
+const SUPPORT_BUNDLE_RE =
+  /(?:^|\/)cluster-resources\/pods\/logs\/([^/]+)\/([^/]+)\/((?:(?!-logs-errors\.log$)[^/])+?)(-previous)?\.log$/;
 const VAR_LOG_PODS_RE = /(?:^|\/)([^/_]+)_([^/_]+)_([0-9a-f-]{36})\/([^/]+)\/(\d+)\.log(?:\.\d{8}-\d{6})?$/;
 const VAR_LOG_CONTAINERS_RE = /(?:^|\/)([^/_]+)_([^/_]+)_(.+)-[0-9a-f]{64}\.log$/;
 const CLUSTER_INFO_DUMP_RE = /(?:^|\/)([^/]+)\/([^/]+)\/logs\.txt$/;
@@ -43,6 +49,18 @@ export function logSubjectOf(relPath: string): LogSubject | null {
       previous,
       stream: `${namespace}/${pod}/${container}/${previous}`,
       layout: 'must-gather',
+    };
+  }
+  m = SUPPORT_BUNDLE_RE.exec(relPath);
+  if (m) {
+    const [, namespace, pod, container, previous] = m as unknown as string[];
+    return {
+      namespace: namespace!,
+      pod: pod!,
+      container: container!,
+      previous: previous !== undefined,
+      stream: `${namespace}/${pod}/${container}/${previous !== undefined}`,
+      layout: 'support-bundle',
     };
   }
   m = VAR_LOG_PODS_RE.exec(relPath);
@@ -98,9 +116,18 @@ export function logSubjectOf(relPath: string): LogSubject | null {
   return null;
 }
 
-/** A must-gather holds `namespaces/` and `cluster-scoped-resources/` (and a `timestamp` file). */
-export function layoutOfPath(relPath: string): 'must-gather' | 'cluster-info-dump' | null {
+/** The layouts a tree's paths reveal: which tool saved it. */
+export type Layout = 'must-gather' | 'support-bundle' | 'cluster-info-dump' | 'kind-logs';
+
+/**
+ * A must-gather holds `namespaces/` and `cluster-scoped-resources/` (and a `timestamp` file); a
+ * support bundle (troubleshoot.sh) `cluster-resources/`; `kind export logs` a `kind-version.txt` and a
+ * folder per node with its `kubernetes-version.txt`, `kubelet.log` and `pods/`.
+ */
+export function layoutOfPath(relPath: string): Layout | null {
   if (/(?:^|\/)(?:cluster-scoped-resources|namespaces\/[^/]+\/core)\//.test(relPath)) return 'must-gather';
+  if (/(?:^|\/)cluster-resources\/[^/]+/.test(relPath)) return 'support-bundle';
+  if (/(?:^|\/)(?:kind-version\.txt|[^/]+\/kubernetes-version\.txt)$/.test(relPath)) return 'kind-logs';
   if (
     /(?:^|\/)(?:nodes\.json|[^/]+\/(?:events|pods|replicasets|deployments|daemonsets|services|replicationcontrollers)\.json)$/.test(
       relPath,

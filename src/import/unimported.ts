@@ -48,6 +48,7 @@ export function rowsOf(stats: InputStats): number {
 /** What an input is when it holds a cluster's state (its objects and events), else null. */
 function clusterStateOf(stats: InputStats): string | null {
   if (stats.layout === 'must-gather') return 'a must-gather';
+  if (stats.layout === 'support-bundle') return 'a support bundle';
   if (stats.layout === 'cluster-info-dump' || stats.formats['cluster-info-dump'])
     return 'a kubectl cluster-info dump';
   return null;

@@ -75,9 +75,19 @@ describe('the format registry', () => {
       ['skip: template (Helm/Go), not rendered objects', 'x.yaml', '{{- if .Values.on }}\nkind: Pod\n'],
       ['skip: HTML page', 'x.txt', '<!DOCTYPE html>\n<html></html>\n'],
       [
-        'skip: host service log (journal text), not a container log',
+        'journal',
         'host_service_logs/masters/kubelet_service.log',
         'Mar 01 10:00:00 node kubelet[1]: started\n',
+      ],
+      [
+        'skip: errors the support bundle met gathering (what it lacks)',
+        'cluster-resources/pods-errors.json',
+        '["pods is forbidden"]\n',
+      ],
+      [
+        'skip: kind export logs: versions and node container details, no cluster state',
+        'kind-worker/kubernetes-version.txt',
+        'v1.34.0\n',
       ],
       ['skip: unrecognised content: text in no format kstory reads', 'x.yaml', 'hello world\n'],
     ];

@@ -8,15 +8,16 @@ import { alertmanager } from './alertmanager.ts';
 import { auditLog } from './audit.ts';
 import { auditWrapped } from './audit-wrapped.ts';
 import { clusterInfoDump } from './cluster-info-dump.ts';
+import { collectorErrors } from './collector-errors.ts';
 import { componentLog } from './component-log.ts';
 import { containerLog } from './container-log.ts';
 import { eksAudit } from './eks-audit.ts';
 import { fluentLogs } from './fluent-logs.ts';
 import { gkeAudit } from './gke-audit.ts';
 import { helmTemplate } from './helm-template.ts';
-import { hostServiceLog } from './host-service-log.ts';
 import { htmlPage } from './html-page.ts';
 import { journal } from './journal.ts';
+import { kindNodeFiles } from './kind-node-files.ts';
 import { kubeJson } from './kube-json.ts';
 import { kubeYaml } from './kube-yaml.ts';
 import { kubectlDescribe } from './kubectl-describe.ts';
@@ -51,4 +52,10 @@ export const IMPORT_FORMATS: readonly ImportFormat[] = [
 ];
 
 /** Content recognised in order to say why it is skipped, rather than "unrecognised content". */
-export const SKIPPED_CONTENT: readonly SkippedContent[] = [helmTemplate, htmlPage, hostServiceLog, manifest];
+export const SKIPPED_CONTENT: readonly SkippedContent[] = [
+  helmTemplate,
+  htmlPage,
+  collectorErrors,
+  kindNodeFiles,
+  manifest,
+];

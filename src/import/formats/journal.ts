@@ -2,7 +2,8 @@
 // boot): text lines `May 01 10:00:01 node-1 kubelet[1234]: message` (short, short-precise,
 // short-iso) or JSON lines (`-o json`: MESSAGE, __REALTIME_TIMESTAMP, _HOSTNAME, SYSLOG_IDENTIFIER).
 // Each line becomes a log row of the service (its container) on the host (its node), as a
-// component's log does.
+// component's log does. Where it sits may name the unit: a must-gather's host_service_logs/, kind
+// export logs' kubelet.log and containerd.log.
 
 import { messageOf } from '../../errors.ts';
 import type { FileContext } from '../context.ts';
@@ -27,9 +28,6 @@ export const journal = defineFormat<JournalMatch>({
   description:
     'the systemd journal of a node (journalctl -u kubelet, containerd, crio…): text lines (short, short-precise, short-iso) or JSON lines (-o json); each service a component on its host; the year of a short time comes from the rest of the import, or --year',
   detect: (head) => {
-    // A must-gather's host_service_logs/ hold every node service's chatter for hours: they stay
-    // skipped (host-service-log) in a walk of the tree; one of them named on the command line is read.
-    if (!head.direct && /(?:^|\/)host_service_logs\//.test(head.path)) return null;
     const lines = head.lines.filter((l) => l.trim() !== '');
     if (lines.length === 0) return null;
     if (lines[0]!.startsWith('{')) {
@@ -50,7 +48,7 @@ export const journal = defineFormat<JournalMatch>({
     };
   },
   import: async (body, ctx, match) => {
-    const streams = new JournalStreams(ctx);
+    const streams = new JournalStreams(ctx, unitOfPath(ctx.entry.relPath));
     for await (const { first, lines } of body.lines()) {
       for (const [k, line] of lines.entries()) {
         if (line.trim() === '' || JOURNAL_NOTE_RE.test(line)) continue;
@@ -67,9 +65,14 @@ class JournalStreams {
   private readonly streams = new Map<string, LogStream>();
   /** The stream of the last line: where a message's continuation lines go. */
   last: LogStream | null = null;
-  constructor(private readonly ctx: FileContext) {}
+  /** The unit the file is of, when its name says: it names the service its lines' programs run. */
+  constructor(
+    private readonly ctx: FileContext,
+    private readonly unit: string | null,
+  ) {}
 
-  add(host: string, service: string, text: string, lineNo: number, ts: string | null): void {
+  add(host: string, program: string, text: string, lineNo: number, ts: string | null): void {
+    const service = this.unit ?? program;
     const key = `${host}\u0000${service}`;
     let stream = this.streams.get(key);
     if (!stream) {
@@ -134,6 +137,16 @@ function textOf(value: unknown): string | null {
   if (Array.isArray(value) && value.every((b) => typeof b === 'number'))
     return Buffer.from(value as number[]).toString('utf8');
   return null;
+}
+
+/**
+ * The systemd unit a file holds the journal of, from its name: a must-gather's
+ * host_service_logs/<role>/<unit>_service.log (`oc adm node-logs -u <unit>`), whose lines name the
+ * program (`hyperkube`) rather than the unit (`kubelet`). Null when the name does not say.
+ */
+export function unitOfPath(relPath: string): string | null {
+  const m = /(?:^|\/)host_service_logs\/[^/]+\/([^/]+)_service\.log$/.exec(relPath);
+  return m ? m[1]! : null;
 }
 
 /** `kubelet.service` → `kubelet`: the component, as its klog logs elsewhere name it. */

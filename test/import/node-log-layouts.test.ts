@@ -1,0 +1,155 @@
+// The layouts that carry a node's own logs: `kind export logs` (a folder per node with the journal of
+// its kubelet and containerd, its /var/log/pods and files about the node container) and a must-gather's
+// host_service_logs/<role>/<unit>_service.log. The journal lands as each service's log on its node,
+// pod logs with their pod, and a node without a pod network is the incident analyze names.
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Report } from '../../src/analyze/report.ts';
+import { analyzeBundle } from '../../src/analyze/run.ts';
+import type { Bundle } from '../../src/bundle/reader.ts';
+import type { ImportResult } from '../../src/import/run.ts';
+import { aNode } from '../kube/builders.ts';
+import { rows, Scratch } from './helpers.ts';
+
+const scratch = new Scratch();
+afterAll(() => scratch.remove());
+
+const UID = '0b5e1c2d-3f4a-4b6c-8d9e-0f1a2b3c4d5e';
+const NOT_READY =
+  '"Container runtime network not ready" networkReady="NetworkReady=false reason:NetworkPluginNotReady message:Network plugin returns error: cni plugin not initialized"';
+
+/** journalctl text of one unit: `Mar 01 10:00:05[.frac] host program[pid]: klog line`. */
+function journal(host: string, program: string, precise: boolean, count: number): string {
+  const lines = ['-- Logs begin at Sun 2026-03-01 09:59:00 UTC, end at Sun 2026-03-01 10:05:00 UTC. --'];
+  for (let i = 0; i < count; i++) {
+    const s = String(5 + i * 5).padStart(2, '0');
+    const stamp = `Mar 01 10:01:${s}${precise ? '.123456' : ''}`;
+    lines.push(
+      `${stamp} ${host} ${program}[245]: E0301 10:01:${s}.123456     245 kubelet.go:3002] ${NOT_READY}`,
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+describe('kind export logs', () => {
+  let dir: string;
+  let result: ImportResult;
+  let bundle: Bundle;
+  let report: Report;
+  beforeAll(async () => {
+    dir = scratch.path('kind-logs');
+    scratch.write('kind-logs/kind-version.txt', 'kind v0.30.0 go1.24 linux/amd64\n');
+    scratch.write('kind-logs/kind-worker/kubernetes-version.txt', 'v1.34.0\n');
+    scratch.write('kind-logs/kind-worker/kubelet.log', journal('kind-worker', 'kubelet', false, 10));
+    scratch.write(
+      'kind-logs/kind-worker/containerd.log',
+      'Mar 01 10:00:58 kind-worker containerd[110]: time="2026-03-01T10:00:58.000000000Z" level=error msg="failed to load cni during init" error="cni config load failed: no network config found in /etc/cni/net.d"\n'.repeat(
+        3,
+      ),
+    );
+    scratch.write(
+      'kind-logs/kind-worker/inspect.json',
+      JSON.stringify([{ Id: 'abc', State: { Running: true } }]),
+    );
+    scratch.write(
+      'kind-logs/kind-worker/serial.log',
+      'systemd 255 running in system mode\nWelcome to Debian GNU/Linux 12!\n',
+    );
+    scratch.write(
+      `kind-logs/kind-worker/pods/shop_web-0_${UID}/web/0.log`,
+      '2026-03-01T10:00:40.000000000Z stdout F listening on :8080\n',
+    );
+    const imported = await scratch.import([dir], { year: 2026 });
+    result = imported.result;
+    bundle = imported.bundle!;
+    report = await analyzeBundle(bundle);
+  });
+  afterAll(() => bundle?.close());
+
+  it("reads each node's journal as its services' logs, and its pods' logs as theirs", async () => {
+    expect(result.inputs[0]?.layout).toBe('kind-logs');
+    expect(
+      await rows(
+        bundle,
+        'SELECT kind, namespace, name, container, count(*)::INTEGER AS n FROM logs GROUP BY ALL ORDER BY ALL',
+      ),
+    ).toEqual([
+      { kind: 'Node', namespace: null, name: 'kind-worker', container: 'containerd', n: 3 },
+      { kind: 'Node', namespace: null, name: 'kind-worker', container: 'kubelet', n: 10 },
+      { kind: 'Pod', namespace: 'shop', name: 'web-0', container: 'web', n: 1 },
+    ]);
+  });
+
+  it('names the files about the node container it does not read', () => {
+    const skipped = result.inputs[0]!.skippedFiles;
+    expect(
+      skipped['kind export logs: versions and node container details, no cluster state']?.sort(),
+    ).toEqual(
+      [
+        'kind-version.txt',
+        'kind-worker/inspect.json',
+        'kind-worker/kubernetes-version.txt',
+        'kind-worker/serial.log',
+      ].map((f) => path.join(dir, f)),
+    );
+  });
+
+  it('analyze names the node without a pod network', () => {
+    const root = report.findings[report.incidents[0]!.root]!;
+    expect(root.pattern).toBe('network-plugin-not-ready');
+    expect(root.subject).toMatchObject({ kind: 'Node', name: 'kind-worker' });
+  });
+});
+
+describe("a must-gather's host service logs", () => {
+  let result: ImportResult;
+  let bundle: Bundle;
+  let report: Report;
+  beforeAll(async () => {
+    const node = aNode({
+      metadata: { name: 'ip-10-0-1-5' },
+      status: {
+        conditions: [
+          {
+            type: 'Ready',
+            status: 'False',
+            reason: 'KubeletNotReady',
+            message:
+              'container runtime network not ready: NetworkReady=false reason:NetworkPluginNotReady message:Network plugin returns error: cni plugin not initialized',
+            lastTransitionTime: '2026-03-01T10:01:00Z',
+          },
+        ],
+      },
+    });
+    const yaml = `apiVersion: v1\nkind: Node\nmetadata:\n  name: ip-10-0-1-5\n  uid: node-uid-a\n  creationTimestamp: "2026-02-01T00:00:00Z"\nstatus:\n  conditions: ${JSON.stringify(node.status && (node.status as { conditions: unknown }).conditions)}\n`;
+    scratch.write('mg/cluster-scoped-resources/core/nodes/ip-10-0-1-5.yaml', yaml);
+    scratch.write(
+      'mg/host_service_logs/masters/kubelet_service.log',
+      journal('ip-10-0-1-5', 'hyperkube', true, 8),
+    );
+    scratch.write(
+      'mg/timestamp',
+      '2026-03-01 10:05:00.000000000 +0000 UTC m=+0.1\n2026-03-01 10:06:00.000000000 +0000 UTC m=+60.1\n',
+    );
+    const imported = await scratch.import([scratch.path('mg')]);
+    result = imported.result;
+    bundle = imported.bundle!;
+    report = await analyzeBundle(bundle);
+  });
+  afterAll(() => bundle?.close());
+
+  it("reads the kubelet unit's journal as the kubelet's log on its node, not skipped", async () => {
+    expect(result.inputs[0]?.layout).toBe('must-gather');
+    expect(result.inputs[0]?.skippedFiles).toEqual({});
+    expect(
+      await rows(bundle, 'SELECT kind, name, container, count(*)::INTEGER AS n FROM logs GROUP BY ALL'),
+    ).toEqual([{ kind: 'Node', name: 'ip-10-0-1-5', container: 'kubelet', n: 8 }]);
+  });
+
+  it('analyze names the node, with the kubelet log as evidence', () => {
+    const root = report.findings[report.incidents[0]!.root]!;
+    expect(root.pattern).toBe('network-plugin-not-ready');
+    expect(root.subject).toMatchObject({ kind: 'Node', name: 'ip-10-0-1-5' });
+    expect(root.evidence.some((e) => e.source === 'log')).toBe(true);
+  });
+});
