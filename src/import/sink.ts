@@ -286,8 +286,23 @@ export class ImportSink {
     return this.templates.get(`${kind}\0${namespace ?? ''}\0${name}`);
   }
 
+  /**
+   * The Node a host name is, among the Nodes imported so far: a journal names its host as the
+   * machine knows itself (`ip-10-0-1-5`), the cluster often by its full name
+   * (`ip-10-0-1-5.ec2.internal`), or the other way round. The host itself when no one Node fits.
+   */
+  nodeNamed(host: string): string {
+    if (this.nodes.has(host)) return host;
+    const label = host.split('.')[0]!;
+    const fits = [...this.nodes].filter((node) => node === label || node.split('.')[0] === host);
+    return fits.length === 1 ? fits[0]! : host;
+  }
+
+  private readonly nodes = new Set<string>();
+
   private noteNamed(obj: KubeObject): void {
     const metadata = obj.metadata ?? {};
+    if (obj.kind === 'Node' && metadata.name) this.nodes.add(metadata.name);
     const key = `${obj.kind}\0${metadata.namespace ?? ''}\0${metadata.name ?? ''}`;
     const status = obj.status as { startTime?: unknown } | undefined;
     const created = metadata.creationTimestamp ?? status?.startTime;

@@ -107,7 +107,7 @@ describe("a must-gather's host service logs", () => {
   let report: Report;
   beforeAll(async () => {
     const node = aNode({
-      metadata: { name: 'ip-10-0-1-5' },
+      metadata: { name: 'ip-10-0-1-5.ec2.internal' },
       status: {
         conditions: [
           {
@@ -121,8 +121,10 @@ describe("a must-gather's host service logs", () => {
         ],
       },
     });
-    const yaml = `apiVersion: v1\nkind: Node\nmetadata:\n  name: ip-10-0-1-5\n  uid: node-uid-a\n  creationTimestamp: "2026-02-01T00:00:00Z"\nstatus:\n  conditions: ${JSON.stringify(node.status && (node.status as { conditions: unknown }).conditions)}\n`;
-    scratch.write('mg/cluster-scoped-resources/core/nodes/ip-10-0-1-5.yaml', yaml);
+    scratch.write(
+      'mg/cluster-scoped-resources/core/nodes/ip-10-0-1-5.ec2.internal.yaml',
+      JSON.stringify(node),
+    );
     scratch.write(
       'mg/host_service_logs/masters/kubelet_service.log',
       journal('ip-10-0-1-5', 'hyperkube', true, 8),
@@ -138,18 +140,18 @@ describe("a must-gather's host service logs", () => {
   });
   afterAll(() => bundle?.close());
 
-  it("reads the kubelet unit's journal as the kubelet's log on its node, not skipped", async () => {
+  it("reads the kubelet unit's journal as the kubelet's log on its node (by its full name), not skipped", async () => {
     expect(result.inputs[0]?.layout).toBe('must-gather');
     expect(result.inputs[0]?.skippedFiles).toEqual({});
     expect(
       await rows(bundle, 'SELECT kind, name, container, count(*)::INTEGER AS n FROM logs GROUP BY ALL'),
-    ).toEqual([{ kind: 'Node', name: 'ip-10-0-1-5', container: 'kubelet', n: 8 }]);
+    ).toEqual([{ kind: 'Node', name: 'ip-10-0-1-5.ec2.internal', container: 'kubelet', n: 8 }]);
   });
 
   it('analyze names the node, with the kubelet log as evidence', () => {
     const root = report.findings[report.incidents[0]!.root]!;
     expect(root.pattern).toBe('network-plugin-not-ready');
-    expect(root.subject).toMatchObject({ kind: 'Node', name: 'ip-10-0-1-5' });
+    expect(root.subject).toMatchObject({ kind: 'Node', name: 'ip-10-0-1-5.ec2.internal' });
     expect(root.evidence.some((e) => e.source === 'log')).toBe(true);
   });
 });

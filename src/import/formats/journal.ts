@@ -33,7 +33,8 @@ export const journal = defineFormat<JournalMatch>({
     if (lines[0]!.startsWith('{')) {
       const first = lines[0]!;
       return /"__REALTIME_TIMESTAMP"\s*:/.test(first) && /"MESSAGE"\s*:/.test(first)
-        ? { confidence: 0.9, reason: 'journalctl -o json lines', json: true }
+        ? // Read late too: its host is matched to a Node the other files describe.
+          { confidence: 0.9, reason: 'journalctl -o json lines', late: 'dated', json: true }
         : null;
     }
     const content = lines.filter((l) => !JOURNAL_NOTE_RE.test(l));
@@ -76,13 +77,15 @@ class JournalStreams {
     const key = `${host}\u0000${service}`;
     let stream = this.streams.get(key);
     if (!stream) {
+      // Read after every other file (late): the Nodes of the import are known by now.
+      const node = this.ctx.sink.nodeNamed(host);
       stream = new LogStream(this.ctx, {
         kind: 'Node',
         namespace: null,
-        name: host,
+        name: node,
         container: service,
-        node: host,
-        label: `${service} on ${host}`,
+        node,
+        label: `${service} on ${node}`,
       });
       this.streams.set(key, stream);
     }
