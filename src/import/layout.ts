@@ -117,17 +117,19 @@ export function logSubjectOf(relPath: string): LogSubject | null {
 }
 
 /** The layouts a tree's paths reveal: which tool saved it. */
-export type Layout = 'must-gather' | 'support-bundle' | 'cluster-info-dump' | 'kind-logs';
+export type Layout = 'must-gather' | 'support-bundle' | 'cluster-info-dump' | 'kind-logs' | 'sosreport';
 
 /**
  * A must-gather holds `namespaces/` and `cluster-scoped-resources/` (and a `timestamp` file); a
  * support bundle (troubleshoot.sh) `cluster-resources/`; `kind export logs` a `kind-version.txt` and a
- * folder per node with its `kubernetes-version.txt`, `kubelet.log` and `pods/`.
+ * folder per node with its `kubernetes-version.txt`, `kubelet.log` and `pods/`; a sosreport
+ * `sos_commands/`.
  */
 export function layoutOfPath(relPath: string): Layout | null {
   if (/(?:^|\/)(?:cluster-scoped-resources|namespaces\/[^/]+\/core)\//.test(relPath)) return 'must-gather';
   if (/(?:^|\/)cluster-resources\/[^/]+/.test(relPath)) return 'support-bundle';
   if (/(?:^|\/)(?:kind-version\.txt|[^/]+\/kubernetes-version\.txt)$/.test(relPath)) return 'kind-logs';
+  if (/(?:^|\/)sos_commands\//.test(relPath)) return 'sosreport';
   if (
     /(?:^|\/)(?:nodes\.json|[^/]+\/(?:events|pods|replicasets|deployments|daemonsets|services|replicationcontrollers)\.json)$/.test(
       relPath,

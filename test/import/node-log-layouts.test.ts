@@ -155,3 +155,27 @@ describe("a must-gather's host service logs", () => {
     expect(root.evidence.some((e) => e.source === 'log')).toBe(true);
   });
 });
+
+describe('a sosreport of a node', () => {
+  it("reads the units' journals under sos_commands/ as the units' logs, and kubectl's JSON as objects", async () => {
+    const node = aNode({ metadata: { name: 'worker-2.example.internal', uid: 'node-uid-w2' } });
+    scratch.write(
+      'sos/sos_commands/kubernetes/kubectl_get_-o_json_nodes',
+      JSON.stringify({ kind: 'NodeList', apiVersion: 'v1', items: [node] }),
+    );
+    scratch.write(
+      'sos/sos_commands/openshift/journalctl_--no-pager_--unit_kubelet',
+      journal('worker-2', 'hyperkube', true, 3),
+    );
+    scratch.write('sos/sos_commands/host/hostname', 'worker-2\n');
+    const { result, bundle } = await scratch.import([scratch.path('sos')]);
+    expect(result.inputs[0]?.layout).toBe('sosreport');
+    expect(
+      await rows(bundle!, 'SELECT kind, name, container, count(*)::INTEGER AS n FROM logs GROUP BY ALL'),
+    ).toEqual([{ kind: 'Node', name: 'worker-2.example.internal', container: 'kubelet', n: 3 }]);
+    expect(Object.values(result.inputs[0]!.skippedFiles).flat()).toEqual([
+      scratch.path('sos/sos_commands/host/hostname'),
+    ]);
+    bundle!.close();
+  });
+});

@@ -96,6 +96,16 @@ async function supportBundle(): Promise<Buffer> {
       ),
     ]),
   );
+  // Older versions saved the items alone, without their kind: the folder says what they are.
+  file(
+    'cluster-resources/services/shop.json',
+    JSON.stringify([
+      {
+        metadata: { name: 'checkout', namespace: 'shop', uid: 'svc-1' },
+        spec: { selector: { app: 'checkout' }, ports: [{ port: 80 }] },
+      },
+    ]),
+  );
   file(
     'cluster-resources/limitranges-errors.json',
     JSON.stringify([
@@ -144,6 +154,7 @@ describe('a troubleshoot.sh support bundle', () => {
       { kind: 'Namespace', namespace: null, name: 'shop' },
       { kind: 'Node', namespace: null, name: 'node-a' },
       { kind: 'Pod', namespace: 'shop', name: POD },
+      { kind: 'Service', namespace: 'shop', name: 'checkout' },
     ]);
     expect(
       await rows(bundle, 'SELECT event_reason, namespace, name, container FROM events ORDER BY event_reason'),

@@ -85,9 +85,9 @@ export function defineImportCommand(program: Command): void {
     .addHelpText('after', ({ command }) => {
       return helpText(`
 ${formatsHelp(command)}
-Directories and archives are walked (must-gather, kubectl cluster-info dump, a node's
-/var/log/pods), archives and compressed files unpacked (.zip, .tar, .gz, .zst, .xz, nested
-too), never to disk. Damaged lines are reported and
+Directories and archives are walked (must-gather, support bundle, kubectl cluster-info dump,
+kind export logs, sosreport, a node's /var/log/pods), archives and compressed files unpacked
+(.zip, .tar, .gz, .zst, .xz, nested too), never to disk. Damaged lines are reported and
 skipped. Exit code 1 when a bundle was written but some files could not be read (said in the
 summary), 2, and no bundle, when an input gives nothing kstory reads.
 

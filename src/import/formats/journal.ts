@@ -2,8 +2,8 @@
 // boot): text lines `May 01 10:00:01 node-1 kubelet[1234]: message` (short, short-precise,
 // short-iso) or JSON lines (`-o json`: MESSAGE, __REALTIME_TIMESTAMP, _HOSTNAME, SYSLOG_IDENTIFIER).
 // Each line becomes a log row of the service (its container) on the host (its node), as a
-// component's log does. Where it sits may name the unit: a must-gather's host_service_logs/, kind
-// export logs' kubelet.log and containerd.log.
+// component's log does. Where it sits may name the unit: a must-gather's host_service_logs/, a
+// sosreport's sos_commands/, kind export logs' kubelet.log and containerd.log.
 
 import { messageOf } from '../../errors.ts';
 import type { FileContext } from '../context.ts';
@@ -144,11 +144,14 @@ function textOf(value: unknown): string | null {
 
 /**
  * The systemd unit a file holds the journal of, from its name: a must-gather's
- * host_service_logs/<role>/<unit>_service.log (`oc adm node-logs -u <unit>`), whose lines name the
- * program (`hyperkube`) rather than the unit (`kubelet`). Null when the name does not say.
+ * host_service_logs/<role>/<unit>_service.log (`oc adm node-logs -u <unit>`), a sosreport's
+ * sos_commands/<plugin>/journalctl_--no-pager_--unit_<unit>, whose lines name the program
+ * (`hyperkube`) rather than the unit (`kubelet`). Null when the name does not say.
  */
 export function unitOfPath(relPath: string): string | null {
-  const m = /(?:^|\/)host_service_logs\/[^/]+\/([^/]+)_service\.log$/.exec(relPath);
+  const m =
+    /(?:^|\/)host_service_logs\/[^/]+\/([^/]+)_service\.log$/.exec(relPath) ??
+    /(?:^|\/)sos_commands\/[^/]+\/journalctl_(?:[^/]*_)?--unit_([^/_]+?)(?:\.service)?$/.exec(relPath);
   return m ? m[1]! : null;
 }
 
