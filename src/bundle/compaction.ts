@@ -37,22 +37,30 @@ export async function compactSegment(
   number: number,
   ndjson: string,
 ): Promise<void> {
+  if (segmentHasRows(ndjson)) await writeSegment(db, spoolDir, number, segmentRowsSql(ndjson));
+  rmSync(ndjson, { force: true });
+}
+
+/** The rows `select` gives (every column of the format, in order), as segment `number`'s sorted Parquet file. */
+export async function writeSegment(
+  db: Database,
+  spoolDir: string,
+  number: number,
+  select: string,
+): Promise<void> {
   const parquet = path.join(spoolDir, segmentName(number, 'parquet'));
   const temp = `${parquet}.tmp`;
-  if (segmentHasRows(ndjson)) {
-    await db.run(
-      `COPY (SELECT * FROM (${segmentRowsSql(ndjson)}) ORDER BY ${orderBy()}) ` +
-        // Segments are temporary and read once more at finish: the cheapest zstd level will do. The
-        // order must survive (PRESERVE_ORDER): large bundles are the concatenation of these runs.
-        // Row groups of 2,048 rows (DuckDB's smallest): the writer holds one while it compresses it,
-        // and the final copy reads one at a time; with 4,096 rows of 10 KB Pods a recorder's peak RSS
-        // was 50 MB higher, for the same bundle (bench/record.ts).
-        `TO ${sqlString(temp)} (FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1, ROW_GROUP_SIZE ${DUCKDB_VECTOR_SIZE}, ` +
-        `PRESERVE_ORDER true)`,
-    );
-    renameSync(temp, parquet);
-  }
-  rmSync(ndjson, { force: true });
+  await db.run(
+    `COPY (SELECT * FROM (${select}) ORDER BY ${orderBy()}) ` +
+      // Segments are temporary and read once more at finish: the cheapest zstd level will do. The
+      // order must survive (PRESERVE_ORDER): large bundles are the concatenation of these runs.
+      // Row groups of 2,048 rows (DuckDB's smallest): the writer holds one while it compresses it,
+      // and the final copy reads one at a time; with 4,096 rows of 10 KB Pods a recorder's peak RSS
+      // was 50 MB higher, for the same bundle (bench/record.ts).
+      `TO ${sqlString(temp)} (FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1, ROW_GROUP_SIZE ${DUCKDB_VECTOR_SIZE}, ` +
+      `PRESERVE_ORDER true)`,
+  );
+  renameSync(temp, parquet);
 }
 
 /** The format's sort order as an ORDER BY list. */

@@ -98,7 +98,7 @@ const READERS: Record<SegmentFormat, (file: string, tolerant: boolean) => string
  * for `\u` escapes (Go escapes `<`, `>` and `&`), escaped slashes and spaced separators, and only
  * those bodies are parsed again.
  */
-function canonicalBody(column: string): string {
+export function canonicalBody(column: string): string {
   return (
     `CASE WHEN contains(${column}, '\\u') OR contains(${column}, '\\/') OR contains(${column}, '": ') ` +
     `THEN CAST(json(${column}) AS VARCHAR) ELSE ${column} END`

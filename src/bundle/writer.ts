@@ -8,7 +8,7 @@ import path from 'node:path';
 import { KstoryError, messageOf, osError, osErrorIn, userFacingOsError } from '../errors.ts';
 import { Redactor } from '../kube/redact.ts';
 import { SOURCES } from './columns.ts';
-import { compactSegment, openCompactionDatabase } from './compaction.ts';
+import { compactSegment, openCompactionDatabase, writeSegment } from './compaction.ts';
 import type { Database } from './duckdb.ts';
 import { type FinishResult, writeFinalBundle } from './final-bundle.ts';
 import type { Gap, MetadataPatch } from './metadata.ts';
@@ -202,6 +202,46 @@ export class BundleWriter {
     } else if (++this.appendsSinceTimeCheck >= TIME_CHECK_EVERY) {
       this.appendsSinceTimeCheck = 0;
       if (Date.now() - this.lastFlush >= this.options.flushIntervalMs) this.flush({ sync: true });
+    }
+  }
+
+  /** This bundle's redaction (its key): what a producer building rows in SQL redacts them with. */
+  get redaction(): Redactor {
+    return this.redactor;
+  }
+
+  /**
+   * A connection to the writer's database for a producer that builds rows in SQL (its tables are
+   * its own to create and drop). Close it before finish().
+   */
+  sqlConnection(): Promise<Database> {
+    return this.db.fork();
+  }
+
+  /**
+   * Rows a producer built in SQL on `db` (see sqlConnection), every column of the format in order
+   * and already redacted with `redaction`, written into the spool as one sorted segment, as
+   * compaction writes one. `bytes`: about their size as JSON lines (what decides the final sort).
+   */
+  async addSegment(db: Database, select: string, bytes: number): Promise<void> {
+    if (this.finished) throw new Error('BundleWriter.addSegment after finish()');
+    if (this.failure) throw this.failure;
+    // The rows appended so far stay in the segment they are in; the new one takes the next number.
+    this.rotateSegment();
+    if (this.fd !== null) {
+      closeSync(this.fd);
+      this.fd = null;
+      rmSync(path.join(this.options.spoolDir, segmentName(this.segmentNumber, 'ndjson')), { force: true });
+    }
+    const number = this.segmentNumber++;
+    try {
+      await writeSegment(db, this.options.spoolDir, number, select);
+      this.state.spooled_bytes += bytes;
+      this.saveState();
+    } catch (error) {
+      throw this.spoolFailure(error);
+    } finally {
+      this.openSegment();
     }
   }
 

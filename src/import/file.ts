@@ -90,12 +90,17 @@ export async function importFile(
     origin: entry.path,
   };
   const read = { lines: 0 };
+  const readBefore = readCounter.bytes;
+  const size = entry.disk?.bytes ?? 0;
   const body = fileBody(stream, encoding, read, {
     // A file counts as a format once the format reads it: one that turns a file down does not.
     opened: () => {
       stats.formats[format.name] = (stats.formats[format.name] ?? 0) + 1;
     },
     progressed: () => progress.update(readCounter.bytes, sink.rows, entry.path),
+    // Read by DuckDB: the bytes the stream has not read yet are shown read as DuckDB reads them.
+    progressedElsewhere: (fraction) =>
+      progress.update(Math.max(readCounter.bytes, readBefore + fraction * size), sink.rows, entry.path),
   });
   try {
     await format.import(body, ctx, match);
@@ -122,7 +127,7 @@ function fileBody(
   stream: AsyncIterable<Buffer>,
   encoding: TextInfo,
   read: { lines: number },
-  on: { opened: () => void; progressed: () => void },
+  on: { opened: () => void; progressed: () => void; progressedElsewhere: (fraction: number) => void },
 ): FileBody {
   let opened = false;
   const open = (): AsyncIterable<string> => {
@@ -134,6 +139,13 @@ function fileBody(
   return {
     text: () => readAllText(open()),
     lines: () => withProgress(linesOf(open()), on.progressed),
+    readFromDisk: () => {
+      if (opened) throw new Error('a file body can be read only once');
+      opened = true;
+      on.opened();
+      on.progressedElsewhere(1);
+    },
+    showRead: on.progressedElsewhere,
   };
 }
 

@@ -48,6 +48,10 @@ export interface FileBody {
   text(): Promise<string>;
   /** The file as batches of lines, streamed: for logs that run to gigabytes. */
   lines(): AsyncIterable<LineBatch>;
+  /** The format read the file itself, from disk (FileEntry.disk): it counts as read by the format. */
+  readFromDisk(): void;
+  /** How much of the file a reader of its own has read (0 to 1), for the progress display. */
+  showRead(fraction: number): void;
 }
 
 export interface ImportFormat<M extends FormatMatch = FormatMatch> {

@@ -107,6 +107,7 @@ export async function runImport(options: ImportRunOptions): Promise<ImportResult
     all = await importInputs(options.inputs, sink, options, progress, [output, writer.spoolDir]);
   } catch (error) {
     progress.done();
+    await sink.closeAudit();
     // A spool the disk filled is kept for `--resume` or `bundle repair`, and so is one the user
     // resumed; any other failure leaves nothing behind.
     if (error instanceof SpoolWriteError || resumed) await writer.close();
@@ -276,7 +277,7 @@ export async function importInputs(
       sink.issue(stats, { file: entry.path, reason: withoutPrefix(error.message, entry.path) });
     }
   }
-  sink.flushAudit();
+  await sink.flushAudit();
   for (const stats of all) {
     finishCapture(stats, options);
     addSnapshotMarker(stats, sink);

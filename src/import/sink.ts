@@ -6,6 +6,7 @@ import type { BundleRow, WatchEvent } from '../bundle/row.ts';
 import { type AuditEntry, AuditStageJoiner } from '../kube/audit.ts';
 import { arr, type Json, rec } from '../kube/fields.ts';
 import { auditRow, eventRow, type KubeObject, lastChangeTime, objectRow } from '../kube/to-row.ts';
+import { isSqlRowTarget, SqlAuditLogs } from './audit-sql/logs.ts';
 import { isLater, noteInferred, noteObserved, observedTimeOf } from './capture-time.ts';
 import type { ImportIssue, InputStats } from './stats.ts';
 
@@ -60,20 +61,31 @@ export class ImportSink {
   /** The newest log time of the whole import whose year was inferred (klog). */
   newestInferred: string | null = null;
 
+  /** Plain audit logs read in DuckDB (audit-sql/): only when the rows go to a bundle writer. */
+  private readonly sqlAudit: SqlAuditLogs | null;
+
   // Synchronous all the way down: an await per audit line costs more than converting it.
-  constructor(private readonly target: RowTarget) {}
+  constructor(private readonly target: RowTarget) {
+    this.sqlAudit = isSqlRowTarget(target) ? new SqlAuditLogs(target) : null;
+  }
 
   private append(row: BundleRow, stats: InputStats): void {
     this.target.append(row);
-    this.rows++;
-    stats.records[row.source] = (stats.records[row.source] ?? 0) + 1;
+    this.count(row, stats, 1);
+  }
+
+  /** `n` rows like `row` written, counted against the input and the file they came from. */
+  private count(row: Pick<BundleRow, 'source' | 'origin'>, stats: InputStats, n: number): void {
+    if (n === 0) return;
+    this.rows += n;
+    stats.records[row.source] = (stats.records[row.source] ?? 0) + n;
     const origin = row.origin ?? stats.input;
     let counts = stats.rowsByFile.get(origin);
     if (counts === undefined) {
       counts = {};
       stats.rowsByFile.set(origin, counts);
     }
-    counts[row.source] = (counts[row.source] ?? 0) + 1;
+    counts[row.source] = (counts[row.source] ?? 0) + n;
   }
 
   /** A time an input carries of its own (not a fallback): what capture times are inferred from. */
@@ -252,9 +264,35 @@ export class ImportSink {
     this.object(body, { stats: p.stats, origin: p.origin, watchEvent, ts, fallbackTs: ts });
   }
 
-  /** Requests whose last stage never came (the log ends mid-request) are written as they are. */
-  flushAudit(): void {
+  /**
+   * A plain audit log read whole in DuckDB (see audit-sql/logs.ts), its rows written at flushAudit;
+   * false when it is to be read line by line (nothing of it was kept).
+   */
+  async auditLogInSql(
+    file: { path: string; gzip: boolean; bytes: number },
+    opts: { stats: InputStats; origin: string },
+    progress: (fraction: number) => void,
+  ): Promise<boolean> {
+    if (this.sqlAudit === null) return false;
+    return this.sqlAudit.read(file, opts, progress);
+  }
+
+  /**
+   * Requests whose last stage never came (the log ends mid-request) are written as they are; then
+   * the rows of the audit logs read in DuckDB, joined with each other by request.
+   */
+  async flushAudit(): Promise<void> {
     this.audits.flush();
+    if (this.sqlAudit === null) return;
+    for (const { stats, origin, rows, repeats } of await this.sqlAudit.finish(this.audits.ids())) {
+      this.count({ source: 'audit', origin }, stats, rows);
+      stats.duplicates += repeats;
+    }
+  }
+
+  /** Stop reading audit logs in DuckDB: the import failed. */
+  async closeAudit(): Promise<void> {
+    await this.sqlAudit?.close();
   }
 
   private readonly logStreams = new Set<string>();

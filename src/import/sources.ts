@@ -27,6 +27,8 @@ export interface FileEntry {
   bytes: AsyncIterable<Buffer>;
   /** The content again, for a plain file on disk (not one inside an archive or compressed). */
   reopen?: () => AsyncIterable<Buffer>;
+  /** The file on disk, for a plain or gzip file (not one inside an archive): what DuckDB can read itself. */
+  disk?: { path: string; gzip: boolean; bytes: number };
 }
 
 /** Bytes read from disk so far, for the progress display. */
@@ -139,7 +141,22 @@ async function* unwrap(origin: Origin, bytes: AsyncIterable<Buffer>, depth = 0):
   }
   const { diskPath, ...entry } = origin;
   const plainFile = diskPath !== undefined && origin.layers.length === 0;
-  yield { ...entry, bytes: stream, reopen: plainFile ? () => rereadFileBytes(diskPath) : undefined };
+  const gzipFile = diskPath !== undefined && origin.layers.length === 1 && origin.layers[0] === 'gzip';
+  yield {
+    ...entry,
+    bytes: stream,
+    reopen: plainFile ? () => rereadFileBytes(diskPath) : undefined,
+    disk: plainFile || gzipFile ? { path: diskPath, gzip: gzipFile, bytes: sizeOf(diskPath) } : undefined,
+  };
+}
+
+/** The size of a file on disk (0 when it cannot be told: it only scales the progress display). */
+function sizeOf(file: string): number {
+  try {
+    return statSync(file).size;
+  } catch {
+    return 0;
+  }
 }
 
 /** A file read a second time: not counted again in the progress display. */

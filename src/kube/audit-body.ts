@@ -26,39 +26,42 @@ export function keepsWholeEntry(level: unknown): boolean {
 export function slimAuditBody(entry: Json, ts: string): Json {
   const body: Json = {};
   for (const key in entry) {
-    const value = entry[key];
-    let kept: unknown = value;
-    switch (key) {
-      // Top-level fields a typed column holds (`kind` and `apiVersion` are the audit API's own).
-      case 'kind':
-      case 'apiVersion':
-      case 'level':
-      case 'auditID':
-      case 'stage':
-      case 'requestURI':
-      case 'verb':
-      case 'userAgent':
-        continue;
-      case 'stageTimestamp':
-        if (value === ts || normalizeTs(value) === ts) continue;
-        break;
-      case 'user':
-      case 'impersonatedUser':
-        kept = isRecord(value) ? without(value, isUserColumn) : value;
-        break;
-      case 'objectRef':
-        kept = isRecord(value) ? without(value, isObjectRefColumn) : value;
-        break;
-      case 'responseStatus':
-        kept = isRecord(value) ? without(value, isStatusColumn) : value;
-        break;
-      case 'annotations':
-        kept = isRecord(value) ? without(value, isDecision) : value;
-        break;
-    }
+    const kept = slimAuditMember(key, entry[key], ts);
     if (kept !== undefined) body[key] = kept;
   }
   return body;
+}
+
+/**
+ * What the body keeps of one member of an entry: undefined when the columns hold all of it. The one
+ * rule for every way an audit row is built (also audit-sql/, which applies it once per distinct value).
+ */
+export function slimAuditMember(key: string, value: unknown, ts: string): unknown {
+  switch (key) {
+    // Top-level fields a typed column holds (`kind` and `apiVersion` are the audit API's own).
+    case 'kind':
+    case 'apiVersion':
+    case 'level':
+    case 'auditID':
+    case 'stage':
+    case 'requestURI':
+    case 'verb':
+    case 'userAgent':
+      return undefined;
+    case 'stageTimestamp':
+      return value === ts || normalizeTs(value) === ts ? undefined : value;
+    case 'user':
+    case 'impersonatedUser':
+      return isRecord(value) ? without(value, isUserColumn) : value;
+    case 'objectRef':
+      return isRecord(value) ? without(value, isObjectRefColumn) : value;
+    case 'responseStatus':
+      return isRecord(value) ? without(value, isStatusColumn) : value;
+    case 'annotations':
+      return isRecord(value) ? without(value, isDecision) : value;
+    default:
+      return value;
+  }
 }
 
 /** user.username and impersonatedUser.username: audit_user, audit_impersonated_user. */

@@ -187,6 +187,12 @@ export class AuditStageJoiner<C> {
     this.hold(id, { entry: null, raw, context });
   }
 
+  /** The requests written or waiting so far, by auditID. */
+  *ids(): Iterable<string> {
+    yield* this.done.values();
+    yield* this.pending.keys();
+  }
+
   /** Requests whose last stage never came (the log ends mid-request) are written as they are. */
   flush(): void {
     for (const [id, pending] of this.pending) {
@@ -230,6 +236,11 @@ class BoundedSet {
 
   has(value: string): boolean {
     return this.current.has(value) || this.previous.has(value);
+  }
+
+  *values(): Iterable<string> {
+    yield* this.previous;
+    yield* this.current;
   }
 
   add(value: string): void {

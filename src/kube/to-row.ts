@@ -296,7 +296,7 @@ export function auditRow(entry: unknown, opts?: RowOptions & { raw?: string }): 
  * leave `objectRef.name` out of some requests to subresources, and a Metadata-level entry has no body
  * to take it from.
  */
-function nameInUri(uri: string | null, resource: string | null): string | null {
+export function nameInUri(uri: string | null, resource: string | null): string | null {
   if (!uri || !resource) return null;
   const match = uriNameRe(resource).exec(uri.split('?')[0]!);
   if (!match) return null;

@@ -1,6 +1,7 @@
-// API-server audit logs: JSON lines of audit.k8s.io/v1 or v1beta1 events, streamed line by line
-// (logs run to gigabytes). This is the hot path of `kstory import`: one JSON.parse per line, and
-// the line itself becomes the row's body when redaction has nothing to change.
+// API-server audit logs: JSON lines of audit.k8s.io/v1 or v1beta1 events (logs run to gigabytes).
+// A plain kube-apiserver log at level Metadata on disk is read whole in DuckDB (audit-sql/); any
+// other is streamed line by line: one JSON.parse per line, and the line itself becomes the row's
+// body when redaction has nothing to change.
 
 import { messageOf } from '../../errors.ts';
 import { isAuditEntry, readAuditLine } from '../../kube/audit.ts';
@@ -23,7 +24,19 @@ export const auditLog = defineFormat({
     }
     return null;
   },
-  import: (body, ctx) => importAuditLines(body.lines(), ctx),
+  import: async (body, ctx) => {
+    // A plain log on disk is read whole in DuckDB when it can be (audit-sql/logs.ts).
+    const disk = ctx.entry.disk;
+    if (
+      disk &&
+      (await ctx.sink.auditLogInSql(disk, { stats: ctx.stats, origin: ctx.origin }, body.showRead))
+    ) {
+      ctx.stats.history = true;
+      body.readFromDisk();
+      return;
+    }
+    return importAuditLines(body.lines(), ctx);
+  },
 });
 
 async function importAuditLines(batches: AsyncIterable<LineBatch>, ctx: FileContext): Promise<void> {

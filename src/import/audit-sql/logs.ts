@@ -1,0 +1,160 @@
+// The audit logs of an import read in DuckDB rather than line by line: plain Kubernetes audit JSON
+// lines (kube-apiserver's log at level Metadata, on disk, plain or gzip) are parsed and typed there,
+// joined by request across every such log of the import, and written into the spool as one sorted
+// segment (rows.ts). Cloud audit exports, other levels and any log it does not take whole are read
+// line by line as before (formats/audit.ts).
+
+import type { Database } from '../../bundle/duckdb.ts';
+import type { Redactor } from '../../kube/redact.ts';
+import type { InputStats } from '../stats.ts';
+import {
+  buildKindTable,
+  buildMemberTables,
+  buildTextTable,
+  buildUriNameTable,
+  MEMBER_TABLES,
+} from './members.ts';
+import { createLinesTable, LINES_TABLE, readAuditLog } from './read.ts';
+import {
+  countRows,
+  FILES_TABLE,
+  FLAGS_TABLE,
+  flagLines,
+  OTHER_IDS_TABLE,
+  rowsSql,
+  textColumnsSql,
+} from './rows.ts';
+
+/** What takes rows built in SQL: the bundle writer (see BundleWriter.addSegment). */
+export interface SqlRowTarget {
+  readonly redaction: Redactor;
+  sqlConnection(): Promise<Database>;
+  addSegment(db: Database, select: string, bytes: number): Promise<void>;
+}
+
+export function isSqlRowTarget(target: object): target is SqlRowTarget {
+  return 'addSegment' in target && 'sqlConnection' in target;
+}
+
+interface LogRead {
+  origin: string;
+  stats: InputStats;
+}
+
+/** Rows a log gave, for its input's counts. */
+export interface LogRows extends LogRead {
+  rows: number;
+  repeats: number;
+}
+
+const PROGRESS_EVERY_MS = 250;
+
+export class SqlAuditLogs {
+  private db: Database | null = null;
+  private readonly logs: LogRead[] = [];
+  private bytes = 0;
+
+  constructor(private readonly target: SqlRowTarget) {}
+
+  /**
+   * Read one log into the staging table; false when it is not one read here (nothing of it is kept).
+   * `progress` is told how much of the file DuckDB has read (0 to 1), while it reads.
+   */
+  async read(
+    file: { path: string; gzip: boolean; bytes: number },
+    log: LogRead,
+    progress: (fraction: number) => void,
+  ): Promise<boolean> {
+    const db = await this.database();
+    const timer = setInterval(() => {
+      const { percentage } = db.connection.progress;
+      if (percentage >= 0) progress(Math.min(1, percentage / 100));
+    }, PROGRESS_EVERY_MS);
+    let taken: boolean;
+    try {
+      taken = await readAuditLog(db, file.path, this.logs.length, file.gzip);
+    } finally {
+      clearInterval(timer);
+    }
+    if (!taken) return false;
+    this.logs.push(log);
+    this.bytes += file.bytes;
+    return true;
+  }
+
+  /**
+   * Write the rows of every log read, once all are: a request's stages may be in two logs (a
+   * rotation between them). `otherIds` are the requests the line-by-line reader wrote (from other
+   * inputs): lines of theirs here are repeats. Gives the rows and repeats of each log.
+   */
+  async finish(otherIds: Iterable<string>): Promise<LogRows[]> {
+    const db = this.db;
+    if (db === null) return [];
+    try {
+      if (this.logs.length === 0) return [];
+      const redactor = this.target.redaction;
+      await db.run(`CREATE OR REPLACE TABLE ${FILES_TABLE} (file_no INTEGER, origin VARCHAR)`);
+      const files = await db.connection.createAppender(FILES_TABLE);
+      this.logs.forEach((log, i) => {
+        files.appendInteger(i);
+        files.appendVarchar(log.origin);
+        files.endRow();
+      });
+      files.closeSync();
+      const others = await this.otherIds(db, otherIds);
+      await flagLines(db, others);
+      await buildMemberTables(db, redactor);
+      await buildKindTable(db);
+      await buildUriNameTable(db);
+      const redacts = (await buildTextTable(db, redactor, textColumnsSql())) > 0;
+      const counts = await countRows(db);
+      await this.target.addSegment(db, rowsSql(redacts), this.bytes);
+      return counts.map((c) => ({ ...this.logs[c.file_no]!, rows: c.rows, repeats: c.repeats }));
+    } finally {
+      await this.close();
+    }
+  }
+
+  /** Drop the tables and the connection (the import failed, or the rows are written). */
+  async close(): Promise<void> {
+    const db = this.db;
+    if (db === null) return;
+    this.db = null;
+    const tables = [
+      LINES_TABLE,
+      FLAGS_TABLE,
+      FILES_TABLE,
+      OTHER_IDS_TABLE,
+      'kstory_audit_kinds',
+      'kstory_audit_uri_names',
+      'kstory_audit_texts',
+      ...MEMBER_TABLES.map((t) => t.table),
+    ];
+    try {
+      for (const table of tables) await db.run(`DROP TABLE IF EXISTS ${table}`);
+    } finally {
+      db.close();
+    }
+  }
+
+  private async database(): Promise<Database> {
+    if (this.db === null) {
+      this.db = await this.target.sqlConnection();
+      await createLinesTable(this.db);
+    }
+    return this.db;
+  }
+
+  private async otherIds(db: Database, ids: Iterable<string>): Promise<boolean> {
+    await db.run(`CREATE OR REPLACE TABLE ${OTHER_IDS_TABLE} (id_key VARCHAR)`);
+    const appender = await db.connection.createAppender(OTHER_IDS_TABLE);
+    let any = false;
+    for (const id of ids) {
+      appender.appendVarchar(id);
+      appender.endRow();
+      any = true;
+    }
+    appender.closeSync();
+    return any;
+  }
+}
