@@ -1,44 +1,18 @@
-// Causal chains: links findings into incidents. A domain link (patterns/chains/*.yaml) says that a
-// finding of one pattern explains one of another when their subjects are related (structurally:
-// ownership, node, references, selection) and the effect starts soon after the cause. Each finding
-// keeps its strongest explanation; the findings nothing explains are root causes, and each root
-// with what it explains is an incident.
+// Causal chains: groups linked findings into incidents. Each finding keeps its strongest
+// explanation among the edges chain-edges.ts found; the findings nothing explains are root causes,
+// and each root with what it explains is an incident, scored by chain-score.ts.
 
 import type { ChainLink } from '../patterns/schema.ts';
 import { parseDuration } from '../vocab/duration.ts';
 import { formatSubject } from '../vocab/object-ref.ts';
 import { highestSeverity, type Severity } from '../vocab/severity.ts';
 import { concerns } from './alerts.ts';
-import { calibratedConfidence, type Features, featuresOf } from './calibration.ts';
-import { CALIBRATION_MODEL } from './calibration-model.ts';
-import { grants } from './grants.ts';
+import type { Features } from './calibration.ts';
+import { type Edge, SAME_POD_LINK } from './chain-edges.ts';
+import { incidentConfidence, round } from './chain-score.ts';
 import { creditedReach, explanationCredits, impactOf } from './impact.ts';
 import type { Relations } from './relations.ts';
 import type { Alternative, ChainStep, Finding, Impact, ReportAlert } from './report.ts';
-
-/** How much earlier than its cause an effect may be seen. A pattern's onset is when its condition
- * first holds, and conditions need different amounts of evidence: a Deployment is short of ready
- * replicas the moment its first new pod exits, while CrashLoopBackOff is only declared at the
- * kubelet's first back-off, seconds later. Clocks and watch delivery add their own skew. */
-const ORDER_TOLERANCE_MS = 60_000;
-/** Findings on the same pod, close in time, with no domain link between them: a weak structural link. */
-const SAME_POD_LINK: ChainLink = {
-  id: 'same-pod',
-  description: 'on the same pod, shortly before',
-  cause: '*',
-  effect: '*',
-  join: 'same',
-  max_lag: '15m',
-  strength: 0.5,
-};
-
-export interface Edge {
-  cause: number;
-  effect: number;
-  link: ChainLink;
-  /** strength × the cause's confidence: how well this cause explains the effect. */
-  weight: number;
-}
 
 export interface Incident {
   root: number;
@@ -57,115 +31,6 @@ export interface Incident {
   alternatives: Alternative[];
   /** Alerts that fired about its findings' subjects. */
   alerts: ReportAlert[];
-}
-
-function inOrder(cause: Finding, effect: Finding, maxLagMs: number): boolean {
-  const effectStart = Date.parse(effect.first);
-  return (
-    effectStart >= Date.parse(cause.first) - ORDER_TOLERANCE_MS &&
-    effectStart <= Date.parse(cause.last) + maxLagMs
-  );
-}
-
-/** Whether the effect was seen while the cause held. For an effect whose own evidence quotes its
- * cause (the scheduler quoting a node's not-ready taint), this is enough: the cause was there when
- * the effect was said, and it may have begun long before anything captured shows it (a node known
- * NotReady only from the refusals of pods that had been Pending for hours). */
-function overlapping(cause: Finding, effect: Finding, maxLagMs: number): boolean {
-  return (
-    Date.parse(effect.last) >= Date.parse(cause.first) - ORDER_TOLERANCE_MS &&
-    Date.parse(effect.first) <= Date.parse(cause.last) + maxLagMs
-  );
-}
-
-/** Whether the effect's evidence names the cause's subject, as a FailedCreate message quotes the
- * admission webhook that refused the pod. */
-function mentions(effect: Finding, cause: Finding): boolean {
-  const name = cause.subject.name;
-  return (
-    Object.values(effect.signals).some((hit) => hit.text?.includes(name)) ||
-    effect.evidence.some((e) => e.excerpt.includes(name))
-  );
-}
-
-/** Whether the effect's evidence names a taint its cause, a Node, carried: the scheduler quotes
- * the taints pods did not tolerate ("untolerated taint {node.kubernetes.io/not-ready: }"). */
-function namesTaint(effect: Finding, cause: Finding, relations: Relations): boolean {
-  if (cause.subject.kind !== 'Node') return false;
-  const quoted = relations.taintsOf(cause.subject.name).map((key) => `{${key}:`);
-  const texts = [
-    ...Object.values(effect.signals).map((hit) => hit.text ?? ''),
-    ...effect.evidence.map((e) => e.excerpt),
-  ];
-  return quoted.some((q) => texts.some((t) => t.includes(q)));
-}
-
-function samePod(a: Finding, b: Finding): boolean {
-  return (
-    a.subject.kind === 'Pod' &&
-    b.subject.kind === 'Pod' &&
-    a.subject.namespace === b.subject.namespace &&
-    a.subject.name === b.subject.name
-  );
-}
-
-export function linkFindings(
-  findings: readonly Finding[],
-  links: readonly ChainLink[],
-  relations: Relations,
-  options: { snapshot?: boolean } = {},
-): Edge[] {
-  // A snapshot shows no onsets: a finding's times are the last changes its objects carry (a crash
-  // loop's last restart, a Deployment's condition updated days before when it first fell short), so
-  // there a cause and its effect need only have held together.
-  const ordered = options.snapshot ? overlapping : inOrder;
-  const byPattern = new Map<string, number[]>();
-  findings.forEach((f, i) => {
-    byPattern.set(f.pattern, [...(byPattern.get(f.pattern) ?? []), i]);
-  });
-  const edges: Edge[] = [];
-  const linked = new Set<string>();
-  for (const link of links) {
-    const lag = parseDuration(link.max_lag);
-    for (const c of byPattern.get(link.cause) ?? []) {
-      for (const e of byPattern.get(link.effect) ?? []) {
-        if (c === e) continue;
-        const cause = findings[c]!;
-        const effect = findings[e]!;
-        if (!(link.join === 'taint' ? overlapping : ordered)(cause, effect, lag)) continue;
-        const joined =
-          link.join === 'mentions'
-            ? mentions(effect, cause)
-            : link.join === 'taint'
-              ? namesTaint(effect, cause, relations)
-              : link.join === 'grants'
-                ? grants(effect, cause, relations)
-                : relations.related(link.join, cause.subject, effect.subject);
-        if (!joined) continue;
-        edges.push({ cause: c, effect: e, link, weight: link.strength * cause.confidence });
-        linked.add(`${c}>${e}`).add(`${e}>${c}`);
-      }
-    }
-  }
-  // Failures on the same pod that no domain link connects: the earlier weakly explains the later.
-  const lag = parseDuration(SAME_POD_LINK.max_lag);
-  findings.forEach((cause, c) => {
-    findings.forEach((effect, e) => {
-      if (c === e || linked.has(`${c}>${e}`) || cause.severity === 'info' || effect.severity === 'info')
-        return;
-      if (!samePod(cause, effect) || !ordered(cause, effect, lag)) return;
-      const earlier =
-        cause.first < effect.first || (cause.first === effect.first && cause.pattern < effect.pattern);
-      if (earlier)
-        edges.push({
-          cause: c,
-          effect: e,
-          link: SAME_POD_LINK,
-          weight: SAME_POD_LINK.strength * cause.confidence,
-        });
-    });
-  });
-  return edges;
 }
 
 /** The same failure on several pods of one workload is one incident, not one per pod. */
@@ -368,83 +233,4 @@ function whyLower(edge: Edge, chosen: Edge | undefined, findings: readonly Findi
     return `it would explain the root, but ${own} was not preferred (it would close a cycle, or it explains a sibling)`;
   const cause = findings[chosen.cause]!;
   return `${own}, below ${chosen.weight.toFixed(2)} for ${cause.pattern} (${formatSubject(cause.subject)}) by link ${chosen.link.id}`;
-}
-
-/** Low-severity findings (error lines in logs, CPU throttling) support a chain rather than carry it. */
-export function isSupporting(finding: Finding): boolean {
-  return finding.severity === 'low' || finding.severity === 'info';
-}
-
-function round(value: number): number {
-  return Math.round(value * 100) / 100;
-}
-
-/**
- * The incident's confidence: its evidence score (scoreChain), with how many effects corroborate it
- * (each alert that fired about its subjects one more, by alert name), its severity and whether the
- * bundle is a snapshot, mapped by the fitted calibration model to the probability that its root
- * cause is right.
- */
-function incidentConfidence(
-  findings: readonly Finding[],
-  root: number,
-  chain: readonly ChainStep[],
-  severity: Severity,
-  snapshot: boolean,
-  alerts: readonly ReportAlert[],
-): { confidence: number; reasons: string[]; features: Features; evidence: number } {
-  const evidence = scoreChain(findings, root, chain);
-  const findingEffects = chain.filter((step) => step.via && !isSupporting(findings[step.finding]!)).length;
-  const alertNames = [...new Set(alerts.map((a) => a.alertname))];
-  const effects = findingEffects + alertNames.length;
-  const features = featuresOf({ evidence: evidence.confidence, effects, severity, snapshot });
-  const confidence = calibratedConfidence(features);
-  return {
-    confidence,
-    features,
-    evidence: evidence.confidence,
-    reasons: [
-      ...evidence.reasons,
-      ...(alertNames.length > 0
-        ? [
-            `corroborated by ${alertNames.length} alert${alertNames.length === 1 ? '' : 's'} that fired about its subjects: ${alertNames.join(', ')}`,
-          ]
-        : []),
-      `calibrated: evidence ${evidence.confidence.toFixed(2)}, ${effects} corroborating effect${effects === 1 ? '' : 's'}, ${severity}${snapshot ? ', snapshot' : ''} → ${confidence.toFixed(2)} (${CALIBRATION_MODEL.fitted_on})`,
-    ],
-  };
-}
-
-/** The root's confidence, times the geometric mean of each link's strength × its effect's confidence. */
-function scoreChain(
-  findings: readonly Finding[],
-  root: number,
-  chain: readonly ChainStep[],
-): { confidence: number; reasons: string[] } {
-  const rootFinding = findings[root]!;
-  const reasons = [
-    `${rootFinding.confidence.toFixed(2)} root cause ${rootFinding.pattern} (${formatSubject(rootFinding.subject)})`,
-  ];
-  const factors: number[] = [];
-  for (const step of chain) {
-    if (!step.via) continue;
-    const effect = findings[step.finding]!;
-    // Supporting signs (low-severity findings such as error lines in logs) illustrate the chain;
-    // they neither strengthen nor weaken the confidence that the root caused it.
-    if (isSupporting(effect)) continue;
-    const factor = step.via.strength * effect.confidence;
-    factors.push(factor);
-    reasons.push(
-      `× link ${step.via.link} (${step.via.strength.toFixed(2)}) to ${effect.pattern} (${effect.confidence.toFixed(2)}) = ${factor.toFixed(2)}`,
-    );
-  }
-  let confidence = rootFinding.confidence;
-  if (factors.length > 0) {
-    const mean = factors.reduce((product, f) => product * f, 1) ** (1 / factors.length);
-    confidence *= mean;
-    reasons.push(
-      `chain confidence ${rootFinding.confidence.toFixed(2)} × geometric mean ${mean.toFixed(2)} = ${round(confidence).toFixed(2)}`,
-    );
-  }
-  return { confidence: round(confidence), reasons };
 }

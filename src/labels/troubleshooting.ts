@@ -1,7 +1,7 @@
 // Troubleshooting labels: one per incident of an analysis, the question an on-call engineer asks
 // from the symptoms, and the answer kstory found: root cause, chain, evidence rows, action plan.
 
-import { isSupporting } from '../analyze/chain.ts';
+import { isSupporting } from '../analyze/chain-score.ts';
 import type { Bundle } from '../bundle/reader.ts';
 import { formatDuration } from '../vocab/duration.ts';
 import { formatSubject, type ObjectRef, objectKey, type Subject } from '../vocab/object-ref.ts';
