@@ -2,7 +2,6 @@
 // Utf8, numbers as Float64, nested fields as JSON text.
 
 import { readFileSync, writeFileSync } from 'node:fs';
-import { Float64, Table, tableFromIPC, tableToIPC, Utf8, vectorFromArray } from 'apache-arrow';
 import { LABEL_COLUMNS, labelToRow, rowToLabel } from '../columns.ts';
 import type { LabelFormat } from './format.ts';
 import { spooledLabels } from './spool.ts';
@@ -13,6 +12,9 @@ export const arrowFormat: LabelFormat = {
   description: 'Arrow IPC file, nested fields as JSON text',
   binary: true,
   async write(spool, file) {
+    // Loaded when used: its 150 modules would otherwise cost every kstory command's start-up a
+    // fifth of a second, since the command line lists this format in `labels --help`.
+    const { Float64, Table, tableToIPC, Utf8, vectorFromArray } = await import('apache-arrow');
     const values: Record<string, (string | number | null)[]> = Object.fromEntries(
       LABEL_COLUMNS.map((c) => [c.name, []]),
     );
@@ -31,6 +33,7 @@ export const arrowFormat: LabelFormat = {
     writeFileSync(file, tableToIPC(table, 'file'));
   },
   async read(file) {
+    const { tableFromIPC } = await import('apache-arrow');
     const table = tableFromIPC(readFileSync(file));
     return table.toArray().map((row) => rowToLabel(row.toJSON() as Record<string, unknown>));
   },
