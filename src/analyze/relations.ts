@@ -7,7 +7,12 @@
 
 import { sqlList } from '../bundle/duckdb.ts';
 import type { Bundle } from '../bundle/reader.ts';
-import { type CatalogueField, type CatalogueObject, loadCatalogue } from '../correlate/catalogue.ts';
+import {
+  CATALOGUE_FIELDS,
+  type CatalogueField,
+  type CatalogueObject,
+  loadCatalogue,
+} from '../correlate/catalogue.ts';
 import { ObjectGraph } from '../correlate/graph.ts';
 import { JOINS, type Join as RuleJoin } from '../correlate/joins.ts';
 import { loadRules, type Rule, type RuleChainJoin } from '../correlate/rules.ts';
@@ -91,12 +96,14 @@ export class Relations {
               unnest(from_json(json_extract(body, '$.subjects'), '[{"kind":"VARCHAR","name":"VARCHAR","namespace":"VARCHAR"}]')) AS s
        FROM objects WHERE kind IN ('RoleBinding', 'ClusterRoleBinding') AND body IS NOT NULL AND ${inScope}`,
     ];
-    // Of the catalogue, only what the rules deciding chain joins read, and when each incarnation was
-    // last seen (which is the newest: factsOf).
+    // Of the catalogue, only what the rules deciding chain joins read (everything, for a join that
+    // does not say), and when each incarnation was last seen (which is the newest: factsOf).
     const fields = new Set<CatalogueField>(['last']);
-    for (const rule of rules)
-      if (rule.chain !== undefined)
-        for (const field of (JOINS[rule.join] as RuleJoin).reads?.(rule) ?? []) fields.add(field);
+    for (const rule of rules) {
+      if (rule.chain === undefined) continue;
+      const reads = (JOINS[rule.join] as RuleJoin).reads;
+      for (const field of reads ? reads(rule) : CATALOGUE_FIELDS) fields.add(field);
+    }
     const [objects, taints, bindings] = await onConnections(bundle, [null, ...queries], (connection, sql) =>
       sql === null ? (loadCatalogue(connection, scope, fields) as Promise<unknown[]>) : connection.query(sql),
     );

@@ -20,7 +20,8 @@ export interface Join {
   /** Compares label selectors with labels: a rule may say which versions (`selector_versions`). */
   selector?: true;
   /** What of the catalogue's objects the join reads besides their identity (object joins), so
-   * that a reader following only some joins computes only that (see loadCatalogue). */
+   * that a reader following only some joins computes only that (see loadCatalogue); a join that
+   * does not say is given everything. */
   reads?: (options: JoinOptions) => readonly CatalogueField[];
 }
 
