@@ -1,8 +1,8 @@
 // What exists at the end of a bundle and when objects were created, looked up for the few subjects
 // analysis asks about: whether a problem went away with its subject, and start-up churn.
 
-import { listValue } from '@duckdb/node-api';
 import { VERSION_ORDER_SQL } from '../bundle/columns.ts';
+import { listValue } from '../bundle/duckdb.ts';
 import type { Bundle } from '../bundle/reader.ts';
 import { objectKey } from '../vocab/object-ref.ts';
 

@@ -5,11 +5,11 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { listValue } from '@duckdb/node-api';
 import type { CalibrationModel } from '../analyze/calibration.ts';
 import { CALIBRATION_MODEL } from '../analyze/calibration-model.ts';
 import { Relations } from '../analyze/relations.ts';
 import { analyzeBundle } from '../analyze/run.ts';
+import { listValue } from '../bundle/duckdb.ts';
 import type { Bundle } from '../bundle/reader.ts';
 import { KstoryError, messageOf } from '../errors.ts';
 import { runImport } from '../import/run.ts';

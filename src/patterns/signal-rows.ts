@@ -2,8 +2,9 @@
 // in the analysed range that pass its `where`, `any`, row-level threshold and scope, with the subject
 // each row is about and, for state views, when that state ended.
 
-import { type DuckDBValue, listValue } from '@duckdb/node-api';
+import type { DuckDBValue } from '@duckdb/node-api';
 import { VERSION_NUMBER_SQL } from '../bundle/columns.ts';
+import { listValue } from '../bundle/duckdb.ts';
 import { type SignalViewInfo, signalView } from '../views/catalogue.ts';
 import type { SignalView } from '../views/registry.ts';
 import { parseDuration } from '../vocab/duration.ts';

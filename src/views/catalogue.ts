@@ -2,9 +2,8 @@
 // loads: the views are created over an empty table with the bundle's columns, so that their columns
 // are exactly what their SQL produces, never a list kept by hand. Pattern loading checks signals against them synchronously.
 
-import { listValue } from '@duckdb/node-api';
 import { COLUMNS, type Source, sourceColumns } from '../bundle/columns.ts';
-import { Database } from '../bundle/duckdb.ts';
+import { Database, listValue } from '../bundle/duckdb.ts';
 import { createViews } from './create.ts';
 import { type SignalView, VIEWS, type ViewName, viewNamed } from './registry.ts';
 import type { SignalSpec, ViewDefinition } from './view.ts';

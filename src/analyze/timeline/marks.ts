@@ -2,7 +2,7 @@
 // log lines, grouped per lane (and per minute when there are many) with a few excerpts each; at
 // most a number per lane, warnings, writes and logs kept before normal Events.
 
-import { listValue } from '@duckdb/node-api';
+import { listValue } from '../../bundle/duckdb.ts';
 import type { Bundle } from '../../bundle/reader.ts';
 import type { Mark, TimelineLimits } from './timeline.ts';
 

@@ -1,7 +1,7 @@
 // The versions of an object as what changed from one to the next (JSON paths with old and new
 // values) and who wrote each, from the audit log: what the report's diff view compares.
 
-import { listValue } from '@duckdb/node-api';
+import { listValue } from '../../bundle/duckdb.ts';
 import type { Bundle } from '../../bundle/reader.ts';
 import { OBJECT_ROWS, type TimelineLimits, type Version } from './timeline.ts';
 
