@@ -1,6 +1,7 @@
 // Signs of trouble the bundle shows outright that no finding explains: Warning events, containers
 // waiting or failed, pods a kubectl table printed in a failing STATUS, nodes `kubectl top` printed
-// near their memory, objects whose conditions say they are not ready, not available or failed. No pattern may know them (an Event reason, a status
+// near their memory, what a describe printed as an error (an Ingress backend not found, a quota used
+// up), objects whose conditions say they are not ready, not available or failed. No pattern may know them (an Event reason, a status
 // no pattern reads, a table too thin for one): they are said beside "no incidents", never dropped.
 
 import type { Bundle } from '../bundle/reader.ts';
@@ -14,6 +15,9 @@ const ISO = `'%Y-%m-%dT%H:%M:%S.%fZ'`;
 
 /** The annotation an import keeps a `kubectl get` row's STATUS, READY and RESTARTS in, as printed. */
 const PRINTED_ROW = 'kstory.dev/kubectl-get';
+
+/** The annotation an import keeps trouble a describe printed but no field holds in (`Reason: message` lines). */
+const PRINTED_TROUBLE = 'kstory.dev/printed-trouble';
 
 /** What a container waits in while it starts normally. */
 const STARTING = ['ContainerCreating', 'PodInitializing'];
@@ -64,6 +68,10 @@ const BAD_WHEN_TRUE = [
   'CorruptDockerOverlay2',
   'KubeletProblem',
   'ContainerRuntimeProblem',
+  // A namespace whose deletion is stuck.
+  'NamespaceDeletionContentFailure',
+  'NamespaceDeletionDiscoveryFailure',
+  'NamespaceFinalizersRemaining',
 ];
 
 interface Row {
@@ -129,6 +137,13 @@ export async function loadTrouble(bundle: Bundle, window: { start: string; end: 
               ) AS status
        FROM latest_objects
      ),
+     printed_trouble AS (
+       SELECT kind, namespace, name, ts, unnest(string_split(json_extract_string(
+                body, '$.metadata.annotations."${PRINTED_TROUBLE}"'), chr(10))) AS line
+       FROM (SELECT kind, namespace, name, arg_max(body, ts) AS body, max(ts) AS ts FROM bundle
+             WHERE $3 AND source = 'object' AND ts <= $2::TIMESTAMPTZ
+               AND contains(body, '${PRINTED_TROUBLE}') GROUP BY ALL)
+     ),
      node_memory AS (
        SELECT name, arg_max(metric_value, ts) AS ratio, max(ts) AS ts FROM metrics
        WHERE metric_name = 'node_memory_usage_ratio' AND name IS NOT NULL AND ts <= $2::TIMESTAMPTZ
@@ -156,6 +171,10 @@ export async function loadTrouble(bundle: Bundle, window: { start: string; end: 
             'kubectl get printed STATUS ' || status, true
      FROM printed
      WHERE status <> '' AND status NOT IN (${list(PRINTED_FINE)}) AND NOT regexp_matches(status, '^Init:\\d+/\\d+$')
+     UNION ALL
+     SELECT 'object', split_part(line, ': ', 1), kind, namespace, name, NULL, 1, strftime(ts, ${ISO}),
+            strftime(ts, ${ISO}), substr(line, strpos(line, ': ') + 2), true
+     FROM printed_trouble WHERE line <> ''
      UNION ALL
      SELECT 'object', 'MemoryUsage=' || CAST(round(ratio * 100) AS INTEGER) || '%', 'Node', NULL, name, NULL, 1,
             strftime(ts, ${ISO}), strftime(ts, ${ISO}),

@@ -1,6 +1,6 @@
-// `kubectl describe` output saved to a file or pasted into a ticket: pods, nodes, deployments,
-// replica sets, stateful sets, daemon sets, jobs, cron jobs, claims, volumes and services, one or
-// many back to back, read back into objects and their Events (src/import/kubectl-text/).
+// `kubectl describe` output saved to a file or pasted into a ticket: pods, nodes, workloads, claims,
+// volumes, services, ingresses, endpoints, autoscalers, policies, namespaces, quotas and custom
+// resources, one or many back to back, read back into objects and their Events (src/import/kubectl-text/).
 
 import { skipFile } from '../context.ts';
 import { defineFormat } from '../format.ts';
@@ -9,12 +9,12 @@ import { contentLines, numberedLines } from '../kubectl-text/lines.ts';
 
 // Fields every describer prints near the top, at the left margin.
 const DESCRIBE_FIELD_RE =
-  /^(?:Namespace|Labels|Roles|Selector|CreationTimestamp|StorageClass|Priority|Annotations):\s/;
+  /^(?:Namespace|Labels|Roles|Selector|CreationTimestamp|StorageClass|Priority|Annotations|IsDefaultClass):\s/;
 
 export const kubectlDescribe = defineFormat({
   name: 'kubectl-describe',
   description:
-    'kubectl describe output (pod, node, deployment, replicaset, statefulset, daemonset, job, cronjob, pvc, pv, service; others by name and events), several back to back; rebuilt objects are marked kstory.dev/derived-from',
+    'kubectl describe output (pod, node, deployment, replicaset, statefulset, daemonset, job, cronjob, pvc, pv, storageclass, service, endpoints, ingress, networkpolicy, hpa, namespace, resourcequota, limitrange, configmap and secret (metadata only), custom resources such as Certificate; others by name and events), several back to back; rebuilt objects are marked kstory.dev/derived-from',
   detect: (head) => {
     const lines = contentLines(head.lines);
     if (!lines[0] || !isDescribeStart(lines[0])) return null;

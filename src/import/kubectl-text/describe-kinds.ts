@@ -3,6 +3,7 @@
 
 import { BUILTIN_API_VERSIONS, CLUSTER_SCOPED_KINDS } from '../../kube/resources.ts';
 import { type DescribeKind, metadataOf } from './describe-common.ts';
+import { describeCustomResource } from './describe-custom.ts';
 import {
   describePersistentVolume,
   describePersistentVolumeClaim,
@@ -10,6 +11,20 @@ import {
 } from './describe-network-storage.ts';
 import { describeNode } from './describe-node.ts';
 import { describePod } from './describe-pod.ts';
+import {
+  describeConfigMap,
+  describeLimitRange,
+  describeNamespace,
+  describeResourceQuota,
+  describeSecret,
+  describeStorageClass,
+} from './describe-policy.ts';
+import {
+  describeEndpoints,
+  describeHorizontalPodAutoscaler,
+  describeIngress,
+  describeNetworkPolicy,
+} from './describe-routing.ts';
 import {
   describeCronJob,
   describeDaemonSet,
@@ -22,6 +37,8 @@ import {
 
 /** In the order they are tried: the more specific first (a CronJob prints a Job's fields too). */
 export const DESCRIBE_KINDS: readonly DescribeKind[] = [
+  // `API Version:` and `Kind:` are printed only by the describe of custom resources.
+  describeCustomResource,
   describeCronJob,
   describeJob,
   describeDeployment,
@@ -33,6 +50,16 @@ export const DESCRIBE_KINDS: readonly DescribeKind[] = [
   describePersistentVolume,
   describePersistentVolumeClaim,
   describeService,
+  describeIngress,
+  describeEndpoints,
+  describeNetworkPolicy,
+  describeHorizontalPodAutoscaler,
+  describeStorageClass,
+  describeResourceQuota,
+  describeLimitRange,
+  describeNamespace,
+  describeSecret,
+  describeConfigMap,
 ];
 
 /** Describers chosen only by the command's word. */

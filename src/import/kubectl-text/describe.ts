@@ -7,6 +7,7 @@ import { isLater, observedTimeOf } from '../capture-time.ts';
 import { type FileContext, issue } from '../context.ts';
 import { markDerived } from './derived.ts';
 import type { DescribedObject, DescribeKind, Json } from './describe-common.ts';
+import { describeCustomResource } from './describe-custom.ts';
 import { type EventSubject, parseDescribeEvents } from './describe-events.ts';
 import { DESCRIBE_KINDS, describerForKind } from './describe-kinds.ts';
 import { indentOf, parseDescribeTree, type TextLine } from './describe-tree.ts';
@@ -120,12 +121,15 @@ function readBlock(lines: TextLine[], ctx: FileContext, hint: DescribeHint): Blo
     issue(ctx, first.line, `a ${describer.kind} describe without a name: not imported`);
     return null;
   }
-  if (describer.namespaced && hint.namespace && !keys.has('Namespace')) metadata.namespace = hint.namespace;
+  // A custom resource's describe says its own kind, version and scope.
+  const namespaced =
+    describer.namespaced && (describer !== describeCustomResource || 'namespace' in metadata);
+  if (namespaced && hint.namespace && !keys.has('Namespace')) metadata.namespace = hint.namespace;
   const subject: EventSubject = {
-    apiVersion: describer.apiVersion,
-    kind: describer.kind,
+    apiVersion: (object.apiVersion as string | undefined) ?? describer.apiVersion,
+    kind: (object.kind as string | undefined) ?? describer.kind,
     name: metadata.name as string,
-    namespace: describer.namespaced ? (metadata.namespace as string) : undefined,
+    namespace: namespaced ? (metadata.namespace as string) : undefined,
     ...built.subject,
   };
   const { oldest } = parseDescribeEvents(eventLines, subject, '1970-01-01T00:00:00Z', DESCRIBE_SOURCE);
