@@ -178,6 +178,14 @@ BinaryData
 Events:  <none>
 `;
 
+// Tables of the same kinds pasted alone: their columns say the kind.
+const TABLES = `NAME     REFERENCE            TARGETS              MINPODS   MAXPODS   REPLICAS   AGE
+search   Deployment/search    cpu: <unknown>/75%   1         4         1          9d
+
+NAME    CLASS   HOSTS               ADDRESS        PORTS     AGE
+admin   nginx   admin.example.org   203.0.113.10   80, 443   9d
+`;
+
 const body = async (bundle: Parameters<typeof rows>[0], kind: string) => {
   const [row] = await rows(
     bundle,
@@ -191,11 +199,13 @@ describe('kubectl describe of other kinds', () => {
   it('reads each kind from its fields; the trouble each shows reaches the analysis', async () => {
     const pasted = scratch.write('describe/pasted.txt', PASTED);
     const transcript = scratch.write('describe/session.txt', TRANSCRIPT);
-    const { result, bundle } = await scratch.import([pasted, transcript]);
+    const tables = scratch.write('describe/tables.txt', TABLES);
+    const { result, bundle } = await scratch.import([pasted, transcript, tables]);
     expect(result.inputs.flatMap((s) => s.issues)).toEqual([]);
     expect(result.inputs.map((s) => s.formats)).toEqual([
       { 'kubectl-describe': 1 },
       { 'kubectl-transcript': 1 },
+      { 'kubectl-get': 1 },
     ]);
     expect(
       await rows(
@@ -207,6 +217,8 @@ describe('kubectl describe of other kinds', () => {
       { kind: 'ConfigMap', ns: 'shop', name: 'app-settings' },
       { kind: 'Endpoints', ns: 'shop', name: 'checkout' },
       { kind: 'HorizontalPodAutoscaler', ns: 'shop', name: 'checkout' },
+      { kind: 'HorizontalPodAutoscaler', ns: 'default', name: 'search' },
+      { kind: 'Ingress', ns: 'default', name: 'admin' },
       { kind: 'Ingress', ns: 'shop', name: 'storefront' },
       { kind: 'LimitRange', ns: 'shop', name: 'defaults' },
       { kind: 'Namespace', ns: '', name: 'shop' },
@@ -284,6 +296,7 @@ describe('kubectl describe of other kinds', () => {
       expect.arrayContaining([
         'Ingress/storefront BackendError: backend frontend of /: endpoints "frontend" not found',
         'ResourceQuota/compute QuotaUsedUp: pods used 20 of 20',
+        'HorizontalPodAutoscaler/search MetricsUnknown: kubectl get printed TARGETS cpu: <unknown>/75%: the autoscaler cannot read its metrics',
       ]),
     );
     bundle!.close();

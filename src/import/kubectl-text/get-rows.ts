@@ -5,6 +5,7 @@
 
 import { BUILTIN_API_VERSIONS, CLUSTER_SCOPED_KINDS } from '../../kube/resources.ts';
 import { compact, type Json, parseSelector } from './describe-common.ts';
+import { PRINTED_TROUBLE_ANNOTATION } from './describe-routing.ts';
 import { beforeCapture, parseAge } from './time-text.ts';
 
 /** What `kubectl get` printed for a pod, as printed: `STATUS=CrashLoopBackOff READY=0/1 RESTARTS=5 (2m ago)`. */
@@ -286,6 +287,31 @@ function buildEndpoints(cells: Cells, name: string, ctx: RowContext): Json {
   };
 }
 
+/**
+ * `checkout  Deployment/checkout  cpu: <unknown>/70%  2  8  2`: an autoscaler's bounds and replicas;
+ * a target it cannot read (`<unknown>`, which no field holds) is kept as trouble printed.
+ */
+function buildAutoscaler(cells: Cells, name: string, ctx: RowContext): Json {
+  const metadata = metadataOf(cells, name, ctx);
+  const targets = some(cells.TARGETS) ?? '';
+  if (targets.includes('<unknown>'))
+    metadata.annotations = {
+      [PRINTED_TROUBLE_ANNOTATION]: `MetricsUnknown: kubectl get printed TARGETS ${targets}: the autoscaler cannot read its metrics`,
+    };
+  const target = /^(\w+)\/(\S+)$/.exec(some(cells.REFERENCE) ?? '');
+  return {
+    apiVersion: 'autoscaling/v2',
+    kind: 'HorizontalPodAutoscaler',
+    metadata,
+    spec: compact({
+      scaleTargetRef: target ? { kind: target[1], name: target[2] } : undefined,
+      minReplicas: int(cells.MINPODS),
+      maxReplicas: int(cells.MAXPODS),
+    }),
+    status: compact({ currentReplicas: int(cells.REPLICAS) }),
+  };
+}
+
 /** Any other kind: name, namespace, age, labels, and a STATUS as the phase (namespaces). */
 function buildOther(cells: Cells, name: string, ctx: RowContext): Json {
   const phase = some(cells.STATUS);
@@ -310,6 +336,7 @@ const BUILDERS: Record<string, (cells: Cells, name: string, ctx: RowContext) => 
   PersistentVolume: buildClaimOrVolume,
   Service: buildService,
   Endpoints: buildEndpoints,
+  HorizontalPodAutoscaler: buildAutoscaler,
 };
 
 /** The object a row prints, or null when it has no name. */
@@ -332,5 +359,9 @@ export function kindOfColumns(headers: readonly string[]): string | null {
   if (has('RECLAIM POLICY', 'CLAIM')) return 'PersistentVolume';
   if (has('STATUS', 'VOLUME', 'CAPACITY', 'ACCESS MODES')) return 'PersistentVolumeClaim';
   if (has('TYPE', 'CLUSTER-IP', 'PORT(S)')) return 'Service';
+  if (has('REFERENCE', 'TARGETS', 'MINPODS', 'MAXPODS')) return 'HorizontalPodAutoscaler';
+  if (has('CLASS', 'HOSTS', 'ADDRESS', 'PORTS')) return 'Ingress';
+  if (has('PROVISIONER', 'RECLAIMPOLICY')) return 'StorageClass';
+  if (has('ENDPOINTS')) return 'Endpoints';
   return null;
 }
