@@ -13,7 +13,7 @@ const SAMPLES = path.resolve(import.meta.dirname, '../../../shared/real-samples'
 const MUST_GATHER = path.join(SAMPLES, 'must-gather-aws.tar.xz');
 const AUDIT = path.join(SAMPLES, 'audit2rbac-demo.audit.log');
 const NRI = path.join(SAMPLES, 'nri-kubernetes-1_34');
-const SKIP = '(skipped: ../shared/real-samples absent)';
+const SKIP = existsSync(SAMPLES) ? '' : '(skipped: ../shared/real-samples absent)';
 
 const num = (v: unknown) => Number(v);
 
@@ -46,21 +46,25 @@ describe.skipIf(!existsSync(MUST_GATHER))(`must-gather archive (.tar.xz, OpenShi
 
   it('imports every object, event and log line, once', async () => {
     // 2,953 object versions and 5,373 events after merging the pods that appear both in
-    // core/pods.yaml and pods/<pod>/<pod>.yaml; 151,207 non-empty lines in 460 non-empty log files.
+    // core/pods.yaml and pods/<pod>/<pod>.yaml; 151,207 non-empty lines in 460 non-empty log files,
+    // and 22,188 journal entries of 8 host service logs (22,248 non-empty lines less 60 `--` headers).
     expect(await countsBySource(bundle)).toEqual({
       object: 2953,
       event: 5373,
-      log: 151_207,
+      log: 173_395,
       metric: 2,
       marker: 1,
     });
     const [stats] = result.inputs;
     expect(stats?.layout).toBe('must-gather');
     expect(stats?.duplicates).toBe(309);
-    expect(stats?.formats).toMatchObject({ 'kube-yaml': 2165, 'container-log': 460 });
-    // 870 empty log files and one empty stderr capture; journal logs and HTML are named as such.
+    expect(stats?.formats).toMatchObject({ 'kube-yaml': 2165, 'container-log': 460, journal: 8 });
+    // 870 empty log files and one empty stderr capture.
     expect(stats?.skippedFiles['empty file']).toHaveLength(871);
-    expect(stats?.skippedFiles['host service log (journal text), not a container log']).toHaveLength(9);
+    // host_service_logs/ are the nodes' journals; one holds only `-- No entries --` headers.
+    expect(stats?.skippedFiles['unrecognised content: text in no format kstory reads']).toContainEqual(
+      expect.stringMatching(/host_service_logs\/masters\/machine-config-daemon-host_service\.log$/),
+    );
     expect(stats?.issueCount).toBe(0);
   });
 
@@ -69,11 +73,11 @@ describe.skipIf(!existsSync(MUST_GATHER))(`must-gather archive (.tar.xz, OpenShi
     expect(bundle.metadata.snapshot).toBe(true);
     expect(bundle.metadata.producer).toBe('import');
     expect(bundle.metadata.inputs).toEqual([
-      expect.objectContaining({ path: MUST_GATHER, records: 159_535 }),
+      expect.objectContaining({ path: MUST_GATHER, records: 181_723 }),
     ]);
     expect(bundle.metadata.redaction).toContain('secret-data-values');
     expect(bundle.metadata.inputs[0]?.format).toBe(
-      'xz+tar: must-gather (kube-yaml×2165, container-log×460, kube-json×5, must-gather-timestamp)',
+      'xz+tar: must-gather (kube-yaml×2165, container-log×460, journal×8, kube-json×5, must-gather-timestamp)',
     );
     const markers = await bundle.query<{ ts: string }>(
       "SELECT ts::VARCHAR AS ts FROM markers WHERE marker = 'snapshot'",
