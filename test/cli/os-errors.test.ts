@@ -159,7 +159,7 @@ describe('a full disk', () => {
   // read whole in DuckDB and spooled as one Parquet segment. Both must keep what they spooled.
   // The padding is random so that neither path's compression fits the log into the disk.
   it.skipIf(disk === null).each(['Request', 'Metadata'])(
-    'keeps the spool, says how much space it needs, and the spool is repaired once space is freed (audit level %s)',
+    'stops with what to free and loses nothing: the spool is repaired, or the import written elsewhere (audit level %s)',
     (level) => {
       const dir = tempDir();
       const input = path.join(dir, 'audit.log');
