@@ -145,7 +145,7 @@ export function buildIncidents(
     children.set(edge.cause, [...(children.get(edge.cause) ?? []), effect]);
 
   const incidents: Incident[] = [];
-  findings.forEach((root, r) => {
+  findings.forEach((_root, r) => {
     if (parent.has(r)) return;
     const members: number[] = [];
     const stack = [r];

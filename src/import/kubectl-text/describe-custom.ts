@@ -76,8 +76,7 @@ export const describeCustomResource: DescribeKind = {
     }
     // Conditions are a list even when there is one.
     const status = object.status as Json | undefined;
-    if (status?.conditions && !Array.isArray(status.conditions))
-      status.conditions = [status.conditions];
+    if (status?.conditions && !Array.isArray(status.conditions)) status.conditions = [status.conditions];
     return { object };
   },
 };
