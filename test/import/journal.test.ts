@@ -74,4 +74,18 @@ describe('the systemd journal of a node', () => {
     ]);
     bundle!.close();
   });
+
+  it('names a journal that holds only journalctl’s notes as one without entries', async () => {
+    scratch.write('node/kubelet-journal.txt', TEXT);
+    scratch.write(
+      'node/ovs-journal.txt',
+      '-- Logs begin at Wed 2026-02-25 09:00:00 UTC, end at Sun 2026-03-01 11:00:00 UTC. --\n-- No entries --\n',
+    );
+    const { result, bundle } = await scratch.import([scratch.path('node')], { year: 2026 });
+    expect(result.inputs[0]?.formats).toEqual({ journal: 2 });
+    expect(result.inputs[0]?.skippedFiles).toEqual({
+      'a journal without one entry': [expect.stringMatching(/ovs-journal\.txt$/)],
+    });
+    bundle!.close();
+  });
 });

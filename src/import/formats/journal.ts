@@ -18,6 +18,8 @@ const TEXT_LINE_RE =
   /^((?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) [ \d]\d \d\d:\d\d:\d\d(?:\.\d+)?|\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)) (\S+) ([^\s[:]+)(?:\[\d+\])?: ?(.*)$/s;
 // journalctl's own lines: the range header, boot separators, "-- No entries --".
 const JOURNAL_NOTE_RE = /^-- .* --$|^-- (?:Logs begin|Journal begins) at /;
+// The notes only journalctl prints: a file of them alone is a journal with no entries, not unknown text.
+const JOURNAL_OWN_NOTE_RE = /^-- (?:Logs begin|Journal begins) at |^-- No entries --$/;
 
 interface JournalMatch extends FormatMatch {
   json: boolean;
@@ -38,6 +40,11 @@ export const journal = defineFormat<JournalMatch>({
         : null;
     }
     const content = lines.filter((l) => !JOURNAL_NOTE_RE.test(l));
+    if (content.length === 0) {
+      return lines.some((l) => JOURNAL_OWN_NOTE_RE.test(l))
+        ? { confidence: 0.6, reason: 'journalctl notes alone (no entries)', late: 'dated', json: false }
+        : null;
+    }
     const matching = content.filter((l) => TEXT_LINE_RE.test(l)).length;
     if (matching === 0 || matching < Math.min(3, content.length) || matching < content.length * 0.5)
       return null;
@@ -57,7 +64,7 @@ export const journal = defineFormat<JournalMatch>({
         else readTextLine(line, first + k, streams, ctx);
       }
     }
-    if (streams.end() === 0) skipFile(ctx, 'journal text without one service line');
+    if (streams.end() === 0) skipFile(ctx, 'a journal without one entry');
   },
 });
 
