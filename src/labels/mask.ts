@@ -7,6 +7,8 @@
 import type { Bundle } from '../bundle/reader.ts';
 import type { BundleRow } from '../bundle/row.ts';
 import { Anonymizer } from '../kube/anonymize.ts';
+import { Pseudonyms } from '../kube/pseudonyms.ts';
+import { keyFor } from './run-key.ts';
 import type { Label } from './schema.ts';
 
 /** Members whose values kstory makes itself (ids, hashes, pattern ids, enumerations): never masked. */
@@ -38,9 +40,15 @@ export interface MaskOptions {
 }
 
 export class LabelMasker {
-  private readonly anonymizer = new Anonymizer();
+  private readonly anonymizer: Anonymizer;
 
-  constructor(private readonly options: MaskOptions) {}
+  /** Without a run key, a random one that is never written anywhere: pseudonyms differ from run to run. */
+  constructor(
+    private readonly options: MaskOptions,
+    runKey?: Uint8Array,
+  ) {
+    this.anonymizer = new Anonymizer(new Pseudonyms(runKey && keyFor(runKey, 'pseudonyms')));
+  }
 
   /** Learn what a bundle names that must be masked: its audit users and nodes; with names, its objects. */
   async learn(bundle: Bundle, objects: readonly Record<string, unknown>[]): Promise<void> {

@@ -4,12 +4,18 @@
 // credential-named members. One key per run: the same value gives the same token in every label.
 
 import { Redactor } from '../kube/redact.ts';
+import { keyFor } from './run-key.ts';
 
 /** Members kstory makes itself (hashes, ids): long hex that is not a credential. */
 const KEPT = new Set(['id', 'digest', 'target', 'schema']);
 
 export class LabelRedactor {
-  private readonly redactor = new Redactor();
+  private readonly redactor: Redactor;
+
+  /** Without a run key, a random one that is never written anywhere: tokens differ from run to run. */
+  constructor(runKey?: Uint8Array) {
+    this.redactor = new Redactor(runKey ? { key: keyFor(runKey, 'redaction') } : {});
+  }
 
   /** A copy of `value` with every string redacted. */
   texts<T>(value: T): T {

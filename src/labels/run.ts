@@ -32,6 +32,9 @@ export interface LabelOptions {
   types?: readonly LabelType[];
   /** Mask e-mail addresses, IPs, audit users and hosts (default); with `names`, namespaces and object names too. False: no masking. */
   mask?: MaskOptions | false;
+  /** The key of the run's pseudonyms and redaction tokens (`--mask-key`): the same key, the same
+   * labels. Without it, a random key that is never written anywhere. */
+  key?: Uint8Array;
   onProgress?: (stage: string) => void;
   /** Bundles analysed at once (default: one per core, at most four). */
   lanes?: number;
@@ -81,8 +84,9 @@ export async function generateLabels(
 ): Promise<LabelRun> {
   const bundles = bundlesOf(inputs);
   const types = new Set<LabelType>(options.types ?? LABEL_TYPES);
-  const redactor = new LabelRedactor();
-  const masker = options.mask === false ? null : new LabelMasker(options.mask ?? { names: false });
+  const redactor = new LabelRedactor(options.key);
+  const masker =
+    options.mask === false ? null : new LabelMasker(options.mask ?? { names: false }, options.key);
   const run: LabelRun = {
     bundles: 0,
     written: 0,

@@ -1,11 +1,14 @@
 // Planted credentials (every kind, in every place a cluster puts them) through import and then
 // kstory labels: none of them reaches a label, whether names are masked or not, in JSON lines or
 // CSV. The planted pod crash-loops, so that there is an incident whose labels carry its manifest.
+// With a key file (--mask-key) the masked labels are the same on every run, and another key gives
+// other pseudonyms.
 
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { kstory } from '../support/cli.ts';
+import { kstoryInProcess } from '../support/cli-in-process.ts';
 import { at, PLANTED, PLANTED_AT, plantedAuditEntries, plantedObjects } from '../support/planted.ts';
 import { useTempDir } from '../support/temp.ts';
 
@@ -68,5 +71,65 @@ describe('planted credentials: kstory labels', () => {
       for (const [name, value] of Object.entries(PLANTED))
         expect(text, `${name} in ${file}`).not.toContain(value);
     }
+  });
+});
+
+describe('kstory labels --mask-key', () => {
+  it('gives the same labels with the same key, other pseudonyms with another, and never a planted value', async () => {
+    const key = (name: string, byte: number) => {
+      const file = path.join(dir, name);
+      writeFileSync(file, Buffer.alloc(32, byte), { mode: 0o600 });
+      return file;
+    };
+    const [one, two] = [key('one.key', 1), key('two.key', 2)];
+    const labels = async (file: string, keyFile: string) => {
+      const out = path.join(dir, file);
+      const result = await kstoryInProcess(
+        'labels',
+        bundle,
+        '-o',
+        out,
+        '--no-progress',
+        '--mask-names',
+        '--mask-key',
+        keyFile,
+      );
+      expect(result.code, result.stderr).toBe(0);
+      return readFileSync(out, 'utf8');
+    };
+    const first = await labels('first.jsonl', one);
+    const again = await labels('again.jsonl', one);
+    const other = await labels('other.jsonl', two);
+    // Same key: the same pseudonyms and the same redaction tokens, byte for byte.
+    expect(again).toBe(first);
+    expect(first).toContain('‹redacted:hmac:');
+    // Another key: the planted namespace (shop) gets another pseudonym.
+    const namespaces = (text: string) =>
+      text
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => JSON.parse(line) as { type: string; context?: { namespaces: string[] } })
+        .find((label) => label.type === 'troubleshooting')!.context!.namespaces;
+    expect(namespaces(first)).toHaveLength(1);
+    expect(namespaces(first)).not.toEqual(['shop']);
+    expect(namespaces(other)).not.toEqual(['shop']);
+    expect(namespaces(other)).not.toEqual(namespaces(first));
+    for (const text of [first, other])
+      for (const [name, value] of Object.entries(PLANTED)) expect(text, name).not.toContain(value);
+  });
+
+  it('refuses a key file too short to be a key', async () => {
+    const short = path.join(dir, 'short.key');
+    writeFileSync(short, 'secret\n');
+    const result = await kstoryInProcess(
+      'labels',
+      bundle,
+      '-o',
+      path.join(dir, 'x.jsonl'),
+      '--mask-key',
+      short,
+    );
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`--mask-key ${short} holds 7 bytes: a key needs at least 16`);
   });
 });

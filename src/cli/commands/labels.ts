@@ -22,6 +22,7 @@ interface LabelsFlags {
   force?: boolean;
   mask: boolean;
   maskNames?: boolean;
+  maskKey?: string;
   progress: boolean;
 }
 
@@ -61,6 +62,10 @@ export function defineLabelsCommand(program: Command): void {
     .option('--force', 'with --dataset: write into a directory that is not empty')
     .option('--no-mask', 'keep e-mail addresses, IP addresses, audit user names and host names as they are')
     .option('--mask-names', 'also replace namespaces and object names by stable pseudonyms')
+    .option(
+      '--mask-key <file>',
+      'key the pseudonyms and redaction tokens with this secret file (16+ random bytes): the same key, the same labels; default: a random key per run',
+    )
     .option('--no-progress', 'do not show what it is doing on stderr')
     .addHelpText(
       'after',
@@ -68,7 +73,9 @@ export function defineLabelsCommand(program: Command): void {
 Each label is validated against its schema (docs/labels.schema.json) before it is written; one that
 fails is reported, not written. Labels hold no credential: every text is redacted again. E-mail and
 IP addresses, audit user names and host names are replaced by pseudonyms that stay the same across
-the labels of a run (--no-mask keeps them; --mask-names replaces namespaces and object names too). The fields,
+the labels of a run (--no-mask keeps them; --mask-names replaces namespaces and object names too). Each
+run draws a new random key for them unless --mask-key gives one: keep that file as secret as the data,
+since whoever holds it can test a guessed name against its pseudonym. The fields,
 the quality score and its formula are described in docs/labels.md.
 
 Examples:
@@ -115,6 +122,8 @@ Examples:
             hint: 'Choose a file in a directory you can write to.',
           },
         );
+      const { readRunKey } = await import('../../labels/run-key.ts');
+      const key = flags.maskKey === undefined ? undefined : readRunKey(flags.maskKey);
       const { generateLabels } = await import('../../labels/run.ts');
       const { openSpool, writeDataset, writeLabels } = await import('../labels-output.ts');
       const { StatusLine } = await import('../status-line.ts');
@@ -129,6 +138,7 @@ Examples:
             minQuality: flags.minQuality,
             types,
             mask: flags.mask === false ? false : { names: flags.maskNames === true },
+            key,
             onProgress: (s) => status.set(s),
           },
           append,
