@@ -16,12 +16,48 @@ export function keepsWholeEntry(level: unknown): boolean {
 }
 
 /**
+ * What the body keeps of a member: nothing when a typed `column` holds it all; nothing when it is
+ * the row's ts (`unless-ts`); all of it (`whole`); or a record less the fields columns hold (the
+ * function says which fields go).
+ */
+export type KeptOfMember = 'column' | 'unless-ts' | 'whole' | ((key: string, value: Json) => boolean);
+
+/**
+ * The members of an audit.k8s.io/v1 Event at level Metadata, in the order the API server writes
+ * them, and what a row's body keeps of each: the one table of the body for every way an audit row
+ * is built (audit-sql/ reads its logs by it). A member not listed (a Request-level object, a member
+ * of a later version) is kept whole.
+ */
+export const AUDIT_MEMBERS = [
+  // `kind` and `apiVersion` are the audit API's own.
+  { name: 'kind', kept: 'column' },
+  { name: 'apiVersion', kept: 'column' },
+  { name: 'level', kept: 'column' },
+  { name: 'auditID', kept: 'column' },
+  { name: 'stage', kept: 'column' },
+  { name: 'requestURI', kept: 'column' },
+  { name: 'verb', kept: 'column' },
+  { name: 'user', kept: isUserColumn },
+  { name: 'impersonatedUser', kept: isUserColumn },
+  { name: 'sourceIPs', kept: 'whole' },
+  { name: 'userAgent', kept: 'column' },
+  { name: 'objectRef', kept: isObjectRefColumn },
+  { name: 'responseStatus', kept: isStatusColumn },
+  { name: 'requestReceivedTimestamp', kept: 'whole' },
+  { name: 'stageTimestamp', kept: 'unless-ts' },
+  { name: 'annotations', kept: isDecision },
+] as const satisfies readonly { name: string; kept: KeptOfMember }[];
+
+export type AuditMemberName = (typeof AUDIT_MEMBERS)[number]['name'];
+
+const KEPT = new Map<string, KeptOfMember>(AUDIT_MEMBERS.map((m) => [m.name, m.kept]));
+
+/**
  * The body of a Metadata-level entry: the entry without what the row's columns hold. `stageTimestamp`
  * goes when it is the row's `ts`. What stays: the user's groups, uid and extra; sourceIPs;
  * responseStatus but its code (status, reason, message: why a request was refused); annotations but
  * the decision (the authorizer's reason, admission's); requestReceivedTimestamp; anything else.
- * One switch over the entry's members, no copies of what is dropped whole: this runs on every line
- * of an audit log.
+ * One look-up per member, no copies of what is dropped whole: this runs on every line of an audit log.
  */
 export function slimAuditBody(entry: Json, ts: string): Json {
   const body: Json = {};
@@ -33,34 +69,20 @@ export function slimAuditBody(entry: Json, ts: string): Json {
 }
 
 /**
- * What the body keeps of one member of an entry: undefined when the columns hold all of it. The one
- * rule for every way an audit row is built (also audit-sql/, which applies it once per distinct value).
+ * What the body keeps of one member of an entry (AUDIT_MEMBERS): undefined when the columns hold all
+ * of it. Also applied by audit-sql/, once per distinct value.
  */
 export function slimAuditMember(key: string, value: unknown, ts: string): unknown {
-  switch (key) {
-    // Top-level fields a typed column holds (`kind` and `apiVersion` are the audit API's own).
-    case 'kind':
-    case 'apiVersion':
-    case 'level':
-    case 'auditID':
-    case 'stage':
-    case 'requestURI':
-    case 'verb':
-    case 'userAgent':
+  const kept = KEPT.get(key) ?? 'whole';
+  switch (kept) {
+    case 'column':
       return undefined;
-    case 'stageTimestamp':
+    case 'unless-ts':
       return value === ts || normalizeTs(value) === ts ? undefined : value;
-    case 'user':
-    case 'impersonatedUser':
-      return isRecord(value) ? without(value, isUserColumn) : value;
-    case 'objectRef':
-      return isRecord(value) ? without(value, isObjectRefColumn) : value;
-    case 'responseStatus':
-      return isRecord(value) ? without(value, isStatusColumn) : value;
-    case 'annotations':
-      return isRecord(value) ? without(value, isDecision) : value;
-    default:
+    case 'whole':
       return value;
+    default:
+      return isRecord(value) ? without(value, kept) : value;
   }
 }
 

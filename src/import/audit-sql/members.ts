@@ -9,24 +9,22 @@ import { int, isRecord, type Json, str } from '../../kube/fields.ts';
 import type { Redactor } from '../../kube/redact.ts';
 import { kindOfResource } from '../../kube/resources.ts';
 import { nameInUri } from '../../kube/to-row.ts';
-import { LINES_TABLE } from './read.ts';
+import { BODY_COLUMNS, LINES_TABLE } from './read.ts';
 
 /** A member's JSON text → the column it fills (if any) and its `"name":value` in the body (if kept). */
 export interface MemberTable {
   /** The member of the entry. */
   member: 'user' | 'impersonatedUser' | 'sourceIPs' | 'responseStatus' | 'annotations';
-  /** Its column in the staging table. */
-  column: string;
   /** The table of distinct values: (j, value, part). */
   table: string;
 }
 
 export const MEMBER_TABLES: readonly MemberTable[] = [
-  { member: 'user', column: 'user_j', table: 'kstory_audit_users' },
-  { member: 'impersonatedUser', column: 'imp_j', table: 'kstory_audit_impersonated' },
-  { member: 'sourceIPs', column: 'ips_j', table: 'kstory_audit_addresses' },
-  { member: 'responseStatus', column: 'status_j', table: 'kstory_audit_answers' },
-  { member: 'annotations', column: 'ann_j', table: 'kstory_audit_annotations' },
+  { member: 'user', table: 'kstory_audit_users' },
+  { member: 'impersonatedUser', table: 'kstory_audit_impersonated' },
+  { member: 'sourceIPs', table: 'kstory_audit_addresses' },
+  { member: 'responseStatus', table: 'kstory_audit_answers' },
+  { member: 'annotations', table: 'kstory_audit_annotations' },
 ];
 
 /** The column value a member gives: the user's name, the answer's code, the authorizer's decision. */
@@ -53,8 +51,9 @@ export async function buildMemberTables(db: Database, redactor: Redactor): Promi
   for (const t of MEMBER_TABLES) {
     const valueType = t.member === 'responseStatus' ? 'INTEGER' : 'VARCHAR';
     await db.run(`CREATE OR REPLACE TABLE ${t.table} (j VARCHAR, value ${valueType}, part VARCHAR)`);
+    const column = BODY_COLUMNS[t.member];
     const values = await db.all<{ j: string }>(
-      `SELECT DISTINCT ${t.column} AS j FROM ${LINES_TABLE} WHERE ${t.column} IS NOT NULL`,
+      `SELECT DISTINCT ${column} AS j FROM ${LINES_TABLE} WHERE ${column} IS NOT NULL`,
     );
     const appender = await db.connection.createAppender(t.table);
     for (const { j } of values) {

@@ -4,39 +4,31 @@
 // know, JSON null, keys out of the API server's order) is left to the line-by-line reader.
 
 import { type Database, sqlString } from '../../bundle/duckdb.ts';
+import { AUDIT_MEMBERS } from '../../kube/audit-body.ts';
 
 /** The staging table: one row per audit line of every log read here. */
 export const LINES_TABLE = 'kstory_audit_lines';
 
-/** The members of an audit.k8s.io/v1 Event, in the order the API server writes them. */
-const MEMBERS = [
-  'kind',
-  'apiVersion',
-  'level',
-  'auditID',
-  'stage',
-  'requestURI',
-  'verb',
-  'user',
-  'impersonatedUser',
-  'sourceIPs',
-  'userAgent',
-  'objectRef',
-  'responseStatus',
-  'requestReceivedTimestamp',
-  'stageTimestamp',
-  'annotations',
-] as const;
+/** The members of an audit.k8s.io/v1 Event at level Metadata, in the order the API server writes them. */
+const MEMBERS = AUDIT_MEMBERS.map((m) => m.name);
 
-/** Members that stay in a Metadata row's body (see audit-body.ts), in that order. */
-export const BODY_MEMBERS = [
-  'user',
-  'impersonatedUser',
-  'sourceIPs',
-  'responseStatus',
-  'requestReceivedTimestamp',
-  'annotations',
-] as const;
+/**
+ * Members that stay in a Metadata row's body, in that order (AUDIT_MEMBERS): those kept whole or in
+ * part, but objectRef, whose members all have a column here (checked per line, see linesSql).
+ */
+export const BODY_MEMBERS = AUDIT_MEMBERS.filter(
+  (m) => m.name !== 'objectRef' && (m.kept === 'whole' || typeof m.kept === 'function'),
+).map((m) => m.name);
+
+/** The staging table's column of each body member's JSON text. */
+export const BODY_COLUMNS: Readonly<Record<string, string>> = {
+  user: 'user_j',
+  impersonatedUser: 'imp_j',
+  sourceIPs: 'ips_j',
+  responseStatus: 'status_j',
+  requestReceivedTimestamp: 'rrt_j',
+  annotations: 'ann_j',
+};
 
 /** objectRef's members: all of them have a column, so none stays in the body (see isObjectRefColumn). */
 const REF_MEMBERS = [
@@ -59,7 +51,7 @@ export async function createLinesTable(db: Database): Promise<void> {
   await db.run(
     `CREATE TABLE ${LINES_TABLE} (file_no INTEGER, line_no BIGINT, id_key VARCHAR, stage_order TINYINT, ` +
       'received_form BOOLEAN, ts TIMESTAMPTZ, stage VARCHAR, verb VARCHAR, uri VARCHAR, agent VARCHAR, ' +
-      'user_j VARCHAR, imp_j VARCHAR, ips_j VARCHAR, status_j VARCHAR, ann_j VARCHAR, rrt_j VARCHAR, ' +
+      `${BODY_MEMBERS.map((m) => `${BODY_COLUMNS[m]} VARCHAR`).join(', ')}, ` +
       'resource VARCHAR, subresource VARCHAR, namespace VARCHAR, name VARCHAR, uid VARCHAR, rv VARCHAR, ' +
       'ref_group VARCHAR, ref_version VARCHAR, taken BOOLEAN)',
   );
@@ -155,9 +147,7 @@ export function linesSql(file: string, fileNo: number, gzip: boolean): string {
     `${receivedForm}, CAST(${unquoted(member('stageTimestamp'))} AS TIMESTAMPTZ), ` +
     ['stage', 'verb', 'requestURI', 'userAgent'].map((m) => unquoted(member(m))).join(', ') +
     ', ' +
-    ['user', 'impersonatedUser', 'sourceIPs', 'responseStatus', 'annotations', 'requestReceivedTimestamp']
-      .map(member)
-      .join(', ') +
+    BODY_MEMBERS.map(member).join(', ') +
     ', ' +
     REF_MEMBERS.map((m) => unquoted(`ref."${m}"`)).join(', ') +
     `, ${taken} AS taken FROM (SELECT *, json_transform(${member('objectRef')}, ${refStructure}) AS ref, ${positions} ` +

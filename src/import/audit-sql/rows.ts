@@ -7,7 +7,7 @@ import { COLUMNS } from '../../bundle/columns.ts';
 import type { Database } from '../../bundle/duckdb.ts';
 import { canonicalBody } from '../../bundle/segment-format.ts';
 import { MEMBER_TABLES } from './members.ts';
-import { LINES_TABLE } from './read.ts';
+import { BODY_COLUMNS, BODY_MEMBERS, LINES_TABLE } from './read.ts';
 
 export const FLAGS_TABLE = 'kstory_audit_flags';
 export const FILES_TABLE = 'kstory_audit_files';
@@ -91,11 +91,13 @@ export function rowsSql(redacts: boolean): string {
   const group = "nullif(l.ref_group, '')";
   const version = "nullif(l.ref_version, '')";
   const member = (t: (typeof MEMBER_TABLES)[number]) => `m_${t.member}`;
-  const parts = MEMBER_TABLES.map((t) => `${member(t)}.part`);
-  // In the order audit-body.ts leaves them (the entry's own, checked in read.ts).
-  const body =
-    `'{' || concat_ws(',', ${parts[0]}, ${parts[1]}, ${parts[2]}, ${parts[3]}, ` +
-    `CASE WHEN l.rrt_j IS NOT NULL THEN '"requestReceivedTimestamp":' || l.rrt_j END, ${parts[4]}) || '}'`;
+  // Each member's part in the order of the entry (checked in read.ts): redacted and slimmed by its
+  // table of distinct values, or its JSON text as it is.
+  const parts = BODY_MEMBERS.map((m) => {
+    const t = MEMBER_TABLES.find((t) => t.member === m);
+    return t ? `${member(t)}.part` : `'${JSON.stringify(m)}:' || l.${BODY_COLUMNS[m]}`;
+  });
+  const body = `'{' || concat_ws(',', ${parts.join(', ')}) || '}'`;
   const values: Record<string, string> = {
     source: "'audit'",
     ts: 'l.ts',
@@ -124,7 +126,7 @@ export function rowsSql(redacts: boolean): string {
   };
   const select = COLUMNS.map((c) => `${values[c.name] ?? `CAST(NULL AS ${c.type})`} AS "${c.name}"`);
   const joins = MEMBER_TABLES.map(
-    (t) => `LEFT JOIN ${t.table} ${member(t)} ON ${member(t)}.j = l.${t.column}`,
+    (t) => `LEFT JOIN ${t.table} ${member(t)} ON ${member(t)}.j = l.${BODY_COLUMNS[t.member]}`,
   );
   return (
     `SELECT ${select.join(', ')} FROM ${LINES_TABLE} l ` +
