@@ -520,17 +520,13 @@ error: timed out waiting for the condition
 `,
     );
     const { result, bundle } = await scratch.import([file]);
-    expect(result.inputs[0]?.issues.map((i) => [i.line, i.reason])).toEqual([
-      [
-        15,
-        '"kubectl rollout status statefulset/queue -n infra --timeout 0s" failed: error: timed out waiting for the condition',
-      ],
-    ]);
+    // kubectl gave up waiting: what rollout status says of the workload, not a command that failed.
+    expect(result.inputs[0]?.issues).toEqual([]);
     const objects = await rows(
       bundle!,
       `SELECT kind, namespace, name, json_extract(body, '$.status') AS status,
               json_extract_string(body, '$.metadata.annotations') AS annotations
-       FROM bundle WHERE source = 'object' ORDER BY kind`,
+       FROM bundle WHERE source = 'object' ORDER BY kind, ts, status NULLS FIRST`,
     );
     expect(objects.map((o) => ({ ...o, status: JSON.parse(String(o.status ?? 'null')) }))).toEqual([
       {
@@ -543,15 +539,43 @@ error: timed out waiting for the condition
           numberAvailable: 4,
           numberUnavailable: 2,
         },
-        annotations: expect.stringContaining('kubectl rollout'),
+        annotations: expect.stringContaining(
+          '"kstory.dev/printed-trouble":"RolloutTimedOut: kubectl rollout status timed out still waiting for daemon set \\"agent\\" rollout to finish: 4 of 6 updated pods are available"',
+        ),
       },
       {
         kind: 'Deployment',
         namespace: 'pos',
         name: 'till',
-        // History came first: the revision is what it says; status adds nothing to a Deployment read.
+        // History came first: the revision is what it says.
         status: null,
         annotations: expect.stringContaining('"deployment.kubernetes.io/revision":"5"'),
+      },
+      {
+        // What only the status says, the deadline exceeded, is written though the history was read.
+        kind: 'Deployment',
+        namespace: 'pos',
+        name: 'till',
+        status: {
+          updatedReplicas: 1,
+          replicas: 2,
+          conditions: [
+            {
+              type: 'Progressing',
+              status: 'False',
+              reason: 'ProgressDeadlineExceeded',
+              message: 'kubectl rollout status: deployment "till" exceeded its progress deadline',
+            },
+          ],
+        },
+        annotations: expect.stringContaining('kubectl rollout'),
+      },
+      {
+        kind: 'StatefulSet',
+        namespace: 'infra',
+        name: 'queue',
+        status: {},
+        annotations: expect.stringContaining('"RolloutTimedOut: kubectl rollout status timed out"'),
       },
     ]);
     bundle!.close();

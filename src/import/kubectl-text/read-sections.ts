@@ -42,11 +42,15 @@ export async function readSection(section: Section, ctx: FileContext): Promise<S
   const first = lines[0];
   // `Defaulted container "app" out of: …` comes before whatever `kubectl logs` prints, errors too.
   const [said, ...rest] = first && /^Defaulted container /.test(first.text) ? lines.slice(1) : lines;
-  // `error: deployment "x" exceeded its progress deadline` is what rollout status says of the workload.
+  // `error: deployment "x" exceeded its progress deadline` and `error: timed out waiting for the
+  // condition` (its --timeout) are what rollout status says of the workload.
   const printedError =
     said &&
     KUBECTL_ERROR_RE.test(said.text.trim()) &&
-    !(command?.verb === 'rollout' && /exceeded its progress deadline/.test(said.text))
+    !(
+      command?.rolloutAction === 'status' &&
+      /exceeded its progress deadline|timed out waiting for the condition/.test(said.text)
+    )
       ? said
       : undefined;
   const failedLogs = command?.verb === 'logs';

@@ -1,12 +1,14 @@
 // `kubectl rollout status` and `kubectl rollout history` output read back into the workload they
 // are about: the counts of the last "Waiting for …" line (how many replicas or pods were updated,
-// available, ready), whether it rolled out or exceeded its progress deadline, its newest revision.
+// available, ready), whether it rolled out, exceeded its progress deadline or was still waiting when
+// kubectl gave up or the text ends (trouble no field holds), its newest revision.
 
 import { BUILTIN_API_VERSIONS } from '../../kube/resources.ts';
 import { type FileContext, issue } from '../context.ts';
 import { type KubectlCommand, kindOfWord } from './command.ts';
 import { markDerived } from './derived.ts';
 import { compact, type Json } from './describe-common.ts';
+import { withTrouble } from './describe-routing.ts';
 import type { TextLine } from './describe-tree.ts';
 import type { PreparedSection } from './prepared.ts';
 
@@ -19,6 +21,10 @@ export interface RolloutState {
   spec: Json;
   status: Json;
   conditions: Json[];
+  /** The last `Waiting for …` line when no line after it says the rollout finished. */
+  waiting: string | null;
+  /** kubectl gave up waiting (`--timeout`): `error: timed out waiting for the condition`. */
+  timedOut: boolean;
 }
 
 // The messages kubectl's status viewers print (polymorphichelpers/rollout_status.go), one form each,
@@ -93,9 +99,13 @@ export function readRolloutStatus(lines: readonly string[], command: KubectlComm
     spec: {},
     status: {},
     conditions: [],
+    waiting: null,
+    timedOut: false,
   };
   for (const raw of lines) {
     const text = raw.trim().replace(/^error: /, '');
+    if (text.startsWith('Waiting for ')) state.waiting = text;
+    if (/^timed out waiting for the condition/.test(text)) state.timedOut = true;
     const named = /^(?:Waiting for )?(deployment|daemon set|statefulset) "([^"]+)"/.exec(text);
     if (named) {
       state.kind = KIND_OF_WORDS[named[1]!] ?? state.kind;
@@ -120,10 +130,27 @@ export function readRolloutStatus(lines: readonly string[], command: KubectlComm
           ? [{ type: 'Progressing', status: 'True', reason: 'NewReplicaSetAvailable' }]
           : [];
       state.status.complete = true;
+      state.waiting = null;
+      state.timedOut = false;
     }
   }
   return state;
 }
+
+/**
+ * What the status lines show as trouble no count holds: kubectl gave up waiting, or the text ends
+ * while it still waited (a rollout that hung is why such output is pasted), with its last word on it.
+ */
+export function rolloutTrouble(state: RolloutState): string[] {
+  if (state.conditions.some((c) => c.reason === 'ProgressDeadlineExceeded')) return [];
+  const last = state.waiting?.replace(/\.\.\.$/, '');
+  if (state.timedOut)
+    return [`RolloutTimedOut: kubectl rollout status timed out${last ? ` still ${lower(last)}` : ''}`];
+  if (last) return [`RolloutNotFinished: kubectl rollout status was still ${lower(last)}`];
+  return [];
+}
+
+const lower = (text: string) => text.charAt(0).toLowerCase() + text.slice(1);
 
 /** The workload a state describes, with the counts that follow from what was printed. */
 export function workloadOfRollout(state: RolloutState, namespace: string): Json | null {
@@ -145,7 +172,7 @@ export function workloadOfRollout(state: RolloutState, namespace: string): Json 
   return {
     apiVersion: BUILTIN_API_VERSIONS[state.kind] ?? 'apps/v1',
     kind: state.kind,
-    metadata: { name: state.name, namespace },
+    metadata: withTrouble({ name: state.name, namespace }, rolloutTrouble(state)),
     spec,
     status: compact({ ...status, conditions }),
   };
@@ -174,6 +201,7 @@ export function prepareRollout(
   const namespace = command.namespace ?? 'default';
   const texts = lines.map((l) => l.text);
   let object: Json | null = null;
+  let ownWord = false;
   if (command.rolloutAction === 'history') {
     // `deployment.apps/cart` heads the table; `--revision=N` prints a past pod template instead.
     const head = /^(\S+?)\/(\S+)/.exec(texts[0]?.trim() ?? '');
@@ -198,7 +226,9 @@ export function prepareRollout(
       },
     };
   } else if (command.rolloutAction === 'status' && texts.some(isRolloutStatusLine)) {
-    object = workloadOfRollout(readRolloutStatus(texts, command), namespace);
+    const state = readRolloutStatus(texts, command);
+    object = workloadOfRollout(state, namespace);
+    ownWord = state.conditions.some((c) => c.status === 'False') || rolloutTrouble(state).length > 0;
   }
   if (!object) return null;
   const obj = object;
@@ -206,8 +236,9 @@ export function prepareRollout(
     floor: null,
     emit: (capture, observed) => {
       const meta = obj.metadata as { name: string; namespace?: string };
-      // A rollout's few counts say less than a describe or the object read before.
-      if (ctx.sink.hasObject(obj.kind as string, meta.namespace, meta.name)) return;
+      // A rollout's few counts say less than a describe or the object read before, but what only
+      // it says (the deadline exceeded, a rollout kubectl gave up on) is written all the same.
+      if (!ownWord && ctx.sink.hasObject(obj.kind as string, meta.namespace, meta.name)) return;
       ctx.sink.object(markDerived(obj, ROLLOUT_SOURCE), {
         stats: ctx.stats,
         origin: ctx.origin,
