@@ -1,8 +1,10 @@
 // Signs of trouble the bundle shows outright that no finding explains: Warning events, containers
 // waiting or failed, pods a kubectl table printed in a failing STATUS, nodes `kubectl top` printed
-// near their memory, what a describe printed as an error (an Ingress backend not found, a quota used
-// up), objects whose conditions say they are not ready, not available or failed. No pattern may know them (an Event reason, a status
-// no pattern reads, a table too thin for one): they are said beside "no incidents", never dropped.
+// near their memory, what kubectl printed as an error (an Ingress backend not found, a quota used
+// up, a rollout it gave up on), objects whose conditions say they are not ready, not available or
+// failed, Services whose endpoints are all not ready, workloads without conditions short of ready
+// pods, namespaces stuck deleting. No pattern may know them (an Event reason, a status no pattern
+// reads, a table too thin for one): they are said beside "no incidents", never dropped.
 
 import type { Bundle } from '../bundle/reader.ts';
 import type { LoadedPattern } from '../patterns/load.ts';
@@ -18,6 +20,19 @@ const PRINTED_ROW = 'kstory.dev/kubectl-get';
 
 /** The annotation an import keeps trouble a describe printed but no field holds in (`Reason: message` lines). */
 const PRINTED_TROUBLE = 'kstory.dev/printed-trouble';
+
+/** The annotation naming the kubectl text an object was rebuilt from, and the text of rollout status. */
+const DERIVED_FROM = 'kstory.dev/derived-from';
+const ROLLOUT_SOURCE = 'kubectl rollout';
+
+/** A namespace's conditions that say why its deletion is stuck (said by the conditions themselves). */
+const NAMESPACE_STUCK = [
+  'NamespaceDeletionContentFailure',
+  'NamespaceDeletionDiscoveryFailure',
+  'NamespaceDeletionGroupVersionParsingFailure',
+  'NamespaceContentRemaining',
+  'NamespaceFinalizersRemaining',
+];
 
 /** What a container waits in while it starts normally. */
 const STARTING = ['ContainerCreating', 'PodInitializing'];
@@ -69,9 +84,7 @@ const BAD_WHEN_TRUE = [
   'KubeletProblem',
   'ContainerRuntimeProblem',
   // A namespace whose deletion is stuck.
-  'NamespaceDeletionContentFailure',
-  'NamespaceDeletionDiscoveryFailure',
-  'NamespaceFinalizersRemaining',
+  ...NAMESPACE_STUCK,
 ];
 
 interface Row {
@@ -153,6 +166,43 @@ export async function loadTrouble(bundle: Bundle, window: { start: string; end: 
        SELECT kind, namespace, name, type, arg_max(status, ts) AS status, arg_max(reason, ts) AS reason,
               arg_max(message, ts) AS message, max(ts) AS ts
        FROM conditions WHERE ts <= $2::TIMESTAMPTZ GROUP BY ALL
+     ),
+     latest_state AS (
+       -- The newest version of the kinds whose state says trouble without a condition: what
+       -- rollout status printed gives some counts only (the others are unknown, not 0), and what
+       -- it said of the rollout is its own trouble above.
+       SELECT kind, namespace, name, max(ts) AS ts, arg_max(watch_event, ts) AS watch_event,
+              arg_max(phase, ts) AS phase, arg_max(replicas_desired, ts) AS desired,
+              arg_max(replicas_ready, ts) AS ready, arg_max(replicas_available, ts) AS available,
+              arg_max(TRY_CAST(attrs['ready_addresses'] AS INTEGER), ts) AS ready_addresses,
+              arg_max(TRY_CAST(attrs['not_ready_addresses'] AS INTEGER), ts) AS not_ready_addresses,
+              arg_max(TRY_CAST(attrs['ready_endpoints'] AS INTEGER), ts) AS ready_endpoints,
+              arg_max(TRY_CAST(attrs['not_ready_endpoints'] AS INTEGER), ts) AS not_ready_endpoints,
+              arg_max(attrs['service_name'], ts) AS service_name
+       FROM objects
+       WHERE kind IN ('Namespace', 'Endpoints', 'EndpointSlice', 'Deployment', 'StatefulSet', 'DaemonSet')
+         AND name IS NOT NULL AND ts <= $2::TIMESTAMPTZ
+       GROUP BY ALL
+     ),
+     from_rollout AS (
+       -- Only an import rebuilds objects from text; the working set keeps no bodies to say so.
+       SELECT kind, namespace, name, max(ts) AS ts FROM bundle
+       WHERE $3 AND source = 'object' AND kind IN ('Deployment', 'StatefulSet', 'DaemonSet')
+         AND ts <= $2::TIMESTAMPTZ AND contains(body, '"${DERIVED_FROM}":"${ROLLOUT_SOURCE}"')
+       GROUP BY ALL
+     ),
+     backends AS (
+       -- A Service's addresses as its Endpoints and its EndpointSlices (one or more) list them.
+       SELECT namespace, name, ts, ready_addresses AS ready, not_ready_addresses AS not_ready
+       FROM latest_state WHERE kind = 'Endpoints' AND watch_event <> 'DELETED'
+       UNION ALL
+       SELECT namespace, service_name, max(ts), sum(ready_endpoints), sum(not_ready_endpoints)
+       FROM latest_state WHERE kind = 'EndpointSlice' AND watch_event <> 'DELETED' AND service_name IS NOT NULL
+       GROUP BY ALL
+     ),
+     services_down AS (
+       SELECT namespace, name, max(ts) AS ts, max(ready) AS ready, max(not_ready) AS not_ready
+       FROM backends GROUP BY ALL
      )
      SELECT 'event' AS source, reason, w.kind, w.namespace, w.name, container, count::INTEGER AS count,
             strftime(first, ${ISO}) AS first, strftime(last, ${ISO}) AS last, message,
@@ -180,6 +230,35 @@ export async function loadTrouble(bundle: Bundle, window: { start: string; end: 
             strftime(ts, ${ISO}), strftime(ts, ${ISO}),
             'kubectl top printed memory at ' || CAST(round(ratio * 100) AS INTEGER) || '% of allocatable', true
      FROM node_memory WHERE ratio >= ${NODE_MEMORY_HIGH}
+     UNION ALL
+     SELECT 'object', 'NoReadyEndpoints', 'Service', namespace, name, NULL, 1, strftime(ts, ${ISO}),
+            strftime(ts, ${ISO}), 'its endpoints listed ' || not_ready || ' not-ready address'
+              || CASE WHEN not_ready = 1 THEN '' ELSE 'es' END || ' and no ready one: it had no backend to send requests to', true
+     FROM services_down WHERE coalesce(ready, 0) = 0 AND not_ready > 0
+     UNION ALL
+     SELECT 'object', CASE WHEN kind = 'DaemonSet' THEN 'PodsUnavailable' ELSE 'ReplicasNotReady' END,
+            kind, namespace, name, NULL, 1, strftime(ts, ${ISO}), strftime(ts, ${ISO}),
+            CASE WHEN kind = 'DaemonSet' THEN available || ' of ' || desired || ' scheduled pods available'
+                 ELSE ready || ' of ' || desired || ' replicas ready' END, true
+     FROM latest_state s
+     WHERE kind IN ('Deployment', 'StatefulSet', 'DaemonSet') AND watch_event <> 'DELETED'
+       AND desired > 0
+       AND NOT EXISTS (SELECT 1 FROM from_rollout r
+                       WHERE r.kind = s.kind AND r.name = s.name AND r.namespace IS NOT DISTINCT FROM s.namespace
+                         AND r.ts = s.ts)
+       AND CASE WHEN kind = 'DaemonSet' THEN available < desired ELSE ready < desired END
+       -- A workload whose conditions are known says by them whether its shortfall is trouble.
+       AND NOT EXISTS (SELECT 1 FROM latest_conditions c
+                       WHERE c.kind = s.kind AND c.name = s.name AND c.namespace IS NOT DISTINCT FROM s.namespace)
+     UNION ALL
+     SELECT 'object', 'Terminating', 'Namespace', NULL, name, NULL, 1, strftime(ts, ${ISO}), strftime(ts, ${ISO}),
+            'the namespace was still being deleted when last seen: what it holds (finalizers, objects of an API that does not answer) keeps it', true
+     FROM latest_state s
+     WHERE kind = 'Namespace' AND watch_event <> 'DELETED' AND phase = 'Terminating'
+       -- Its conditions say why, when the namespace controller wrote them.
+       AND NOT EXISTS (SELECT 1 FROM latest_conditions c
+                       WHERE c.kind = 'Namespace' AND c.name = s.name AND c.type IN (${list(NAMESPACE_STUCK)})
+                         AND c.status = 'True')
      UNION ALL
      SELECT 'object', type || '=' || status || coalesce(' (' || reason || ')', ''), kind, namespace, name,
             NULL, 1, strftime(ts, ${ISO}), strftime(ts, ${ISO}), message, true
@@ -212,7 +291,12 @@ export function unexplainedTrouble(
       name: row.name,
       container: row.container,
     };
-    if (subjects.some((s) => concerns(subject, s, relations))) continue;
+    // A namespace's own trouble (its deletion stuck) is its own, not that of what runs in it.
+    const explained =
+      subject.kind === 'Namespace'
+        ? subjects.some((s) => s.kind === 'Namespace' && s.name === subject.name)
+        : subjects.some((s) => concerns(subject, s, relations));
+    if (explained) continue;
     const key = `${row.source}|${row.reason}|${row.namespace ?? ''}/${row.kind}/${row.name}`;
     const known = out.get(key);
     if (known) {

@@ -118,6 +118,38 @@ describe('trouble no pattern explains', () => {
         '',
       ].join('\n'),
     );
+    // A namespace stuck deleting before its controller wrote conditions, a Service whose endpoints
+    // are all not ready, a DaemonSet rollout kubectl gave up on: no field a pattern reads says so.
+    writeFileSync(
+      path.join(dir, 'session.txt'),
+      [
+        '$ kubectl describe ns legacy',
+        'Name:         legacy',
+        'Labels:       <none>',
+        'Annotations:  <none>',
+        'Status:       Terminating',
+        '',
+        'No resource quota.',
+        '',
+        'No LimitRange resource.',
+        '$ kubectl get endpoints api -n default -o yaml',
+        'apiVersion: v1',
+        'kind: Endpoints',
+        'metadata:',
+        '  name: api',
+        '  namespace: default',
+        'subsets:',
+        '- notReadyAddresses:',
+        '  - ip: 10.244.1.7',
+        '  ports:',
+        '  - port: 8080',
+        '    protocol: TCP',
+        '$ kubectl rollout status ds/node-probe -n default --timeout=5m',
+        'Waiting for daemon set "node-probe" rollout to finish: 2 out of 3 new pods have been updated...',
+        'error: timed out waiting for the condition',
+        '',
+      ].join('\n'),
+    );
     const bundle = path.join(dir, 'b.parquet');
     expect((await kstoryInProcess('import', dir, '-o', bundle, '--no-progress')).code).toBe(0);
     const json = await kstoryInProcess('analyze', bundle, '--format', 'json');
@@ -131,12 +163,16 @@ describe('trouble no pattern explains', () => {
     ).toEqual([
       ['Frobbed', 'api-5f6d7c8b9-zzzzz'],
       ['CrashLoopBackOff', 'web-7d9f8b6c5d-abcde'],
+      ['NoReadyEndpoints', 'api'],
+      ['RolloutTimedOut', 'node-probe'],
+      ['Terminating', 'legacy'],
     ]);
+    // (Rollout status printed some counts of the DaemonSet only: the others are unknown, not 0.)
     // The reports render what the analysis said: no second analysis for them.
     const context = { chalk: plainChalk, width: 100, explain: false };
     const text = String(textRenderer.render(report, context)).replace(/\s+/g, ' ');
     expect(text).toContain('but the bundle shows trouble no pattern judged (below)');
-    expect(text).toContain('2 signs of trouble no pattern explains');
+    expect(text).toContain('5 signs of trouble no pattern explains');
     expect(text).toContain('Warning Frobbed ×9 on default/Pod api-5f6d7c8b9-zzzzz');
     expect(String(markdownRenderer.render(report, context))).toContain('## Trouble no pattern explains');
   });

@@ -1,7 +1,8 @@
 // kubectl describe of the kinds beyond workloads and pods: Ingress (backends kubectl could not
 // resolve said as trouble), HorizontalPodAutoscaler, Endpoints, NetworkPolicy, StorageClass,
-// Namespace, ResourceQuota (a quota used up said), LimitRange, ConfigMap and Secret (metadata
-// only), and custom resources from their generic describe (cert-manager's Certificate).
+// Namespace (its deletion stuck said), ResourceQuota (a quota used up said), LimitRange, ConfigMap
+// and Secret (metadata only), custom resources from their generic describe (cert-manager's
+// Certificate); a DaemonSet short of available pods and one whose rollout kubectl gave up on.
 import { afterAll, describe, expect, it } from 'vitest';
 import { analyzeBundle } from '../../src/analyze/run.ts';
 import { fieldOfTitle, valueOfChildren } from '../../src/import/kubectl-text/describe-custom.ts';
@@ -160,6 +161,33 @@ Spec:
     <none> (Selected pods are isolated for ingress connectivity)
   Not affecting egress traffic
   Policy Types: Ingress
+$ kubectl describe ds log-agent -n shop
+Name:           log-agent
+Selector:       app=log-agent
+Node-Selector:  <none>
+Labels:         app=log-agent
+Annotations:    deprecated.daemonset.template.generation: 2
+Desired Number of Nodes Scheduled: 3
+Current Number of Nodes Scheduled: 3
+Number of Nodes Scheduled with Up-to-date Pods: 3
+Number of Nodes Scheduled with Available Pods: 2
+Number of Nodes Misscheduled: 0
+Pods Status:  2 Running / 1 Waiting / 0 Succeeded / 0 Failed
+Pod Template:
+  Labels:  app=log-agent
+  Containers:
+   agent:
+    Image:        example.org/log-agent:2.1
+    Port:         <none>
+    Host Port:    <none>
+    Environment:  <none>
+    Mounts:       <none>
+  Volumes:        <none>
+Events:           <none>
+$ kubectl rollout status ds/node-probe -n shop --timeout=5m
+Waiting for daemon set "node-probe" rollout to finish: 1 out of 3 new pods have been updated...
+Waiting for daemon set "node-probe" rollout to finish: 2 out of 3 new pods have been updated...
+error: timed out waiting for the condition
 $ kubectl describe cm app-settings -n shop
 Name:         app-settings
 Namespace:    shop
@@ -215,6 +243,8 @@ describe('kubectl describe of other kinds', () => {
     ).toEqual([
       { kind: 'Certificate', ns: 'shop', name: 'storefront-tls' },
       { kind: 'ConfigMap', ns: 'shop', name: 'app-settings' },
+      { kind: 'DaemonSet', ns: 'shop', name: 'log-agent' },
+      { kind: 'DaemonSet', ns: 'shop', name: 'node-probe' },
       { kind: 'Endpoints', ns: 'shop', name: 'checkout' },
       { kind: 'HorizontalPodAutoscaler', ns: 'shop', name: 'checkout' },
       { kind: 'HorizontalPodAutoscaler', ns: 'default', name: 'search' },
@@ -288,6 +318,9 @@ describe('kubectl describe of other kinds', () => {
       expect.arrayContaining([
         'certificate-expiring Certificate/storefront-tls',
         'hpa-at-max-replicas HorizontalPodAutoscaler/checkout',
+        // Short of available pods from the describe's counts to the last file's time.
+        'daemonset-unhealthy DaemonSet/log-agent',
+        'daemonset-unhealthy DaemonSet/node-probe',
       ]),
     );
     expect(
@@ -297,6 +330,8 @@ describe('kubectl describe of other kinds', () => {
         'Ingress/storefront BackendError: backend frontend of /: endpoints "frontend" not found',
         'ResourceQuota/compute QuotaUsedUp: pods used 20 of 20',
         'HorizontalPodAutoscaler/search MetricsUnknown: kubectl get printed TARGETS cpu: <unknown>/75%: the autoscaler cannot read its metrics',
+        'Namespace/shop NamespaceFinalizersRemaining=True (SomeFinalizersRemain): Some content in the namespace has finalizers remaining: example.com/finalizer in 1 resource instances',
+        'Service/checkout NoReadyEndpoints: its endpoints listed 2 not-ready addresses and no ready one: it had no backend to send requests to',
       ]),
     );
     bundle!.close();
