@@ -49,7 +49,8 @@ export const RuleSchema = z.strictObject({
   /** The chain join of analysis this rule decides (see RULE_CHAIN_JOINS). */
   chain: z.enum(RULE_CHAIN_JOINS).optional(),
   /** At most this many objects of each goal class that `kstory related` lists from one start
-   * object (a Namespace's thousands of pods), the ones seen last; the others are counted. */
+   * object (a Namespace's thousands of pods), those with findings first, then the ones seen last;
+   * the others are counted. */
   limit: z.number().int().positive().optional(),
 });
 export type Rule = z.infer<typeof RuleSchema>;

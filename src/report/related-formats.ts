@@ -43,7 +43,7 @@ function renderText(result: Related, context: RenderContext): string {
       '',
       ...wrap(
         safe(
-          `${from(c.from)}: ${c.total - c.listed} more ${c.class} not listed (rule ${c.rule} lists the ${c.listed} seen last of ${c.total}).`,
+          `${from(c.from)}: ${c.total - c.listed} more ${c.class} not listed (rule ${c.rule} lists ${c.listed} of ${c.total}: those with findings, then those seen last).`,
         ),
         0,
         width,

@@ -14,7 +14,7 @@ import { JOINS } from '../../src/correlate/joins.ts';
 import { BUILTIN_RULES_DIR, loadRules, RULE_CHAIN_JOINS } from '../../src/correlate/rules.ts';
 import { Correlator } from '../../src/story/correlate.ts';
 import { RelatedGraph } from '../../src/story/related/graph.ts';
-import { searchRelated } from '../../src/story/related/search.ts';
+import { findingHolders, searchRelated } from '../../src/story/related/search.ts';
 import { loadLabelVocabulary } from '../../src/vocab/labels.ts';
 import { useTempDir } from '../support/temp.ts';
 
@@ -275,5 +275,31 @@ describe('a namespace as a start', () => {
     expect(result.capped).toEqual([
       { from: namespace.id, rule: 'namespace-objects', class: 'Pod', listed: 20, total: 25 },
     ]);
+
+    // Objects a finding is about (or about a pod they own) come before the ones seen last.
+    const owned = object('Pod', 'job-x', { last: '2024-05-01T10:00:00.000Z' });
+    owned.owner = { kind: 'Job', name: 'nightly', uid: null };
+    const finding = (kind: string, name: string) => ({
+      pattern: 'crash-loop-backoff',
+      severity: 'high',
+      summary: '',
+      first: '2024-05-01T10:00:00.000Z',
+      subject: { namespace: 'shop', kind, name },
+    });
+    const flagged = await searchRelated(
+      {} as Bundle,
+      new RelatedGraph([...pods, owned], [], loadLabelVocabulary()),
+      rules.filter((r) => !JOINS[r.join].signal),
+      loadLabelVocabulary(),
+      namespace,
+      { depth: 1, findings: [finding('Pod', 'web-00'), finding('Pod', 'job-x')] },
+    );
+    const kept = flagged.nodes.filter((n) => n.class === 'Pod').map((n) => n.object.name);
+    expect(kept).toHaveLength(20);
+    expect(kept).toEqual(expect.arrayContaining(['web-00', 'job-x', 'web-24', 'web-07']));
+    expect(kept).not.toContain('web-06');
+    expect(findingHolders([owned], [finding('Pod', 'job-x')])).toEqual(
+      new Set(['shop/Pod/job-x', 'shop/Job/nightly']),
+    );
   });
 });

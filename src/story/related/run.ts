@@ -33,35 +33,48 @@ export async function findRelated(
 ): Promise<RelatedResult & { start_text: string }> {
   const rules = loadRules([BUILTIN_RULES_DIR, ...(options.ruleDirs ?? [])]);
   const vocabulary = loadLabelVocabulary();
+  const numeric = /^\d+$/.test(start);
   const wantsFindings =
     options.findings !== false &&
     (options.goals === undefined ||
       options.goals.length === 0 ||
       options.goals.includes('findings') ||
-      /^\d+$/.test(start));
-  let findings: SearchOptions['findings'] = [];
-  if (wantsFindings) {
-    options.onProgress?.('analyzing');
-    // Analysis replaces the views it reads by tables without bodies: it gets a bundle of its own.
-    const analyzed = await openBundle(inputs);
-    try {
-      // Its chains follow the same rules, the user's among them.
-      findings = (await analyzeBundle(analyzed, { all: true }, { ...loadAnalysisCatalogue(), rules }))
-        .findings;
-    } finally {
-      analyzed.close();
-    }
-  }
+      numeric);
   const bundle = await openBundle(inputs);
   try {
     options.onProgress?.('reading objects');
     const graph = new RelatedGraph(await loadCatalogue(bundle), await loadAlerts(bundle), vocabulary);
-    const object = resolveStart(start, graph, vocabulary, findings);
+    let object = numeric ? null : resolveStart(start, graph, vocabulary, []);
+    // A rule with a limit from the start (a Namespace's objects) lists those with findings first:
+    // the catalogue runs for that too, unless told not to.
+    const capping =
+      object !== null &&
+      rules.some((r) => r.limit !== undefined && (r.from.includes(object!.kind) || r.from.includes('*')));
+    let findings: SearchOptions['findings'] = [];
+    if (wantsFindings || (capping && options.findings !== false)) {
+      options.onProgress?.('analyzing');
+      findings = await findingsOf(inputs, rules);
+    }
+    object ??= resolveStart(start, graph, vocabulary, findings);
     options.onProgress?.('following the rules');
     const result = await searchRelated(bundle, graph, rules, vocabulary, object, { ...options, findings });
     return { ...result, start_text: start };
   } finally {
     bundle.close();
+  }
+}
+
+/** Every finding of the catalogue, its chains following the same rules (the user's among them). */
+async function findingsOf(
+  inputs: readonly string[],
+  rules: ReturnType<typeof loadRules>,
+): Promise<NonNullable<SearchOptions['findings']>> {
+  // Analysis replaces the views it reads by tables without bodies: it gets a bundle of its own.
+  const analyzed = await openBundle(inputs);
+  try {
+    return (await analyzeBundle(analyzed, { all: true }, { ...loadAnalysisCatalogue(), rules })).findings;
+  } finally {
+    analyzed.close();
   }
 }
 

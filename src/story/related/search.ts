@@ -4,7 +4,7 @@
 
 import type { Bundle } from '../../bundle/reader.ts';
 import type { CatalogueObject } from '../../correlate/catalogue.ts';
-import { push } from '../../correlate/graph.ts';
+import { keyOf, push } from '../../correlate/graph.ts';
 import { HUB_RETURNS, JOINS, type JoinName } from '../../correlate/joins.ts';
 import { type Rule, SIGNAL_CLASSES, type SignalClass } from '../../correlate/rules.ts';
 import { KstoryError } from '../../errors.ts';
@@ -51,7 +51,7 @@ export interface RelatedResult {
   edges: RelatedEdge[];
   /** Goal classes no rule path reached within the depth. */
   unreached: string[];
-  /** Where a rule's limit left objects out (a Namespace's pods beyond the ones seen last). */
+  /** Where a rule's limit left objects out (a Namespace's pods beyond those with findings and the ones seen last). */
   capped: RelatedCap[];
 }
 
@@ -125,6 +125,7 @@ export async function searchRelated(
   const objects = new Map<string, CatalogueObject>([[start.id, start]]);
   const edges: RelatedEdge[] = [];
   const capped: RelatedCap[] = [];
+  const withFindings = findingHolders(graph.objects, options.findings ?? []);
   // A rule naming its start classes before one for any object: a path names the specific rule
   // (workload-pods) where a general one (resource-owned) leads to the same object.
   const ordered = [...rules].sort((a, b) => Number(a.from.includes('*')) - Number(b.from.includes('*')));
@@ -147,7 +148,7 @@ export async function searchRelated(
             (r) => rule.to.includes(r.kind) || rule.to.includes('*'),
           );
           for (const r of rule.limit
-            ? limited(found, rule.limit, (cls, total) =>
+            ? limited(found, rule.limit, withFindings, (cls, total) =>
                 capped.push({ from: node.id, rule: rule.id, class: cls, listed: rule.limit!, total }),
               )
             : found)
@@ -209,20 +210,45 @@ export async function searchRelated(
   };
 }
 
-/** At most `limit` objects of each class, the ones seen last (then by name); `over` is told of
- * each class that had more. */
-function limited(
+/** The keys (`namespace/Kind/name`) of objects a finding is about, and of their controllers up
+ * the owner chain: a Deployment whose pod crash-loops holds that finding too. */
+export function findingHolders(
+  objects: readonly CatalogueObject[],
+  findings: NonNullable<SearchOptions['findings']>,
+): Set<string> {
+  const byKey = new Map(objects.map((o) => [keyOf(o.namespace, o.kind, o.name), o]));
+  const holders = new Set<string>();
+  for (const f of findings) {
+    let key: string | null = keyOf(f.subject.namespace, f.subject.kind, f.subject.name);
+    while (key !== null && !holders.has(key)) {
+      holders.add(key);
+      const o = byKey.get(key);
+      key = o?.owner ? keyOf(o.namespace, o.owner.kind, o.owner.name) : null;
+    }
+  }
+  return holders;
+}
+
+/** At most `limit` objects of each class: those a finding is about (or about what they own) first,
+ * since they are what a reader starting from a namespace looks for, then the ones seen last (then
+ * by name); `over` is told of each class that had more. */
+export function limited(
   objects: CatalogueObject[],
   limit: number,
+  withFindings: ReadonlySet<string>,
   over: (cls: string, total: number) => void,
 ): CatalogueObject[] {
   const byClass = new Map<string, CatalogueObject[]>();
   for (const o of objects) push(byClass, o.kind, o);
+  const held = (o: CatalogueObject) => (withFindings.has(keyOf(o.namespace, o.kind, o.name)) ? 0 : 1);
   return [...byClass].flatMap(([cls, list]) => {
     if (list.length <= limit) return list;
     over(cls, list.length);
     return list
-      .sort((a, b) => (a.last > b.last ? -1 : a.last < b.last ? 1 : a.name.localeCompare(b.name)))
+      .sort(
+        (a, b) =>
+          held(a) - held(b) || (a.last > b.last ? -1 : a.last < b.last ? 1 : a.name.localeCompare(b.name)),
+      )
       .slice(0, limit);
   });
 }
