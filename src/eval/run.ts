@@ -25,6 +25,8 @@ import {
   simulatedSamples,
   snapshotSamples,
 } from './corpus.ts';
+import { changedFiles, fingerprintOf } from './fingerprint.ts';
+import { LABELS_FILE } from './labels.ts';
 import {
   acceptedPatterns,
   type Refinement,
@@ -70,6 +72,9 @@ export interface EvalResult {
   calibration: { bins: number; severity: string; model: CalibrationModel };
   /** Pattern ids the labels name that the catalogue does not have (yet). */
   unknown_patterns: string[];
+  /** Files of kstory's code, its patterns or the labels that changed while the evaluation ran
+   * (relative to kstory's folder or the samples folder): when any did, its figures are invalid. */
+  changed_during_run: string[];
   summary: { all: EvalSummary } & Partial<Record<CorpusName, EvalSummary>>;
   cases: CaseResult[];
   samples: SampleResult[];
@@ -79,6 +84,15 @@ export async function runEval(options: EvalOptions = {}): Promise<EvalResult> {
   const wanted = options.corpus ?? 'all';
   const progress = options.onProgress ?? (() => {});
   const samplesDir = path.resolve(options.samplesDir ?? DEFAULT_SAMPLES_DIR);
+  // What the figures depend on, compared when the run ends: a change meanwhile mixes versions.
+  const watched = [
+    // The code that runs: src/ from source, dist/src/ when built.
+    path.resolve(import.meta.dirname, '..'),
+    ...['patterns', 'package.json'].map((p) => path.join(PACKAGE_ROOT, p)),
+    ...(options.patternDirs ?? []),
+    path.join(samplesDir, LABELS_FILE),
+  ];
+  const before = fingerprintOf(watched);
   const catalogue = loadPatterns({ userDirs: options.patternDirs });
 
   const simulated =
@@ -135,6 +149,9 @@ export async function runEval(options: EvalOptions = {}): Promise<EvalResult> {
     },
     calibration: { bins: CALIBRATION_BINS, severity: CALIBRATION_SEVERITY, model: CALIBRATION_MODEL },
     unknown_patterns: unknown,
+    changed_during_run: changedFiles(before, fingerprintOf(watched)).map((file) =>
+      withoutFolders(file, options),
+    ),
     summary: summarizeByCorpus(results),
     cases: results.flatMap((r) => r.cases),
     samples: results,

@@ -70,3 +70,12 @@ export function figureCells(name: string, s: EvalSummary): string[] {
     formatFigure(s.calibration.incidents.brier),
   ];
 }
+
+/** Said first when kstory's code, patterns or the labels changed during the run, else null. */
+export function invalidNote(result: EvalResult): string | null {
+  const changed = result.changed_during_run ?? [];
+  if (changed.length === 0) return null;
+  const shown = changed.slice(0, 5).join(', ');
+  const more = changed.length > 5 ? ` and ${changed.length - 5} more` : '';
+  return `These results are invalid: ${changed.length} file${changed.length === 1 ? '' : 's'} of kstory's code, patterns or labels changed while the evaluation ran (${shown}${more}), so its samples were analysed by different versions. Run it again on a tree nothing changes meanwhile.`;
+}

@@ -10,6 +10,7 @@ import {
   FIGURE_HEADS,
   figureCells,
   formatFigure,
+  invalidNote,
   OUTCOME_LABELS,
   summaryRows,
 } from './eval-format.ts';
@@ -151,6 +152,8 @@ export function renderEvalMarkdown(result: EvalResult): string {
     'sample: do not edit it, run `npm run eval` again.',
     '',
   ];
+  const invalid = invalidNote(result);
+  if (invalid) out.push(`> **${cell(invalid)}**`, '');
   const real = result.corpora.real;
   if (result.corpora.simulated)
     out.push(`- Simulated: ${result.corpora.simulated.samples} built-in scenarios, simulated afresh.`);

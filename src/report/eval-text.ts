@@ -11,6 +11,7 @@ import {
   FIGURE_HEADS,
   figureCells,
   formatFigure,
+  invalidNote,
   OUTCOME_LABELS,
   summaryRows,
 } from './eval-format.ts';
@@ -90,9 +91,12 @@ export function renderEvalText(result: EvalResult, context: RenderContext): stri
     real && (real.skipped ?? `real: ${real.samples} samples from ${real.dir}`),
   ].filter((c): c is string => typeof c === 'string');
   const lines: string[] = [chalk.bold(`kstory eval ${result.tool_version}`)];
+  const invalid = invalidNote(result);
+  if (invalid) lines.push(...wrap(invalid, 2, width).map((l) => chalk.red(l)));
   for (const corpus of corpora) lines.push(...wrap(line(corpus), 2, width));
   lines.push('', ...result.cases.flatMap((c) => renderCase(c, context)), '');
   lines.push(...renderFigures(result, chalk), '', ...renderReliability(result, chalk));
+  if (invalid) lines.push('', ...wrap(invalid, 0, width).map((l) => chalk.red(l)));
   if (result.unknown_patterns.length > 0) {
     lines.push(
       '',

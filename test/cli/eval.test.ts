@@ -94,6 +94,8 @@ describe('kstory eval on simulated scenarios', () => {
     expect(s.calibration.incidents.count).toBe(incidents.length);
     expect(s.calibration.incidents.brier).toBeCloseTo(brier, 10);
     expect(s.calibration.incidents.bins).toHaveLength(10);
+    // Nothing kstory runs changed meanwhile: the figures are valid.
+    expect(result.changed_during_run).toEqual([]);
   });
 
   it('renders the result as Markdown and keeps the bundles it analysed', () => {

@@ -3,6 +3,7 @@
 
 import type { Command } from 'commander';
 import { Option } from 'commander';
+import { invalidNote } from '../../report/eval-format.ts';
 import { EVAL_RENDERERS } from '../../report/eval-renderers.ts';
 import { chosenRenderer, formatOptions } from '../formats.ts';
 import { helpText } from '../help.ts';
@@ -92,5 +93,10 @@ Examples:
       if (skipped && renderer.produces !== 'terminal') process.stderr.write(`kstory eval: ${skipped}\n`);
       const { renderContextFor, writeRendered } = await import('../output.ts');
       writeRendered(renderer.render(result, renderContextFor(renderer, flags.output)), flags.output);
+      if (result.changed_during_run.length > 0) {
+        // The figures mix versions of kstory: a script reading them must not take them.
+        if (renderer.produces !== 'terminal') process.stderr.write(`kstory eval: ${invalidNote(result)}\n`);
+        process.exitCode = 1;
+      }
     });
 }
