@@ -6,6 +6,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { analyzeBundle } from '../../src/analyze/run.ts';
 import { fieldOfTitle, valueOfChildren } from '../../src/import/kubectl-text/describe-custom.ts';
+import { describeNetworkPolicy } from '../../src/import/kubectl-text/describe-network-policy.ts';
 import { parseDescribeTree } from '../../src/import/kubectl-text/describe-tree.ts';
 import { numberedLines } from '../../src/import/kubectl-text/lines.ts';
 import { rows, Scratch } from './helpers.ts';
@@ -365,6 +366,96 @@ describe('the generic describe of custom resources', () => {
         { kind: 'Deployment', name: 'web' },
       ],
       hosts: ['a.example.org', 'b.example.org'],
+    });
+  });
+});
+
+describe('the describe of a NetworkPolicy', () => {
+  it('reads its rules: ports, peers of pod and namespace selectors and IP blocks, a rule per separator', () => {
+    const nodes = parseDescribeTree(
+      numberedLines(`Name:         api-allow
+Namespace:    shop
+Created on:   2026-03-03 08:00:00 +0000 UTC
+Labels:       <none>
+Annotations:  <none>
+Spec:
+  PodSelector:     app=api,tier in (backend,edge)
+  Allowing ingress traffic:
+    To Port: 8080/TCP
+    To Port: metrics/TCP
+    From:
+      PodSelector: app=frontend
+    From:
+      NamespaceSelector: kubernetes.io/metadata.name=monitoring
+      PodSelector: app.kubernetes.io/name=prometheus
+    ----------
+    To Port: <any> (traffic allowed to all ports)
+    From:
+      IPBlock:
+        CIDR: 10.0.0.0/8
+        Except: 10.1.0.0/16, 10.2.0.0/16
+  Allowing egress traffic:
+    To Port: 53/UDP
+    To Port: 32000-32768/TCP
+    To: <any> (traffic not restricted by destination)
+    ----------
+    To Port: 5432/TCP
+    To:
+      PodSelector: <none>
+  Policy Types: Ingress, Egress
+`),
+    );
+    expect(describeNetworkPolicy.build(nodes).object.spec).toEqual({
+      podSelector: {
+        matchLabels: { app: 'api' },
+        matchExpressions: [{ key: 'tier', operator: 'In', values: ['backend', 'edge'] }],
+      },
+      policyTypes: ['Ingress', 'Egress'],
+      ingress: [
+        {
+          ports: [
+            { protocol: 'TCP', port: 8080 },
+            { protocol: 'TCP', port: 'metrics' },
+          ],
+          from: [
+            { podSelector: { matchLabels: { app: 'frontend' } } },
+            {
+              namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } },
+              podSelector: { matchLabels: { 'app.kubernetes.io/name': 'prometheus' } },
+            },
+          ],
+        },
+        { from: [{ ipBlock: { cidr: '10.0.0.0/8', except: ['10.1.0.0/16', '10.2.0.0/16'] } }] },
+      ],
+      egress: [
+        {
+          ports: [
+            { protocol: 'UDP', port: 53 },
+            { protocol: 'TCP', port: 32000, endPort: 32768 },
+          ],
+        },
+        { ports: [{ protocol: 'TCP', port: 5432 }], to: [{ podSelector: {} }] },
+      ],
+    });
+  });
+
+  it('leaves out the direction the policy types do not name, whatever an older kubectl printed of it', () => {
+    const nodes = parseDescribeTree(
+      numberedLines(`Name:         deny-egress
+Namespace:    shop
+Spec:
+  PodSelector:     <none> (Allowing the specific traffic to all pods in this namespace)
+  Allowing ingress traffic:
+    <none> (Selected pods are isolated for ingress connectivity)
+  Allowing egress traffic:
+    <none> (Selected pods are isolated for egress connectivity)
+  Policy Types: Egress
+`),
+    );
+    expect(describeNetworkPolicy.build(nodes).object.spec).toEqual({
+      podSelector: {},
+      policyTypes: ['Egress'],
+      egress: [],
     });
   });
 });

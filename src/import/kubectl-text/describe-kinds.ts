@@ -4,6 +4,7 @@
 import { BUILTIN_API_VERSIONS, CLUSTER_SCOPED_KINDS } from '../../kube/resources.ts';
 import { type DescribeKind, metadataOf } from './describe-common.ts';
 import { describeCustomResource } from './describe-custom.ts';
+import { describeNetworkPolicy } from './describe-network-policy.ts';
 import {
   describePersistentVolume,
   describePersistentVolumeClaim,
@@ -19,12 +20,7 @@ import {
   describeSecret,
   describeStorageClass,
 } from './describe-policy.ts';
-import {
-  describeEndpoints,
-  describeHorizontalPodAutoscaler,
-  describeIngress,
-  describeNetworkPolicy,
-} from './describe-routing.ts';
+import { describeEndpoints, describeHorizontalPodAutoscaler, describeIngress } from './describe-routing.ts';
 import {
   describeCronJob,
   describeDaemonSet,

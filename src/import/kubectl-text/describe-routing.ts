@@ -1,16 +1,8 @@
-// Ingress, Endpoints, NetworkPolicy and HorizontalPodAutoscaler read back from describe: an
-// Ingress's rules and the backends kubectl could not resolve, a Service's endpoint addresses ready
-// and not, a policy's pod selector, an autoscaler's target, bounds, replicas and conditions.
+// Ingress, Endpoints and HorizontalPodAutoscaler read back from describe: an Ingress's rules and
+// the backends kubectl could not resolve, a Service's endpoint addresses ready and not, an
+// autoscaler's target, bounds, replicas and conditions.
 
-import {
-  compact,
-  conditionsOf,
-  type DescribeKind,
-  intOf,
-  type Json,
-  metadataOf,
-  parseSelector,
-} from './describe-common.ts';
+import { compact, conditionsOf, type DescribeKind, intOf, type Json, metadataOf } from './describe-common.ts';
 import { child, type DescribeNode, listOf, someValue } from './describe-tree.ts';
 
 /**
@@ -173,36 +165,6 @@ function portsOf(node: DescribeNode): Json[] {
   }
   return out;
 }
-
-export const describeNetworkPolicy: DescribeKind = {
-  kind: 'NetworkPolicy',
-  apiVersion: 'networking.k8s.io/v1',
-  namespaced: true,
-  matches: (keys, nodes) =>
-    keys.has('Spec') && child(child(nodes, 'Spec')?.children, 'PodSelector') !== undefined,
-  build: (nodes) => {
-    const spec = child(nodes, 'Spec')?.children ?? [];
-    // `app=web`, or `<none> (Allowing the specific traffic to all pods in this namespace)`.
-    const selectorText = someValue(spec, 'PodSelector')?.replace(/\s*\(.*\)$/, '');
-    const types = someValue(spec, 'Policy Types')?.split(/,\s*/);
-    const isolated = (direction: string) =>
-      spec.some((n) => n.children.some((c) => c.value.includes(`isolated for ${direction} connectivity`)));
-    return {
-      object: {
-        apiVersion: 'networking.k8s.io/v1',
-        kind: 'NetworkPolicy',
-        metadata: metadataOf(nodes, true),
-        spec: compact({
-          podSelector: selectorText && selectorText !== '<none>' ? (parseSelector(selectorText) ?? {}) : {},
-          policyTypes: types,
-          // Rules kstory does not read stay unknown; a policy that isolates says so with none.
-          ingress: isolated('ingress') ? [] : undefined,
-          egress: isolated('egress') ? [] : undefined,
-        }),
-      },
-    };
-  },
-};
 
 export const describeHorizontalPodAutoscaler: DescribeKind = {
   kind: 'HorizontalPodAutoscaler',
