@@ -13,6 +13,8 @@ export interface LogSubject {
   podUid?: string;
   /** Identifies the log stream: a second file for the same stream is the same log again. */
   stream: string;
+  /** The node the file was gathered from, when its folder says (`kind export logs`: `<node>/pods/…`). */
+  node?: string;
   layout:
     | 'must-gather'
     | 'support-bundle'
@@ -114,6 +116,29 @@ export function logSubjectOf(relPath: string): LogSubject | null {
     };
   }
   return null;
+}
+
+// A named logs collector of a support bundle writes `<name>/<pod>/<container>[-previous].log` (the
+// name may hold slashes; an unnamed one writes at the bundle's root). Newer versions keep the file
+// under cluster-resources/pods/logs and link it here; older ones, and copies that lost the links,
+// hold the file itself. The path has no namespace: the pod's own listing gives it.
+const COLLECTOR_LOG_RE = /(?:^|\/)([^/]+)\/((?:(?!-logs-errors\.log$)[^/])+?)(-previous)?\.log$/;
+
+/** The pod and container a support bundle's logs collector file names, its namespace left to the listings. */
+export function collectorLogOf(
+  relPath: string,
+): { pod: string; container: string; previous: boolean } | null {
+  if (/(?:^|\/)(?:cluster-resources|host-collectors)\//.test(relPath)) return null;
+  const m = COLLECTOR_LOG_RE.exec(relPath);
+  return m ? { pod: m[1]!, container: m[2]!, previous: m[3] !== undefined } : null;
+}
+
+// `kind export logs` copies each node's /var/log/pods into the node's folder.
+const KIND_POD_LOG_RE = /(?:^|\/)([^/]+)\/pods\/[^/_]+_[^/_]+_[0-9a-f-]{36}\/[^/]+\/[^/]+$/;
+
+/** The node whose folder a pod's log sits in, in the layout of `kind export logs`. */
+export function kindNodeOf(relPath: string, layout: string | null): string | undefined {
+  return layout === 'kind-logs' ? KIND_POD_LOG_RE.exec(relPath)?.[1] : undefined;
 }
 
 /** The layouts a tree's paths reveal: which tool saved it. */

@@ -189,7 +189,14 @@ export class LogStream {
 /** The log of a pod's container, with the pod's node and uid when its Pod was imported before it. */
 export function podLogStream(
   ctx: FileContext,
-  p: { namespace: string; pod: string; container: string; previous?: boolean; podUid?: string },
+  p: {
+    namespace: string;
+    pod: string;
+    container: string;
+    previous?: boolean;
+    podUid?: string;
+    node?: string;
+  },
 ): LogStream {
   const known = ctx.sink.podInfo(p.namespace, p.pod);
   return new LogStream(ctx, {
@@ -199,7 +206,8 @@ export function podLogStream(
     container: p.container,
     previous: p.previous,
     podUid: p.podUid ?? known?.uid,
-    node: known?.node,
+    // The Pod's own word first; else the node the file was gathered from.
+    node: known?.node ?? (p.node === undefined ? undefined : ctx.sink.nodeNamed(p.node)),
     label: `${p.namespace}/${p.pod} ${p.container}`,
   });
 }

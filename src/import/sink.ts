@@ -306,6 +306,16 @@ export class ImportSink {
     return this.pods.get(`${namespace}/${pod}`);
   }
 
+  /** The namespaces of the pods of this name imported so far. */
+  podNamespaces(pod: string): string[] {
+    const out: string[] = [];
+    for (const key of this.pods.keys()) {
+      const slash = key.indexOf('/');
+      if (key.slice(slash + 1) === pod) out.push(key.slice(0, slash));
+    }
+    return out;
+  }
+
   /** Whether any version of the object was imported so far (from any file). */
   hasObject(kind: string, namespace: string | undefined, name: string): boolean {
     return this.named.has(`${kind}\0${namespace ?? ''}\0${name}`);

@@ -71,12 +71,27 @@ describe('kind export logs', () => {
     expect(
       await rows(
         bundle,
-        'SELECT kind, namespace, name, container, count(*)::INTEGER AS n FROM logs GROUP BY ALL ORDER BY ALL',
+        'SELECT kind, namespace, name, container, node, count(*)::INTEGER AS n FROM logs GROUP BY ALL ORDER BY ALL',
       ),
     ).toEqual([
-      { kind: 'Node', namespace: null, name: 'kind-worker', container: 'containerd', n: 3 },
-      { kind: 'Node', namespace: null, name: 'kind-worker', container: 'kubelet', n: 10 },
-      { kind: 'Pod', namespace: 'shop', name: 'web-0', container: 'web', n: 1 },
+      {
+        kind: 'Node',
+        namespace: null,
+        name: 'kind-worker',
+        container: 'containerd',
+        node: 'kind-worker',
+        n: 3,
+      },
+      {
+        kind: 'Node',
+        namespace: null,
+        name: 'kind-worker',
+        container: 'kubelet',
+        node: 'kind-worker',
+        n: 10,
+      },
+      // No Pod is listed: the node is the folder the pod's log was gathered in.
+      { kind: 'Pod', namespace: 'shop', name: 'web-0', container: 'web', node: 'kind-worker', n: 1 },
     ]);
   });
 

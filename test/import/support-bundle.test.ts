@@ -1,6 +1,6 @@
 // A support bundle as troubleshoot.sh's `support-bundle` writes it (a .tar.gz of cluster-resources/
-// lists per namespace, pod logs under cluster-resources/pods/logs/<ns>/<pod>/<container>[-previous].log,
-// collector errors, its own analysis): objects, Events and logs land with their subjects, what the
+// lists per namespace, pod logs under cluster-resources/pods/logs/<ns>/<pod>/<container>[-previous].log
+// and in its logs collectors' folders, collector errors, its own analysis): objects, Events and logs land with their subjects, what the
 // collectors could not gather is named, and a crash-looping pod is the incident analyze names.
 import { gzipSync } from 'node:zlib';
 import { pack } from 'tar-stream';
@@ -126,6 +126,13 @@ async function supportBundle(): Promise<Buffer> {
     type: 'symlink',
     linkname: `../../cluster-resources/pods/logs/shop/${POD}/app.log`,
   });
+  // Older versions (and copies that lost the links) hold the files themselves there: the pod's
+  // listing gives the namespace the path lacks; a copy of a log read already is read once.
+  file(
+    `shop-logs/${POD}/app-previous.log`,
+    'starting checkout 1.4.2\nconnecting to db at db.shop:5432\npanic: dial tcp 10.0.3.7:5432: connect: connection refused\n',
+  );
+  file(`shop-logs/proxy-logs/${POD}/proxy.log`, 'proxy listening on :15001\nupstream checkout unhealthy\n');
   p.finalize();
   const chunks: Buffer[] = [];
   for await (const chunk of p) chunks.push(chunk as Buffer);
@@ -167,8 +174,14 @@ describe('a troubleshoot.sh support bundle', () => {
 
   it("reads each container's log and the one before its restart as that container's", async () => {
     expect(
-      await rows(bundle, 'SELECT namespace, name, container, count(*)::INTEGER AS n FROM logs GROUP BY ALL'),
-    ).toEqual([{ namespace: 'shop', name: POD, container: 'app', n: 5 }]);
+      await rows(
+        bundle,
+        'SELECT namespace, name, container, count(*)::INTEGER AS n FROM logs GROUP BY ALL ORDER BY ALL',
+      ),
+    ).toEqual([
+      { namespace: 'shop', name: POD, container: 'app', n: 5 },
+      { namespace: 'shop', name: POD, container: 'proxy', n: 2 },
+    ]);
   });
 
   it('names what the collectors could not gather and what it does not read', () => {

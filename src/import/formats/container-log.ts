@@ -6,7 +6,7 @@
 import { normalizeTs } from '../../kube/time.ts';
 import { type FileContext, type ImportOptions, issue, skipFile } from '../context.ts';
 import { defineFormat, type FormatMatch } from '../format.ts';
-import { type LogSubject, logSubjectOf } from '../layout.ts';
+import { collectorLogOf, kindNodeOf, type LogSubject, logSubjectOf } from '../layout.ts';
 import { type LogStream, podLogStream } from '../log-stream.ts';
 import type { FileEntry } from '../sources.ts';
 import type { LineBatch } from '../text.ts';
@@ -27,19 +27,30 @@ export const containerLog = defineFormat<LogMatch>({
     'container logs: CRI (/var/log/pods), Docker JSON, kubectl logs --timestamps, must-gather, cluster-info dump logs.txt; the pod is read from where the file sits, or given with --pod/--container',
   detect: (head) => {
     const flavour = logFlavourOf(head.lines);
+    const subject = logSubjectOf(head.path);
     // Lines the runtime did not date take their year, and their Pod's node and uid, from the rest
-    // of the import: read last.
-    const late = flavour === 'cluster-info-dump' ? ('dated' as const) : undefined;
+    // of the import: read last. So does a log whose path has no namespace (a support bundle's logs
+    // collector): its pod's listing gives it.
+    const late =
+      flavour === 'cluster-info-dump' || (!subject && !head.direct && collectorLogOf(head.path))
+        ? ('dated' as const)
+        : undefined;
     if (flavour !== 'plain') {
       const confidence = flavour === 'docker-json' ? 0.9 : 0.8;
       return { confidence, reason: `${flavour} log lines`, flavour, late };
     }
     // Whatever a program wrote, a file where a runtime keeps a pod's log is that pod's log.
-    const subject = logSubjectOf(head.path);
-    return subject && subject.layout !== 'cluster-info-dump'
+    if (subject && subject.layout !== 'cluster-info-dump')
+      return {
+        confidence: 0.6,
+        reason: `log text at a pod's log path (${subject.layout})`,
+        flavour,
+        late: 'undated',
+      };
+    return head.layout === 'support-bundle' && collectorLogOf(head.path)
       ? {
-          confidence: 0.6,
-          reason: `log text at a pod's log path (${subject.layout})`,
+          confidence: 0.4,
+          reason: "log text in a support bundle's logs collector folder",
           flavour,
           late: 'undated',
         }
@@ -47,7 +58,7 @@ export const containerLog = defineFormat<LogMatch>({
   },
   // Plain text named on the command line with --pod is a log file without timestamps.
   fallback: (head) =>
-    head.direct && logSubjectFor({ relPath: head.path, path: head.path, direct: true }, head.options, false)
+    head.direct && givenSubject({ relPath: head.path, path: head.path, direct: true }, head.options)
       ? {
           confidence: 0,
           reason: 'plain text given with --pod and --container',
@@ -56,7 +67,7 @@ export const containerLog = defineFormat<LogMatch>({
         }
       : null,
   import: async (body, ctx, match) => {
-    const subject = logSubjectFor(ctx.entry, ctx.options, match.flavour === 'cluster-info-dump');
+    const subject = logSubjectFor(ctx, match.flavour === 'cluster-info-dump');
     if (!subject) {
       skipFile(ctx, 'container log whose pod is unknown (pass --pod ns/name --container c)');
       return;
@@ -79,13 +90,34 @@ function logFlavourOf(firstLines: readonly string[]): LogFlavour {
 }
 
 /** The pod and container of a log file: from where it sits, else from --pod and --container. */
-function logSubjectFor(
+function logSubjectFor(ctx: FileContext, dump: boolean): LogSubject | null {
+  const { entry, stats } = ctx;
+  const fromPath = logSubjectOf(entry.relPath);
+  if (fromPath && (fromPath.layout !== 'cluster-info-dump' || dump))
+    return { ...fromPath, node: kindNodeOf(entry.relPath, stats.layout) };
+  const collected = stats.layout === 'support-bundle' ? collectorLogOf(entry.relPath) : null;
+  const namespaces = collected ? ctx.sink.podNamespaces(collected.pod) : [];
+  if (collected && namespaces.length === 1) {
+    const { pod, container, previous } = collected;
+    const namespace = namespaces[0]!;
+    // The stream of cluster-resources/pods/logs: the same log kept in both places is read once.
+    return {
+      namespace,
+      pod,
+      container,
+      previous,
+      stream: `${namespace}/${pod}/${container}/${previous}`,
+      layout: 'support-bundle',
+    };
+  }
+  return givenSubject(entry, ctx.options);
+}
+
+/** A file named on the command line with --pod and --container. */
+function givenSubject(
   entry: Pick<FileEntry, 'relPath' | 'path' | 'direct'>,
   options: ImportOptions,
-  dump: boolean,
 ): LogSubject | null {
-  const fromPath = logSubjectOf(entry.relPath);
-  if (fromPath && (fromPath.layout !== 'cluster-info-dump' || dump)) return fromPath;
   if (entry.direct && options.pod !== undefined && options.container !== undefined) {
     const [namespace, pod] = options.pod.split('/') as [string, string];
     return {
@@ -107,7 +139,14 @@ async function importLogLines(
   ctx: FileContext,
 ): Promise<void> {
   const open = (namespace: string, pod: string, container: string): LogStream =>
-    podLogStream(ctx, { namespace, pod, container, previous: subject.previous, podUid: subject.podUid });
+    podLogStream(ctx, {
+      namespace,
+      pod,
+      container,
+      previous: subject.previous,
+      podUid: subject.podUid,
+      node: subject.node,
+    });
   // A cluster-info dump's logs.txt names its containers between START and END markers.
   let log = subject.container === null ? null : open(subject.namespace, subject.pod, subject.container);
   let partial = '';
