@@ -499,6 +499,62 @@ describe('kubectl logs --prefix', () => {
 });
 
 describe('kubectl rollout', () => {
+  it("reads a Deployment's past revision (rollout history --revision) as the ReplicaSet of that revision", async () => {
+    // As kubectl prints it: its prefix writer without a tab writer, tabs between keys and values.
+    const file = scratch.write(
+      'rollout/revision.txt',
+      [
+        '$ kubectl rollout history deployment/web -n shop --revision=3',
+        'deployment.apps/web with revision #3',
+        'Pod Template:',
+        '  Labels:\tapp=web',
+        '\tpod-template-hash=5d4f8c',
+        '  Annotations:\tkubernetes.io/change-cause: kubectl set image deployment/web web=nginx:1.25',
+        '  Containers:',
+        '   web:',
+        '    Image:\tnginx:1.25',
+        '    Port:\t80/TCP',
+        '    Host Port:\t0/TCP',
+        '    Environment:\t<none>',
+        '    Mounts:\t<none>',
+        '  Volumes:\t<none>',
+        '$ kubectl rollout history ds/agent -n shop --revision=2',
+        'daemonset.apps/agent with revision #2',
+        'Pod Template:',
+        '  Labels:\tapp=agent',
+        '  Containers:',
+        '   agent:',
+        '    Image:\tagent:2',
+        '',
+      ].join('\n'),
+    );
+    const { result, bundle } = await scratch.import([file]);
+    expect(result.inputs[0]?.issues.map((i) => [i.line, i.reason])).toEqual([
+      [
+        16,
+        'the pod template of revision 2 of DaemonSet agent: not read, its ControllerRevision is not named by the text',
+      ],
+    ]);
+    const [row] = await rows(
+      bundle!,
+      `SELECT name, owner_kind, owner_name, json_extract(body, '$.metadata') AS metadata,
+              json_extract(body, '$.spec.template') AS template FROM bundle WHERE kind = 'ReplicaSet'`,
+    );
+    expect(row?.name).toBe('web-5d4f8c');
+    expect([row?.owner_kind, row?.owner_name]).toEqual(['Deployment', 'web']);
+    expect(JSON.parse(String(row?.metadata)).annotations['deployment.kubernetes.io/revision']).toBe('3');
+    expect(JSON.parse(String(row?.template))).toEqual({
+      metadata: {
+        labels: { app: 'web', 'pod-template-hash': '5d4f8c' },
+        annotations: { 'kubernetes.io/change-cause': 'kubectl set image deployment/web web=nginx:1.25' },
+      },
+      spec: {
+        containers: [{ name: 'web', image: 'nginx:1.25', ports: [{ containerPort: 80, protocol: 'TCP' }] }],
+      },
+    });
+    bundle!.close();
+  });
+
   it('reads the workload rollout status and history print: counts, the progress deadline, the revision', async () => {
     const file = scratch.write(
       'rollout/deploy.txt',

@@ -43,8 +43,10 @@ export function indentOf(text: string): number {
 export function parseDescribeTree(lines: readonly TextLine[]): DescribeNode[] {
   const root: DescribeNode = { key: null, value: '', more: [], column: 0, indent: -1, line: 0, children: [] };
   const stack: DescribeNode[] = [root];
-  // The node whose value further lines may continue.
-  let open: { node: DescribeNode } | null = null;
+  // The node whose value further lines may continue; `tabbed` when a tab set its value apart, as
+  // kubectl's prefix writer prints without a tab writer (rollout history --revision): the further
+  // values then start with a tab of their own, not at the first one's column.
+  let open: { node: DescribeNode; tabbed: boolean } | null = null;
   for (const { text: raw, line } of lines) {
     const text = raw.replace(/\s+$/, '');
     if (text.trim() === '') {
@@ -53,7 +55,7 @@ export function parseDescribeTree(lines: readonly TextLine[]): DescribeNode[] {
     }
     const indent = indentOf(text);
     const body = text.trim();
-    if (open && indent >= open.node.column) {
+    if (open && (indent >= open.node.column || (open.tabbed && /^\t+\S/.test(text)))) {
       open.node.more.push({ value: body, indent });
       continue;
     }
@@ -70,7 +72,7 @@ export function parseDescribeTree(lines: readonly TextLine[]): DescribeNode[] {
     open = null;
     if (m && node.value !== '') {
       node.column = Math.max(indent + body.length - (m[2] ?? '').trimStart().length, indent + 1);
-      open = { node };
+      open = { node, tabbed: body.charAt(m[1]!.length + 1) === '\t' };
     }
   }
   return root.children;

@@ -30,7 +30,7 @@ import {
 export const PODS_STATUS_ANNOTATION = 'kstory.dev/pods-status';
 
 /** A `Pod Template:` section as a PodTemplateSpec. */
-function templateOf(nodes: readonly DescribeNode[]): Json | undefined {
+export function templateOf(nodes: readonly DescribeNode[]): Json | undefined {
   const section = child(nodes, 'Pod Template');
   if (!section) return undefined;
   const fields = section.children;

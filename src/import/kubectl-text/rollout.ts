@@ -1,7 +1,8 @@
 // `kubectl rollout status` and `kubectl rollout history` output read back into the workload they
 // are about: the counts of the last "Waiting for …" line (how many replicas or pods were updated,
 // available, ready), whether it rolled out, exceeded its progress deadline or was still waiting when
-// kubectl gave up or the text ends (trouble no field holds), its newest revision.
+// kubectl gave up or the text ends (trouble no field holds), its newest revision, and the pod
+// template of one revision (`--revision=N`) as the ReplicaSet of that revision.
 
 import { BUILTIN_API_VERSIONS } from '../../kube/resources.ts';
 import { type FileContext, issue } from '../context.ts';
@@ -9,7 +10,8 @@ import { type KubectlCommand, kindOfWord } from './command.ts';
 import { markDerived } from './derived.ts';
 import { compact, type Json } from './describe-common.ts';
 import { withTrouble } from './describe-routing.ts';
-import type { TextLine } from './describe-tree.ts';
+import { parseDescribeTree, type TextLine } from './describe-tree.ts';
+import { templateOf } from './describe-workloads.ts';
 import type { PreparedSection } from './prepared.ts';
 
 export const ROLLOUT_SOURCE = 'kubectl rollout';
@@ -192,6 +194,46 @@ export function readRolloutHistory(lines: readonly string[]): { revision: number
   return newest;
 }
 
+/**
+ * `rollout history --revision=N` of a Deployment: the pod template of its ReplicaSet of that
+ * revision, named by the template's pod-template-hash as the Deployment names it. A DaemonSet's or
+ * StatefulSet's revision is a ControllerRevision whose name the text does not give: said, not read.
+ */
+function revisionOf(
+  head: RegExpExecArray,
+  lines: readonly TextLine[],
+  namespace: string,
+  ctx: FileContext,
+  line: number | undefined,
+): Json | null {
+  const kind = kindOfWord(head[1]!);
+  const [name, number] = [head[2]!, head[3]!];
+  const template = templateOf(parseDescribeTree(lines));
+  const labels = (template?.metadata as Json | undefined)?.labels as Record<string, string> | undefined;
+  if (kind !== 'Deployment' || !template || !labels?.['pod-template-hash']) {
+    issue(
+      ctx,
+      line,
+      kind === 'Deployment'
+        ? `the pod template of revision ${number} of Deployment ${name}: not read, it names no pod-template-hash`
+        : `the pod template of revision ${number} of ${kind ?? head[1]} ${name}: not read, its ControllerRevision is not named by the text`,
+    );
+    return null;
+  }
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'ReplicaSet',
+    metadata: {
+      name: `${name}-${labels['pod-template-hash']}`,
+      namespace,
+      labels,
+      annotations: { 'deployment.kubernetes.io/revision': number },
+      ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name, controller: true }],
+    },
+    spec: { template },
+  };
+}
+
 /** Read a `kubectl rollout status|history` section, or null when it says nothing of a workload. */
 export function prepareRollout(
   lines: readonly TextLine[],
@@ -202,17 +244,17 @@ export function prepareRollout(
   const texts = lines.map((l) => l.text);
   let object: Json | null = null;
   let ownWord = false;
-  if (command.rolloutAction === 'history') {
+  const revision = /^(\S+?)\/(\S+) with revision #(\d+)$/.exec(texts[0]?.trim() ?? '');
+  if (command.rolloutAction === 'history' && revision) {
+    object = revisionOf(revision, lines.slice(1), namespace, ctx, lines[0]?.line);
+    ownWord = true;
+  } else if (command.rolloutAction === 'history') {
     // `deployment.apps/cart` heads the table; `--revision=N` prints a past pod template instead.
     const head = /^(\S+?)\/(\S+)/.exec(texts[0]?.trim() ?? '');
     const kind = (head && kindOfWord(head[1]!)) ?? command.kinds[0];
     const name = head?.[2] ?? command.names[0];
     const newest = readRolloutHistory(texts.slice(1));
-    if (!kind || !name || !newest) {
-      if (texts.some((t) => /with revision #\d+/.test(t)))
-        issue(ctx, lines[0]?.line, "a past revision's pod template (rollout history --revision): not read");
-      return null;
-    }
+    if (!kind || !name || !newest) return null;
     object = {
       apiVersion: BUILTIN_API_VERSIONS[kind] ?? 'apps/v1',
       kind,
@@ -230,7 +272,8 @@ export function prepareRollout(
     object = workloadOfRollout(state, namespace);
     ownWord = state.conditions.some((c) => c.status === 'False') || rolloutTrouble(state).length > 0;
   }
-  if (!object) return null;
+  // A revision not read was said so: nothing else reads it.
+  if (!object) return revision ? { floor: null, emit: () => {} } : null;
   const obj = object;
   return {
     floor: null,
