@@ -26,28 +26,59 @@ function emptySelect(): string {
   return `SELECT ${COLUMNS.map((c) => `CAST(NULL AS ${c.type}) AS "${c.name}"`).join(', ')} WHERE false`;
 }
 
+interface FinalOptions {
+  output: string;
+  spoolDir: string;
+  rowGroupSize: number;
+  compressionLevel: number;
+  globalSortMaxBytes: number;
+}
+
+/** Rows of one source, and their first and last times (as the metadata writes times). */
+export interface SourceStats {
+  source: string;
+  n: number;
+  first: string | null;
+  last: string | null;
+}
+
+/** Rows a query gives (sql-rows.ts): unsorted, every column of the format, their stats known. */
+export interface QueryRows {
+  select: string;
+  stats: SourceStats[];
+}
+
+/** Times as the metadata writes them, in a strftime format. */
+export const STATS_TIME_FORMAT = '%Y-%m-%dT%H:%M:%S.%fZ';
+
+/**
+ * The spool's segments as the bundle file; or, given `query`, the rows it gives instead (all there
+ * is: rows built in SQL), sorted here and encoded once.
+ */
 export async function writeFinalBundle(
   db: Database,
-  options: {
-    output: string;
-    spoolDir: string;
-    rowGroupSize: number;
-    compressionLevel: number;
-    globalSortMaxBytes: number;
-  },
+  options: FinalOptions,
   metadata: BundleMetadata,
   spooledBytes: number,
+  query?: QueryRows,
 ): Promise<FinishResult> {
   const parts = listSegments(options.spoolDir)
     .map((s) => s.parquet)
     .filter((p): p is string => p !== null);
-  const from = parts.length > 0 ? `read_parquet(${sqlList(parts)})` : `(${emptySelect()})`;
+  const from =
+    query !== undefined
+      ? `(${query.select})`
+      : parts.length > 0
+        ? `read_parquet(${sqlList(parts)})`
+        : `(${emptySelect()})`;
 
-  const stats = await db.all<{ source: string; n: number; first: string | null; last: string | null }>(
-    `SELECT source, count(*)::INTEGER AS n, strftime(min(ts), '%Y-%m-%dT%H:%M:%S.%fZ') AS first,
-            strftime(max(ts), '%Y-%m-%dT%H:%M:%S.%fZ') AS last
+  const stats =
+    query?.stats ??
+    (await db.all<SourceStats>(
+      `SELECT source, count(*)::INTEGER AS n, strftime(min(ts), '${STATS_TIME_FORMAT}') AS first,
+            strftime(max(ts), '${STATS_TIME_FORMAT}') AS last
      FROM ${from} GROUP BY source ORDER BY source`,
-  );
+    ));
   const rowsBySource = Object.fromEntries(stats.map((s) => [s.source, s.n]));
   const firsts = stats
     .map((s) => s.first)
@@ -64,6 +95,8 @@ export async function writeFinalBundle(
   // (Parquet's own sizes do not: dictionary encoding makes repetitive rows look tiny).
   const uncompressed = spooledBytes;
   const globalSort = uncompressed <= options.globalSortMaxBytes;
+  // Rows of a query are sorted whatever their size, as a segment's are at compaction (one run).
+  const sort = globalSort || query !== undefined;
   // Row groups of at most ~32 MB uncompressed: what a reader (and this copy) holds at a time. DuckDB
   // closes a row group at a whole number of its 2,048-row vectors at or past the size asked for, so
   // the size is rounded down to one (3,000 rows of 11 KB Pods made row groups of 4,096, 45 MB).
@@ -77,7 +110,7 @@ export async function writeFinalBundle(
 
   const final: BundleMetadata = {
     ...metadata,
-    row_order: globalSort ? 'sorted' : 'sorted-per-segment',
+    row_order: sort ? 'sorted' : 'sorted-per-segment',
     window: {
       start: metadata.window.start ?? firsts[0] ?? null,
       end: metadata.window.end ?? lasts.at(-1) ?? null,
@@ -101,12 +134,15 @@ export async function writeFinalBundle(
     // Nothing is appended any more: the global sort may use every core. A bundle too large to sort
     // is a streaming copy of its sorted segments, and one thread keeps it one: with several, each
     // buffers row groups to keep the order, which ran out of memory on 10 KB rows (50,000 Pod
-    // versions), and was slower too (bench/record.ts).
+    // versions), and was slower too (bench/record.ts); a large query is sorted in one thread too, as
+    // compaction sorts a segment.
     await db.run(`SET threads = ${globalSort ? availableParallelism() : 1}`);
     await db.run(
-      `COPY (SELECT * FROM ${from}${globalSort ? ` ORDER BY ${orderBy()}` : ''}) ` +
+      `COPY (SELECT * FROM ${from}${sort ? ` ORDER BY ${orderBy()}` : ''}) ` +
         `TO ${sqlString(temp)} (FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL ${options.compressionLevel}, ` +
-        `ROW_GROUP_SIZE ${rowGroupSize}, KV_METADATA {${keyValues}})`,
+        // Into the file created above: DuckDB would otherwise write a file of its own beside it
+        // (tmp_…, readable by others) and rename it over this one, and leave it on a full disk.
+        `ROW_GROUP_SIZE ${rowGroupSize}, KV_METADATA {${keyValues}}, USE_TMP_FILE false)`,
     );
     chmodSync(temp, FILE_MODE);
     const fd = openSync(temp, 'r');
@@ -124,4 +160,28 @@ export async function writeFinalBundle(
     rowsBySource,
     metadata: final,
   };
+}
+
+/**
+ * The bundle file of a spool, share-safe when `anonymize`: then written plain inside the spool first
+ * and rewritten into the output, so that nothing but pseudonyms ever reaches the output path.
+ */
+export async function writeBundleFile(
+  db: Database,
+  options: FinalOptions & { anonymize: boolean; memoryLimit: string; mappingFile?: string },
+  metadata: BundleMetadata,
+  spooledBytes: number,
+  query?: QueryRows,
+): Promise<FinishResult> {
+  if (!options.anonymize) return writeFinalBundle(db, options, metadata, spooledBytes, query);
+  const plain = path.join(options.spoolDir, 'plain.parquet');
+  await writeFinalBundle(db, { ...options, output: plain }, metadata, spooledBytes, query);
+  const { anonymizeBundle } = await import('./anonymize.ts');
+  const spoolDir = path.join(options.spoolDir, 'anonymize.spool');
+  rmSync(spoolDir, { recursive: true, force: true });
+  return anonymizeBundle(plain, options.output, {
+    spoolDir,
+    memoryLimit: options.memoryLimit,
+    mappingFile: options.mappingFile,
+  });
 }

@@ -7,8 +7,8 @@ import path from 'node:path';
 import { KstoryError } from '../errors.ts';
 import type { FinishResult } from './final-bundle.ts';
 import { checkOutputPath } from './output-path.ts';
-import { isSpoolDir, SPOOL_FILE } from './spool.ts';
-import { finishSpool } from './writer.ts';
+import { isSpoolDir, readSpoolState, SPOOL_FILE } from './spool.ts';
+import { BundleWriter } from './writer.ts';
 
 export async function repairSpool(
   target: string,
@@ -46,4 +46,20 @@ function locateSpool(target: string): string {
   throw new KstoryError(`${target}: no spool found here (looked for a directory with ${SPOOL_FILE})`, {
     hint: 'Give the .spool directory that a writer left beside its bundle, e.g. incident.parquet.spool.',
   });
+}
+
+/** Finish the spool of a writer that did not finish (killed, crashed, or stopped with close()). */
+export async function finishSpool(
+  spoolDir: string,
+  options: { output: string; memoryLimit?: string },
+): Promise<FinishResult> {
+  const state = readSpoolState(spoolDir);
+  const writer = await BundleWriter.create({
+    output: options.output,
+    spoolDir,
+    resume: true,
+    metadata: { producer: state.metadata.producer, repaired: true },
+    memoryLimit: options.memoryLimit,
+  });
+  return writer.finish();
 }

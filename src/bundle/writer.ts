@@ -8,15 +8,14 @@ import path from 'node:path';
 import { KstoryError, messageOf, osError, osErrorIn, userFacingOsError } from '../errors.ts';
 import { Redactor } from '../kube/redact.ts';
 import { SOURCES } from './columns.ts';
-import { compactSegment, openCompactionDatabase, writeSegment } from './compaction.ts';
+import { compactSegment, openCompactionDatabase } from './compaction.ts';
 import type { Database } from './duckdb.ts';
-import { type FinishResult, writeFinalBundle } from './final-bundle.ts';
+import { type FinishResult, type QueryRows, writeBundleFile } from './final-bundle.ts';
 import type { Gap, MetadataPatch } from './metadata.ts';
 import type { BundleRow } from './row.ts';
 import { MAX_LINE_BYTES, SEGMENT_HEADER } from './segment-format.ts';
 import {
   listSegments,
-  readSpoolState,
   type SpoolState,
   segmentName,
   spoolRedactionKey,
@@ -26,6 +25,7 @@ import {
 import { SpoolWriteError } from './spool-error.ts';
 import { SpoolLines } from './spool-lines.ts';
 import { stripUndefined, takeSpool } from './spool-open.ts';
+import { abandonSpool, PendingSqlRows, type SqlRows } from './sql-rows.ts';
 
 export interface WriterOptions {
   /** The bundle file to write. */
@@ -86,6 +86,7 @@ export class BundleWriter {
   private failure: SpoolWriteError | null = null;
   private appended = 0;
   private readonly redactor: Redactor;
+  private readonly sqlRows = new PendingSqlRows();
 
   private constructor(
     private readonly options: Required<
@@ -212,37 +213,20 @@ export class BundleWriter {
 
   /**
    * A connection to the writer's database for a producer that builds rows in SQL (its tables are
-   * its own to create and drop). Close it before finish().
+   * its own to create and drop): see addSqlRows.
    */
   sqlConnection(): Promise<Database> {
     return this.db.fork();
   }
 
   /**
-   * Rows a producer built in SQL on `db` (see sqlConnection), every column of the format in order
-   * and already redacted with `redaction`, written into the spool as one sorted segment, as
-   * compaction writes one. `bytes`: about their size as JSON lines (what decides the final sort).
+   * Rows a producer built in SQL on a connection of the writer's database (see sqlConnection and
+   * sql-rows.ts): written when the writer finishes, which then releases them (also when it stops).
    */
-  async addSegment(db: Database, select: string, bytes: number): Promise<void> {
-    if (this.finished) throw new Error('BundleWriter.addSegment after finish()');
+  addSqlRows(rows: SqlRows): void {
+    if (this.finished) throw new Error('BundleWriter.addSqlRows after finish()');
     if (this.failure) throw this.failure;
-    // The rows appended so far stay in the segment they are in; the new one takes the next number.
-    this.rotateSegment();
-    if (this.fd !== null) {
-      closeSync(this.fd);
-      this.fd = null;
-      rmSync(path.join(this.options.spoolDir, segmentName(this.segmentNumber, 'ndjson')), { force: true });
-    }
-    const number = this.segmentNumber++;
-    try {
-      await writeSegment(db, this.options.spoolDir, number, select);
-      this.state.spooled_bytes += bytes;
-      this.saveState();
-    } catch (error) {
-      throw this.spoolFailure(error);
-    } finally {
-      this.openSegment();
-    }
+    this.sqlRows.add(rows);
   }
 
   /** Record a period where the recording may be incomplete: in the metadata and as a marker row. */
@@ -355,6 +339,7 @@ export class BundleWriter {
     }
     await this.compaction;
     if (this.compactionError) {
+      await this.sqlRows.dispose();
       this.db.close();
       unlockSpool(this.options.spoolDir);
       const os = userFacingOsError(this.compactionError);
@@ -364,25 +349,28 @@ export class BundleWriter {
       });
     }
     try {
-      // A share-safe bundle is written plain inside the spool first, then rewritten into the output:
-      // nothing but pseudonyms ever reaches the output path.
-      const plain = path.join(this.options.spoolDir, 'plain.parquet');
-      let result = await writeFinalBundle(
+      // A share-safe bundle is written plain inside the spool first: its SQL rows go in segments.
+      const sql = await this.sqlRows.forBundle(this.db, this.options.spoolDir, {
+        direct: !this.state.anonymize,
+        next: () => this.segmentNumber++,
+      });
+      return await this.writeBundle(sql.query, this.state.spooled_bytes + sql.bytes);
+    } finally {
+      await this.sqlRows.dispose();
+      this.db.close();
+    }
+  }
+
+  /** The bundle from the spool's segments, or from `query` when its rows are all there is. */
+  private async writeBundle(query: QueryRows | undefined, spooledBytes: number): Promise<FinishResult> {
+    try {
+      const result = await writeBundleFile(
         this.db,
-        this.state.anonymize ? { ...this.options, output: plain } : this.options,
+        { ...this.options, anonymize: this.state.anonymize },
         this.state.metadata,
-        this.state.spooled_bytes,
+        spooledBytes,
+        query,
       );
-      if (this.state.anonymize) {
-        const { anonymizeBundle } = await import('./anonymize.ts');
-        const spoolDir = path.join(this.options.spoolDir, 'anonymize.spool');
-        rmSync(spoolDir, { recursive: true, force: true });
-        result = await anonymizeBundle(plain, this.options.output, {
-          spoolDir,
-          memoryLimit: this.options.memoryLimit,
-          mappingFile: this.options.mappingFile,
-        });
-      }
       unlockSpool(this.options.spoolDir);
       rmSync(this.options.spoolDir, { recursive: true, force: true });
       return result;
@@ -390,10 +378,9 @@ export class BundleWriter {
       // The spool is whole until the bundle is in place: a full disk costs the bundle, not the rows.
       const os = userFacingOsError(error);
       if (!os) throw error;
+      if (query !== undefined) throw abandonSpool(this.options.spoolDir, os);
       unlockSpool(this.options.spoolDir);
       throw new SpoolWriteError(this.options.spoolDir, os);
-    } finally {
-      this.db.close();
     }
   }
 
@@ -410,22 +397,10 @@ export class BundleWriter {
     this.finished = true;
     await this.compaction;
     unlockSpool(this.options.spoolDir);
-    this.db.close();
+    try {
+      await this.sqlRows.dispose();
+    } finally {
+      this.db.close();
+    }
   }
-}
-
-/** Finish the spool of a writer that did not finish (killed, crashed, or stopped with close()). */
-export async function finishSpool(
-  spoolDir: string,
-  options: { output: string; memoryLimit?: string },
-): Promise<FinishResult> {
-  const state = readSpoolState(spoolDir);
-  const writer = await BundleWriter.create({
-    output: options.output,
-    spoolDir,
-    resume: true,
-    metadata: { producer: state.metadata.producer, repaired: true },
-    memoryLimit: options.memoryLimit,
-  });
-  return writer.finish();
 }

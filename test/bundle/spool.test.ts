@@ -7,6 +7,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { compactSegment, openCompactionDatabase } from '../../src/bundle/compaction.ts';
 import { type Database, sqlString } from '../../src/bundle/duckdb.ts';
+import { finishSpool } from '../../src/bundle/repair.ts';
 import type { BundleRow } from '../../src/bundle/row.ts';
 import {
   SEGMENT_HEADER,
@@ -16,7 +17,7 @@ import {
 } from '../../src/bundle/segment-format.ts';
 import { encodeRow, RawJson, readSpoolState, segmentName } from '../../src/bundle/spool.ts';
 import { SpoolLines } from '../../src/bundle/spool-lines.ts';
-import { BundleWriter, finishSpool } from '../../src/bundle/writer.ts';
+import { BundleWriter } from '../../src/bundle/writer.ts';
 import { writeOldSpool } from '../support/old-spool.ts';
 import { aLogRow, aMetricRow, anEventRow, aPodRow, numberedRows } from '../support/rows.ts';
 import { useTempDir } from '../support/temp.ts';

@@ -155,8 +155,8 @@ describe('a full disk', () => {
   afterAll(() => {
     if (disk) spawnSync('umount', ['-l', disk]);
   });
-  // A log at level Request is read line by line into the spool's NDJSON; one at level Metadata is
-  // read whole in DuckDB and spooled as one Parquet segment. Both must keep what they spooled.
+  // A log at level Request is read line by line into the spool's NDJSON, which must keep what it
+  // holds; one at level Metadata is read whole in DuckDB and encoded straight into the bundle.
   // The padding is random so that neither path's compression fits the log into the disk.
   it.skipIf(disk === null).each(['Request', 'Metadata'])(
     'stops with what to free and loses nothing: the spool is repaired, or the import written elsewhere (audit level %s)',
@@ -189,7 +189,7 @@ describe('a full disk', () => {
       expectOneLineError(full.stderr, /no space left on the device/);
       const spool = `${output}.spool`;
       if (level === 'Metadata') {
-        // The log read whole is one segment: a disk full while it is written keeps no part of it,
+        // The log read whole never reaches the spool: a disk full while its bundle is written
         // leaves nothing behind, and the same import written where there is room gives the bundle.
         expect(readdirSync(disk!)).toEqual(['filler']);
         rmSync(filler);

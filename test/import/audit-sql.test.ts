@@ -244,14 +244,14 @@ interface Imported {
 }
 
 /** The log imported into a bundle with a fixed key: in DuckDB, or line by line (a target without SQL). */
-async function importLog(input: string, output: string, lineByLine: boolean): Promise<Imported> {
+async function importLog(input: string | string[], output: string, lineByLine: boolean): Promise<Imported> {
   const writer = await BundleWriter.create({
     output,
     metadata: { producer: 'import' },
     redactionKey: fixedRedactionKey('audit-sql-test'),
   });
   const sink = new ImportSink(lineByLine ? { append: (row) => writer.append(row) } : writer);
-  const [stats] = await importInputs([input], sink, {});
+  const [stats] = await importInputs(typeof input === 'string' ? [input] : input, sink, {});
   await writer.finish();
   return { file: output, stats: stats! };
 }
@@ -292,6 +292,36 @@ describe('audit logs read in DuckDB', () => {
     expect(inSql.stats.duplicates).toBe(lineByLine.stats.duplicates);
     expect(inSql.stats.duplicates).toBeGreaterThan(0);
     expect(inSql.stats.formats).toEqual({ 'audit-log': 1 });
+  });
+
+  it('writes them beside the rows of other inputs (as a segment of the spool) the same', async () => {
+    const dir = tempDir();
+    const log = path.join(dir, 'audit.log');
+    writeFileSync(log, `${auditLines().join('\n')}\n`);
+    const pod = path.join(dir, 'pod.json');
+    writeFileSync(
+      pod,
+      JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name: 'web-1', namespace: 'shop', uid: 'u-1', resourceVersion: '5' },
+        spec: { containers: [{ name: 'web', image: 'nginx:1.27' }] },
+        status: { phase: 'Running', startTime: at(1) },
+      }),
+    );
+    const both = await importLog([log, pod], path.join(dir, 'both-sql.parquet'), false);
+    const bothByLine = await importLog([log, pod], path.join(dir, 'both-lines.parquet'), true);
+    expect(await differing(both.file, bothByLine.file)).toEqual([0, 0]);
+    const db = await Database.open({ threads: 1 });
+    try {
+      const rows = await db.all<{ source: string; n: number }>(
+        `SELECT source, count(*)::INTEGER AS n FROM read_parquet('${both.file}') GROUP BY source ORDER BY source`,
+      );
+      expect(rows).toContainEqual({ source: 'audit', n: 10 });
+      expect(rows).toContainEqual({ source: 'object', n: 1 });
+    } finally {
+      db.close();
+    }
   });
 
   it('redacts what the line-by-line reader redacts', async () => {

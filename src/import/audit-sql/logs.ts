@@ -5,6 +5,8 @@
 // line by line as before (formats/audit.ts).
 
 import type { Database } from '../../bundle/duckdb.ts';
+import type { SourceStats } from '../../bundle/final-bundle.ts';
+import type { SqlRows } from '../../bundle/sql-rows.ts';
 import type { Redactor } from '../../kube/redact.ts';
 import type { InputStats } from '../stats.ts';
 import {
@@ -25,15 +27,15 @@ import {
   textColumnsSql,
 } from './rows.ts';
 
-/** What takes rows built in SQL: the bundle writer (see BundleWriter.addSegment). */
+/** What takes rows built in SQL: the bundle writer (see BundleWriter.addSqlRows). */
 export interface SqlRowTarget {
   readonly redaction: Redactor;
   sqlConnection(): Promise<Database>;
-  addSegment(db: Database, select: string, bytes: number): Promise<void>;
+  addSqlRows(rows: SqlRows): void;
 }
 
 export function isSqlRowTarget(target: object): target is SqlRowTarget {
-  return 'addSegment' in target && 'sqlConnection' in target;
+  return 'addSqlRows' in target && 'sqlConnection' in target;
 }
 
 interface LogRead {
@@ -83,9 +85,10 @@ export class SqlAuditLogs {
   }
 
   /**
-   * Write the rows of every log read, once all are: a request's stages may be in two logs (a
-   * rotation between them). `otherIds` are the requests the line-by-line reader wrote (from other
-   * inputs): lines of theirs here are repeats. Gives the rows and repeats of each log.
+   * Hand the rows of every log read to the writer, once all are: a request's stages may be in two
+   * logs (a rotation between them). `otherIds` are the requests the line-by-line reader wrote (from
+   * other inputs): lines of theirs here are repeats. Gives the rows and repeats of each log. The
+   * tables the rows are read from are the writer's to drop from then on (see SqlRows).
    */
   async finish(otherIds: Iterable<string>): Promise<LogRows[]> {
     const db = this.db;
@@ -108,33 +111,25 @@ export class SqlAuditLogs {
       await buildUriNameTable(db);
       const redacts = (await buildTextTable(db, redactor, textColumnsSql())) > 0;
       const counts = await countRows(db);
-      await this.target.addSegment(db, rowsSql(redacts), this.bytes);
+      this.target.addSqlRows({
+        select: rowsSql(redacts),
+        stats: statsOf(counts),
+        bytes: this.bytes,
+        dispose: () => dropTables(db),
+      });
+      this.db = null;
       return counts.map((c) => ({ ...this.logs[c.file_no]!, rows: c.rows, repeats: c.repeats }));
     } finally {
       await this.close();
     }
   }
 
-  /** Drop the tables and the connection (the import failed, or the rows are written). */
+  /** Drop the tables and the connection (the import failed, or nothing was read). */
   async close(): Promise<void> {
     const db = this.db;
     if (db === null) return;
     this.db = null;
-    const tables = [
-      LINES_TABLE,
-      FLAGS_TABLE,
-      FILES_TABLE,
-      OTHER_IDS_TABLE,
-      'kstory_audit_kinds',
-      'kstory_audit_uri_names',
-      'kstory_audit_texts',
-      ...MEMBER_TABLES.map((t) => t.table),
-    ];
-    try {
-      for (const table of tables) await db.run(`DROP TABLE IF EXISTS ${table}`);
-    } finally {
-      db.close();
-    }
+    await dropTables(db);
   }
 
   private async database(): Promise<Database> {
@@ -156,5 +151,33 @@ export class SqlAuditLogs {
     }
     appender.closeSync();
     return any;
+  }
+}
+
+/** The rows of all logs, and their first and last times (the texts of one format sort as times). */
+function statsOf(counts: Awaited<ReturnType<typeof countRows>>): SourceStats[] {
+  const n = counts.reduce((sum, c) => sum + c.rows, 0);
+  if (n === 0) return [];
+  const firsts = counts.map((c) => c.first).filter((t): t is string => t !== null);
+  const lasts = counts.map((c) => c.last).filter((t): t is string => t !== null);
+  return [{ source: 'audit', n, first: firsts.sort()[0] ?? null, last: lasts.sort().at(-1) ?? null }];
+}
+
+/** The tables the rows are read from, and their connection. */
+async function dropTables(db: Database): Promise<void> {
+  const tables = [
+    LINES_TABLE,
+    FLAGS_TABLE,
+    FILES_TABLE,
+    OTHER_IDS_TABLE,
+    'kstory_audit_kinds',
+    'kstory_audit_uri_names',
+    'kstory_audit_texts',
+    ...MEMBER_TABLES.map((t) => t.table),
+  ];
+  try {
+    for (const table of tables) await db.run(`DROP TABLE IF EXISTS ${table}`);
+  } finally {
+    db.close();
   }
 }

@@ -5,6 +5,7 @@
 
 import { COLUMNS } from '../../bundle/columns.ts';
 import type { Database } from '../../bundle/duckdb.ts';
+import { STATS_TIME_FORMAT } from '../../bundle/final-bundle.ts';
 import { canonicalBody } from '../../bundle/segment-format.ts';
 import { MEMBER_TABLES } from './members.ts';
 import { BODY_COLUMNS, BODY_MEMBERS, LINES_TABLE } from './read.ts';
@@ -51,11 +52,16 @@ export async function flagLines(db: Database, otherIds: boolean): Promise<void> 
   );
 }
 
-/** Rows kept and repeats dropped, per log. */
-export async function countRows(db: Database): Promise<{ file_no: number; rows: number; repeats: number }[]> {
+/** Rows kept and repeats dropped, per log, and the first and last times of the rows kept. */
+export async function countRows(
+  db: Database,
+): Promise<{ file_no: number; rows: number; repeats: number; first: string | null; last: string | null }[]> {
+  const kept = 'WHERE coalesce(f.keep, true)';
   return db.all(
-    `SELECT file_no, (count(*) FILTER (WHERE coalesce(f.keep, true)))::INTEGER AS rows,
-       (count(*) FILTER (WHERE coalesce(f.repeat, false)))::INTEGER AS repeats
+    `SELECT file_no, (count(*) FILTER (${kept}))::INTEGER AS rows,
+       (count(*) FILTER (WHERE coalesce(f.repeat, false)))::INTEGER AS repeats,
+       strftime(min(l.ts) FILTER (${kept}), '${STATS_TIME_FORMAT}') AS first,
+       strftime(max(l.ts) FILTER (${kept}), '${STATS_TIME_FORMAT}') AS last
      FROM ${LINES_TABLE} l LEFT JOIN ${FLAGS_TABLE} f USING (file_no, line_no) GROUP BY file_no`,
   );
 }
