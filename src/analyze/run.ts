@@ -101,12 +101,19 @@ export async function analyzeBundle(
   // Options are read before the work, so that a mistake in one is said at once.
   const subject = options.subject ? forOption('subject', () => parseObjectPath(options.subject!)) : null;
   const selector = options.selector ? parseSelector(options.selector) : null;
-  const { patterns, links, rules } = catalogue ?? loadCatalogue(options);
   const progress = options.onProgress ?? (() => {});
-  const window = await resolveWindow(bundle, options);
-  const coverage = await coverageOf(bundle, window, metricNamesRead(patterns));
   progress('loading objects, events, audit entries and metrics');
-  await loadWorkingSet(bundle);
+  const { patterns, links, rules, window, coverage } = await whileLoading(bundle, async () => {
+    const { patterns, links, rules } = catalogue ?? loadCatalogue(options);
+    const window = await resolveWindow(bundle, options);
+    return {
+      patterns,
+      links,
+      rules,
+      window,
+      coverage: await coverageOf(bundle, window, metricNamesRead(patterns)),
+    };
+  });
   progress(`probing the signals of ${patterns.length} patterns`);
 
   const existence = new Existence();
@@ -200,6 +207,33 @@ export async function analyzeBundle(
     transient: options.all ? 0 : transient.size,
     omitted: ranked.length - reportIncidents.length,
   };
+}
+
+/**
+ * `work` done while the working set loads on connections of its own: reading the catalogue is
+ * JavaScript, the window and coverage read only the `bundle` relation, none of them a view the
+ * loading replaces. Returns once both are done; when `work` fails, the loading is stopped first, so
+ * that a mistake in a pattern or an option is said at once, even of a bundle that loads for minutes.
+ */
+async function whileLoading<T>(bundle: Bundle, work: () => Promise<T>): Promise<T> {
+  const loader = await bundle.fork();
+  const stop = new AbortController();
+  let started: () => void = () => {};
+  const running = new Promise<void>((resolve) => {
+    started = resolve;
+  });
+  const loading = loadWorkingSet(loader, { started, signal: stop.signal }).finally(() => loader.close());
+  try {
+    // The loading statements are sent before the synchronous parsing of the catalogue starts.
+    await Promise.race([running, loading]);
+    const done = await work();
+    await loading;
+    return done;
+  } catch (error) {
+    stop.abort();
+    await loading.catch(() => {});
+    throw error;
+  }
 }
 
 /** Every pattern's findings, in time order, and the creation of their subjects and namespaces

@@ -89,25 +89,43 @@ function ownColumns(source: Source, replace: Record<string, string> = {}): (from
   return (from) => `SELECT ${columns.join(', ')} FROM ${from}`;
 }
 
+export interface WorkingSetOptions {
+  /** Called once the loading statements run in DuckDB's threads: JavaScript work done from then on
+   * (reading the pattern catalogue) overlaps them. */
+  started?: () => void;
+  /** Stops the loading (each running statement is interrupted), which then fails. */
+  signal?: AbortSignal;
+}
+
 /**
  * Replace the views analysis reads by in-memory tables of the same name and columns. Bodies are kept
  * only where analysis reads them (see KINDS_WITH_BODY); elsewhere `body` is NULL, so a bundle
  * prepared this way is for analysis, not for extracting objects. Safe to call twice.
  */
-export async function loadWorkingSet(bundle: Bundle): Promise<void> {
+export async function loadWorkingSet(bundle: Bundle, options: WorkingSetOptions = {}): Promise<void> {
   const tables = await bundle.query<{ table_name: string }>(
     `SELECT table_name FROM duckdb_tables() WHERE database_name = 'memory' AND schema_name = 'main'`,
   );
   const loaded = new Set(tables.map((t) => t.table_name));
   const waiting = LOADS.filter(({ view }) => !loaded.has(view));
+  if (waiting.length === 0) options.started?.();
   await onConnections(
     bundle,
     waiting,
     async (connection, { view, select }) => {
-      const staging = `kstory_loading_${view}`;
-      await connection.db.run(`CREATE TABLE memory.main.${staging} AS ${select(view)}`);
-      await connection.db.run(`DROP VIEW memory.main.${view}`);
-      await connection.db.run(`ALTER TABLE memory.main.${staging} RENAME TO ${view}`);
+      options.signal?.throwIfAborted();
+      const interrupt = () => connection.db.interrupt();
+      options.signal?.addEventListener('abort', interrupt);
+      try {
+        const staging = `kstory_loading_${view}`;
+        const creating = connection.db.run(`CREATE TABLE memory.main.${staging} AS ${select(view)}`);
+        options.started?.();
+        await creating;
+        await connection.db.run(`DROP VIEW memory.main.${view}`);
+        await connection.db.run(`ALTER TABLE memory.main.${staging} RENAME TO ${view}`);
+      } finally {
+        options.signal?.removeEventListener('abort', interrupt);
+      }
       loaded.add(view);
     },
     { ready: ({ after }) => after.every((v) => loaded.has(v)) },

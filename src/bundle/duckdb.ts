@@ -86,6 +86,11 @@ export class Database {
     await this.run('SET lock_configuration = true');
   }
 
+  /** Stops the query this connection is running: it fails with an interruption error. */
+  interrupt(): void {
+    this.connection.interrupt();
+  }
+
   async run(sql: string, params?: DuckDBValue[]): Promise<void> {
     await this.connection.run(sql, params);
   }

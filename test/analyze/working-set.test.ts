@@ -1,6 +1,6 @@
 // The relations analysis reads, created at once as a batch of bundles creates them (the loaded views
 // made tables straight from their queries), are those of the views created then loaded: the same
-// tables and views, columns and rows.
+// tables and views, columns and rows. A loading told to stop leaves the bundle readable, and loadable.
 
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -72,5 +72,23 @@ describe('the working set created at once', () => {
   it('holds the same rows in every relation', () => {
     expect(Object.values(createdAtOnce.rows).some((r) => !r.startsWith('0 '))).toBe(true);
     expect(createdAtOnce.rows).toEqual(viewsThenLoaded.rows);
+  });
+});
+
+describe('a loading told to stop', () => {
+  it('fails, leaves every relation readable, and a later loading gives the same working set', async () => {
+    const bundle = await openBundle([FIXTURE]);
+    try {
+      const stop = new AbortController();
+      await expect(
+        loadWorkingSet(bundle, { started: () => stop.abort(), signal: stop.signal }),
+      ).rejects.toThrow();
+      const [objects] = await bundle.query<{ n: number }>('SELECT count(*)::DOUBLE AS n FROM objects');
+      expect(objects!.n).toBeGreaterThan(0);
+      await loadWorkingSet(bundle);
+      expect(await relationsOf(bundle)).toEqual(viewsThenLoaded);
+    } finally {
+      bundle.close();
+    }
   });
 });
