@@ -2,6 +2,7 @@
 // message` in a KstoryError: the form of every correlation rule and vocabulary file.
 
 import { readFileSync } from 'node:fs';
+import { CORE_SCHEMA, load as loadYaml } from 'js-yaml';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { KstoryError, messageOf } from '../errors.ts';
@@ -17,6 +18,14 @@ export function loadYamlFile<T>(file: string, schema: z.ZodType<T>, hint: string
     text = readFileSync(file, 'utf8');
   } catch (error) {
     fail(`cannot read it: ${messageOf(error)}`);
+  }
+  // js-yaml reads a good file several times faster than `yaml` (every analysis reads the rules and
+  // vocabularies), as for patterns; `yaml`'s document model says the line of what is wrong.
+  try {
+    const fast = schema.safeParse(loadYaml(text, { schema: CORE_SCHEMA, filename: file }));
+    if (fast.success) return fast.data;
+  } catch {
+    // Not valid YAML: said below, with its line.
   }
   const document = parseDocument(text);
   const error = document.errors[0];
