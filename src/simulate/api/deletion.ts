@@ -78,6 +78,10 @@ export function deleteObject(
       obj.metadata.deletionTimestamp = s.sim.clock.iso(s.sim.clock.now + grace * 1000);
       obj.metadata.deletionGracePeriodSeconds = grace;
       if (GENERATION_KINDS.has(kind)) obj.metadata.generation = (obj.metadata.generation ?? 1) + 1;
+    } else if (grace < (obj.metadata.deletionGracePeriodSeconds ?? grace)) {
+      // A shorter grace period shortens the deletion (the kubelet's final delete is 0).
+      obj.metadata.deletionTimestamp = s.sim.clock.iso(s.sim.clock.now + grace * 1000);
+      obj.metadata.deletionGracePeriodSeconds = grace;
     }
     obj.metadata.resourceVersion = s.store.nextResourceVersion();
     s.store.put(obj);

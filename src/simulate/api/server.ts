@@ -200,7 +200,8 @@ export class ApiServer {
       Boolean(obj.metadata.deletionTimestamp) &&
       (old.metadata.finalizers?.length ?? 0) > 0 &&
       (obj.metadata.finalizers?.length ?? 0) === 0 &&
-      obj.kind !== 'Pod';
+      // A pod goes once its kubelet asked for it (grace period 0), not while its containers run.
+      (obj.kind !== 'Pod' || obj.metadata.deletionGracePeriodSeconds === 0);
     this.audits.write({
       actor,
       verb,

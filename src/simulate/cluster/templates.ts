@@ -110,6 +110,7 @@ export function podTemplate(
   if (w.kind === 'DaemonSet' && (w.networkPlugin || w.hostNetwork)) spec.hostNetwork = true;
   const metadata: Json = { labels: { ...selectorLabels, ...w.labels } };
   if (Object.keys(w.annotations).length > 0) metadata.annotations = w.annotations;
+  if (w.finalizers.length > 0) metadata.finalizers = w.finalizers;
   return { metadata, spec };
 }
 

@@ -82,6 +82,7 @@ export class DaemonSetController {
               'controller-revision-hash': hash,
               'pod-template-generation': String(ds.metadata.generation ?? 1),
             },
+            ...(template.metadata?.finalizers ? { finalizers: template.metadata.finalizers } : {}),
             ownerReferences: [ownerRef(ds)],
           },
           spec: {

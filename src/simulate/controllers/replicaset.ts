@@ -103,6 +103,7 @@ export class ReplicaSetController {
         namespace: rs.metadata.namespace,
         labels: template.metadata?.labels ?? {},
         ...(template.metadata?.annotations ? { annotations: template.metadata.annotations } : {}),
+        ...(template.metadata?.finalizers ? { finalizers: template.metadata.finalizers } : {}),
         ownerReferences: [ownerRef(rs)],
       },
       spec: template.spec,

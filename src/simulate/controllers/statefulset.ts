@@ -171,6 +171,7 @@ export class StatefulSetController {
           'controller-revision-hash': revision,
           'statefulset.kubernetes.io/pod-name': name,
         },
+        ...(template.metadata?.finalizers ? { finalizers: template.metadata.finalizers } : {}),
         ownerReferences: [ownerRef(sts)],
       },
       spec: template.spec,

@@ -61,6 +61,12 @@ export class TerminationManager {
     }
     this.k.status.flushPod(rt);
     const pod = this.k.sim.api.get('Pod', rt.namespace, rt.name);
+    if (pod && pod.metadata.uid === rt.uid && (pod.metadata.finalizers?.length ?? 0) > 0) {
+      // The kubelet's final delete (grace period 0) cannot remove a pod whose finalizers remain: it
+      // stays Terminating, its containers stopped, until whoever owns the finalizer clears it.
+      this.k.sim.api.delete('Pod', rt.namespace, rt.name, this.k.actor, { gracePeriod: 0 });
+      return;
+    }
     if (pod && pod.metadata.uid === rt.uid) {
       this.k.sim.api.remove(pod, this.k.actor, {
         requestObject: {

@@ -124,6 +124,9 @@ const PodTemplateFields = {
   imagePullSecrets: z.array(Name).default([]),
   priorityClassName: z.string().optional(),
   terminationGracePeriod: z.number().int().default(30),
+  /** Finalizers the pods carry (a controller's hook on their deletion): with none to clear them, a
+   * deleted pod stays Terminating after its containers stopped. */
+  finalizers: z.array(z.string()).default([]),
 };
 
 const ServiceSchema = z.strictObject({
