@@ -53,7 +53,16 @@ export function createWorkload(sim: SimContext, w: Workload, admin: Actor): void
           ipFamilies: ['IPv4'],
           ipFamilyPolicy: 'SingleStack',
           ports: [
-            { name: 'http', port: w.service.port, protocol: 'TCP', targetPort: w.service.targetPort ?? port },
+            {
+              name: 'http',
+              port: w.service.port,
+              protocol: 'TCP',
+              targetPort: w.service.targetPort ?? port,
+              // The API server's pick from the node port range, for the Services that open one.
+              ...(w.service.type === 'ClusterIP'
+                ? {}
+                : { nodePort: 30000 + (Number(ip.split('.')[3]) % 2768) }),
+            },
           ],
           selector: w.service.selector ?? selector,
           sessionAffinity: 'None',

@@ -2,7 +2,8 @@
 // StorageClass stay Pending with ProvisioningFailed; Immediate classes are provisioned at once, and
 // WaitForFirstConsumer ones once a pod using the claim is scheduled; static volumes bind to the
 // claims that name them; a deleted claim loses its finalizer once no pod uses it. What becomes of a
-// volume is in volume-lifecycle.ts, the external provisioner in csi-provisioner.ts.
+// volume is in volume-lifecycle.ts, the external provisioner in csi-provisioner.ts, the expansion of
+// a bound claim in csi-resizer.ts.
 
 import type { Actor } from '../api/actors.ts';
 import { controllerActor } from '../api/actors.ts';
@@ -12,6 +13,7 @@ import type { Json } from '../engine/json.ts';
 import type { KubeObject } from '../engine/records.ts';
 import { involvedOf } from '../events/recorder.ts';
 import { CsiProvisioner } from './csi-provisioner.ts';
+import { CsiResizer } from './csi-resizer.ts';
 import { VolumeLifecycle } from './volume-lifecycle.ts';
 
 export class StorageController {
@@ -21,18 +23,21 @@ export class StorageController {
   private readonly provisioning = new Map<string, number>();
   private readonly provisioner: CsiProvisioner;
   private readonly volumes: VolumeLifecycle;
+  private readonly resizer: CsiResizer;
 
   constructor(private readonly sim: SimContext) {
     this.actor = controllerActor('persistent-volume-binder', sim.version);
     this.protectionActor = controllerActor('pvc-protection-controller', sim.version);
     this.provisioner = new CsiProvisioner(sim, this.actor);
     this.volumes = new VolumeLifecycle(sim, this.actor, this.provisioner);
+    this.resizer = new CsiResizer(sim);
   }
 
   reconcile(): void {
     this.protectClaims();
     this.volumes.sync();
     this.syncClaims();
+    this.resizer.sync();
   }
 
   /** Whether the scenario created volumes by hand (their lifecycle is the PV controller's). */

@@ -130,6 +130,17 @@ function applyAction(sim: Simulation, action: Action): void {
       });
       return;
     }
+    case 'resize-pvc': {
+      const pvc = api.get('PersistentVolumeClaim', action.namespace, action.name);
+      if (!pvc) throw new Error(`timeline: no persistentvolumeclaim ${action.namespace}/${action.name}`);
+      const resources = { requests: { storage: formatBytes(parseBytes(String(action.size))) } };
+      api.update({ ...pvc, spec: { ...(pvc.spec as Json), resources } }, actor, {
+        verb: 'patch',
+        requestObject: { spec: { resources } },
+        query: '?fieldManager=kubectl-patch',
+      });
+      return;
+    }
     case 'delete':
       if (action.kind === 'RoleBinding') revokeBinding(api, action.namespace, action.name);
       api.delete(action.kind, action.namespace, action.name, actor);

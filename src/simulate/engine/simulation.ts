@@ -26,6 +26,7 @@ import { JobController } from '../controllers/job.ts';
 import { NodeLifecycleController } from '../controllers/node-lifecycle.ts';
 import { ReplicaSetController } from '../controllers/replicaset.ts';
 import { ResourceQuotaController } from '../controllers/resourcequota.ts';
+import { ServiceLoadBalancerController } from '../controllers/service-lb.ts';
 import { StatefulSetController } from '../controllers/statefulset.ts';
 import { StorageController } from '../controllers/storage.ts';
 import { EventRecorder } from '../events/recorder.ts';
@@ -141,6 +142,7 @@ export class Simulation {
       new StorageController(ctx),
       new Scheduler(ctx, `default-scheduler-${schedulerHost}`),
       new EndpointsController(ctx),
+      new ServiceLoadBalancerController(ctx),
       new ResourceQuotaController(ctx),
       new DisruptionController(ctx),
       new HpaController(ctx, (pod) => this.podCpu(pod)),

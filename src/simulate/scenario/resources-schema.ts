@@ -43,6 +43,9 @@ export const ResourcesSectionSchema = z.strictObject({
         default: z.boolean().default(false),
         /** What happens to a provisioned volume when its claim is deleted. */
         reclaimPolicy: z.enum(['Delete', 'Retain']).default('Delete'),
+        /** What the CSI driver answers when asked to expand a volume of this class (an expansion fails
+         * with it, retried with back-off); unset, expansions succeed. */
+        resizeError: z.string().optional(),
       }),
     )
     .default([]),

@@ -49,6 +49,9 @@ export const ScenarioSchema = z.strictObject({
       /** `none`: no network plugin was ever installed (kubeadm init without one): no node has a CNI
        * configuration, so every node stays NotReady and its pods off the host network get none. */
       podNetwork: z.enum(['installed', 'none']).default('installed'),
+      /** What the cloud answers the service controller when asked for a load balancer (subnets,
+       * quota, permissions): Services of type LoadBalancer then get none. Unset, they get one. */
+      loadBalancerError: z.string().optional(),
     })
     .default({ name: 'sim-cluster', version: 'v1.34.1', podNetwork: 'installed' }),
   /** What the recording could not read: object kinds left out (an identity whose RBAC does not

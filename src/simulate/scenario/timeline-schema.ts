@@ -62,6 +62,13 @@ export const ActionSchema = z.discriminatedUnion('action', [
   }),
   z.strictObject({ action: z.literal('set-quota'), ...At, ...Target, hard: z.record(z.string(), Quantity) }),
   z.strictObject({
+    /** kubectl patch of a claim's requested storage: the CSI resizer expands its volume. */
+    action: z.literal('resize-pvc'),
+    ...At,
+    ...Target,
+    size: Quantity,
+  }),
+  z.strictObject({
     action: z.literal('delete'),
     ...At,
     namespace: Name,
