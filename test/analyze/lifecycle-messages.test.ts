@@ -110,8 +110,129 @@ const TERMINATING: {
   },
 ];
 
+/** Each claim's expansion Events, oldest first, and the variant they give (null: no finding). */
+const RESIZES: { claim: string; events: [string, string, string][]; variant: string | null }[] = [
+  {
+    claim: 'in-use',
+    events: [
+      [
+        'VolumeResizeFailed',
+        'PersistentVolumeClaim',
+        'Unable to expand shop/in-use because CSI driver disk.csi.azure.com only supports offline expansion and volume is currently in-use',
+      ],
+    ],
+    variant: 'offline-only',
+  },
+  {
+    claim: 'rate',
+    events: [
+      [
+        'VolumeResizeFailed',
+        'PersistentVolumeClaim',
+        'resize volume "pvc-0a1b" by resizer "ebs.csi.aws.com" failed: rpc error: code = Internal desc = Could not resize volume "vol-0abc": api error VolumeModificationRateExceeded: You\'ve reached the maximum modification rate per volume limit. Wait at least 6 hours between modifications per EBS volume.',
+      ],
+    ],
+    variant: 'cloud-refused',
+  },
+  {
+    claim: 'fs',
+    events: [
+      [
+        'FileSystemResizeFailed',
+        'PersistentVolumeClaim',
+        'MountVolume.NodeExpandVolume failed for volume "pvc-0a1b" requested read-only file system',
+      ],
+    ],
+    variant: 'filesystem',
+  },
+  {
+    claim: 'driver-down',
+    events: [
+      [
+        'VolumeResizeFailed',
+        'PersistentVolumeClaim',
+        'resize volume "pvc-0a1b" by resizer "pd.csi.storage.gke.io" failed: rpc error: code = Unavailable desc = connection error',
+      ],
+    ],
+    variant: null,
+  },
+  {
+    // Failed, then went through: nothing left to do.
+    claim: 'retried',
+    events: [
+      [
+        'VolumeResizeFailed',
+        'PersistentVolumeClaim',
+        'resize volume "pvc-0a1b" by resizer "ebs.csi.aws.com" failed: rpc error: code = DeadlineExceeded desc = context deadline exceeded',
+      ],
+      ['VolumeResizeSuccessful', 'PersistentVolumeClaim', 'Resize volume succeeded'],
+    ],
+    variant: 'resolved',
+  },
+];
+
+/** Each Service's service-controller Events, oldest first, and the variant they give. */
+const BALANCERS: { service: string; events: [string, string][]; variant: string | null }[] = [
+  {
+    service: 'quota',
+    events: [
+      [
+        'SyncLoadBalancerFailed',
+        'Error syncing load balancer: failed to ensure load balancer: TooManyLoadBalancers: Exceeded quota of account 123456789012',
+      ],
+    ],
+    variant: 'quota',
+  },
+  {
+    service: 'denied',
+    events: [
+      [
+        'SyncLoadBalancerFailed',
+        "Error syncing load balancer: failed to ensure load balancer: googleapi: Error 403: Required 'compute.forwardingRules.create' permission for 'projects/shop/regions/europe-west1/forwardingRules/a0b1c2', forbidden",
+      ],
+    ],
+    variant: 'denied',
+  },
+  {
+    service: 'deleting',
+    events: [
+      [
+        'DeleteLoadBalancerFailed',
+        'Error deleting load balancer: AccessDenied: User is not authorized to perform: elasticloadbalancing:DeleteLoadBalancer',
+      ],
+    ],
+    variant: 'delete-failed',
+  },
+  {
+    service: 'flaky',
+    events: [
+      [
+        'SyncLoadBalancerFailed',
+        'Error syncing load balancer: failed to ensure load balancer: RequestLimitExceeded: Request limit exceeded.',
+      ],
+      ['EnsuredLoadBalancer', 'Ensured load balancer'],
+    ],
+    variant: 'resolved',
+  },
+];
+
+/** One Event per entry, a minute apart from 10:30, in the given order. */
+function sequence(kind: string, name: string, events: [string, string][], source: string): BundleRow[] {
+  return events.map(([reason, message], i) => {
+    const ts = `2026-03-01T10:${String(30 + i).padStart(2, '0')}:00Z`;
+    return event(kind, name, reason, message, 1, {
+      type: /Failed$/.test(reason) ? 'Warning' : 'Normal',
+      source,
+      ts,
+      first: ts,
+    });
+  });
+}
+
 let bundle: Bundle;
 let terminating: Finding[];
+let resizes: Finding[];
+let balancers: Finding[];
 
 beforeAll(async () => {
   bundle = await openRows(tempDir(), 'lifecycle.parquet', [
@@ -130,8 +251,21 @@ beforeAll(async () => {
       type: 'Normal',
       source: 'taint-eviction-controller',
     }),
+    ...RESIZES.flatMap((c) =>
+      sequence(
+        'PersistentVolumeClaim',
+        c.claim,
+        c.events.map(([reason, , message]) => [reason, message]),
+        'external-resizer ebs.csi.aws.com',
+      ),
+    ),
+    ...BALANCERS.flatMap((c) => sequence('Service', c.service, c.events, 'service-controller')),
   ]);
-  [terminating] = await Promise.all([detectPattern(bundle, builtin('pod-stuck-terminating'), WINDOW)]);
+  [terminating, resizes, balancers] = await Promise.all([
+    detectPattern(bundle, builtin('pod-stuck-terminating'), WINDOW),
+    detectPattern(bundle, builtin('pvc-resize-failed'), WINDOW),
+    detectPattern(bundle, builtin('service-loadbalancer-failed'), WINDOW),
+  ]);
 });
 afterAll(() => bundle?.close());
 
@@ -148,5 +282,27 @@ describe('pods stuck Terminating', () => {
     expect(kill.summary).toContain('KillPodSandbox');
     const finalizer = terminating.find((f) => f.subject.name === 'finalizer')!;
     expect(finalizer.remediation.join(' ')).toContain('metadata.finalizers');
+  });
+});
+
+/** Each finding's subject and variant; a resolved one as 'resolved'. */
+const named = (findings: Finding[]) =>
+  findings.map((f) => [f.subject.name, f.resolved ? 'resolved' : (f.variant ?? null)]).sort();
+
+describe('claims whose expansion fails', () => {
+  it('names why the resizer or the kubelet cannot grow the volume, and a failure that went through in the end as resolved', () => {
+    expect(named(resizes)).toEqual(RESIZES.map((c) => [c.claim, c.variant]).sort());
+  });
+
+  it('says what the resizer said', () => {
+    const rate = resizes.find((f) => f.subject.name === 'rate')!;
+    expect(rate.summary).toContain('the cloud refuses to modify its disk');
+    expect(rate.summary).toContain('VolumeModificationRateExceeded');
+  });
+});
+
+describe('Services whose load balancer cannot be provisioned', () => {
+  it("names the cloud's refusal, and a failure followed by EnsuredLoadBalancer as resolved", () => {
+    expect(named(balancers)).toEqual(BALANCERS.map((c) => [c.service, c.variant]).sort());
   });
 });
