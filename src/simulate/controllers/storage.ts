@@ -48,7 +48,11 @@ export class StorageController {
   private syncClaims(): void {
     const { api, clock, recorder } = this.sim;
     for (const pvc of api.list('PersistentVolumeClaim')) {
-      if ((pvc.status as Json)?.phase === 'Bound' || pvc.metadata.deletionTimestamp) continue;
+      if ((pvc.status as Json)?.phase === 'Bound' && !pvc.metadata.deletionTimestamp) {
+        this.checkBound(pvc);
+        continue;
+      }
+      if ((pvc.status as Json)?.phase === 'Lost' || pvc.metadata.deletionTimestamp) continue;
       const spec = pvc.spec as Json;
       const prebound = this.staticVolumes ? this.volumeFor(pvc) : undefined;
       if (prebound) {
@@ -160,6 +164,22 @@ export class StorageController {
         );
       }
     }
+  }
+
+  /** syncBoundClaim: a bound claim whose volume no longer exists is Lost, said once. */
+  private checkBound(pvc: KubeObject): void {
+    const { api } = this.sim;
+    const volumeName = (pvc.spec as Json).volumeName as string | undefined;
+    if (!volumeName || api.get('PersistentVolume', undefined, volumeName)) return;
+    const r = api.update({ ...pvc, status: { phase: 'Lost' } }, this.actor, { subresource: 'status' });
+    if (!r.ok) return;
+    this.sim.recorder.record(
+      { component: 'persistentvolume-controller' },
+      involvedOf(pvc),
+      'Warning',
+      'ClaimLost',
+      'Bound claim has lost its PersistentVolume. Data on the volume is lost!',
+    );
   }
 
   /** The static volume a claim names (spec.volumeName) or that is pre-bound to it, if Available. */

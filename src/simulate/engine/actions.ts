@@ -141,6 +141,21 @@ function applyAction(sim: Simulation, action: Action): void {
       });
       return;
     }
+    case 'delete-volume': {
+      const pvc = api.get('PersistentVolumeClaim', action.namespace, action.name);
+      const pvName = (pvc?.spec as Json | undefined)?.volumeName as string | undefined;
+      if (!pvName)
+        throw new Error(`timeline: no bound persistentvolumeclaim ${action.namespace}/${action.name}`);
+      api.delete('PersistentVolume', undefined, pvName, actor);
+      const pv = api.get('PersistentVolume', undefined, pvName);
+      if (pv)
+        api.update({ ...pv, metadata: { ...pv.metadata, finalizers: [] } }, actor, {
+          verb: 'patch',
+          requestObject: { metadata: { finalizers: null } },
+          query: '?fieldManager=kubectl-patch',
+        });
+      return;
+    }
     case 'delete':
       if (action.kind === 'RoleBinding') revokeBinding(api, action.namespace, action.name);
       api.delete(action.kind, action.namespace, action.name, actor);

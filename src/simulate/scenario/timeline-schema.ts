@@ -69,6 +69,13 @@ export const ActionSchema = z.discriminatedUnion('action', [
     size: Quantity,
   }),
   z.strictObject({
+    /** An administrator deletes the volume of a bound claim and clears its finalizers (kubectl
+     * delete pv, then kubectl patch it with finalizers null): the claim is Lost. */
+    action: z.literal('delete-volume'),
+    ...At,
+    ...Target,
+  }),
+  z.strictObject({
     action: z.literal('delete'),
     ...At,
     namespace: Name,
