@@ -233,6 +233,7 @@ let bundle: Bundle;
 let terminating: Finding[];
 let resizes: Finding[];
 let balancers: Finding[];
+let lost: Finding[];
 
 beforeAll(async () => {
   bundle = await openRows(tempDir(), 'lifecycle.parquet', [
@@ -260,11 +261,29 @@ beforeAll(async () => {
       ),
     ),
     ...BALANCERS.flatMap((c) => sequence('Service', c.service, c.events, 'service-controller')),
+    // A claim whose volumeName was emptied, and one of two bound to the same volume, in Events alone.
+    event(
+      'PersistentVolumeClaim',
+      'unreferenced',
+      'ClaimLost',
+      'Bound claim has lost reference to PersistentVolume. Data on the volume is lost!',
+      1,
+      { source: 'persistentvolume-controller' },
+    ),
+    event(
+      'PersistentVolumeClaim',
+      'twice',
+      'ClaimMisbound',
+      'Two claims are bound to the same volume, this one is bound incorrectly',
+      1,
+      { source: 'persistentvolume-controller' },
+    ),
   ]);
-  [terminating, resizes, balancers] = await Promise.all([
+  [terminating, resizes, balancers, lost] = await Promise.all([
     detectPattern(bundle, builtin('pod-stuck-terminating'), WINDOW),
     detectPattern(bundle, builtin('pvc-resize-failed'), WINDOW),
     detectPattern(bundle, builtin('service-loadbalancer-failed'), WINDOW),
+    detectPattern(bundle, builtin('pvc-lost'), WINDOW),
   ]);
 });
 afterAll(() => bundle?.close());
@@ -304,5 +323,14 @@ describe('claims whose expansion fails', () => {
 describe('Services whose load balancer cannot be provisioned', () => {
   it("names the cloud's refusal, and a failure followed by EnsuredLoadBalancer as resolved", () => {
     expect(named(balancers)).toEqual(BALANCERS.map((c) => [c.service, c.variant]).sort());
+  });
+});
+
+describe('claims that lost their volume', () => {
+  it('names a claim Lost by its Events alone, and one bound to a volume another claim holds', () => {
+    expect(named(lost)).toEqual([
+      ['twice', 'misbound'],
+      ['unreferenced', null],
+    ]);
   });
 });
