@@ -35,8 +35,9 @@ describe('trouble no pattern explains', () => {
       // A reason no pattern reads: judged by nothing.
       anEventRow({
         name: 'quiet-1',
-        event_reason: 'FailedKillPod',
-        event_message: 'error killing pod: failed to "KillPodSandbox" for "quiet-1" with KillPodSandboxError',
+        event_reason: 'FailedSync',
+        event_message:
+          'error determining status: rpc error: code = DeadlineExceeded desc = context deadline exceeded',
         event_count: 7,
       }),
       // One probe failure of a pod in the bundle: a pattern read it and its state, below its threshold.
@@ -86,7 +87,7 @@ describe('trouble no pattern explains', () => {
     bundle.close();
     expect(report.incidents).toEqual([]);
     expect(report.unexplained_trouble.map((t) => [t.source, t.reason, t.subject.name, t.count])).toEqual([
-      ['event', 'FailedKillPod', 'quiet-1', 7],
+      ['event', 'FailedSync', 'quiet-1', 7],
       ['object', 'ReadonlyFilesystem=True (FilesystemIsReadOnly)', 'node-b', 1],
       ['object', 'RunContainerError', 'odd-1', 1],
     ]);
@@ -96,7 +97,7 @@ describe('trouble no pattern explains', () => {
     const reasons = eventReasonsRead(loadPatterns());
     for (const reason of ['BackOff', 'Unhealthy', 'FailedScheduling', 'Evicted'])
       expect(reasons.has(reason), reason).toBe(true);
-    expect(reasons.has('FailedKillPod')).toBe(false);
+    expect(reasons.has('FailedSync')).toBe(false);
   });
 
   it('kubectl text no pattern can judge (a table without container names, Events without their pod) is said, never an all-clear', async () => {

@@ -158,6 +158,19 @@ const SIGNALS: Record<string, (s: Subject, container?: string) => string> = {
   'apiserver-error-burst': (s) =>
     `SELECT count(*) FROM audit WHERE audit_resource = '${s.name}' AND (audit_code = 429 OR audit_code >= 500)
        AND coalesce(audit_subresource, '') <> 'eviction' HAVING count(*) >= 10`,
+  // A pod of the workload deleted at least 5 minutes before the recording's end and never removed.
+  'pod-stuck-terminating': (s) =>
+    `SELECT count(DISTINCT o.uid) FROM objects o WHERE o.kind = 'Pod' AND o.name IN (${podNames(s)})
+       AND o.deleted_at IS NOT NULL AND o.deleted_at < (SELECT max(ts) FROM objects) - INTERVAL 5 MINUTE
+       AND NOT EXISTS (SELECT 1 FROM objects d WHERE d.uid = o.uid AND d.watch_event = 'DELETED')`,
+  'pvc-resize-failed': (s) =>
+    `SELECT count(*) FROM events WHERE ${objectIs(s)} AND event_reason IN ('VolumeResizeFailed', 'FileSystemResizeFailed')`,
+  'pvc-lost': (s) => `SELECT count(*) FROM objects WHERE ${objectIs(s)} AND phase = 'Lost'`,
+  'service-loadbalancer-failed': (s) =>
+    `SELECT count(*) FROM events WHERE ${objectIs(s)} AND event_reason = 'SyncLoadBalancerFailed'`,
+  // Deleted by a person, as the audit log shows.
+  'object-deleted': (s) =>
+    `SELECT count(*) FROM audit WHERE ${objectIs(s)} AND audit_verb = 'delete' AND audit_code = 200 AND audit_user NOT LIKE 'system:%'`,
   // A volume left Released (its claim deleted, reclaim policy Retain) or Failed to be reclaimed.
   'pv-failed-released': (s) =>
     `SELECT count(*) FROM objects WHERE ${objectIs(s)} AND phase IN ('Released', 'Failed')`,
