@@ -1,8 +1,8 @@
 // The audit logs of an import read in DuckDB rather than line by line: plain Kubernetes audit JSON
 // lines (kube-apiserver's log at level Metadata, on disk, plain or gzip) are parsed and typed there,
-// joined by request across every such log of the import, and written into the spool as one sorted
-// segment (rows.ts). Cloud audit exports, other levels and any log it does not take whole are read
-// line by line as before (formats/audit.ts).
+// joined by request across every such log of the import, and handed to the bundle writer as one
+// query of rows (rows.ts, bundle/sql-rows.ts). Cloud audit exports, other levels and any log it
+// does not take whole are read line by line as before (formats/audit.ts).
 
 import type { Database } from '../../bundle/duckdb.ts';
 import type { SourceStats } from '../../bundle/final-bundle.ts';
