@@ -8,6 +8,7 @@ import { formatSubject } from '../vocab/object-ref.ts';
 import { type Severity, severityAtLeast } from '../vocab/severity.ts';
 import type { ChainStepSpec, CorpusName, EvalSample } from './corpus.ts';
 import { describeSpec, type RootSpec } from './match.ts';
+import { evidenceSituation } from './situation.ts';
 
 /** Decides, for one sample's bundle, whether a finding is what the labels name. */
 export interface Judge {
@@ -75,6 +76,8 @@ export interface SampleResult {
   status: 'analyzed' | 'not-imported' | 'not-analyzed';
   /** What went wrong, or what was imported (rows, skipped files). */
   detail: string;
+  /** What evidence its bundle holds (situation.ts); null when it was not analysed. */
+  situation: string | null;
   incidents: ReportedIncident[];
   cases: CaseResult[];
 }
@@ -94,6 +97,7 @@ export function scoreSample(sample: EvalSample, analysis: Analysis): SampleResul
       corpus: sample.corpus,
       status: outcome,
       detail: analysis.error,
+      situation: null,
       incidents: [],
       cases: casesOf(sample).map(({ root: _, steps, ...head }) => ({
         ...head,
@@ -172,6 +176,7 @@ export function scoreSample(sample: EvalSample, analysis: Analysis): SampleResul
     corpus: sample.corpus,
     status: 'analyzed',
     detail: analysis.imported,
+    situation: evidenceSituation(report),
     incidents,
     cases,
   };

@@ -21,6 +21,9 @@ export interface EvalSummary {
     incidents: Calibration;
     /** The first incident of each analysed sample that reported one. */
     top1: Calibration;
+    /** Every reported incident at medium or above, by what evidence its bundle holds (history, a
+     * snapshot of objects and Events, logs alone…), the situations sorted by name. */
+    bySituation: { situation: string; samples: number; calibration: Calibration }[];
   };
 }
 
@@ -56,6 +59,18 @@ export function summarizeSamples(samples: readonly SampleResult[]): EvalSummary 
         ),
       ),
       top1: calibrationOf(analysed.flatMap((s) => (s.incidents[0] ? [predict(s.incidents[0])] : []))),
+      bySituation: [...new Set(analysed.map((s) => s.situation ?? 'unknown'))].sort().map((situation) => {
+        const own = analysed.filter((s) => (s.situation ?? 'unknown') === situation);
+        return {
+          situation,
+          samples: own.length,
+          calibration: calibrationOf(
+            own.flatMap((s) =>
+              s.incidents.filter((i) => severityAtLeast(i.severity, CALIBRATION_SEVERITY)).map(predict),
+            ),
+          ),
+        };
+      }),
     },
   };
 }

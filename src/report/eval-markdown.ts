@@ -119,6 +119,46 @@ function reliability(title: string, c: Calibration): string[] {
   ];
 }
 
+/** Calibration by what evidence the bundles hold: where the confidence is too high or too low. */
+function bySituation(result: EvalResult): string[] {
+  const rows = summaryRows(result).flatMap(([corpus, s]) =>
+    corpus === 'all'
+      ? []
+      : (s.calibration.bySituation ?? []).map((g) => [
+          corpus,
+          cell(g.situation),
+          String(g.samples),
+          String(g.calibration.count),
+          formatFigure(meanOf(g.calibration)),
+          formatFigure(accuracyOf(g.calibration)),
+          formatFigure(g.calibration.ece),
+          formatFigure(g.calibration.brier),
+        ]),
+  );
+  return [
+    '### By the evidence a bundle holds',
+    '',
+    'Every incident at medium or above, by what its bundle holds: `history` (a recording, a watch, an audit',
+    'log: objects seen changing), or a `snapshot` and the sources it has rows of. Mean confidence above the',
+    'observed accuracy is overconfidence; below it, underconfidence.',
+    '',
+    ...table(
+      ['corpus', 'evidence', 'samples', 'n', 'mean confidence', 'observed accuracy', 'ECE', 'Brier'],
+      rows,
+    ),
+  ];
+}
+
+/** The mean confidence and the observed accuracy over every bin of a calibration. */
+function meanOf(c: Calibration): number | null {
+  const bins = c.bins.filter((b) => b.count > 0);
+  return c.count === 0 ? null : bins.reduce((s, b) => s + b.count * b.confidence!, 0) / c.count;
+}
+function accuracyOf(c: Calibration): number | null {
+  const bins = c.bins.filter((b) => b.count > 0);
+  return c.count === 0 ? null : bins.reduce((s, b) => s + b.count * b.accuracy!, 0) / c.count;
+}
+
 function caseRow(c: CaseResult): string[] {
   const expected = c.expected
     ? `${c.expected.patterns.map(code).join(' or ')} on ${cell(c.expected.subject)}`
@@ -167,6 +207,7 @@ export function renderEvalMarkdown(result: EvalResult): string {
   out.push('## Calibration', '', ...howCalibrated(result), '');
   out.push(...reliability('Every incident at medium or above', result.summary.all.calibration.incidents), '');
   out.push(...reliability('The first incident of each sample', result.summary.all.calibration.top1), '');
+  out.push(...bySituation(result), '');
   out.push(
     '## Cases',
     '',

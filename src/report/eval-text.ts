@@ -64,7 +64,7 @@ function renderFigures(result: EvalResult, chalk: ChalkInstance): string[] {
   });
 }
 
-function renderReliability(result: EvalResult, chalk: ChalkInstance): string[] {
+function renderReliability(result: EvalResult, chalk: ChalkInstance, width: number): string[] {
   const { incidents, top1 } = result.summary.all.calibration;
   const lines = [
     chalk.bold('Calibration'),
@@ -78,6 +78,12 @@ function renderReliability(result: EvalResult, chalk: ChalkInstance): string[] {
     lines.push(
       `  ${padEnd(`${bin.lower.toFixed(1)}–${bin.upper.toFixed(1)}`, 11)} ${padStart(String(bin.count), 4)}  ${padStart(formatFigure(bin.confidence), 9)}  ${padStart(formatFigure(bin.accuracy), 6)}`,
     );
+  }
+  const situations = result.summary.all.calibration.bySituation ?? [];
+  if (situations.length > 0) lines.push('  by the evidence a bundle holds:');
+  for (const g of situations) {
+    const text = `${line(g.situation)}: ${g.samples} sample${g.samples === 1 ? '' : 's'}, n=${g.calibration.count}, ECE ${formatFigure(g.calibration.ece)}, Brier ${formatFigure(g.calibration.brier)}`;
+    lines.push(...wrap(text, 4, width));
   }
   return lines;
 }
@@ -95,7 +101,7 @@ export function renderEvalText(result: EvalResult, context: RenderContext): stri
   if (invalid) lines.push(...wrap(invalid, 2, width).map((l) => chalk.red(l)));
   for (const corpus of corpora) lines.push(...wrap(line(corpus), 2, width));
   lines.push('', ...result.cases.flatMap((c) => renderCase(c, context)), '');
-  lines.push(...renderFigures(result, chalk), '', ...renderReliability(result, chalk));
+  lines.push(...renderFigures(result, chalk), '', ...renderReliability(result, chalk, width));
   if (invalid) lines.push('', ...wrap(invalid, 0, width).map((l) => chalk.red(l)));
   if (result.unknown_patterns.length > 0) {
     lines.push(

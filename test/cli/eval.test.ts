@@ -96,6 +96,8 @@ describe('kstory eval on simulated scenarios', () => {
     expect(s.calibration.incidents.bins).toHaveLength(10);
     // Nothing kstory runs changed meanwhile: the figures are valid.
     expect(result.changed_during_run).toEqual([]);
+    // Simulated recordings have their history: one evidence situation.
+    expect(s.calibration.bySituation.map((g) => [g.situation, g.samples])).toEqual([['history', 3]]);
   });
 
   it('renders the result as Markdown and keeps the bundles it analysed', () => {
@@ -107,6 +109,7 @@ describe('kstory eval on simulated scenarios', () => {
       /\| `bad-command` \| simulated \| `crash-loop-backoff` on shop\/Deployment notifier, container app \| .* \| hit \| ranked first \|/,
     );
     expect(text).toContain('## How to read this');
+    expect(text).toMatch(/\| simulated \| history \| 3 \| \d+ \| /);
     for (const id of ['bad-command', 'healthy-cluster', 'pv-released-failed'])
       expect(existsSync(path.join(bundles, `${id}.parquet`)), id).toBe(true);
   });

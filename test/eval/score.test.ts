@@ -28,7 +28,11 @@ function aFinding(id: number, text: string, incident: number | null): ReportFind
 }
 
 /** A report whose incidents are in the given order; `loose` findings belong to none. */
-function aReport(incidents: IncidentSpec[], loose: string[] = []): Report {
+function aReport(
+  incidents: IncidentSpec[],
+  loose: string[] = [],
+  snapshotOf: string[] | null = null,
+): Report {
   const findings: ReportFinding[] = [];
   const reportIncidents = incidents.map((spec, i) => {
     const root = findings.push(aFinding(findings.length, spec.root, i + 1)) - 1;
@@ -46,7 +50,16 @@ function aReport(incidents: IncidentSpec[], loose: string[] = []): Report {
     };
   });
   for (const text of loose) findings.push(aFinding(findings.length, text, null));
-  return { incidents: reportIncidents, findings } as unknown as Report;
+  const sources = ['object', 'event', 'audit', 'log', 'metric'].map((source) => ({
+    source,
+    rows: snapshotOf === null || snapshotOf.includes(source) ? 10 : 0,
+  }));
+  return {
+    incidents: reportIncidents,
+    findings,
+    bundle: { snapshot: snapshotOf !== null },
+    coverage: { sources },
+  } as unknown as Report;
 }
 
 /** Pattern in the root's patterns, and the exact kind and name. */
@@ -217,10 +230,14 @@ describe('summarizeSamples', () => {
     const second = scoreSample(
       aSample(['a@Pod/x'], { id: 'two' }),
       analysed(
-        aReport([
-          { root: 'q@Pod/q', confidence: 0.6 },
-          { root: 'a@Pod/x', confidence: 0.7 },
-        ]),
+        aReport(
+          [
+            { root: 'q@Pod/q', confidence: 0.6 },
+            { root: 'a@Pod/x', confidence: 0.7 },
+          ],
+          [],
+          ['event', 'object'],
+        ),
       ),
     );
     const failed = scoreSample(aSample(['a@Pod/x'], { id: 'three' }), {
@@ -244,5 +261,11 @@ describe('summarizeSamples', () => {
     // First incident of each analysed sample: 0.9 right, 0.6 wrong, 0.5 wrong.
     expect(s.calibration.top1.count).toBe(3);
     expect(s.calibration.top1.brier).toBeCloseTo((0.01 + 0.36 + 0.25) / 3, 10);
+    // By evidence: the snapshot of objects and Events (0.6 wrong, 0.7 right) apart from the others.
+    expect(s.calibration.bySituation.map((g) => [g.situation, g.samples, g.calibration.count])).toEqual([
+      ['history', 2, 2],
+      ['snapshot: objects+Events', 1, 2],
+    ]);
+    expect(s.calibration.bySituation[1]!.calibration.brier).toBeCloseTo((0.36 + 0.09) / 2, 10);
   });
 });
