@@ -4,6 +4,7 @@
 
 import type { Severity } from '../vocab/severity.ts';
 import { CALIBRATION_MODEL } from './calibration-model.ts';
+import type { Coverage } from './report.ts';
 
 /** What the model reads of an incident, each a number computed the same way when fitting. */
 export const FEATURES = ['evidence', 'corroboration', 'severity', 'snapshot'] as const;
@@ -48,6 +49,16 @@ export function featuresOf(input: {
     severity: SEVERITY_RANK[input.severity],
     snapshot: input.snapshot ? 1 : 0,
   };
+}
+
+/**
+ * Whether the calibration reads the bundle as one without the history of its objects' states: a
+ * snapshot, and also a bundle that holds no object at all (audit entries, logs or alerts alone),
+ * whose timeline is of requests or lines, never of the state a fault left. The model's history term
+ * was fitted on recordings, which hold every object's versions; a bundle without them is not one.
+ */
+export function withoutStateHistory(snapshot: boolean, coverage: Coverage): boolean {
+  return snapshot || !coverage.sources.some((s) => s.source === 'object' && s.rows > 0);
 }
 
 /** The model's probability for these features. */

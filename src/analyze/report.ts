@@ -170,10 +170,14 @@ export const FeaturesSchema = z
     evidence: z.number().describe('log-odds of the evidence score'),
     corroboration: z.number().describe('log2(1 + corroborating effects)'),
     severity: z.number().describe('0 (info) to 4 (critical)'),
-    snapshot: z.number().describe('1 for a snapshot, else 0'),
+    snapshot: z
+      .number()
+      .describe(
+        '1 when the bundle holds no history of its objects’ states (a snapshot, or no object at all: audit entries, logs or alerts alone), else 0',
+      ),
   })
   .describe(
-    'what the calibration model read: log-odds of the evidence score, log2(1 + corroborating effects), severity 0 (info) to 4 (critical), 1 for a snapshot',
+    'what the calibration model read: log-odds of the evidence score, log2(1 + corroborating effects), severity 0 (info) to 4 (critical), 1 without the history of the objects’ states',
   ) satisfies z.ZodType<Features>;
 
 /** A causal chain: a root cause (a finding nothing else explains) and the findings it explains. */
@@ -189,7 +193,7 @@ export const ReportIncidentSchema = z
     title: z.string().describe('the titles of its findings, root first, joined by ` → `'),
     severity: SeveritySchema.describe('the highest severity among its findings'),
     confidence: confidence(
-      'the probability that the root cause is right: the evidence score (root confidence × geometric mean of (link strength × effect confidence)), the corroborating effects, the severity and whether the bundle is a snapshot, through the calibration model fitted by `npm run calibrate` (docs/accuracy.md)',
+      'the probability that the root cause is right: the evidence score (root confidence × geometric mean of (link strength × effect confidence)), the corroborating effects, the severity and whether the bundle lacks the history of its objects’ states (a snapshot, or no object at all), through the calibration model fitted by `npm run calibrate` (docs/accuracy.md)',
     ),
     confidence_reasons: z.array(z.string()).describe('how the confidence was reached, step by step'),
     confidence_features: FeaturesSchema,

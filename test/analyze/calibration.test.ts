@@ -7,6 +7,7 @@ import {
   featuresOf,
   fitModel,
   predict,
+  withoutStateHistory,
 } from '../../src/analyze/calibration.ts';
 import { CALIBRATION_MODEL } from '../../src/analyze/calibration-model.ts';
 
@@ -20,6 +21,23 @@ function random(seed: number): () => number {
 }
 
 describe('calibration features', () => {
+  it('read a bundle without any object as one without the history of their states, like a snapshot', () => {
+    const holding = (...sources: string[]) =>
+      ({
+        sources: ['object', 'event', 'audit', 'log', 'metric'].map((source) => ({
+          source,
+          rows: sources.includes(source) ? 5 : 0,
+        })),
+      }) as unknown as Parameters<typeof withoutStateHistory>[1];
+    // A recording, and a watch of objects alone: their states' history is there.
+    expect(withoutStateHistory(false, holding('object', 'event', 'log', 'metric'))).toBe(false);
+    expect(withoutStateHistory(false, holding('object'))).toBe(false);
+    // Audit entries or logs alone have a timeline, of requests or lines, not of states.
+    expect(withoutStateHistory(false, holding('audit'))).toBe(true);
+    expect(withoutStateHistory(false, holding('log', 'event'))).toBe(true);
+    expect(withoutStateHistory(true, holding('object', 'event'))).toBe(true);
+  });
+
   it('reads the evidence as log-odds, kept finite, and the effects on a log scale', () => {
     const f = featuresOf({ evidence: 0.5, effects: 3, severity: 'critical', snapshot: true });
     expect(f).toEqual({ evidence: 0, corroboration: 2, severity: 4, snapshot: 1 });
