@@ -8,6 +8,7 @@ import { analyzeBundle } from '../../src/analyze/run.ts';
 import { fieldOfTitle, valueOfChildren } from '../../src/import/kubectl-text/describe-custom.ts';
 import { describeNetworkPolicy } from '../../src/import/kubectl-text/describe-network-policy.ts';
 import { parseDescribeTree } from '../../src/import/kubectl-text/describe-tree.ts';
+import { kindOfColumns } from '../../src/import/kubectl-text/get-rows.ts';
 import { numberedLines } from '../../src/import/kubectl-text/lines.ts';
 import { rows, Scratch } from './helpers.ts';
 
@@ -457,5 +458,18 @@ Spec:
       policyTypes: ['Egress'],
       egress: [],
     });
+  });
+});
+
+describe('tables pasted without their command', () => {
+  it('are told by their columns: a DaemonSet is not a Deployment, namespaces with or without labels', () => {
+    const kind = (header: string) => kindOfColumns(header.split(/\s{2,}/));
+    expect(kind('NAME  DESIRED  CURRENT  READY  UP-TO-DATE  AVAILABLE  NODE SELECTOR  AGE')).toBe(
+      'DaemonSet',
+    );
+    expect(kind('NAME  READY  UP-TO-DATE  AVAILABLE  AGE')).toBe('Deployment');
+    expect(kind('NAME  STATUS  AGE')).toBe('Namespace');
+    expect(kind('NAME  STATUS  AGE  LABELS')).toBe('Namespace');
+    expect(kind('NAME  STATUS  MESSAGE  ERROR')).toBeNull();
   });
 });

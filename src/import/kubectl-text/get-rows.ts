@@ -351,8 +351,9 @@ export function kindOfColumns(headers: readonly string[]): string | null {
   const has = (...names: string[]) => names.every((n) => headers.includes(n));
   if (has('READY', 'STATUS', 'RESTARTS')) return 'Pod';
   if (has('STATUS', 'ROLES', 'VERSION')) return 'Node';
-  if (has('READY', 'UP-TO-DATE', 'AVAILABLE')) return 'Deployment';
+  // A DaemonSet's columns hold a Deployment's: the more specific first.
   if (has('DESIRED', 'CURRENT', 'READY', 'UP-TO-DATE', 'AVAILABLE')) return 'DaemonSet';
+  if (has('READY', 'UP-TO-DATE', 'AVAILABLE')) return 'Deployment';
   if (has('DESIRED', 'CURRENT', 'READY')) return 'ReplicaSet';
   if (has('COMPLETIONS', 'DURATION')) return 'Job';
   if (has('SCHEDULE', 'SUSPEND', 'ACTIVE')) return 'CronJob';
@@ -363,5 +364,7 @@ export function kindOfColumns(headers: readonly string[]): string | null {
   if (has('CLASS', 'HOSTS', 'ADDRESS', 'PORTS')) return 'Ingress';
   if (has('PROVISIONER', 'RECLAIMPOLICY')) return 'StorageClass';
   if (has('ENDPOINTS')) return 'Endpoints';
+  // `kubectl get namespaces` (with --show-labels, LABELS too): no other kind prints these alone.
+  if (headers.filter((h) => h !== 'LABELS').join(' ') === 'NAME STATUS AGE') return 'Namespace';
   return null;
 }
