@@ -135,8 +135,11 @@ export async function writeFinalBundle(
     // is a streaming copy of its sorted segments, and one thread keeps it one: with several, each
     // buffers row groups to keep the order, which ran out of memory on 10 KB rows (50,000 Pod
     // versions), and was slower too (bench/record.ts); a large query is sorted in one thread too, as
-    // compaction sorts a segment.
-    await db.run(`SET threads = ${globalSort ? availableParallelism() : 1}`);
+    // compaction sorts a segment. Rows of a query are too, whatever their size: the query computes
+    // them (its joins, the window over a request's stages) while they are copied, and on two threads
+    // that took up to 2.5× the CPU and more wall time for the same bundle (1M audit lines: 3.8-4.4 s
+    // of copy on one thread, 5.3-5.6 s and 6.8-10.4 CPU-s on two).
+    await db.run(`SET threads = ${globalSort && query === undefined ? availableParallelism() : 1}`);
     await db.run(
       `COPY (SELECT * FROM ${from}${sort ? ` ORDER BY ${orderBy()}` : ''}) ` +
         `TO ${sqlString(temp)} (FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL ${options.compressionLevel}, ` +
