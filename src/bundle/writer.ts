@@ -46,6 +46,10 @@ export interface WriterOptions {
   globalSortMaxBytes?: number;
   /** DuckDB memory limit for compaction and the final sort. */
   memoryLimit?: string;
+  /** Closed segments that may wait for compaction (the one being compacted included) before the
+   * writer asks its producer to wait (see room()): what bounds the spool's disk when compaction
+   * falls behind. */
+  maxBacklogSegments?: number;
   /** Rows per Parquet row group in the final file: bounds the memory a reader needs per group. */
   rowGroupSize?: number;
   /** zstd level of the final file. */
@@ -64,6 +68,8 @@ const FILE_MODE = 0o600;
 export const DEFAULT_MEMORY_LIMIT = '320MB';
 /** Segment size, unless the producer gives one. */
 export const DEFAULT_SEGMENT_BYTES = 64 << 20;
+/** Closed segments waiting for compaction before producers are asked to wait, unless given. */
+export const DEFAULT_MAX_BACKLOG_SEGMENTS = 3;
 const MAX_BUFFERED_BYTES = 1 << 20;
 const TIME_CHECK_EVERY = 256;
 const TIMESTAMP_RE = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,9})?(Z|[+-]\d\d:\d\d)$/;
@@ -81,6 +87,13 @@ export class BundleWriter {
   private timer: NodeJS.Timeout | null = null;
   private compaction: Promise<void> = Promise.resolve();
   private compactionError: unknown = null;
+  /** Closed segments not yet compacted (the one in compaction included), and their bytes. */
+  private backlogSegments = 0;
+  private backlogBytesNow = 0;
+  private backlogPeak = { segments: 0, bytes: 0 };
+  /** Producers waiting in room() for compaction to catch up. */
+  private roomWaiters: (() => void)[] = [];
+  private roomWait: Promise<void> | null = null;
   private finished = false;
   /** A write into the spool failed: nothing more is written, the spool is kept as it is. */
   private failure: SpoolWriteError | null = null;
@@ -120,6 +133,7 @@ export class BundleWriter {
       segmentMaxBytes: options.segmentMaxBytes ?? DEFAULT_SEGMENT_BYTES,
       globalSortMaxBytes: options.globalSortMaxBytes ?? 64 << 20,
       memoryLimit: options.memoryLimit ?? DEFAULT_MEMORY_LIMIT,
+      maxBacklogSegments: Math.max(1, options.maxBacklogSegments ?? DEFAULT_MAX_BACKLOG_SEGMENTS),
       rowGroupSize: options.rowGroupSize ?? 16_384,
       compressionLevel: options.compressionLevel ?? 9,
       mappingFile: options.anonymize?.mappingFile,
@@ -152,7 +166,7 @@ export class BundleWriter {
       if (segment.ndjson && !segment.parquet) {
         // Counted again if its writer had closed it: an overestimate only makes finish() more careful.
         writer.state.spooled_bytes += statSync(segment.ndjson).size;
-        writer.enqueueCompaction(segment.number, segment.ndjson);
+        writer.enqueueCompaction(segment.number, segment.ndjson, statSync(segment.ndjson).size);
       } else if (segment.ndjson && segment.parquet) rmSync(segment.ndjson, { force: true });
     }
     writer.openSegment();
@@ -299,7 +313,7 @@ export class BundleWriter {
     const ndjson = path.join(this.options.spoolDir, segmentName(this.segmentNumber, 'ndjson'));
     this.state.spooled_bytes += this.segmentBytes;
     this.saveState();
-    this.enqueueCompaction(this.segmentNumber, ndjson);
+    this.enqueueCompaction(this.segmentNumber, ndjson, this.segmentBytes);
     this.segmentNumber++;
     this.openSegment();
   }
@@ -310,15 +324,62 @@ export class BundleWriter {
     this.segmentBytes = statSync(file).size;
   }
 
-  private enqueueCompaction(number: number, ndjson: string): void {
+  private enqueueCompaction(number: number, ndjson: string, bytes: number): void {
+    this.backlogSegments++;
+    this.backlogBytesNow += bytes;
+    this.backlogPeak = {
+      segments: Math.max(this.backlogPeak.segments, this.backlogSegments),
+      bytes: Math.max(this.backlogPeak.bytes, this.backlogBytesNow),
+    };
     this.compaction = this.compaction.then(async () => {
       try {
         await compactSegment(this.db, this.options.spoolDir, number, ndjson);
       } catch (error) {
         // The JSON lines stay in the spool, so nothing is lost; finish() reports the failure.
         this.compactionError ??= error;
+      } finally {
+        this.backlogSegments--;
+        this.backlogBytesNow -= bytes;
+        if (!this.throttled) this.releaseWaiters();
       }
     });
+  }
+
+  /**
+   * True while compaction is behind: as many closed segments wait for it as the writer allows
+   * (maxBacklogSegments). A producer that can wait then awaits room() before appending more; rows
+   * appended meanwhile are still written (nothing is refused), only the spool grows past the bound.
+   */
+  get throttled(): boolean {
+    return this.backlogSegments >= this.options.maxBacklogSegments && this.compactionError === null;
+  }
+
+  /**
+   * Resolves once compaction has caught up (fewer closed segments wait than the bound), at once
+   * when it has. A producer awaiting it between rows keeps the spool's disk (and the rows it makes
+   * meanwhile) bounded however slow compaction is: its segments waiting for compaction stay within
+   * maxBacklogSegments plus the rows it appends between two checks.
+   */
+  room(): Promise<void> {
+    if (!this.throttled) return Promise.resolve();
+    this.roomWait ??= new Promise<void>((resolve) => this.roomWaiters.push(resolve));
+    return this.roomWait;
+  }
+
+  /** Closed segments waiting for compaction now, and the most there ever were (segments, bytes). */
+  get backlog(): { segments: number; bytes: number; peakSegments: number; peakBytes: number } {
+    return {
+      segments: this.backlogSegments,
+      bytes: this.backlogBytesNow,
+      peakSegments: this.backlogPeak.segments,
+      peakBytes: this.backlogPeak.bytes,
+    };
+  }
+
+  private releaseWaiters(): void {
+    const waiters = this.roomWaiters.splice(0);
+    this.roomWait = null;
+    for (const resolve of waiters) resolve();
   }
 
   /** Write the bundle file and remove the spool. */
@@ -396,6 +457,7 @@ export class BundleWriter {
     this.fd = null;
     this.finished = true;
     await this.compaction;
+    this.releaseWaiters();
     unlockSpool(this.options.spoolDir);
     try {
       await this.sqlRows.dispose();

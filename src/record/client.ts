@@ -43,6 +43,11 @@ export interface RequestOptions {
   signal?: AbortSignal;
   /** Abort when the connection is silent this long: a watch with bookmarks is never silent for minutes. */
   idleTimeoutMs?: number;
+  /**
+   * Asked after each chunk of a stream: a promise pauses reading until it resolves (the bundle
+   * writer's back-pressure). The server then sees a slow reader: TCP holds what it sends meanwhile.
+   */
+  wait?: () => Promise<void> | null;
 }
 
 export class KubeClient {
@@ -183,6 +188,11 @@ export class KubeClient {
         // Each chunk is a Buffer of its own (the HTTP parser copies bodies out of the socket's
         // buffer), so keeping a view of its tail is safe.
         if (start < chunk.length) pending.push(chunk.subarray(start));
+        const wait = options.wait?.();
+        if (wait) {
+          res.pause();
+          void wait.then(() => res.resume());
+        }
       });
       // `aborted` is set when the connection closed before the chunked body's last chunk.
       res.on('end', () => (res.complete ? resolve() : reject(new Error('connection closed mid-stream'))));

@@ -213,7 +213,8 @@ async function recordUntilStopped(
       client,
       filter,
       scope,
-      watch: options.watch,
+      // Watch streams pause while the writer's compaction is behind (see BundleWriter.room).
+      watch: { ...options.watch, wait: () => (writer.throttled ? writer.room() : null) },
       sink: recorder,
       addGap: (gap) => recorder.addGap(gap),
       signal: stop.signal,

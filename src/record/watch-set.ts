@@ -26,7 +26,7 @@ export interface WatchSetOptions {
   /** Watch tuning, for tests of failure handling. */
   watch?: Pick<
     WatcherOptions,
-    'backoffInitialMs' | 'backoffMaxMs' | 'watchTimeoutSeconds' | 'idleTimeoutMs' | 'pageSize'
+    'backoffInitialMs' | 'backoffMaxMs' | 'watchTimeoutSeconds' | 'idleTimeoutMs' | 'pageSize' | 'wait'
   >;
   sink: WatchSink;
   addGap: (gap: Gap) => void;

@@ -57,6 +57,8 @@ export interface WatcherOptions {
   idleTimeoutMs?: number;
   /** Clock, for tests. */
   now?: () => Date;
+  /** The bundle writer's back-pressure: a promise pauses the watch stream until it resolves. */
+  wait?: () => Promise<void> | null;
 }
 
 export type WatcherState = 'listing' | 'watching' | 'retrying' | 'stopped';
@@ -154,6 +156,7 @@ export class ResourceWatcher {
       watchTimeoutSeconds,
       idleTimeoutMs: options.idleTimeoutMs ?? (watchTimeoutSeconds + 60) * 1000,
       now: options.now ?? (() => new Date()),
+      wait: options.wait ?? (() => null),
     };
     const r = options.resource;
     this.scope = `watch:${qualifiedName(r)}${options.namespace !== null && r.namespaced ? `@${options.namespace}` : ''}`;
@@ -331,7 +334,7 @@ export class ResourceWatcher {
         lines++;
         this.handleEvent(parsed.event as WatchEventLine, parsed.object ?? undefined);
       },
-      { signal: this.o.signal, idleTimeoutMs: this.o.idleTimeoutMs },
+      { signal: this.o.signal, idleTimeoutMs: this.o.idleTimeoutMs, wait: this.o.wait },
     );
     return lines;
   }

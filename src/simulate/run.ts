@@ -144,7 +144,7 @@ export async function runSimulateScale(options: ScaleOptions): Promise<SimulateR
     },
   });
   try {
-    await scaleRows(spec, seed, start, (row) => writer.append(row));
+    await scaleRows(spec, seed, start, writer);
   } catch (error) {
     await writer.close();
     throw error;

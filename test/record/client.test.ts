@@ -59,6 +59,30 @@ describe('KubeClient line streams', () => {
     expect(lines).toEqual(['{"a":1}', '{"b":"日本語"}', '', '  ', LONG, '{"last":true}']);
   });
 
+  it('stops reading while the consumer asks it to wait, then gives every line', async () => {
+    const lines: string[] = [];
+    let atPause = -1;
+    let atResume = -2;
+    let waits = 0;
+    await client.streamLineBytes('/stream', (line) => lines.push(line.toString('utf8')), {
+      // The first chunk pauses the stream for longer than the server takes to write the rest.
+      wait: () => {
+        if (waits++ > 0) return null;
+        atPause = lines.length;
+        return new Promise<void>((resolve) => {
+          const resume = () => {
+            atResume = lines.length;
+            resolve();
+          };
+          setTimeout(resume, 100);
+        });
+      },
+    });
+    // Nothing was read while paused: only the lines of the first chunk had arrived.
+    expect(atResume).toBe(atPause);
+    expect(lines).toEqual(['{"a":1}', '{"b":"日本語"}', '', '  ', LONG, '{"last":true}']);
+  });
+
   it('gives each line whole as text, without the blank ones', async () => {
     const lines: string[] = [];
     await client.streamLines('/stream', (line) => lines.push(line));

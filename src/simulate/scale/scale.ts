@@ -8,7 +8,7 @@ import type { BundleRow } from '../../bundle/row.ts';
 import { auditRow, eventRow, objectRow } from '../../kube/to-row.ts';
 import type { Json } from '../engine/json.ts';
 import { Rng } from '../engine/rng.ts';
-import { ScaleOutput } from './output.ts';
+import { ScaleOutput, type ScaleSink } from './output.ts';
 import type { ScaleSpec } from './spec.ts';
 import { emitLogs, emitMetrics } from './telemetry.ts';
 import { pickTemplates } from './template-set.ts';
@@ -20,15 +20,16 @@ export interface ScaleResult {
 
 /**
  * Generate the rows of a large bundle. Deterministic for a seed. It yields to the event loop now
- * and then, so that the bundle writer compacts its spool while rows are still being made.
+ * and then, so that the bundle writer compacts its spool while rows are still being made, and waits
+ * while a writer given as `sink` says compaction is behind.
  */
 export async function scaleRows(
   spec: ScaleSpec,
   seed: number,
   start: number,
-  onRow: (row: BundleRow) => void,
+  sink: ScaleSink | ((row: BundleRow) => void),
 ): Promise<ScaleResult> {
-  const out = new ScaleOutput(onRow);
+  const out = new ScaleOutput(typeof sink === 'function' ? { append: sink } : sink);
   const rng = new Rng(seed);
   const records = harvestTemplates(seed, start);
   const { podRunning, podPending, podCrash, node, deployment, replicaSet, events, audits } =
