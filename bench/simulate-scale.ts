@@ -32,7 +32,7 @@ const SELF = path.resolve(import.meta.dirname, 'simulate-scale.ts');
 export const DEFAULT_SCALE = 'nodes=1000,pods=30000,hours=24';
 
 /** Bump when the scale generator's output changes, so that kept bundles are made again. */
-export const SCALE_GENERATOR = 'kstory-simulate-scale/2';
+export const SCALE_GENERATOR = 'kstory-simulate-scale/3';
 
 /** Records per second (wall) that make 1M in 30 s and 10M in 5 minutes. */
 const TARGET_RECORDS_PER_SECOND = Math.ceil(1_000_000 / 30);

@@ -1,17 +1,43 @@
 // The benchmark generator: the requested size and a realistic mix of sources, deterministic per
 // seed, and rows the bundle writer accepts.
 
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { BundleRow } from '../../src/bundle/row.ts';
+import { Database, sqlString } from '../../src/bundle/duckdb.ts';
+import { BundleWriter } from '../../src/bundle/writer.ts';
 import { scaleRows } from '../../src/simulate/scale/scale.ts';
 import { parseScale } from '../../src/simulate/scale/spec.ts';
+import { useTempDir } from '../support/temp.ts';
 
 const START = Date.parse('2026-03-02T09:00:00Z');
+const tempDir = useTempDir();
 
-async function generate(spec: string, seed: number): Promise<BundleRow[]> {
-  const rows: BundleRow[] = [];
-  await scaleRows(parseScale(spec), seed, START, (row) => rows.push(row));
-  return rows;
+interface Row {
+  source: string;
+  ts: string;
+  kind: string | null;
+  name: string | null;
+  metric_name: string | null;
+  metric_value: number | null;
+  log_line: string | null;
+}
+
+/** The rows of a scaled bundle (logs and metrics are built in SQL, the rest as rows), in file order. */
+async function generate(spec: string, seed: number): Promise<Row[]> {
+  const output = path.join(tempDir(), `scale-${seed}-${Math.random().toString(36).slice(2)}.parquet`);
+  const writer = await BundleWriter.create({ output, metadata: { producer: 'test' } });
+  const { rows } = await scaleRows(parseScale(spec), seed, START, writer);
+  const result = await writer.finish();
+  expect(result.rows).toBe(rows);
+  const db = await Database.open();
+  try {
+    return await db.all<Row>(
+      `SELECT source, strftime(ts, '%Y-%m-%dT%H:%M:%S.%fZ') AS ts, kind, name, metric_name, metric_value, log_line
+       FROM read_parquet(${sqlString(output)}) ORDER BY ALL`,
+    );
+  } finally {
+    db.close();
+  }
 }
 
 describe('simulate --scale', () => {
@@ -39,6 +65,21 @@ describe('simulate --scale', () => {
     expect(rows.every((r) => r.ts >= '2026-03-02T08:59' && r.ts <= end)).toBe(true);
     const nodes = new Set(rows.filter((r) => r.source === 'object' && r.kind === 'Node').map((r) => r.name));
     expect(nodes.size).toBe(5);
+    // Every node and pod is scraped, and a CPU counter only grows.
+    const scraped = new Set(rows.filter((r) => r.source === 'metric').map((r) => r.name));
+    expect(scraped.size).toBe(85);
+    const cpu = new Map<string, number>();
+    for (const r of rows.filter((r) => r.metric_name === 'container_cpu_usage_seconds_total')) {
+      expect(r.metric_value!).toBeGreaterThan(cpu.get(r.name!) ?? 0);
+      cpu.set(r.name!, r.metric_value!);
+    }
+    // Access logs with a few errors, as a web application writes them.
+    const logs = rows
+      .filter((r) => r.source === 'log')
+      .map((r) => JSON.parse(r.log_line!) as { status: number });
+    const errors = logs.filter((l) => l.status === 500).length / logs.length;
+    expect(errors).toBeGreaterThan(0.002);
+    expect(errors).toBeLessThan(0.03);
   });
 
   it('is deterministic for a seed', async () => {

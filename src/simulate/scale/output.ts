@@ -3,9 +3,13 @@
 // the writer says compaction is behind (its back-pressure: the spool's backlog stays bounded).
 
 import type { BundleRow } from '../../bundle/row.ts';
+import type { SqlRowsTarget } from './telemetry.ts';
 
-/** What the rows go to: a row at a time, and a wait while the writer is behind (BundleWriter.room). */
-export interface ScaleSink {
+/**
+ * What the rows go to (the bundle writer): a row at a time, rows built in SQL, and a wait while the
+ * writer is behind (BundleWriter.room).
+ */
+export interface ScaleSink extends SqlRowsTarget {
   append(row: BundleRow): void;
   readonly throttled?: boolean;
   room?(): Promise<void>;

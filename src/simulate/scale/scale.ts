@@ -10,7 +10,7 @@ import type { Json } from '../engine/json.ts';
 import { Rng } from '../engine/rng.ts';
 import { ScaleOutput, type ScaleSink } from './output.ts';
 import type { ScaleSpec } from './spec.ts';
-import { emitLogs, emitMetrics } from './telemetry.ts';
+import { addTelemetry } from './telemetry.ts';
 import { pickTemplates } from './template-set.ts';
 import { harvestTemplates, instantiate } from './templates.ts';
 
@@ -27,9 +27,9 @@ export async function scaleRows(
   spec: ScaleSpec,
   seed: number,
   start: number,
-  sink: ScaleSink | ((row: BundleRow) => void),
+  sink: ScaleSink,
 ): Promise<ScaleResult> {
-  const out = new ScaleOutput(typeof sink === 'function' ? { append: sink } : sink);
+  const out = new ScaleOutput(sink);
   const rng = new Rng(seed);
   const records = harvestTemplates(seed, start);
   const { podRunning, podPending, podCrash, node, deployment, replicaSet, events, audits } =
@@ -273,7 +273,15 @@ export async function scaleRows(
 
   // Container logs, then metric scrapes with what is left of the budget.
   const pods = deployments.flatMap((d) => d.pods.map((p) => ({ d, p })));
-  await emitLogs(out, rng, pods, start, end, budget.log);
-  await emitMetrics(out, rng, spec.records, pods, nodeNames, start, end);
-  return { rows: out.rows };
+  const telemetry = await addTelemetry(sink, {
+    pods,
+    nodeNames,
+    start,
+    end,
+    logBudget: budget.log,
+    records: spec.records,
+    rowsBefore: out.rows,
+    salt: rng.int(0, 2 ** 31 - 1),
+  });
+  return { rows: out.rows + telemetry };
 }
