@@ -91,7 +91,9 @@ export async function watch(w: WatchRequest): Promise<void> {
   });
 
   async function send(event: { type: string; object: unknown }): Promise<void> {
-    if (closed) return;
+    // The response may have been ended (timeout, moved instant) before its 'close' arrives: a write
+    // then would throw in the server, so an ended response is a closed watch.
+    if (closed || res.writableEnded || res.destroyed) return;
     if (!res.write(`${JSON.stringify(event)}\n`)) {
       await Promise.race([new Promise((r) => res.once('drain', r)), done]);
     }
