@@ -1,5 +1,6 @@
 // Benchmark `simulate-scale`: `kstory simulate --scale nodes=1000,pods=30000,hours=24,records=N`
-// timed in a child process (wall, CPU, peak RSS, records per second, bytes per record and source).
+// timed in a child process (wall, CPU, peak RSS, records per second, bytes per record and source,
+// and the most spool segments that waited for compaction at once).
 // The bundle stays at <work-dir>/scale-<N>.parquet: the input of the analyzer and importer
 // benchmarks, which get it from scaleBundle() (made only when it is missing or out of date).
 // Target from the issue: 1M records in well under a minute, 10M in a few minutes.
@@ -50,6 +51,9 @@ interface ChildReport {
   wallSeconds: number;
   cpuSeconds: number;
   maxRssBytes: number;
+  /** The most closed spool segments that waited for compaction at once (the writer bounds it). */
+  backlogPeakSegments?: number;
+  backlogPeakBytes?: number;
   rows: number;
   bytes: number;
   rowsBySource: Record<string, number>;
@@ -174,6 +178,8 @@ async function child(spec: string, seed: string, output: string, reportFile: str
     wallSeconds: (performance.now() - t0) / 1000,
     cpuSeconds: (cpu.user + cpu.system) / 1e6,
     maxRssBytes: process.resourceUsage().maxRSS * 1024,
+    backlogPeakSegments: result.spoolBacklog.peakSegments,
+    backlogPeakBytes: result.spoolBacklog.peakBytes,
     rows: result.bundle.rows,
     bytes: result.bundle.bytes,
     rowsBySource: result.bundle.rowsBySource,
@@ -192,6 +198,9 @@ interface Figures {
   bytesPerRecord: number;
   /** Other processes' busy cores during the run (the machine may be shared). */
   otherBusyCores: number | null;
+  /** The most closed spool segments waiting for compaction at once, and their bytes. */
+  backlogPeakSegments: number | null;
+  backlogPeakBytes: number | null;
   rowsBySource: Record<string, number>;
   bundle: string;
 }
@@ -215,6 +224,8 @@ async function run(context: BenchContext): Promise<BenchOutcome> {
       made.machineBusySeconds === null
         ? null
         : Math.max(0, (made.machineBusySeconds - report.cpuSeconds) / wall),
+    backlogPeakSegments: report.backlogPeakSegments ?? null,
+    backlogPeakBytes: report.backlogPeakBytes ?? null,
     rowsBySource: report.rowsBySource,
     bundle: path.relative(process.cwd(), scaleBundlePath(context.workDir, records, seed, scale)),
   };
@@ -253,6 +264,7 @@ function render(result: BenchResult): string {
         'bundle',
         'B/record',
         'other busy cores',
+        'spool backlog (peak)',
       ],
       [
         [
@@ -265,9 +277,12 @@ function render(result: BenchResult): string {
           formatBytes(input.bytes),
           formatNumber(f.bytesPerRecord, 1),
           f.otherBusyCores === null ? 'n/a' : formatNumber(f.otherBusyCores, 1),
+          f.backlogPeakSegments == null
+            ? 'n/a'
+            : `${f.backlogPeakSegments} segments, ${formatBytes(f.backlogPeakBytes ?? 0)}`,
         ],
       ],
-      ['r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
+      ['r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
     ),
     '',
     markdownTable(

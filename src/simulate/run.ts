@@ -126,7 +126,9 @@ export interface ScaleOptions {
 }
 
 /** A large benchmark bundle from the scale generator (see scale/scale.ts). */
-export async function runSimulateScale(options: ScaleOptions): Promise<SimulateResult & { scale: string }> {
+export async function runSimulateScale(
+  options: ScaleOptions,
+): Promise<SimulateResult & { scale: string; spoolBacklog: { peakSegments: number; peakBytes: number } }> {
   const spec = parseScale(options.scale);
   const seed = options.seed ?? 1;
   const startText = options.start ?? DEFAULT_START;
@@ -155,7 +157,17 @@ export async function runSimulateScale(options: ScaleOptions): Promise<SimulateR
       end: new Date(start + spec.hours * 3_600_000).toISOString(),
     },
   });
+  // The most closed segments that waited for compaction at once: bounded by the writer's
+  // back-pressure however far compaction fell behind (the benchmark shows it).
+  const { peakSegments, peakBytes } = writer.backlog;
   const bundle = await writer.finish();
   const scenario = { name: 'scale', description: `scale ${options.scale}` } as Scenario;
-  return { scenario, seed, start: new Date(start).toISOString(), bundle, scale: options.scale };
+  return {
+    scenario,
+    seed,
+    start: new Date(start).toISOString(),
+    bundle,
+    scale: options.scale,
+    spoolBacklog: { peakSegments, peakBytes },
+  };
 }
