@@ -1,6 +1,8 @@
 // Benchmark of `kstory serve` on a large `kstory simulate --scale` bundle, driven by the real
 // kubectl: process start to listening (the kubeconfig line printed), then `kubectl get pods -A`
-// (the first, which reads the pods at the instant, and the next ones), the server's peak RSS.
+// (the first, which reads the pods at the instant, and the next ones), the server's peak RSS; and
+// the same kubectl commands against a replay of the server's answers (bench/lib/replay-server.ts):
+// what kubectl takes by itself, its CPU and its rate limit, the floor no server can go under.
 // Targets from the serve issue, on 2 cores: start ≤ 3 s and get pods -A ≤ 1 s on 1M records.
 //   npm run bench -- serve --records 1m
 
@@ -23,6 +25,7 @@ import {
   renderMachine,
   renderTargets,
 } from './lib/harness.ts';
+import { startReplayServer } from './lib/replay-server.ts';
 import { scaleBundle } from './simulate-scale.ts';
 import { countLabel, parseCount } from './writer.ts';
 
@@ -209,6 +212,23 @@ async function run(context: BenchContext): Promise<BenchOutcome> {
     context.log(
       `  the server alone, ${selected.pages} pages with a label selector: ${formatNumber(selected.seconds, 2)} s`,
     );
+    // The floor: the same commands answered with the bytes the server sent, kept in memory.
+    const replay = await startReplayServer(kubeconfig);
+    const floorLists: KubectlRun[] = [];
+    const floorWhole: KubectlRun[] = [];
+    try {
+      await kubectl(['get', 'pods', '-A'], replay.kubeconfig, cacheDir);
+      await kubectl(['get', 'pods', '-A', '--chunk-size=0'], replay.kubeconfig, cacheDir);
+      for (let i = 0; i < runs; i++) {
+        floorLists.push(await kubectl(['get', 'pods', '-A'], replay.kubeconfig, cacheDir));
+        floorWhole.push(await kubectl(['get', 'pods', '-A', '--chunk-size=0'], replay.kubeconfig, cacheDir));
+      }
+    } finally {
+      await replay.stop();
+    }
+    context.log(
+      `  kubectl against a replay of the answers: get pods -A ${floorLists.map((r) => formatNumber(r.seconds, 2)).join(', ')} s, --chunk-size=0 ${floorWhole.map((r) => formatNumber(r.seconds, 2)).join(', ')} s`,
+    );
     const namespace = await kubectl(['get', 'pods', '-n', 'team-007'], kubeconfig, cacheDir);
     const json = await kubectl(['get', 'pods', '-A', '-o', 'json'], kubeconfig, cacheDir);
     context.log(
@@ -251,9 +271,16 @@ async function run(context: BenchContext): Promise<BenchOutcome> {
           1,
           paged,
           's',
-          `${served.pages} pages of 500: kubectl waits 0.2 s before each page after its tenth (client-side limit of 5 requests a second)`,
+          `${served.pages} pages of 500: kubectl waits 0.2 s before each page after its tenth (client-side limit of 5 requests a second); against a replay of the same answers ${formatNumber(median(floorLists.map((r) => r.seconds)), 2)} s`,
         ),
-        check('kubectl get pods -A --chunk-size=0, median', 'max', 1, median(whole), 's'),
+        check(
+          'kubectl get pods -A --chunk-size=0, median',
+          'max',
+          1,
+          median(whole),
+          's',
+          `against a replay of the same answer ${formatNumber(median(floorWhole.map((r) => r.seconds)), 2)} s`,
+        ),
         check('server peak RSS', 'max', 1.5 * 1024 ** 3, peak, 'bytes'),
       ],
       figures: {
@@ -268,6 +295,10 @@ async function run(context: BenchContext): Promise<BenchOutcome> {
         getPodsWholeKubectlCpuSeconds: wholeRuns.map((r) => r.cpuSeconds),
         getPodsWholeServerCpuSeconds: wholeRuns.map((r) => r.serverCpuSeconds),
         throttleSeconds: throttleSeconds(served.pages),
+        floorGetPodsSeconds: floorLists.map((r) => r.seconds),
+        floorGetPodsKubectlCpuSeconds: floorLists.map((r) => r.cpuSeconds),
+        floorGetPodsWholeSeconds: floorWhole.map((r) => r.seconds),
+        floorGetPodsWholeKubectlCpuSeconds: floorWhole.map((r) => r.cpuSeconds),
         serverSelectedPages: selected.pages,
         pods,
         namespaceSeconds: namespace.seconds,
@@ -302,6 +333,10 @@ function render(result: BenchResult): string {
     getPodsWholeKubectlCpuSeconds?: number[];
     getPodsWholeServerCpuSeconds?: number[];
     throttleSeconds?: number;
+    floorGetPodsSeconds?: number[];
+    floorGetPodsKubectlCpuSeconds?: number[];
+    floorGetPodsWholeSeconds?: number[];
+    floorGetPodsWholeKubectlCpuSeconds?: number[];
     serverSelectedPages?: number;
     pods: number;
     namespaceSeconds: number;
@@ -358,6 +393,23 @@ function render(result: BenchResult): string {
               ['--chunk-size=0: kubectl’s CPU, each run', seconds(f.getPodsWholeKubectlCpuSeconds ?? [])],
               ['--chunk-size=0: the server’s CPU, each run', seconds(f.getPodsWholeServerCpuSeconds ?? [])],
             ]),
+        ...(f.floorGetPodsSeconds === undefined
+          ? []
+          : [
+              [
+                'the floor: kubectl get pods -A against a replay of the same answers (no server work), each run',
+                seconds(f.floorGetPodsSeconds),
+              ],
+              ['the floor: kubectl’s CPU there, each run', seconds(f.floorGetPodsKubectlCpuSeconds ?? [])],
+              [
+                'the floor: kubectl get pods -A --chunk-size=0 against a replay, each run',
+                seconds(f.floorGetPodsWholeSeconds ?? []),
+              ],
+              [
+                'the floor: kubectl’s CPU there, each run',
+                seconds(f.floorGetPodsWholeKubectlCpuSeconds ?? []),
+              ],
+            ]),
         ['kubectl get pods -n team-007 (one namespace)', `${formatNumber(f.namespaceSeconds, 2)} s`],
         [
           'kubectl get pods -A -o json',
@@ -378,7 +430,7 @@ function render(result: BenchResult): string {
       ? []
       : [
           '',
-          `What bounds \`kubectl get pods -A\` here is kubectl: its rate limit holds the ${f.serverPages} requests for at least ${formatNumber(f.throttleSeconds ?? 0, 1)} s whatever the server does, and its own CPU for ${formatCount(f.pods)} rows (${formatNumber(median(f.getPodsWholeKubectlCpuSeconds ?? []), 1)} s in one request) is over the 1 s target by itself. The server’s part is its CPU (${formatNumber(median(f.getPodsServerCpuSeconds ?? []), 2)} s for all the pages once the instant is read). Wall-clock figures grow with the load average above.`,
+          `What bounds \`kubectl get pods -A\` here is kubectl: its rate limit holds the ${f.serverPages} requests for at least ${formatNumber(f.throttleSeconds ?? 0, 1)} s whatever the server does, and its own CPU for ${formatCount(f.pods)} rows (${formatNumber(median(f.getPodsWholeKubectlCpuSeconds ?? []), 1)} s in one request) is over the 1 s target by itself. The server’s part is its CPU (${formatNumber(median(f.getPodsServerCpuSeconds ?? []), 2)} s for all the pages once the instant is read).${f.floorGetPodsSeconds === undefined ? '' : ` The same commands answered by a replay of the server’s bytes, with no server work at all, take ${formatNumber(median(f.floorGetPodsSeconds), 2)} s (pages) and ${formatNumber(median(f.floorGetPodsWholeSeconds ?? []), 2)} s (one request): that is kubectl’s floor, against ${formatNumber(median(f.getPodsSeconds.slice(1).length > 0 ? f.getPodsSeconds.slice(1) : f.getPodsSeconds), 2)} s and ${formatNumber(median(f.getPodsWholeSeconds), 2)} s with the server.`} Wall-clock figures grow with the load average above.`,
         ]),
   ].join('\n');
 }

@@ -6,7 +6,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isKstoryError } from '../errors.ts';
 import type { Clock } from './clock.ts';
 import { type Instant, parseInstant } from './instant.ts';
-import { type IncludeObject, type ListOptions, selectObjects, servedText, tableOf } from './query.ts';
+import { type IncludeObject, type ListOptions, selectObjects, servedText, tableText } from './query.ts';
 import type { ApiResource } from './resources.ts';
 import { SelectorError } from './selectors.ts';
 import type { BundleState, StoredObject } from './state.ts';
@@ -115,7 +115,7 @@ export async function getObject(
   const [item] = await cluster.state.objectsAt(resource, at, { namespace, name });
   if (!item) throw notFound(resource.resource, name, resource.group);
   if (wantsTable(req.headers.accept)) {
-    const table = tableOf(resource, [item], at, includeObject(url), {
+    const table = tableText(resource, [item], at, includeObject(url), {
       resourceVersion: resourceVersionOf(at),
     });
     sendJson(res, 200, table, TABLE_CONTENT_TYPE);
@@ -165,7 +165,7 @@ export async function listObjects(
     metadata.remainingItemCount = items.length - end;
   }
   if (wantsTable(req.headers.accept)) {
-    sendJson(res, 200, tableOf(resource, page, at, includeObject(url), metadata), TABLE_CONTENT_TYPE);
+    sendJson(res, 200, tableText(resource, page, at, includeObject(url), metadata), TABLE_CONTENT_TYPE);
     return;
   }
   const listKind = `${resource.kind}List`;

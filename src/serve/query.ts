@@ -125,18 +125,14 @@ export function tableRows(
   include: IncludeObject = 'Metadata',
 ): TableRow[] {
   const printer = printerFor(resource);
-  // A row is computed once per object, instant and form: pages and repeated lists reuse it.
-  const key = `row:${resource.group}/${resource.version}/${resource.kind}@${at}:${include}`;
-  const make = (item: StoredObject) => {
+  return items.map((item) => {
     const served = servedObject(resource, item);
     const obj = isEventResource(resource) ? toCoreEvent(served) : served;
     const row: TableRow = { cells: printer.cells(obj, at) };
     if (include === 'Object') row.object = served;
     else if (include === 'Metadata') row.object = partialMetadata(served);
     return row;
-  };
-  // Rows holding whole objects are not kept: they would double the snapshot's memory.
-  return items.map((item) => (include === 'Object' ? make(item) : item.memo(key, () => make(item))));
+  });
 }
 
 export function tableOf(
@@ -153,4 +149,45 @@ export function tableOf(
     columnDefinitions: printerFor(resource).columns,
     rows: tableRows(resource, items, at, include),
   };
+}
+
+/** The JSON text of each object's row, kept beside the object per instant and form: the pages of a
+ * list and repeated lists join the texts instead of computing and serialising the rows again. */
+export function tableRowTexts(
+  resource: ApiResource,
+  items: readonly StoredObject[],
+  at: Instant,
+  include: IncludeObject = 'Metadata',
+): string[] {
+  const printer = printerFor(resource);
+  if (include === 'Object') {
+    // Rows holding whole objects are not kept (they would double the snapshot's memory), and the
+    // object goes out as the recorded text, as a list's items do.
+    return items.map((item) => {
+      const served = servedObject(resource, item);
+      const obj = isEventResource(resource) ? toCoreEvent(served) : served;
+      return `{"cells":${JSON.stringify(printer.cells(obj, at))},"object":${servedText(resource, item)}}`;
+    });
+  }
+  const key = `row:${resource.group}/${resource.version}/${resource.kind}@${at}:${include}`;
+  return items.map((item) =>
+    item.memo(key, () => JSON.stringify(tableRows(resource, [item], at, include)[0])),
+  );
+}
+
+/** The Table as JSON text: what JSON.stringify(tableOf(...)) writes, made of the rows' kept texts. */
+export function tableText(
+  resource: ApiResource,
+  items: readonly StoredObject[],
+  at: Instant,
+  include: IncludeObject = 'Metadata',
+  metadata: Table['metadata'] = {},
+): string {
+  const head = JSON.stringify({
+    kind: 'Table',
+    apiVersion: 'meta.k8s.io/v1',
+    metadata,
+    columnDefinitions: printerFor(resource).columns,
+  });
+  return `${head.slice(0, -1)},"rows":[${tableRowTexts(resource, items, at, include).join(',')}]}`;
 }

@@ -9,7 +9,7 @@ import type { ServedCluster } from './api.ts';
 import { Clock } from './clock.ts';
 import { type Instant, parseInstant } from './instant.ts';
 import { type KubeconfigCluster, kubeconfigText, writePrivateFile } from './kubeconfig.ts';
-import { tableRows } from './query.ts';
+import { tableRowTexts } from './query.ts';
 import { ServeServer } from './server.ts';
 import { BundleState } from './state.ts';
 
@@ -134,7 +134,7 @@ function prewarm(cluster: ServedCluster): void {
       // A thousand rows at a time, so that requests are answered meanwhile.
       const step = (from: number) => {
         if (from >= items.length || cluster.clock.now() !== at) return;
-        tableRows(pods, items.slice(from, from + 1000), at, 'Metadata');
+        tableRowTexts(pods, items.slice(from, from + 1000), at, 'Metadata');
         setImmediate(() => step(from + 1000));
       };
       step(0);

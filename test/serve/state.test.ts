@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Bundle } from '../../src/bundle/reader.ts';
 import { eventRow, objectRow } from '../../src/kube/to-row.ts';
 import { instantFromIso, parseInstant } from '../../src/serve/instant.ts';
-import { selectObjects } from '../../src/serve/query.ts';
+import { selectObjects, tableOf, tableText } from '../../src/serve/query.ts';
 import { BundleState } from '../../src/serve/state.ts';
 import { openRows } from '../support/bundles.ts';
 import { useTempDir } from '../support/temp.ts';
@@ -181,6 +181,36 @@ describe('objects at an instant', () => {
     expect((await selectObjects(state, pods(), t, { ...options, namespace: 'other' })).length).toBe(0);
     const later = await selectObjects(state, pods(), at('2026-03-01T10:11:00Z'), options);
     expect(later.map((p) => p.name)).toEqual(['web-1']);
+  });
+});
+
+describe('tables', () => {
+  it('writes a Table from its rows kept as text, the same as the Table made afresh', async () => {
+    const t = at('2026-03-01T10:09:00Z');
+    const metadata = { resourceVersion: String(t), continue: 'token', remainingItemCount: 3 };
+    for (const resource of [
+      pods(),
+      ...state.catalogue.resolve('events'),
+      ...state.catalogue.resolve('gadgets'),
+    ]) {
+      const items = await state.objectsAt(resource, t);
+      expect(items.length).toBeGreaterThan(0);
+      for (const include of ['Metadata', 'None', 'Object'] as const) {
+        const fresh = tableOf(resource, items, t, include, metadata);
+        expect(JSON.parse(tableText(resource, items, t, include, metadata))).toEqual(fresh);
+        // Kept rows are read again, not remade: the same text a second time.
+        if (include !== 'Object')
+          expect(tableText(resource, items, t, include, metadata)).toBe(JSON.stringify(fresh));
+      }
+    }
+  });
+
+  it('keeps rows per instant: ages are measured from the instant each list shows', async () => {
+    const items = await state.objectsAt(pods(), at('2026-03-01T10:09:00Z'));
+    const age = (iso: string) =>
+      (JSON.parse(tableText(pods(), items, at(iso))) as { rows: { cells: unknown[] }[] }).rows[0]!.cells[4];
+    expect(age('2026-03-01T10:09:00Z')).toBe('9m');
+    expect(age('2026-03-01T10:29:00Z')).toBe('29m');
   });
 });
 
