@@ -51,14 +51,43 @@ export function featuresOf(input: {
   };
 }
 
+/** The rows a bundle holds of each source (Coverage.sources). */
+type HeldSources = { sources: readonly Pick<Coverage['sources'][number], 'source' | 'rows'>[] };
+
+/** The sources a situation names, in this order, by the word it uses. */
+const SOURCE_WORDS: Record<Coverage['sources'][number]['source'], string> = {
+  object: 'objects',
+  event: 'Events',
+  log: 'logs',
+  metric: 'metrics',
+  audit: 'audit',
+};
+
+/**
+ * The evidence a bundle holds, named as a situation: `history` for one with a timeline of its
+ * objects' states (a recording, a watch); `snapshot:` and the sources it holds rows of for a snapshot
+ * (`snapshot: objects+Events`); for a bundle without any object, the sources it holds alone
+ * (`audit only`, `Events+logs only`), whose timeline is of requests or lines, never of the state a
+ * fault left. The confidence says it, and calibration is told apart by it.
+ */
+export function evidenceSituation(snapshot: boolean, coverage: HeldSources): string {
+  const held = new Set(coverage.sources.filter((s) => s.rows > 0).map((s) => s.source));
+  const words = (Object.keys(SOURCE_WORDS) as (keyof typeof SOURCE_WORDS)[])
+    .filter((source) => held.has(source))
+    .map((source) => SOURCE_WORDS[source]);
+  if (snapshot) return `snapshot: ${words.length > 0 ? words.join('+') : 'nothing'}`;
+  if (held.has('object')) return 'history';
+  return words.length > 0 ? `${words.join('+')} only` : 'nothing';
+}
+
 /**
  * Whether the calibration reads the bundle as one without the history of its objects' states: a
- * snapshot, and also a bundle that holds no object at all (audit entries, logs or alerts alone),
- * whose timeline is of requests or lines, never of the state a fault left. The model's history term
- * was fitted on recordings, which hold every object's versions; a bundle without them is not one.
+ * snapshot, and also a bundle that holds no object at all (audit entries, logs or alerts alone).
+ * The model's history term was fitted on recordings, which hold every object's versions; a bundle
+ * without them is not one.
  */
-export function withoutStateHistory(snapshot: boolean, coverage: Coverage): boolean {
-  return snapshot || !coverage.sources.some((s) => s.source === 'object' && s.rows > 0);
+export function withoutStateHistory(snapshot: boolean, coverage: HeldSources): boolean {
+  return evidenceSituation(snapshot, coverage) !== 'history';
 }
 
 /** The model's probability for these features. */

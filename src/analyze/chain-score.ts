@@ -19,21 +19,22 @@ export function round(value: number): number {
 /**
  * The incident's confidence: its evidence score (scoreChain), with how many effects corroborate it
  * (each alert that fired about its subjects one more, by alert name), its severity and whether the
- * bundle is a snapshot, mapped by the fitted calibration model to the probability that its root
- * cause is right.
+ * bundle holds the history of its objects' states (`situation`, calibration.ts evidenceSituation),
+ * mapped by the fitted calibration model to the probability that its root cause is right.
  */
 export function incidentConfidence(
   findings: readonly Finding[],
   root: number,
   chain: readonly ChainStep[],
   severity: Severity,
-  snapshot: boolean,
+  situation: string,
   alerts: readonly ReportAlert[],
 ): { confidence: number; reasons: string[]; features: Features; evidence: number } {
   const evidence = scoreChain(findings, root, chain);
   const findingEffects = chain.filter((step) => step.via && !isSupporting(findings[step.finding]!)).length;
   const alertNames = [...new Set(alerts.map((a) => a.alertname))];
   const effects = findingEffects + alertNames.length;
+  const snapshot = situation !== 'history';
   const features = featuresOf({ evidence: evidence.confidence, effects, severity, snapshot });
   const confidence = calibratedConfidence(features);
   return {
@@ -47,7 +48,7 @@ export function incidentConfidence(
             `corroborated by ${alertNames.length} alert${alertNames.length === 1 ? '' : 's'} that fired about its subjects: ${alertNames.join(', ')}`,
           ]
         : []),
-      `calibrated: evidence ${evidence.confidence.toFixed(2)}, ${effects} corroborating effect${effects === 1 ? '' : 's'}, ${severity}${snapshot ? ', snapshot' : ''} → ${confidence.toFixed(2)} (${CALIBRATION_MODEL.fitted_on})`,
+      `calibrated: evidence ${evidence.confidence.toFixed(2)}, ${effects} corroborating effect${effects === 1 ? '' : 's'}, ${severity}${snapshot ? `, ${situation}` : ''} → ${confidence.toFixed(2)} (${CALIBRATION_MODEL.fitted_on})`,
     ],
   };
 }

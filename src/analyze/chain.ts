@@ -113,7 +113,8 @@ export function buildIncidents(
   edges: readonly Edge[],
   relations: Relations,
   options: {
-    snapshot?: boolean;
+    /** The evidence the bundle holds (calibration.ts evidenceSituation); `history` when not given. */
+    situation?: string;
     /** Patterns whose variants name different causes (`group_by_variant`). */
     groupByVariant?: ReadonlySet<string>;
     /** The alerts that fired in the window (alerts.ts). */
@@ -202,7 +203,7 @@ export function buildIncidents(
       r,
       chain,
       severity,
-      options.snapshot ?? false,
+      options.situation ?? 'history',
       alerts,
     );
     incidents.push({

@@ -195,7 +195,11 @@ export const ReportIncidentSchema = z
     confidence: confidence(
       'the probability that the root cause is right: the evidence score (root confidence × geometric mean of (link strength × effect confidence)), the corroborating effects, the severity and whether the bundle lacks the history of its objects’ states (a snapshot, or no object at all), through the calibration model fitted by `npm run calibrate` (docs/accuracy.md)',
     ),
-    confidence_reasons: z.array(z.string()).describe('how the confidence was reached, step by step'),
+    confidence_reasons: z
+      .array(z.string())
+      .describe(
+        'how the confidence was reached, step by step; the last, the calibrated figure, names the evidence a bundle without its objects’ history holds (`snapshot: objects+Events`, `audit only`)',
+      ),
     confidence_features: FeaturesSchema,
     root: index('the root cause: an index into `findings`'),
     chain: z

@@ -15,7 +15,7 @@ import { loadLabelVocabulary } from '../vocab/labels.ts';
 import { formatObjectRef, parseObjectKey, parseObjectPath, type Subject } from '../vocab/object-ref.ts';
 import { fillBundleArguments } from '../vocab/shell.ts';
 import { concerns, loadFiringAlerts } from './alerts.ts';
-import { withoutStateHistory } from './calibration.ts';
+import { evidenceSituation } from './calibration.ts';
 import { buildIncidents } from './chain.ts';
 import { linkFindings } from './chain-edges.ts';
 import { type LoadedLink, loadChainLinks } from './chain-links.ts';
@@ -129,7 +129,7 @@ export async function analyzeBundle(
   const alerts = await loadFiringAlerts(bundle, window, loadLabelVocabulary());
   const trouble = await loadTrouble(bundle, window);
   const incidents = buildIncidents(findings, edges, relations, {
-    snapshot: withoutStateHistory(bundle.metadata.snapshot, coverage),
+    situation: evidenceSituation(bundle.metadata.snapshot, coverage),
     groupByVariant: new Set(patterns.filter((p) => p.group_by_variant).map((p) => p.id)),
     alerts,
   });

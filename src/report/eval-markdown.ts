@@ -143,8 +143,9 @@ function bySituation(result: EvalResult): string[] {
     '### By the evidence a bundle holds',
     '',
     'Every incident at medium or above, by what its bundle holds: `history` (a recording, a watch, an audit',
-    'log: objects seen changing), or a `snapshot` and the sources it has rows of. Mean confidence above the',
-    'observed accuracy is overconfidence; below it, underconfidence.',
+    'log: objects seen changing), a `snapshot` and the sources it has rows of, or the sources a bundle',
+    'without any object holds alone (`audit only`, `Events+logs only`). Mean confidence above the observed',
+    'accuracy is overconfidence; below it, underconfidence.',
     '',
     ...table(
       ['corpus', 'evidence', 'samples', 'n', 'mean confidence', 'observed accuracy', 'ECE', 'Brier'],

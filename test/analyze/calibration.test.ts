@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   calibratedConfidence,
+  evidenceSituation,
   type Features,
   featuresOf,
   fitModel,
@@ -36,6 +37,23 @@ describe('calibration features', () => {
     expect(withoutStateHistory(false, holding('audit'))).toBe(true);
     expect(withoutStateHistory(false, holding('log', 'event'))).toBe(true);
     expect(withoutStateHistory(true, holding('object', 'event'))).toBe(true);
+  });
+
+  it('names the evidence a bundle holds: its history, a snapshot of its sources, or a source alone', () => {
+    const holding = (...sources: string[]) => ({
+      sources: (['object', 'event', 'audit', 'log', 'metric'] as const).map((source) => ({
+        source,
+        rows: sources.includes(source) ? 5 : 0,
+        in_window: 0,
+      })),
+    });
+    expect(evidenceSituation(false, holding('object', 'event', 'log'))).toBe('history');
+    expect(evidenceSituation(true, holding('object', 'event'))).toBe('snapshot: objects+Events');
+    expect(evidenceSituation(true, holding('log'))).toBe('snapshot: logs');
+    expect(evidenceSituation(false, holding('audit'))).toBe('audit only');
+    expect(evidenceSituation(false, holding('log'))).toBe('logs only');
+    expect(evidenceSituation(false, holding('event', 'log'))).toBe('Events+logs only');
+    expect(evidenceSituation(false, holding())).toBe('nothing');
   });
 
   it('reads the evidence as log-odds, kept finite, and the effects on a log scale', () => {
