@@ -7,6 +7,7 @@
 // reads, a table too thin for one): they are said beside "no incidents", never dropped.
 
 import type { Bundle } from '../bundle/reader.ts';
+import { DERIVED_FROM_ANNOTATION } from '../kube/object-fields.ts';
 import type { LoadedPattern } from '../patterns/load.ts';
 import type { Subject } from '../vocab/object-ref.ts';
 import { concerns } from './alerts.ts';
@@ -21,8 +22,7 @@ const PRINTED_ROW = 'kstory.dev/kubectl-get';
 /** The annotation an import keeps trouble a describe printed but no field holds in (`Reason: message` lines). */
 const PRINTED_TROUBLE = 'kstory.dev/printed-trouble';
 
-/** The annotation naming the kubectl text an object was rebuilt from, and the text of rollout status. */
-const DERIVED_FROM = 'kstory.dev/derived-from';
+/** The text of rollout status, as the annotation naming the text an object was rebuilt from says it. */
 const ROLLOUT_SOURCE = 'kubectl rollout';
 
 /** A namespace's conditions that say why its deletion is stuck (said by the conditions themselves). */
@@ -188,7 +188,7 @@ export async function loadTrouble(bundle: Bundle, window: { start: string; end: 
        -- Only an import rebuilds objects from text; the working set keeps no bodies to say so.
        SELECT kind, namespace, name, max(ts) AS ts FROM bundle
        WHERE $3 AND source = 'object' AND kind IN ('Deployment', 'StatefulSet', 'DaemonSet')
-         AND ts <= $2::TIMESTAMPTZ AND contains(body, '"${DERIVED_FROM}":"${ROLLOUT_SOURCE}"')
+         AND ts <= $2::TIMESTAMPTZ AND contains(body, '"${DERIVED_FROM_ANNOTATION}":"${ROLLOUT_SOURCE}"')
        GROUP BY ALL
      ),
      backends AS (
@@ -236,9 +236,13 @@ export async function loadTrouble(bundle: Bundle, window: { start: string; end: 
               || CASE WHEN not_ready = 1 THEN '' ELSE 'es' END || ' and no ready one: it had no backend to send requests to', true
      FROM services_down WHERE coalesce(ready, 0) = 0 AND not_ready > 0
      UNION ALL
-     SELECT 'object', CASE WHEN kind = 'DaemonSet' THEN 'PodsUnavailable' ELSE 'ReplicasNotReady' END,
+     -- A table without READY (kubectl before 1.15) says how many replicas are available: fewer than
+     -- desired is the same shortfall, said by what was printed.
+     SELECT 'object', CASE WHEN kind = 'DaemonSet' THEN 'PodsUnavailable'
+                           WHEN ready IS NULL THEN 'ReplicasUnavailable' ELSE 'ReplicasNotReady' END,
             kind, namespace, name, NULL, 1, strftime(ts, ${ISO}), strftime(ts, ${ISO}),
             CASE WHEN kind = 'DaemonSet' THEN available || ' of ' || desired || ' scheduled pods available'
+                 WHEN ready IS NULL THEN available || ' of ' || desired || ' replicas available'
                  ELSE ready || ' of ' || desired || ' replicas ready' END, true
      FROM latest_state s
      WHERE kind IN ('Deployment', 'StatefulSet', 'DaemonSet') AND watch_event <> 'DELETED'
@@ -246,7 +250,7 @@ export async function loadTrouble(bundle: Bundle, window: { start: string; end: 
        AND NOT EXISTS (SELECT 1 FROM from_rollout r
                        WHERE r.kind = s.kind AND r.name = s.name AND r.namespace IS NOT DISTINCT FROM s.namespace
                          AND r.ts = s.ts)
-       AND CASE WHEN kind = 'DaemonSet' THEN available < desired ELSE ready < desired END
+       AND CASE WHEN kind = 'DaemonSet' OR ready IS NULL THEN available < desired ELSE ready < desired END
        -- A workload whose conditions are known says by them whether its shortfall is trouble.
        AND NOT EXISTS (SELECT 1 FROM latest_conditions c
                        WHERE c.kind = s.kind AND c.name = s.name AND c.namespace IS NOT DISTINCT FROM s.namespace)

@@ -4,6 +4,7 @@
 
 import type { BundleMetadata } from '../bundle/metadata.ts';
 import type { Bundle } from '../bundle/reader.ts';
+import { DERIVED_FROM_ANNOTATION } from '../kube/object-fields.ts';
 import { ANALYSED_SOURCES, type Coverage } from './report.ts';
 import type { MetricNamesRead } from './unread-metrics.ts';
 
@@ -50,9 +51,6 @@ export async function coverageOf(
   };
 }
 
-/** The annotation the import puts on what it rebuilds from kubectl text. */
-const DERIVED_FROM = 'kstory.dev/derived-from';
-
 async function derivedFromText(bundle: Bundle): Promise<Record<string, number>> {
   // Only an import rebuilds objects from text: a recording's bodies are not searched for it.
   if (!bundle.metadata.producer.split('+').includes('import')) return {};
@@ -60,7 +58,7 @@ async function derivedFromText(bundle: Bundle): Promise<Record<string, number>> 
     `SELECT json_extract_string(body, ?) AS text, count(*)::DOUBLE AS rows FROM bundle
      WHERE source IN ('object', 'event') AND contains(body, ?) AND text IS NOT NULL
      GROUP BY 1 ORDER BY 2 DESC, 1`,
-    [`$.metadata.annotations."${DERIVED_FROM}"`, DERIVED_FROM],
+    [`$.metadata.annotations."${DERIVED_FROM_ANNOTATION}"`, DERIVED_FROM_ANNOTATION],
   );
   return Object.fromEntries(rows.map((r) => [r.text, r.rows]));
 }

@@ -54,6 +54,17 @@ export function selectorOf(kind: string | null, spec: Json | undefined): Record<
   return selector ? stringMap(selector.matchLabels) : null;
 }
 
+/**
+ * The annotation an import puts on what it rebuilds from kubectl text (`kubectl get` tables,
+ * describe, rollout status); its value names the text. Such an object holds only what was printed.
+ */
+export const DERIVED_FROM_ANNOTATION = 'kstory.dev/derived-from';
+
+/** Whether an object was rebuilt from kubectl text rather than read from the API. */
+export function isDerivedFromText(metadata: Json | undefined): boolean {
+  return typeof rec(metadata?.annotations)?.[DERIVED_FROM_ANNOTATION] === 'string';
+}
+
 export interface Replicas {
   desired: number | null;
   current: number | null;
@@ -66,11 +77,14 @@ export function replicasOf(
   kind: string | null,
   spec: Json | undefined,
   status: Json | undefined,
+  derived = false,
 ): Replicas | null {
   // The API server omits zero counts (omitempty): with a status its controller wrote, absent means
   // 0. An empty status is one no controller has written yet (what a create returns, before the
-  // controller has looked): its counts are unknown, not 0.
-  const written = status !== undefined && Object.keys(status).length > 0;
+  // controller has looked): its counts are unknown, not 0. So is a count an object rebuilt from
+  // kubectl text lacks (`derived`): the text did not print it (a table of kubectl before 1.15 has
+  // no READY column, rollout status says only some counts), which says nothing of its value.
+  const written = !derived && status !== undefined && Object.keys(status).length > 0;
   const count = (value: unknown) => int(value) ?? (written ? 0 : null);
   switch (kind) {
     case 'Deployment':

@@ -9,7 +9,15 @@ import { attrsOf } from './attrs.ts';
 import { keepsWholeEntry, slimAuditBody } from './audit-body.ts';
 import { containersOf } from './containers.ts';
 import { arr, int, isRecord, type Json, podSpecOf, rec, str } from './fields.ts';
-import { conditionsOf, labelsOf, lastChangeOf, replicasOf, selectorOf, taintsOf } from './object-fields.ts';
+import {
+  conditionsOf,
+  isDerivedFromText,
+  labelsOf,
+  lastChangeOf,
+  replicasOf,
+  selectorOf,
+  taintsOf,
+} from './object-fields.ts';
 import { refsOf } from './refs.ts';
 import { CLUSTER_SCOPED_KINDS, kindOfResource } from './resources.ts';
 import { latestTs, normalizeTs } from './time.ts';
@@ -106,7 +114,7 @@ export function objectRow(
   const status = rec(o.status);
   const podSpec = podSpecOf(kind, o);
   const owner = ownerOf(metadata);
-  const replicas = replicasOf(kind, spec, status);
+  const replicas = replicasOf(kind, spec, status, isDerivedFromText(metadata));
   return {
     source: 'object',
     ts,

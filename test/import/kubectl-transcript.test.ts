@@ -3,6 +3,7 @@
 // tables on their own; each section read as what it holds, errors said, manifests named and skipped.
 import { utimesSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
+import { analyzeBundle } from '../../src/analyze/run.ts';
 import { parseCommand } from '../../src/import/kubectl-text/command.ts';
 import { timespanMs, toldTime } from '../../src/import/kubectl-text/told-time.ts';
 import { rows, Scratch } from './helpers.ts';
@@ -400,6 +401,37 @@ shop        2m                   Normal    ScalingReplicaSet  deployment/web    
     bundle!.close();
   });
 
+  it('reads a Deployment table of kubectl before 1.15 (DESIRED CURRENT, no READY) without taking its ready replicas for 0', async () => {
+    const file = scratch.write(
+      'old-deploy/deploy.txt',
+      `NAME       DESIRED   CURRENT   UP-TO-DATE   AVAILABLE   AGE
+web        3         3         3            3           45d
+api        2         2         2            1           45d
+`,
+    );
+    const { result, bundle } = await scratch.import([file]);
+    expect(result.inputs[0]?.formats).toEqual({ 'kubectl-get': 1 });
+    expect(result.inputs[0]?.issues).toEqual([]);
+    expect(
+      await rows(
+        bundle!,
+        `SELECT kind, name, replicas_desired AS desired, replicas_current AS current,
+                replicas_ready AS ready, replicas_available AS available, replicas_updated AS updated
+         FROM objects ORDER BY name`,
+      ),
+    ).toEqual([
+      { kind: 'Deployment', name: 'api', desired: 2, current: 2, ready: null, available: 1, updated: 2 },
+      { kind: 'Deployment', name: 'web', desired: 3, current: 3, ready: null, available: 3, updated: 3 },
+    ]);
+    const report = await analyzeBundle(bundle!, { all: true });
+    // No pattern reads an unknown READY as none ready; the replica short of available is said.
+    expect(report.findings.map((f) => f.pattern)).not.toContain('workload-replicas-mismatch');
+    expect(report.unexplained_trouble.map((t) => `${t.reason} ${t.subject.name}: ${t.message}`)).toEqual([
+      'ReplicasUnavailable api: 1 of 2 replicas available',
+    ]);
+    bundle!.close();
+  });
+
   it("says when the times are the file's, having nothing better", async () => {
     const file = scratch.write(
       'nodes/nodes.txt',
@@ -578,6 +610,14 @@ error: timed out waiting for the condition
     const { result, bundle } = await scratch.import([file]);
     // kubectl gave up waiting: what rollout status says of the workload, not a command that failed.
     expect(result.inputs[0]?.issues).toEqual([]);
+    // The counts rollout status did not print are unknown, not 0.
+    expect(
+      await rows(
+        bundle!,
+        `SELECT kind, name, replicas_desired AS desired, replicas_ready AS ready, replicas_available AS available
+         FROM objects WHERE kind <> 'DaemonSet' AND replicas_updated IS NOT NULL`,
+      ),
+    ).toEqual([{ kind: 'Deployment', name: 'till', desired: 4, ready: null, available: null }]);
     const objects = await rows(
       bundle!,
       `SELECT kind, namespace, name, json_extract(body, '$.status') AS status,

@@ -26,7 +26,7 @@ CASE
          list_filter(conditions, c -> c.type <> 'Ready' AND c.status = 'True'), c -> c.type), ', '), ''), '')
     || CASE WHEN unschedulable THEN ', SchedulingDisabled' ELSE '' END
   WHEN kind IN ('Deployment', 'StatefulSet', 'ReplicaSet', 'DaemonSet') THEN
-    coalesce(replicas_ready, 0) || '/' || coalesce(replicas_desired, 0) || ' ready'
+    coalesce(replicas_ready::VARCHAR, '?') || '/' || coalesce(replicas_desired, 0) || ' ready'
     || coalesce(', ' || list_filter(conditions, c -> c.type = 'Progressing' AND c.status = 'False')[1].reason, '')
   WHEN kind = 'Job' THEN coalesce(
     list_transform(list_filter(conditions, c -> c.type IN ('Failed', 'Complete') AND c.status = 'True'),

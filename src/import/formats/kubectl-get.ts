@@ -1,5 +1,6 @@
 // `kubectl get` tables saved or pasted without their command (or without their header, the columns
-// then inferred from the values): pods (with -o wide, -A, --show-labels), nodes, deployments, replica
+// then inferred from the values): pods (with -o wide, -A, --show-labels), nodes, deployments (also
+// as kubectl before 1.15 printed them: DESIRED CURRENT, no READY), replica
 // sets, daemon sets, jobs, cron jobs, claims, volumes, services, and events (every layout since
 // kubectl 1.9), as the objects and Events they print; `kubectl top` tables as usage samples.
 
@@ -14,7 +15,7 @@ import { isTopTable } from '../kubectl-text/top.ts';
 export const kubectlGet = defineFormat({
   name: 'kubectl-get',
   description:
-    'kubectl get tables (pods, nodes, deployments, replicasets, daemonsets, jobs, cronjobs, pvc, pv, services, events; -o wide, -A, --show-labels; rows without their header) as the objects and Events they print; kubectl top pods|nodes tables as usage samples',
+    'kubectl get tables (pods, nodes, deployments (also of kubectl before 1.15), replicasets, daemonsets, jobs, cronjobs, pvc, pv, services, events; -o wide, -A, --show-labels; rows without their header) as the objects and Events they print; kubectl top pods|nodes tables as usage samples',
   detect: (head) => {
     const content = contentLines(head.lines);
     const [first] = content;

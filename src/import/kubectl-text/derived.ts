@@ -3,9 +3,7 @@
 // can say "derived from kubectl describe" and weigh it as such.
 
 import { createHash } from 'node:crypto';
-
-/** The annotation every object and Event rebuilt from kubectl text carries; its value names the text. */
-export const DERIVED_FROM_ANNOTATION = 'kstory.dev/derived-from';
+import { DERIVED_FROM_ANNOTATION } from '../../kube/object-fields.ts';
 
 /** What a rebuilt object came from, e.g. `kubectl describe`, `kubectl get -o wide`. */
 export type TextSource = string;

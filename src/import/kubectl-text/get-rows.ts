@@ -177,8 +177,9 @@ function buildNode(cells: Cells, name: string, ctx: RowContext): Json {
 }
 
 function templateOf(cells: Cells): Json | undefined {
-  const names = some(cells.CONTAINERS)?.split(',');
-  const images = some(cells.IMAGES)?.split(',') ?? [];
+  // kubectl before 1.10 headed them CONTAINER(S) and IMAGE(S).
+  const names = some(cells.CONTAINERS ?? cells['CONTAINER(S)'])?.split(',');
+  const images = some(cells.IMAGES ?? cells['IMAGE(S)'])?.split(',') ?? [];
   if (!names) return undefined;
   return { spec: { containers: names.map((n, i) => compact({ name: n, image: images[i] })) } };
 }
@@ -354,6 +355,8 @@ export function kindOfColumns(headers: readonly string[]): string | null {
   // A DaemonSet's columns hold a Deployment's: the more specific first.
   if (has('DESIRED', 'CURRENT', 'READY', 'UP-TO-DATE', 'AVAILABLE')) return 'DaemonSet';
   if (has('READY', 'UP-TO-DATE', 'AVAILABLE')) return 'Deployment';
+  // kubectl before 1.15 printed a Deployment's desired and current replicas, and no READY.
+  if (has('DESIRED', 'CURRENT', 'UP-TO-DATE', 'AVAILABLE')) return 'Deployment';
   if (has('DESIRED', 'CURRENT', 'READY')) return 'ReplicaSet';
   if (has('COMPLETIONS', 'DURATION')) return 'Job';
   if (has('SCHEDULE', 'SUSPEND', 'ACTIVE')) return 'CronJob';

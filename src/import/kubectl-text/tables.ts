@@ -77,14 +77,17 @@ function cutRow(text: string, columns: { name: string; start: number }[]): Recor
 }
 
 // The columns `kubectl get` prints per kind, plain and with -o wide (kubectl 1.14 on); a Job's
-// STATUS came with 1.28.
+// STATUS came with 1.28; a Deployment's READY with 1.15, which dropped DESIRED and CURRENT.
 const COLUMNS: Record<string, { plain: string[][]; wide: string[] }> = {
   Pod: {
     plain: [['NAME', 'READY', 'STATUS', 'RESTARTS', 'AGE']],
     wide: ['IP', 'NODE', 'NOMINATED NODE', 'READINESS GATES'],
   },
   Deployment: {
-    plain: [['NAME', 'READY', 'UP-TO-DATE', 'AVAILABLE', 'AGE']],
+    plain: [
+      ['NAME', 'READY', 'UP-TO-DATE', 'AVAILABLE', 'AGE'],
+      ['NAME', 'DESIRED', 'CURRENT', 'UP-TO-DATE', 'AVAILABLE', 'AGE'],
+    ],
     wide: ['CONTAINERS', 'IMAGES', 'SELECTOR'],
   },
   Job: {
@@ -109,6 +112,8 @@ const CELL_SHAPES: Record<string, RegExp> = {
   AGE: AGE_CELL,
   COMPLETIONS: /^\d+\/\d+$/,
   'UP-TO-DATE': /^\d+$/,
+  DESIRED: /^\d+$/,
+  CURRENT: /^\d+$/,
   AVAILABLE: /^\d+$/,
   LABELS: /=|^<none>$/,
   STATUS: /^[A-Za-z:,]/,
