@@ -370,6 +370,11 @@ export class ImportSink {
     return true;
   }
 
+  /** Whether a log stream was imported, without claiming it. */
+  hasLogStream(stream: string): boolean {
+    return this.logStreams.has(stream);
+  }
+
   row(row: BundleRow, stats: InputStats): void {
     this.append(row, stats);
   }

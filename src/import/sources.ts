@@ -2,7 +2,7 @@
 // name order) and archives. Compression, tar and zip are recognised by their magic bytes, not by
 // names, and unpacked as streams: a must-gather is never extracted to disk.
 
-import { createReadStream, type Dirent, readdirSync, statSync } from 'node:fs';
+import { createReadStream, type Dirent, readdirSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { isOsError, osError } from '../errors.ts';
 import { archiveOf, membersOf } from './archive.ts';
@@ -174,7 +174,7 @@ interface Found {
   error?: unknown;
 }
 
-export function walkDirectory(dir: string, exclude: readonly string[] = []): Found[] {
+export function walkDirectory(dir: string, exclude: readonly string[] = [], root = realRoot(dir)): Found[] {
   const out: Found[] = [];
   let entries: Dirent[];
   try {
@@ -187,10 +187,35 @@ export function walkDirectory(dir: string, exclude: readonly string[] = []): Fou
   for (const entry of entries) {
     const full = path.join(dir, entry.name);
     if (exclude.includes(full)) continue;
-    if (entry.isDirectory()) out.push(...walkDirectory(full, exclude));
+    if (entry.isDirectory()) out.push(...walkDirectory(full, exclude, root));
     else if (entry.isFile()) out.push({ file: full });
+    else if (entry.isSymbolicLink() && linksOutside(full, root)) out.push({ file: full });
   }
   return out;
+}
+
+function realRoot(dir: string): string {
+  try {
+    return realpathSync(dir);
+  } catch {
+    return dir;
+  }
+}
+
+/**
+ * Whether a symbolic link names a file outside the directory walked, read as that file. A link to a
+ * file inside it (a node's /var/log/containers into its /var/log/pods) is that file, read once where
+ * it sits; a link to a directory is not followed, nor one to nothing.
+ */
+function linksOutside(link: string, root: string): boolean {
+  try {
+    const target = realpathSync(link);
+    if (!statSync(target).isFile()) return false;
+    const inside = path.relative(root, target);
+    return inside.startsWith('..') || path.isAbsolute(inside);
+  } catch {
+    return false;
+  }
 }
 
 /** Total bytes on disk of the inputs, for the progress display. */

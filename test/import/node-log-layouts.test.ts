@@ -2,6 +2,7 @@
 // its kubelet and containerd, its /var/log/pods and files about the node container) and a must-gather's
 // host_service_logs/<role>/<unit>_service.log. The journal lands as each service's log on its node,
 // pod logs with their pod, and a node without a pod network is the incident analyze names.
+import { mkdirSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '../../src/analyze/report.ts';
@@ -59,6 +60,22 @@ describe('kind export logs', () => {
       `kind-logs/kind-worker/pods/shop_web-0_${UID}/web/0.log`,
       '2026-03-01T10:00:40.000000000Z stdout F listening on :8080\n',
     );
+    // kind copies the node's /var/log with its links followed: containers/ repeats the current log of
+    // each container under pods/. A link kept as a link names the file beside it.
+    scratch.write(
+      `kind-logs/kind-worker/containers/web-0_shop_web-${'a'.repeat(64)}.log`,
+      '2026-03-01T10:00:40.000000000Z stdout F listening on :8080\n',
+    );
+    mkdirSync(scratch.path('kind-logs/kind-worker/links'), { recursive: true });
+    symlinkSync(
+      `../pods/shop_web-0_${UID}/web/0.log`,
+      scratch.path(`kind-logs/kind-worker/links/web-0_shop_web-${'b'.repeat(64)}.log`),
+    );
+    // A container whose pods/ folder was not kept is read from containers/.
+    scratch.write(
+      `kind-logs/kind-worker/containers/api-1_shop_api-${'c'.repeat(64)}.log`,
+      '2026-03-01T10:00:41.000000000Z stderr F connection refused\n',
+    );
     const imported = await scratch.import([dir], { year: 2026 });
     result = imported.result;
     bundle = imported.bundle!;
@@ -90,9 +107,15 @@ describe('kind export logs', () => {
         node: 'kind-worker',
         n: 10,
       },
-      // No Pod is listed: the node is the folder the pod's log was gathered in.
+      { kind: 'Pod', namespace: 'shop', name: 'api-1', container: 'api', node: null, n: 1 },
+      // No Pod is listed: the node is the folder the pod's log was gathered in. Its line once.
       { kind: 'Pod', namespace: 'shop', name: 'web-0', container: 'web', node: 'kind-worker', n: 1 },
     ]);
+    expect(
+      result.inputs[0]!.skippedFiles[
+        "the container's log already imported from /var/log/pods, which this file repeats"
+      ],
+    ).toEqual([path.join(dir, `kind-worker/containers/web-0_shop_web-${'a'.repeat(64)}.log`)]);
   });
 
   it('names the files about the node container it does not read', () => {

@@ -31,10 +31,14 @@ export const containerLog = defineFormat<LogMatch>({
     // Lines the runtime did not date take their year, and their Pod's node and uid, from the rest
     // of the import: read last. So does a log whose path has no namespace (a support bundle's logs
     // collector): its pod's listing gives it.
+    // A /var/log/containers file links to (or, copied with its links followed, repeats) the current
+    // log of its container under /var/log/pods: read last, once the logs of /var/log/pods are in.
     const late =
       flavour === 'cluster-info-dump' || (!subject && !head.direct && collectorLogOf(head.path))
         ? ('dated' as const)
-        : undefined;
+        : subject?.layout === 'var-log-containers'
+          ? ('undated' as const)
+          : undefined;
     if (flavour !== 'plain') {
       const confidence = flavour === 'docker-json' ? 0.9 : 0.8;
       return { confidence, reason: `${flavour} log lines`, flavour, late };
@@ -74,6 +78,13 @@ export const containerLog = defineFormat<LogMatch>({
     }
     if (!ctx.sink.claimLogStream(subject.stream)) {
       skipFile(ctx, 'the same container log was already imported from another file');
+      return;
+    }
+    // `kind export logs` and copies of a node's /var/log hold both trees, the links followed.
+    const container = `container:${subject.namespace}/${subject.pod}/${subject.container}`;
+    if (subject.layout === 'var-log-pods') ctx.sink.claimLogStream(container);
+    if (subject.layout === 'var-log-containers' && ctx.sink.hasLogStream(container)) {
+      skipFile(ctx, "the container's log already imported from /var/log/pods, which this file repeats");
       return;
     }
     await importLogLines(body.lines(), match.flavour, subject, ctx);
