@@ -2,8 +2,8 @@
 // waiting or failed, pods a kubectl table printed in a failing STATUS, nodes `kubectl top` printed
 // near their memory, what kubectl printed as an error (an Ingress backend not found, a quota used
 // up, a rollout it gave up on), objects whose conditions say they are not ready, not available or
-// failed, Services whose endpoints are all not ready, workloads without conditions short of ready
-// pods, namespaces stuck deleting. No pattern may know them (an Event reason, a status no pattern
+// failed, Services whose endpoints are all not ready or whose load balancer never got an address,
+// workloads without conditions short of ready pods, namespaces stuck deleting. No pattern may know them (an Event reason, a status no pattern
 // reads, a table too thin for one): they are said beside "no incidents", never dropped.
 
 import type { Bundle } from '../bundle/reader.ts';
@@ -61,6 +61,8 @@ const BAD_WHEN_FALSE = [
   'Synced',
   'Healthy',
 ];
+/** How long a load balancer may wait for its address before it is trouble: clouds give one in minutes. */
+const LOAD_BALANCER_PENDING = "'15 minutes'";
 /** A node's memory in use over its allocatable (`kubectl top nodes`) past which the kubelet is near evicting. */
 const NODE_MEMORY_HIGH = 0.9;
 
@@ -178,9 +180,11 @@ export async function loadTrouble(bundle: Bundle, window: { start: string; end: 
               arg_max(TRY_CAST(attrs['not_ready_addresses'] AS INTEGER), ts) AS not_ready_addresses,
               arg_max(TRY_CAST(attrs['ready_endpoints'] AS INTEGER), ts) AS ready_endpoints,
               arg_max(TRY_CAST(attrs['not_ready_endpoints'] AS INTEGER), ts) AS not_ready_endpoints,
-              arg_max(attrs['service_name'], ts) AS service_name
+              arg_max(attrs['service_name'], ts) AS service_name,
+              arg_max(TRY_CAST(attrs['load_balancer_ingress'] AS INTEGER), ts) AS load_balancer_ingress,
+              arg_max(created_at, ts) AS created_at
        FROM objects
-       WHERE kind IN ('Namespace', 'Endpoints', 'EndpointSlice', 'Deployment', 'StatefulSet', 'DaemonSet')
+       WHERE kind IN ('Namespace', 'Endpoints', 'EndpointSlice', 'Deployment', 'StatefulSet', 'DaemonSet', 'Service')
          AND name IS NOT NULL AND ts <= $2::TIMESTAMPTZ
        GROUP BY ALL
      ),
@@ -254,6 +258,20 @@ export async function loadTrouble(bundle: Bundle, window: { start: string; end: 
        -- A workload whose conditions are known says by them whether its shortfall is trouble.
        AND NOT EXISTS (SELECT 1 FROM latest_conditions c
                        WHERE c.kind = s.kind AND c.name = s.name AND c.namespace IS NOT DISTINCT FROM s.namespace)
+     UNION ALL
+     -- A cloud gives a load balancer its address within minutes: one without any long after the
+     -- Service was created, and no Event of its service controller (a pattern reads those), has
+     -- no controller that provisions it, or one that says nothing.
+     SELECT 'object', 'LoadBalancerPending', 'Service', namespace, name, NULL, 1, strftime(created_at, ${ISO}),
+            strftime($2::TIMESTAMPTZ, ${ISO}),
+            'its load balancer still had no address (EXTERNAL-IP <pending>) ' || CASE
+              WHEN date_diff('minute', created_at, $2::TIMESTAMPTZ) >= 120
+                THEN date_diff('hour', created_at, $2::TIMESTAMPTZ) || 'h'
+              ELSE date_diff('minute', created_at, $2::TIMESTAMPTZ) || 'm' END
+              || ' after the Service was created: no controller gave it one, nor said why', true
+     FROM latest_state
+     WHERE kind = 'Service' AND watch_event <> 'DELETED' AND load_balancer_ingress = 0
+       AND created_at <= $2::TIMESTAMPTZ - INTERVAL ${LOAD_BALANCER_PENDING}
      UNION ALL
      SELECT 'object', 'Terminating', 'Namespace', NULL, name, NULL, 1, strftime(ts, ${ISO}), strftime(ts, ${ISO}),
             'the namespace was still being deleted when last seen: what it holds (finalizers, objects of an API that does not answer) keeps it', true

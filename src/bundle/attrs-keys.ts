@@ -46,7 +46,7 @@ export const ATTRS_KEYS: Readonly<Record<string, readonly string[]>> = {
   ],
   PersistentVolumeClaim: ['storage_class', 'volume_name', 'requested_storage', 'access_modes'],
   PersistentVolume: ['storage_class', 'claim_namespace', 'claim_name', 'reclaim_policy', 'capacity'],
-  Service: ['type', 'cluster_ip'],
+  Service: ['type', 'cluster_ip', 'load_balancer_ingress'],
   Endpoints: ['ready_addresses', 'not_ready_addresses'],
   EndpointSlice: ['service_name', 'ready_endpoints', 'not_ready_endpoints'],
   ResourceQuota: ['hard.<resource>', 'used.<resource>'],

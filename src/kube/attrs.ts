@@ -119,10 +119,16 @@ export function attrsOf(kind: string | null, obj: Json, metadata: Json | undefin
       put(a, 'capacity', rec(spec?.capacity)?.storage);
       break;
     }
-    case 'Service':
+    case 'Service': {
       put(a, 'type', spec?.type);
       put(a, 'cluster_ip', spec?.clusterIP);
+      // How many addresses its load balancer has; 0 while the cloud has given none (EXTERNAL-IP
+      // <pending>). Unknown when the status was not seen.
+      const balancer = rec(status?.loadBalancer);
+      if (spec?.type === 'LoadBalancer' && balancer)
+        put(a, 'load_balancer_ingress', arr(balancer.ingress).length);
       break;
+    }
     case 'Endpoints': {
       // Ready and not-ready addresses over all subsets: what a Service can route to right now.
       let ready = 0;

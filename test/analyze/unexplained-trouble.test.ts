@@ -177,4 +177,66 @@ describe('trouble no pattern explains', () => {
     expect(text).toContain('Warning Frobbed ×9 on default/Pod api-5f6d7c8b9-zzzzz');
     expect(String(markdownRenderer.render(report, context))).toContain('## Trouble no pattern explains');
   });
+
+  it('says a LoadBalancer Service left without an address long after its creation, with no Event about it', async () => {
+    const dir = tempDir();
+    const service = (name: string, type: string, created: string, ingress?: object[]) => ({
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name, namespace: 'shop', uid: `uid-${name}`, creationTimestamp: created },
+      spec: { type, clusterIP: '10.96.0.10', ports: [{ port: 443, protocol: 'TCP' }] },
+      status: type === 'LoadBalancer' ? { loadBalancer: ingress ? { ingress } : {} } : {},
+    });
+    writeFileSync(
+      path.join(dir, 'services.json'),
+      JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'List',
+        items: [
+          service('storefront', 'LoadBalancer', '2026-03-01T10:00:00Z'),
+          service('api', 'LoadBalancer', '2026-03-01T10:00:00Z', [{ ip: '203.0.113.7' }]),
+          // Created five minutes before the capture: a cloud may still be at work.
+          service('fresh', 'LoadBalancer', '2026-03-01T12:55:00Z'),
+          service('web', 'ClusterIP', '2026-03-01T10:00:00Z'),
+          // The newest time the capture holds: when it was taken.
+          {
+            apiVersion: 'v1',
+            kind: 'ConfigMap',
+            metadata: { name: 'settings', namespace: 'shop', creationTimestamp: '2026-03-01T13:00:00Z' },
+          },
+        ],
+      }),
+    );
+    // `kubectl get svc` of another namespace: EXTERNAL-IP <pending> for two hours.
+    writeFileSync(
+      path.join(dir, 'svc.txt'),
+      [
+        '$ kubectl get svc -n edge',
+        'NAME      TYPE           CLUSTER-IP    EXTERNAL-IP   PORT(S)         AGE',
+        'gateway   LoadBalancer   10.96.0.12    <pending>     443:31443/TCP   2h',
+        'ingress   LoadBalancer   10.96.0.13    203.0.113.8   80:30080/TCP    2h',
+        '',
+      ].join('\n'),
+    );
+    const bundle = path.join(dir, 'b.parquet');
+    expect((await kstoryInProcess('import', dir, '-o', bundle, '--no-progress')).code).toBe(0);
+    const report = JSON.parse((await kstoryInProcess('analyze', bundle, '--format', 'json')).stdout);
+    const pending = report.unexplained_trouble
+      .filter((t: { reason: string }) => t.reason === 'LoadBalancerPending')
+      .map((t: { subject: { namespace: string; name: string }; message: string }) => [
+        `${t.subject.namespace}/${t.subject.name}`,
+        t.message,
+      ])
+      .sort();
+    expect(pending).toEqual([
+      [
+        'edge/gateway',
+        'its load balancer still had no address (EXTERNAL-IP <pending>) 2h after the Service was created: no controller gave it one, nor said why',
+      ],
+      [
+        'shop/storefront',
+        'its load balancer still had no address (EXTERNAL-IP <pending>) 3h after the Service was created: no controller gave it one, nor said why',
+      ],
+    ]);
+  });
 });

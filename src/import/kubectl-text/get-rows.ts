@@ -259,6 +259,21 @@ function buildClaimOrVolume(cells: Cells, name: string, ctx: RowContext): Json {
 }
 
 function buildService(cells: Cells, name: string, ctx: RowContext): Json {
+  // A load balancer's EXTERNAL-IP: `<pending>` until the cloud gives it an address, else its
+  // addresses (IPs or host names); no column, no status.
+  const external = cells['EXTERNAL-IP'];
+  const addresses = external === '<pending>' ? [] : (some(external)?.split(',') ?? []);
+  const balancer =
+    cells.TYPE === 'LoadBalancer' && external !== undefined
+      ? {
+          loadBalancer: compact({
+            ingress:
+              addresses.length > 0
+                ? addresses.map((a) => (/^[\d.:a-f]+$/.test(a) ? { ip: a } : { hostname: a }))
+                : undefined,
+          }),
+        }
+      : undefined;
   return {
     apiVersion: 'v1',
     kind: 'Service',
@@ -268,6 +283,7 @@ function buildService(cells: Cells, name: string, ctx: RowContext): Json {
       clusterIP: some(cells['CLUSTER-IP']),
       selector: parseSelector(some(cells.SELECTOR))?.matchLabels,
     }),
+    ...(balancer ? { status: balancer } : {}),
   };
 }
 
