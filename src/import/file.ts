@@ -89,7 +89,7 @@ export async function importFile(
     fallbackTs: fallbackTsOf(entry, stats, options),
     origin: entry.path,
   };
-  const read = { lines: 0 };
+  const read = { lines: 0, elsewhere: false };
   const readBefore = readCounter.bytes;
   const size = entry.disk?.bytes ?? 0;
   const body = fileBody(stream, encoding, read, {
@@ -119,14 +119,16 @@ export async function importFile(
     if (error instanceof KstoryError) throw error;
     throw new Error(`${entry.path}: ${messageOf(error)}`, { cause: error });
   }
+  // A file DuckDB read itself is closed unread: draining it would read it (and gunzip it) again.
+  if (read.elsewhere && entry.stopReading) await entry.stopReading();
   // A format that turned the file down has not read it: the archive still has to move past it.
-  await drain(stream);
+  else await drain(stream);
 }
 
 function fileBody(
   stream: AsyncIterable<Buffer>,
   encoding: TextInfo,
-  read: { lines: number },
+  read: { lines: number; elsewhere: boolean },
   on: { opened: () => void; progressed: () => void; progressedElsewhere: (fraction: number) => void },
 ): FileBody {
   let opened = false;
@@ -142,6 +144,7 @@ function fileBody(
     readFromDisk: () => {
       if (opened) throw new Error('a file body can be read only once');
       opened = true;
+      read.elsewhere = true;
       on.opened();
       on.progressedElsewhere(1);
     },

@@ -29,6 +29,11 @@ export interface FileEntry {
   reopen?: () => AsyncIterable<Buffer>;
   /** The file on disk, for a plain or gzip file (not one inside an archive): what DuckDB can read itself. */
   disk?: { path: string; gzip: boolean; bytes: number };
+  /**
+   * For a file on disk (`disk`): stop reading it and close it, once DuckDB has read the file itself;
+   * draining `bytes` instead would read it (and gunzip it) again for nothing.
+   */
+  stopReading?: () => Promise<unknown>;
 }
 
 /** Bytes read from disk so far, for the progress display. */
@@ -88,6 +93,8 @@ interface Origin {
   layers: string[];
   /** Where the bytes are on disk, when they are a file's own. */
   diskPath?: string;
+  /** Stops the reading of that file (see FileEntry.stopReading). */
+  stopReading?: () => Promise<unknown>;
 }
 
 /**
@@ -102,7 +109,7 @@ async function* unwrap(origin: Origin, bytes: AsyncIterable<Buffer>, depth = 0):
     // Handed on as a file whose bytes fail, so that it is skipped or said cut short like any other
     // (a zip member small enough to fail its checksum here, a zip without its central directory).
     if (!(error instanceof UnreadableFile || error instanceof DamagedData)) throw error;
-    const { diskPath: _, ...entry } = origin;
+    const { diskPath: _, stopReading: __, ...entry } = origin;
     yield { ...entry, bytes: failing(error) };
     return;
   }
@@ -121,7 +128,12 @@ async function* unwrap(origin: Origin, bytes: AsyncIterable<Buffer>, depth = 0):
   if (archive && depth < 4) {
     const plainFile = origin.diskPath !== undefined && origin.layers.length === 0;
     const disk = plainFile ? { file: origin.diskPath!, release: peeked.close } : undefined;
-    const outer = { ...origin, layers: [...origin.layers, archive], diskPath: undefined };
+    const outer = {
+      ...origin,
+      layers: [...origin.layers, archive],
+      diskPath: undefined,
+      stopReading: undefined,
+    };
     for await (const member of membersOf(archive, origin.path, stream, disk)) {
       // An archive whose own bytes fail is said as that file, not as a member.
       const inner: Origin =
@@ -139,7 +151,7 @@ async function* unwrap(origin: Origin, bytes: AsyncIterable<Buffer>, depth = 0):
     }
     return;
   }
-  const { diskPath, ...entry } = origin;
+  const { diskPath, stopReading, ...entry } = origin;
   const plainFile = diskPath !== undefined && origin.layers.length === 0;
   const gzipFile = diskPath !== undefined && origin.layers.length === 1 && origin.layers[0] === 'gzip';
   yield {
@@ -147,6 +159,7 @@ async function* unwrap(origin: Origin, bytes: AsyncIterable<Buffer>, depth = 0):
     bytes: stream,
     reopen: plainFile ? () => rereadFileBytes(diskPath) : undefined,
     disk: plainFile || gzipFile ? { path: diskPath, gzip: gzipFile, bytes: sizeOf(diskPath) } : undefined,
+    stopReading: plainFile || gzipFile ? stopReading : undefined,
   };
 }
 
@@ -278,8 +291,10 @@ export async function* filesOf(input: string, exclude: readonly string[] = []): 
         mtimeMs,
         layers: [],
         diskPath: found.file,
+        stopReading: () => bytes.return(undefined),
       };
-      yield* unwrap(origin, readFileBytes(found.file));
+      const bytes = readFileBytes(found.file);
+      yield* unwrap(origin, bytes);
     }
     return;
   }
@@ -291,6 +306,8 @@ export async function* filesOf(input: string, exclude: readonly string[] = []): 
     mtimeMs: stat.mtimeMs,
     layers: [],
     diskPath: input,
+    stopReading: () => bytes.return(undefined),
   };
-  yield* unwrap(origin, readFileBytes(input));
+  const bytes = readFileBytes(input);
+  yield* unwrap(origin, bytes);
 }

@@ -3,14 +3,16 @@
 // whose rows are the same (EXCEPT ALL both ways), credentials redacted alike; a log DuckDB does not
 // take whole is read line by line, its bad lines named.
 
-import { writeFileSync } from 'node:fs';
+import { statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { Database } from '../../src/bundle/duckdb.ts';
 import { BundleWriter } from '../../src/bundle/writer.ts';
 import { SqlAuditLogs } from '../../src/import/audit-sql/logs.ts';
 import { importInputs } from '../../src/import/run.ts';
 import { ImportSink } from '../../src/import/sink.ts';
+import { readCounter } from '../../src/import/sources.ts';
 import type { InputStats } from '../../src/import/stats.ts';
 import { fixedRedactionKey } from '../../src/kube/redact.ts';
 import { PLANTED } from '../support/planted.ts';
@@ -321,6 +323,34 @@ describe('audit logs read in DuckDB', () => {
       expect(rows).toContainEqual({ source: 'object', n: 1 });
     } finally {
       db.close();
+    }
+  });
+
+  it('reads a log DuckDB took no further in JavaScript, plain or gzip: the file is closed unread', async () => {
+    const dir = tempDir();
+    // Requests enough for a file of several of the reader's 256 KB chunks.
+    const lines = Array.from({ length: 2000 }, (_, i) =>
+      request(`r-${i}`, i % 60, {
+        verb: 'get',
+        requestURI: `/api/v1/namespaces/shop/pods/web-${i}`,
+        objectRef: { resource: 'pods', namespace: 'shop', name: `web-${i}`, apiVersion: 'v1' },
+      }),
+    )
+      .flat()
+      .map(goJson);
+    const log = path.join(dir, 'big.log');
+    writeFileSync(log, `${lines.join('\n')}\n`);
+    const gz = path.join(dir, 'big-gz.log.gz');
+    writeFileSync(gz, gzipSync(`${lines.join('\n')}\n`));
+    for (const file of [log, gz]) {
+      read.mockClear();
+      const before = readCounter.bytes;
+      const imported = await importLog(file, `${file}.parquet`, false);
+      expect(await read.mock.results[0]?.value).toBe(true);
+      expect(imported.stats.records.audit).toBe(2000);
+      // Its head only (what detection looks at), not the whole file a second time.
+      expect(readCounter.bytes - before).toBeLessThanOrEqual(Math.min(statSync(file).size, 512 << 10));
+      if (file === log) expect(statSync(file).size).toBeGreaterThan(4 * (256 << 10));
     }
   });
 
