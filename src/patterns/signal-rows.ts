@@ -8,7 +8,7 @@ import { listValue } from '../bundle/duckdb.ts';
 import { type SignalViewInfo, signalView } from '../views/catalogue.ts';
 import type { SignalView } from '../views/registry.ts';
 import { parseDuration } from '../vocab/duration.ts';
-import type { Signal } from './schema.ts';
+import type { Signal, Where } from './schema.ts';
 import { compileWhere, fieldSql, quote } from './where.ts';
 
 /** SQL expressions for the subject of a row. */
@@ -154,6 +154,36 @@ export interface SignalParts {
 }
 
 /**
+ * `any` alternatives that are each one regular expression on the same field, as one expression that
+ * matches when one of them does: a row's text is read once instead of once per expression (three
+ * over every log line of a bundle for app-errors-in-logs). Each is a group of its own, so that its
+ * flags (`(?i)`) and alternatives stay its own. The others are kept as they are, in their order.
+ */
+export function mergeRegexAlternatives(alternatives: readonly Where[]): Where[] {
+  const loneRegex = (where: Where): [string, string] | null => {
+    const entries = Object.entries(where);
+    const [key, value] = entries[0] ?? [];
+    return entries.length === 1 && key?.endsWith('|re') && typeof value === 'string' ? [key, value] : null;
+  };
+  const expressions = new Map<string, string[]>();
+  for (const [key, value] of alternatives.map(loneRegex).filter((r) => r !== null))
+    expressions.set(key, [...(expressions.get(key) ?? []), value]);
+  const merged: Where[] = [];
+  for (const alternative of alternatives) {
+    const regex = loneRegex(alternative);
+    if (regex === null) merged.push(alternative);
+    else {
+      // In the place of the field's first expression; the field's others are in it.
+      const all = expressions.get(regex[0]);
+      if (all === undefined) continue;
+      expressions.delete(regex[0]);
+      merged.push(all.length === 1 ? alternative : { [regex[0]]: all.map((e) => `(?:${e})`).join('|') });
+    }
+  }
+  return merged;
+}
+
+/**
  * What every query of a signal shares: its range, view and subject, and `matching`, the condition
  * on the view's rows it matches (range, `where` and `any`, a row-level threshold, the scope).
  */
@@ -163,7 +193,7 @@ export function signalParts(
   scope: SubjectScope = {},
 ): SignalParts {
   const where = compileWhere(signal.from, signal.where);
-  const alternatives = (signal.any ?? []).map((w) => compileWhere(signal.from, w));
+  const alternatives = mergeRegexAlternatives(signal.any ?? []).map((w) => compileWhere(signal.from, w));
   const any = alternatives.length > 0 ? ` AND (${alternatives.map((a) => `(${a.sql})`).join(' OR ')})` : '';
   const threshold = rowThreshold(signal);
   const range = signalRange(signal, analysed);

@@ -6,7 +6,7 @@ import type { Database } from '../../src/bundle/duckdb.ts';
 import type { BundleRow, ContainerRow } from '../../src/bundle/row.ts';
 import { compileEvidence } from '../../src/patterns/evidence-sql.ts';
 import { type Signal, SignalSchema } from '../../src/patterns/schema.ts';
-import type { SubjectScope } from '../../src/patterns/signal-rows.ts';
+import { mergeRegexAlternatives, type SubjectScope } from '../../src/patterns/signal-rows.ts';
 import { compileProbe, compileSignal } from '../../src/patterns/signal-sql.ts';
 import { SignalCompileError } from '../../src/patterns/where.ts';
 import { viewsOver } from '../support/views.ts';
@@ -284,6 +284,29 @@ describe('compiled signals on a tiny bundle', () => {
     expect(await names({ from: 'events', where: { event_type: 'Warning' }, window: '30m' })).toEqual([
       'web-2',
     ]);
+  });
+
+  it('reads `any` regular expressions on one field as one, each keeping its own flags', async () => {
+    expect(
+      mergeRegexAlternatives([
+        { 'log_line|re': '(?i)panic' },
+        { kind: 'Pod' },
+        { 'log_line|re': 'a|b' },
+        { 'log_line|re': 'x', kind: 'Pod' },
+        { 'event_message|re': 'c' },
+      ]),
+    ).toEqual([
+      { 'log_line|re': '(?:(?i)panic)|(?:a|b)' },
+      { kind: 'Pod' },
+      { 'log_line|re': 'x', kind: 'Pod' },
+      { 'event_message|re': 'c' },
+    ]);
+    const lines = (...expressions: string[]) =>
+      names({ from: 'logs', where: {}, any: expressions.map((e) => ({ 'log_line|re': e })) });
+    expect(await lines('SEGV', '(?i)PANIC: OUT')).toEqual(['web-1']);
+    // The (?i) of one expression does not make the next one ignore case.
+    expect(await lines('SEGV', '(?i)segv', 'OUT OF MEMORY')).toEqual([]);
+    expect(await lines('^out', 'memory \\(3\\)$')).toEqual(['web-1']);
   });
 
   it('probes whether the view has a matching row at all', async () => {
