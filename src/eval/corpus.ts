@@ -30,9 +30,10 @@ export interface EvalSample {
   quiet: boolean;
   /** The causal chain after the root (simulated scenarios only), in order. */
   chain: ChainStepSpec[];
-  /** A built-in scenario file to simulate (its recording, or with `snapshot` what a dump of every
-   * object and Event at its end shows: src/eval/snapshot.ts), or real artifacts to import. */
-  source: { scenario: string; snapshot?: boolean } | { inputs: string[] };
+  /** A built-in scenario file to simulate (its recording, or with `view` what a partial view of it
+   * shows: a dump of every object and Event at its end, its logs alone…), or real artifacts to
+   * import. */
+  source: { scenario: string; view?: View } | { inputs: string[] };
 }
 
 /** Where the labelled real samples are looked for when not told: beside the kstory checkout. */
@@ -72,38 +73,53 @@ export function simulatedSamples(): EvalSample[] {
 }
 
 /**
- * Every scenario seen as a snapshot taken at its end (`<scenario>@snapshot`), scored on the same
- * labels. A snapshot shows the state a fault left, never the change that caused it (`changes`, the
- * patterns of changes, need two versions): where the scenario's root is a change, the first step of
+ * What a scenario is seen through besides its recording, each as users bring a cluster's evidence:
+ * `snapshot`, every object and Event as they stood at its end (a dump, a must-gather); `objects`,
+ * the objects alone; `events`, the Events alone; `logs`, its pods' logs alone; `audit`, its audit
+ * log alone; `kubectl`, the `kubectl describe` text of its pods, Deployments and nodes.
+ */
+export const VIEWS = ['snapshot', 'objects', 'events', 'logs', 'audit', 'kubectl'] as const;
+export type View = (typeof VIEWS)[number];
+
+/**
+ * Every scenario seen through each view (`<scenario>@<view>`), scored on the same labels. None
+ * shows the change that caused a fault as its history of versions does (`changes`, the patterns of
+ * changes, need two versions of an object): where the scenario's root is a change, the first step of
  * its chain that is not one counts as right too, as a person reading the dump would name it (a
  * crash loop for a bad ConfigMap), as the labels of real dumps do.
  */
-export function snapshotSamples(changes: ReadonlySet<string> = new Set()): EvalSample[] {
-  return simulatedSamples().map((sample) => {
-    const visible = sample.chain.find((step) => !changes.has(step.pattern));
-    const roots =
-      visible === undefined
-        ? sample.roots
-        : sample.roots.map((root) =>
-            root.patterns.every((p) => changes.has(p))
-              ? {
-                  ...root,
-                  or: (visible.subjects.length > 0 ? visible.subjects : [root.subject]).map((subject) => ({
-                    patterns: [visible.pattern],
-                    subject,
-                  })),
-                }
-              : root,
-          );
-    return {
-      ...sample,
-      id: `${sample.id}@snapshot`,
-      roots,
-      // The chain's timing is not in a snapshot: only its root is scored.
-      chain: [],
-      source: { ...(sample.source as { scenario: string }), snapshot: true },
-    };
-  });
+export function viewSamples(
+  views: readonly View[] = ['snapshot'],
+  changes: ReadonlySet<string> = new Set(),
+): EvalSample[] {
+  const scenarios = simulatedSamples();
+  return views.flatMap((view) =>
+    scenarios.map((sample) => {
+      const visible = sample.chain.find((step) => !changes.has(step.pattern));
+      const roots =
+        visible === undefined
+          ? sample.roots
+          : sample.roots.map((root) =>
+              root.patterns.every((p) => changes.has(p))
+                ? {
+                    ...root,
+                    or: (visible.subjects.length > 0 ? visible.subjects : [root.subject]).map((subject) => ({
+                      patterns: [visible.pattern],
+                      subject,
+                    })),
+                  }
+                : root,
+            );
+      return {
+        ...sample,
+        id: `${sample.id}@${view}`,
+        roots,
+        // The chain's timing is not in a view: only its root is scored.
+        chain: [],
+        source: { ...(sample.source as { scenario: string }), view },
+      };
+    }),
+  );
 }
 
 /** The real samples of a folder, or why there are none. */

@@ -9,6 +9,7 @@ import type { CalibrationModel } from '../analyze/calibration.ts';
 import { CALIBRATION_MODEL } from '../analyze/calibration-model.ts';
 import { Relations } from '../analyze/relations.ts';
 import { analyzeBundle } from '../analyze/run.ts';
+import type { Source } from '../bundle/columns.ts';
 import { listValue } from '../bundle/duckdb.ts';
 import type { Bundle } from '../bundle/reader.ts';
 import { KstoryError, messageOf } from '../errors.ts';
@@ -23,7 +24,8 @@ import {
   type EvalSample,
   realSamples,
   simulatedSamples,
-  snapshotSamples,
+  type View,
+  viewSamples,
 } from './corpus.ts';
 import { changedFiles, fingerprintOf } from './fingerprint.ts';
 import { LABELS_FILE } from './labels.ts';
@@ -50,13 +52,21 @@ export interface EvalOptions {
   /** Your own pattern directories, as `kstory analyze --patterns`. */
   patternDirs?: string[];
   /** Also every scenario seen as a snapshot taken at its end (`<scenario>@snapshot`, simulated
-   * corpus): what the calibration is fitted on besides the recordings. */
+   * corpus). */
   snapshots?: boolean;
+  /** Also every scenario seen through each of these views (`<scenario>@<view>`, corpus.ts): what
+   * the calibration is fitted on besides the recordings. */
+  views?: readonly View[];
+  /** Writes the `kubectl describe` text of a recording and says when it was printed: what the
+   * `kubectl` view is made of (src/cli/kubectl-view.ts, above the describers it prints with). */
+  kubectlText?: KubectlText;
   /** Keep each sample's bundle here as <id>.parquet, to analyse it again by hand. */
   bundlesDir?: string;
   /** Told what is being done, for a status line. */
   onProgress?: (text: string) => void;
 }
+
+export type KubectlText = (recording: string, output: string) => Promise<{ at: string }>;
 
 export interface EvalResult {
   schema: typeof EVAL_SCHEMA;
@@ -100,9 +110,15 @@ export async function runEval(options: EvalOptions = {}): Promise<EvalResult> {
       ? null
       : [
           ...simulatedSamples(),
-          ...(options.snapshots
-            ? snapshotSamples(new Set(catalogue.filter((p) => p.severity === 'info').map((p) => p.id)))
-            : []),
+          ...viewSamples(
+            [
+              ...new Set<View>([
+                ...(options.snapshots ? ['snapshot' as const] : []),
+                ...(options.views ?? []),
+              ]),
+            ],
+            new Set(catalogue.filter((p) => p.severity === 'info').map((p) => p.id)),
+          ),
         ];
   const real = wanted === 'simulated' ? null : realSamples(samplesDir);
   if (wanted === 'real' && real?.skipped)
@@ -110,6 +126,8 @@ export async function runEval(options: EvalOptions = {}): Promise<EvalResult> {
       hint: 'Point --samples at a folder holding labels.yaml and the artifacts it names.',
     });
   const samples = select([...(simulated ?? []), ...(real?.samples ?? [])], options.only);
+  if (!options.kubectlText && samples.some((s) => 'scenario' in s.source && s.source.view === 'kubectl'))
+    throw new KstoryError('the kubectl view needs a writer of kubectl describe text (kubectlText)');
 
   const known = new Set(catalogue.map((p) => p.id));
   const labelled = samples.flatMap((s) => [
@@ -121,14 +139,18 @@ export async function runEval(options: EvalOptions = {}): Promise<EvalResult> {
   const work = options.bundlesDir ?? mkdtempSync(path.join(os.tmpdir(), 'kstory-eval-'));
   mkdirSync(work, { recursive: true });
   const results: SampleResult[] = [];
+  const recordings = new Recordings(path.join(work, '.recordings'));
   try {
     for (const [i, sample] of samples.entries()) {
       const step = (text: string) => progress(`[${i + 1}/${samples.length}] ${text} ${sample.id}`);
       const output = path.join(work, `${sample.id}.parquet`);
-      results.push(scoreSample(sample, await analyseSample(sample, output, catalogue, options, step)));
+      results.push(
+        scoreSample(sample, await analyseSample(sample, output, catalogue, options, recordings, step)),
+      );
       if (!options.bundlesDir) rmSync(output, { force: true });
     }
   } finally {
+    recordings.remove();
     if (!options.bundlesDir) rmSync(work, { recursive: true, force: true });
   }
 
@@ -177,11 +199,12 @@ async function analyseSample(
   output: string,
   catalogue: readonly Refinement[],
   options: EvalOptions,
+  recordings: Recordings,
   step: (text: string) => void,
 ): Promise<Analysis> {
   let imported: string;
   try {
-    imported = await buildBundle(sample, output, step);
+    imported = await buildBundle(sample, output, recordings, options.kubectlText, step);
   } catch (error) {
     return { ok: false, stage: 'import', error: withoutFolders(messageOf(error), options) };
   }
@@ -209,30 +232,73 @@ function withoutFolders(message: string, options: EvalOptions): string {
   return message.replaceAll(samples, '').replaceAll(PACKAGE_ROOT + path.sep, '');
 }
 
+/** Views that are the recording of some of its sources alone: the same story, the rest never
+ * written. */
+const RECORDED_VIEWS: Partial<Record<View, readonly Source[]>> = { logs: ['log'], audit: ['audit'] };
+
+/** Views that are a dump of the recording's end (a JSON List of these), imported as dumps are. */
+const DUMPED_VIEWS: Partial<Record<View, readonly ('object' | 'event')[]>> = {
+  snapshot: ['object', 'event'],
+  objects: ['object'],
+  events: ['event'],
+};
+
+/** Each scenario's recording, simulated once for every view made of it (a simulation is the same
+ * every time: its seed is the scenario's). */
+class Recordings {
+  private readonly made = new Map<string, string>();
+  constructor(private readonly dir: string) {}
+
+  async of(scenario: string, step: (text: string) => void): Promise<string> {
+    const known = this.made.get(scenario);
+    if (known) return known;
+    step('simulating');
+    mkdirSync(this.dir, { recursive: true });
+    const file = path.join(this.dir, `${this.made.size}.parquet`);
+    await runSimulate({ scenario, output: file, force: true });
+    this.made.set(scenario, file);
+    return file;
+  }
+
+  remove(): void {
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
 async function buildBundle(
   sample: EvalSample,
   output: string,
+  recordings: Recordings,
+  kubectlText: KubectlText | undefined,
   step: (text: string) => void,
 ): Promise<string> {
-  if ('scenario' in sample.source && !sample.source.snapshot) {
-    step('simulating');
-    const result = await runSimulate({ scenario: sample.source.scenario, output, force: true });
-    return `${result.bundle.rows} rows`;
-  }
   let inputs: string[];
+  let at: string | undefined;
   if ('scenario' in sample.source) {
-    step('simulating');
-    const recording = `${output}.recording.parquet`;
-    await runSimulate({ scenario: sample.source.scenario, output: recording, force: true });
-    inputs = [`${output}.snapshot.json`];
-    try {
-      await writeSnapshotList(recording, inputs[0]!);
-    } finally {
-      rmSync(recording, { force: true });
+    const { scenario, view } = sample.source;
+    if (view === undefined || RECORDED_VIEWS[view]) {
+      step('simulating');
+      const result = await runSimulate({
+        scenario,
+        output,
+        force: true,
+        sources: view && RECORDED_VIEWS[view],
+      });
+      return `${result.bundle.rows} rows`;
+    }
+    const recording = await recordings.of(scenario, step);
+    const dumped = DUMPED_VIEWS[view];
+    if (dumped) {
+      inputs = [`${output}.snapshot.json`];
+      await writeSnapshotList(recording, inputs[0]!, dumped);
+    } else {
+      inputs = [`${output}.kubectl.txt`];
+      // Its ages (`5m`, `3m (x4 over 10m)`) count back from when it was printed.
+      at = (await kubectlText!(recording, inputs[0]!)).at;
     }
   } else inputs = sample.source.inputs;
   step('importing');
-  const result = await runImport({ inputs, output, force: true, progress: false });
+  const result = await runImport({ inputs, output, force: true, progress: false, at });
   if ('scenario' in sample.source) rmSync(inputs[0]!, { force: true });
   const skipped = result.inputs.reduce(
     (n, s) => n + Object.values(s.skippedFiles).reduce((m, files) => m + files.length, 0),

@@ -1,6 +1,7 @@
 // `kstory simulate` without the CLI: load a scenario, run it, write the bundle.
 
 import { existsSync, rmSync } from 'node:fs';
+import type { Source } from '../bundle/columns.ts';
 import type { FinishResult } from '../bundle/final-bundle.ts';
 import { checkOutputPath } from '../bundle/output-path.ts';
 import type { BundleRow } from '../bundle/row.ts';
@@ -23,6 +24,9 @@ export interface SimulateOptions {
   /** Start of the recorded window: RFC 3339; defaults to the scenario's start. */
   start?: string;
   force?: boolean;
+  /** Only the rows of these sources: what a cluster that kept only them (its audit log alone, its
+   * pods' logs alone) would give of the same story. Every source when absent. */
+  sources?: readonly Source[];
 }
 
 export interface SimulateResult {
@@ -95,7 +99,10 @@ export async function runSimulate(options: SimulateOptions): Promise<SimulateRes
   });
   let run: { seed: number; start: string };
   try {
-    run = simulateRows(scenario, options, (row) => writer.append(row));
+    const kept = options.sources ? new Set<string>(options.sources) : null;
+    run = simulateRows(scenario, options, (row) => {
+      if (kept === null || kept.has(row.source)) writer.append(row);
+    });
   } catch (error) {
     await writer.close();
     throw error;

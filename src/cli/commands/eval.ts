@@ -16,6 +16,7 @@ interface EvalFlags {
   patterns?: string[];
   bundles?: string;
   snapshots?: boolean;
+  views?: boolean;
   format?: string;
   output?: string;
   progress?: boolean;
@@ -50,6 +51,10 @@ export function defineEvalCommand(program: Command): void {
       '--snapshots',
       'also every scenario seen as a snapshot taken at its end (<scenario>@snapshot): what a dump of it would give',
     )
+    .option(
+      '--views',
+      'also every scenario seen through each partial view (<scenario>@<view>): a snapshot, objects, Events, logs or audit log alone, kubectl describe text',
+    )
     .option('--bundles <dir>', 'keep each sample’s bundle here as <id>.parquet, to analyse it again');
   for (const option of formatOptions(EVAL_RENDERERS, 'the result')) command.addOption(option);
   command
@@ -73,6 +78,7 @@ Examples:
       const { checkReportOutput } = await import('../output.ts');
       checkReportOutput(flags.output);
       const { runEval } = await import('../../eval/run.ts');
+      const { VIEWS } = await import('../../eval/corpus.ts');
       const { StatusLine } = await import('../status-line.ts');
       const status = new StatusLine(flags.progress !== false);
       let result: Awaited<ReturnType<typeof runEval>>;
@@ -84,6 +90,8 @@ Examples:
           patternDirs: flags.patterns,
           bundlesDir: flags.bundles,
           snapshots: flags.snapshots,
+          views: flags.views ? VIEWS : undefined,
+          kubectlText: flags.views ? (await import('../kubectl-view.ts')).writeKubectlText : undefined,
           onProgress: (text) => status.set(text),
         });
       } finally {
