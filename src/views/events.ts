@@ -1,11 +1,39 @@
-// The `events` view: every version of every Event, about the object it involves.
+// The `events` view: every version of every Event, about the object it involves; the FailedSync of
+// kubelets before 1.10, which carried the failure the kubelet now reports on its own, read as that one.
 
 import { sourceView } from './view.ts';
 
+// Kubelets up to 1.9 said each failed pod sync as one FailedSync Event: "Error syncing pod, skipping:"
+// and the sync result, `failed to "StartContainer" for "app" with CrashLoopBackOff: "Back-off 5m0s
+// restarting failed container=app …"` (several in brackets), or the error that stopped the sync,
+// "timeout expired waiting for volumes to attach/mount for pod …". Later kubelets report the same
+// failures as their own Events (BackOff, ErrImagePull, InspectFailed, FailedMount,
+// FailedCreatePodSandBox): read under those reasons, about the container the result names, the
+// patterns judge them. The message is kept as the kubelet wrote it.
+const SYNC_RESULT = `'^Error syncing pod, skipping: \\[?failed to "[A-Za-z]+" for "([^"]+)" with ([A-Za-z]+): '`;
+const syncTarget = `regexp_extract(event_message, ${SYNC_RESULT}, 1)`;
+const syncReason = `regexp_extract(event_message, ${SYNC_RESULT}, 2)`;
+const FAILED_SYNC = `event_reason = 'FailedSync' AND event_message IS NOT NULL`;
+/** The reason a later kubelet gives each failure a sync result names (`POD`: the pod's sandbox). */
+const FAILED_SYNC_REASON = `CASE
+  WHEN NOT (${FAILED_SYNC}) THEN event_reason
+  WHEN starts_with(event_message, 'Error syncing pod, skipping: timeout expired waiting for volumes to attach')
+    THEN 'FailedMount'
+  WHEN ${syncReason} = '' THEN event_reason
+  WHEN ${syncTarget} = 'POD' THEN 'FailedCreatePodSandBox'
+  WHEN ${syncReason} IN ('CrashLoopBackOff', 'ImagePullBackOff') THEN 'BackOff'
+  WHEN ${syncReason} IN ('ErrImagePull', 'ErrImageNeverPull') THEN ${syncReason}
+  WHEN ${syncReason} = 'InvalidImageName' THEN 'InspectFailed'
+  ELSE event_reason END`;
+const FAILED_SYNC_CONTAINER = `CASE
+  WHEN container IS NULL AND ${FAILED_SYNC} AND ${syncTarget} NOT IN ('', 'POD') THEN ${syncTarget}
+  ELSE container END`;
+
 export const events = sourceView({
   name: 'events',
-  doc: 'every version of every Kubernetes Event; the subject columns describe the object it involves.',
+  doc: 'every version of every Kubernetes Event; the subject columns describe the object it involves. A FailedSync of a kubelet before 1.10 that carries a crash loop, an image pull, a volume or a sandbox failure has the reason a later kubelet gives it (BackOff, ErrImagePull, InspectFailed, FailedMount, FailedCreatePodSandBox) and the container its message names; its message is as written.',
   source: 'event',
+  replace: { event_reason: FAILED_SYNC_REASON, container: FAILED_SYNC_CONTAINER },
   signal: {
     subject: { kind: 'kind', name: 'name', container: 'container' },
     excerpt: `concat_ws(' ', event_type, event_reason, CASE WHEN event_count > 1 THEN '(x' || event_count || ')' END, 'on ' || kind || ' ' || name || ':', event_message)`,

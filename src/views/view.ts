@@ -104,13 +104,16 @@ export function sourceView<const Name extends string, Signal extends SignalSpec 
   spec: ViewSpec<Name, Signal> & {
     doc: string /** SQL: rows of the source the view leaves out. */;
     except?: string;
+    /** SQL: columns read another way than as stored, by name (the expression reads the stored ones). */
+    replace?: Readonly<Record<string, string>>;
   },
 ): Defined<Name, Signal> {
-  const { except, ...rest } = spec;
+  const { except, replace, ...rest } = spec;
+  const replaced = Object.entries(replace ?? {}).map(([column, sql]) => `${sql} AS ${column}`);
   return {
     ...rest,
     reads: [],
-    create: `CREATE VIEW ${spec.name} AS SELECT * FROM bundle WHERE source = '${spec.source}'${except ? ` AND NOT coalesce(${except}, false)` : ''}`,
+    create: `CREATE VIEW ${spec.name} AS SELECT *${replaced.length > 0 ? ` REPLACE (${replaced.join(', ')})` : ''} FROM bundle WHERE source = '${spec.source}'${except ? ` AND NOT coalesce(${except}, false)` : ''}`,
     columns: { kind: 'source', source: spec.source },
     file: null,
   } as Defined<Name, Signal>;
