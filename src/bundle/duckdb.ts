@@ -199,11 +199,11 @@ function sqlLiteral(value: DuckDBValue): string | null {
     case 'boolean':
       return value ? 'true' : 'false';
     case 'bigint':
-      return String(value);
+      return signed(String(value));
     case 'number':
       // An integer reads as one that takes the type its place asks, as a bound value does; other
       // numbers as the double they are (JavaScript prints the shortest text that reads back exact).
-      if (Number.isSafeInteger(value)) return String(value);
+      if (Number.isSafeInteger(value)) return signed(String(value));
       return Number.isFinite(value) ? `CAST('${String(value)}' AS DOUBLE)` : null;
   }
   if (value instanceof duckdb.DuckDBListValue && value.items.length <= MAX_INLINED_LIST) {
@@ -211,6 +211,11 @@ function sqlLiteral(value: DuckDBValue): string | null {
     return items.every((item) => item !== null) ? `[${items.join(', ')}]` : null;
   }
   return null;
+}
+
+/** A negative number in parentheses: after a minus sign in the query (`x -?`) it would begin a comment. */
+function signed(digits: string): string {
+  return digits.startsWith('-') ? `(${digits})` : digits;
 }
 
 let gc: (() => void) | undefined;
@@ -231,7 +236,7 @@ export function collectGarbage(): void {
   gc();
 }
 
-/** A SQL string literal. Used only where DuckDB accepts no bound parameter (COPY options, SET). */
+/** A SQL string literal: its quotes doubled, the only escape DuckDB reads in one. */
 export function sqlString(value: string): string {
   return `'${value.replaceAll("'", "''")}'`;
 }

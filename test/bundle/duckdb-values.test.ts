@@ -49,6 +49,13 @@ describe('withValues', () => {
     expect((await db.all<{ x: number }>(sql, params)).map((r) => r.x)).toEqual([3, 5, 7]);
   });
 
+  it('writes a negative number so that a minus sign before it does not begin a comment', async () => {
+    const sql = 'SELECT 10 -? AS n';
+    expect(await db.all(sql, [-5])).toEqual(await bound(sql, [-5]));
+    expect((await db.all<{ n: number }>(sql, [-5]))[0]!.n).toBe(15);
+    expect(Number((await db.all<{ n: number }>(sql, [-5n]))[0]!.n)).toBe(15);
+  });
+
   it('leaves question marks in quoted text and comments alone', () => {
     expect(withValues(`SELECT '?' AS a, "?" AS b, ? AS c -- ?\n/* ? */`, ['x'])).toBe(
       `SELECT '?' AS a, "?" AS b, 'x' AS c -- ?\n/* ? */`,
