@@ -11,7 +11,8 @@ export interface LogLine {
   stream: 'stdout' | 'stderr';
 }
 
-const PATHS = [
+/** The request paths of the simulated web apps' access logs (the scale generator's too). */
+export const PATHS = [
   '/api/orders',
   '/api/cart',
   '/api/products/42',

@@ -9,6 +9,7 @@ import type { Database } from '../../bundle/duckdb.ts';
 import { sqlString } from '../../bundle/duckdb.ts';
 import type { SourceStats } from '../../bundle/final-bundle.ts';
 import type { SqlRows } from '../../bundle/sql-rows.ts';
+import { PATHS } from '../logs/app-logs.ts';
 
 /** A pod of the scaled cluster and the Deployment it belongs to. */
 export interface ScalePod {
@@ -44,16 +45,6 @@ const METRIC_LINE_BYTES = 380;
 
 const PODS = 'scale_pods';
 const NODES = 'scale_nodes';
-
-const PATHS = [
-  '/api/orders',
-  '/api/cart',
-  '/api/products/42',
-  '/api/users/me',
-  '/healthz',
-  '/api/checkout',
-  '/metrics',
-];
 
 /** Adds the logs and metrics as queries of the target; gives their rows. */
 export async function addTelemetry(target: SqlRowsTarget, t: Telemetry): Promise<number> {
