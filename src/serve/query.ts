@@ -142,12 +142,16 @@ export function tableOf(
   include: IncludeObject = 'Metadata',
   metadata: Table['metadata'] = {},
 ): Table {
+  return { ...tableHead(resource, metadata), rows: tableRows(resource, items, at, include) };
+}
+
+/** A Table's members before its rows, in the order the API server writes them. */
+function tableHead(resource: ApiResource, metadata: Table['metadata']): Omit<Table, 'rows'> {
   return {
     kind: 'Table',
     apiVersion: 'meta.k8s.io/v1',
     metadata,
     columnDefinitions: printerFor(resource).columns,
-    rows: tableRows(resource, items, at, include),
   };
 }
 
@@ -183,11 +187,6 @@ export function tableText(
   include: IncludeObject = 'Metadata',
   metadata: Table['metadata'] = {},
 ): string {
-  const head = JSON.stringify({
-    kind: 'Table',
-    apiVersion: 'meta.k8s.io/v1',
-    metadata,
-    columnDefinitions: printerFor(resource).columns,
-  });
+  const head = JSON.stringify(tableHead(resource, metadata));
   return `${head.slice(0, -1)},"rows":[${tableRowTexts(resource, items, at, include).join(',')}]}`;
 }
