@@ -2,7 +2,7 @@
 // name order) and archives. Compression, tar and zip are recognised by their magic bytes, not by
 // names, and unpacked as streams: a must-gather is never extracted to disk.
 
-import { createReadStream, type Dirent, readdirSync, realpathSync, statSync } from 'node:fs';
+import { createReadStream, type Dirent, readdirSync, readlinkSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { isOsError, osError } from '../errors.ts';
 import { archiveOf, membersOf } from './archive.ts';
@@ -202,7 +202,11 @@ export function walkDirectory(dir: string, exclude: readonly string[] = [], root
     if (exclude.includes(full)) continue;
     if (entry.isDirectory()) out.push(...walkDirectory(full, exclude, root));
     else if (entry.isFile()) out.push({ file: full });
-    else if (entry.isSymbolicLink() && linksOutside(full, root)) out.push({ file: full });
+    else if (entry.isSymbolicLink()) {
+      const link = symbolicLink(full, root);
+      if (link === 'outside') out.push({ file: full });
+      else if (link !== 'inside') out.push({ file: full, error: link });
+    } else out.push({ file: full, error: new UnreadableFile(full, 'not a regular file', undefined) });
   }
   return out;
 }
@@ -216,19 +220,45 @@ function realRoot(dir: string): string {
 }
 
 /**
- * Whether a symbolic link names a file outside the directory walked, read as that file. A link to a
- * file inside it (a node's /var/log/containers into its /var/log/pods) is that file, read once where
- * it sits; a link to a directory is not followed, nor one to nothing.
+ * What a symbolic link found in a directory is: a link to a file outside the directory walked is
+ * read as that file; one to a file or folder inside it is that file or folder, read once where it
+ * sits. One that names nothing here (a node's /var/log/containers copied without /var/log/pods, its
+ * links absolute) or a folder outside is skipped, and said: its files would be lost unseen.
  */
-function linksOutside(link: string, root: string): boolean {
+function symbolicLink(link: string, root: string): 'outside' | 'inside' | UnreadableFile {
+  let target: string;
   try {
-    const target = realpathSync(link);
-    if (!statSync(target).isFile()) return false;
-    const inside = path.relative(root, target);
-    return inside.startsWith('..') || path.isAbsolute(inside);
+    target = realpathSync(link);
   } catch {
-    return false;
+    let named = '';
+    try {
+      named = ` to ${readlinkSync(link)}`;
+    } catch {
+      // The link itself is gone: said without its target.
+    }
+    return new UnreadableFile(
+      link,
+      `a symbolic link${named}, which names nothing here`,
+      'Copy the files it names into the input (cp -L follows links), or name them on the command line.',
+    );
   }
+  const inside = path.relative(root, target);
+  const outside = inside.startsWith('..') || path.isAbsolute(inside);
+  let isFile: boolean;
+  try {
+    isFile = statSync(target).isFile();
+  } catch (error) {
+    const said = unreadable(link, error);
+    if (said instanceof UnreadableFile) return said;
+    throw said;
+  }
+  if (!outside) return 'inside';
+  if (isFile) return 'outside';
+  return new UnreadableFile(
+    link,
+    `a symbolic link to ${target}, not a file: not followed`,
+    'Name that folder on the command line to import it.',
+  );
 }
 
 /** Total bytes on disk of the inputs, for the progress display. */

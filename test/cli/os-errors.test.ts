@@ -13,7 +13,9 @@ import {
   mkdirSync,
   readdirSync,
   readFileSync,
+  realpathSync,
   rmSync,
+  symlinkSync,
   writeFileSync,
 } from 'node:fs';
 import path from 'node:path';
@@ -99,6 +101,48 @@ describe('OS errors', () => {
     );
     expect(text.stderr).toMatch(/hint: Check the permissions of .*b-pods\.json/);
     expect(text.stderr).toMatch(/the import is partial: 2 files could not be read/);
+  });
+
+  it('a symbolic link to nothing, to a folder outside, and a FIFO in an import folder are skipped, counted and said', () => {
+    const dir = tempDir();
+    const input = path.join(dir, 'node');
+    mkdirSync(path.join(input, 'pods'), { recursive: true });
+    mkdirSync(path.join(dir, 'elsewhere'));
+    writeFileSync(path.join(input, 'pods', 'a-pods.json'), podList('a1'));
+    writeFileSync(path.join(dir, 'elsewhere', 'b-pods.json'), podList('b1'));
+    // A node's /var/log/containers copied alone: its links name files of a /var/log/pods not copied.
+    symlinkSync('/var/log/pods/kstory-test-absent/app/0.log', path.join(input, 'gone.log'));
+    symlinkSync(path.join(dir, 'elsewhere'), path.join(input, 'outside'));
+    // A link to a file inside the input is that file, read once where it sits: not a loss.
+    symlinkSync('pods/a-pods.json', path.join(input, 'again.json'));
+    spawnSync('mkfifo', [path.join(input, 'pipe')]);
+    const output = path.join(dir, 'out.parquet');
+    const result = kstory(['import', input, '-o', output, '--json', '--no-progress']);
+    expect(result.stderr).not.toMatch(/internal error|\n\s+at /);
+    expect(result.code).toBe(1);
+    const summary = JSON.parse(result.stdout);
+    expect(summary.output.rows_by_source.object).toBe(1);
+    expect(summary.partial).toBe('3 files could not be read');
+    expect(summary.inputs[0].unreadable).toEqual([
+      {
+        file: path.join(input, 'gone.log'),
+        reason: 'a symbolic link to /var/log/pods/kstory-test-absent/app/0.log, which names nothing here',
+      },
+      {
+        file: path.join(input, 'outside'),
+        reason: `a symbolic link to ${realpathSync(path.join(dir, 'elsewhere'))}, not a file: not followed`,
+      },
+      { file: path.join(input, 'pipe'), reason: 'not a regular file' },
+    ]);
+    const text = kstory(['import', input, '-o', output, '--force', '--no-progress']);
+    expect(text.code).toBe(1);
+    const said = text.stderr.replace(/\s+/g, ' ');
+    expect(said).toMatch(
+      /cannot be read: a symbolic link to \/var\/log\/pods\/\S+ which names nothing here \(gone\.log\)/,
+    );
+    expect(said).toMatch(/cannot be read: not a regular file \(pipe\)/);
+    expect(said).toMatch(/hint: Copy the files it names into the input \(cp -L follows links\)/);
+    expect(said).toMatch(/the import is partial: 3 files could not be read/);
   });
 
   it('an unreadable bundle, an -o directory that cannot be written, -o naming a directory even with --force', () => {
