@@ -76,3 +76,28 @@ export async function onConnections<T, R>(
   if (failure) throw (failure as { error: unknown }).error;
   return results;
 }
+
+/**
+ * `work`, and `aside(connection)` at the same time on a connection of its own: questions that do not
+ * depend on `work` fill the moments its own leave a core idle (a last query that runs alone), instead
+ * of waiting for it and running alone themselves. Both results once both are done; when either
+ * fails, the other is waited for (the connection closed) before the first failure is thrown.
+ */
+export async function alongside<A, W>(
+  bundle: Bundle,
+  aside: (connection: Bundle) => Promise<A>,
+  work: () => Promise<W>,
+): Promise<[A, W]> {
+  const asking = (async () => {
+    const connection = await bundle.fork();
+    try {
+      return await aside(connection);
+    } finally {
+      connection.close();
+    }
+  })();
+  const [asked, done] = await Promise.allSettled([asking, work()]);
+  if (done.status === 'rejected') throw done.reason;
+  if (asked.status === 'rejected') throw asked.reason;
+  return [asked.value, done.value];
+}

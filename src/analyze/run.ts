@@ -23,7 +23,7 @@ import { isSupporting } from './chain-score.ts';
 import { groupChanges } from './changes.ts';
 import { detectPattern } from './detect.ts';
 import { Existence } from './existence.ts';
-import { onConnections } from './parallel.ts';
+import { alongside, onConnections } from './parallel.ts';
 import { probeSignals } from './probe.ts';
 import { keepIncidents, rankIncidents } from './rank.ts';
 import { Relations } from './relations.ts';
@@ -118,16 +118,26 @@ export async function analyzeBundle(
   progress(`probing the signals of ${patterns.length} patterns`);
 
   const existence = new Existence();
-  const findings = await detectAll(bundle, patterns, window, existence, progress);
-  progress(`linking ${findings.length} findings into incidents`);
-  const relations = await Relations.load(
+  // The alerts that fired and the trouble the bundle shows do not depend on the findings: asked
+  // while detection and the relations load, not after them.
+  const [{ alerts, trouble }, { findings, relations }] = await alongside(
     bundle,
-    { namespaces: new Set(findings.map((f) => f.subject.namespace)) },
-    rules,
+    async (connection) => ({
+      alerts: await loadFiringAlerts(connection, window, loadLabelVocabulary()),
+      trouble: await loadTrouble(connection, window),
+    }),
+    async () => {
+      const findings = await detectAll(bundle, patterns, window, existence, progress);
+      progress(`linking ${findings.length} findings into incidents`);
+      const relations = await Relations.load(
+        bundle,
+        { namespaces: new Set(findings.map((f) => f.subject.namespace)) },
+        rules,
+      );
+      return { findings, relations };
+    },
   );
   const edges = linkFindings(findings, links, relations, { snapshot: bundle.metadata.snapshot });
-  const alerts = await loadFiringAlerts(bundle, window, loadLabelVocabulary());
-  const trouble = await loadTrouble(bundle, window);
   const incidents = buildIncidents(findings, edges, relations, {
     situation: evidenceSituation(bundle.metadata.snapshot, coverage),
     groupByVariant: new Set(patterns.filter((p) => p.group_by_variant).map((p) => p.id)),

@@ -131,8 +131,12 @@ export async function loadTrouble(bundle: Bundle, window: { start: string; end: 
        GROUP BY event_reason, kind, namespace, name, coalesce(event_uid, event_message)
      ),
      latest_containers AS (
-       SELECT arg_max(c, c.ts) AS c FROM containers c WHERE c.ts <= $2::TIMESTAMPTZ
-       GROUP BY c.namespace, c.pod, c.name
+       -- Only the fields read below: a container's whole entry (image, limits, ...) costs the
+       -- choice of its newest version three times as much.
+       SELECT arg_max({namespace: namespace, pod: pod, name: name, ts: ts, phase: phase, state: state,
+                       reason: reason, message: message, exit_code: exit_code}, ts) AS c
+       FROM containers WHERE ts <= $2::TIMESTAMPTZ
+       GROUP BY namespace, pod, name
      ),
      containers_now AS (
        SELECT (c).namespace AS namespace, (c).pod AS name, (c).name AS container, (c).ts AS ts,
@@ -167,7 +171,11 @@ export async function loadTrouble(bundle: Bundle, window: { start: string; end: 
      latest_conditions AS (
        SELECT kind, namespace, name, type, arg_max(status, ts) AS status, arg_max(reason, ts) AS reason,
               arg_max(message, ts) AS message, max(ts) AS ts
-       FROM conditions WHERE ts <= $2::TIMESTAMPTZ GROUP BY ALL
+       FROM conditions WHERE ts <= $2::TIMESTAMPTZ
+         -- A pod's conditions are read below for its scheduling and what is bad when true only:
+         -- its readiness, said by its containers, is most of the bundle's conditions.
+         AND (kind IS DISTINCT FROM 'Pod' OR type IN ('PodScheduled', ${list(BAD_WHEN_TRUE)}))
+       GROUP BY ALL
      ),
      latest_state AS (
        -- The newest version of the kinds whose state says trouble without a condition: what
