@@ -5,7 +5,9 @@
 import { skipFile } from '../context.ts';
 import { defineFormat } from '../format.ts';
 import { importDescribe, isDescribeStart } from '../kubectl-text/describe.ts';
+import { isEventsTableStart, prepareEventsTable } from '../kubectl-text/events-table.ts';
 import { contentLines, numberedLines } from '../kubectl-text/lines.ts';
+import { emitInOrder } from '../kubectl-text/prepared.ts';
 
 // Fields every describer prints near the top, at the left margin.
 const DESCRIBE_FIELD_RE =
@@ -14,15 +16,24 @@ const DESCRIBE_FIELD_RE =
 export const kubectlDescribe = defineFormat({
   name: 'kubectl-describe',
   description:
-    'kubectl describe output (pod, node, deployment, replicaset, statefulset, daemonset, job, cronjob, pvc, pv, storageclass, service, endpoints, ingress, networkpolicy, hpa, namespace, resourcequota, limitrange, configmap and secret (metadata only), custom resources such as Certificate; others by name and events), several back to back; rebuilt objects are marked kstory.dev/derived-from',
+    'kubectl describe output (pod, node, deployment, replicaset, statefulset, daemonset, job, cronjob, pvc, pv, storageclass, service, endpoints, ingress, networkpolicy, hpa, namespace, resourcequota, limitrange, configmap and secret (metadata only), custom resources such as Certificate; others by name and events), several back to back; the Events table pasted alone (about the object its command names, else the pod a Scheduled row assigns, else an unnamed one, said); rebuilt objects are marked kstory.dev/derived-from',
   detect: (head) => {
     const lines = contentLines(head.lines);
+    if (isEventsTableStart(lines.slice(0, 3)))
+      return { confidence: 0.85, reason: 'the Events table of a kubectl describe' };
     if (!lines[0] || !isDescribeStart(lines[0])) return null;
     if (!lines.slice(1, 12).some((l) => DESCRIBE_FIELD_RE.test(l))) return null;
     return { confidence: 0.8, reason: 'kubectl describe output' };
   },
   import: async (body, ctx) => {
-    if (!importDescribe(numberedLines(await body.text()), ctx))
-      skipFile(ctx, 'kubectl describe output of no kind kstory reads');
+    const lines = numberedLines(await body.text());
+    const start = lines.findIndex((l) => l.text.trim() !== '');
+    if (start >= 0 && isEventsTableStart(lines.slice(start, start + 3).map((l) => l.text))) {
+      const prepared = prepareEventsTable(lines.slice(start), ctx);
+      if (prepared) emitInOrder([prepared], ctx);
+      else skipFile(ctx, 'an Events table without a row kstory reads');
+      return;
+    }
+    if (!importDescribe(lines, ctx)) skipFile(ctx, 'kubectl describe output of no kind kstory reads');
   },
 });

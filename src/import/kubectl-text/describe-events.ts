@@ -34,6 +34,12 @@ const ROW_RE = new RegExp(
 );
 const OLD_ROW_RE = new RegExp(`^(${AGE})\\s+(${AGE})\\s+(\\d+)\\s+(.*)$`);
 
+/** Whether a line is a row of the table as kubectl prints it (new columns, or old ones split by tabs). */
+export function isEventRowStart(text: string): boolean {
+  const body = text.trim();
+  return ROW_RE.test(body) || tabbedOldRow(body) !== null;
+}
+
 interface Columns {
   old: boolean;
   /** Start column of each header cell, by name. */
@@ -60,7 +66,9 @@ export function parseDescribeEvents(
       columns = headerColumns(text);
       continue;
     }
-    const row = columns?.old ? oldRow(text, columns) : newRow(text, columns);
+    const row = columns?.old
+      ? (oldRow(text, columns) ?? tabbedOldRow(body))
+      : (newRow(text, columns) ?? (columns ? null : tabbedOldRow(body)));
     if (!row) {
       // A message that spans lines: kubectl prints its further lines as they are.
       if (last !== null) last.message = `${last.message as string}\n${body}`;
@@ -156,6 +164,32 @@ function oldRow(text: string, columns: Columns): EventRow | null {
     type,
     reason,
     message: text.slice(columns.at.Message).trim(),
+  };
+}
+
+/**
+ * An old row without its header, its cells split by tabs as kubectl before 1.10 printed them:
+ * `5m\t1h\t23\t{kubelet node-1}\tspec.containers{app}\tWarning\tBackOff\tBack-off restarting…`
+ * (SubobjectPath empty for a pod's own events: its tabs run together).
+ */
+function tabbedOldRow(body: string): EventRow | null {
+  if (!body.includes('\t')) return null;
+  const cells = body.split(/\t+/).map((c) => c.trim());
+  const age = new RegExp(`^(?:${AGE})$`);
+  const at = cells.findIndex((c, i) => i >= 4 && (c === 'Normal' || c === 'Warning'));
+  if (!age.test(cells[0]!) || !age.test(cells[1] ?? '') || !/^\d+$/.test(cells[2] ?? '')) return null;
+  if (at < 0 || at > 5 || at + 1 >= cells.length) return null;
+  const reason = cells[at + 1]!;
+  if (/\s/.test(reason)) return null;
+  return {
+    firstAge: parseAge(cells[0]!),
+    lastAge: parseAge(cells[1]!),
+    count: Number(cells[2]),
+    from: cells[3]!,
+    subObject: at > 4 ? cells[4] : undefined,
+    type: cells[at]!,
+    reason,
+    message: cells.slice(at + 2).join(' '),
   };
 }
 

@@ -8,6 +8,7 @@ import { importYamlText } from '../formats/kube-yaml.ts';
 import type { KubectlCommand } from './command.ts';
 import { isDescribeStart, prepareDescribe } from './describe.ts';
 import type { TextLine } from './describe-tree.ts';
+import { isEventsTableStart, prepareEventsTable } from './events-table.ts';
 import { prepareGet } from './get.ts';
 import { prepareLogs } from './logs.ts';
 import type { PreparedSection } from './prepared.ts';
@@ -94,6 +95,16 @@ export async function readSection(section: Section, ctx: FileContext): Promise<S
       prepared: prepareDescribe(lines, ctx, { kind: command?.kinds[0], namespace: command?.namespace }),
       direct: false,
     };
+  }
+  // The Events of a describe alone: of the one object the command names, when it names one.
+  if (isEventsTableStart(lines.slice(0, 3).map((l) => l.text))) {
+    const one = command?.verb === 'describe' && command.names.length === 1;
+    const prepared = prepareEventsTable(lines, ctx, {
+      kind: one ? command.kinds[0] : undefined,
+      name: one ? command.names[0] : undefined,
+      namespace: command?.namespace,
+    });
+    if (prepared) return { prepared, direct: false };
   }
   if (firstText.startsWith('{') || firstText.startsWith('[')) {
     await importJsonText(padded(lines), ctx);
