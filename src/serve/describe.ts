@@ -102,7 +102,10 @@ export async function describeObject(
       const involved = rec(e.involvedObject) ?? {};
       if (namespace !== null && str(involved.namespace) !== null && involved.namespace !== namespace)
         return false;
-      return !uid || !str(involved.uid) || involved.uid === uid;
+      // The kubelet names its node by name where the node controller gives its uid: kubectl's node
+      // describer asks for both.
+      const own = involved.uid === uid || (resource.kind === 'Node' && involved.uid === name);
+      return !uid || !str(involved.uid) || own;
     });
   const related: DescribeInput['related'] = {};
   if (resource.kind === 'Deployment' && resource.origin === 'builtin') {

@@ -63,7 +63,7 @@ describe('the Events table of a describe, alone', () => {
         kind: 'Pod',
         name: 'cart-5d9f7b-abcde',
         node: 'node-2',
-        // kubelet before 1.26 did not name the container here.
+        // kubelet before 1.26 did not name the container here, and the pod may have others.
         container: null,
       },
     ]);
@@ -135,6 +135,46 @@ describe('the Events table of a describe, alone', () => {
     expect(result.inputs[0]?.notes).toEqual([]);
     expect(await rows(bundle!, 'SELECT DISTINCT namespace, kind, name FROM events')).toEqual([
       { namespace: 'ops', kind: 'Pod', name: 'tools-0' },
+    ]);
+    bundle!.close();
+  });
+});
+
+// kubectl 1.24 describing a pod of one container whose probe fails: no row names the container.
+const ONE_CONTAINER_POD = `Name:         api-7f9c6d5b8-q4x2z
+Namespace:    shop
+Priority:     0
+Node:         node-3/10.0.0.13
+Start Time:   Fri, 06 Mar 2026 09:00:00 +0000
+Labels:       app=api
+              pod-template-hash=7f9c6d5b8
+Status:       Running
+IP:           10.42.3.9
+Controlled By:  ReplicaSet/api-7f9c6d5b8
+Containers:
+  api:
+    Container ID:   containerd://abc123
+    Image:          registry.example.com/api:1.8
+    Port:           8080/TCP
+    State:          Running
+      Started:      Fri, 06 Mar 2026 09:00:05 +0000
+    Ready:          False
+    Restart Count:  0
+    Readiness:      http-get http://:8080/ready delay=0s timeout=1s period=10s #success=1 #failure=3
+QoS Class:       BestEffort
+Events:
+  Type     Reason     Age                 From               Message
+  ----     ------     ----                ----               -------
+  Normal   Scheduled  30m                 default-scheduler  Successfully assigned shop/api-7f9c6d5b8-q4x2z to node-3
+  Warning  Unhealthy  10s (x170 over 29m)  kubelet            Readiness probe failed: HTTP probe failed with statuscode: 503
+`;
+
+describe('Events of a described pod of one container', () => {
+  it('are about that container when a kubelet row names none, as the field path kubectl does not print said', async () => {
+    const { bundle } = await scratch.import([scratch.write('one/describe.txt', ONE_CONTAINER_POD)]);
+    expect(await rows(bundle!, 'SELECT event_reason, container FROM events ORDER BY 1')).toEqual([
+      { event_reason: 'Scheduled', container: null },
+      { event_reason: 'Unhealthy', container: 'api' },
     ]);
     bundle!.close();
   });

@@ -53,6 +53,16 @@ describe('kstory describe', () => {
     expect(node.stdout).toMatch(/^ {2}shop +checkout-\S+ +200m \(\d+%\)/m);
   });
 
+  it("describes a node with its kubelet's events, which name the node by name instead of its uid", () => {
+    const bundle = path.join(ROOT, 'fixtures/node-memory-pressure.parquet');
+    const node = kstory(['describe', 'node', 'worker-2', '-b', bundle]);
+    expect(node.code).toBe(0);
+    expect(node.stdout).toMatch(
+      /^ {2}Normal +NodeHasInsufficientMemory +\S+ +kubelet +Node worker-2 status is now: NodeHasInsufficientMemory$/m,
+    );
+    expect(node.stdout).toMatch(/^ {2}Warning +EvictionThresholdMet +\S+ \(x3 over \S+\) +kubelet /m);
+  });
+
   it('describes a pod deleted before the end as it last was, and says so', () => {
     const run = kstory(['describe', 'pod', 'checkout-64c8d548db-zxcs8', '-n', 'shop', '-b', BUNDLE]);
     expect(run.code).toBe(0);

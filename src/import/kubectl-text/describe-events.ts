@@ -16,6 +16,8 @@ export interface EventSubject {
   namespace?: string;
   /** Containers of a pod, to tell which one a kubelet event is about. */
   containers?: { name: string; init: boolean }[];
+  /** The containers are only those the text names: the pod may have others. */
+  someContainers?: boolean;
   /** A pod's node: the host kubelet events come from. */
   node?: string;
 }
@@ -204,7 +206,7 @@ export function eventOf(
   const last = row.lastAge ? beforeCapture(capture, row.lastAge) : capture;
   const first = row.firstAge ? beforeCapture(capture, row.firstAge) : last;
   const { component, host } = sourceOf(row.from, subject);
-  const fieldPath = row.subObject || fieldPathOf(row.message, subject);
+  const fieldPath = row.subObject || fieldPathOf(row.message, subject) || onlyContainerOf(row, subject);
   const namespace = subject.namespace ?? 'default';
   return markDerived(
     {
@@ -257,6 +259,36 @@ function sourceOf(from: string, subject: EventSubject): { component: string; hos
 // `Started container app`, `Created container: app`, `Back-off restarting failed container app in
 // pod …`, `… for "app" with CrashLoopBackOff`: the container a kubelet event is about.
 const CONTAINER_IN_MESSAGE_RE = /container[:\s]+"?([a-z0-9](?:[-a-z0-9]*[a-z0-9])?)"?|for "([a-z0-9-]+)"/gi;
+
+// Reasons a kubelet gives events about one container of a pod (pkg/kubelet/events): the rest
+// (FailedMount, FailedCreatePodSandBox, SandboxChanged, Evicted…) are about the pod.
+const CONTAINER_REASONS = new Set([
+  'Created',
+  'Started',
+  'Killing',
+  'Failed',
+  'BackOff',
+  'Pulling',
+  'Pulled',
+  'InspectFailed',
+  'ErrImageNeverPull',
+  'Unhealthy',
+  'ProbeWarning',
+  'ExceededGracePeriod',
+]);
+
+/**
+ * The container of a kubelet's container event whose message names none (`Back-off restarting failed
+ * container` before 1.26, probe failures): a pod with one container has no other it can be about.
+ * kubectl's table drops the field path the event carries; this is that path again.
+ */
+function onlyContainerOf(row: EventRow, subject: EventSubject): string | undefined {
+  const only =
+    subject.containers?.length === 1 && !subject.someContainers ? subject.containers[0]! : undefined;
+  if (!only || !CONTAINER_REASONS.has(row.reason) || sourceOf(row.from, subject).component !== 'kubelet')
+    return undefined;
+  return `spec.${only.init ? 'initContainers' : 'containers'}{${only.name}}`;
+}
 
 function fieldPathOf(message: string, subject: EventSubject): string | undefined {
   if (!subject.containers || subject.containers.length === 0) return undefined;

@@ -110,7 +110,7 @@ function subjectOf(
     kind,
     name,
     namespace: CLUSTER_SCOPED_KINDS.has(kind) ? undefined : (namespace ?? 'default'),
-    ...(kind === 'Pod' ? { containers } : {}),
+    ...(kind === 'Pod' ? { containers, someContainers: true } : {}),
     ...(node ? { node } : {}),
   });
   if (hint.name) return subject(hint.name, hint.namespace);
