@@ -15,6 +15,9 @@ import type { DuckDBConnection, DuckDBInstance, DuckDBValue } from '@duckdb/node
  */
 const duckdb = createRequire(import.meta.url)('@duckdb/node-api') as typeof DuckDBClient;
 
+/** The DuckDB library's version, e.g. `v1.5.6`. */
+export const DUCKDB_VERSION: string = duckdb.version();
+
 /** A DuckDB LIST value, for a list bound as one parameter. */
 export const listValue: typeof DuckDBClient.listValue = duckdb.listValue;
 

@@ -232,3 +232,18 @@ describe('a view file', () => {
     expect(() => creationOrder([view('a', ['b']), view('b', ['a'])])).toThrow('read each other in a cycle');
   });
 });
+
+describe('the columns the build described', () => {
+  it('are those DuckDB describes of the views now, and the built catalogue reads them', async () => {
+    // Built by `npm run build` (npm test builds first); source describes the views at start.
+    const dist = path.join(ROOT, 'dist/src/views');
+    const compiled = JSON.parse(readFileSync(path.join(dist, 'view-columns.json'), 'utf8')) as {
+      value: [string, { name: string; type: string }[]][];
+    };
+    expect(compiled.value).toEqual(VIEWS.map((v) => [v.name, viewColumns(v.name)]));
+    const built = (await import(
+      path.join(dist, 'catalogue.js')
+    )) as typeof import('../../src/views/catalogue.ts');
+    for (const view of VIEWS) expect(built.viewColumns(view.name)).toEqual(viewColumns(view.name));
+  });
+});
