@@ -60,6 +60,10 @@ export interface AnalyzeOptions {
   bundleArgs?: readonly string[];
   /** Told what the analysis is doing, for a status line on long runs. */
   onProgress?: (stage: string) => void;
+  /** Look for trouble no finding explains (default). False leaves `unexplained_trouble` empty,
+   * unasked: for callers that read only incidents and findings (kstory labels over thousands of
+   * small bundles), to which its query is CPU spent for nothing. */
+  unexplainedTrouble?: boolean;
 }
 
 /** The pattern catalogue and causal links an analysis applies, as the options select them. */
@@ -124,7 +128,7 @@ export async function analyzeBundle(
     bundle,
     async (connection) => ({
       alerts: await loadFiringAlerts(connection, window, loadLabelVocabulary()),
-      trouble: await loadTrouble(connection, window),
+      trouble: options.unexplainedTrouble === false ? [] : await loadTrouble(connection, window),
     }),
     async () => {
       const findings = await detectAll(bundle, patterns, window, existence, progress);

@@ -56,16 +56,34 @@ export class LabelMasker {
   }
 
   /** What learn() reads of a bundle, read apart from learning it: bundles can be read in any
-   * order, while what is learned must follow the order of the labels masked. Sorted: a UNION's rows
-   * come in whatever order its hash table and threads give, and what a run learns must not. */
-  static namesOf(bundle: Bundle): Promise<BundleNames> {
-    return bundle.query<{ user: string | null; node: string | null }>(
-      `SELECT DISTINCT audit_user AS user, NULL AS node FROM bundle WHERE source = 'audit' AND audit_user IS NOT NULL
-       UNION SELECT DISTINCT audit_impersonated_user, NULL FROM bundle WHERE source = 'audit' AND audit_impersonated_user IS NOT NULL
-       UNION SELECT DISTINCT NULL, node FROM bundle WHERE node IS NOT NULL
-       UNION SELECT DISTINCT NULL, name FROM bundle WHERE source = 'object' AND kind = 'Node'
-       ORDER BY user NULLS LAST, node NULLS LAST`,
+   * order, while what is learned must follow the order of the labels masked. Sorted as DuckDB sorts
+   * text (by its UTF-8 bytes), users first: a query's rows come in whatever order its hash table and
+   * threads give, and what a run learns must not. One scan of the bundle, the names told apart
+   * here: four scans and a UNION of them cost four times the planning, most of such a query's work
+   * on a small bundle. */
+  static async namesOf(bundle: Bundle): Promise<BundleNames> {
+    const rows = await bundle.query<{
+      user: string | null;
+      impersonated: string | null;
+      node: string | null;
+      node_name: string | null;
+    }>(
+      `SELECT DISTINCT CASE WHEN source = 'audit' THEN audit_user END AS user,
+              CASE WHEN source = 'audit' THEN audit_impersonated_user END AS impersonated,
+              node, CASE WHEN source = 'object' AND kind = 'Node' THEN name END AS node_name
+       FROM bundle
+       WHERE (source = 'audit' AND (audit_user IS NOT NULL OR audit_impersonated_user IS NOT NULL))
+          OR node IS NOT NULL OR (source = 'object' AND kind = 'Node' AND name IS NOT NULL)`,
     );
+    const byBytes = (values: Iterable<string | null>) =>
+      [...new Set([...values].filter((v): v is string => v !== null))]
+        .map((v) => ({ v, bytes: Buffer.from(v) }))
+        .sort((a, b) => Buffer.compare(a.bytes, b.bytes))
+        .map(({ v }) => v);
+    return [
+      ...byBytes(rows.flatMap((r) => [r.user, r.impersonated])).map((user) => ({ user, node: null })),
+      ...byBytes(rows.flatMap((r) => [r.node, r.node_name])).map((node) => ({ user: null, node })),
+    ];
   }
 
   learnFrom(rows: BundleNames, objects: readonly Record<string, unknown>[]): void {

@@ -198,7 +198,8 @@ async function labelsOfBundle(
   catalogue: Catalogue,
   masked: boolean,
 ): Promise<BundleLabels> {
-  const report = await analyzeBundle(bundle, {}, catalogue);
+  // Labels are made of incidents and findings: the trouble no finding explains is not asked for.
+  const report = await analyzeBundle(bundle, { unexplainedTrouble: false }, catalogue);
   const source = await labelSource(bundle);
   const name = source.bundle;
   const notes: string[] = [];

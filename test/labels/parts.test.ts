@@ -297,8 +297,12 @@ describe('sizing', () => {
 });
 
 describe('masking', () => {
+  // The rows namesOf's query gives: an audit user, or a node (a row's node or a Node's name).
   const bundleOf = (rows: { user: string | null; node: string | null }[]) =>
-    ({ query: async () => rows }) as unknown as Bundle;
+    ({
+      query: async () =>
+        rows.map((r) => ({ user: r.user, impersonated: null, node: r.node, node_name: null })),
+    }) as unknown as Bundle;
   const aLabel = (text: string, objects: Record<string, unknown>[] = []) =>
     ({
       schema: 'kstory.label/v1',
