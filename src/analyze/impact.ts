@@ -7,11 +7,12 @@ import type { ChainStep, Finding, Impact } from './report.ts';
 
 const WORKLOAD_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob']);
 
-type ObjectGroup = 'pods' | 'workloads' | 'services' | 'nodes';
+type ObjectGroup = 'pods' | 'workloads' | 'named' | 'services' | 'nodes';
 /** What of the relations impact reads: ownership and the Services that select a pod. */
-type Reaches = Pick<Relations, 'ancestry' | 'servicesOf'>;
+type Reaches = Pick<Relations, 'ancestry' | 'servicesOf' | 'controllersFromNames'>;
 
-/** The objects one finding affects, each as `group:label` (`pods:shop/web-1`, `nodes:node-a`). */
+/** The objects one finding affects, each as `group:label` (`pods:shop/web-1`, `nodes:node-a`); a
+ * workload only names tell (its pods' names, in a bundle of Events alone) as `named:label`. */
 function affectedBy(finding: Finding, relations: Reaches): string[] {
   const s = finding.subject;
   const label = namespacedName(s);
@@ -21,9 +22,11 @@ function affectedBy(finding: Finding, relations: Reaches): string[] {
   else if (s.kind === 'Node') add('nodes', s.name);
   else if (s.kind === 'Service') add('services', label);
   else if (WORKLOAD_KINDS.has(s.kind)) add('workloads', `${s.kind} ${label}`);
+  const named = new Set(relations.controllersFromNames(s));
   for (const ancestor of relations.ancestry(s).slice(1)) {
     const owner = parseObjectKey(ancestor);
-    if (WORKLOAD_KINDS.has(owner.kind)) add('workloads', formatObjectRef(owner));
+    if (WORKLOAD_KINDS.has(owner.kind))
+      add(named.has(ancestor) ? 'named' : 'workloads', formatObjectRef(owner));
   }
   if (s.kind === 'Pod') for (const service of relations.servicesOf(s)) add('services', service);
   return out;
@@ -33,6 +36,7 @@ export function impactOf(members: readonly Finding[], relations: Reaches): Impac
   const groups: Record<ObjectGroup, Set<string>> = {
     pods: new Set(),
     workloads: new Set(),
+    named: new Set(),
     services: new Set(),
     nodes: new Set(),
   };
@@ -46,9 +50,12 @@ export function impactOf(members: readonly Finding[], relations: Reaches): Impac
     .map((f) => f.last)
     .sort()
     .at(-1)!;
+  // A workload an object or Event of the bundle tells, for one finding, is not only named.
+  const named = [...groups.named].filter((w) => !groups.workloads.has(w));
   return {
     pods: [...groups.pods].sort(),
-    workloads: [...groups.workloads].sort(),
+    workloads: [...groups.workloads, ...named].sort(),
+    workloads_from_names: named.sort(),
     services: [...groups.services].sort(),
     nodes: [...groups.nodes].sort(),
     start,
@@ -87,8 +94,11 @@ export function creditedReach(
 ): number {
   const best = new Map<string, number>();
   for (const [member, credit] of credits)
-    for (const key of affectedBy(findings[member]!, relations))
+    for (const affected of affectedBy(findings[member]!, relations)) {
+      // A workload counts once, however it is known.
+      const key = affected.replace(/^named:/, 'workloads:');
       best.set(key, Math.max(best.get(key) ?? 0, credit));
+    }
   let reach = 0;
   for (const credit of best.values()) reach += credit;
   return reach;

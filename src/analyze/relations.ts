@@ -3,7 +3,9 @@
 // the bundle's objects, the same rules and joins `kstory related` follows: ownership (Pod →
 // ReplicaSet → Deployment → Argo CD Application), the node a pod ran on, the ConfigMaps, Secrets,
 // claims and ServiceAccount it uses, the Services and budgets selecting it. Besides them, what two
-// evidence joins read: the taints each node carried, and whom RBAC bindings bound.
+// evidence joins read: the taints each node carried, and whom RBAC bindings bound. A pod the bundle
+// holds no object of (Events alone) gets its controller from what the controllers' Events say they
+// made, else from its name (generated-names.ts).
 
 import { sqlList } from '../bundle/duckdb.ts';
 import type { Bundle } from '../bundle/reader.ts';
@@ -16,6 +18,7 @@ import {
 import { ObjectGraph } from '../correlate/graph.ts';
 import { JOINS, type Join as RuleJoin } from '../correlate/joins.ts';
 import { loadRules, type Rule, type RuleChainJoin } from '../correlate/rules.ts';
+import { controllerByName, isNamedBy, type NamedObject } from '../kube/generated-names.ts';
 import type { Join } from '../patterns/schema.ts';
 import {
   namespacedName,
@@ -61,6 +64,12 @@ export class Relations {
   /** RoleBinding or ClusterRoleBinding key → the users it bound at any time (a service account as
    * `system:serviceaccount:<namespace>:<name>`), and the key of its role */
   private readonly bindings = new Map<string, { users: Set<string>; role: string }>();
+  /** key of a pod, ReplicaSet or Job → the controller whose Events say it made it */
+  private readonly madeBy = new Map<string, string>();
+  /** namespace → the controllers its Events are about */
+  private readonly eventControllers = new Map<string, NamedObject[]>();
+  /** keys whose controller is read from their name alone */
+  private readonly named = new Set<string>();
 
   private constructor(
     private readonly graph: ObjectGraph,
@@ -95,6 +104,15 @@ export class Relations {
               json_extract_string(body, '$.roleRef.name') AS role_name,
               unnest(from_json(json_extract(body, '$.subjects'), '[{"kind":"VARCHAR","name":"VARCHAR","namespace":"VARCHAR"}]')) AS s
        FROM objects WHERE kind IN ('RoleBinding', 'ClusterRoleBinding') AND body IS NOT NULL AND ${inScope}`,
+      // The controllers Events are about, and what they say they made or removed (the messages of
+      // the ReplicaSet, DaemonSet, Job, StatefulSet, Deployment and CronJob controllers).
+      `SELECT DISTINCT namespace, kind, name, nullif(CASE kind
+         WHEN 'StatefulSet' THEN regexp_extract(event_message, '^(?:create|delete) Pod (\\S+) in StatefulSet ', 1)
+         WHEN 'Deployment' THEN regexp_extract(event_message, '^Scaled (?:up|down) replica set (\\S+) ', 1)
+         WHEN 'CronJob' THEN regexp_extract(event_message, '^(?:Created job|Deleted job|Saw completed job:) ([^\\s,]+)', 1)
+         ELSE regexp_extract(event_message, '^(?:Created|Deleted) pod: (\\S+)', 1) END, '') AS made
+       FROM events
+       WHERE list_contains(${sqlList(CONTROLLER_KINDS)}, kind) AND namespace IS NOT NULL AND name IS NOT NULL AND ${inScope}`,
     ];
     // Of the catalogue, only what the rules deciding chain joins read (everything, for a join that
     // does not say), and when each incarnation was last seen (which is the newest: factsOf).
@@ -104,8 +122,13 @@ export class Relations {
       const reads = (JOINS[rule.join] as RuleJoin).reads;
       for (const field of reads ? reads(rule) : CATALOGUE_FIELDS) fields.add(field);
     }
-    const [objects, taints, bindings] = await onConnections(bundle, [null, ...queries], (connection, sql) =>
-      sql === null ? (loadCatalogue(connection, scope, fields) as Promise<unknown[]>) : connection.query(sql),
+    const [objects, taints, bindings, made] = await onConnections(
+      bundle,
+      [null, ...queries],
+      (connection, sql) =>
+        sql === null
+          ? (loadCatalogue(connection, scope, fields) as Promise<unknown[]>)
+          : connection.query(sql),
     );
     const relations = Relations.following(rules, objects as CatalogueObject[]);
     for (const t of taints as { name: string; taint: string }[]) addTo(relations.nodeTaints, t.name, t.taint);
@@ -127,6 +150,15 @@ export class Relations {
       if (b.s?.name && b.s.kind === 'ServiceAccount')
         entry.users.add(`system:serviceaccount:${b.s.namespace ?? b.namespace}:${b.s.name}`);
       relations.bindings.set(bindingKey, entry);
+    }
+    for (const m of made as { namespace: string; kind: string; name: string; made: string | null }[]) {
+      const known = relations.eventControllers.get(m.namespace) ?? [];
+      if (!known.some((c) => c.kind === m.kind && c.name === m.name))
+        known.push({ kind: m.kind, name: m.name });
+      relations.eventControllers.set(m.namespace, known);
+      const child = MADE[m.kind];
+      if (m.made && child)
+        relations.madeBy.set(key(m.namespace, child, m.made), key(m.namespace, m.kind, m.name));
     }
     return relations;
   }
@@ -181,8 +213,47 @@ export class Relations {
         }
       }
     }
+    if (incarnations.length === 0 && namespace !== null && kind in MADE_BY) {
+      const parent = this.controllerNamed(namespace, kind, name);
+      if (parent) {
+        facts.controller = parent;
+        facts.links.set('owner', new Set([parent]));
+      }
+    }
     this.facts.set(start, facts);
     return facts;
+  }
+
+  /**
+   * The controller of a pod, ReplicaSet or Job the bundle holds no object of: the one whose Events
+   * say it made it; else the one of the bundle (object or Event) whose name its name is generated
+   * from, nearest first; else the one its name's shape says (a Deployment's `<a>-<hash>-<5>`).
+   */
+  private controllerNamed(namespace: string, kind: string, name: string): string | undefined {
+    const stated = this.madeBy.get(key(namespace, kind, name));
+    if (stated) return stated;
+    const child = { kind, name };
+    const known = [
+      ...(this.eventControllers.get(namespace) ?? []),
+      ...this.graph.inNamespace(namespace, CONTROLLER_KINDS),
+    ].filter((c) => isNamedBy(child, c));
+    // A Deployment's pod is its ReplicaSet's first; of two names, the longer is the nearer.
+    const parent =
+      known.sort((a, b) => depth(a.kind) - depth(b.kind) || b.name.length - a.name.length)[0] ??
+      controllerByName(child);
+    if (!parent) return undefined;
+    this.named.add(key(namespace, kind, name));
+    if (MADE_BY[kind]!.includes(parent.kind)) return key(namespace, parent.kind, parent.name);
+    // A pod named after a Deployment or CronJob: through its ReplicaSet or Job, the name less its suffix.
+    return key(namespace, MADE[parent.kind]!, name.slice(0, name.lastIndexOf('-')));
+  }
+
+  /** The subject's controllers (keys) that only names tell, neither an object nor an Event: those
+   * above a link read from a name (a Deployment inferred from its pods' names). */
+  controllersFromNames(subject: ObjectRef): string[] {
+    const ancestry = this.ancestry(subject);
+    const at = ancestry.findIndex((k) => this.named.has(k));
+    return at < 0 ? [] : ancestry.slice(at + 1);
   }
 
   /** Whether a rule deciding `join` leads from `from`, or a pod of it, to `to`. */
@@ -324,6 +395,23 @@ export class Relations {
     }
   }
 }
+
+/** Controllers and what they make (Events' messages name it). */
+const MADE: Record<string, string> = {
+  ReplicaSet: 'Pod',
+  DaemonSet: 'Pod',
+  Job: 'Pod',
+  ReplicationController: 'Pod',
+  StatefulSet: 'Pod',
+  Deployment: 'ReplicaSet',
+  CronJob: 'Job',
+};
+const CONTROLLER_KINDS = Object.keys(MADE);
+/** What may have made each kind, nearest first. */
+const MADE_BY: Record<string, string[]> = { Pod: [], ReplicaSet: ['Deployment'], Job: ['CronJob'] };
+for (const [maker, made] of Object.entries(MADE)) if (made === 'Pod') MADE_BY.Pod!.push(maker);
+/** How far above a pod a controller kind is. */
+const depth = (kind: string) => (MADE[kind] === 'Pod' ? 0 : 1);
 
 function addTo(map: Map<string, Set<string>>, key: string, value: string): void {
   const set = map.get(key);

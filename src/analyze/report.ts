@@ -145,6 +145,11 @@ export const ImpactSchema = z
     workloads: z
       .array(z.string())
       .describe('workloads affected or owning the pods affected, `Kind namespace/name`'),
+    workloads_from_names: z
+      .array(z.string())
+      .describe(
+        'of `workloads`, those only the pods’ generated names tell (the bundle holds no object of the pods, and no Event of their controller says it made them): inferred, `Kind namespace/name`',
+      ),
     services: z
       .array(z.string())
       .describe('Services affected or selecting the pods affected, `namespace/name`'),

@@ -2,6 +2,7 @@
 // the label, or a pattern of the catalogue that refines one of them) about the same object (the
 // labelled object, one of its controllers, or a controller of it).
 
+import { possibleControllers } from '../kube/generated-names.ts';
 import { formatSubject, objectKey, type Subject } from '../vocab/object-ref.ts';
 
 /** The object a labelled root cause is about. */
@@ -84,7 +85,9 @@ export function objectMatches(
  * Whether a finding's subject is about the specified object: the object itself or something it
  * controls (a pod of the labelled Deployment), or a controller of it (the Deployment of a labelled
  * pod: the same cause seen one level up). `objects` are the bundle's objects the spec matches, for
- * the second case; without them only the first is checked.
+ * the second case; without them only the first is checked. A pod of which the bundle tells no
+ * controller is matched to the controllers its name may come from, of any kind (`web-x2x9z`: a
+ * DaemonSet `web` as well as a ReplicaSet), as a person reading the pod's name would.
  */
 export function subjectMatches(
   subject: Subject,
@@ -93,7 +96,14 @@ export function subjectMatches(
   objects: readonly { namespace: string | null; kind: string; name: string }[] = [],
 ): boolean {
   if (spec.container !== undefined && subject.container !== spec.container) return false;
-  if (ownership.ancestry(subject).some((key) => objectMatches(parseKey(key), spec))) return true;
+  const ancestry = ownership.ancestry(subject);
+  if (ancestry.some((key) => objectMatches(parseKey(key), spec))) return true;
+  if (
+    subject.kind === 'Pod' &&
+    ancestry.length === 1 &&
+    possibleControllers(subject.name).some((c) => objectMatches({ namespace: subject.namespace, ...c }, spec))
+  )
+    return true;
   const own = objectKey(subject);
   return objects.some(
     (o) =>

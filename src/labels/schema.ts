@@ -214,6 +214,9 @@ export const IncidentSummaryLabelSchema = z
     impact: z.strictObject({
       pods: z.array(z.string()),
       workloads: z.array(z.string()),
+      workloads_from_names: z
+        .array(z.string())
+        .describe('of `workloads`, those only the pods’ generated names tell: inferred, not recorded'),
       services: z.array(z.string()),
       nodes: z.array(z.string()),
       start: time('when the impact began'),

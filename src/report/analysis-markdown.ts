@@ -7,6 +7,7 @@ import { formatDuration } from '../vocab/duration.ts';
 import { formatSubject } from '../vocab/object-ref.ts';
 import { formatTime } from '../vocab/units.ts';
 import { alertLines, unexplainedAlertsHeading } from './alerts-text.ts';
+import { workloadLabels } from './impact-workloads.ts';
 import { forMarkdown } from './neutralize.ts';
 import type { Renderer } from './renderer.ts';
 import { troubleLines, unexplainedTroubleHeading } from './trouble-text.ts';
@@ -44,7 +45,7 @@ function impactLines(incident: ReportIncident): string[] {
   const lines = [
     `- **Duration:** ${formatTime(impact.start)} → ${formatTime(impact.end)} (${formatDuration(impact.duration_seconds * 1000)})`,
   ];
-  if (impact.workloads.length > 0) lines.push(`- **Workloads:** ${impact.workloads.join(', ')}`);
+  if (impact.workloads.length > 0) lines.push(`- **Workloads:** ${workloadLabels(impact).join(', ')}`);
   if (impact.services.length > 0) lines.push(`- **Services:** ${impact.services.join(', ')}`);
   if (impact.pods.length > 0)
     lines.push(

@@ -8,6 +8,7 @@ import { formatSubject } from '../vocab/object-ref.ts';
 import type { Severity } from '../vocab/severity.ts';
 import { formatTime } from '../vocab/units.ts';
 import { alertLines, unexplainedAlertsHeading } from './alerts-text.ts';
+import { workloadLabels } from './impact-workloads.ts';
 import { forTerminal } from './neutralize.ts';
 import type { RenderContext, Renderer } from './renderer.ts';
 import { troubleLines, unexplainedTroubleHeading } from './trouble-text.ts';
@@ -53,7 +54,7 @@ function renderIncident(report: Report, incident: ReportIncident, context: Rende
   const impact = incident.impact;
   const parts = [
     impact.pods.length > 0 ? `${impact.pods.length} pod${impact.pods.length > 1 ? 's' : ''}` : null,
-    ...impact.workloads,
+    ...workloadLabels(impact),
     ...impact.services.map((s) => `Service ${s}`),
     ...impact.nodes.map((n) => `Node ${n}`),
   ].filter((p): p is string => p !== null);

@@ -43,6 +43,7 @@ const relations = {
       ? [`shop/Pod/${s.name}`, 'shop/ReplicaSet/web-1', 'shop/Deployment/web']
       : [`${s.namespace ?? ''}/${s.kind}/${s.name}`],
   servicesOf: (s: { name: string }) => (s.name.startsWith('web-') ? ['shop/web'] : []),
+  controllersFromNames: () => [],
 };
 
 const step = (finding: number, from: number | null, strength = 0.9): ChainStep => ({
@@ -59,7 +60,16 @@ function incidentOf(findings: readonly Finding[], chain: ChainStep[]): Incident 
     confidence_features: { evidence: 0, corroboration: 0, severity: 3, snapshot: 0 },
     evidence: 0.5,
     chain,
-    impact: { pods: [], workloads: [], services: [], nodes: [], start: '', end: '', duration_seconds: 0 },
+    impact: {
+      pods: [],
+      workloads: [],
+      workloads_from_names: [],
+      services: [],
+      nodes: [],
+      start: '',
+      end: '',
+      duration_seconds: 0,
+    },
     reach: creditedReach(findings, explanationCredits(findings, chain), relations),
     alternatives: [],
     alerts: [],

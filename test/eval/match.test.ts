@@ -46,6 +46,26 @@ describe('subjectMatches', () => {
     expect(subjectMatches(subject('other', 'Pod', 'web-1'), spec, ownership)).toBe(false);
   });
 
+  it('takes a pod the bundle tells no controller of for those its generated name may come from', () => {
+    const daemonSet = specOfKey('kube-system/DaemonSet/kube-flannel-ds');
+    expect(subjectMatches(subject('kube-system', 'Pod', 'kube-flannel-ds-x2x9z'), daemonSet, ownership)).toBe(
+      true,
+    );
+    expect(subjectMatches(subject('kube-system', 'Pod', 'kube-flannel-ds-abcde'), daemonSet, ownership)).toBe(
+      false,
+    );
+    expect(subjectMatches(subject('shop', 'Pod', 'kube-flannel-ds-x2x9z'), daemonSet, ownership)).toBe(false);
+    const deployment = specOfKey('shop/Deployment/notifier');
+    expect(subjectMatches(subject('shop', 'Pod', 'notifier-5d8f7c9b6-x2x9z'), deployment, ownership)).toBe(
+      true,
+    );
+    expect(subjectMatches(subject('shop', 'Pod', 'notifier-x2x9z'), deployment, ownership)).toBe(false);
+    // A pod whose controller the bundle tells is matched through it alone.
+    expect(
+      subjectMatches(subject('shop', 'Pod', 'web-1'), specOfKey('shop/StatefulSet/web'), ownership),
+    ).toBe(false);
+  });
+
   it('takes the Deployment of a labelled pod, through the bundle’s objects', () => {
     const spec = { kind: 'Pod', name: 'web-.*', regex: true };
     const deployment = subject('shop', 'Deployment', 'web');

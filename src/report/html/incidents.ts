@@ -5,6 +5,7 @@
 import type { Report, ReportIncident } from '../../analyze/report.ts';
 import { formatDuration } from '../../vocab/duration.ts';
 import { formatTime } from '../../vocab/units.ts';
+import { workloadLabels } from '../impact-workloads.ts';
 import { chainGraph } from './chain-graph.ts';
 import { type Html, html } from './escape.ts';
 import { objectLabel } from './model.ts';
@@ -33,7 +34,7 @@ function impact(incident: ReportIncident): Html {
       ? ''
       : html`<dt>${label}</dt><dd>${items.slice(0, 20).join(', ')}${items.length > 20 ? ` and ${items.length - 20} more` : ''}</dd>`;
   return html`<dl class="impact"><dt>When</dt><dd>${timeLink(i.start)} → ${formatTime(i.end)} (${formatDuration(i.duration_seconds * 1000)})</dd>
-${row('Workloads', i.workloads)}${row('Services', i.services)}${row(`Pods (${i.pods.length})`, i.pods)}${row('Nodes', i.nodes)}</dl>`;
+${row('Workloads', workloadLabels(i))}${row('Services', i.services)}${row(`Pods (${i.pods.length})`, i.pods)}${row('Nodes', i.nodes)}</dl>`;
 }
 
 function evidence(report: Report, incident: ReportIncident): Html {
