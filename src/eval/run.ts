@@ -9,15 +9,23 @@ import type { CalibrationModel } from '../analyze/calibration.ts';
 import { CALIBRATION_MODEL } from '../analyze/calibration-model.ts';
 import { Relations } from '../analyze/relations.ts';
 import { analyzeBundle } from '../analyze/run.ts';
-import type { Source } from '../bundle/columns.ts';
 import { listValue } from '../bundle/duckdb.ts';
 import type { Bundle } from '../bundle/reader.ts';
 import { KstoryError, messageOf } from '../errors.ts';
-import { runImport } from '../import/run.ts';
 import { loadPatterns } from '../patterns/load.ts';
-import { runSimulate } from '../simulate/run.ts';
 import { PACKAGE_ROOT, TOOL_VERSION } from '../version.ts';
 import { openBundle } from '../views/open.ts';
+import {
+  buildBundle,
+  buildCodeHashes,
+  builderOf,
+  buildStamp,
+  forgetStamp,
+  type KubectlText,
+  Recordings,
+  reusableBundle,
+  writeStamp,
+} from './build.ts';
 import {
   type CorpusName,
   DEFAULT_SAMPLES_DIR,
@@ -38,7 +46,6 @@ import {
 } from './match.ts';
 import { CALIBRATION_BINS } from './metrics.ts';
 import { type Analysis, type CaseResult, type Judge, type SampleResult, scoreSample } from './score.ts';
-import { writeSnapshotList } from './snapshot.ts';
 import { CALIBRATION_SEVERITY, type EvalSummary, summarizeByCorpus } from './summary.ts';
 
 export const EVAL_SCHEMA = 'kstory.eval/v1';
@@ -60,13 +67,12 @@ export interface EvalOptions {
   /** Writes the `kubectl describe` text of a recording and says when it was printed: what the
    * `kubectl` view is made of (src/cli/kubectl-view.ts, above the describers it prints with). */
   kubectlText?: KubectlText;
-  /** Keep each sample's bundle here as <id>.parquet, to analyse it again by hand. */
+  /** Keep each sample's bundle here as <id>.parquet, to analyse it again by hand; one already there,
+   * built from the same code and inputs (its stamp, build.ts), is analysed again without building it. */
   bundlesDir?: string;
   /** Told what is being done, for a status line. */
   onProgress?: (text: string) => void;
 }
-
-export type KubectlText = (recording: string, output: string) => Promise<{ at: string }>;
 
 export interface EvalResult {
   schema: typeof EVAL_SCHEMA;
@@ -85,6 +91,9 @@ export interface EvalResult {
   /** Files of kstory's code, its patterns or the labels that changed while the evaluation ran
    * (relative to kstory's folder or the samples folder): when any did, its figures are invalid. */
   changed_during_run: string[];
+  /** With `bundlesDir`: where the bundles are kept, and the samples whose bundle was already there,
+   * built from the same code and inputs, and analysed again without building it. */
+  bundles: { dir: string; reused: string[] } | null;
   summary: { all: EvalSummary } & Partial<Record<CorpusName, EvalSummary>>;
   cases: CaseResult[];
   samples: SampleResult[];
@@ -140,12 +149,17 @@ export async function runEval(options: EvalOptions = {}): Promise<EvalResult> {
   mkdirSync(work, { recursive: true });
   const results: SampleResult[] = [];
   const recordings = new Recordings(path.join(work, '.recordings'));
+  // Kept bundles are stamped with what built them; analysis code is not part of it.
+  const reuse = options.bundlesDir ? { code: buildCodeHashes(), reused: [] as string[] } : null;
   try {
     for (const [i, sample] of samples.entries()) {
       const step = (text: string) => progress(`[${i + 1}/${samples.length}] ${text} ${sample.id}`);
       const output = path.join(work, `${sample.id}.parquet`);
       results.push(
-        scoreSample(sample, await analyseSample(sample, output, catalogue, options, recordings, step)),
+        scoreSample(
+          sample,
+          await analyseSample(sample, output, catalogue, options, { recordings, reuse }, step),
+        ),
       );
       if (!options.bundlesDir) rmSync(output, { force: true });
     }
@@ -174,6 +188,7 @@ export async function runEval(options: EvalOptions = {}): Promise<EvalResult> {
     changed_during_run: changedFiles(before, fingerprintOf(watched)).map((file) =>
       withoutFolders(file, options),
     ),
+    bundles: reuse && { dir: path.resolve(work), reused: reuse.reused },
     summary: summarizeByCorpus(results),
     cases: results.flatMap((r) => r.cases),
     samples: results,
@@ -193,18 +208,35 @@ function select(samples: EvalSample[], only: readonly string[] | undefined): Eva
   return samples.filter((s) => only.includes(s.id));
 }
 
+/** The code that builds each kind of bundle (build.ts), and the samples whose kept bundle was
+ * analysed again without being built. */
+type Reuse = { code: ReturnType<typeof buildCodeHashes>; reused: string[] };
+
 /** Build the sample's bundle, analyse it and prepare its judge; a failure of either is the result. */
 async function analyseSample(
   sample: EvalSample,
   output: string,
   catalogue: readonly Refinement[],
   options: EvalOptions,
-  recordings: Recordings,
+  { recordings, reuse }: { recordings: Recordings; reuse: Reuse | null },
   step: (text: string) => void,
 ): Promise<Analysis> {
   let imported: string;
   try {
-    imported = await buildBundle(sample, output, recordings, options.kubectlText, step);
+    const stamp = reuse && buildStamp(sample, reuse.code[builderOf(sample)].hash);
+    const kept = stamp && reusableBundle(output, stamp);
+    if (kept !== null) {
+      step('reusing the bundle of');
+      imported = kept;
+      reuse!.reused.push(sample.id);
+    } else {
+      if (stamp) forgetStamp(output);
+      imported = await buildBundle(sample, output, recordings, options.kubectlText, step);
+      if (stamp) writeStamp(output, stamp, imported);
+    }
+    // A recording kept is what its views are made of: they need not simulate it again.
+    if (reuse && 'scenario' in sample.source && sample.source.view === undefined)
+      recordings.know(sample.source.scenario, output);
   } catch (error) {
     return { ok: false, stage: 'import', error: withoutFolders(messageOf(error), options) };
   }
@@ -230,97 +262,6 @@ async function analyseSample(
 function withoutFolders(message: string, options: EvalOptions): string {
   const samples = path.resolve(options.samplesDir ?? DEFAULT_SAMPLES_DIR) + path.sep;
   return message.replaceAll(samples, '').replaceAll(PACKAGE_ROOT + path.sep, '');
-}
-
-/** Views that are the recording of some of its sources alone: the same story, the rest never
- * written. */
-const RECORDED_VIEWS: Partial<Record<View, readonly Source[]>> = { logs: ['log'], audit: ['audit'] };
-
-/** Views that are a dump of the recording's end (a JSON List of these), imported as dumps are. */
-const DUMPED_VIEWS: Partial<Record<View, readonly ('object' | 'event')[]>> = {
-  snapshot: ['object', 'event'],
-  objects: ['object'],
-  events: ['event'],
-};
-
-/** Each scenario's recording, simulated once for every view made of it (a simulation is the same
- * every time: its seed is the scenario's). */
-class Recordings {
-  private readonly made = new Map<string, string>();
-  constructor(private readonly dir: string) {}
-
-  async of(scenario: string, step: (text: string) => void): Promise<string> {
-    const known = this.made.get(scenario);
-    if (known) return known;
-    step('simulating');
-    mkdirSync(this.dir, { recursive: true });
-    const file = path.join(this.dir, `${this.made.size}.parquet`);
-    await runSimulate({ scenario, output: file, force: true });
-    this.made.set(scenario, file);
-    return file;
-  }
-
-  remove(): void {
-    rmSync(this.dir, { recursive: true, force: true });
-  }
-}
-
-async function buildBundle(
-  sample: EvalSample,
-  output: string,
-  recordings: Recordings,
-  kubectlText: KubectlText | undefined,
-  step: (text: string) => void,
-): Promise<string> {
-  let inputs: string[];
-  let at: string | undefined;
-  if ('scenario' in sample.source) {
-    const { scenario, view } = sample.source;
-    if (view === undefined || RECORDED_VIEWS[view]) {
-      step('simulating');
-      const result = await runSimulate({
-        scenario,
-        output,
-        force: true,
-        sources: view && RECORDED_VIEWS[view],
-      });
-      return `${result.bundle.rows} rows`;
-    }
-    const recording = await recordings.of(scenario, step);
-    const dumped = DUMPED_VIEWS[view];
-    if (dumped) {
-      inputs = [`${output}.snapshot.json`];
-      await writeSnapshotList(recording, inputs[0]!, dumped);
-    } else {
-      inputs = [`${output}.kubectl.txt`];
-      // Its ages (`5m`, `3m (x4 over 10m)`) count back from when it was printed.
-      at = (await kubectlText!(recording, inputs[0]!)).at;
-    }
-  } else inputs = sample.source.inputs;
-  step('importing');
-  const result = await runImport({ inputs, output, force: true, progress: false, at });
-  if ('scenario' in sample.source) rmSync(inputs[0]!, { force: true });
-  const skipped = result.inputs.reduce(
-    (n, s) => n + Object.values(s.skippedFiles).reduce((m, files) => m + files.length, 0),
-    0,
-  );
-  const damaged = result.inputs.reduce((n, s) => n + s.issueCount, 0);
-  const notes = [
-    skipped && `${skipped} file${skipped === 1 ? '' : 's'} skipped`,
-    damaged && `${damaged} damaged record${damaged === 1 ? '' : 's'}`,
-  ].filter(Boolean);
-  if (!result.bundle && result.refused.length > 0) {
-    throw new KstoryError(result.refused.map((r) => r.message).join('; '));
-  }
-  if (!result.bundle) {
-    const firstIssue = result.inputs.flatMap((s) => s.issues)[0]?.reason;
-    const reasons = [
-      ...new Set(result.inputs.flatMap((s) => Object.keys(s.skippedFiles))),
-      ...(firstIssue ? [`${damaged} damaged records, the first: ${firstIssue}`] : []),
-    ];
-    throw new KstoryError(`nothing importable${reasons.length ? ` (${reasons.join('; ')})` : ''}`);
-  }
-  return [`${result.bundle.rows} rows`, ...notes].join(', ');
 }
 
 type ObjectRef = { namespace: string | null; kind: string; name: string };

@@ -71,6 +71,19 @@ export function figureCells(name: string, s: EvalSummary): string[] {
   ];
 }
 
+/** With --bundles, how many bundles were already there and analysed again without being built. */
+export function bundlesNote(result: EvalResult): string | null {
+  const kept = result.bundles;
+  if (!kept) return null;
+  const total = result.samples.length;
+  const reused = kept.reused.length;
+  if (reused === 0) return `Bundles: all ${total} built, kept in ${kept.dir}.`;
+  const which = reused === total ? `all ${total}` : `${reused} of ${total}`;
+  const shown = kept.reused.slice(0, 5).join(', ');
+  const more = reused > 5 ? ` and ${reused - 5} more` : '';
+  return `Bundles: ${which} reused from ${kept.dir} (${shown}${more}): built from the same code and inputs, analysed again without being built${reused < total ? `; ${total - reused} built` : ''}.`;
+}
+
 /** Said first when kstory's code, patterns or the labels changed during the run, else null. */
 export function invalidNote(result: EvalResult): string | null {
   const changed = result.changed_during_run ?? [];

@@ -6,6 +6,7 @@ import type { EvalResult } from '../eval/run.ts';
 import type { CaseResult } from '../eval/score.ts';
 import { escapeControl } from './escape.ts';
 import {
+  bundlesNote,
   describeBinning,
   FIGURE_HEADS,
   figureCells,
@@ -201,7 +202,11 @@ export function renderEvalMarkdown(result: EvalResult): string {
   if (invalid) out.push(`> **${cell(invalid)}**`, '');
   const real = result.corpora.real;
   if (result.corpora.simulated)
-    out.push(`- Simulated: ${result.corpora.simulated.samples} built-in scenarios, simulated afresh.`);
+    out.push(
+      `- Simulated: ${result.corpora.simulated.samples} built-in scenarios, ${result.bundles?.reused.length ? 'simulated afresh or reused as said below' : 'simulated afresh'}.`,
+    );
+  const bundles = bundlesNote(result);
+  if (bundles) out.push(`- ${cell(bundles)}`);
   if (real)
     out.push(
       real.skipped

@@ -7,6 +7,7 @@ import type { EvalResult } from '../eval/run.ts';
 import type { CaseResult, Outcome } from '../eval/score.ts';
 import { escapeControl } from './escape.ts';
 import {
+  bundlesNote,
   describeBinning,
   FIGURE_HEADS,
   figureCells,
@@ -100,6 +101,8 @@ export function renderEvalText(result: EvalResult, context: RenderContext): stri
   const invalid = invalidNote(result);
   if (invalid) lines.push(...wrap(invalid, 2, width).map((l) => chalk.red(l)));
   for (const corpus of corpora) lines.push(...wrap(line(corpus), 2, width));
+  const bundles = bundlesNote(result);
+  if (bundles) lines.push(...wrap(line(bundles), 2, width));
   lines.push('', ...result.cases.flatMap((c) => renderCase(c, context)), '');
   lines.push(...renderFigures(result, chalk), '', ...renderReliability(result, chalk, width));
   if (invalid) lines.push('', ...wrap(invalid, 0, width).map((l) => chalk.red(l)));

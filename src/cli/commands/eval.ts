@@ -55,7 +55,10 @@ export function defineEvalCommand(program: Command): void {
       '--views',
       'also every scenario seen through each partial view (<scenario>@<view>): a snapshot, objects, Events, logs or audit log alone, kubectl describe text',
     )
-    .option('--bundles <dir>', 'keep each sample’s bundle here as <id>.parquet, to analyse it again');
+    .option(
+      '--bundles <dir>',
+      'keep each sample’s bundle here as <id>.parquet, to analyse it again; one already there, built from the same code and inputs, is analysed without being built again',
+    );
   for (const option of formatOptions(EVAL_RENDERERS, 'the result')) command.addOption(option);
   command
     .option('-o, --output <file>', 'write the result to this file instead of stdout (replaced if it exists)')
@@ -65,6 +68,10 @@ export function defineEvalCommand(program: Command): void {
       helpText(`
 A sample whose inputs cannot be imported counts as a miss ("not imported"), never as an error.
 When the real-samples folder is absent, --corpus all runs the scenarios only and says so.
+With --bundles, each bundle is stamped (<id>.build.json) with what built it: the code that simulates,
+imports and writes bundles, the scenario or the real sample's inputs. A later run with the same folder
+analyses a bundle again without building it while its stamp holds (a change to analysis or patterns
+keeps it), builds it again otherwise, and says which bundles it reused.
 
 Examples:
   kstory eval --corpus simulated
