@@ -339,7 +339,7 @@ export const ReportSchema = z
     unexplained_trouble: z
       .array(ReportTroubleSchema)
       .describe(
-        'signs of trouble the bundle shows outright (Warning events, containers waiting or failed, a failing STATUS a kubectl table printed, an error kubectl printed, conditions saying not ready, not available or failed, a Service whose endpoints are all not ready, a LoadBalancer Service still without an address 15 minutes after its creation, a workload without conditions short of ready pods, a namespace stuck deleting) about nothing any finding is about: no pattern judged them, so the report gives no all-clear beside them; most repeated first',
+        'signs of trouble the bundle shows outright (Warning events, containers waiting or failed, a failing STATUS a kubectl table printed, an error kubectl printed, conditions saying not ready, not available or failed, a Service whose endpoints are all not ready, a LoadBalancer Service still without an address 15 minutes after its creation, a node tainted unreachable or not-ready by the node lifecycle controller whose conditions were not kept (a describe cut short), a workload without conditions short of ready pods, a namespace stuck deleting) about nothing any finding is about: no pattern judged them, so the report gives no all-clear beside them; most repeated first',
       ),
     transient: z
       .number()

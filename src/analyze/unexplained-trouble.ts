@@ -190,9 +190,9 @@ export async function loadTrouble(bundle: Bundle, window: { start: string; end: 
               arg_max(TRY_CAST(attrs['not_ready_endpoints'] AS INTEGER), ts) AS not_ready_endpoints,
               arg_max(attrs['service_name'], ts) AS service_name,
               arg_max(TRY_CAST(attrs['load_balancer_ingress'] AS INTEGER), ts) AS load_balancer_ingress,
-              arg_max(created_at, ts) AS created_at
+              arg_max(created_at, ts) AS created_at, arg_max(taints, ts) AS taints
        FROM objects
-       WHERE kind IN ('Namespace', 'Endpoints', 'EndpointSlice', 'Deployment', 'StatefulSet', 'DaemonSet', 'Service')
+       WHERE kind IN ('Namespace', 'Endpoints', 'EndpointSlice', 'Deployment', 'StatefulSet', 'DaemonSet', 'Service', 'Node')
          AND name IS NOT NULL AND ts <= $2::TIMESTAMPTZ
        GROUP BY ALL
      ),
@@ -280,6 +280,22 @@ export async function loadTrouble(bundle: Bundle, window: { start: string; end: 
      FROM latest_state
      WHERE kind = 'Service' AND watch_event <> 'DELETED' AND load_balancer_ingress = 0
        AND created_at <= $2::TIMESTAMPTZ - INTERVAL ${LOAD_BALANCER_PENDING}
+     UNION ALL
+     -- The node lifecycle controller taints a node whose Ready condition is not True: unreachable
+     -- when its kubelet stopped posting status, not-ready when it reports a problem. Where the
+     -- conditions were not kept (a describe cut short after Taints:), the taint says it.
+     SELECT DISTINCT 'object',
+            CASE WHEN taint.key = 'node.kubernetes.io/unreachable' THEN 'NodeUnreachable' ELSE 'NodeNotReady' END,
+            'Node', NULL, name, NULL, 1, strftime(ts, ${ISO}), strftime(ts, ${ISO}),
+            'the node carried the taint ' || taint.key || ' the node lifecycle controller puts on a node '
+              || CASE WHEN taint.key = 'node.kubernetes.io/unreachable'
+                      THEN 'whose kubelet stopped posting its status' ELSE 'its kubelet reports not ready' END
+              || '; its conditions were not kept', true
+     FROM (SELECT name, ts, unnest(taints) AS taint FROM latest_state s
+           WHERE kind = 'Node' AND watch_event <> 'DELETED'
+             AND NOT EXISTS (SELECT 1 FROM latest_conditions c
+                             WHERE c.kind = 'Node' AND c.name = s.name AND c.type = 'Ready'))
+     WHERE taint.key IN ('node.kubernetes.io/unreachable', 'node.kubernetes.io/not-ready')
      UNION ALL
      SELECT 'object', 'Terminating', 'Namespace', NULL, name, NULL, 1, strftime(ts, ${ISO}), strftime(ts, ${ISO}),
             'the namespace was still being deleted when last seen: what it holds (finalizers, objects of an API that does not answer) keeps it', true

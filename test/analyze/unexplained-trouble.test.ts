@@ -239,4 +239,53 @@ describe('trouble no pattern explains', () => {
       ],
     ]);
   });
+
+  it('says a node the node lifecycle controller tainted unreachable when a describe cut short kept no conditions', async () => {
+    const dir = tempDir();
+    // kubectl 1.27 `describe node`, pasted up to its Lease: the conditions are not there.
+    writeFileSync(
+      path.join(dir, 'node.txt'),
+      [
+        '$ kubectl describe node worker-7',
+        'Name:               worker-7',
+        'Roles:              <none>',
+        'Labels:             kubernetes.io/hostname=worker-7',
+        'Annotations:        node.alpha.kubernetes.io/ttl: 0',
+        'CreationTimestamp:  Mon, 02 Mar 2026 08:00:00 +0000',
+        'Taints:             node.kubernetes.io/unreachable:NoExecute',
+        '                    node.kubernetes.io/unreachable:NoSchedule',
+        'Unschedulable:      false',
+        'Lease:',
+        '  HolderIdentity:  worker-7',
+        '',
+        '$ kubectl describe node worker-8',
+        'Name:               worker-8',
+        'Roles:              <none>',
+        'Labels:             kubernetes.io/hostname=worker-8',
+        'CreationTimestamp:  Mon, 02 Mar 2026 08:00:00 +0000',
+        'Taints:             dedicated=gpu:NoSchedule',
+        'Unschedulable:      false',
+        '',
+      ].join('\n'),
+    );
+    const bundle = path.join(dir, 'b.parquet');
+    expect(
+      (await kstoryInProcess('import', dir, '-o', bundle, '--at', '2026-03-02T10:00:00Z', '--no-progress'))
+        .code,
+    ).toBe(0);
+    const report = JSON.parse((await kstoryInProcess('analyze', bundle, '--format', 'json')).stdout);
+    expect(
+      report.unexplained_trouble.map((t: { reason: string; subject: { name: string }; message: string }) => [
+        t.reason,
+        t.subject.name,
+        t.message,
+      ]),
+    ).toEqual([
+      [
+        'NodeUnreachable',
+        'worker-7',
+        'the node carried the taint node.kubernetes.io/unreachable the node lifecycle controller puts on a node whose kubelet stopped posting its status; its conditions were not kept',
+      ],
+    ]);
+  });
 });
