@@ -15,5 +15,6 @@ export const CALIBRATION_MODEL: CalibrationModel = {
     corroboration: 0.696572,
     severity: 0.834661,
     snapshot: -2.382811,
+    coverage: 0,
   },
 };

@@ -1,13 +1,14 @@
 // An incident's confidence as a probability: what the analysis knows of it (the evidence score of
-// its root and chain, how many effects corroborate it, how grave it is) mapped to the chance that its
-// root cause is right by a logistic model fitted on labelled incidents (scripts/calibrate.ts).
+// its root and chain, how many effects corroborate it, how grave it is, how much of a cluster's
+// evidence the bundle holds) mapped to the chance that its root cause is right by a logistic model
+// fitted on labelled incidents (scripts/calibrate.ts).
 
 import type { Severity } from '../vocab/severity.ts';
 import { CALIBRATION_MODEL } from './calibration-model.ts';
 import type { Coverage } from './report.ts';
 
 /** What the model reads of an incident, each a number computed the same way when fitting. */
-export const FEATURES = ['evidence', 'corroboration', 'severity', 'snapshot'] as const;
+export const FEATURES = ['evidence', 'corroboration', 'severity', 'snapshot', 'coverage'] as const;
 export type Feature = (typeof FEATURES)[number];
 export type Features = Record<Feature, number>;
 
@@ -34,13 +35,15 @@ const EVIDENCE_CEILING = 0.98;
  * The numbers the model reads: `evidence`, the log-odds of the evidence score (the root finding's
  * confidence times the geometric mean of its links); `corroboration`, log2(1 + effects that carry
  * the chain), since the first corroborating effect says more than the tenth; `severity`, 0 (info)
- * to 4 (critical); `snapshot`, 1 when the bundle has no history (a dump, a must-gather).
+ * to 4 (critical); `snapshot`, 1 when the bundle has no history (a dump, a must-gather);
+ * `coverage`, the share of a cluster's kinds of evidence the bundle holds (coverageShare).
  */
 export function featuresOf(input: {
   evidence: number;
   effects: number;
   severity: Severity;
   snapshot: boolean;
+  coverage: number;
 }): Features {
   const p = Math.min(EVIDENCE_CEILING, Math.max(EVIDENCE_FLOOR, input.evidence));
   return {
@@ -48,6 +51,7 @@ export function featuresOf(input: {
     corroboration: Math.log2(1 + input.effects),
     severity: SEVERITY_RANK[input.severity],
     snapshot: input.snapshot ? 1 : 0,
+    coverage: input.coverage,
   };
 }
 
@@ -90,6 +94,38 @@ export function withoutStateHistory(snapshot: boolean, coverage: HeldSources): b
   return evidenceSituation(snapshot, coverage) !== 'history';
 }
 
+/** What the calibration reads of the evidence a bundle holds: its situation (evidenceSituation)
+ * and its coverage (coverageShare). */
+export interface HeldEvidence {
+  situation: string;
+  coverage: number;
+}
+
+/** A bundle's evidence as the calibration reads it. */
+export function heldEvidence(snapshot: boolean, coverage: HeldSources): HeldEvidence {
+  return { situation: evidenceSituation(snapshot, coverage), coverage: coverageShare(snapshot, coverage) };
+}
+
+/** What a recording holds, when nothing says otherwise: every source and their history. */
+export const FULL_EVIDENCE: HeldEvidence = { situation: 'history', coverage: 1 };
+
+/** The kinds of evidence coverage counts: each source a bundle may hold rows of, and the history of
+ * its objects' states (a recording's timeline rather than a snapshot's last versions). */
+export const COVERAGE_PARTS = Object.keys(SOURCE_WORDS).length + 1;
+
+/**
+ * The share of those kinds the bundle holds, in [0, 1]: a recording of every source is 1, a dump of
+ * objects and Events 2/6, Events alone 1/6. Partial evidence hides causes (the change of a ConfigMap
+ * a snapshot cannot show, the OOM kill no Event was kept of), so the model reads it; it may never
+ * lower a confidence for holding more (fitModel's signs).
+ */
+export function coverageShare(snapshot: boolean, coverage: HeldSources): number {
+  const held = new Set(coverage.sources.filter((s) => s.rows > 0).map((s) => s.source));
+  const sources = (Object.keys(SOURCE_WORDS) as (keyof typeof SOURCE_WORDS)[]).filter((s) => held.has(s));
+  const history = evidenceSituation(snapshot, coverage) === 'history' ? 1 : 0;
+  return (sources.length + history) / COVERAGE_PARTS;
+}
+
 /** The model's probability for these features. */
 export function predict(features: Features, model: CalibrationModel = CALIBRATION_MODEL): number {
   let z = model.intercept;
@@ -114,19 +150,28 @@ export function fitModel(
   samples: readonly { features: Features; right: boolean }[],
   options: { l2: number; fitted_on: string },
 ): CalibrationModel {
-  // Stronger evidence and more corroboration never lower the figure: a weight the data would make
-  // negative is held at 0 (its feature left out) and the others fitted again.
+  // Stronger evidence, more corroboration and more of the cluster's evidence never lower the
+  // figure: a weight the data would give the wrong sign is held at 0 (its feature left out) and the
+  // others fitted again.
   const held = new Set<Feature>();
   for (;;) {
     const model = fitFree(samples, options, held);
-    const negative = MONOTONE.filter((f) => !held.has(f) && model.weights[f] < 0);
-    if (negative.length === 0) return model;
-    for (const f of negative) held.add(f);
+    const wrong = (Object.keys(MONOTONE) as Feature[]).filter(
+      (f) => !held.has(f) && model.weights[f] * MONOTONE[f]! < 0,
+    );
+    if (wrong.length === 0) return model;
+    for (const f of wrong) held.add(f);
   }
 }
 
-/** Features whose weight may not be negative. */
-const MONOTONE: readonly Feature[] = ['evidence', 'corroboration'];
+/** The sign each constrained weight must have: more evidence, corroboration or coverage raise the
+ * figure; a snapshot (no history), the less of coverage, never raises it. */
+const MONOTONE: Partial<Record<Feature, 1 | -1>> = {
+  evidence: 1,
+  corroboration: 1,
+  coverage: 1,
+  snapshot: -1,
+};
 
 function fitFree(
   samples: readonly { features: Features; right: boolean }[],

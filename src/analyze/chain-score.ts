@@ -3,7 +3,13 @@
 
 import { formatSubject } from '../vocab/object-ref.ts';
 import type { Severity } from '../vocab/severity.ts';
-import { calibratedConfidence, type Features, featuresOf } from './calibration.ts';
+import {
+  COVERAGE_PARTS,
+  calibratedConfidence,
+  type Features,
+  featuresOf,
+  type HeldEvidence,
+} from './calibration.ts';
 import { CALIBRATION_MODEL } from './calibration-model.ts';
 import type { ChainStep, Finding, ReportAlert } from './report.ts';
 
@@ -18,25 +24,32 @@ export function round(value: number): number {
 
 /**
  * The incident's confidence: its evidence score (scoreChain), with how many effects corroborate it
- * (each alert that fired about its subjects one more, by alert name), its severity and whether the
- * bundle holds the history of its objects' states (`situation`, calibration.ts evidenceSituation),
- * mapped by the fitted calibration model to the probability that its root cause is right.
+ * (each alert that fired about its subjects one more, by alert name), its severity, whether the
+ * bundle holds the history of its objects' states and how much of a cluster's evidence it holds
+ * (`held`, calibration.ts heldEvidence), mapped by the fitted calibration model to the probability
+ * that its root cause is right.
  */
 export function incidentConfidence(
   findings: readonly Finding[],
   root: number,
   chain: readonly ChainStep[],
   severity: Severity,
-  situation: string,
+  held: HeldEvidence,
   alerts: readonly ReportAlert[],
 ): { confidence: number; reasons: string[]; features: Features; evidence: number } {
   const evidence = scoreChain(findings, root, chain);
   const findingEffects = chain.filter((step) => step.via && !isSupporting(findings[step.finding]!)).length;
   const alertNames = [...new Set(alerts.map((a) => a.alertname))];
   const effects = findingEffects + alertNames.length;
+  const { situation, coverage } = held;
   const snapshot = situation !== 'history';
-  const features = featuresOf({ evidence: evidence.confidence, effects, severity, snapshot });
+  const features = featuresOf({ evidence: evidence.confidence, effects, severity, snapshot, coverage });
   const confidence = calibratedConfidence(features);
+  const parts = Math.round(coverage * COVERAGE_PARTS);
+  const partial = [
+    ...(snapshot ? [situation] : []),
+    ...(parts < COVERAGE_PARTS ? [`coverage ${parts}/${COVERAGE_PARTS}`] : []),
+  ];
   return {
     confidence,
     features,
@@ -48,7 +61,7 @@ export function incidentConfidence(
             `corroborated by ${alertNames.length} alert${alertNames.length === 1 ? '' : 's'} that fired about its subjects: ${alertNames.join(', ')}`,
           ]
         : []),
-      `calibrated: evidence ${evidence.confidence.toFixed(2)}, ${effects} corroborating effect${effects === 1 ? '' : 's'}, ${severity}${snapshot ? `, ${situation}` : ''} → ${confidence.toFixed(2)} (${CALIBRATION_MODEL.fitted_on})`,
+      `calibrated: evidence ${evidence.confidence.toFixed(2)}, ${effects} corroborating effect${effects === 1 ? '' : 's'}, ${severity}${partial.map((p) => `, ${p}`).join('')} → ${confidence.toFixed(2)} (${CALIBRATION_MODEL.fitted_on})`,
     ],
   };
 }

@@ -7,7 +7,7 @@ import { parseDuration } from '../vocab/duration.ts';
 import { formatSubject } from '../vocab/object-ref.ts';
 import { highestSeverity, type Severity } from '../vocab/severity.ts';
 import { concerns } from './alerts.ts';
-import type { Features } from './calibration.ts';
+import { type Features, FULL_EVIDENCE, type HeldEvidence } from './calibration.ts';
 import { type Edge, SAME_POD_LINK } from './chain-edges.ts';
 import { incidentConfidence, round } from './chain-score.ts';
 import { creditedReach, explanationCredits, impactOf } from './impact.ts';
@@ -113,8 +113,9 @@ export function buildIncidents(
   edges: readonly Edge[],
   relations: Relations,
   options: {
-    /** The evidence the bundle holds (calibration.ts evidenceSituation); `history` when not given. */
-    situation?: string;
+    /** The evidence the bundle holds (calibration.ts heldEvidence); a full recording's when not
+     * given. */
+    held?: HeldEvidence;
     /** Patterns whose variants name different causes (`group_by_variant`). */
     groupByVariant?: ReadonlySet<string>;
     /** The alerts that fired in the window (alerts.ts). */
@@ -203,7 +204,7 @@ export function buildIncidents(
       r,
       chain,
       severity,
-      options.situation ?? 'history',
+      options.held ?? FULL_EVIDENCE,
       alerts,
     );
     incidents.push({

@@ -180,9 +180,14 @@ export const FeaturesSchema = z
       .describe(
         '1 when the bundle holds no history of its objects’ states (a snapshot, or no object at all: audit entries, logs or alerts alone), else 0',
       ),
+    coverage: z
+      .number()
+      .describe(
+        'the share of the six kinds of evidence the bundle holds: objects, Events, audit entries, logs, metrics, and the history of the objects’ states (1 for a recording of them all, 2/6 for a dump of objects and Events)',
+      ),
   })
   .describe(
-    'what the calibration model read: log-odds of the evidence score, log2(1 + corroborating effects), severity 0 (info) to 4 (critical), 1 without the history of the objects’ states',
+    'what the calibration model read: log-odds of the evidence score, log2(1 + corroborating effects), severity 0 (info) to 4 (critical), 1 without the history of the objects’ states, the share of the kinds of evidence the bundle holds',
   ) satisfies z.ZodType<Features>;
 
 /** A causal chain: a root cause (a finding nothing else explains) and the findings it explains. */
@@ -198,12 +203,12 @@ export const ReportIncidentSchema = z
     title: z.string().describe('the titles of its findings, root first, joined by ` → `'),
     severity: SeveritySchema.describe('the highest severity among its findings'),
     confidence: confidence(
-      'the probability that the root cause is right: the evidence score (root confidence × geometric mean of (link strength × effect confidence)), the corroborating effects, the severity and whether the bundle lacks the history of its objects’ states (a snapshot, or no object at all), through the calibration model fitted by `npm run calibrate` (docs/accuracy.md)',
+      'the probability that the root cause is right: the evidence score (root confidence × geometric mean of (link strength × effect confidence)), the corroborating effects, the severity, whether the bundle lacks the history of its objects’ states (a snapshot, or no object at all) and the share of the kinds of evidence it holds, through the calibration model fitted by `npm run calibrate` (docs/accuracy.md)',
     ),
     confidence_reasons: z
       .array(z.string())
       .describe(
-        'how the confidence was reached, step by step; the last, the calibrated figure, names the evidence a bundle without its objects’ history holds (`snapshot: objects+Events`, `audit only`)',
+        'how the confidence was reached, step by step; the last, the calibrated figure, names the evidence a bundle without its objects’ history holds (`snapshot: objects+Events`, `audit only`) and the coverage of one that lacks some (`coverage 2/6`)',
       ),
     confidence_features: FeaturesSchema,
     root: index('the root cause: an index into `findings`'),

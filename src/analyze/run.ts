@@ -15,7 +15,7 @@ import { loadLabelVocabulary } from '../vocab/labels.ts';
 import { formatObjectRef, parseObjectKey, parseObjectPath, type Subject } from '../vocab/object-ref.ts';
 import { fillBundleArguments } from '../vocab/shell.ts';
 import { concerns, loadFiringAlerts } from './alerts.ts';
-import { evidenceSituation } from './calibration.ts';
+import { heldEvidence } from './calibration.ts';
 import { buildIncidents } from './chain.ts';
 import { linkFindings } from './chain-edges.ts';
 import { type LoadedLink, loadChainLinks } from './chain-links.ts';
@@ -143,7 +143,7 @@ export async function analyzeBundle(
   );
   const edges = linkFindings(findings, links, relations, { snapshot: bundle.metadata.snapshot });
   const incidents = buildIncidents(findings, edges, relations, {
-    situation: evidenceSituation(bundle.metadata.snapshot, coverage),
+    held: heldEvidence(bundle.metadata.snapshot, coverage),
     groupByVariant: new Set(patterns.filter((p) => p.group_by_variant).map((p) => p.id)),
     alerts,
   });

@@ -25,29 +25,32 @@ const root: Finding = {
   resolved: null,
 };
 
-const scored = (situation: string) =>
-  incidentConfidence([root], 0, [{ finding: 0, via: null }], 'high', situation, []);
+const scored = (situation: string, coverage = 1 / 6) =>
+  incidentConfidence([root], 0, [{ finding: 0, via: null }], 'high', { situation, coverage }, []);
 
 describe('incidentConfidence', () => {
   it('names the evidence a bundle without its objects’ history holds', () => {
     const audit = scored('audit only');
     expect(audit.reasons.at(-1)).toMatch(
-      /^calibrated: evidence 0\.70, 0 corroborating effects, high, audit only → /,
+      /^calibrated: evidence 0\.70, 0 corroborating effects, high, audit only, coverage 1\/6 → /,
     );
-    expect(audit.features.snapshot).toBe(1);
+    expect(audit.features).toMatchObject({ snapshot: 1, coverage: 1 / 6 });
     const logs = scored('logs only');
-    expect(logs.reasons.at(-1)).toContain(', high, logs only → ');
-    const dump = scored('snapshot: objects+Events');
-    expect(dump.reasons.at(-1)).toContain(', high, snapshot: objects+Events → ');
-    // The model reads them alike: a bundle without its objects' history.
+    expect(logs.reasons.at(-1)).toContain(', high, logs only, coverage 1/6 → ');
+    const dump = scored('snapshot: objects+Events', 2 / 6);
+    expect(dump.reasons.at(-1)).toContain(', high, snapshot: objects+Events, coverage 2/6 → ');
+    // A bundle without its objects' history, holding one kind of evidence: read alike.
     expect(logs.confidence).toBe(audit.confidence);
-    expect(dump.confidence).toBe(audit.confidence);
+    // Holding more never lowers the figure.
+    expect(dump.confidence).toBeGreaterThanOrEqual(audit.confidence);
   });
 
-  it('says nothing of the evidence when the bundle holds its history', () => {
-    const history = scored('history');
+  it('says nothing of the evidence when the bundle holds its history and every source', () => {
+    const history = scored('history', 1);
     expect(history.reasons.at(-1)).toMatch(/^calibrated: evidence 0\.70, 0 corroborating effects, high → /);
-    expect(history.features.snapshot).toBe(0);
+    expect(history.features).toMatchObject({ snapshot: 0, coverage: 1 });
     expect(history.confidence).toBeGreaterThan(scored('audit only').confidence);
+    // A recording without logs or metrics says what it lacks.
+    expect(scored('history', 4 / 6).reasons.at(-1)).toContain(', high, coverage 4/6 → ');
   });
 });

@@ -149,10 +149,11 @@ describe('causal chains', () => {
       expect(incident!.impact.services).toEqual(['shop/checkout']);
       expect(incident!.impact.pods).toEqual(['shop/checkout-7d9f8-abcde']);
       expect(incident!.confidence).toBeGreaterThan(0.5);
-      // The evidence score, then the calibrated figure, which reads the two effects as corroboration.
+      // The evidence score, then the calibrated figure, which reads the two effects as corroboration
+      // and says the bundle holds neither logs nor metrics.
       expect(incident!.confidence_reasons).toContainEqual(expect.stringMatching(/^chain confidence/));
       expect(incident!.confidence_reasons.at(-1)).toMatch(
-        /^calibrated: evidence 0\.\d\d, 2 corroborating effects, high → /,
+        /^calibrated: evidence 0\.\d\d, 2 corroborating effects, high, coverage 4\/6 → /,
       );
       expect(incident!.confidence_features.corroboration).toBeCloseTo(Math.log2(3), 9);
     } finally {

@@ -57,7 +57,7 @@ function incidentOf(findings: readonly Finding[], chain: ChainStep[]): Incident 
     severity: 'high',
     confidence: 0.5,
     confidence_reasons: [],
-    confidence_features: { evidence: 0, corroboration: 0, severity: 3, snapshot: 0 },
+    confidence_features: { evidence: 0, corroboration: 0, severity: 3, snapshot: 0, coverage: 1 },
     evidence: 0.5,
     chain,
     impact: {
