@@ -5,7 +5,7 @@
 // claims and ServiceAccount it uses, the Services and budgets selecting it. Besides them, what two
 // evidence joins read: the taints each node carried, and whom RBAC bindings bound. A pod the bundle
 // holds no object of (Events alone) gets its controller from what the controllers' Events say they
-// made, else from its name (generated-names.ts).
+// made, else from its name (generated-names.ts), and its node from its Events.
 
 import { sqlList } from '../bundle/duckdb.ts';
 import type { Bundle } from '../bundle/reader.ts';
@@ -18,7 +18,7 @@ import {
 import { ObjectGraph } from '../correlate/graph.ts';
 import { JOINS, type Join as RuleJoin } from '../correlate/joins.ts';
 import { loadRules, type Rule, type RuleChainJoin } from '../correlate/rules.ts';
-import { controllerByName, isNamedBy, type NamedObject } from '../kube/generated-names.ts';
+import { controllerByName, isClaimOfPod, isNamedBy, type NamedObject } from '../kube/generated-names.ts';
 import type { Join } from '../patterns/schema.ts';
 import {
   namespacedName,
@@ -68,6 +68,9 @@ export class Relations {
   private readonly madeBy = new Map<string, string>();
   /** namespace → the controllers its Events are about */
   private readonly eventControllers = new Map<string, NamedObject[]>();
+  /** key of a pod → the nodes its Events say it was on: the kubelet that reported them, the node
+   * the scheduler assigned it to */
+  private readonly eventNodes = new Map<string, Set<string>>();
   /** keys whose controller is read from their name alone */
   private readonly named = new Set<string>();
 
@@ -113,6 +116,12 @@ export class Relations {
          ELSE regexp_extract(event_message, '^(?:Created|Deleted) pod: (\\S+)', 1) END, '') AS made
        FROM events
        WHERE list_contains(${sqlList(CONTROLLER_KINDS)}, kind) AND namespace IS NOT NULL AND name IS NOT NULL AND ${inScope}`,
+      // The nodes pods' Events put them on: the reporting kubelet's host, the scheduler's binding.
+      `SELECT DISTINCT namespace, name,
+              coalesce(node, regexp_extract(event_message, '^Successfully assigned \\S+ to (\\S+)$', 1)) AS node
+       FROM events
+       WHERE kind = 'Pod' AND namespace IS NOT NULL AND name IS NOT NULL AND ${inScope}
+         AND (node IS NOT NULL OR event_reason = 'Scheduled')`,
     ];
     // Of the catalogue, only what the rules deciding chain joins read (everything, for a join that
     // does not say), and when each incarnation was last seen (which is the newest: factsOf).
@@ -122,7 +131,7 @@ export class Relations {
       const reads = (JOINS[rule.join] as RuleJoin).reads;
       for (const field of reads ? reads(rule) : CATALOGUE_FIELDS) fields.add(field);
     }
-    const [objects, taints, bindings, made] = await onConnections(
+    const [objects, taints, bindings, made, nodes] = await onConnections(
       bundle,
       [null, ...queries],
       (connection, sql) =>
@@ -160,6 +169,8 @@ export class Relations {
       if (m.made && child)
         relations.madeBy.set(key(m.namespace, child, m.made), key(m.namespace, m.kind, m.name));
     }
+    for (const n of nodes as { namespace: string; name: string; node: string | null }[])
+      if (n.node) addTo(relations.eventNodes, key(n.namespace, 'Pod', n.name), key(null, 'Node', n.node));
     return relations;
   }
 
@@ -213,6 +224,8 @@ export class Relations {
         }
       }
     }
+    const onNodes = incarnations.length === 0 ? this.eventNodes.get(start) : undefined;
+    if (onNodes) facts.links.set('node', new Set(onNodes));
     if (incarnations.length === 0 && namespace !== null && kind in MADE_BY) {
       const parent = this.controllerNamed(namespace, kind, name);
       if (parent) {
@@ -331,6 +344,18 @@ export class Relations {
     return [...pods].filter((pod) => this.factsOf(pod).links.get('selects')?.has(selector) === true);
   }
 
+  /** Whether `claim` is the claim a StatefulSet made for `pod` by its name, the bundle holding no
+   * object of the pod that would name its claims (Events alone). */
+  private claimByName(claim: Subject, pod: Subject): boolean {
+    return (
+      claim.kind === 'PersistentVolumeClaim' &&
+      pod.kind === 'Pod' &&
+      claim.namespace === pod.namespace &&
+      this.graph.incarnations(pod.namespace, 'Pod', pod.name).length === 0 &&
+      isClaimOfPod(claim.name, pod.name)
+    );
+  }
+
   /** Services selecting the pod, as `namespace/name`. */
   servicesOf(pod: Subject): string[] {
     const selectors = this.factsOf(key(pod.namespace, 'Pod', pod.name)).links.get('selects') ?? [];
@@ -388,8 +413,14 @@ export class Relations {
         const [a, b] = [this.ancestry(cause), this.ancestry(effect)];
         return a.length > 1 && b.length > 1 && a.at(-1) === b.at(-1);
       }
-      case 'node':
       case 'refs':
+        return (
+          this.leads(join, cause, effectKey) ||
+          this.leads(join, effect, causeKey) ||
+          this.claimByName(cause, effect) ||
+          this.claimByName(effect, cause)
+        );
+      case 'node':
       case 'selects':
         return this.leads(join, cause, effectKey) || this.leads(join, effect, causeKey);
     }

@@ -113,3 +113,14 @@ export function possibleControllers(pod: string): NamedObject[] {
   }
   return out;
 }
+
+/**
+ * Whether a PersistentVolumeClaim is one a StatefulSet made for its pod from a volume claim
+ * template: `<template>-<pod>`, the pod `<statefulset>-<ordinal>`.
+ */
+export function isClaimOfPod(claim: string, pod: string): boolean {
+  const parts = split(pod);
+  return (
+    parts !== null && ORDINAL.test(parts[1]) && claim.length > pod.length + 1 && claim.endsWith(`-${pod}`)
+  );
+}

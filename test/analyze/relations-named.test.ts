@@ -38,7 +38,8 @@ describe('controllers of pods seen only in Events', () => {
         'FailedDaemonPod',
         'Found failed daemon pod shop/agent-k8s2z on node node-a, will try to kill it',
       ),
-      anEventRow({ name: 'api-6b7f-q2w4r' }),
+      anEventRow({ name: 'api-6b7f-q2w4r', node: 'node-a' }),
+      controllerEvent('Pod', 'db-1', 'Scheduled', 'Successfully assigned shop/db-1 to node-b'),
       anEventRow({ name: 'db-0' }),
       anEventRow({ name: 'db-1' }),
       anEventRow({ name: 'agent-k8s2z' }),
@@ -81,6 +82,15 @@ describe('controllers of pods seen only in Events', () => {
       const impact = impactOf([crashing('notifier-5d8f7c9b6-x2x9z'), crashing('api-6b7f-q2w4r')], relations);
       expect(impact.workloads).toEqual(['Deployment shop/api', 'Deployment shop/notifier']);
       expect(impact.workloads_from_names).toEqual(['Deployment shop/notifier']);
+      // The node its Events put it on: the kubelet that reported, the scheduler's binding.
+      const node = (name: string) => ({ namespace: null, kind: 'Node', name, container: null });
+      expect(relations.related('node', node('node-a'), pod('api-6b7f-q2w4r'))).toBe(true);
+      expect(relations.related('node', node('node-b'), pod('db-1'))).toBe(true);
+      expect(relations.related('node', node('node-b'), pod('api-6b7f-q2w4r'))).toBe(false);
+      // A StatefulSet pod's claim, by its name.
+      const claim = { namespace: 'shop', kind: 'PersistentVolumeClaim', name: 'data-db-1', container: null };
+      expect(relations.related('refs', claim, pod('db-1'))).toBe(true);
+      expect(relations.related('refs', claim, pod('db-0'))).toBe(false);
       // A DaemonSet's, a Job's or a bare ReplicaSet's: no kind to name.
       expect(ancestry('web-x2x9z')).toEqual(['shop/Pod/web-x2x9z']);
       expect(ancestry('batch-5d8f7c9b6-x2x9z')).toEqual(['shop/Pod/batch-5d8f7c9b6-x2x9z']);

@@ -1,7 +1,12 @@
 // What a name says of the controller that made it, as Kubernetes' controllers generate names.
 
 import { describe, expect, it } from 'vitest';
-import { controllerByName, isNamedBy, possibleControllers } from '../../src/kube/generated-names.ts';
+import {
+  controllerByName,
+  isClaimOfPod,
+  isNamedBy,
+  possibleControllers,
+} from '../../src/kube/generated-names.ts';
 
 const pod = (name: string) => ({ kind: 'Pod', name });
 
@@ -88,5 +93,15 @@ describe('possibleControllers', () => {
     );
     expect(possibleControllers('db-0')).toEqual([{ kind: 'StatefulSet', name: 'db' }]);
     expect(possibleControllers('etcd-master')).toEqual([]);
+  });
+});
+
+describe('isClaimOfPod', () => {
+  it('takes a StatefulSet pod’s claims, named after their template and the pod', () => {
+    expect(isClaimOfPod('data-redis-0', 'redis-0')).toBe(true);
+    expect(isClaimOfPod('wal-pg-main-12', 'pg-main-12')).toBe(true);
+    expect(isClaimOfPod('redis-0', 'redis-0')).toBe(false);
+    expect(isClaimOfPod('data-redis-0', 'redis-1')).toBe(false);
+    expect(isClaimOfPod('data-web-x2x9z', 'web-x2x9z')).toBe(false);
   });
 });
