@@ -10,6 +10,7 @@ import { KstoryError } from '../errors.ts';
 import { runImport } from '../import/run.ts';
 import { runSimulate } from '../simulate/run.ts';
 import { PACKAGE_ROOT } from '../version.ts';
+import { writeAuditLog } from './audit-log.ts';
 import type { EvalSample, View } from './corpus.ts';
 import { writeSnapshotList } from './snapshot.ts';
 
@@ -23,7 +24,11 @@ const KUBECTL_TEXT_CODE = 'cli/kubectl-view';
 
 /** Views that are the recording of some of its sources alone: the same story, the rest never
  * written. */
-const RECORDED_VIEWS: Partial<Record<View, readonly Source[]>> = { logs: ['log'], audit: ['audit'] };
+const RECORDED_VIEWS: Partial<Record<View, readonly Source[]>> = { logs: ['log'] };
+
+/** Views that are a file the recording's sources are written to, imported as users import theirs:
+ * its audit log alone, one entry per line as the API server writes it. */
+const LOGGED_VIEWS: Partial<Record<View, 'audit'>> = { audit: 'audit' };
 
 /** Views that are a dump of the recording's end (a JSON List of these), imported as dumps are. */
 const DUMPED_VIEWS: Partial<Record<View, readonly ('object' | 'event')[]>> = {
@@ -82,16 +87,25 @@ export async function buildBundle(
       });
       return `${result.bundle.rows} rows`;
     }
-    const recording = await recordings.of(scenario, step);
-    const dumped = DUMPED_VIEWS[view];
-    if (dumped) {
-      inputs = [`${output}.snapshot.json`];
-      await writeSnapshotList(recording, inputs[0]!, dumped);
+    if (LOGGED_VIEWS[view]) {
+      step('simulating');
+      const recording = `${output}.recording.parquet`;
+      await runSimulate({ scenario, output: recording, force: true, sources: ['audit'] });
+      inputs = [`${output}.audit.log`];
+      await writeAuditLog(recording, inputs[0]!);
+      rmSync(recording, { force: true });
     } else {
-      if (!kubectlText) throw new KstoryError('the kubectl view needs a writer of kubectl describe text');
-      inputs = [`${output}.kubectl.txt`];
-      // Its ages (`5m`, `3m (x4 over 10m)`) count back from when it was printed.
-      at = (await kubectlText(recording, inputs[0]!)).at;
+      const recording = await recordings.of(scenario, step);
+      const dumped = DUMPED_VIEWS[view];
+      if (dumped) {
+        inputs = [`${output}.snapshot.json`];
+        await writeSnapshotList(recording, inputs[0]!, dumped);
+      } else {
+        if (!kubectlText) throw new KstoryError('the kubectl view needs a writer of kubectl describe text');
+        inputs = [`${output}.kubectl.txt`];
+        // Its ages (`5m`, `3m (x4 over 10m)`) count back from when it was printed.
+        at = (await kubectlText(recording, inputs[0]!)).at;
+      }
     }
   } else inputs = sample.source.inputs;
   step('importing');
@@ -127,6 +141,7 @@ export async function buildBundle(
 const BUILDERS = {
   simulate: ['simulate/run'],
   dump: ['simulate/run', 'eval/snapshot', 'import/run'],
+  'audit-log': ['simulate/run', 'eval/audit-log', 'import/run'],
   kubectl: ['simulate/run', KUBECTL_TEXT_CODE, 'import/run'],
   import: ['import/run'],
 } as const;
@@ -137,6 +152,7 @@ export function builderOf(sample: EvalSample): Builder {
   if (!('scenario' in sample.source)) return 'import';
   const { view } = sample.source;
   if (view === undefined || RECORDED_VIEWS[view]) return 'simulate';
+  if (LOGGED_VIEWS[view]) return 'audit-log';
   return DUMPED_VIEWS[view] ? 'dump' : 'kubectl';
 }
 

@@ -4,6 +4,7 @@
 
 import type { BundleRow, WatchEvent } from '../bundle/row.ts';
 import { type AuditEntry, AuditStageJoiner } from '../kube/audit.ts';
+import { AuditObjectReplay } from '../kube/audit-objects.ts';
 import { arr, type Json, rec } from '../kube/fields.ts';
 import { auditRow, eventRow, type KubeObject, lastChangeTime, objectRow } from '../kube/to-row.ts';
 import { isSqlRowTarget, SqlAuditLogs } from './audit-sql/logs.ts';
@@ -41,8 +42,9 @@ export class ImportSink {
   private readonly eventKeys = new Set<string>();
   private readonly audits = new AuditStageJoiner<AuditSource>({
     emit: (entry, raw, source) => {
-      this.append(auditRow(entry, { origin: source.origin, raw }), source.stats);
-      this.objectFromAudit(entry, source);
+      const row = auditRow(entry, { origin: source.origin, raw });
+      this.append(row, source.stats);
+      this.objectFromAudit(entry, row, source);
     },
     duplicate: (source) => {
       source.stats.duplicates++;
@@ -50,6 +52,7 @@ export class ImportSink {
     invalid: (source, reason) =>
       this.issue(source.stats, { file: source.file ?? source.origin, line: source.line, reason }),
   });
+  private readonly replay = new AuditObjectReplay();
   private readonly seenObjects = new Set<string>();
   /** Objects by kind, namespace and name, whatever their uid: when each was created, when it says. */
   private readonly named = new Map<string, string | undefined>();
@@ -233,35 +236,33 @@ export class ImportSink {
     this.audits.addReceived(id, raw, opts);
   }
 
-  /** Object history rebuilt from audit bodies: the object as the API server returned it after a write. */
-  private objectFromAudit(entry: AuditEntry, p: AuditSource): void {
-    const verb = entry.verb;
-    if (verb !== 'create' && verb !== 'update' && verb !== 'patch' && verb !== 'delete') return;
+  /** Object history rebuilt from audit bodies (audit-objects.ts): the object as the API server
+   * returned it after a write, as a create or an update sent it, or as a patch left it. */
+  private objectFromAudit(entry: AuditEntry, row: BundleRow, p: AuditSource): void {
     const code = (entry.responseStatus as { code?: number } | undefined)?.code;
-    if (typeof code === 'number' && code >= 300) return;
-    const ref = (entry.objectRef ?? {}) as { namespace?: string; subresource?: string };
-    // Writes to subresources answer with another kind (Scale, Binding, Eviction), except status.
-    if (ref.subresource && ref.subresource !== 'status') return;
-    let body = entry.responseObject as KubeObject | undefined;
-    // Level Request logs the object as sent rather than as stored: for a create or an update that
-    // succeeded it is still the best record of the new version.
-    if (body === undefined && (verb === 'create' || verb === 'update') && typeof code === 'number') {
-      const sent = entry.requestObject as KubeObject | undefined;
-      if (sent && typeof sent === 'object' && sent.metadata && !sent.metadata.namespace && ref.namespace) {
-        body = { ...sent, metadata: { ...sent.metadata, namespace: ref.namespace } };
-      } else {
-        body = sent;
-      }
-    }
-    if (!body || typeof body !== 'object' || typeof body.kind !== 'string' || !body.metadata?.name) return;
-    if (body.kind === 'Status' || body.kind.endsWith('List')) return;
-    const ts =
-      typeof entry.stageTimestamp === 'string'
-        ? entry.stageTimestamp
-        : (entry.timestamp as string | undefined);
-    if (!ts) return;
-    const watchEvent: WatchEvent = verb === 'create' ? 'ADDED' : verb === 'delete' ? 'DELETED' : 'MODIFIED';
-    this.object(body, { stats: p.stats, origin: p.origin, watchEvent, ts, fallbackTs: ts });
+    // A write that failed changed nothing; one whose answer is unknown did when the server answered.
+    if (typeof code === 'number' ? code >= 300 : entry.responseObject === undefined) return;
+    if (!row.kind || !row.name || !row.audit_verb) return;
+    const version = this.replay.add({
+      ts: row.ts,
+      verb: row.audit_verb,
+      kind: row.kind,
+      api_version: row.api_version ?? null,
+      namespace: row.namespace ?? null,
+      name: row.name,
+      uid: row.uid ?? null,
+      subresource: row.audit_subresource ?? null,
+      request: entry.requestObject,
+      response: entry.responseObject,
+    });
+    if (version)
+      this.object(version.object, {
+        stats: p.stats,
+        origin: p.origin,
+        watchEvent: version.watchEvent,
+        ts: version.ts,
+        fallbackTs: version.ts,
+      });
   }
 
   /**

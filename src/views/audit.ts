@@ -35,6 +35,11 @@ export const audit = sourceView({
           'in ' || namespace)`,
         doc: 'what the request asked to do: its verb, resource (and subresource) and namespace (`list pods in shop`)',
       },
+      disruption_budget: {
+        sql: `nullif(regexp_extract(CAST(json_extract(body, '$.responseStatus.details.causes') AS VARCHAR),
+          'The disruption budget ([^ "]+) ', 1), '')`,
+        doc: 'the PodDisruptionBudget an eviction refused with 429 names: "The disruption budget x needs 2 healthy pods and has 2 currently"',
+      },
       refusing_quota: {
         sql: `nullif(regexp_extract(${MESSAGE}, 'exceeded quota: ([^,]+)', 1), '')`,
         doc: 'the ResourceQuota an "exceeded quota" refusal names',

@@ -17,7 +17,8 @@
 --     or ClusterRole's rules, a binding's role and subjects), `quota` (a ResourceQuota's hard
 --     limits) or `deleted` (an object of any kind)
 --   old, new: the value before and after, as text (`app=shop:1.4`, `LOG_LEVEL=info`, `3`); null
---     where nothing kept it (the new size of a scale logged at the Metadata level)
+--     where nothing kept it (the new size of a scale, the keys of a ConfigMap written, logged at the
+--     Metadata level)
 --   actor: who wrote the object at most 2 minutes before the version was seen, when the audit log
 --     shows it (the impersonated user when there is one)
 --   actor_agent: the user agent of that write (`kubectl/v1.29.1 (linux/amd64) kubernetes/…`)
@@ -140,7 +141,7 @@ writes AS (
          coalesce(kind, audit_resource || CASE WHEN api_version LIKE '%/%' THEN '.' || split_part(api_version, '/', 1) ELSE '' END) AS kind,
          coalesce(namespace, '') AS namespace, name, uid,
          CASE WHEN NOT by_controller THEN coalesce(audit_impersonated_user, audit_user) END AS actor,
-         audit_user_agent AS agent, audit_verb AS verb, audit_subresource AS subresource, body
+         audit_user_agent AS agent, audit_verb AS verb, audit_subresource AS subresource, audit_level AS level, body
   FROM (
     SELECT *,
            -- Controllers and nodes write objects all the time as a consequence of changes; the author
@@ -183,6 +184,26 @@ requested AS (
          actor, agent, verb
   FROM writes WHERE actor IS NOT NULL AND subresource IS NULL AND verb IN ('patch', 'update')
     AND api_version LIKE '%.%/%' AND NOT split_part(api_version, '/', 1) LIKE '%k8s.io'
+  UNION ALL
+  -- A ConfigMap's or Secret's data written, when the bundle keeps no version of it: the keys a patch or
+  -- an update sent, with a ConfigMap's new values, at the levels that keep the request (a write that
+  -- sent no data changed none); at the Metadata level only that it was written.
+  SELECT ts, api_version, kind, namespace, name, uid, 'data',
+         nullif(array_to_string(list_transform(keys, k -> k || CASE WHEN kind = 'ConfigMap'
+           THEN '=' || left(coalesce(json_extract_string(body, '$.requestObject.data."' || k || '"'), '(none)'), 60) ELSE '' END), ', '), ''),
+         actor, agent, verb
+  FROM (
+    SELECT *, list_sort(list_distinct(list_concat(coalesce(json_keys(json_extract(body, '$.requestObject.data')), []),
+                coalesce(json_keys(json_extract(body, '$.requestObject.binaryData')), []),
+                coalesce(json_keys(json_extract(body, '$.requestObject.stringData')), [])))) AS keys,
+           -- A leader election's lock, renewed every few seconds in an annotation, changes no data: of
+           -- writes logged at the Metadata level, those one author repeats on one object more than 5
+           -- times are left out.
+           count(*) OVER (PARTITION BY kind, namespace, name, actor) AS repeated
+    FROM writes w WHERE actor IS NOT NULL AND subresource IS NULL AND verb IN ('patch', 'update') AND kind IN ('ConfigMap', 'Secret')
+      -- Where versions of it are kept, they say whether its data changed (a write may set a label).
+      AND NOT EXISTS (SELECT 1 FROM versions v WHERE v.kind = w.kind AND coalesce(v.namespace, '') = w.namespace AND v.name = w.name))
+  WHERE CASE WHEN level = 'Metadata' THEN repeated <= 5 ELSE len(keys) > 0 END
   UNION ALL
   -- Who changed what a Role or a binding grants, when the log keeps no version of it.
   SELECT ts, api_version, kind, namespace, name, uid, 'permissions', NULL, actor, agent, verb

@@ -7,6 +7,7 @@ const DESCRIPTION = `CASE change
   WHEN 'deleted' THEN 'deleted'
   WHEN 'restart' THEN 'rollout restart (restartedAt ' || coalesce(new, '?') || ')'
   WHEN 'replicas' THEN CASE WHEN new IS NULL THEN 'replicas changed (the audit log does not say to what)' ELSE 'replicas ' || coalesce(old, '?') || ' → ' || new END
+  WHEN 'data' THEN 'data ' || CASE WHEN new IS NULL THEN 'changed (the audit log does not say which keys)' WHEN old IS NULL THEN 'set: ' || new ELSE old || ' → ' || new END
   WHEN 'permissions' THEN 'permissions ' || CASE WHEN new IS NULL THEN 'changed (the audit log does not say how)' ELSE coalesce(old, '(none)') || ' → ' || new END
   WHEN 'spec' THEN 'spec ' || CASE WHEN old IS NULL THEN coalesce(nullif(new, ''), '(the fields are not in the audit log)') ELSE old || ' → ' || new END
   ELSE change || ' ' || coalesce(old, '(none)') || ' → ' || coalesce(new, '(none)') END`;
@@ -31,7 +32,8 @@ const CUSTOM = `(api_version LIKE '%.%/%' AND NOT split_part(api_version, '/', 1
  * The parts of bodies `changes` reads besides ConfigMap and Secret data, as SQL over a source's
  * rows: analysis keeps these (and drops the rest of the bodies) when it loads its working set. A
  * workload's pod-template annotations (a rollout restart), a custom object's spec, and of a
- * successful write to a workload, a scale or a custom object, the request and the answer's spec.
+ * successful write to a workload, a scale or a custom object, the request and the answer's spec; of
+ * one to a ConfigMap or Secret, the data it sent.
  */
 export const CHANGES_BODY = {
   object: `CASE WHEN kind IN ('Deployment', 'StatefulSet', 'DaemonSet')
@@ -41,5 +43,8 @@ export const CHANGES_BODY = {
   audit: `CASE WHEN audit_code < 400 AND audit_verb IN ('patch', 'update')
       AND (audit_subresource = 'scale' OR (audit_subresource IS NULL AND (kind IN ('Deployment', 'StatefulSet', 'DaemonSet') OR ${CUSTOM})))
     THEN json_object('requestObject', json_extract(body, '$.requestObject'),
-      'responseObject', json_object('spec', json_extract(body, '$.responseObject.spec'))) END`,
+      'responseObject', json_object('spec', json_extract(body, '$.responseObject.spec')))
+    WHEN audit_code < 400 AND audit_verb IN ('patch', 'update') AND audit_subresource IS NULL AND kind IN ('ConfigMap', 'Secret')
+    THEN json_object('requestObject', json_object('data', json_extract(body, '$.requestObject.data'),
+      'binaryData', json_extract(body, '$.requestObject.binaryData'), 'stringData', json_extract(body, '$.requestObject.stringData'))) END`,
 } as const;

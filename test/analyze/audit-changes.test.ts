@@ -4,39 +4,12 @@
 // each with who, with what client and what changed, and never an autoscaler's or a controller's
 // write; and a storm of RBAC refusals rooted in the change that caused it.
 
-import { writeFileSync } from 'node:fs';
-import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '../../src/analyze/report.ts';
-import { analyzeBundle } from '../../src/analyze/run.ts';
-import { runImport } from '../../src/import/run.ts';
-import { openBundle } from '../../src/views/open.ts';
+import { analyzeAuditLog, auditEntry } from '../support/audit-log.ts';
 import { useTempDir } from '../support/temp.ts';
 
 const tempDir = useTempDir();
-
-const KUBECTL = 'kubectl/v1.29.1 (linux/amd64) kubernetes/bc401b9';
-let serial = 0;
-
-/** One ResponseComplete entry as kube-apiserver writes it (audit.k8s.io/v1). */
-function entry(at: string, fields: Record<string, unknown>): Record<string, unknown> {
-  serial += 1;
-  return {
-    kind: 'Event',
-    apiVersion: 'audit.k8s.io/v1',
-    level: 'Metadata',
-    auditID: `00000000-0000-4000-8000-${String(serial).padStart(12, '0')}`,
-    stage: 'ResponseComplete',
-    user: { username: 'alice@example.com', groups: ['system:authenticated'] },
-    sourceIPs: ['10.0.0.9'],
-    userAgent: KUBECTL,
-    responseStatus: { metadata: {}, code: 200 },
-    requestReceivedTimestamp: `2026-03-02T${at}.000000Z`,
-    stageTimestamp: `2026-03-02T${at}.012000Z`,
-    annotations: { 'authorization.k8s.io/decision': 'allow', 'authorization.k8s.io/reason': '' },
-    ...fields,
-  };
-}
 
 const deployments = (namespace: string, name?: string, subresource?: string) => ({
   resource: 'deployments',
@@ -57,7 +30,7 @@ const rbac = (resource: string, namespace: string, name?: string) => ({
 
 const LOG = [
   // The Deployment as created: the size a later scale starts from.
-  entry('09:00:00', {
+  auditEntry('09:00:00', {
     level: 'RequestResponse',
     verb: 'create',
     requestURI: '/apis/apps/v1/namespaces/shop/deployments?fieldManager=kubectl-client-side-apply',
@@ -71,7 +44,7 @@ const LOG = [
     },
   }),
   // kubectl scale: a merge patch of the scale subresource, whose objectRef names no object.
-  entry('09:05:00', {
+  auditEntry('09:05:00', {
     level: 'RequestResponse',
     verb: 'patch',
     requestURI: '/apis/apps/v1/namespaces/shop/deployments/web/scale',
@@ -86,14 +59,14 @@ const LOG = [
     },
   }),
   // The same at the Metadata level: who and when, not to what size.
-  entry('09:06:00', {
+  auditEntry('09:06:00', {
     verb: 'patch',
     user: { username: 'bob@example.com', groups: ['system:authenticated'] },
     requestURI: '/apis/apps/v1/namespaces/shop/deployments/api/scale',
     objectRef: deployments('shop', 'api', 'scale'),
   }),
   // An autoscaler's scale is never a person's change.
-  entry('09:06:30', {
+  auditEntry('09:06:30', {
     verb: 'update',
     user: { username: 'system:serviceaccount:kube-system:horizontal-pod-autoscaler', groups: [] },
     userAgent: 'kube-controller-manager/v1.29.1 (linux/amd64) kubernetes/bc401b9/horizontal-pod-autoscaler',
@@ -101,7 +74,7 @@ const LOG = [
     objectRef: deployments('shop', 'cart', 'scale'),
   }),
   // kubectl rollout restart, logged at the Request level.
-  entry('09:07:00', {
+  auditEntry('09:07:00', {
     level: 'Request',
     verb: 'patch',
     requestURI: '/apis/apps/v1/namespaces/shop/deployments/api?fieldManager=kubectl-rollout',
@@ -115,7 +88,7 @@ const LOG = [
     },
   }),
   // A custom object's patch: the spec fields it sets.
-  entry('09:08:00', {
+  auditEntry('09:08:00', {
     level: 'Request',
     verb: 'patch',
     requestURI: '/apis/cert-manager.io/v1/namespaces/shop/certificates/shop-tls?fieldManager=kubectl-patch',
@@ -129,12 +102,12 @@ const LOG = [
     requestObject: { spec: { issuerRef: { name: 'letsencrypt-staging', kind: 'ClusterIssuer' } } },
   }),
   // Deletions at the Metadata level: a namespace, a custom object known by its plural only.
-  entry('09:09:00', {
+  auditEntry('09:09:00', {
     verb: 'delete',
     requestURI: '/api/v1/namespaces/legacy',
     objectRef: { resource: 'namespaces', name: 'legacy', apiVersion: 'v1' },
   }),
-  entry('09:10:00', {
+  auditEntry('09:10:00', {
     verb: 'delete',
     requestURI: '/apis/cert-manager.io/v1/namespaces/shop/certificates/old-tls',
     objectRef: {
@@ -146,7 +119,7 @@ const LOG = [
     },
   }),
   // The garbage collector deleting what the namespace held: a consequence, not a change.
-  entry('09:09:05', {
+  auditEntry('09:09:05', {
     verb: 'delete',
     user: { username: 'system:serviceaccount:kube-system:namespace-controller', groups: [] },
     requestURI: '/api/v1/namespaces/legacy/configmaps/settings',
@@ -154,7 +127,7 @@ const LOG = [
   }),
   // RBAC: a binding as created, deleted by alice; a Role bob patched; then the bound service
   // account's requests are refused.
-  entry('09:00:30', {
+  auditEntry('09:00:30', {
     level: 'RequestResponse',
     verb: 'create',
     requestURI: '/apis/rbac.authorization.k8s.io/v1/namespaces/shop/rolebindings',
@@ -168,19 +141,19 @@ const LOG = [
       subjects: [{ kind: 'ServiceAccount', name: 'release-bot', namespace: 'ci' }],
     },
   }),
-  entry('09:11:00', {
+  auditEntry('09:11:00', {
     verb: 'delete',
     requestURI: '/apis/rbac.authorization.k8s.io/v1/namespaces/shop/rolebindings/deployer',
     objectRef: rbac('rolebindings', 'shop', 'deployer'),
   }),
-  entry('09:12:00', {
+  auditEntry('09:12:00', {
     verb: 'patch',
     user: { username: 'bob@example.com', groups: ['system:authenticated'] },
     requestURI: '/apis/rbac.authorization.k8s.io/v1/namespaces/shop/roles/viewer',
     objectRef: rbac('roles', 'shop', 'viewer'),
   }),
   ...[0, 1, 2, 3, 4, 5, 6, 7, 8].map((i) =>
-    entry(`09:1${1 + Math.floor(i / 3)}:${String(10 + (i % 3) * 15).padStart(2, '0')}`, {
+    auditEntry(`09:1${1 + Math.floor(i / 3)}:${String(10 + (i % 3) * 15).padStart(2, '0')}`, {
       verb: i % 3 === 2 ? 'get' : 'list',
       user: { username: 'system:serviceaccount:ci:release-bot', groups: ['system:serviceaccounts'] },
       userAgent: 'argocd-application-controller/v2.13.2 (linux/amd64)',
@@ -203,7 +176,7 @@ const LOG = [
   ),
   // kstory's own requests refused: never evidence of anything.
   ...[0, 1, 2, 3, 4].map((i) =>
-    entry(`09:13:0${i}`, {
+    auditEntry(`09:13:0${i}`, {
       verb: 'list',
       user: { username: 'kubernetes-admin', groups: ['system:authenticated'] },
       userAgent: 'kstory-record/0.1.0',
@@ -223,17 +196,7 @@ const LOG = [
 
 let report: Report;
 beforeAll(async () => {
-  const dir = tempDir();
-  const log = path.join(dir, 'audit.log');
-  writeFileSync(log, `${LOG.map((e) => JSON.stringify(e)).join('\n')}\n`);
-  const output = path.join(dir, 'audit.parquet');
-  await runImport({ inputs: [log], output, progress: false });
-  const bundle = await openBundle([output]);
-  try {
-    report = await analyzeBundle(bundle, { all: true });
-  } finally {
-    bundle.close();
-  }
+  report = await analyzeAuditLog(tempDir(), LOG);
 });
 
 const changes = () =>

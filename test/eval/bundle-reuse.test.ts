@@ -57,20 +57,24 @@ describe('what a kept bundle is stamped with', () => {
     expect(files('kubectl')).toEqual(
       expect.arrayContaining(['src/simulate/run.ts', 'src/cli/kubectl-view.ts', 'src/import/run.ts']),
     );
-    for (const builder of ['simulate', 'import', 'dump', 'kubectl'] as const) {
+    expect(files('audit-log')).toEqual(
+      expect.arrayContaining(['src/simulate/run.ts', 'src/eval/audit-log.ts', 'src/import/run.ts']),
+    );
+    for (const builder of ['simulate', 'import', 'dump', 'kubectl', 'audit-log'] as const) {
       for (const analysis of ['src/analyze/run.ts', 'src/analyze/calibration.ts', 'src/eval/run.ts'])
         expect(files(builder)).not.toContain(analysis);
       expect(files(builder).filter((f) => f.startsWith('patterns/'))).toEqual([]);
     }
-    expect(new Set(Object.values(code).map((c) => c.hash)).size).toBe(4);
+    expect(new Set(Object.values(code).map((c) => c.hash)).size).toBe(5);
     const scenario = path.join(ROOT, 'fixtures/scenarios/healthy-cluster.yaml');
-    const seen = (view?: 'events' | 'logs' | 'kubectl') =>
+    const seen = (view?: 'events' | 'logs' | 'kubectl' | 'audit') =>
       builderOf({ ...realSample(scenario), corpus: 'simulated', source: { scenario, view } });
-    expect([seen(), seen('logs'), seen('events'), seen('kubectl')]).toEqual([
+    expect([seen(), seen('logs'), seen('events'), seen('kubectl'), seen('audit')]).toEqual([
       'simulate',
       'simulate',
       'dump',
       'kubectl',
+      'audit-log',
     ]);
     expect(builderOf(realSample(scenario))).toBe('import');
   });
