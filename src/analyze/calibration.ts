@@ -146,14 +146,22 @@ export function calibratedConfidence(
  * problem is convex and small, so a few steps reach the optimum). Features are centred and scaled
  * for the fit, and the weights returned for the raw features.
  */
+/** How to fit: the L2 penalty, what the model says it was fitted on, and the features the corpus
+ * cannot teach (their weights held at 0, as if the feature were absent). */
+export interface FitOptions {
+  l2: number;
+  fitted_on: string;
+  leftOut?: readonly Feature[];
+}
+
 export function fitModel(
   samples: readonly { features: Features; right: boolean }[],
-  options: { l2: number; fitted_on: string },
+  options: FitOptions,
 ): CalibrationModel {
   // Stronger evidence, more corroboration and more of the cluster's evidence never lower the
   // figure: a weight the data would give the wrong sign is held at 0 (its feature left out) and the
   // others fitted again.
-  const held = new Set<Feature>();
+  const held = new Set<Feature>(options.leftOut);
   for (;;) {
     const model = fitFree(samples, options, held);
     const wrong = (Object.keys(MONOTONE) as Feature[]).filter(
@@ -175,7 +183,7 @@ const MONOTONE: Partial<Record<Feature, 1 | -1>> = {
 
 function fitFree(
   samples: readonly { features: Features; right: boolean }[],
-  options: { l2: number; fitted_on: string },
+  options: FitOptions,
   held: ReadonlySet<Feature>,
 ): CalibrationModel {
   const n = samples.length;
@@ -235,6 +243,7 @@ export const L2_GRID = [0.125, 0.25, 0.5, 1, 2, 4, 8, 16] as const;
 export function chooseL2(
   samples: readonly { features: Features; right: boolean; group: string }[],
   grid: readonly number[] = L2_GRID,
+  leftOut: readonly Feature[] = [],
 ): { l2: number; logLoss: number } {
   const groups = [...new Set(samples.map((s) => s.group))];
   let best = { l2: grid[0]!, logLoss: Number.POSITIVE_INFINITY };
@@ -243,7 +252,7 @@ export function chooseL2(
     for (const group of groups) {
       const rest = samples.filter((s) => s.group !== group);
       if (rest.length === 0) continue;
-      const model = fitModel(rest, { l2, fitted_on: 'cross-validation' });
+      const model = fitModel(rest, { l2, fitted_on: 'cross-validation', leftOut });
       for (const s of samples.filter((x) => x.group === group)) {
         const p = Math.min(0.99, Math.max(0.01, predict(s.features, model)));
         loss -= Math.log(s.right ? p : 1 - p);

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import {
   COVERAGE_PARTS,
   calibratedConfidence,
+  chooseL2,
   coverageShare,
   evidenceSituation,
   type Features,
@@ -154,6 +155,27 @@ describe('fitting the model', () => {
     expect(free.weights.coverage).toBe(0);
     expect(free.weights.snapshot).toBe(0);
     expect(free.weights.evidence).toBeGreaterThan(0);
+  });
+
+  it('holds at 0 the weight of a feature left out, in the fit and in the choice of its penalty', () => {
+    const next = random(11);
+    const samples = Array.from({ length: 800 }, (_, i) => {
+      const coverage = Math.floor(next() * 7) / 6;
+      const features = featuresOf({
+        evidence: next(),
+        effects: 0,
+        severity: 'high',
+        snapshot: false,
+        coverage,
+      });
+      return { features, right: next() < coverage, group: `g${i % 10}` };
+    });
+    expect(fitModel(samples, { l2: 0.1, fitted_on: 'test' }).weights.coverage).toBeGreaterThan(1);
+    const model = fitModel(samples, { l2: 0.1, fitted_on: 'test', leftOut: ['coverage'] });
+    expect(model.weights.coverage).toBe(0);
+    const free = chooseL2(samples, [0.1, 10]);
+    const held = chooseL2(samples, [0.1, 10], ['coverage']);
+    expect(held.logLoss).toBeGreaterThan(free.logLoss);
   });
 
   it('refuses to fit on nothing', () => {
