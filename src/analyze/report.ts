@@ -94,14 +94,20 @@ export type ReportAlert = z.infer<typeof ReportAlertSchema>;
 
 export const ReportTroubleSchema = z
   .strictObject({
-    source: z.enum(['event', 'object']).describe('a Warning event, or the state an object was last seen in'),
+    source: z
+      .enum(['event', 'object', 'log'])
+      .describe('a Warning event, the state an object was last seen in, or a container’s log lines'),
     reason: z
       .string()
       .describe(
-        'the Event’s reason; a container’s waiting reason or terminated state; the STATUS a kubectl table printed; a condition as `Type=Status (Reason)`',
+        'the Event’s reason; a container’s waiting reason or terminated state; the STATUS a kubectl table printed; a condition as `Type=Status (Reason)`; `LoggedErrors`, lines a container logged at an error level or in error words (the first quoted); `Restarted`, a previous instance’s log of a pod whose state the bundle lacks',
       ),
     subject: SubjectSchema.describe('the object it is about (the container, when one is named)'),
-    count: z.number().int().positive().describe('how often: the Events’ counts, or the containers so'),
+    count: z
+      .number()
+      .int()
+      .positive()
+      .describe('how often: the Events’ counts, the containers so, or the error lines'),
     first: time('when it was first seen'),
     last: time('when it was last seen'),
     message: z.string().nullable().describe('the last message said with it'),
@@ -344,7 +350,7 @@ export const ReportSchema = z
     unexplained_trouble: z
       .array(ReportTroubleSchema)
       .describe(
-        'signs of trouble the bundle shows outright (Warning events, containers waiting or failed, a failing STATUS a kubectl table printed, an error kubectl printed, conditions saying not ready, not available or failed, a Service whose endpoints are all not ready, a LoadBalancer Service still without an address 15 minutes after its creation, a node tainted unreachable or not-ready by the node lifecycle controller whose conditions were not kept (a describe cut short), a workload without conditions short of ready pods, a namespace stuck deleting) about nothing any finding is about: no pattern judged them, so the report gives no all-clear beside them; most repeated first',
+        'signs of trouble the bundle shows outright (Warning events, containers waiting or failed, a failing STATUS a kubectl table printed, an error kubectl printed, conditions saying not ready, not available or failed, a Service whose endpoints are all not ready, a LoadBalancer Service still without an address 15 minutes after its creation, a node tainted unreachable or not-ready by the node lifecycle controller whose conditions were not kept (a describe cut short), a workload without conditions short of ready pods, a namespace stuck deleting, lines a container logged as errors, a restart only its logs show) about nothing any finding is about: no pattern judged them, so the report gives no all-clear beside them; most repeated first',
       ),
     transient: z
       .number()

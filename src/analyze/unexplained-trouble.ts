@@ -3,12 +3,14 @@
 // near their memory, what kubectl printed as an error (an Ingress backend not found, a quota used
 // up, a rollout it gave up on), objects whose conditions say they are not ready, not available or
 // failed, Services whose endpoints are all not ready or whose load balancer never got an address,
-// workloads without conditions short of ready pods, namespaces stuck deleting. No pattern may know them (an Event reason, a status no pattern
+// workloads without conditions short of ready pods, namespaces stuck deleting, lines a container
+// logged as errors, a restart its logs alone show. No pattern may know them (an Event reason, a status no pattern
 // reads, a table too thin for one): they are said beside "no incidents", never dropped.
 
 import type { Bundle } from '../bundle/reader.ts';
 import { DERIVED_FROM_ANNOTATION } from '../kube/object-fields.ts';
 import type { LoadedPattern } from '../patterns/load.ts';
+import { ERROR_LINE_RE } from '../vocab/log-filter.ts';
 import type { Subject } from '../vocab/object-ref.ts';
 import { concerns } from './alerts.ts';
 import type { Relations } from './relations.ts';
@@ -90,7 +92,7 @@ const BAD_WHEN_TRUE = [
 ];
 
 interface Row {
-  source: 'event' | 'object';
+  source: 'event' | 'object' | 'log';
   reason: string;
   kind: string;
   namespace: string | null;
@@ -212,6 +214,26 @@ export async function loadTrouble(bundle: Bundle, window: { start: string; end: 
        FROM latest_state WHERE kind = 'EndpointSlice' AND watch_event <> 'DELETED' AND service_name IS NOT NULL
        GROUP BY ALL
      ),
+     logged_errors AS (
+       -- Lines a container wrote at an error level or in error words, the first of them quoted:
+       -- what went wrong inside it, whatever its cause.
+       SELECT namespace, name, container, count(*)::INTEGER AS count, min(ts) AS first, max(ts) AS last,
+              arg_min(log_line, ts) AS message
+       FROM logs
+       WHERE kind = 'Pod' AND name IS NOT NULL AND ts BETWEEN $1::TIMESTAMPTZ AND $2::TIMESTAMPTZ
+         AND regexp_matches(log_line, $4, 'i')
+       GROUP BY ALL
+     ),
+     logged_restarts AS (
+       -- A previous instance's log ends where it stopped: the container restarted. Said only of pods
+       -- whose state the bundle does not hold (logs alone): their restarts are otherwise in it.
+       SELECT namespace, name, container, max(ts) AS ended, arg_max(log_line, ts) AS last_line
+       FROM logs l
+       WHERE kind = 'Pod' AND name IS NOT NULL AND log_previous AND ts <= $2::TIMESTAMPTZ
+         AND NOT EXISTS (SELECT 1 FROM containers c WHERE c.namespace = l.namespace AND c.pod = l.name)
+       GROUP BY ALL
+       HAVING max(ts) >= $1::TIMESTAMPTZ
+     ),
      services_down AS (
        SELECT namespace, name, max(ts) AS ts, max(ready) AS ready, max(not_ready) AS not_ready
        FROM backends GROUP BY ALL
@@ -297,6 +319,14 @@ export async function loadTrouble(bundle: Bundle, window: { start: string; end: 
                              WHERE c.kind = 'Node' AND c.name = s.name AND c.type = 'Ready'))
      WHERE taint.key IN ('node.kubernetes.io/unreachable', 'node.kubernetes.io/not-ready')
      UNION ALL
+     SELECT 'log', 'LoggedErrors', 'Pod', namespace, name, container, count, strftime(first, ${ISO}),
+            strftime(last, ${ISO}), message, true
+     FROM logged_errors
+     UNION ALL
+     SELECT 'log', 'Restarted', 'Pod', namespace, name, container, 1, strftime(ended, ${ISO}),
+            strftime(ended, ${ISO}), 'its previous instance''s log ends here, on: ' || last_line, true
+     FROM logged_restarts
+     UNION ALL
      SELECT 'object', 'Terminating', 'Namespace', NULL, name, NULL, 1, strftime(ts, ${ISO}), strftime(ts, ${ISO}),
             'the namespace was still being deleted when last seen: what it holds (finalizers, objects of an API that does not answer) keeps it', true
      FROM latest_state s
@@ -313,7 +343,7 @@ export async function loadTrouble(bundle: Bundle, window: { start: string; end: 
      WHERE (type IN (${list(BAD_WHEN_FALSE)}) AND status IN ('False', 'Unknown')
             AND (kind <> 'Pod' OR type = 'PodScheduled'))
         OR (type IN (${list(BAD_WHEN_TRUE)}) AND status = 'True')`,
-    [window.start, window.end, bundle.metadata.producer.split('+').includes('import')],
+    [window.start, window.end, bundle.metadata.producer.split('+').includes('import'), ERROR_LINE_RE.source],
   );
   return rows;
 }
@@ -379,6 +409,8 @@ export function unexplainedTrouble(
     )
     .sort(
       (a, b) =>
+        // A chatty container's error lines say less than one Warning: they come after the rest.
+        Number(a.source === 'log') - Number(b.source === 'log') ||
         b.count - a.count ||
         a.first.localeCompare(b.first) ||
         a.reason.localeCompare(b.reason) ||

@@ -197,7 +197,7 @@ export function renderAnalysisMarkdown(report: Report): string {
     out.push(
       '## Trouble no pattern explains',
       '',
-      `${unexplainedTroubleHeading(report.unexplained_trouble)}:`,
+      `${unexplainedTroubleHeading(report.unexplained_trouble, report.coverage)}:`,
       '',
     );
     for (const line of troubleLines(report.unexplained_trouble)) out.push(`- ${line}`);

@@ -207,7 +207,7 @@ export function renderAnalysisText(report: Report, context: RenderContext): stri
   }
   if (report.unexplained_trouble.length > 0) {
     lines.push(
-      ...wrap(unexplainedTroubleHeading(report.unexplained_trouble), 0, width).map((l) =>
+      ...wrap(unexplainedTroubleHeading(report.unexplained_trouble, report.coverage), 0, width).map((l) =>
         chalk.yellow.bold(l),
       ),
     );

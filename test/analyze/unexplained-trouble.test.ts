@@ -14,7 +14,7 @@ import { textRenderer } from '../../src/report/analysis-text.ts';
 import { plainChalk } from '../../src/report/style.ts';
 import { openRows } from '../support/bundles.ts';
 import { kstoryInProcess } from '../support/cli-in-process.ts';
-import { anEventRow, aPodRow } from '../support/rows.ts';
+import { aLogRow, anEventRow, aPodRow } from '../support/rows.ts';
 import { useTempDir } from '../support/temp.ts';
 
 const tempDir = useTempDir();
@@ -91,6 +91,62 @@ describe('trouble no pattern explains', () => {
       ['object', 'ReadonlyFilesystem=True (FilesystemIsReadOnly)', 'node-b', 1],
       ['object', 'RunContainerError', 'odd-1', 1],
     ]);
+  });
+
+  it('says what logs alone show and no pattern judged: error lines with the first quoted, a restart, and that the cause may lie outside them', async () => {
+    const line = (ts: string, log_line: string, previous = false, name = 'api-5f6d7c8b9-x2xkq') =>
+      aLogRow({ ts: `2026-03-01T10:${ts}Z`, name, log_previous: previous, log_line });
+    const bundle = await openRows(tempDir(), 'logs.parquet', [
+      // Two errors of a running instance: below what app-errors-in-logs counts.
+      line('01:00', '{"level":"info","msg":"starting server","addr":":8080"}', true),
+      line('02:00', '{"level":"error","msg":"upstream returned 503","upstream":"ledger:8080"}', true),
+      line('03:00', '{"level":"info","msg":"starting server","addr":":8080"}'),
+      line('04:00', 'level=error msg="upstream returned 503" upstream=ledger:8080'),
+      // A quiet container: nothing to say of it.
+      line('05:00', '{"level":"info","msg":"request completed","status":200}', false, 'web-7d9f8c6b4-h5vzn'),
+    ]);
+    const report = await analyzeBundle(bundle);
+    bundle.close();
+    expect(report.incidents).toEqual([]);
+    expect(
+      report.unexplained_trouble.map((t) => [
+        t.source,
+        t.reason,
+        t.subject.name,
+        t.subject.container,
+        t.count,
+      ]),
+    ).toEqual([
+      ['log', 'LoggedErrors', 'api-5f6d7c8b9-x2xkq', 'app', 2],
+      ['log', 'Restarted', 'api-5f6d7c8b9-x2xkq', 'app', 1],
+    ]);
+    expect(report.unexplained_trouble[0]!.first).toMatch(/^2026-03-01T10:02:00\./);
+    const context = { chalk: plainChalk, width: 100, explain: false };
+    const text = String(textRenderer.render(report, context)).replace(/\s+/g, ' ');
+    expect(text).toContain('but the bundle shows trouble no pattern judged (below)');
+    expect(text).toContain('The bundle holds logs only: the cause may lie outside them');
+    expect(text).toContain(
+      'LoggedErrors ×2 on shop/Pod api-5f6d7c8b9-x2xkq, container app 2026-03-01 10:02:00Z → 10:04:00Z: the first: {"level":"error","msg":"upstream returned 503"',
+    );
+  });
+
+  it('leaves a restart to the pod state a bundle holds, and says error lines beside it without the logs-only note', async () => {
+    const bundle = await openRows(tempDir(), 'state.parquet', [
+      healthyPod('api-1'),
+      aLogRow({
+        name: 'api-1',
+        ts: '2026-03-01T10:01:00Z',
+        log_previous: true,
+        log_line: 'ERROR upstream returned 503',
+      }),
+    ]);
+    const report = await analyzeBundle(bundle);
+    bundle.close();
+    expect(report.unexplained_trouble.map((t) => [t.source, t.reason, t.subject.name])).toEqual([
+      ['log', 'LoggedErrors', 'api-1'],
+    ]);
+    const context = { chalk: plainChalk, width: 100, explain: false };
+    expect(String(textRenderer.render(report, context))).not.toContain('logs only');
   });
 
   it('knows the Event reasons the catalogue reads', () => {
