@@ -7,6 +7,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { detectPattern } from '../../src/analyze/detect.ts';
 import type { Finding } from '../../src/analyze/report.ts';
+import { analyzeBundle } from '../../src/analyze/run.ts';
 import type { Bundle } from '../../src/bundle/reader.ts';
 import type { BundleRow } from '../../src/bundle/row.ts';
 import { BUILTIN_PATTERNS_DIR, loadPatternFile } from '../../src/patterns/load.ts';
@@ -222,5 +223,44 @@ describe('failure messages in container logs', () => {
     } finally {
       two.close();
     }
+  });
+});
+
+describe('a crash loop seen through logs alone', () => {
+  const pod = 'checkout-7d9f8c6b4-x2xkq';
+  const panic = (ts: string, previous: boolean) =>
+    aLogRow({
+      ts: `2026-03-01T10:${ts}Z`,
+      name: pod,
+      log_previous: previous,
+      log_line: 'panic: invalid configuration: LISTEN_ADDR ":80a" is not a valid address',
+    });
+  const started = aLogRow({
+    ts: '2026-03-01T10:02:00Z',
+    name: pod,
+    log_previous: false,
+    log_line: 'server listening on :8080',
+  });
+
+  async function patternsFound(rows: BundleRow[]) {
+    const logs = await openRows(tempDir(), 'loop.parquet', rows);
+    try {
+      return await analyzeBundle(logs);
+    } finally {
+      logs.close();
+    }
+  }
+
+  it('is a crash loop when instances end on a crash again and again, the previous one among them', async () => {
+    const report = await patternsFound([panic('01:00', true), panic('01:30', false)]);
+    const loop = report.findings.find((f) => f.pattern === 'crash-loop-backoff');
+    expect(loop?.variant).toBe('logs-only');
+    expect(loop?.summary).toContain('LISTEN_ADDR');
+    expect(report.findings[report.incidents[0]!.root]!.pattern).toBe('crash-loop-backoff');
+  });
+
+  it('is no loop of one crash the container was started again after', async () => {
+    const report = await patternsFound([panic('01:00', true), started]);
+    expect(report.findings.map((f) => f.pattern)).toEqual(['app-errors-in-logs']);
   });
 });
