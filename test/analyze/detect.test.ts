@@ -70,7 +70,8 @@ describe('detectPattern', () => {
       expect(finding!.variant).toBe('oom-killed');
       // The pod's last state holds until the end of the analysed window.
       expect(finding!.summary).toContain('3 restarts by 2026-03-02 00:00:00Z');
-      expect(finding!.first).toBe('2026-03-01T10:42:10.000000Z');
+      // It begins with the panic its previous instance logged, before the kubelet's first back-off.
+      expect(finding!.first).toBe('2026-03-01T10:41:59.500000Z');
       expect(finding!.confidence_reasons[0]).toBe('0.70 base for crash-loop-backoff');
       expect(finding!.confidence_reasons).toContain(
         '+0.10 it was last killed for exceeding its memory limit',
