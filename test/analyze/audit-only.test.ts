@@ -3,13 +3,11 @@
 // refusals, admission webhooks that deny or cannot be reached — and requests kstory made itself,
 // or workloads the log only shows created, are never evidence of a cluster problem.
 
-import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Report } from '../../src/analyze/report.ts';
-import { analyzeBundle } from '../../src/analyze/run.ts';
-import { runImport } from '../../src/import/run.ts';
 import { openBundle } from '../../src/views/open.ts';
+import { analyzeAuditLog } from '../support/audit-log.ts';
 import { useTempDir } from '../support/temp.ts';
 
 const tempDir = useTempDir();
@@ -25,16 +23,7 @@ async function analyzeAuditOf(fixture: string, extra: object[] = []): Promise<Re
   } finally {
     source.close();
   }
-  const log = path.join(dir, 'audit.log');
-  writeFileSync(log, [...lines, ...extra.map((e) => JSON.stringify(e))].join('\n'));
-  const output = path.join(dir, 'audit.parquet');
-  await runImport({ inputs: [log], output, progress: false });
-  const bundle = await openBundle([output]);
-  try {
-    return await analyzeBundle(bundle, { all: true });
-  } finally {
-    bundle.close();
-  }
+  return analyzeAuditLog(dir, [...lines, ...extra]);
 }
 
 const roots = (report: Report) =>

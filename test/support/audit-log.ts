@@ -32,10 +32,11 @@ export function auditEntry(at: string, fields: Record<string, unknown>): Record<
   };
 }
 
-/** The entries written as one log in `dir`, imported alone and analysed with every finding kept. */
-export async function analyzeAuditLog(dir: string, entries: readonly object[]): Promise<Report> {
+/** The entries (objects, or lines already written as JSON) written as one log in `dir`, imported
+ * alone and analysed with every finding kept. */
+export async function analyzeAuditLog(dir: string, entries: readonly (object | string)[]): Promise<Report> {
   const log = path.join(dir, 'audit.log');
-  writeFileSync(log, `${entries.map((e) => JSON.stringify(e)).join('\n')}\n`);
+  writeFileSync(log, `${entries.map((e) => (typeof e === 'string' ? e : JSON.stringify(e))).join('\n')}\n`);
   const output = path.join(dir, 'audit.parquet');
   await runImport({ inputs: [log], output, progress: false });
   const bundle = await openBundle([output]);
