@@ -127,8 +127,10 @@ describe('kstory eval on simulated scenarios', () => {
 
 describe('kstory eval: text output and errors', () => {
   it('prints each case and the figures, in 80 columns when not on a terminal', () => {
+    // One scenario simulated and analysed, which can take minutes on a loaded machine.
     const run = kstory(['eval', '--corpus', 'simulated', '--only', 'healthy-cluster'], {
       env: { NO_COLOR: '1' },
+      timeoutMs: 300_000,
     });
     expect(run.code, run.stderr).toBe(0);
     const lines = run.stdout.trimEnd().split('\n');
@@ -138,7 +140,7 @@ describe('kstory eval: text output and errors', () => {
     expect(lines[1]).toBe('  simulated: 1 scenario');
     expect(lines).toContain('  10 equal-width confidence bins over [0, 1]');
     expect(Math.max(...lines.map((l) => l.length))).toBeLessThanOrEqual(80);
-  }, 120_000);
+  }, 330_000);
 
   it('refuses a sample it does not know, naming the ones it does', () => {
     const run = kstory(['eval', '--corpus', 'simulated', '--only', 'no-such-scenario']);

@@ -11,12 +11,16 @@ export interface CliResult {
   stderr: string;
 }
 
-export function kstory(args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): CliResult {
+export function kstory(
+  args: string[],
+  options: { env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number } = {},
+): CliResult {
   const result = spawnSync(process.execPath, [path.join(ROOT, 'bin/kstory.js'), ...args], {
     cwd: options.cwd ?? ROOT,
     encoding: 'utf8',
     env: cleanEnv(options.env),
-    timeout: 120_000,
+    // A bound against a hung process, not a speed check: a loaded machine may take minutes.
+    timeout: options.timeoutMs ?? 120_000,
   });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
