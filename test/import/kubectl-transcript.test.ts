@@ -5,6 +5,7 @@ import { utimesSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { analyzeBundle } from '../../src/analyze/run.ts';
 import { parseCommand } from '../../src/import/kubectl-text/command.ts';
+import { promptCommand } from '../../src/import/kubectl-text/sections.ts';
 import { timespanMs, toldTime } from '../../src/import/kubectl-text/told-time.ts';
 import { rows, Scratch } from './helpers.ts';
 
@@ -158,6 +159,59 @@ billing  api-55c4-q9   1/1   Running            2 (1h ago)   2d   10.42.1.4   wo
     expect(await rows(bundle!, 'SELECT namespace, name, node FROM objects ORDER BY namespace')).toEqual([
       { namespace: 'billing', name: 'api-55c4-q9', node: 'worker-1' },
       { namespace: 'shop', name: 'api-7d9f-x1', node: 'worker-3' },
+    ]);
+    bundle!.close();
+  });
+});
+
+describe('prompts as shells print them', () => {
+  it('reads the command after a time, a virtualenv or a zsh theme, and the output after it', () => {
+    for (const [line, command] of [
+      ['[12:01:02] $ kubectl describe pod web-1', 'kubectl describe pod web-1'],
+      ['[2026-03-10 12:01:02] ops@bastion:~$ kubectl get pods', 'kubectl get pods'],
+      ['12:01:02 $ kubectl get nodes', 'kubectl get nodes'],
+      ['(venv) ops@bastion:~/src$ kubectl get pods -A', 'kubectl get pods -A'],
+      ['➜  ~ kubectl get events', 'kubectl get events'],
+      ['➜  infra git:(main) ✗ kubectl logs web-1', 'kubectl logs web-1'],
+      ['❯ kubectl top pods', 'kubectl top pods'],
+    ] as const) {
+      expect(promptCommand(line)).toBe(command);
+    }
+    // A time before anything but a prompt is a log line.
+    expect(promptCommand('[12:01:02] $ ls')).toBeNull();
+    expect(promptCommand('[12:01:02] starting web')).toBeNull();
+  });
+
+  it('reads a transcript whose prompts carry the time, where it was taken for a JSON array', async () => {
+    const file = scratch.write(
+      'timed/notes.txt',
+      `[09:30:02] $ kubectl get pods -n shop
+NAME    READY   STATUS             RESTARTS   AGE
+web-1   0/1     CrashLoopBackOff   5          30m
+[09:30:09] $ kubectl describe pod web-1 -n shop
+Name:             web-1
+Namespace:        shop
+Node:             worker-1/10.1.0.11
+Start Time:       Tue, 10 Mar 2026 09:00:00 +0000
+Status:           Running
+Containers:
+  app:
+    Image:          example/web:4.2
+    State:          Waiting
+      Reason:       CrashLoopBackOff
+    Ready:          False
+    Restart Count:  5
+Events:
+  Type     Reason   Age                 From     Message
+  ----     ------   ----                ----     -------
+  Warning  BackOff  10s (x12 over 29m)  kubelet  Back-off restarting failed container app in pod web-1_shop(aaaa)
+`,
+    );
+    const { result, bundle } = await scratch.import([file]);
+    expect(result.inputs[0]?.formats).toEqual({ 'kubectl-transcript': 1 });
+    expect(result.inputs[0]?.issues).toEqual([]);
+    expect(await rows(bundle!, "SELECT event_reason FROM events WHERE name = 'web-1'")).toEqual([
+      { event_reason: 'BackOff' },
     ]);
     bundle!.close();
   });

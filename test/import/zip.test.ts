@@ -145,3 +145,37 @@ describe('a damaged zip archive', () => {
     bundle!.close();
   });
 });
+
+describe('links in a tar archive', () => {
+  it('reads a link where its target sits, and counts and says one whose target the archive lacks', async () => {
+    const log = (name: string) => `var/log/pods/shop_${name}_${POD_UID}/app/0.log`;
+    const p = pack();
+    p.entry({ name: 'dump/pods.json' }, list('PodList', [aPod()]));
+    p.entry({ name: log('checkout-7d9f8-abcde') }, '2026-03-01T10:04:30.500000000Z stderr F panic: boom\n');
+    // The link of /var/log/containers to a pod's log the archive holds, and to one it was packed without.
+    p.entry(
+      {
+        name: 'var/log/containers/held.log',
+        type: 'symlink',
+        linkname: `../pods/shop_checkout-7d9f8-abcde_${POD_UID}/app/0.log`,
+      },
+      '',
+    );
+    p.entry({ name: 'var/log/containers/lost.log', type: 'symlink', linkname: `/${log('web-1')}` }, '');
+    p.entry({ name: 'dump/pods-copy.json', type: 'link', linkname: 'dump/pods.json' }, '');
+    p.finalize();
+    const chunks: Buffer[] = [];
+    for await (const chunk of p) chunks.push(chunk as Buffer);
+    const file = scratch.write('node.tar', Buffer.concat(chunks));
+    const { result, bundle } = await scratch.import([file]);
+    expect(await rows(bundle!, 'SELECT count(*)::INTEGER AS n FROM logs')).toEqual([{ n: 1 }]);
+    const skipped = Object.entries(result.inputs[0]!.skippedFiles);
+    expect(skipped).toEqual([
+      [
+        `cannot be read: a symbolic link to /${log('web-1')}, which the archive does not hold`,
+        [`${file}!var/log/containers/lost.log`],
+      ],
+    ]);
+    bundle!.close();
+  });
+});

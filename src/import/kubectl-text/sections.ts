@@ -21,13 +21,18 @@ export interface Section {
   error?: string;
 }
 
+// What a shell prints before its prompt: the time (`[12:01:02] `, `12:01:02 `), a virtualenv or
+// context (`(venv) `, `(kind-dev) `).
+const PROMPT_PREFIX = String.raw`(?:\[(?:\d{4}-\d{2}-\d{2}[ T])?\d{1,2}:\d{2}(?::\d{2})?\]\s*|\d{1,2}:\d{2}:\d{2}\s+|\([\w.:@/-]{1,60}\)\s+)?`;
 // `user@host:~$ cmd`, `user@host dir % cmd`, `[root@host ~]# cmd`, `root@host:/# cmd`.
-const USER_PROMPT_RE =
-  /^(?:\[[\w.-]+@[\w.-]+[^\]\n]{0,60}\]|[\w.-]+@[\w.-]+[^$#%>\n]{0,80}?)[$#%>](?:\s+(.*)|\s*$)/;
-// `$ cmd`, `# cmd`, `% cmd`, `> cmd`, `PS C:\> cmd`: only before a Kubernetes client, since these
-// characters start too many other lines.
-const BARE_PROMPT_RE =
-  /^(?:\$|#|%|>|PS [^>\n]{1,80}>)\s*((?:sudo\s+)?(?:kubectl|oc|k|microk8s|minikube|kubecolor)(?:\.exe)?\s.*)$/;
+const USER_PROMPT_RE = new RegExp(
+  String.raw`^${PROMPT_PREFIX}(?:\[[\w.-]+@[\w.-]+[^\]\n]{0,60}\]|[\w.-]+@[\w.-]+[^$#%>\n]{0,80}?)[$#%>](?:\s+(.*)|\s*$)`,
+);
+// `$ cmd`, `# cmd`, `% cmd`, `> cmd`, `PS C:\> cmd`, zsh's `➜  ~ cmd` and `❯ cmd`: only before a
+// Kubernetes client, since these characters start too many other lines.
+const BARE_PROMPT_RE = new RegExp(
+  String.raw`^${PROMPT_PREFIX}(?:\$|#|%|>|PS [^>\n]{1,80}>|➜\s+\S+(?:\s+git:\([^)\n]{1,80}\))?(?:\s+✗)?|❯|λ)\s*((?:sudo\s+)?(?:kubectl|oc|k|microk8s|minikube|kubecolor)(?:\.exe)?\s.*)$`,
+);
 // A command line alone, first in the file: `kubectl get pods -A`.
 const BARE_COMMAND_RE = /^((?:sudo\s+)?(?:kubectl|oc|microk8s kubectl|kubecolor)(?:\.exe)?\s+\S.*)$/;
 
