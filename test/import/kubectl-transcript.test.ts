@@ -369,6 +369,85 @@ error: Metrics API not available
 });
 
 describe('kubectl get tables on their own', () => {
+  it('reads events rows that lost their header, -o wide, -A, and of kubectl before 1.14', async () => {
+    const wide = scratch.write(
+      'headerless/wide.txt',
+      `12m   Normal    Scheduled   pod/web-1                         default-scheduler   Successfully assigned shop/web-1 to worker-1   12m   1    web-1.17a2b3c4d5e6f708
+10m   Warning   BackOff     pod/web-1   spec.containers{app}   kubelet, worker-1   Back-off restarting failed container           11m   14   web-1.17a2b3c4d5e6f709
+`,
+    );
+    const all = scratch.write(
+      'headerless/all.txt',
+      `shop      3m (x9 over 12m)   Warning   FailedScheduling   pod/web-2   0/3 nodes are available: 3 Insufficient memory.
+billing   5m                 Normal    Pulled             pod/api-1   Container image "example/api:2" already present on machine
+`,
+    );
+    const old = scratch.write(
+      'headerless/old.txt',
+      `2m    20m   7    db-0   Pod   spec.containers{db}   Warning   Unhealthy   kubelet, worker-3   Liveness probe failed: connection refused
+`,
+    );
+    const { result, bundle } = await scratch.import([wide, all, old], { at: '2026-03-10T10:00:00Z' });
+    for (const input of result.inputs) expect(input.formats).toEqual({ 'kubectl-get': 1 });
+    expect(result.inputs[0]?.notes?.map((n) => n.reason)).toEqual([
+      'a table printed without its header: columns inferred from what the values look like (Event rows; no command or header says): LAST SEEN TYPE REASON OBJECT SUBOBJECT SOURCE MESSAGE FIRST SEEN COUNT NAME',
+    ]);
+    expect(
+      await rows(
+        bundle!,
+        `SELECT namespace, kind, name, container, event_reason, event_count, event_message
+         FROM events ORDER BY name, event_reason`,
+      ),
+    ).toEqual([
+      {
+        namespace: 'billing',
+        kind: 'Pod',
+        name: 'api-1',
+        container: null,
+        event_reason: 'Pulled',
+        event_count: 1,
+        event_message: 'Container image "example/api:2" already present on machine',
+      },
+      {
+        namespace: 'default',
+        kind: 'Pod',
+        name: 'db-0',
+        container: 'db',
+        event_reason: 'Unhealthy',
+        event_count: 7,
+        event_message: 'Liveness probe failed: connection refused',
+      },
+      {
+        namespace: 'default',
+        kind: 'Pod',
+        name: 'web-1',
+        container: 'app',
+        event_reason: 'BackOff',
+        event_count: 14,
+        event_message: 'Back-off restarting failed container',
+      },
+      {
+        namespace: 'default',
+        kind: 'Pod',
+        name: 'web-1',
+        container: null,
+        event_reason: 'Scheduled',
+        event_count: 1,
+        event_message: 'Successfully assigned shop/web-1 to worker-1',
+      },
+      {
+        namespace: 'shop',
+        kind: 'Pod',
+        name: 'web-2',
+        container: null,
+        event_reason: 'FailedScheduling',
+        event_count: 9,
+        event_message: '0/3 nodes are available: 3 Insufficient memory.',
+      },
+    ]);
+    bundle!.close();
+  });
+
   it('reads events tables of kubectl 1.14 on and of 1.9, dated back from the rest of the import', async () => {
     const dir = 'events/';
     scratch.write(

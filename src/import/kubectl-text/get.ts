@@ -72,7 +72,7 @@ function noteInferred(table: Table, command: KubectlCommand | null, line: number
   const from =
     table.inferred === 'command'
       ? `from the command "${command!.text}"`
-      : `from what the values look like (${kindOfColumns(table.headers) ?? 'unknown kind'} rows; no command or header says)`;
+      : `from what the values look like (${isEventTable(table.headers) ? 'Event' : (kindOfColumns(table.headers) ?? 'unknown kind')} rows; no command or header says)`;
   note(ctx, line, `a table printed without its header: columns inferred ${from}: ${table.headers.join(' ')}`);
 }
 

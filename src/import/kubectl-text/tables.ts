@@ -1,10 +1,12 @@
 // `kubectl get` tables as rows of named cells: columns are where the header's cells start (kubectl
 // aligns every row under them), so cells may hold spaces (`5 (2m ago)`, `Ubuntu 24.04 LTS`) or be
 // empty. Several tables in one output (`get pods,svc`) are cut at blank lines; rows whose header a
-// filter (`| grep x`) removed are read with the columns the command implies.
+// filter (`| grep x`) removed are read with the columns the command implies, or that their values
+// show (a pod's, a node's, an event's).
 
 import type { KubectlCommand } from './command.ts';
 import type { TextLine } from './describe-tree.ts';
+import { headerlessEventTable } from './get-events.ts';
 
 export interface TableRow {
   cells: Record<string, string>;
@@ -139,6 +141,10 @@ export function headerlessTable(lines: readonly TextLine[], command: KubectlComm
     .filter((l) => l.text.trim() !== '')
     .map((l) => ({ line: l.line, parts: l.text.trim().split(/\s{2,}/) }));
   if (rows.length === 0) return null;
+  if (!command || command.kinds[0] === 'Event') {
+    const events = headerlessEventTable(rows);
+    if (events) return { ...events, inferred: command ? 'command' : 'values' };
+  }
   for (const kind of kinds) {
     const known = COLUMNS[kind];
     if (!known) continue;
