@@ -960,3 +960,34 @@ describe('kubectl describe pasted into a ticket', () => {
     bundle!.close();
   });
 });
+
+describe('kubectl describe whose indentation a paste lost', () => {
+  it('is read by the keys kubectl prints at each level as the same objects and Events, and says so', async () => {
+    for (const [name, text] of [
+      ['pod', INIT_FAILING_POD],
+      ['cluster', CLUSTER],
+    ] as const) {
+      const flat = text
+        .split('\n')
+        .map((l) => l.trimStart())
+        .join('\n');
+      const kept = await scratch.import([scratch.write(`indented/${name}.txt`, text)]);
+      const lost = await scratch.import([scratch.write(`flat/${name}.txt`, flat)]);
+      const read = async (bundle: typeof kept.bundle) => ({
+        objects: await rows(bundle!, 'SELECT kind, name, body FROM objects ORDER BY kind, name'),
+        events: await rows(
+          bundle!,
+          'SELECT kind, name, container, event_reason, event_count, event_message FROM events ORDER BY ALL',
+        ),
+      });
+      expect(await read(lost.bundle)).toEqual(await read(kept.bundle));
+      expect(lost.result.inputs[0]?.issues).toEqual(kept.result.inputs[0]?.issues);
+      const notes = lost.result.inputs[0]?.notes?.map((n) => n.reason) ?? [];
+      expect(notes.filter((n) => n.startsWith('a describe without its indentation')).length).toBeGreaterThan(
+        0,
+      );
+      kept.bundle!.close();
+      lost.bundle!.close();
+    }
+  });
+});

@@ -4,12 +4,13 @@
 
 import { addMicros } from '../../kube/time.ts';
 import { isLater, observedTimeOf } from '../capture-time.ts';
-import { type FileContext, issue } from '../context.ts';
+import { type FileContext, issue, note } from '../context.ts';
 import { markDerived } from './derived.ts';
 import type { DescribedObject, DescribeKind, Json } from './describe-common.ts';
 import { describeCustomResource } from './describe-custom.ts';
 import { type EventSubject, parseDescribeEvents } from './describe-events.ts';
 import { DESCRIBE_KINDS, describerForKind } from './describe-kinds.ts';
+import { lostIndentation, reindent } from './describe-reindent.ts';
 import { indentOf, parseDescribeTree, type TextLine } from './describe-tree.ts';
 import { emitInOrder, type PreparedSection } from './prepared.ts';
 import type { Age } from './time-text.ts';
@@ -46,7 +47,15 @@ export function prepareDescribe(
   hint: DescribeHint = {},
 ): PreparedSection | null {
   const blocks: Block[] = [];
-  for (const blockLines of splitBlocks(lines, ctx)) {
+  // Without its indentation, a volume's `Name:` would look like the next object's.
+  const flat = lostIndentation(lines);
+  if (flat)
+    note(
+      ctx,
+      lines[0]?.line,
+      'a describe without its indentation (lost when it was pasted): its nesting read from the keys kubectl prints at each level',
+    );
+  for (const blockLines of splitBlocks(flat ? reindent(lines) : lines, ctx)) {
     const block = readBlock(blockLines, ctx, hint);
     if (block) blocks.push(block);
   }
