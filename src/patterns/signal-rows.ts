@@ -21,8 +21,30 @@ export interface SubjectSql {
 
 /** Which subjects a query is about; all of them when `names` is not given. */
 export interface SubjectScope {
-  /** Subject names (`s_name`): asked of every view row before anything else is computed. */
+  /** Subject names (`s_name`): asked of every view row before anything else is computed. With
+   * `group`, each is `<bundle key>/<name>`. */
   names?: readonly string[];
+  /** The subjects of every bundle of a group loaded together: each view row carries its bundle's
+   * key (BUNDLE_KEY), a key of every subject, and each bundle's analysed range is its row of
+   * BUNDLE_RANGES instead of the range given. Each bundle's rows are those it gives alone. */
+  group?: boolean;
+}
+
+/** The column of a group's views that says which bundle a row is of (an integer). */
+export const BUNDLE_KEY = 'bundle_key';
+/** The table of a group's analysed ranges: bundle_key, range_start and range_end (TIMESTAMPTZ). */
+export const BUNDLE_RANGES = 'bundle_ranges';
+
+/** The relation a signal's rows are read from: the view, with its bundle's range in a group. */
+export function viewRows(signal: Signal, scope: SubjectScope): string {
+  return scope.group
+    ? `(SELECT * FROM ${signal.from} JOIN ${BUNDLE_RANGES} USING (${BUNDLE_KEY})) AS ${signal.from}`
+    : signal.from;
+}
+
+/** The columns that tell subjects apart, as SQL: in a group, the bundle first. */
+export function subjectKeys(scope: SubjectScope, columns: readonly string[]): string[] {
+  return scope.group ? [BUNDLE_KEY, ...columns] : [...columns];
 }
 
 export interface CompiledSignal {
@@ -72,28 +94,38 @@ export function fromClause(
   signal: Signal,
   subject: SubjectSql,
   matching: { sql: string; params: DuckDBValue[] },
+  scope: SubjectScope = {},
 ): { sql: string; params: DuckDBValue[] } {
   const view = signalView(signal.from);
-  if (!view.state && !signal.latest)
-    return { sql: `(SELECT *, ts AS next_ts FROM ${signal.from})`, params: [] };
-  const keys = [subject.namespace, subject.kind, subject.name, subject.container, ...(view.history ?? [])];
-  const candidates = `SELECT DISTINCT ${keys.map((k, i) => `${k} AS k${i}`).join(', ')} FROM ${signal.from} WHERE ${matching.sql}`;
+  const rows = viewRows(signal, scope);
+  if (!view.state && !signal.latest) return { sql: `(SELECT *, ts AS next_ts FROM ${rows})`, params: [] };
+  const keys = subjectKeys(scope, [
+    subject.namespace,
+    subject.kind,
+    subject.name,
+    subject.container,
+    ...(view.history ?? []),
+  ]);
+  const candidates = `SELECT DISTINCT ${keys.map((k, i) => `${k} AS k${i}`).join(', ')} FROM ${rows} WHERE ${matching.sql}`;
   const sameSubject = keys.map((k, i) => `${k} IS NOT DISTINCT FROM candidate.k${i}`).join(' AND ');
   const history = `PARTITION BY ${keys.join(', ')} ORDER BY ${timeOrder(signal.from)}`;
   if (hasEpisodes(signal)) {
     // Each run of consecutive matching versions is an episode: a state that held, went, came back.
-    const rows = `SELECT *, lead(ts) OVER (${history}) AS next_ts, coalesce(${matching.sql}, false) AS m
-      FROM ${signal.from} SEMI JOIN (${candidates}) AS candidate ON ${sameSubject}`;
-    const marked = `SELECT *, lag(m) OVER (${history}) AS prev_m FROM (${rows})`;
+    const matched = `SELECT *, lead(ts) OVER (${history}) AS next_ts, coalesce(${matching.sql}, false) AS m
+      FROM ${rows} SEMI JOIN (${candidates}) AS candidate ON ${sameSubject}`;
+    const marked = `SELECT *, lag(m) OVER (${history}) AS prev_m FROM (${matched})`;
     return {
       sql: `(SELECT *, sum(CASE WHEN m AND NOT coalesce(prev_m, false) THEN 1 ELSE 0 END)
                OVER (${history} ROWS UNBOUNDED PRECEDING) AS episode FROM (${marked}))`,
       params: [...matching.params, ...matching.params],
     };
   }
-  const rows = `SELECT *, lead(ts) OVER (${history}) AS next_ts
-    FROM ${signal.from} SEMI JOIN (${candidates}) AS candidate ON ${sameSubject}`;
-  return { sql: signal.latest ? `(${rows} QUALIFY next_ts IS NULL)` : `(${rows})`, params: matching.params };
+  const histories = `SELECT *, lead(ts) OVER (${history}) AS next_ts
+    FROM ${rows} SEMI JOIN (${candidates}) AS candidate ON ${sameSubject}`;
+  return {
+    sql: signal.latest ? `(${histories} QUALIFY next_ts IS NULL)` : `(${histories})`,
+    params: matching.params,
+  };
 }
 
 /**
@@ -198,16 +230,22 @@ export function signalParts(
   const threshold = rowThreshold(signal);
   const range = signalRange(signal, analysed);
   const subject = subjectSql(signal);
-  const inScope = scope.names ? ` AND ${subject.name} IN (SELECT unnest(?::VARCHAR[]))` : '';
+  const named = scope.group ? `CAST(${BUNDLE_KEY} AS VARCHAR) || '/' || ${subject.name}` : subject.name;
+  const inScope = scope.names ? ` AND ${named} IN (SELECT unnest(?::VARCHAR[]))` : '';
+  // In a group, each bundle's range is its row of BUNDLE_RANGES, narrowed as signalRange does (in
+  // whole milliseconds, as Date.parse reads the range).
+  const narrowed = signal.window ? `epoch_ms(range_end) - ${parseDuration(signal.window)}` : null;
+  const groupStart = narrowed
+    ? `(CASE WHEN ${narrowed} > epoch_ms(range_start) THEN epoch_ms(${narrowed})::TIMESTAMPTZ ELSE range_start END)`
+    : 'range_start';
   return {
     range,
     view: signalView(signal.from),
     subject,
     matching: {
-      sql: `ts >= ?::TIMESTAMPTZ AND ts <= ?::TIMESTAMPTZ AND ${where.sql}${any}${threshold.sql}${inScope}`,
+      sql: `${scope.group ? `ts >= ${groupStart} AND ts <= range_end` : 'ts >= ?::TIMESTAMPTZ AND ts <= ?::TIMESTAMPTZ'} AND ${where.sql}${any}${threshold.sql}${inScope}`,
       params: [
-        range.start,
-        range.end,
+        ...(scope.group ? [] : [range.start, range.end]),
         ...where.params,
         ...alternatives.flatMap((a) => a.params),
         ...threshold.params,
