@@ -55,8 +55,23 @@ export function featuresOf(input: {
   };
 }
 
-/** The rows a bundle holds of each source (Coverage.sources). */
-type HeldSources = { sources: readonly Pick<Coverage['sources'][number], 'source' | 'rows'>[] };
+/** The rows a bundle holds of each source (Coverage.sources), and of its objects those an import
+ * rebuilt from an audit log's writes (Coverage.from_audit, none when not said). */
+type HeldSources = {
+  sources: readonly Pick<Coverage['sources'][number], 'source' | 'rows'>[];
+  from_audit?: number;
+};
+
+/** The sources a bundle holds rows of as its own evidence: object versions rebuilt from an audit
+ * log's writes are the audit's, not objects read from the API (a recording's history, a dump). */
+function heldSources(coverage: HeldSources): Set<string> {
+  const fromAudit = coverage.from_audit ?? 0;
+  return new Set(
+    coverage.sources
+      .filter((s) => (s.source === 'object' ? s.rows - fromAudit : s.rows) > 0)
+      .map((s) => s.source),
+  );
+}
 
 /** The sources a situation names, in this order, by the word it uses. */
 const SOURCE_WORDS: Record<Coverage['sources'][number]['source'], string> = {
@@ -72,10 +87,12 @@ const SOURCE_WORDS: Record<Coverage['sources'][number]['source'], string> = {
  * objects' states (a recording, a watch); `snapshot:` and the sources it holds rows of for a snapshot
  * (`snapshot: objects+Events`); for a bundle without any object, the sources it holds alone
  * (`audit only`, `Events+logs only`), whose timeline is of requests or lines, never of the state a
- * fault left. The confidence says it, and calibration is told apart by it.
+ * fault left. An audit log's writes may leave objects (Request and RequestResponse levels): they are
+ * its requests seen as objects, only the versions some write left, and count as the audit's. The
+ * confidence says it, and calibration is told apart by it.
  */
 export function evidenceSituation(snapshot: boolean, coverage: HeldSources): string {
-  const held = new Set(coverage.sources.filter((s) => s.rows > 0).map((s) => s.source));
+  const held = heldSources(coverage);
   const words = (Object.keys(SOURCE_WORDS) as (keyof typeof SOURCE_WORDS)[])
     .filter((source) => held.has(source))
     .map((source) => SOURCE_WORDS[source]);
@@ -99,11 +116,23 @@ export function withoutStateHistory(snapshot: boolean, coverage: HeldSources): b
 export interface HeldEvidence {
   situation: string;
   coverage: number;
+  /** Why the situation is not what the bundle's sources seem to say, when it is not. */
+  because?: string;
 }
 
 /** A bundle's evidence as the calibration reads it. */
 export function heldEvidence(snapshot: boolean, coverage: HeldSources): HeldEvidence {
-  return { situation: evidenceSituation(snapshot, coverage), coverage: coverageShare(snapshot, coverage) };
+  const held = {
+    situation: evidenceSituation(snapshot, coverage),
+    coverage: coverageShare(snapshot, coverage),
+  };
+  const fromAudit = coverage.from_audit ?? 0;
+  if (held.situation === evidenceSituation(snapshot, { ...coverage, from_audit: 0 })) return held;
+  const versions = `${fromAudit} object version${fromAudit === 1 ? '' : 's'}`;
+  return {
+    ...held,
+    because: `${versions} rebuilt from the audit log's writes, only what each write left, not a history of states`,
+  };
 }
 
 /** What a recording holds, when nothing says otherwise: every source and their history. */
@@ -120,7 +149,7 @@ export const COVERAGE_PARTS = Object.keys(SOURCE_WORDS).length + 1;
  * lower a confidence for holding more (fitModel's signs).
  */
 export function coverageShare(snapshot: boolean, coverage: HeldSources): number {
-  const held = new Set(coverage.sources.filter((s) => s.rows > 0).map((s) => s.source));
+  const held = heldSources(coverage);
   const sources = (Object.keys(SOURCE_WORDS) as (keyof typeof SOURCE_WORDS)[]).filter((s) => held.has(s));
   const history = evidenceSituation(snapshot, coverage) === 'history' ? 1 : 0;
   return (sources.length + history) / COVERAGE_PARTS;

@@ -41,13 +41,13 @@ export function incidentConfidence(
   const findingEffects = chain.filter((step) => step.via && !isSupporting(findings[step.finding]!)).length;
   const alertNames = [...new Set(alerts.map((a) => a.alertname))];
   const effects = findingEffects + alertNames.length;
-  const { situation, coverage } = held;
+  const { situation, coverage, because } = held;
   const snapshot = situation !== 'history';
   const features = featuresOf({ evidence: evidence.confidence, effects, severity, snapshot, coverage });
   const confidence = calibratedConfidence(features);
   const parts = Math.round(coverage * COVERAGE_PARTS);
   const partial = [
-    ...(snapshot ? [situation] : []),
+    ...(snapshot ? [because === undefined ? situation : `${situation} (${because})`] : []),
     ...(parts < COVERAGE_PARTS ? [`coverage ${parts}/${COVERAGE_PARTS}`] : []),
   ];
   return {

@@ -306,6 +306,9 @@ export const CoverageSchema = z.strictObject({
     .describe(
       'objects and events an import rebuilt from kubectl text (`kubectl describe`, `kubectl get` tables; the `kstory.dev/derived-from` annotation), by the text they came from: they hold only the fields the text shows',
     ),
+  from_audit: count(
+    'object versions an import rebuilt from an audit log’s writes (the `kstory.dev/from-audit` annotation): the versions some write left, not the history of states a recording holds, so the bundle’s evidence situation counts them as audit, not as objects',
+  ),
 });
 export type Coverage = z.infer<typeof CoverageSchema>;
 

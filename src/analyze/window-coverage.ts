@@ -4,7 +4,7 @@
 
 import type { BundleMetadata } from '../bundle/metadata.ts';
 import type { Bundle } from '../bundle/reader.ts';
-import { DERIVED_FROM_ANNOTATION } from '../kube/object-fields.ts';
+import { DERIVED_FROM_ANNOTATION, FROM_AUDIT_ANNOTATION } from '../kube/object-fields.ts';
 import { ANALYSED_SOURCES, type Coverage } from './report.ts';
 import type { MetricNamesRead } from './unread-metrics.ts';
 
@@ -47,20 +47,32 @@ export async function coverageOf(
     nothing_to_analyze: sources.every((s) => s.in_window === 0),
     ...skippedAtImport(bundle.metadata),
     unread_metrics: await unreadMetrics(bundle, window, read),
-    derived_from_text: await derivedFromText(bundle),
+    ...(await rebuilt(bundle)),
   };
 }
 
-async function derivedFromText(bundle: Bundle): Promise<Record<string, number>> {
-  // Only an import rebuilds objects from text: a recording's bodies are not searched for it.
-  if (!bundle.metadata.producer.split('+').includes('import')) return {};
-  const rows = await bundle.query<{ text: string; rows: number }>(
-    `SELECT json_extract_string(body, ?) AS text, count(*)::DOUBLE AS rows FROM bundle
-     WHERE source IN ('object', 'event') AND contains(body, ?) AND text IS NOT NULL
-     GROUP BY 1 ORDER BY 2 DESC, 1`,
-    [`$.metadata.annotations."${DERIVED_FROM_ANNOTATION}"`, DERIVED_FROM_ANNOTATION],
+/** The rows an import rebuilt rather than read from the API: from kubectl text, by the text, and
+ * object versions from an audit log's writes. */
+async function rebuilt(bundle: Bundle): Promise<Pick<Coverage, 'derived_from_text' | 'from_audit'>> {
+  // Only an import rebuilds objects: a recording's bodies are not searched for it.
+  if (!bundle.metadata.producer.split('+').includes('import'))
+    return { derived_from_text: {}, from_audit: 0 };
+  const rows = await bundle.query<{ text: string | null; from_audit: boolean; rows: number }>(
+    `SELECT json_extract_string(body, ?) AS text,
+       source = 'object' AND contains(body, ?) AS from_audit, count(*)::DOUBLE AS rows FROM bundle
+     WHERE source IN ('object', 'event') AND (contains(body, ?) OR contains(body, ?))
+     GROUP BY 1, 2 ORDER BY 3 DESC, 1`,
+    [
+      `$.metadata.annotations."${DERIVED_FROM_ANNOTATION}"`,
+      FROM_AUDIT_ANNOTATION,
+      DERIVED_FROM_ANNOTATION,
+      FROM_AUDIT_ANNOTATION,
+    ],
   );
-  return Object.fromEntries(rows.map((r) => [r.text, r.rows]));
+  const derived: Record<string, number> = {};
+  for (const r of rows) if (r.text !== null) derived[r.text] = (derived[r.text] ?? 0) + r.rows;
+  const fromAudit = rows.filter((r) => r.from_audit).reduce((sum, r) => sum + r.rows, 0);
+  return { derived_from_text: derived, from_audit: fromAudit };
 }
 
 async function unreadMetrics(

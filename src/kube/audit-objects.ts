@@ -4,6 +4,7 @@
 
 import type { WatchEvent } from '../bundle/row.ts';
 import { arr, isRecord, type Json, rec, str } from './fields.ts';
+import { FROM_AUDIT_ANNOTATION } from './object-fields.ts';
 import type { KubeObject } from './to-row.ts';
 
 /** One successful write of the audit log, with the bodies its level kept. */
@@ -205,6 +206,8 @@ export class AuditObjectReplay {
     metadata.name = write.name;
     if (write.namespace !== null) metadata.namespace = write.namespace;
     if (uid !== null) metadata.uid = uid;
+    // Marked, so that analysis tells the versions of a log's writes from a recording's history.
+    metadata.annotations = { ...rec(metadata.annotations), [FROM_AUDIT_ANNOTATION]: 'audit log' };
     if (write.kind === 'Pod' && arr(metadata.ownerReferences).length === 0) {
       const owner = this.namedOwner(write.namespace, write.name);
       if (owner) metadata.ownerReferences = [owner];

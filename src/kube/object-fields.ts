@@ -60,6 +60,13 @@ export function selectorOf(kind: string | null, spec: Json | undefined): Record<
  */
 export const DERIVED_FROM_ANNOTATION = 'kstory.dev/derived-from';
 
+/**
+ * The annotation an import puts on the object versions it rebuilds from an audit log's writes (the
+ * object a write sent or the API server answered, a patch applied to the last one): such versions are
+ * only those some write left, never the history of the object's states a recording holds.
+ */
+export const FROM_AUDIT_ANNOTATION = 'kstory.dev/from-audit';
+
 /** Whether an object was rebuilt from kubectl text rather than read from the API. */
 export function isDerivedFromText(metadata: Json | undefined): boolean {
   return typeof rec(metadata?.annotations)?.[DERIVED_FROM_ANNOTATION] === 'string';

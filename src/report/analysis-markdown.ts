@@ -12,9 +12,9 @@ import { forMarkdown } from './neutralize.ts';
 import type { Renderer } from './renderer.ts';
 import { troubleLines, unexplainedTroubleHeading } from './trouble-text.ts';
 import {
-  derivedFromText,
   lookedAt,
   nothingToAnalyze,
+  rebuiltRows,
   skippedAtImport,
   unreadMetrics,
 } from './window-coverage-text.ts';
@@ -221,7 +221,7 @@ export function renderAnalysisMarkdown(report: Report): string {
   out.push('## About this analysis', '');
   out.push(`- Window: ${formatTime(report.window.start)} → ${formatTime(report.window.end)}`);
   out.push(`- Coverage: ${lookedAt(report.coverage)}`);
-  const derived = derivedFromText(report.coverage);
+  const derived = rebuiltRows(report.coverage);
   if (derived) out.push(`- ${derived}`);
   const unread = unreadMetrics(report.coverage);
   if (unread) out.push(`- ${unread}`);

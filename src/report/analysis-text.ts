@@ -14,9 +14,9 @@ import type { RenderContext, Renderer } from './renderer.ts';
 import { troubleLines, unexplainedTroubleHeading } from './trouble-text.ts';
 import { fitLines, padEnd, truncate, wrap } from './width.ts';
 import {
-  derivedFromText,
   lookedAt,
   nothingToAnalyze,
+  rebuiltRows,
   skippedAtImport,
   unreadMetrics,
 } from './window-coverage-text.ts';
@@ -171,7 +171,7 @@ export function renderAnalysisText(report: Report, context: RenderContext): stri
     );
   }
   lines.push(...wrap(lookedAt(report.coverage), 0, width).map((l) => chalk.dim(l)));
-  const derived = derivedFromText(report.coverage);
+  const derived = rebuiltRows(report.coverage);
   if (derived) lines.push(...wrap(derived, 0, width).map((l) => chalk.dim(l)));
   const unread = unreadMetrics(report.coverage);
   if (unread) lines.push(...wrap(unread, 0, width).map((l) => chalk.dim(l)));

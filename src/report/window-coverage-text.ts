@@ -69,15 +69,28 @@ export function unreadMetrics(coverage: Coverage): string | null {
   return `${formatCount(rows)} ${noun('metric', rows)} (${formatCount(names)} name${names === 1 ? '' : 's'}: ${shown}${more}) ${rows === 1 ? 'is' : 'are'} of metrics no pattern reads (a Prometheus expression's result, a metric no pattern knows): kept in the bundle, judged by nothing.`;
 }
 
-/** `30 object versions and events were rebuilt from kubectl text (kubectl describe 30): …` or null. */
-export function derivedFromText(coverage: Coverage): string | null {
+/**
+ * `30 of the object versions and events were rebuilt from kubectl text (kubectl describe 30): …`,
+ * `296 object versions were rebuilt from the audit log's writes: …`, both, or null.
+ */
+export function rebuiltRows(coverage: Coverage): string | null {
+  const said: string[] = [];
   const sources = Object.entries(coverage.derived_from_text);
   const rows = sources.reduce((sum, [, n]) => sum + n, 0);
-  if (rows === 0) return null;
-  const by = sources
-    .map(([text, n]) => `${escapeControl(text, { singleLine: true })} ${formatCount(n)}`)
-    .join(', ');
-  return `${formatCount(rows)} of the object versions and events were rebuilt from kubectl text (${by}): they hold only the fields the text shows, their times counted back from its ages.`;
+  if (rows > 0) {
+    const by = sources
+      .map(([text, n]) => `${escapeControl(text, { singleLine: true })} ${formatCount(n)}`)
+      .join(', ');
+    said.push(
+      `${formatCount(rows)} of the object versions and events were rebuilt from kubectl text (${by}): they hold only the fields the text shows, their times counted back from its ages.`,
+    );
+  }
+  const fromAudit = coverage.from_audit;
+  if (fromAudit > 0)
+    said.push(
+      `${formatCount(fromAudit)} object ${fromAudit === 1 ? 'version was' : 'versions were'} rebuilt from the audit log's writes: only the states some write left, not the history a recording holds, so confidences weigh them as the audit's, not as objects read from the cluster.`,
+    );
+  return said.length > 0 ? said.join(' ') : null;
 }
 
 /** Said instead of "no incidents" when the window holds nothing to detect anything in. */

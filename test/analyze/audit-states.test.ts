@@ -228,6 +228,17 @@ describe('the state an audit log alone shows', () => {
     expect(report.coverage.sources.find((s) => s.source === 'object')!.rows).toBe(13);
   });
 
+  it('weighs the objects its writes left as the audit log’s, never as a recording’s history of states', () => {
+    expect(report.coverage.from_audit).toBe(13);
+    const first = report.incidents[0]!;
+    // Read as an audit log alone, as the same log at the Metadata level is: without the history term.
+    expect(first.confidence_features?.snapshot).toBe(1);
+    expect(first.confidence_reasons.at(-1)).toContain(
+      "audit only (13 object versions rebuilt from the audit log's writes, only what each write left, not a history of states)",
+    );
+    expect(first.confidence).toBeLessThan(0.9);
+  });
+
   it('says a ConfigMap written at the Metadata level changed, without inventing its keys; a renewed lock or a label is no change', () => {
     const configs = report.findings.filter((f) => f.pattern === 'config-changed').map((f) => f.subject.name);
     expect(configs.sort()).toEqual(['feature-flags', 'web-config']);

@@ -58,6 +58,15 @@ describe('calibration features', () => {
     expect(evidenceSituation(false, holding('log'))).toBe('logs only');
     expect(evidenceSituation(false, holding('event', 'log'))).toBe('Events+logs only');
     expect(evidenceSituation(false, holding())).toBe('nothing');
+    // Objects an audit log's writes left are its requests seen as objects: no history of states.
+    const rebuilt = (fromAudit: number) => ({ ...holding('object', 'audit'), from_audit: fromAudit });
+    expect(evidenceSituation(false, rebuilt(5))).toBe('audit only');
+    expect(coverageShare(false, rebuilt(5))).toBeCloseTo(1 / 6, 9);
+    expect(heldEvidence(false, rebuilt(5)).because).toContain('5 object versions rebuilt');
+    // Beside objects read from the cluster (a watch), the history is theirs.
+    expect(evidenceSituation(false, rebuilt(3))).toBe('history');
+    expect(heldEvidence(false, rebuilt(3)).because).toBeUndefined();
+    expect(heldEvidence(true, rebuilt(3))).toEqual({ situation: 'snapshot: objects+audit', coverage: 2 / 6 });
   });
 
   it('counts the share of the kinds of evidence a bundle holds: each source, and its history', () => {
