@@ -636,8 +636,10 @@ function describeFloor(floor: RecordFloor, recorderMicros: number, input: Record
   return (
     `**The floor** (bench/lib/record-floor.ts): the same work without the recorder, over the ` +
     `${formatCount(floor.events)} events in one process, CPU per event: V8's \`JSON.parse\` of the event alone ` +
-    `${formatNumber(floor.parseMicros)} µs; the recorder's conversion (managedFields cut, parse, redaction, row, ` +
-    `spool line) ${formatNumber(floor.convertMicros)} µs; DuckDB's compaction of the spool lines into a sorted ` +
+    `${formatNumber(floor.parseMicros)} µs; the recorder's conversion (managedFields cut, parse, row, redaction, ` +
+    `spool line) ${formatNumber(floor.convertMicros)} µs` +
+    (floor.redactMicros !== undefined ? `, of which redaction ${formatNumber(floor.redactMicros)} µs` : '') +
+    `; DuckDB's compaction of the spool lines into a sorted ` +
     `Parquet segment, as the writer does it, ${formatNumber(floor.compactMicros)} µs (the first ` +
     `${formatCount(floor.compactedEvents)} events, ${formatCount(floor.spoolBytesPerEvent)} spool bytes each). Conversion and ` +
     `compaction alone take ${formatNumber(least)} µs per event, ${least > budget ? 'more than' : 'within'} the ` +

@@ -19,7 +19,8 @@ type Modules = typeof import('../../src/bundle/spool.ts') &
   typeof import('../../src/kube/raw-body.ts') &
   typeof import('../../src/kube/to-row.ts') &
   typeof import('../../src/bundle/spool-lines.ts') &
-  Partial<typeof import('../../src/bundle/segment-format.ts')>;
+  Partial<typeof import('../../src/bundle/segment-format.ts')> &
+  Partial<typeof import('../../src/kube/redact.ts')>;
 
 /**
  * The build the recorder runs: code compiled on the fly by tsx converts a third slower (it keeps
@@ -39,6 +40,7 @@ async function modulesOf(kstoryDir: string): Promise<Modules | null> {
       'kube/to-row.js',
       'bundle/spool-lines.js',
       'bundle/segment-format.js',
+      'kube/redact.js',
     ].map(load),
   );
   const modules = Object.assign({}, ...loaded) as Modules;
@@ -52,7 +54,10 @@ export interface RecordFloor {
   events: number;
   /** CPU per event, reading the input excluded. */
   parseMicros: number;
+  /** The conversion as the recorder and its writer do it, redaction included. */
   convertMicros: number;
+  /** Of which redaction (the writer's Redactor.row on every row); absent for a build without it. */
+  redactMicros?: number;
   /** Events of the compacted sample: the first segment's worth of spool lines. */
   compactedEvents: number;
   /** Spool line bytes per event of the sample (the row's typed columns and its body). */
@@ -83,6 +88,7 @@ export async function measureFloor(
     SEGMENT_HEADER,
     segmentName,
     SpoolLines,
+    Redactor,
   } = modules;
   /** As the recorder converts a watch event (src/record/recorder.ts, Recorder.object). */
   const rowOf = (event: { type: WatchEvent; object: KubeObject }, raw: RawJson | undefined): BundleRow =>
@@ -95,29 +101,40 @@ export async function measureFloor(
   const reading = cpuOf(() => forEachLine(input.stream, () => {}));
   const parsing = cpuOf(() => forEachLine(input.stream, (line) => JSON.parse(line.toString('utf8'))));
 
-  // Converted as the recorder does it, spool lines flushed at a megabyte as the writer does; the
-  // first segment's worth of them is kept for the compaction.
-  const spool = new SpoolLines(2 << 20);
-  const fd = openSync(ndjson, 'w');
-  // Segments say their format first (where the build has more than one).
-  if (SEGMENT_HEADER) writeSync(fd, SEGMENT_HEADER);
-  let kept = 0;
-  let keptEvents = 0;
-  let converted = 0;
-  const converting = cpuOf(() =>
-    forEachLine(input.stream, (line) => {
-      const parsed = parseWatchLine(line);
-      if (parsed === null) return;
-      spool.add(rowOf(parsed.event as { type: WatchEvent; object: KubeObject }, parsed.object ?? undefined));
-      converted++;
-      if (spool.length < 1 << 20) return;
-      if (kept < DEFAULT_SEGMENT_BYTES) {
-        kept += spool.writeTo(fd);
-        keptEvents = converted;
-      } else spool.truncate(0);
-    }),
-  );
-  closeSync(fd);
+  // Converted as the recorder does it (the writer redacts every row before its spool line), spool
+  // lines flushed at a megabyte as the writer does; the first segment's worth of them is kept for
+  // the compaction. Converted once more without redaction, to tell its share.
+  const convert = (redacted: boolean): { cpu: number; events: number; kept: number; keptEvents: number } => {
+    const redactor = redacted && Redactor ? new Redactor() : null;
+    const spool = new SpoolLines(2 << 20);
+    const fd = openSync(ndjson, 'w');
+    // Segments say their format first (where the build has more than one).
+    if (SEGMENT_HEADER) writeSync(fd, SEGMENT_HEADER);
+    let kept = 0;
+    let keptEvents = 0;
+    let converted = 0;
+    const cpu = cpuOf(() =>
+      forEachLine(input.stream, (line) => {
+        const parsed = parseWatchLine(line);
+        if (parsed === null) return;
+        const row = rowOf(
+          parsed.event as { type: WatchEvent; object: KubeObject },
+          parsed.object ?? undefined,
+        );
+        spool.add(redactor ? redactor.row(row) : row);
+        converted++;
+        if (spool.length < 1 << 20) return;
+        if (kept < DEFAULT_SEGMENT_BYTES) {
+          kept += spool.writeTo(fd);
+          keptEvents = converted;
+        } else spool.truncate(0);
+      }),
+    );
+    closeSync(fd);
+    return { cpu, events: converted, kept, keptEvents };
+  };
+  const unredacted = Redactor ? convert(false) : null;
+  const { cpu: converting, events: converted, kept, keptEvents } = convert(true);
 
   const db = await openCompactionDatabase(DEFAULT_MEMORY_LIMIT, path.join(dir, 'tmp'));
   let compacting: number;
@@ -133,6 +150,7 @@ export async function measureFloor(
     events: converted,
     parseMicros: (1e6 * (parsing - reading)) / converted,
     convertMicros: (1e6 * (converting - reading)) / converted,
+    ...(unredacted ? { redactMicros: (1e6 * (converting - unredacted.cpu)) / converted } : {}),
     compactedEvents: keptEvents,
     spoolBytesPerEvent: kept / keptEvents,
     compactMicros: (1e6 * compacting) / keptEvents,
