@@ -41,17 +41,21 @@ export async function compactSegment(
   rmSync(ndjson, { force: true });
 }
 
-/** The rows `select` gives (every column of the format, in order), as segment `number`'s sorted Parquet file. */
+/**
+ * The rows `select` gives (every column of the format, in order), as segment `number`'s sorted
+ * Parquet file; `sorted` when they come in the format's order already (sortedRowsSql).
+ */
 export async function writeSegment(
   db: Database,
   spoolDir: string,
   number: number,
   select: string,
+  sorted = false,
 ): Promise<void> {
   const parquet = path.join(spoolDir, segmentName(number, 'parquet'));
   const temp = `${parquet}.tmp`;
   await db.run(
-    `COPY (SELECT * FROM (${select}) ORDER BY ${orderBy()}) ` +
+    `COPY (SELECT * FROM (${select})${sorted ? '' : ` ORDER BY ${orderBy()}`}) ` +
       // Segments are temporary and read once more at finish: the cheapest zstd level will do. The
       // order must survive (PRESERVE_ORDER): large bundles are the concatenation of these runs.
       // Row groups of 2,048 rows (DuckDB's smallest): the writer holds one while it compresses it,

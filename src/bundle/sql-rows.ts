@@ -5,6 +5,7 @@
 
 import { rmSync } from 'node:fs';
 import { KstoryError, userFacingOsError } from '../errors.ts';
+import { COLUMNS, SORT_ORDER } from './columns.ts';
 import { writeSegment } from './compaction.ts';
 import type { Database } from './duckdb.ts';
 import type { QueryRows } from './final-bundle.ts';
@@ -20,6 +21,27 @@ export interface SqlRows extends QueryRows {
   bytes: number;
   /** Drop what `select` reads (its tables, its connection): the rows are written, or never will be. */
   dispose(): Promise<void>;
+}
+
+/** Every column of the format in order, as a select list: the given expressions, NULL for the rest. */
+export function formatColumns(values: Readonly<Record<string, string>>): string {
+  return COLUMNS.map((c) => `${values[c.name] ?? `CAST(NULL AS ${c.type})`} AS "${c.name}"`).join(', ');
+}
+
+/**
+ * The rows of `values` over `from` (FROM and what follows it), every column of the format, already
+ * in the format's order (QueryRows.sorted): sorted on the columns given only, the others added as
+ * NULL after the sort. A sort moves every column it is handed, and an audit row leaves about 45 of
+ * the format's columns NULL (lists of structs among them): sorting them too was most of its cost.
+ */
+export function sortedRowsSql(values: Readonly<Record<string, string>>, from: string): string {
+  const given = Object.keys(values).map((name) => `${values[name]} AS "${name}"`);
+  // A column left NULL is the same in every row: it orders nothing.
+  const order = SORT_ORDER.filter((c) => c in values)
+    .map((c) => `"${c}" NULLS FIRST`)
+    .join(', ');
+  const all = Object.fromEntries(Object.keys(values).map((name) => [name, `"${name}"`]));
+  return `SELECT ${formatColumns(all)} FROM (SELECT ${given.join(', ')} ${from} ORDER BY ${order})`;
 }
 
 /** The SQL rows a writer holds until it finishes. */
@@ -49,7 +71,7 @@ export class PendingSqlRows {
     let bytes = 0;
     try {
       for (const rows of this.pending) {
-        await writeSegment(db, spoolDir, options.next(), rows.select);
+        await writeSegment(db, spoolDir, options.next(), rows.select, rows.sorted === true);
         bytes += rows.bytes;
       }
     } catch (error) {

@@ -7,6 +7,7 @@ import { statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { orderBy } from '../../src/bundle/compaction.ts';
 import { Database } from '../../src/bundle/duckdb.ts';
 import { BundleWriter } from '../../src/bundle/writer.ts';
 import { SqlAuditLogs } from '../../src/import/audit-sql/logs.ts';
@@ -273,6 +274,21 @@ async function differing(a: string, b: string): Promise<number[]> {
   }
 }
 
+/** Rows of `file` out of the format's order (the file's row order against the same rows sorted). */
+async function outOfOrder(file: string): Promise<number> {
+  const db = await Database.open({ threads: 1 });
+  try {
+    const [row] = await db.all<{ n: number }>(
+      `SELECT count(*)::INTEGER AS n FROM (
+         SELECT file_row_number AS place, row_number() OVER (ORDER BY ${orderBy()}, file_row_number) - 1 AS sorted_at
+         FROM read_parquet('${file}', file_row_number = true)) WHERE place <> sorted_at`,
+    );
+    return row!.n;
+  } finally {
+    db.close();
+  }
+}
+
 describe('audit logs read in DuckDB', () => {
   let inSql: Imported;
   let lineByLine: Imported;
@@ -289,6 +305,7 @@ describe('audit logs read in DuckDB', () => {
 
   it('writes the rows the line-by-line reader writes, counted alike', async () => {
     expect(await differing(inSql.file, lineByLine.file)).toEqual([0, 0]);
+    expect(await outOfOrder(inSql.file)).toBe(0);
     expect(inSql.stats.records).toEqual(lineByLine.stats.records);
     expect(inSql.stats.records.audit).toBe(10);
     expect(inSql.stats.duplicates).toBe(lineByLine.stats.duplicates);
@@ -314,6 +331,7 @@ describe('audit logs read in DuckDB', () => {
     const both = await importLog([log, pod], path.join(dir, 'both-sql.parquet'), false);
     const bothByLine = await importLog([log, pod], path.join(dir, 'both-lines.parquet'), true);
     expect(await differing(both.file, bothByLine.file)).toEqual([0, 0]);
+    expect(await outOfOrder(both.file)).toBe(0);
     const db = await Database.open({ threads: 1 });
     try {
       const rows = await db.all<{ source: string; n: number }>(

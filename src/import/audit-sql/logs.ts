@@ -113,6 +113,7 @@ export class SqlAuditLogs {
       const counts = await countRows(db);
       this.target.addSqlRows({
         select: rowsSql(redacts),
+        sorted: true,
         stats: statsOf(counts),
         bytes: this.bytes,
         dispose: () => dropTables(db),

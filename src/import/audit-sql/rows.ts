@@ -3,10 +3,10 @@
 // every text redacted by the bundle's redaction (members.ts) — the rows the line-by-line reader
 // would have written, byte for byte.
 
-import { COLUMNS } from '../../bundle/columns.ts';
 import type { Database } from '../../bundle/duckdb.ts';
 import { STATS_TIME_FORMAT } from '../../bundle/final-bundle.ts';
 import { canonicalBody } from '../../bundle/segment-format.ts';
+import { sortedRowsSql } from '../../bundle/sql-rows.ts';
 import { MEMBER_TABLES } from './members.ts';
 import { BODY_COLUMNS, BODY_MEMBERS, LINES_TABLE } from './read.ts';
 
@@ -90,7 +90,7 @@ export function textColumnsSql(): string {
   ].join(' UNION ');
 }
 
-/** The bundle rows, every column of the format in order. */
+/** The bundle rows, every column of the format in order, sorted as the format is. */
 export function rowsSql(redacts: boolean): string {
   const text = (expr: string) =>
     redacts ? `coalesce((SELECT r FROM kstory_audit_texts WHERE v = ${expr}), ${expr})` : expr;
@@ -130,16 +130,16 @@ export function rowsSql(redacts: boolean): string {
     audit_decision: text(`${member(MEMBER_TABLES[4]!)}.value`),
     audit_code: `${member(MEMBER_TABLES[3]!)}.value`,
   };
-  const select = COLUMNS.map((c) => `${values[c.name] ?? `CAST(NULL AS ${c.type})`} AS "${c.name}"`);
   const joins = MEMBER_TABLES.map(
     (t) => `LEFT JOIN ${t.table} ${member(t)} ON ${member(t)}.j = l.${BODY_COLUMNS[t.member]}`,
   );
-  return (
-    `SELECT ${select.join(', ')} FROM ${LINES_TABLE} l ` +
-    `LEFT JOIN ${FLAGS_TABLE} fl ON fl.file_no = l.file_no AND fl.line_no = l.line_no ` +
-    `JOIN ${FILES_TABLE} f ON f.file_no = l.file_no ` +
-    'LEFT JOIN kstory_audit_kinds k ON k.resource = l.resource ' +
-    "LEFT JOIN kstory_audit_uri_names u ON coalesce(l.name, '') = '' AND u.uri = l.uri AND u.resource = l.resource " +
-    `${joins.join(' ')} WHERE coalesce(fl.keep, true)`
+  return sortedRowsSql(
+    values,
+    `FROM ${LINES_TABLE} l ` +
+      `LEFT JOIN ${FLAGS_TABLE} fl ON fl.file_no = l.file_no AND fl.line_no = l.line_no ` +
+      `JOIN ${FILES_TABLE} f ON f.file_no = l.file_no ` +
+      'LEFT JOIN kstory_audit_kinds k ON k.resource = l.resource ' +
+      "LEFT JOIN kstory_audit_uri_names u ON coalesce(l.name, '') = '' AND u.uri = l.uri AND u.resource = l.resource " +
+      `${joins.join(' ')} WHERE coalesce(fl.keep, true)`,
   );
 }

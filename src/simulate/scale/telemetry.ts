@@ -4,11 +4,10 @@
 // (BundleWriter.addSqlRows), in chunks that each become a sorted segment: at 100M records, making
 // them as JavaScript rows through the spool took two CPU-hours.
 
-import { COLUMNS } from '../../bundle/columns.ts';
 import type { Database } from '../../bundle/duckdb.ts';
 import { sqlString } from '../../bundle/duckdb.ts';
 import type { SourceStats } from '../../bundle/final-bundle.ts';
-import type { SqlRows } from '../../bundle/sql-rows.ts';
+import { formatColumns, type SqlRows } from '../../bundle/sql-rows.ts';
 import { PATHS } from '../logs/app-logs.ts';
 
 /** A pod of the scaled cluster and the Deployment it belongs to. */
@@ -161,11 +160,6 @@ function msToTs(ms: string): string {
   return `make_timestamp((${ms})::BIGINT * 1000)::TIMESTAMPTZ`;
 }
 
-/** Every column of the format in order: the given ones, NULL for the rest. */
-function allColumns(values: Record<string, string>): string {
-  return COLUMNS.map((c) => `${values[c.name] ?? `CAST(NULL AS ${c.type})`} AS "${c.name}"`).join(', ');
-}
-
 /** A web application's routine access lines (routineLine of app-logs.ts: 1 % 500s, 3 % 404s). */
 function logsSql(
   from: number,
@@ -181,7 +175,7 @@ function logsSql(
   const line =
     `'{"level":"info","msg":"request completed","method":"' || CASE WHEN ${u(4)} < 0.8 THEN 'GET' ELSE 'POST' END ` +
     `|| '","path":"' || ${path} || '","status":' || ${status} || ',"duration_ms":' || ${int(2, 180, salt, 'p.pi', 'i', '5')} || '}'`;
-  return `SELECT ${allColumns({
+  return `SELECT ${formatColumns({
     source: `'log'`,
     ts: msToTs(`${start} + floor(i * ${step} + ${u(0)} * ${step})`),
     api_version: `'v1'`,
@@ -214,7 +208,7 @@ function metricsSql(
   const ts = msToTs(`${start} + floor(s * ${interval})`);
   const common = { source: `'metric'`, ts, origin: `'simulate'` };
   const nodeRows = (metric: string, labels: string, value: string) =>
-    `SELECT ${allColumns({
+    `SELECT ${formatColumns({
       ...common,
       kind: `'Node'`,
       name: 'n.node',
@@ -225,7 +219,7 @@ function metricsSql(
     })} FROM ${NODES} n, range(${from}, ${to}) r(s)`;
   const pods = `${PODS} p, range(${from}, ${to}) r(s) WHERE s < ${scrapes - 1} OR p.pi < ${lastPods}`;
   const podRow = (metric: string, labels: string, value: string, extra: Record<string, string>) =>
-    `SELECT ${allColumns({
+    `SELECT ${formatColumns({
       ...common,
       kind: `'Pod'`,
       namespace: 'p.namespace',
