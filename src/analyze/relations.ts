@@ -5,7 +5,8 @@
 // claims and ServiceAccount it uses, the Services and budgets selecting it. Besides them, what two
 // evidence joins read: the taints each node carried, and whom RBAC bindings bound. A pod the bundle
 // holds no object of (Events alone) gets its controller from what the controllers' Events say they
-// made, else from its name (generated-names.ts), and its node from its Events.
+// made, else from its name (generated-names.ts), and its node from its Events. A budget that held a
+// drain of an audit log is on the node the drain cordoned.
 
 import { sqlList } from '../bundle/duckdb.ts';
 import type { Bundle } from '../bundle/reader.ts';
@@ -20,6 +21,7 @@ import { JOINS, type Join as RuleJoin } from '../correlate/joins.ts';
 import { loadRules, type Rule, type RuleChainJoin } from '../correlate/rules.ts';
 import { controllerByName, isClaimOfPod, isNamedBy, type NamedObject } from '../kube/generated-names.ts';
 import type { Join } from '../patterns/schema.ts';
+import { DISRUPTION_BUDGET_SQL } from '../views/audit.ts';
 import {
   namespacedName,
   type ObjectRef,
@@ -71,6 +73,9 @@ export class Relations {
   /** key of a pod → the nodes its Events say it was on: the kubelet that reported them, the node
    * the scheduler assigned it to */
   private readonly eventNodes = new Map<string, Set<string>>();
+  /** key of a PodDisruptionBudget → the nodes whose drains it held: the node the author of the
+   * evictions it refused had cordoned just before */
+  private readonly drainNodes = new Map<string, Set<string>>();
   /** keys whose controller is read from their name alone */
   private readonly named = new Set<string>();
 
@@ -116,6 +121,17 @@ export class Relations {
          ELSE regexp_extract(event_message, '^(?:Created|Deleted) pod: (\\S+)', 1) END, '') AS made
        FROM events
        WHERE list_contains(${sqlList(CONTROLLER_KINDS)}, kind) AND namespace IS NOT NULL AND name IS NOT NULL AND ${inScope}`,
+      // The node each drain a budget held was of: kubectl drain (the cluster autoscaler, an upgrade)
+      // cordons the node, then evicts its pods as the same user; the refusals name the budget, not the
+      // node, so the node is the one their author wrote last before them, within the hour.
+      `SELECT DISTINCT e.namespace, e.budget, n.name AS node
+       FROM (SELECT ts, namespace, coalesce(audit_impersonated_user, audit_user) AS actor, ${DISRUPTION_BUDGET_SQL} AS budget
+             FROM audit WHERE audit_subresource = 'eviction' AND audit_code = 429 AND namespace IS NOT NULL AND ${inScope}) e
+       ASOF JOIN (SELECT ts, coalesce(audit_impersonated_user, audit_user) AS actor, name FROM audit
+                  WHERE kind = 'Node' AND audit_verb IN ('patch', 'update') AND audit_subresource IS NULL
+                    AND coalesce(audit_code, 200) < 400 AND name IS NOT NULL) n
+         ON n.actor = e.actor AND n.ts <= e.ts
+       WHERE e.budget IS NOT NULL AND n.ts >= e.ts - INTERVAL 1 HOUR`,
       // The nodes pods' Events put them on: the reporting kubelet's host, the scheduler's binding.
       `SELECT DISTINCT namespace, name,
               coalesce(node, regexp_extract(event_message, '^Successfully assigned \\S+ to (\\S+)$', 1)) AS node
@@ -131,7 +147,7 @@ export class Relations {
       const reads = (JOINS[rule.join] as RuleJoin).reads;
       for (const field of reads ? reads(rule) : CATALOGUE_FIELDS) fields.add(field);
     }
-    const [objects, taints, bindings, made, nodes] = await onConnections(
+    const [objects, taints, bindings, made, drains, nodes] = await onConnections(
       bundle,
       [null, ...queries],
       (connection, sql) =>
@@ -169,6 +185,12 @@ export class Relations {
       if (m.made && child)
         relations.madeBy.set(key(m.namespace, child, m.made), key(m.namespace, m.kind, m.name));
     }
+    for (const d of drains as { namespace: string; budget: string; node: string }[])
+      addTo(
+        relations.drainNodes,
+        key(d.namespace, 'PodDisruptionBudget', d.budget),
+        key(null, 'Node', d.node),
+      );
     for (const n of nodes as { namespace: string; name: string; node: string | null }[])
       if (n.node) addTo(relations.eventNodes, key(n.namespace, 'Pod', n.name), key(null, 'Node', n.node));
     return relations;
@@ -226,6 +248,8 @@ export class Relations {
     }
     const onNodes = incarnations.length === 0 ? this.eventNodes.get(start) : undefined;
     if (onNodes) facts.links.set('node', new Set(onNodes));
+    const drained = this.drainNodes.get(start);
+    if (drained) facts.links.set('node', new Set([...(facts.links.get('node') ?? []), ...drained]));
     if (incarnations.length === 0 && namespace !== null && kind in MADE_BY) {
       const parent = this.controllerNamed(namespace, kind, name);
       if (parent) {

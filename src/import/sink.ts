@@ -252,6 +252,7 @@ export class ImportSink {
       name: row.name,
       uid: row.uid ?? null,
       subresource: row.audit_subresource ?? null,
+      user: row.audit_impersonated_user ?? row.audit_user ?? null,
       request: entry.requestObject,
       response: entry.responseObject,
     });

@@ -18,9 +18,15 @@ export interface AuditWrite {
   name: string;
   uid: string | null;
   subresource: string | null;
+  /** Who wrote it (the impersonated user when there is one). */
+  user: string | null;
   request: unknown;
   response: unknown;
 }
+
+/** A kubelet's user: `system:node:<node>`. The NodeRestriction admission plugin lets a kubelet write
+ * only the pods bound to its node, so a pod it wrote is on that node. */
+const KUBELET_USER = /^system:node:(.+)$/;
 
 /**
  * Lists a strategic merge patch merges by a key of their elements rather than replaces
@@ -219,6 +225,11 @@ export class AuditObjectReplay {
       kind: write.kind,
       metadata,
     };
+    // A pod whose creation is before the log shows no node in its kubelet's status patches: the
+    // kubelet that wrote it says which.
+    const kubelet = write.kind === 'Pod' ? KUBELET_USER.exec(write.user ?? '')?.[1] : undefined;
+    if (kubelet !== undefined && str(rec(object.spec)?.nodeName) === null)
+      object.spec = { ...rec(object.spec), nodeName: kubelet };
     this.known.delete(key);
     if (watchEvent !== 'DELETED') {
       this.known.set(key, object);

@@ -6,6 +6,10 @@ import { sourceView } from './view.ts';
 /** The API server's answer: the audit entry keeps it in the body only. */
 const MESSAGE = `json_extract_string(body, '$.responseStatus.message')`;
 
+/** The PodDisruptionBudget an eviction refused with 429 names, as SQL over an audit row. */
+export const DISRUPTION_BUDGET_SQL = `nullif(regexp_extract(CAST(json_extract(body, '$.responseStatus.details.causes') AS VARCHAR),
+          'The disruption budget ([^ "]+) ', 1), '')`;
+
 export const audit = sourceView({
   name: 'audit',
   doc: "one row per API-server request of the audit log, but those `kstory record` made itself; the subject columns describe the request's `objectRef`.",
@@ -36,8 +40,7 @@ export const audit = sourceView({
         doc: 'what the request asked to do: its verb, resource (and subresource) and namespace (`list pods in shop`)',
       },
       disruption_budget: {
-        sql: `nullif(regexp_extract(CAST(json_extract(body, '$.responseStatus.details.causes') AS VARCHAR),
-          'The disruption budget ([^ "]+) ', 1), '')`,
+        sql: DISRUPTION_BUDGET_SQL,
         doc: 'the PodDisruptionBudget an eviction refused with 429 names: "The disruption budget x needs 2 healthy pods and has 2 currently"',
       },
       refusing_quota: {

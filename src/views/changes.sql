@@ -15,10 +15,11 @@
 --     `replicas`, `restart` (`kubectl rollout restart`: the pod template's restartedAt annotation),
 --     `spec` (the top-level fields of a custom object's spec that changed), `permissions` (a Role's
 --     or ClusterRole's rules, a binding's role and subjects), `quota` (a ResourceQuota's hard
---     limits) or `deleted` (an object of any kind)
+--     limits), `deleted` (an object of any kind) or `written` (a workload a person wrote, logged at
+--     the Metadata level: what changed is not in the log)
 --   old, new: the value before and after, as text (`app=shop:1.4`, `LOG_LEVEL=info`, `3`); null
 --     where nothing kept it (the new size of a scale, the keys of a ConfigMap written, logged at the
---     Metadata level)
+--     Metadata level; the images a patch replaced, when no version before it is kept)
 --   actor: who wrote the object at most 2 minutes before the version was seen, when the audit log
 --     shows it (the impersonated user when there is one)
 --   actor_agent: the user agent of that write (`kubectl/v1.29.1 (linux/amd64) kubernetes/…`)
@@ -205,6 +206,40 @@ requested AS (
       AND NOT EXISTS (SELECT 1 FROM versions v WHERE v.kind = w.kind AND coalesce(v.namespace, '') = w.namespace AND v.name = w.name))
   WHERE CASE WHEN level = 'Metadata' THEN repeated <= 5 ELSE len(keys) > 0 END
   UNION ALL
+  -- A workload's images a person's patch set, at the levels that keep the request: the containers of
+  -- a strategic merge patch of its pod template (kubectl set image, kubectl apply and Helm send only
+  -- what changed; a server-side apply sends the whole object, kind included, which says nothing
+  -- changed), or `kubectl rollout undo`'s JSON patch, which replaces the whole template and then the
+  -- annotations: a rollback. The images before are those of the version before, when one is kept.
+  SELECT ts, api_version, kind, namespace, name, uid, change, images, actor, agent, verb
+  FROM (
+    SELECT *, CASE WHEN undo THEN 'rollback' ELSE 'image' END AS change,
+           nullif(array_to_string(list_transform(list_filter(
+             from_json(CASE WHEN undo THEN json_extract(body, '$.requestObject[0].value.spec.containers')
+                            ELSE json_extract(body, '$.requestObject.spec.template.spec.containers') END,
+                       '[{"name":"VARCHAR","image":"VARCHAR"}]'),
+             c -> c.name IS NOT NULL AND c.image IS NOT NULL), c -> c.name || '=' || c.image), ', '), '') AS images
+    FROM (
+      SELECT *, json_type(json_extract(body, '$.requestObject')) = 'ARRAY'
+                  AND json_extract_string(body, '$.requestObject[0].op') = 'replace'
+                  AND json_extract_string(body, '$.requestObject[0].path') = '/spec/template'
+                  AND json_extract_string(body, '$.requestObject[1].path') = '/metadata/annotations' AS undo
+      FROM writes WHERE actor IS NOT NULL AND subresource IS NULL AND verb = 'patch'
+        AND kind IN ('Deployment', 'StatefulSet', 'DaemonSet') AND level <> 'Metadata'
+    )
+    WHERE undo OR json_extract(body, '$.requestObject.kind') IS NULL
+  )
+  WHERE images IS NOT NULL
+  UNION ALL
+  -- A workload a person wrote, logged at the Metadata level: a change whose content the log does not
+  -- keep (a new image, an env var, a scale), so only who and when; a tool that writes it again and
+  -- again (more than 5 times) is reconciling, not changing it.
+  SELECT ts, api_version, kind, namespace, name, uid, 'written', NULL, actor, agent, verb
+  FROM (SELECT *, count(*) OVER (PARTITION BY kind, namespace, name, actor) AS repeated FROM writes
+        WHERE actor IS NOT NULL AND subresource IS NULL AND verb IN ('patch', 'update') AND level = 'Metadata'
+          AND kind IN ('Deployment', 'StatefulSet', 'DaemonSet', 'CronJob'))
+  WHERE repeated <= 5
+  UNION ALL
   -- Who changed what a Role or a binding grants, when the log keeps no version of it.
   SELECT ts, api_version, kind, namespace, name, uid, 'permissions', NULL, actor, agent, verb
   FROM writes WHERE actor IS NOT NULL AND subresource IS NULL AND verb IN ('patch', 'update')
@@ -218,16 +253,19 @@ requested_only AS (
   SELECT r.* FROM requested r
   WHERE NOT EXISTS (
     SELECT 1 FROM changed c
-    WHERE c.kind = r.kind AND coalesce(c.namespace, '') = r.namespace AND c.name = r.name AND c.change = r.change
+    WHERE c.kind = r.kind AND coalesce(c.namespace, '') = r.namespace AND c.name = r.name
+      AND (c.change = r.change OR r.change = 'written')
       AND c.ts BETWEEN r.ts - INTERVAL 5 SECOND AND r.ts + INTERVAL 2 MINUTE)
 ),
 -- The size a scale started from: the workload's newest version before it.
 sized AS (
   SELECT r.ts, r.api_version, r.kind, nullif(r.namespace, '') AS namespace, r.name, r.uid, NULL::VARCHAR AS owner_kind, r.change,
-         CASE WHEN r.change = 'replicas' THEN CAST(v.replicas AS VARCHAR) END AS old, r.new,
+         CASE WHEN r.change = 'replicas' THEN CAST(v.replicas AS VARCHAR)
+              WHEN r.change IN ('image', 'rollback') THEN v.images END AS old, r.new,
          r.actor, r.agent, r.verb, r.ts AS actor_ts
   FROM requested_only r
-  ASOF LEFT JOIN (SELECT ts, kind, coalesce(namespace, '') AS namespace, name, replicas FROM versions WHERE replicas IS NOT NULL) v
+  ASOF LEFT JOIN (SELECT ts, kind, coalesce(namespace, '') AS namespace, name, replicas, images FROM versions
+                  WHERE replicas IS NOT NULL OR images IS NOT NULL) v
     ON v.kind = r.kind AND v.namespace = r.namespace AND v.name = r.name AND v.ts < r.ts
 ),
 attributed AS (
@@ -240,6 +278,11 @@ attributed AS (
   FROM changed c
   ASOF LEFT JOIN writes w
     ON w.kind = c.kind AND w.namespace = coalesce(c.namespace, '') AND w.name = c.name AND w.ts <= c.ts + INTERVAL 5 SECOND
+  -- The new images of a version that `kubectl rollout undo` wrote are its rollback, said once.
+  WHERE NOT (c.change = 'image' AND EXISTS (
+    SELECT 1 FROM requested r
+    WHERE r.change = 'rollback' AND r.kind = c.kind AND r.namespace = coalesce(c.namespace, '') AND r.name = c.name
+      AND c.ts BETWEEN r.ts - INTERVAL 5 SECOND AND r.ts + INTERVAL 2 MINUTE))
 )
 SELECT ts, api_version, kind, namespace, name, uid, change, old, new, actor, agent AS actor_agent, verb AS actor_verb, actor_ts,
        owner_kind, (SELECT count(*) > 0 FROM audit) AS audited

@@ -10,6 +10,8 @@ const DESCRIPTION = `CASE change
   WHEN 'data' THEN 'data ' || CASE WHEN new IS NULL THEN 'changed (the audit log does not say which keys)' WHEN old IS NULL THEN 'set: ' || new ELSE old || ' → ' || new END
   WHEN 'permissions' THEN 'permissions ' || CASE WHEN new IS NULL THEN 'changed (the audit log does not say how)' ELSE coalesce(old, '(none)') || ' → ' || new END
   WHEN 'spec' THEN 'spec ' || CASE WHEN old IS NULL THEN coalesce(nullif(new, ''), '(the fields are not in the audit log)') ELSE old || ' → ' || new END
+  WHEN 'written' THEN 'written (logged at the Metadata level: the audit log does not say what changed)'
+  WHEN 'image' THEN 'image ' || CASE WHEN old IS NULL AND new IS NOT NULL THEN 'set: ' || new || ' (the audit log does not say the one before)' ELSE coalesce(old, '(none)') || ' → ' || coalesce(new, '(none)') END
   ELSE change || ' ' || coalesce(old, '(none)') || ' → ' || coalesce(new, '(none)') END`;
 
 export const changes = sqlView(import.meta.url, 'changes.sql', {

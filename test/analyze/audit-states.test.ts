@@ -291,4 +291,71 @@ describe('a drain the audit log alone shows blocked', () => {
     const brief = await analyzeAuditLog(tempDir(), log.slice(0, 2));
     expect(brief.findings.filter((f) => f.pattern === 'pdb-blocking-disruptions')).toEqual([]);
   });
+
+  it('roots the node that stays cordoned in the budget refusing the evictions of the drain that cordoned it', async () => {
+    // kubectl drain cordons the node (a patch setting spec.unschedulable), then evicts its pods; the
+    // refused pods' node is in no entry, only the drain's author and order tie them to it.
+    const cordon = (node: string, at: string) =>
+      auditEntry(at, {
+        level: 'RequestResponse',
+        verb: 'patch',
+        requestURI: `/api/v1/nodes/${node}`,
+        objectRef: { resource: 'nodes', name: node, apiVersion: 'v1' },
+        requestObject: { spec: { unschedulable: true } },
+        responseObject: {
+          kind: 'Node',
+          apiVersion: 'v1',
+          metadata: { name: node, uid: `u-${node}`, resourceVersion: '900' },
+          spec: {
+            unschedulable: true,
+            taints: [{ key: 'node.kubernetes.io/unschedulable', effect: 'NoSchedule' }],
+          },
+        },
+      });
+    const eviction = (at: string, user: string) =>
+      auditEntry(at, {
+        verb: 'create',
+        user: { username: user, groups: ['system:authenticated'] },
+        requestURI: '/api/v1/namespaces/shop/pods/ledger-7c9d5b8f4-k2m8p/eviction',
+        objectRef: {
+          resource: 'pods',
+          namespace: 'shop',
+          name: 'ledger-7c9d5b8f4-k2m8p',
+          apiVersion: 'v1',
+          subresource: 'eviction',
+        },
+        responseStatus: {
+          metadata: {},
+          status: 'Failure',
+          message: "Cannot evict pod as it would violate the pod's disruption budget.",
+          reason: 'TooManyRequests',
+          details: {
+            causes: [
+              {
+                reason: 'DisruptionBudget',
+                message: 'The disruption budget ledger needs 2 healthy pods and has 2 currently',
+              },
+            ],
+          },
+          code: 429,
+        },
+      });
+    const log = [
+      cordon('worker-1', '09:19:58'),
+      ...[0, 1, 2, 3, 4, 5].map((i) =>
+        eviction(`09:20:${String(i * 5).padStart(2, '0')}`, 'alice@example.com'),
+      ),
+      // bob cordons another node and evicts nothing of the budget's: that node is not held by it.
+      auditEntry('09:19:00', {
+        ...cordon('worker-2', '09:19:00'),
+        user: { username: 'bob@example.com', groups: [] },
+      }),
+    ];
+    const drained = await analyzeAuditLog(tempDir(), log);
+    const pdb = drained.findings.findIndex((f) => f.pattern === 'pdb-blocking-disruptions');
+    const incident = drained.incidents.find((i) => i.root === pdb)!;
+    const held = incident.chain.slice(1).map((step) => drained.findings[step.finding]!);
+    expect(held.map((f) => `${f.pattern} ${f.subject.name}`)).toEqual(['node-cordoned worker-1']);
+    expect(incident.chain[1]!.via?.link).toBe('pdb-holds-drain');
+  });
 });

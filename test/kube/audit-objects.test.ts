@@ -15,6 +15,7 @@ const write = (over: Partial<AuditWrite>): AuditWrite => ({
   name: 'web-6d4cf56db6-x2b7k',
   uid: 'pod-uid-1',
   subresource: 'status',
+  user: null,
   request: undefined,
   response: undefined,
   ...over,
@@ -232,6 +233,31 @@ describe('AuditObjectReplay', () => {
     ]);
     expect(rows[0]).toMatchObject({ replicas_desired: 2, replicas_ready: 1 });
     expect(rows[1]!.owner_uid).toBe('rs-uid');
+  });
+
+  it('puts a pod on the node whose kubelet wrote it, and marks every version as the log’s', () => {
+    const rows = replayed([
+      write({
+        user: 'system:node:worker-2',
+        request: kubeletPatch({ reason: 'CrashLoopBackOff', message: 'x' }, 1),
+      }),
+      // Anyone else's write says nothing of where the pod runs.
+      write({
+        name: 'api-5f7d9c6b8-qwxyz',
+        user: 'alice',
+        request: kubeletPatch({ reason: 'x', message: 'y' }, 0),
+      }),
+    ]);
+    expect(rows.map((r) => `${r.name} ${r.node}`)).toEqual([
+      'web-6d4cf56db6-x2b7k worker-2',
+      'api-5f7d9c6b8-qwxyz null',
+    ]);
+    for (const row of rows)
+      expect(
+        (row.body as { metadata: { annotations: Record<string, string> } }).metadata.annotations,
+      ).toEqual({
+        'kstory.dev/from-audit': 'audit log',
+      });
   });
 
   it('ends an object with its deletion, and gives nothing for a deletion of an object it never saw', () => {
