@@ -991,3 +991,52 @@ describe('kubectl describe whose indentation a paste lost', () => {
     }
   });
 });
+
+describe('kubectl describe cut in the middle', () => {
+  const at = (marker: string) => INIT_FAILING_POD.indexOf(marker);
+
+  it('reads what a describe cut before its Events shows, and says where it ends', async () => {
+    const head = INIT_FAILING_POD.slice(0, at('Conditions:'));
+    const { result, bundle } = await scratch.import([scratch.write('cut/head.txt', head)]);
+    expect(await rows(bundle!, 'SELECT name, phase FROM objects')).toEqual([
+      { name: 'agent-7c9d8b6f5-x2x9q', phase: 'Pending' },
+    ]);
+    expect(result.inputs[0]?.notes?.map((n) => [n.line, n.reason])).toEqual([
+      [
+        head.trimEnd().split('\n').length,
+        `the describe of Pod agent-7c9d8b6f5-x2x9q ends at line ${head.trimEnd().split('\n').length} before its Events: cut short (or printed with --show-events=false), what it shows is read`,
+      ],
+    ]);
+    bundle!.close();
+  });
+
+  it('reads one cut before its Name: as the object its command names, else its Events alone', async () => {
+    const tail = INIT_FAILING_POD.slice(at('Init Containers:'));
+    const named = await scratch.import([
+      scratch.write('cut/named.txt', `$ kubectl describe pod agent-7c9d8b6f5-x2x9q -n tools\n${tail}`),
+    ]);
+    expect(named.result.inputs[0]?.issues).toEqual([]);
+    expect(named.result.inputs[0]?.notes?.map((n) => n.reason)).toEqual([
+      'the describe of Pod agent-7c9d8b6f5-x2x9q begins at line 2 without its head (cut before "Name:"): what follows is read, its name from the command',
+    ]);
+    expect(
+      await rows(
+        named.bundle!,
+        "SELECT namespace, name, body->>'$.status.initContainerStatuses[0].lastState.terminated.exitCode' AS exit FROM objects",
+      ),
+    ).toEqual([{ namespace: 'tools', name: 'agent-7c9d8b6f5-x2x9q', exit: '128' }]);
+    expect(await rows(named.bundle!, 'SELECT count(*)::INTEGER AS n FROM events')).toEqual([{ n: 4 }]);
+    named.bundle!.close();
+
+    const alone = await scratch.import([scratch.write('cut/alone.txt', tail)]);
+    expect(alone.result.inputs[0]?.formats).toEqual({ 'kubectl-describe': 1 });
+    expect(alone.result.inputs[0]?.notes?.map((n) => n.reason)).toEqual([
+      'a describe cut before its "Name:" (lines 1-67): only its Events are read; save it whole, or with the command that printed it',
+    ]);
+    // The scheduler's row names the pod and its namespace.
+    expect(await rows(alone.bundle!, 'SELECT DISTINCT namespace, name FROM events')).toEqual([
+      { namespace: 'tools', name: 'agent-7c9d8b6f5-x2x9q' },
+    ]);
+    alone.bundle!.close();
+  });
+});

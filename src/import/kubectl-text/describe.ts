@@ -141,6 +141,15 @@ function readBlock(lines: TextLine[], ctx: FileContext, hint: DescribeHint): Blo
     namespace: namespaced ? (metadata.namespace as string) : undefined,
     ...built.subject,
   };
+  // Every describer but a Secret's ends with its Events (`Events:  <none>` when there are none).
+  if (eventsAt < 0 && subject.kind !== 'Secret') {
+    const last = lines.findLast((l) => l.text.trim() !== '') ?? first;
+    note(
+      ctx,
+      last.line,
+      `the describe of ${subject.kind} ${subject.name} ends at line ${last.line} before its Events: cut short (or printed with --show-events=false), what it shows is read`,
+    );
+  }
   const { oldest } = parseDescribeEvents(eventLines, subject, '1970-01-01T00:00:00Z', DESCRIBE_SOURCE);
   return { describer, built, eventLines, subject, capture: captureOf(built, oldest) };
 }

@@ -2,7 +2,7 @@
 // or YAML objects), the command second (a log, rows whose header a filter removed); errors kubectl
 // printed instead of output are said, never read as output.
 
-import { type FileContext, issue } from '../context.ts';
+import { type FileContext, issue, note } from '../context.ts';
 import { importJsonText } from '../formats/kube-json.ts';
 import { importYamlText } from '../formats/kube-yaml.ts';
 import type { KubectlCommand } from './command.ts';
@@ -96,6 +96,9 @@ export async function readSection(section: Section, ctx: FileContext): Promise<S
       direct: false,
     };
   }
+  // A describe cut before its `Name:` (pasted from the middle): read from where it begins.
+  const fragment = describeFragment(lines, command, ctx);
+  if (fragment) return { prepared: fragment, direct: false };
   // The Events of a describe alone: of the one object the command names, when it names one.
   if (isEventsTableStart(lines.slice(0, 3).map((l) => l.text))) {
     const one = command?.verb === 'describe' && command.names.length === 1;
@@ -144,6 +147,49 @@ export async function readSection(section: Section, ctx: FileContext): Promise<S
   if (section.preamble) return none;
   issue(ctx, first.line, unreadable(command, firstText));
   return none;
+}
+
+// A field of a describe at the left margin (`Containers:`, `Restart Count:  5`, `Events:`).
+const DESCRIBE_FIELD_RE = /^[A-Z][\w .()/-]*:(?:\s|$)/;
+
+/**
+ * A describe whose head was cut off: of the one object its command names, read as if its `Name:`
+ * were there; else its Events, when it reaches them. Null when it is no such fragment.
+ */
+function describeFragment(
+  lines: readonly TextLine[],
+  command: KubectlCommand | null,
+  ctx: FileContext,
+): PreparedSection | null {
+  const first = lines[0]!;
+  // The Events table alone is read as such (see events-table.ts).
+  if (/^Events:/.test(first.text) || !DESCRIBE_FIELD_RE.test(first.text)) return null;
+  if (lines.some((l) => isDescribeStart(l.text))) return null;
+  const one = command?.verb === 'describe' && command.names.length === 1 && command.kinds.length === 1;
+  if (one) {
+    const [kind, name] = [command.kinds[0]!, command.names[0]!];
+    note(
+      ctx,
+      first.line,
+      `the describe of ${kind} ${name} begins at line ${first.line} without its head (cut before "Name:"): what follows is read, its name from the command`,
+    );
+    const named = [{ text: `Name: ${name}`, line: first.line }, ...lines];
+    return prepareDescribe(named, ctx, { kind, namespace: command.namespace });
+  }
+  const eventsAt = lines.findIndex((l) => /^Events:/.test(l.text));
+  if (eventsAt < 0 || !isEventsTableStart(lines.slice(eventsAt, eventsAt + 3).map((l) => l.text)))
+    return null;
+  const prepared = prepareEventsTable(lines.slice(eventsAt), ctx, {
+    kind: command?.kinds[0],
+    namespace: command?.namespace,
+  });
+  if (prepared)
+    note(
+      ctx,
+      first.line,
+      `a describe cut before its "Name:" (lines ${first.line}-${lines[eventsAt]!.line - 1}): only its Events are read; save it whole, or with the command that printed it`,
+    );
+  return prepared;
 }
 
 function unreadable(command: KubectlCommand | null, firstText: string): string {
