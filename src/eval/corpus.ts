@@ -76,7 +76,8 @@ export function simulatedSamples(): EvalSample[] {
  * What a scenario is seen through besides its recording, each as users bring a cluster's evidence:
  * `snapshot`, every object and Event as they stood at its end (a dump, a must-gather); `objects`,
  * the objects alone; `events`, the Events alone; `logs`, its pods' logs alone; `audit`, its audit
- * log alone; `kubectl`, the `kubectl describe` text of its pods, Deployments and nodes.
+ * log alone; `kubectl`, the `kubectl describe` text of its pods, Deployments, nodes,
+ * autoscalers, Services, CronJobs, Jobs, claims and volumes.
  */
 export const VIEWS = ['snapshot', 'objects', 'events', 'logs', 'audit', 'kubectl'] as const;
 export type View = (typeof VIEWS)[number];

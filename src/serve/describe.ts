@@ -18,7 +18,8 @@ export interface DescribeInput {
   /** core/v1 Events about the object, as they stood at the instant. */
   events: Json[];
   at: Instant;
-  related: { replicaSets?: Json[]; pods?: Json[]; usage?: NodeUsage };
+  /** A Deployment's ReplicaSets, the pods on a Node or using a claim, a Service's Endpoints. */
+  related: { replicaSets?: Json[]; pods?: Json[]; usage?: NodeUsage; endpoints?: Json };
   /** Set when the object was gone at the end and is shown as it last was. */
   note?: string;
 }
@@ -130,6 +131,23 @@ export async function describeObject(
             rec(p.spec)?.nodeName === name && !['Succeeded', 'Failed'].includes(String(rec(p.status)?.phase)),
         );
       related.usage = nodeUsage(object, related.pods);
+    }
+  }
+  if (resource.kind === 'PersistentVolumeClaim' && resource.origin === 'builtin') {
+    const pods = state.catalogue.resolve('pods')[0];
+    if (pods) {
+      related.pods = (await state.objectsAt(pods, at, { namespace: namespace ?? undefined }))
+        .map((i) => i.object)
+        .filter((p) =>
+          arr(rec(p.spec)?.volumes).some((v) => rec(rec(v)?.persistentVolumeClaim)?.claimName === name),
+        );
+    }
+  }
+  if (resource.kind === 'Service' && resource.origin === 'builtin') {
+    const endpoints = state.catalogue.resolve('endpoints')[0];
+    if (endpoints) {
+      const [item] = await state.objectsAt(endpoints, at, { namespace: namespace ?? undefined, name });
+      if (item) related.endpoints = item.object;
     }
   }
   return { resource, object, events, at, related, note };

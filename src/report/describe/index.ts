@@ -2,14 +2,26 @@
 // outline for the rest. A new describer is one file and one line here.
 
 import type { DescribeInput } from '../../serve/describe.ts';
+import { describeCronJob, describeHorizontalPodAutoscaler, describeJob } from './batch-scaling.ts';
 import { describeGeneric } from './generic.ts';
 import { describePod } from './pod.ts';
+import {
+  describePersistentVolume,
+  describePersistentVolumeClaim,
+  describeService,
+} from './services-storage.ts';
 import { describeDeployment, describeNode } from './workloads.ts';
 
 const DESCRIBERS: Readonly<Record<string, (input: DescribeInput) => string>> = {
   Pod: describePod,
   Deployment: describeDeployment,
   Node: describeNode,
+  Job: describeJob,
+  CronJob: describeCronJob,
+  HorizontalPodAutoscaler: describeHorizontalPodAutoscaler,
+  Service: describeService,
+  PersistentVolumeClaim: describePersistentVolumeClaim,
+  PersistentVolume: describePersistentVolume,
 };
 
 export function renderDescribe(input: DescribeInput): string {

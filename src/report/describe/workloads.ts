@@ -7,7 +7,8 @@ import { conditionsTable, eventsTable, labelsAndAnnotations, rfc1123, since, sor
 import { arr, type Json, rec, str } from './fields.ts';
 import { DescribeWriter } from './writer.ts';
 
-function templateLines(w: DescribeWriter, template: Json): void {
+/** `Pod Template:` and what it holds, as the describers of workloads and Jobs print it. */
+export function templateLines(w: DescribeWriter, template: Json): void {
   const metadata = rec(template.metadata) ?? {};
   const spec = rec(template.spec) ?? {};
   w.line(0, 'Pod Template:');
