@@ -11,6 +11,7 @@ import type { Database } from '../bundle/duckdb.ts';
 import type { Bundle } from '../bundle/reader.ts';
 import { CHANGES_BODY } from '../views/changes.ts';
 import { creationOrder } from '../views/create.ts';
+import { EVENTS_BODY } from '../views/events.ts';
 import { viewQuery } from '../views/view.ts';
 import { onConnections } from './parallel.ts';
 
@@ -54,7 +55,8 @@ const LOADS: readonly { view: string; after: readonly string[]; select: (from: s
       conditions: 'NULL',
     }),
   },
-  { view: 'events', after: [], select: ownColumns('event', { body: 'NULL' }) },
+  // Of an Event's body, only an init container's fieldPath (the events view's `init`).
+  { view: 'events', after: [], select: ownColumns('event', { body: EVENTS_BODY }) },
   // Writes that admission refused keep their bodies: the answer's message and the refused object's
   // owner are in them (the audit view's virtual fields). Reads that found nothing (404) and writes
   // that lost a race (409), the bulk of any audit log's failures, do not. People's scales, restarts

@@ -29,6 +29,17 @@ const FAILED_SYNC_CONTAINER = `CASE
   WHEN container IS NULL AND ${FAILED_SYNC} AND ${syncTarget} NOT IN ('', 'POD') THEN ${syncTarget}
   ELSE container END`;
 
+// The involved object's fieldPath names the container kind: the kubelet's Events about an init
+// container carry spec.initContainers{name} (core/v1 involvedObject, events.k8s.io/v1 regarding).
+const INIT_CONTAINER = `coalesce(starts_with(coalesce(json_extract_string(body, '$.involvedObject.fieldPath'),
+  json_extract_string(body, '$.regarding.fieldPath')), 'spec.initContainers{'), false)`;
+
+/** What analysis keeps of an Event's body (working-set.ts): the fieldPath of an init container's,
+ * all the `init` field reads; the rest is in the columns. Only the bodies of container Events that
+ * name an init container are parsed. */
+export const EVENTS_BODY = `CASE WHEN container IS NOT NULL AND contains(body, 'spec.initContainers{') AND ${INIT_CONTAINER}
+  THEN json_object('involvedObject', json_object('fieldPath', 'spec.initContainers{' || container || '}')) END`;
+
 export const events = sourceView({
   name: 'events',
   doc: 'every version of every Kubernetes Event; the subject columns describe the object it involves. A FailedSync of a kubelet before 1.10 that carries a crash loop, an image pull, a volume or a sandbox failure has the reason a later kubelet gives it (BackOff, ErrImagePull, InspectFailed, FailedMount, FailedCreatePodSandBox) and the container its message names; its message is as written.',
@@ -38,6 +49,12 @@ export const events = sourceView({
     subject: { kind: 'kind', name: 'name', container: 'container' },
     excerpt: `concat_ws(' ', event_type, event_reason, CASE WHEN event_count > 1 THEN '(x' || event_count || ')' END, 'on ' || kind || ' ' || name || ':', event_message)`,
     virtual: {
+      // A failing init container is told from a crash loop when the bundle holds no pod status
+      // (Events alone). An Event without a fieldPath is not about one.
+      init: {
+        sql: INIT_CONTAINER,
+        doc: "the Event is about an init container: its involved object's fieldPath is spec.initContainers{name}",
+      },
       webhook: {
         sql: `nullif(regexp_extract(event_message, 'webhook "([^"]+)"', 1), '')`,
         doc: 'the admission webhook the message names: failed calling webhook "x", admission webhook "x" denied the request',

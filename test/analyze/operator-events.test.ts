@@ -110,4 +110,58 @@ describe('custom resources failing in their operator’s Events', () => {
       bundle.close();
     }
   });
+
+  it('takes a cert-manager Certificate whose renewal began and whose request failed for a certificate renewal failing, a single failed first issuance not', async () => {
+    const cert = (name: string, reason: string, message: string, count: number, type = 'Warning') => ({
+      ...event('Certificate', name, reason, message, count, type),
+      namespace: 'shop',
+      event_source: 'cert-manager-certificates-issuing',
+    });
+    const bundle = await openRows(tempDir(), 'certificates.parquet', [
+      cert(
+        'shop-tls',
+        'Issuing',
+        'Renewing certificate as renewal was scheduled at 2026-02-28T09:12:00Z',
+        1,
+        'Normal',
+      ),
+      cert(
+        'shop-tls',
+        'Failed',
+        'The certificate request has failed to complete and will be retried: Failed to wait for order resource "shop-tls-1-1234567890" to become ready: order is in "errored" state: Failed to finalize Order: 429 urn:ietf:params:acme:error:rateLimited: too many certificates already issued',
+        1,
+      ),
+      // Refused twice by an approver's policy: reason named after it.
+      cert(
+        'api-tls',
+        'policy.cert-manager.io',
+        'The certificate request has failed to complete and will be retried: No policy approved this request',
+        2,
+      ),
+      // Failed once on its first issuance: may be a blip.
+      cert(
+        'docs-tls',
+        'Failed',
+        'The certificate request has failed to complete and will be retried: 403 urn:ietf:params:acme:error:unauthorized',
+        1,
+      ),
+    ]);
+    try {
+      const found = await detectPattern(
+        bundle,
+        loadPatternFile(path.join(BUILTIN_PATTERNS_DIR, 'certificate-expiring.yaml')),
+        WINDOW,
+      );
+      expect(found.map((f) => [f.subject.kind, f.subject.name, f.variant]).sort()).toEqual([
+        ['Certificate', 'api-tls', 'issuing-failed-events'],
+        ['Certificate', 'shop-tls', 'renewal-failed-events'],
+      ]);
+      const shop = found.find((f) => f.subject.name === 'shop-tls')!;
+      expect(shop.summary).toContain('rateLimited');
+      expect(shop.summary).toContain('is not known');
+      expect(shop.confidence).toBeLessThan(0.85);
+    } finally {
+      bundle.close();
+    }
+  });
 });

@@ -184,6 +184,53 @@ describe('restart history in snapshots', () => {
     }
   });
 
+  it('takes back-offs of an init container in Events alone (its fieldPath) for a failing init container, not a crash loop', async () => {
+    // The kubelet's Events about an init container name it by spec.initContainers{name}; events.k8s.io/v1
+    // calls the involved object `regarding`.
+    const about = (container: string, init: boolean, api: 'core' | 'events') => {
+      const ref = {
+        kind: 'Pod',
+        name: `${container}-1`,
+        fieldPath: `spec.${init ? 'initContainers' : 'containers'}{${container}}`,
+      };
+      return { container, body: api === 'core' ? { involvedObject: ref } : { regarding: ref } };
+    };
+    const bundle = await openRows(
+      tempDir(),
+      'init-events-only.parquet',
+      [
+        backOff('fetch-1', 12, about('fetch', true, 'core')),
+        {
+          ...backOff('fetch-1', 5, about('fetch', true, 'core')),
+          event_reason: 'Failed',
+          event_uid: 'failed-fetch-1',
+          event_message:
+            'Error: failed to create containerd task: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: exec: "wgett": executable file not found in $PATH: unknown',
+        },
+        backOff('migrate-1', 9, about('migrate', true, 'events')),
+        backOff('app-1', 9, about('app', false, 'core')),
+      ],
+      snapshot,
+    );
+    try {
+      const report = await analyzeBundle(bundle);
+      const found = report.findings
+        .filter((f) => ['crash-loop-backoff', 'init-container-failed'].includes(f.pattern))
+        .map((f) => [f.pattern, f.subject.name, f.subject.container, f.variant])
+        .sort();
+      expect(found).toEqual([
+        ['crash-loop-backoff', 'app-1', 'app', 'events-only'],
+        ['init-container-failed', 'fetch-1', 'fetch', 'command-not-found-events'],
+        ['init-container-failed', 'migrate-1', 'migrate', 'events-only'],
+      ]);
+      const fetch = report.findings.find((f) => f.subject.name === 'fetch-1')!;
+      expect(fetch.summary).toContain('executable file not found');
+      expect(fetch.confidence).toBeLessThan(0.75);
+    } finally {
+      bundle.close();
+    }
+  });
+
   it('says that a container exiting 0 under restartPolicy Always is restarted all the same', async () => {
     const bundle = await openRows(
       tempDir(),

@@ -454,6 +454,8 @@ billing   5m                 Normal    Pulled             pod/api-1   Container 
       `${dir}events-new.txt`,
       `NAMESPACE   LAST SEEN            TYPE      REASON             OBJECT                MESSAGE
 shop        4m (x12 over 30m)    Warning   BackOff            pod/web-1             Back-off restarting failed container app in pod web-1_shop(aaaa)
+shop        5m (x3 over 25m)     Normal    Killing            pod/web-1             Container app failed liveness probe, will be restarted
+shop        5m (x4 over 30m)     Normal    Pulled             pod/web-1             Container image "example/web:4.2" already present on machine
 shop        2m                   Normal    ScalingReplicaSet  deployment/web        Scaled up replica set web-5c4 to 3
             10m                  Warning   NodeNotReady       node/worker-4         Node worker-4 status is now: NodeNotReady
 `,
@@ -483,7 +485,7 @@ shop        2m                   Normal    ScalingReplicaSet  deployment/web    
         bundle!,
         `SELECT kind, namespace, name, container, node, event_reason, event_count,
            event_first::VARCHAR AS f, event_last::VARCHAR AS l
-         FROM events ORDER BY kind, name`,
+         FROM events ORDER BY kind, name, event_reason`,
       ),
     ).toEqual([
       {
@@ -519,16 +521,39 @@ shop        2m                   Normal    ScalingReplicaSet  deployment/web    
         f: '2026-03-10 09:00:00+00',
         l: '2026-03-10 09:59:00+00',
       },
+      // The default table prints no SUBOBJECT: the kubelet's message names the container, when it does.
+      {
+        kind: 'Pod',
+        namespace: 'shop',
+        name: 'web-1',
+        container: 'app',
+        node: null,
+        event_reason: 'BackOff',
+        event_count: 12,
+        f: '2026-03-10 09:30:00+00',
+        l: '2026-03-10 09:56:00+00',
+      },
+      {
+        kind: 'Pod',
+        namespace: 'shop',
+        name: 'web-1',
+        container: 'app',
+        node: null,
+        event_reason: 'Killing',
+        event_count: 3,
+        f: '2026-03-10 09:35:00+00',
+        l: '2026-03-10 09:55:00+00',
+      },
       {
         kind: 'Pod',
         namespace: 'shop',
         name: 'web-1',
         container: null,
         node: null,
-        event_reason: 'BackOff',
-        event_count: 12,
+        event_reason: 'Pulled',
+        event_count: 4,
         f: '2026-03-10 09:30:00+00',
-        l: '2026-03-10 09:56:00+00',
+        l: '2026-03-10 09:55:00+00',
       },
     ]);
     bundle!.close();

@@ -206,7 +206,11 @@ export function eventOf(
   const last = row.lastAge ? beforeCapture(capture, row.lastAge) : capture;
   const first = row.firstAge ? beforeCapture(capture, row.firstAge) : last;
   const { component, host } = sourceOf(row.from, subject);
-  const fieldPath = row.subObject || fieldPathOf(row.message, subject) || onlyContainerOf(row, subject);
+  const fieldPath =
+    row.subObject ||
+    fieldPathOf(row.message, subject) ||
+    onlyContainerOf(row, subject) ||
+    namedContainerOf(row, subject);
   const namespace = subject.namespace ?? 'default';
   return markDerived(
     {
@@ -288,6 +292,28 @@ function onlyContainerOf(row: EventRow, subject: EventSubject): string | undefin
   if (!only || !CONTAINER_REASONS.has(row.reason) || sourceOf(row.from, subject).component !== 'kubelet')
     return undefined;
   return `spec.${only.init ? 'initContainers' : 'containers'}{${only.name}}`;
+}
+
+// The kubelet's messages that name their container (pkg/kubelet/kuberuntime, pkg/kubelet/pod_workers):
+// "Back-off restarting failed container X in pod Y" (1.26 on), "Container X failed liveness probe, will
+// be restarted", "Container X definition changed, will be restarted", "Stopping container X",
+// "Created container X" ("Created container: X" from 1.30), "Started container X".
+const KUBELET_CONTAINER_MESSAGE_RE =
+  /^(?:Back-off restarting failed container ([a-z0-9](?:[-a-z0-9]*[a-z0-9])?) in pod |Container ([a-z0-9](?:[-a-z0-9]*[a-z0-9])?) (?:failed (?:liveness|startup) probe|definition changed), will be restarted|(?:Stopping|Created|Started) container:? ([a-z0-9](?:[-a-z0-9]*[a-z0-9])?)$)/;
+
+/**
+ * The container of a kubelet's Event about a pod nothing else describes (`kubectl get events`, whose
+ * default table prints neither SUBOBJECT nor SOURCE): the one its message names, in the kubelet's own
+ * words only. Whether it is an init container the table does not say: it is taken for one of the
+ * pod's containers, as most are.
+ */
+function namedContainerOf(row: EventRow, subject: EventSubject): string | undefined {
+  if (subject.kind !== 'Pod' || subject.containers || !CONTAINER_REASONS.has(row.reason)) return undefined;
+  const component = sourceOf(row.from, subject).component;
+  if (component !== '' && component !== 'kubelet') return undefined;
+  const m = KUBELET_CONTAINER_MESSAGE_RE.exec(row.message);
+  const name = m?.[1] ?? m?.[2] ?? m?.[3];
+  return name ? `spec.containers{${name}}` : undefined;
 }
 
 function fieldPathOf(message: string, subject: EventSubject): string | undefined {
