@@ -100,7 +100,7 @@ export const ReportTroubleSchema = z
     reason: z
       .string()
       .describe(
-        'the Event’s reason; a container’s waiting reason or terminated state; the STATUS a kubectl table printed; a condition as `Type=Status (Reason)`; `LoggedErrors`, lines a container logged at an error level or in error words (the first quoted); `Restarted`, a previous instance’s log of a pod whose state the bundle lacks',
+        'the Event’s reason; a container’s waiting reason or terminated state; the STATUS a kubectl table printed; a condition as `Type=Status (Reason)`; `LoggedErrors`, lines a container logged at an error level or in error words (the first quoted); `Restarted`, a previous instance’s log of a pod whose state the bundle lacks, unless that instance said it stopped on a signal and shut down cleanly, no error logged after',
       ),
     subject: SubjectSchema.describe('the object it is about (the container, when one is named)'),
     count: z

@@ -36,6 +36,15 @@ const NAMESPACE_STUCK = [
   'NamespaceFinalizersRemaining',
 ];
 
+/**
+ * What a process writes when it stops on a signal and shuts down in order: Go and Node.js servers'
+ * "received SIGTERM", Spring Boot's "Commencing graceful shutdown" and "Graceful shutdown complete",
+ * nginx's "signal 15 (SIGTERM) received" and "gracefully shutting down", gunicorn's "Handling signal:
+ * term", uvicorn's "Shutting down" and "Finished server process", PostgreSQL's "received fast
+ * shutdown request" and "database system is shut down", Redis's "Received SIGTERM scheduling shutdown"
+ * and "ready to exit, bye bye". Case-insensitive.
+ */
+const CLEAN_SHUTDOWN_RE = String.raw`(\bSIGTERM\b|\bSIGINT\b|signal 15\b|signal:? terminated|handling signal: (term|int|quit)|graceful(ly)? shut ?down|shutting down gracefully|graceful shutdown|^(INFO:\s+)?shutting down$|finished server process|(smart|fast) shutdown request|database system is shut down|ready to exit)`;
 /** What a container waits in while it starts normally. */
 const STARTING = ['ContainerCreating', 'PodInitializing'];
 
@@ -226,11 +235,21 @@ export async function loadTrouble(bundle: Bundle, window: { start: string; end: 
      ),
      logged_restarts AS (
        -- A previous instance's log ends where it stopped: the container restarted. Said only of pods
-       -- whose state the bundle does not hold (logs alone): their restarts are otherwise in it.
-       SELECT namespace, name, container, max(ts) AS ended, arg_max(log_line, ts) AS last_line
-       FROM logs l
-       WHERE kind = 'Pod' AND name IS NOT NULL AND log_previous AND ts <= $2::TIMESTAMPTZ
-         AND NOT EXISTS (SELECT 1 FROM containers c WHERE c.namespace = l.namespace AND c.pod = l.name)
+       -- whose state the bundle does not hold (logs alone): their restarts are otherwise in it. One
+       -- instance that said it was stopping on a signal and logged no error from then on was stopped
+       -- and shut down cleanly (a node drained or rebooted, a restart asked for): no trouble. Several
+       -- such stops (a run of shutdown lines each) are a container killed again and again (a liveness
+       -- probe): trouble, however clean each stop.
+       SELECT namespace, name, container, max(ts) AS ended, arg_max(log_line, ts) AS last_line,
+              min(ts) FILTER (WHERE shutdown) AS shutdown_from,
+              max(ts) FILTER (WHERE regexp_matches(log_line, $4, 'i')) AS last_error,
+              count(*) FILTER (WHERE shutdown AND NOT coalesce(after_shutdown, false))::INTEGER AS stops
+       FROM (SELECT namespace, name, container, ts, log_line, shutdown,
+                    lag(shutdown) OVER (PARTITION BY namespace, name, container ORDER BY ts) AS after_shutdown
+             FROM (SELECT namespace, name, container, ts, log_line, regexp_matches(log_line, $5, 'i') AS shutdown
+                   FROM logs l
+                   WHERE kind = 'Pod' AND name IS NOT NULL AND log_previous AND ts <= $2::TIMESTAMPTZ
+                     AND NOT EXISTS (SELECT 1 FROM containers c WHERE c.namespace = l.namespace AND c.pod = l.name)))
        GROUP BY ALL
        HAVING max(ts) >= $1::TIMESTAMPTZ
      ),
@@ -323,9 +342,12 @@ export async function loadTrouble(bundle: Bundle, window: { start: string; end: 
             strftime(last, ${ISO}), message, true
      FROM logged_errors
      UNION ALL
-     SELECT 'log', 'Restarted', 'Pod', namespace, name, container, 1, strftime(ended, ${ISO}),
-            strftime(ended, ${ISO}), 'its previous instance''s log ends here, on: ' || last_line, true
+     SELECT 'log', 'Restarted', 'Pod', namespace, name, container, greatest(stops, 1),
+            strftime(coalesce(shutdown_from, ended), ${ISO}), strftime(ended, ${ISO}),
+            CASE WHEN stops > 1 THEN 'its previous instances stopped on a signal ' || stops || ' times; the last log ends here, on: '
+                 ELSE 'its previous instance''s log ends here, on: ' END || last_line, true
      FROM logged_restarts
+     WHERE shutdown_from IS NULL OR last_error >= shutdown_from OR stops > 1
      UNION ALL
      SELECT 'object', 'Terminating', 'Namespace', NULL, name, NULL, 1, strftime(ts, ${ISO}), strftime(ts, ${ISO}),
             'the namespace was still being deleted when last seen: what it holds (finalizers, objects of an API that does not answer) keeps it', true
@@ -343,7 +365,13 @@ export async function loadTrouble(bundle: Bundle, window: { start: string; end: 
      WHERE (type IN (${list(BAD_WHEN_FALSE)}) AND status IN ('False', 'Unknown')
             AND (kind <> 'Pod' OR type = 'PodScheduled'))
         OR (type IN (${list(BAD_WHEN_TRUE)}) AND status = 'True')`,
-    [window.start, window.end, bundle.metadata.producer.split('+').includes('import'), ERROR_LINE_RE.source],
+    [
+      window.start,
+      window.end,
+      bundle.metadata.producer.split('+').includes('import'),
+      ERROR_LINE_RE.source,
+      CLEAN_SHUTDOWN_RE,
+    ],
   );
   return rows;
 }

@@ -155,6 +155,22 @@ const CASES: Record<
     previous: true,
     variant: 'crash',
   },
+  // A Spring application that failed to start: the first line names the bean that gave up, the
+  // last Caused by what failed.
+  'java-caused-by': {
+    lines: [
+      'Exception in thread "main" org.springframework.beans.factory.BeanCreationException: Error creating bean with name \'ledgerClient\': Invocation of init method failed',
+      '\tat org.springframework.beans.factory.support.AbstractAutowireCapableBeanFactory.initializeBean(AbstractAutowireCapableBeanFactory.java:1804)',
+      'Caused by: java.lang.IllegalStateException: ledger client could not be configured',
+      '\tat com.example.ledger.LedgerClient.init(LedgerClient.java:41)',
+      'Caused by: java.lang.NumberFormatException: For input string: "80a"',
+      '\tat java.base/java.lang.Integer.parseInt(Integer.java:668)',
+      '\t... 12 more',
+    ],
+    previous: true,
+    variant: 'java-root-cause',
+    quotes: 'NumberFormatException: For input string: "80a"',
+  },
   // A traceback the running instance logged once and went on: an error it handled.
   'python-handled': {
     lines: ['Traceback (most recent call last):'],
@@ -257,6 +273,22 @@ describe('a crash loop seen through logs alone', () => {
     expect(loop?.variant).toBe('logs-only');
     expect(loop?.summary).toContain('LISTEN_ADDR');
     expect(report.findings[report.incidents[0]!.root]!.pattern).toBe('crash-loop-backoff');
+  });
+
+  it('quotes the root of a Java stack trace, its last Caused by, as the line the instances ended on', async () => {
+    const trace = (ts: string, previous: boolean) =>
+      [
+        'Exception in thread "main" java.lang.IllegalStateException: cannot start the order service',
+        '\tat com.example.orders.Main.main(Main.java:22)',
+        'Caused by: java.net.UnknownHostException: orders-db.shop.svc: Name or service not known',
+        '\tat java.base/java.net.InetAddress.getAllByName0(InetAddress.java:1530)',
+      ].map((log_line, i) =>
+        aLogRow({ ts: `2026-03-01T10:${ts}.${i}00Z`, name: pod, log_previous: previous, log_line }),
+      );
+    const report = await patternsFound([...trace('01:00', true), ...trace('01:30', false)]);
+    const loop = report.findings.find((f) => f.pattern === 'crash-loop-backoff');
+    expect(loop?.variant).toBe('logs-only');
+    expect(loop?.summary).toContain('Caused by: java.net.UnknownHostException: orders-db.shop.svc');
   });
 
   it('is no loop of one crash the container was started again after', async () => {

@@ -130,6 +130,72 @@ describe('trouble no pattern explains', () => {
     );
   });
 
+  it('takes a previous instance that stopped on a signal and shut down cleanly for no trouble, one that failed after it for a restart', async () => {
+    const line = (name: string, ts: string, log_line: string) =>
+      aLogRow({ ts: `2026-03-01T10:${ts}Z`, name, log_previous: true, log_line });
+    const current = (name: string) =>
+      aLogRow({
+        ts: '2026-03-01T10:09:00Z',
+        name,
+        log_previous: false,
+        log_line: '{"level":"info","msg":"starting server"}',
+      });
+    const bundle = await openRows(tempDir(), 'shutdowns.parquet', [
+      // A Go server drained and stopped: its last lines say so, nothing failed.
+      line('api-5f6d7c8b9-aaaaa', '01:00', '{"level":"info","msg":"starting server","addr":":8080"}'),
+      line(
+        'api-5f6d7c8b9-aaaaa',
+        '02:00',
+        '{"level":"info","msg":"received SIGTERM, shutting down gracefully"}',
+      ),
+      current('api-5f6d7c8b9-aaaaa'),
+      // Spring Boot's graceful shutdown, then its last line.
+      line('shop-6c8d9f7b5-bbbbb', '01:00', "Tomcat started on port 8080 (http) with context path '/'"),
+      line(
+        'shop-6c8d9f7b5-bbbbb',
+        '02:00',
+        'Commencing graceful shutdown. Waiting for active requests to complete',
+      ),
+      line('shop-6c8d9f7b5-bbbbb', '02:01', 'Graceful shutdown complete'),
+      current('shop-6c8d9f7b5-bbbbb'),
+      // Asked to stop, it failed on the way out: a restart worth saying.
+      line('db-7d9e8f6a4-ccccc', '01:00', 'Handling signal: term'),
+      line('db-7d9e8f6a4-ccccc', '01:30', 'Worker exiting (pid: 7)'),
+      line('db-7d9e8f6a4-ccccc', '02:00', '[ERROR] flush failed, 12 pending writes dropped'),
+      current('db-7d9e8f6a4-ccccc'),
+      // Stopped on a signal twice, each cleanly: killed again and again (a liveness probe), trouble.
+      line('mailer-5c7d8e9f6-eeeee', '01:00', '{"level":"info","msg":"starting server"}'),
+      line(
+        'mailer-5c7d8e9f6-eeeee',
+        '02:00',
+        '{"level":"info","msg":"received SIGTERM, shutting down gracefully"}',
+      ),
+      line('mailer-5c7d8e9f6-eeeee', '03:00', '{"level":"info","msg":"starting server"}'),
+      line(
+        'mailer-5c7d8e9f6-eeeee',
+        '04:00',
+        '{"level":"info","msg":"received SIGTERM, shutting down gracefully"}',
+      ),
+      current('mailer-5c7d8e9f6-eeeee'),
+      // Ended with no word of a signal: a restart.
+      line('web-8e9f7a6b5-ddddd', '01:00', 'server listening on http://0.0.0.0:3000'),
+      current('web-8e9f7a6b5-ddddd'),
+    ]);
+    const report = await analyzeBundle(bundle);
+    bundle.close();
+    expect(
+      report.unexplained_trouble
+        .filter((t) => t.reason === 'Restarted')
+        .map((t) => t.subject.name)
+        .sort(),
+    ).toEqual(['db-7d9e8f6a4-ccccc', 'mailer-5c7d8e9f6-eeeee', 'web-8e9f7a6b5-ddddd']);
+    const mailer = report.unexplained_trouble.find((t) => t.subject.name === 'mailer-5c7d8e9f6-eeeee')!;
+    expect([mailer.count, mailer.message]).toEqual([
+      2,
+      'its previous instances stopped on a signal 2 times; the last log ends here, on: {"level":"info","msg":"received SIGTERM, shutting down gracefully"}',
+    ]);
+  });
+
   it('leaves a restart to the pod state a bundle holds, and says error lines beside it without the logs-only note', async () => {
     const bundle = await openRows(tempDir(), 'state.parquet', [
       healthyPod('api-1'),
