@@ -11,6 +11,23 @@ function text(value: unknown): string | null {
   return typeof value === 'string' && value !== '' ? value : null;
 }
 
+/** A volume's access modes and the short names kubectl prints for them, in the order it prints them. */
+export const ACCESS_MODES: Readonly<Record<string, string>> = {
+  ReadWriteOnce: 'RWO',
+  ReadOnlyMany: 'ROX',
+  ReadWriteMany: 'RWX',
+  ReadWriteOncePod: 'RWOP',
+};
+
+/** Access modes as kubectl's tables and describe print them (`RWO,RWX`): known modes, in its order. */
+export function formatAccessModes(modes: unknown): string {
+  const given = new Set(Array.isArray(modes) ? modes.map(String) : []);
+  return Object.keys(ACCESS_MODES)
+    .filter((m) => given.has(m))
+    .map((m) => ACCESS_MODES[m])
+    .join(',');
+}
+
 /** The API server's human duration: `45s`, `2m30s`, `15m`, `3h10m`, `10h`, `3d4h`, `40d`, `2y10d`. */
 export function humanDuration(ms: number): string {
   const seconds = Math.floor(ms / 1000);

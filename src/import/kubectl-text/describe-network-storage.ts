@@ -2,6 +2,7 @@
 // class, volume, access modes, the pods using it), PersistentVolume (claim, reclaim policy, source)
 // and Service (type, IPs, ports, the ready endpoints it had).
 
+import { ACCESS_MODES } from '../../vocab/kube-print.ts';
 import {
   compact,
   conditionsOf,
@@ -15,17 +16,15 @@ import { child, type DescribeNode, fieldValue, listOf, someValue } from './descr
 /** The pods a claim was used by (`Used By:`), comma-separated. */
 export const USED_BY_ANNOTATION = 'kstory.dev/used-by';
 
-const ACCESS_MODES: Record<string, string> = {
-  RWO: 'ReadWriteOnce',
-  ROX: 'ReadOnlyMany',
-  RWX: 'ReadWriteMany',
-  RWOP: 'ReadWriteOncePod',
-};
+/** The access modes by the short names describe prints. */
+const ACCESS_MODE_OF_SHORT: Readonly<Record<string, string>> = Object.fromEntries(
+  Object.entries(ACCESS_MODES).map(([mode, short]) => [short, mode]),
+);
 
 function accessModesOf(text: string | undefined): string[] | undefined {
   const modes = (text ?? '')
     .split(',')
-    .map((m) => ACCESS_MODES[m.trim()])
+    .map((m) => ACCESS_MODE_OF_SHORT[m.trim()])
     .filter((m): m is string => m !== undefined);
   return modes.length > 0 ? modes : undefined;
 }

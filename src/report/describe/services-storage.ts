@@ -3,7 +3,7 @@
 // claim, reclaim policy, phase and what backs it.
 
 import type { DescribeInput } from '../../serve/describe.ts';
-import { formatLabels } from '../../vocab/kube-print.ts';
+import { formatAccessModes, formatLabels } from '../../vocab/kube-print.ts';
 import { eventsTable, labelsAndAnnotations, rfc1123, since } from './common.ts';
 import { arr, type Json, rec, str } from './fields.ts';
 import { DescribeWriter } from './writer.ts';
@@ -70,19 +70,6 @@ export function describeService({ object: svc, events, at, related }: DescribeIn
   return w.toString();
 }
 
-const ACCESS_MODES: Record<string, string> = {
-  ReadWriteOnce: 'RWO',
-  ReadOnlyMany: 'ROX',
-  ReadWriteMany: 'RWX',
-  ReadWriteOncePod: 'RWOP',
-};
-
-function accessModes(modes: unknown): string {
-  return arr(modes)
-    .map((m) => ACCESS_MODES[String(m)] ?? String(m))
-    .join(',');
-}
-
 /** `Status:` of a claim or volume: `Terminating (lasts 2m)` once deleted, else its phase. */
 function phaseOf(obj: Json, at: DescribeInput['at']): string {
   const deleted = rec(obj.metadata)?.deletionTimestamp;
@@ -109,7 +96,7 @@ export function describePersistentVolumeClaim({ object: pvc, events, at, related
   // A claim shows what it got once bound; before that, nothing.
   const bound = str(spec.volumeName) !== null;
   w.line(0, 'Capacity:', bound ? String(rec(status.capacity)?.storage ?? '') : '');
-  w.line(0, 'Access Modes:', bound ? accessModes(status.accessModes) : '');
+  w.line(0, 'Access Modes:', bound ? formatAccessModes(status.accessModes) : '');
   if (str(spec.volumeMode)) w.field(0, 'VolumeMode', String(spec.volumeMode));
   const source = rec(spec.dataSource);
   if (source) {
@@ -188,7 +175,7 @@ export function describePersistentVolume({ object: pv, events, at }: DescribeInp
   const claim = rec(spec.claimRef);
   w.line(0, 'Claim:', claim ? `${String(claim.namespace ?? '')}/${String(claim.name ?? '')}` : '');
   w.line(0, 'Reclaim Policy:', String(spec.persistentVolumeReclaimPolicy ?? ''));
-  w.line(0, 'Access Modes:', accessModes(spec.accessModes));
+  w.line(0, 'Access Modes:', formatAccessModes(spec.accessModes));
   if (str(spec.volumeMode)) w.field(0, 'VolumeMode', String(spec.volumeMode));
   w.line(0, 'Capacity:', String(rec(spec.capacity)?.storage ?? ''));
   w.field(0, 'Node Affinity', rec(spec.nodeAffinity) ? 'Required Terms:' : '<none>');

@@ -2,8 +2,9 @@
 // ServiceAccount, PersistentVolume(Claim), Event and ResourceQuota.
 
 import { arr, type Json, rec, str } from '../../kube/fields.ts';
+import { formatAccessModes } from '../../vocab/kube-print.ts';
 import type { Instant } from '../instant.ts';
-import { accessModes, age, formatLabels, listWithMore, nameOf, num, since, text } from './format.ts';
+import { age, formatLabels, listWithMore, nameOf, num, since, text } from './format.ts';
 import { AGE_COLUMN, column, NAME_COLUMN, type Printer, wide } from './table.ts';
 
 const NODE_PRINTER: Printer = {
@@ -223,7 +224,7 @@ const PV_PRINTER: Printer = {
     return [
       nameOf(pv),
       text(rec(spec.capacity)?.storage, '0'),
-      accessModes(spec.accessModes),
+      formatAccessModes(spec.accessModes),
       text(spec.persistentVolumeReclaimPolicy),
       rec(pv.metadata)?.deletionTimestamp ? 'Terminating' : text(status.phase),
       claim ? `${text(claim.namespace)}/${text(claim.name)}` : '',
@@ -257,7 +258,7 @@ const PVC_PRINTER: Printer = {
       rec(pvc.metadata)?.deletionTimestamp ? 'Terminating' : text(status.phase),
       text(spec.volumeName),
       bound ? text(rec(status.capacity)?.storage) : '',
-      bound ? accessModes(status.accessModes) : '',
+      bound ? formatAccessModes(status.accessModes) : '',
       storageClassOf(pvc, spec.storageClassName),
       text(spec.volumeAttributesClassName, '<unset>'),
       age(pvc, now),

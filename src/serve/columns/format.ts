@@ -22,21 +22,6 @@ export function containerCells(podSpec: Json | undefined): [string, string] {
   ];
 }
 
-const ACCESS_MODES: Readonly<Record<string, string>> = {
-  ReadWriteOnce: 'RWO',
-  ReadOnlyMany: 'ROX',
-  ReadWriteMany: 'RWX',
-  ReadWriteOncePod: 'RWOP',
-};
-
-export function accessModes(modes: unknown): string {
-  const given = new Set(arr(modes).map(String));
-  return Object.keys(ACCESS_MODES)
-    .filter((m) => given.has(m))
-    .map((m) => ACCESS_MODES[m])
-    .join(',');
-}
-
 /** Up to `max` items then `+ N more...`, as the API server shortens long lists. */
 export function listWithMore(items: string[], max: number, empty: string): string {
   if (items.length === 0) return empty;
