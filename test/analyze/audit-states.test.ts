@@ -249,38 +249,35 @@ describe('the state an audit log alone shows', () => {
   });
 });
 
+/** An eviction of `pod` the API server refused with 429, its cause text naming the budget `ledger`. */
+const refusedEviction = (at: string, pod: string, user = 'alice@example.com') =>
+  auditEntry(at, {
+    verb: 'create',
+    user: { username: user, groups: ['system:authenticated'] },
+    requestURI: `/api/v1/namespaces/shop/pods/${pod}/eviction`,
+    objectRef: { resource: 'pods', namespace: 'shop', name: pod, apiVersion: 'v1', subresource: 'eviction' },
+    responseStatus: {
+      metadata: {},
+      status: 'Failure',
+      message: "Cannot evict pod as it would violate the pod's disruption budget.",
+      reason: 'TooManyRequests',
+      details: {
+        causes: [
+          {
+            reason: 'DisruptionBudget',
+            message: 'The disruption budget ledger needs 2 healthy pods and has 2 currently',
+          },
+        ],
+      },
+      code: 429,
+    },
+  });
+
 describe('a drain the audit log alone shows blocked', () => {
   it('names the PodDisruptionBudget whose budget the refused evictions cite', async () => {
-    const eviction = (at: string, pod: string) =>
-      auditEntry(at, {
-        verb: 'create',
-        requestURI: `/api/v1/namespaces/shop/pods/${pod}/eviction`,
-        objectRef: {
-          resource: 'pods',
-          namespace: 'shop',
-          name: pod,
-          apiVersion: 'v1',
-          subresource: 'eviction',
-        },
-        responseStatus: {
-          metadata: {},
-          status: 'Failure',
-          message: "Cannot evict pod as it would violate the pod's disruption budget.",
-          reason: 'TooManyRequests',
-          details: {
-            causes: [
-              {
-                reason: 'DisruptionBudget',
-                message: 'The disruption budget ledger needs 2 healthy pods and has 2 currently',
-              },
-            ],
-          },
-          code: 429,
-        },
-      });
     // kubectl drain retries each refused eviction every 5 seconds.
     const log = [0, 1, 2, 3, 4, 5].map((i) =>
-      eviction(`09:20:${String(i * 5).padStart(2, '0')}`, 'ledger-7c9d5b8f4-k2m8p'),
+      refusedEviction(`09:20:${String(i * 5).padStart(2, '0')}`, 'ledger-7c9d5b8f4-k2m8p'),
     );
     const drained = await analyzeAuditLog(tempDir(), log);
     const pdb = drained.findings.find((f) => f.pattern === 'pdb-blocking-disruptions')!;
@@ -312,38 +309,14 @@ describe('a drain the audit log alone shows blocked', () => {
           },
         },
       });
-    const eviction = (at: string, user: string) =>
-      auditEntry(at, {
-        verb: 'create',
-        user: { username: user, groups: ['system:authenticated'] },
-        requestURI: '/api/v1/namespaces/shop/pods/ledger-7c9d5b8f4-k2m8p/eviction',
-        objectRef: {
-          resource: 'pods',
-          namespace: 'shop',
-          name: 'ledger-7c9d5b8f4-k2m8p',
-          apiVersion: 'v1',
-          subresource: 'eviction',
-        },
-        responseStatus: {
-          metadata: {},
-          status: 'Failure',
-          message: "Cannot evict pod as it would violate the pod's disruption budget.",
-          reason: 'TooManyRequests',
-          details: {
-            causes: [
-              {
-                reason: 'DisruptionBudget',
-                message: 'The disruption budget ledger needs 2 healthy pods and has 2 currently',
-              },
-            ],
-          },
-          code: 429,
-        },
-      });
     const log = [
       cordon('worker-1', '09:19:58'),
       ...[0, 1, 2, 3, 4, 5].map((i) =>
-        eviction(`09:20:${String(i * 5).padStart(2, '0')}`, 'alice@example.com'),
+        refusedEviction(
+          `09:20:${String(i * 5).padStart(2, '0')}`,
+          'ledger-7c9d5b8f4-k2m8p',
+          'alice@example.com',
+        ),
       ),
       // bob cordons another node and evicts nothing of the budget's: that node is not held by it.
       auditEntry('09:19:00', {
