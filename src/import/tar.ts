@@ -68,9 +68,15 @@ export async function* tarMembers(
     });
   }
   await feeding;
+  // A node's log folders hold a link per container: the members are listed once for all of them,
+  // and a link to a member itself is found without walking them.
+  const members = links.length > 0 ? [...held] : [];
   for (const link of links) {
     const target = linkTarget(link.name, link.target, link.hard);
-    if (target !== null && [...held].some((h) => isUnder(h, target))) continue;
+    const found =
+      target !== null &&
+      (held.has(target.replace(/^\//, '')) || members.some((member) => isUnder(member, target)));
+    if (found) continue;
     const where = `${archive}!${link.name}`;
     yield {
       name: link.name,
