@@ -6,7 +6,7 @@
 
 import { derivedEventName, markDerived } from './derived.ts';
 import type { TextLine } from './describe-tree.ts';
-import { type Age, beforeCapture, parseAge } from './time-text.ts';
+import { AGE_SOURCE, type Age, beforeCapture, parseAge } from './time-text.ts';
 
 /** The object the events are about, as far as its describe says. */
 export interface EventSubject {
@@ -30,11 +30,10 @@ export interface ParsedEvents {
   oldest: Age | null;
 }
 
-const AGE = '<unknown>|<invalid>|\\d+[smhdy](?:\\d+[smhd])?';
 const ROW_RE = new RegExp(
-  `^(Normal|Warning)\\s+(\\S+)\\s+(${AGE})(?:\\s+\\(x(\\d+)\\s+over\\s+(${AGE})\\))?(?:\\s+(.*))?$`,
+  `^(Normal|Warning)\\s+(\\S+)\\s+(${AGE_SOURCE})(?:\\s+\\(x(\\d+)\\s+over\\s+(${AGE_SOURCE})\\))?(?:\\s+(.*))?$`,
 );
-const OLD_ROW_RE = new RegExp(`^(${AGE})\\s+(${AGE})\\s+(\\d+)\\s+(.*)$`);
+const OLD_ROW_RE = new RegExp(`^(${AGE_SOURCE})\\s+(${AGE_SOURCE})\\s+(\\d+)\\s+(.*)$`);
 
 /** Whether a line is a row of the table as kubectl prints it (new columns, or old ones split by tabs). */
 export function isEventRowStart(text: string): boolean {
@@ -177,7 +176,7 @@ function oldRow(text: string, columns: Columns): EventRow | null {
 function tabbedOldRow(body: string): EventRow | null {
   if (!body.includes('\t')) return null;
   const cells = body.split(/\t+/).map((c) => c.trim());
-  const age = new RegExp(`^(?:${AGE})$`);
+  const age = new RegExp(`^(?:${AGE_SOURCE})$`);
   const at = cells.findIndex((c, i) => i >= 4 && (c === 'Normal' || c === 'Warning'));
   if (!age.test(cells[0]!) || !age.test(cells[1] ?? '') || !/^\d+$/.test(cells[2] ?? '')) return null;
   if (at < 0 || at > 5 || at + 1 >= cells.length) return null;

@@ -7,7 +7,7 @@ import { BUILTIN_API_VERSIONS, CLUSTER_SCOPED_KINDS } from '../../kube/resources
 import { kindOfWord } from './command.ts';
 import { type EventRow, eventOf } from './describe-events.ts';
 import type { Table, TableRow } from './tables.ts';
-import { parseAge } from './time-text.ts';
+import { AGE_SOURCE, parseAge } from './time-text.ts';
 
 /** Whether a table's columns are an event table's. */
 export function isEventTable(headers: readonly string[]): boolean {
@@ -72,7 +72,7 @@ export function eventOfRow(
   );
 }
 
-const AGE = String.raw`(?:\d+[smhdy](?:\d+[smhd])?|<unknown>|<invalid>)`;
+const AGE = `(?:${AGE_SOURCE})`;
 const AGE_RE = new RegExp(`^${AGE}$`);
 // `5m`, or `5m (x3 over 20m)` for a series.
 const LAST_SEEN_RE = new RegExp(`^${AGE}(?: \\(x\\d+ over ${AGE}\\))?$`);

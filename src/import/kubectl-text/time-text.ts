@@ -22,6 +22,9 @@ export interface Age {
 // The API machinery's HumanDuration (and the older ShortHumanDuration): up to two parts, largest first.
 const AGE_RE = /^(\d+)([smhdy])(?:(\d+)([smhd]))?$/;
 
+/** An age cell as kubectl prints it, for a larger expression: an age, or what it prints for none. */
+export const AGE_SOURCE = '<unknown>|<invalid>|\\d+[smhdy](?:\\d+[smhd])?';
+
 /** `5m10s`, `115m`, `2d3h`, `3y` as an Age; null for `<unknown>`, `<invalid>` or anything else. */
 export function parseAge(text: string): Age | null {
   const m = AGE_RE.exec(text.trim());
